@@ -133,6 +133,12 @@ final class WgQuickFormat {
       }
       ConfigKey key = ConfigKey.find(section, keyText);
       if (key == null) {
+        // wg drops all whitespace of a line, so "Private Key" is PrivateKey to wg (not to
+        // wg-quick, which only trims).
+        ConfigKey squeezed = ConfigKey.find(section, removeWhitespace(keyText));
+        key = squeezed != null && !squeezed.wgQuickOnly ? squeezed : null;
+      }
+      if (key == null) {
         throw error(keyText, Reason.UNKNOWN_KEY, null, null);
       }
       if (setconf && key.wgQuickOnly) {
