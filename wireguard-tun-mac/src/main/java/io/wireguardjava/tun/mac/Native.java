@@ -3,6 +3,7 @@ package io.wireguardjava.tun.mac;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
+import jnr.ffi.Platform;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.Variadic;
@@ -88,7 +89,9 @@ final class Native {
 
     /** Loads libc once, on first use. */
     final class Holder {
-      static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+      static final LibC LIBC =
+          LibraryLoader.create(LibC.class)
+              .load(Platform.getNativePlatform().getStandardCLibraryName());
 
       private Holder() {}
     }
