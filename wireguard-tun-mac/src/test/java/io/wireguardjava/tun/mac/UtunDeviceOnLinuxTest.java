@@ -114,6 +114,26 @@ class UtunDeviceOnLinuxTest {
   }
 
   @Test
+  void writesWhileAReaderIsBlocked() throws Exception {
+    CompletableFuture<byte[]> reader =
+        CompletableFuture.supplyAsync(
+            () -> {
+              byte[] buf = new byte[100];
+              try {
+                int n = device.read(buf, 0, buf.length);
+                return Arrays.copyOf(buf, n);
+              } catch (java.io.IOException e) {
+                throw new RuntimeException(e);
+              }
+            });
+    byte[] v4 = {0x45, 1, 2};
+    device.write(v4, 0, v4.length);
+    assertThat(readPeer()).containsExactly(0, 0, 0, 2, 0x45, 1, 2);
+    writePeer(new byte[] {0, 0, 0, 2, 0x45, 3, 4});
+    assertThat(reader.get(10, TimeUnit.SECONDS)).containsExactly(0x45, 3, 4);
+  }
+
+  @Test
   void rejectsNonIpPacketsOnWrite() {
     assertThatThrownBy(() -> device.write(new byte[] {0x10, 0}, 0, 2))
         .isInstanceOf(java.io.IOException.class)
