@@ -8,7 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code wg-java genpsk}: a new preshared key in base64 and a newline, as {@code wg genpsk}. */
-@Command(name = "genpsk", description = "Generates a new preshared key and writes it to stdout.")
+@Command(name = "genpsk", mixinStandardHelpOptions = true,
+    description = "Generates a new preshared key and writes it to stdout.")
 final class GenPskCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;

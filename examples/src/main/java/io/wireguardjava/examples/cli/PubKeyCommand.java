@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * {@code wg pubkey} does: the first 44 bytes are the key (no leading whitespace), after which
  * only whitespace and NUL bytes may follow; the errors are wg's.
  */
-@Command(name = "pubkey",
+@Command(name = "pubkey", mixinStandardHelpOptions = true,
     description = "Reads a private key from stdin and writes its public key to stdout.")
 final class PubKeyCommand implements Callable<Integer> {
   static final String BAD_KEY = "Key is not the correct length or format";

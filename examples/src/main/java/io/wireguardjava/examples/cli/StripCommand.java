@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * keys, the text {@code wg setconf} accepts (as {@code wg-quick strip} does, in normal form:
  * comments and layout are not kept). On a bad file: the one-line error on stderr, status 1.
  */
-@Command(name = "strip",
+@Command(name = "strip", mixinStandardHelpOptions = true,
     description = "Prints a wg-quick configuration without its wg-quick-only keys.")
 final class StripCommand implements Callable<Integer> {
   /** wg-quick's rule: an interface name stands for /etc/wireguard/NAME.conf. */

@@ -26,6 +26,9 @@ import picocli.CommandLine.Spec;
         PubKeyCommand.class,
         GenPskCommand.class,
         StripCommand.class,
+        UpCommand.class,
+        ShowCommand.class,
+        DownCommand.class,
     })
 public final class WgJava implements Callable<Integer> {
   /** The exit status of a failed command, as {@code wg} uses. */

@@ -89,7 +89,10 @@ class WgJavaCliTest {
     assertThat(run("", "nosuchcommand").exitCode()).isEqualTo(1);
     assertThat(run("").exitCode()).isEqualTo(1);
     assertThat(run("", "strip").exitCode()).isEqualTo(1);
-    assertThat(run("", "--help").exitCode()).isZero();
+    Run help = run("", "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("genkey", "pubkey", "genpsk", "strip");
+    assertThat(run("", "genkey", "--help").out()).startsWith("Usage: wg-java genkey");
   }
 
   @Test
