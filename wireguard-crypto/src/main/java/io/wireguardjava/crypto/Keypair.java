@@ -186,6 +186,11 @@ public final class Keypair {
         .minus(Protocol.REKEY_TIMEOUT).toNanos();
   }
 
+  /** For the JMH benchmark only: forget all received counters so messages can be opened again. */
+  void resetReplayWindowForBenchmark() {
+    replay.reset();
+  }
+
   /** Zeroes both keys; every later seal/open fails with {@link Reason#KEYPAIR_EXPIRED}. */
   public void destroy() {
     destroyed = true;
