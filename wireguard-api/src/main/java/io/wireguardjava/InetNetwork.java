@@ -1,0 +1,155 @@
+package io.wireguardjava;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An IP address with a prefix length, such as {@code 10.0.0.1/24} or {@code fd00::/64}: an
+ * interface {@code Address} or a peer's {@code AllowedIPs} entry.
+ *
+ * <p>The address is kept as written (host bits are not cleared: {@code 10.0.0.1/24} as an
+ * interface address means "10.0.0.1 on the network 10.0.0.0/24"); {@link #masked()} gives the
+ * network with host bits cleared, as {@code wg} stores allowed IPs. Equality compares address
+ * and prefix length. Parsing never asks DNS.
+ */
+public final class InetNetwork {
+  private final InetAddress address;
+  private final int prefixLength;
+
+  private InetNetwork(InetAddress address, int prefixLength) {
+    this.address = address;
+    this.prefixLength = prefixLength;
+  }
+
+  /**
+   * The network {@code address/prefixLength}.
+   *
+   * @throws IllegalArgumentException if the prefix length is negative or longer than the
+   *     address (32 bits for IPv4, 128 for IPv6)
+   */
+  public static InetNetwork of(InetAddress address, int prefixLength) {
+    Objects.requireNonNull(address, "address");
+    int max = maxPrefix(address);
+    if (prefixLength < 0 || prefixLength > max) {
+      throw new IllegalArgumentException(
+          "prefix length " + prefixLength + " is not in 0.." + max);
+    }
+    return new InetNetwork(address, prefixLength);
+  }
+
+  /** The single address {@code address/32} or {@code address/128}. */
+  public static InetNetwork of(InetAddress address) {
+    Objects.requireNonNull(address, "address");
+    return new InetNetwork(address, maxPrefix(address));
+  }
+
+  /**
+   * Parses {@code address/prefix} (IPv4 or IPv6 literal); without {@code /prefix} the network
+   * is the single address.
+   *
+   * @throws IllegalArgumentException if {@code text} is not an IP network or the prefix is out
+   *     of range
+   */
+  public static InetNetwork parse(String text) {
+    Objects.requireNonNull(text, "text");
+    try {
+      return parseChecked(text);
+    } catch (ConfigValues.InvalidValue e) {
+      throw e.toIllegalArgument();
+    }
+  }
+
+  static InetNetwork parseChecked(String text) throws ConfigValues.InvalidValue {
+    int slash = text.indexOf('/');
+    String addressText = slash < 0 ? text : text.substring(0, slash);
+    InetAddress address = InetLiterals.parse(addressText);
+    if (address == null) {
+      throw new ConfigValues.InvalidValue(ConfigException.Reason.INVALID_NETWORK, text, null);
+    }
+    int max = maxPrefix(address);
+    if (slash < 0) {
+      return new InetNetwork(address, max);
+    }
+    String prefixText = text.substring(slash + 1);
+    if (prefixText.isEmpty() || prefixText.length() > 3 || !ConfigValues.isDecimal(prefixText)
+        || (prefixText.length() > 1 && prefixText.charAt(0) == '0')) {
+      throw new ConfigValues.InvalidValue(ConfigException.Reason.INVALID_NETWORK, text, null);
+    }
+    int prefix = Integer.parseInt(prefixText);
+    if (prefix > max) {
+      throw new ConfigValues.InvalidValue(
+          ConfigException.Reason.INVALID_PREFIX_LENGTH, text, "0.." + max);
+    }
+    return new InetNetwork(address, prefix);
+  }
+
+  private static int maxPrefix(InetAddress address) {
+    return address instanceof Inet4Address ? 32 : 128;
+  }
+
+  /** The address as written, host bits included. */
+  public InetAddress address() {
+    return address;
+  }
+
+  /** The prefix length: 0..32 for IPv4, 0..128 for IPv6. */
+  public int prefixLength() {
+    return prefixLength;
+  }
+
+  /** Whether this is an IPv4 network. */
+  public boolean isIpv4() {
+    return address instanceof Inet4Address;
+  }
+
+  /** This network with the host bits cleared: {@code 10.0.0.1/24} gives {@code 10.0.0.0/24}. */
+  public InetNetwork masked() {
+    byte[] b = address.getAddress();
+    for (int i = 0; i < b.length; i++) {
+      int keep = Math.max(0, Math.min(8, prefixLength - 8 * i));
+      b[i] &= (byte) (0xff << (8 - keep));
+    }
+    return new InetNetwork(InetLiterals.of(b), prefixLength);
+  }
+
+  /**
+   * Whether {@code candidate} lies in this network. An IPv4 address is never in an IPv6
+   * network (IPv4-mapped addresses included) and vice versa.
+   */
+  public boolean contains(InetAddress candidate) {
+    Objects.requireNonNull(candidate, "candidate");
+    byte[] net = address.getAddress();
+    byte[] other = candidate.getAddress();
+    if (net.length != other.length) {
+      return false;
+    }
+    int bits = prefixLength;
+    for (int i = 0; i < net.length && bits > 0; i++, bits -= 8) {
+      int mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+      if (((net[i] ^ other[i]) & mask) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof InetNetwork
+        && prefixLength == ((InetNetwork) o).prefixLength
+        && Arrays.equals(address.getAddress(), ((InetNetwork) o).address.getAddress());
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(address.getAddress()) * 31 + prefixLength;
+  }
+
+  /** {@code address/prefix}, IPv6 in compressed form: the form configuration files use. */
+  @Override
+  public String toString() {
+    return InetLiterals.format(address) + "/" + prefixLength;
+  }
+}

@@ -1,0 +1,49 @@
+package io.wireguardjava;
+
+import java.util.Objects;
+
+/** A private key with its public key. Immutable; {@link #toString()} hides the private key. */
+public final class KeyPair {
+  private final PrivateKey privateKey;
+  private final Key publicKey;
+
+  private KeyPair(PrivateKey privateKey) {
+    this.privateKey = privateKey;
+    this.publicKey = privateKey.publicKey();
+  }
+
+  /** A new random key pair, like {@code wg genkey | tee priv | wg pubkey}. */
+  public static KeyPair generate() {
+    return new KeyPair(PrivateKey.generate());
+  }
+
+  /** The pair of {@code privateKey} and its derived public key. */
+  public static KeyPair of(PrivateKey privateKey) {
+    return new KeyPair(Objects.requireNonNull(privateKey, "privateKey"));
+  }
+
+  /** The private key. */
+  public PrivateKey privateKey() {
+    return privateKey;
+  }
+
+  /** The public key derived from {@link #privateKey()}. */
+  public Key publicKey() {
+    return publicKey;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KeyPair && privateKey.equals(((KeyPair) o).privateKey);
+  }
+
+  @Override
+  public int hashCode() {
+    return publicKey.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "KeyPair[publicKey=" + publicKey.toBase64() + ", privateKey=redacted]";
+  }
+}

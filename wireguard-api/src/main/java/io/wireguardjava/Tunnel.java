@@ -1,0 +1,141 @@
+package io.wireguardjava;
+
+import io.wireguardjava.spi.TunnelProvider;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * A running WireGuard interface: a UDP socket, a set of peers, and a packet device whose IP
+ * packets are carried to and from those peers.
+ *
+ * <pre>{@code
+ * try (Tunnel tunnel = Tunnel.open(config, TunnelOptions.inProcessDevice())) {
+ *   tunnel.packets().send(ipPacket, 0, ipPacket.length);   // goes out, encrypted, to a peer
+ *   int n = tunnel.packets().receive(buf, 0, buf.length);  // comes in, decrypted, from a peer
+ * }
+ * }</pre>
+ *
+ * <p>Every method is thread-safe. Reconfiguration is live and follows {@code wg set}: changing
+ * one peer keeps the sessions of all others, and changing a peer keeps its own session while its
+ * public key stays the same.
+ *
+ * <p>The implementation lives in the {@code wireguard-core} module and is found with {@link
+ * ServiceLoader} through {@link TunnelProvider}.
+ */
+public interface Tunnel extends AutoCloseable {
+
+  /**
+   * Opens a tunnel on the OS packet device (a TUN interface), as {@code wg-quick up} would.
+   * Needs the platform module ({@code wireguard-tun-linux} or {@code wireguard-tun-mac}) on the
+   * class path and the privileges to create an interface.
+   *
+   * @throws IOException when the socket or the device cannot be opened
+   * @throws IllegalStateException when {@code wireguard-core} is not on the class path
+   */
+  static Tunnel open(Config config) throws IOException {
+    return open(config, TunnelOptions.osDevice());
+  }
+
+  /**
+   * Opens a tunnel with the given options, for instance {@link TunnelOptions#inProcessDevice()}
+   * to exchange IP packets with the application instead of the OS (no privileges needed).
+   *
+   * @throws IOException when the socket or the device cannot be opened
+   * @throws IllegalStateException when {@code wireguard-core} is not on the class path, or when
+   *     an OS device is requested and no platform module is available
+   */
+  static Tunnel open(Config config, TunnelOptions options) throws IOException {
+    for (TunnelProvider provider : ServiceLoader.load(TunnelProvider.class)) {
+      return provider.open(config, options);
+    }
+    throw new IllegalStateException(
+        "No WireGuard engine on the class path: add the module io.wireguardjava:wireguard-core"
+            + " (it implements io.wireguardjava.spi.TunnelProvider)");
+  }
+
+  /** The name of the packet device, such as {@code wg0}, or the in-process device's name. */
+  String name();
+
+  /** The UDP port the tunnel listens on: the configured one, or the one the OS chose. */
+  int listenPort();
+
+  /**
+   * The in-process packet device, through which the application sends and receives the IP
+   * packets of this tunnel.
+   *
+   * @throws IllegalStateException when the tunnel was opened on an OS device (packets then go
+   *     through the OS's network stack)
+   */
+  TunnelPackets packets();
+
+  /**
+   * A snapshot of the current configuration, as {@code wg showconf} prints it: private key,
+   * actual listen port, fwmark, and every peer with its current endpoint (which roaming may have
+   * changed).
+   */
+  Config config();
+
+  /**
+   * Adds a peer.
+   *
+   * @throws IllegalArgumentException when a peer with that public key exists, or the key is the
+   *     tunnel's own public key
+   */
+  void addPeer(Peer peer);
+
+  /**
+   * Adds a peer, or replaces the settings of the peer with the same public key (preshared key,
+   * allowed IPs, persistent keepalive, endpoint) while keeping its sessions. An empty endpoint
+   * keeps the peer's current one, as {@code wg set} does.
+   */
+  void updatePeer(Peer peer);
+
+  /** Removes a peer and zeroes its keys; returns whether it existed. */
+  boolean removePeer(Key publicKey);
+
+  /**
+   * Makes {@code peers} the complete peer list: others are removed, these added or updated.
+   * Peers whose public key stays keep their sessions (like {@code wg syncconf}).
+   */
+  void replacePeers(List<Peer> peers);
+
+  /**
+   * Changes the interface's private key. Every session is dropped (new handshakes follow on
+   * demand), and a peer whose public key equals the new public key is removed, as in {@code wg}.
+   */
+  void setPrivateKey(PrivateKey privateKey);
+
+  /**
+   * Moves the tunnel to another UDP port; 0 lets the OS choose one.
+   *
+   * @throws IOException when the port cannot be bound; the old port then stays in use
+   */
+  void setListenPort(int port) throws IOException;
+
+  /** Sets the firewall mark of outgoing UDP packets (0 = none). */
+  void setFwMark(int fwMark);
+
+  /** Statistics of the whole tunnel and of each peer. */
+  TunnelStats stats();
+
+  /** Statistics of one peer, empty when no such peer. */
+  Optional<PeerStats> peerStats(Key publicKey);
+
+  /** Registers a listener; it is called on the tunnel's threads and must return quickly. */
+  void addListener(TunnelListener listener);
+
+  /** Removes a listener registered with {@link #addListener}. */
+  void removeListener(TunnelListener listener);
+
+  /** Whether {@link #close()} has been called. */
+  boolean isClosed();
+
+  /**
+   * Stops every thread of the tunnel, closes its socket and device, and zeroes every key.
+   * Idempotent.
+   */
+  @Override
+  void close();
+}

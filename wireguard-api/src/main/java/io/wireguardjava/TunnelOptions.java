@@ -1,0 +1,165 @@
+package io.wireguardjava;
+
+import io.wireguardjava.spi.PacketDevice;
+import io.wireguardjava.spi.PacketDeviceProvider;
+import java.net.InetAddress;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a {@link Tunnel} is opened: which packet device carries its IP packets, and a few switches.
+ * Immutable; build with {@link #builder()} or use a factory.
+ */
+public final class TunnelOptions {
+
+  /** Where the tunnel's IP packets come from and go to. */
+  public enum DeviceKind {
+    /** A TUN interface of the OS, from a {@link PacketDeviceProvider} on the class path. */
+    OS,
+    /** An in-process device: the application calls {@link Tunnel#packets()}. No root needed. */
+    IN_PROCESS,
+    /** A {@link PacketDevice} the application supplies. */
+    CUSTOM
+  }
+
+  /** The default MTU of an in-process device, the same as wg-quick's default. */
+  public static final int DEFAULT_MTU = 1420;
+
+  private final DeviceKind deviceKind;
+  private final Optional<String> interfaceName;
+  private final Optional<PacketDevice> device;
+  private final int mtu;
+  private final boolean forwarding;
+  private final Optional<InetAddress> bindAddress;
+
+  private TunnelOptions(Builder b) {
+    this.deviceKind = b.deviceKind;
+    this.interfaceName = Optional.ofNullable(b.interfaceName);
+    this.device = Optional.ofNullable(b.device);
+    this.mtu = b.mtu;
+    this.forwarding = b.forwarding;
+    this.bindAddress = Optional.ofNullable(b.bindAddress);
+  }
+
+  /** The OS TUN device with a name the OS picks (the default of {@link Tunnel#open(Config)}). */
+  public static TunnelOptions osDevice() {
+    return builder().osDevice().build();
+  }
+
+  /** The OS TUN device called {@code interfaceName}, such as {@code wg0}. */
+  public static TunnelOptions osDevice(String interfaceName) {
+    return builder().osDevice(interfaceName).build();
+  }
+
+  /** An in-process device: the application exchanges IP packets via {@link Tunnel#packets()}. */
+  public static TunnelOptions inProcessDevice() {
+    return builder().inProcessDevice().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public DeviceKind deviceKind() {
+    return deviceKind;
+  }
+
+  /** For {@link DeviceKind#OS}, the interface name; for the others, the device's name. */
+  public Optional<String> interfaceName() {
+    return interfaceName;
+  }
+
+  /** For {@link DeviceKind#CUSTOM}, the device. */
+  public Optional<PacketDevice> device() {
+    return device;
+  }
+
+  /** The MTU of an in-process device; the config's MTU, when set, takes precedence. */
+  public int mtu() {
+    return mtu;
+  }
+
+  /**
+   * Whether a packet received from one peer and addressed to another peer's allowed IPs is sent
+   * on to that peer inside the engine (a bounce server). Off by default, like {@code ip_forward}.
+   */
+  public boolean forwarding() {
+    return forwarding;
+  }
+
+  /** The local address the UDP socket binds to; empty: every address, IPv4 and IPv6. */
+  public Optional<InetAddress> bindAddress() {
+    return bindAddress;
+  }
+
+  @Override
+  public String toString() {
+    return "TunnelOptions[device=" + deviceKind + interfaceName.map(n -> " " + n).orElse("")
+        + ", forwarding=" + forwarding + bindAddress.map(a -> ", bind=" + a).orElse("") + "]";
+  }
+
+  /** Builds {@link TunnelOptions}; the default is the OS device, no forwarding. */
+  public static final class Builder {
+    private DeviceKind deviceKind = DeviceKind.OS;
+    private @org.jspecify.annotations.Nullable String interfaceName;
+    private @org.jspecify.annotations.Nullable PacketDevice device;
+    private int mtu = DEFAULT_MTU;
+    private boolean forwarding;
+    private @org.jspecify.annotations.Nullable InetAddress bindAddress;
+
+    private Builder() {}
+
+    public Builder osDevice() {
+      this.deviceKind = DeviceKind.OS;
+      this.device = null;
+      return this;
+    }
+
+    public Builder osDevice(String interfaceName) {
+      osDevice();
+      this.interfaceName = Objects.requireNonNull(interfaceName, "interfaceName");
+      return this;
+    }
+
+    public Builder inProcessDevice() {
+      this.deviceKind = DeviceKind.IN_PROCESS;
+      this.device = null;
+      return this;
+    }
+
+    /** Uses {@code device}; the tunnel closes it when it closes. */
+    public Builder device(PacketDevice device) {
+      this.deviceKind = DeviceKind.CUSTOM;
+      this.device = Objects.requireNonNull(device, "device");
+      return this;
+    }
+
+    /** The name of an in-process device, or of the OS interface. */
+    public Builder interfaceName(String name) {
+      this.interfaceName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    public Builder mtu(int mtu) {
+      if (mtu < 576 || mtu > 65535) {
+        throw new IllegalArgumentException("MTU must be in 576..65535, not " + mtu);
+      }
+      this.mtu = mtu;
+      return this;
+    }
+
+    public Builder forwarding(boolean forwarding) {
+      this.forwarding = forwarding;
+      return this;
+    }
+
+    public Builder bindAddress(InetAddress address) {
+      this.bindAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    public TunnelOptions build() {
+      return new TunnelOptions(this);
+    }
+  }
+}

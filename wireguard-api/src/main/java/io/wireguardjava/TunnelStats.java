@@ -1,0 +1,34 @@
+package io.wireguardjava;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Statistics of a whole tunnel.
+ *
+ * @param listenPort the UDP port in use
+ * @param peers per-peer statistics, in the configuration's order
+ * @param drops how many packets were dropped, per reason (every reason present, zeros included)
+ */
+public record TunnelStats(int listenPort, List<PeerStats> peers, Map<DropReason, Long> drops) {
+
+  public TunnelStats {
+    peers = List.copyOf(peers);
+    EnumMap<DropReason, Long> all = new EnumMap<>(DropReason.class);
+    for (DropReason r : DropReason.values()) {
+      all.put(r, drops.getOrDefault(r, 0L));
+    }
+    drops = java.util.Collections.unmodifiableMap(all);
+  }
+
+  /** The count for one reason. */
+  public long dropped(DropReason reason) {
+    return drops.get(reason);
+  }
+
+  /** Packets dropped for any reason. */
+  public long droppedTotal() {
+    return drops.values().stream().mapToLong(Long::longValue).sum();
+  }
+}

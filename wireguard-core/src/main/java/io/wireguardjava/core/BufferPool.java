@@ -1,0 +1,51 @@
+package io.wireguardjava.core;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Packet buffers shared by the staging queues of all peers: taken when a packet must wait for a
+ * handshake, returned when it is sent or dropped. Buffers are created on demand up to {@code
+ * max}, then reused forever; taking and returning does not allocate.
+ */
+final class BufferPool {
+  private final ArrayBlockingQueue<byte[]> free;
+  private final AtomicInteger created = new AtomicInteger();
+  private final int bufferSize;
+  private final int max;
+
+  BufferPool(int bufferSize, int max) {
+    this.bufferSize = bufferSize;
+    this.max = max;
+    this.free = new ArrayBlockingQueue<>(max);
+  }
+
+  int bufferSize() {
+    return bufferSize;
+  }
+
+  /** A buffer of {@link #bufferSize()} bytes, or null when all {@code max} are in use. */
+  byte @Nullable [] take() {
+    byte[] b = free.poll();
+    if (b != null) {
+      return b;
+    }
+    if (created.incrementAndGet() <= max) {
+      return new byte[bufferSize];
+    }
+    created.decrementAndGet();
+    return null;
+  }
+
+  /** Returns a buffer from {@link #take()}. */
+  void give(byte[] b) {
+    if (b.length == bufferSize) {
+      free.offer(b);
+    }
+  }
+
+  int created() {
+    return created.get();
+  }
+}

@@ -1,0 +1,137 @@
+package io.wireguardjava.core;
+
+import io.wireguardjava.TunnelPackets;
+import io.wireguardjava.spi.PacketDevice;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+
+/**
+ * A packet device inside the process, for applications that exchange IP packets with the tunnel
+ * themselves (no TUN, no root). Two rings: the application's {@link TunnelPackets#send} feeds the
+ * engine's {@link #read}; the engine's {@link #write} feeds the application's {@link
+ * TunnelPackets#receive}. Both copy, so neither side keeps the other's arrays.
+ *
+ * <p>A full outbound ring makes the application's {@code send} wait (back-pressure); a full
+ * inbound ring drops the packet in {@link #write}, as a TUN does when the host is not reading,
+ * and the caller counts it.
+ */
+final class InProcessDevice implements PacketDevice {
+  private final String name;
+  private final int mtu;
+  private final PacketRing fromApp;
+  private final PacketRing toApp;
+  private final TunnelPackets appSide = new AppSide();
+
+  InProcessDevice(String name, int mtu, int queuePackets) {
+    this.name = name;
+    this.mtu = mtu;
+    this.fromApp = new PacketRing(queuePackets, mtu);
+    this.toApp = new PacketRing(queuePackets, mtu);
+  }
+
+  /** The application's side. */
+  TunnelPackets appSide() {
+    return appSide;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int mtu() {
+    return mtu;
+  }
+
+  @Override
+  public int read(byte[] buf, int offset, int length) throws IOException {
+    try {
+      return fromApp.take(buf, offset, length, -1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted");
+    }
+  }
+
+  /**
+   * Queues a packet for the application.
+   *
+   * @throws DeviceFullException when the application's queue is full (the packet is dropped)
+   */
+  @Override
+  public void write(byte[] buf, int offset, int length) throws IOException {
+    try {
+      if (!toApp.put(buf, offset, length, false)) {
+        throw new DeviceFullException();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted");
+    }
+  }
+
+  @Override
+  public void close() {
+    fromApp.close();
+    toApp.close();
+  }
+
+  /** Thrown by {@link #write} when the application is not reading fast enough; no stack trace. */
+  static final class DeviceFullException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DeviceFullException() {
+      super("in-process device queue full", null);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
+  }
+
+  private final class AppSide implements TunnelPackets {
+    @Override
+    public int mtu() {
+      return mtu;
+    }
+
+    @Override
+    public void send(byte[] packet, int offset, int length) throws IOException {
+      if (length <= 0 || length > mtu) {
+        throw new IllegalArgumentException("packet length " + length + " not in 1.." + mtu);
+      }
+      try {
+        fromApp.put(packet, offset, length, true);
+      } catch (ClosedChannelException e) {
+        throw e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted");
+      }
+    }
+
+    @Override
+    public int receive(byte[] buf, int offset, int length) throws IOException {
+      try {
+        return toApp.take(buf, offset, length, -1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted");
+      }
+    }
+
+    @Override
+    public int receive(byte[] buf, int offset, int length, Duration timeout) throws IOException {
+      try {
+        return toApp.take(buf, offset, length, Math.max(0, timeout.toNanos()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted");
+      }
+    }
+  }
+}

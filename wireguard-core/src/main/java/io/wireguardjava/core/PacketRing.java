@@ -1,0 +1,122 @@
+package io.wireguardjava.core;
+
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A bounded FIFO of packets copied into preallocated slots: no allocation per packet, and no
+ * array handed from one thread to another. Any number of producers and consumers.
+ */
+final class PacketRing {
+  private final byte[][] slots;
+  private final int[] lengths;
+  private final int slotSize;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notEmpty = lock.newCondition();
+  private final Condition notFull = lock.newCondition();
+  private int head;
+  private int count;
+  private boolean closed;
+
+  PacketRing(int capacity, int slotSize) {
+    this.slots = new byte[capacity][slotSize];
+    this.lengths = new int[capacity];
+    this.slotSize = slotSize;
+  }
+
+  int slotSize() {
+    return slotSize;
+  }
+
+  /**
+   * Copies a packet in; blocks while full when {@code block}, else returns false when full.
+   *
+   * @throws ClosedChannelException once closed
+   * @throws InterruptedException when interrupted while blocked
+   */
+  boolean put(byte[] buf, int offset, int length, boolean block)
+      throws ClosedChannelException, InterruptedException {
+    if (length > slotSize) {
+      throw new IllegalArgumentException("packet of " + length + " bytes exceeds " + slotSize);
+    }
+    lock.lockInterruptibly();
+    try {
+      while (!closed && count == slots.length) {
+        if (!block) {
+          return false;
+        }
+        notFull.await();
+      }
+      if (closed) {
+        throw new ClosedChannelException();
+      }
+      int tail = (head + count) % slots.length;
+      System.arraycopy(buf, offset, slots[tail], 0, length);
+      lengths[tail] = length;
+      count++;
+      notEmpty.signal();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Copies the oldest packet out, waiting at most {@code timeoutNanos} (negative: forever).
+   *
+   * @return its length, 0 on timeout, -1 once closed and drained
+   */
+  int take(byte[] buf, int offset, int length, long timeoutNanos) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      long left = timeoutNanos;
+      while (count == 0) {
+        if (closed) {
+          return -1;
+        }
+        if (timeoutNanos < 0) {
+          notEmpty.await();
+        } else {
+          if (left <= 0) {
+            return 0;
+          }
+          left = notEmpty.awaitNanos(left);
+        }
+      }
+      int n = lengths[head];
+      if (n > length) {
+        throw new IllegalArgumentException("buffer of " + length + " bytes for a packet of " + n);
+      }
+      System.arraycopy(slots[head], 0, buf, offset, n);
+      head = (head + 1) % slots.length;
+      count--;
+      notFull.signal();
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Packets waiting. */
+  int size() {
+    lock.lock();
+    try {
+      return count;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Wakes every waiter; later puts fail, takes drain what is left and then return -1. */
+  void close() {
+    lock.lock();
+    try {
+      closed = true;
+      notEmpty.signalAll();
+      notFull.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+}

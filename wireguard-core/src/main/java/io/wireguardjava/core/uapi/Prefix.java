@@ -1,0 +1,54 @@
+package io.wireguardjava.core.uapi;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * An allowed-IP prefix with its host bits cleared, so that two spellings of one network are
+ * equal ({@code 10.0.0.1/24} and {@code 10.0.0.0/24}). Written as Go's {@code netip.Prefix}.
+ */
+public record Prefix(InetAddress address, int bits) {
+
+  public Prefix {
+    int max = address.getAddress().length * 8;
+    if (bits < 0 || bits > max) {
+      throw new IllegalArgumentException("prefix length " + bits + " out of range 0.." + max);
+    }
+  }
+
+  /** The prefix of {@code address} with {@code bits} leading bits kept, the rest cleared. */
+  public static Prefix of(InetAddress address, int bits) {
+    byte[] b = address.getAddress();
+    int max = b.length * 8;
+    if (bits < 0 || bits > max) {
+      throw new IllegalArgumentException("prefix length " + bits + " out of range 0.." + max);
+    }
+    for (int i = 0; i < b.length; i++) {
+      int keep = Math.max(0, Math.min(8, bits - 8 * i));
+      b[i] &= (byte) (0xff00 >> keep);
+    }
+    try {
+      InetAddress masked =
+          b.length == 4
+              ? InetAddress.getByAddress(b)
+              : java.net.Inet6Address.getByAddress(null, b, -1);
+      return new Prefix(masked, bits);
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Parses {@code addr/bits} (IP literals only); throws on anything else. */
+  public static Prefix parse(String text) {
+    Prefix p = IpText.parsePrefix(text);
+    if (p == null) {
+      throw new IllegalArgumentException("not an IP prefix: " + text);
+    }
+    return p;
+  }
+
+  @Override
+  public String toString() {
+    return IpText.format(address) + "/" + bits;
+  }
+}

@@ -1,0 +1,348 @@
+package io.wireguardjava.core.uapi;
+
+import io.wireguardjava.Key;
+import io.wireguardjava.PresharedKey;
+import io.wireguardjava.PrivateKey;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A parsed {@code set=1} request: the lines after {@code set=1}, each checked, kept in order.
+ * Parsing finds every error a line can have, so {@link #applyTo} cannot fail: a request either
+ * parses and applies whole, or is rejected before anything changes. (wireguard-go applies line by
+ * line and keeps what came before a bad line; this is the one place we differ on purpose.)
+ *
+ * <p>Semantics follow wireguard-go's {@code IpcSetOperation}: {@code replace_peers} removes the
+ * peers known at that point; {@code public_key} selects a peer, creating it unless a later
+ * {@code update_only=true} says not to; a peer with the device's own public key is ignored;
+ * {@code remove=true} removes the selected peer and ignores the rest of its lines; an allowed IP
+ * moves from whichever peer had it; {@code allowed_ip=-prefix} removes it from this peer only.
+ */
+public final class SetRequest {
+
+  /** One checked line of a request. */
+  sealed interface Op {}
+
+  record SetPrivateKey(Optional<PrivateKey> key) implements Op {}
+
+  record SetListenPort(int port) implements Op {}
+
+  record SetFwmark(int mark) implements Op {}
+
+  record ReplacePeers() implements Op {}
+
+  record SelectPeer(Key publicKey) implements Op {}
+
+  record UpdateOnly() implements Op {}
+
+  record RemovePeer() implements Op {}
+
+  record SetPresharedKey(Optional<PresharedKey> key) implements Op {}
+
+  record SetEndpoint(InetSocketAddress endpoint) implements Op {}
+
+  record SetKeepalive(int seconds) implements Op {}
+
+  record ReplaceAllowedIps() implements Op {}
+
+  record AllowedIp(Prefix prefix, boolean add) implements Op {}
+
+  /** {@code protocol_version=1}: checked, changes nothing. */
+  record ProtocolVersion() implements Op {}
+
+  private final List<Op> ops;
+
+  private SetRequest(List<Op> ops) {
+    this.ops = List.copyOf(ops);
+  }
+
+  /** Parses a whole request body: the lines after {@code set=1}, without the blank line. */
+  public static SetRequest parse(List<String> lines) throws UapiException {
+    Parser parser = new Parser();
+    for (String line : lines) {
+      parser.line(line);
+    }
+    return parser.finish();
+  }
+
+  /** The number of checked lines (for limits and tests). */
+  public int size() {
+    return ops.size();
+  }
+
+  /** Reads a request line by line, failing at the first bad line with wireguard-go's errno. */
+  public static final class Parser {
+    private final List<Op> ops = new ArrayList<>();
+    private boolean inPeer;
+
+    /** Checks one line (without its {@code \n}) and keeps it. */
+    public void line(String line) throws UapiException {
+      int eq = line.indexOf('=');
+      if (eq < 0) {
+        throw new UapiException(Errno.PROTOCOL, "failed to parse line " + quote(line));
+      }
+      String key = line.substring(0, eq);
+      String value = line.substring(eq + 1);
+      if (key.equals("public_key")) {
+        inPeer = true;
+        ops.add(new SelectPeer(Key.fromBytes(hexKey(value, "public_key", false))));
+        return;
+      }
+      ops.add(inPeer ? peerLine(key, value) : deviceLine(key, value));
+    }
+
+    /** The request, once its blank line has been read. */
+    public SetRequest finish() {
+      return new SetRequest(ops);
+    }
+
+    private static Op deviceLine(String key, String value) throws UapiException {
+      switch (key) {
+        case "private_key": {
+          byte[] bytes = hexKey(value, "private_key", true);
+          try {
+            return new SetPrivateKey(
+                isZero(bytes) ? Optional.empty() : Optional.of(PrivateKey.fromBytes(bytes)));
+          } finally {
+            java.util.Arrays.fill(bytes, (byte) 0);
+          }
+        }
+        case "listen_port": {
+          Integer port = IpText.parseUnsigned(value, 0xffff);
+          if (port == null) {
+            throw invalid("failed to parse listen_port", value);
+          }
+          return new SetListenPort(port);
+        }
+        case "fwmark": {
+          Long mark = IpText.parseUnsignedLong(value, 0xffff_ffffL);
+          if (mark == null) {
+            throw invalid("invalid fwmark", value);
+          }
+          return new SetFwmark((int) (long) mark);
+        }
+        case "replace_peers":
+          requireTrue("replace_peers", value);
+          return new ReplacePeers();
+        default:
+          throw new UapiException(Errno.INVALID, "invalid UAPI device key: " + quote(key));
+      }
+    }
+
+    private static Op peerLine(String key, String value) throws UapiException {
+      switch (key) {
+        case "update_only":
+          requireTrue("update_only", value);
+          return new UpdateOnly();
+        case "remove":
+          requireTrue("remove", value);
+          return new RemovePeer();
+        case "preshared_key": {
+          byte[] bytes = hexKey(value, "preshared_key", true);
+          try {
+            return new SetPresharedKey(
+                isZero(bytes) ? Optional.empty() : Optional.of(PresharedKey.fromBytes(bytes)));
+          } finally {
+            java.util.Arrays.fill(bytes, (byte) 0);
+          }
+        }
+        case "endpoint": {
+          InetSocketAddress endpoint = IpText.parseEndpoint(value);
+          if (endpoint == null || endpoint.getPort() == 0) {
+            throw invalid("failed to set endpoint", value);
+          }
+          return new SetEndpoint(endpoint);
+        }
+        case "persistent_keepalive_interval": {
+          Integer seconds = IpText.parseUnsigned(value, 0xffff);
+          if (seconds == null) {
+            throw invalid("failed to set persistent keepalive interval", value);
+          }
+          return new SetKeepalive(seconds);
+        }
+        case "replace_allowed_ips":
+          requireTrue("replace_allowed_ips", value);
+          return new ReplaceAllowedIps();
+        case "allowed_ip": {
+          boolean add = !value.startsWith("-");
+          Prefix prefix = IpText.parsePrefix(add ? value : value.substring(1));
+          if (prefix == null) {
+            throw invalid("failed to set allowed ip", value);
+          }
+          return new AllowedIp(prefix, add);
+        }
+        case "protocol_version":
+          if (!value.equals("1")) {
+            throw invalid("invalid protocol version", value);
+          }
+          return new ProtocolVersion();
+        default:
+          throw new UapiException(Errno.INVALID, "invalid UAPI peer key: " + quote(key));
+      }
+    }
+  }
+
+  /**
+   * The settings after this request, computed from {@code current}. Pure: {@code current} is not
+   * changed, and nothing can fail here (every line was checked when parsed).
+   */
+  public DeviceSettings applyTo(DeviceSettings current) {
+    Optional<PrivateKey> privateKey = current.privateKey();
+    int listenPort = current.listenPort();
+    int fwmark = current.fwmark();
+    Map<Key, Work> peers = new LinkedHashMap<>();
+    for (PeerSettings p : current.peers()) {
+      peers.put(p.publicKey(), new Work(p));
+    }
+    @Nullable Work selected = null; // null: no peer selected, or a dummy
+    boolean created = false;
+    boolean dummy = false;
+
+    for (Op op : ops) {
+      if (op instanceof SetPrivateKey) {
+        privateKey = ((SetPrivateKey) op).key();
+        // As wireguard-go's SetPrivateKey: a peer with our own new public key is dropped.
+        privateKey.ifPresent(k -> peers.remove(k.publicKey()));
+      } else if (op instanceof SetListenPort) {
+        listenPort = ((SetListenPort) op).port();
+      } else if (op instanceof SetFwmark) {
+        fwmark = ((SetFwmark) op).mark();
+      } else if (op instanceof ReplacePeers) {
+        peers.clear();
+      } else if (op instanceof SelectPeer) {
+        Key key = ((SelectPeer) op).publicKey();
+        dummy = privateKey.isPresent() && privateKey.get().publicKey().equals(key);
+        created = false;
+        selected = null;
+        if (!dummy) {
+          selected = peers.get(key);
+          if (selected == null) {
+            selected = new Work(PeerSettings.of(key));
+            peers.put(key, selected);
+            created = true;
+          }
+        }
+      } else if (op instanceof UpdateOnly) {
+        if (created && selected != null) {
+          peers.remove(selected.publicKey);
+          selected = null;
+          dummy = true;
+        }
+      } else if (op instanceof RemovePeer) {
+        if (selected != null) {
+          peers.remove(selected.publicKey);
+        }
+        selected = null;
+        dummy = true;
+      } else if (selected == null) {
+        continue; // a line for an ignored (dummy) peer
+      } else if (op instanceof SetPresharedKey) {
+        selected.presharedKey = ((SetPresharedKey) op).key();
+      } else if (op instanceof SetEndpoint) {
+        selected.endpoint = Optional.of(((SetEndpoint) op).endpoint());
+      } else if (op instanceof SetKeepalive) {
+        selected.keepalive = ((SetKeepalive) op).seconds();
+      } else if (op instanceof ReplaceAllowedIps) {
+        selected.allowedIps.clear();
+      } else if (op instanceof AllowedIp) {
+        AllowedIp a = (AllowedIp) op;
+        if (a.add()) {
+          for (Work other : peers.values()) {
+            if (other != selected) {
+              other.allowedIps.remove(a.prefix());
+            }
+          }
+          if (!selected.allowedIps.contains(a.prefix())) {
+            selected.allowedIps.add(a.prefix());
+          }
+        } else {
+          selected.allowedIps.remove(a.prefix());
+        }
+      }
+    }
+    assert !dummy || selected == null;
+    List<PeerSettings> out = new ArrayList<>(peers.size());
+    for (Work w : peers.values()) {
+      out.add(w.build());
+    }
+    return new DeviceSettings(privateKey, listenPort, fwmark, out);
+  }
+
+  /** A peer being changed. */
+  private static final class Work {
+    final Key publicKey;
+    Optional<PresharedKey> presharedKey;
+    Optional<InetSocketAddress> endpoint;
+    int keepalive;
+    final List<Prefix> allowedIps;
+
+    Work(PeerSettings p) {
+      publicKey = p.publicKey();
+      presharedKey = p.presharedKey();
+      endpoint = p.endpoint();
+      keepalive = p.persistentKeepalive();
+      allowedIps = new ArrayList<>(p.allowedIps());
+    }
+
+    PeerSettings build() {
+      return new PeerSettings(publicKey, presharedKey, endpoint, keepalive, allowedIps);
+    }
+  }
+
+  private static byte[] hexKey(String value, String what, boolean secret) throws UapiException {
+    if (value.length() != 64) {
+      throw new UapiException(
+          Errno.INVALID, "failed to set " + what + ": need 64 hex digits, got " + value.length());
+    }
+    byte[] out = new byte[32];
+    for (int i = 0; i < 32; i++) {
+      int hi = Character.digit(value.charAt(2 * i), 16);
+      int lo = Character.digit(value.charAt(2 * i + 1), 16);
+      if (hi < 0 || lo < 0 || value.charAt(2 * i) > 'f' || value.charAt(2 * i + 1) > 'f') {
+        java.util.Arrays.fill(out, (byte) 0);
+        throw new UapiException(
+            Errno.INVALID, "failed to set " + what + ": " + (secret ? "not hex" : quote(value)));
+      }
+      out[i] = (byte) ((hi << 4) | lo);
+    }
+    return out;
+  }
+
+  private static boolean isZero(byte[] b) {
+    int acc = 0;
+    for (byte x : b) {
+      acc |= x;
+    }
+    return acc == 0;
+  }
+
+  private static void requireTrue(String key, String value) throws UapiException {
+    if (!value.equals("true")) {
+      throw invalid("failed to set " + key + ", invalid value", value);
+    }
+  }
+
+  private static UapiException invalid(String what, String value) {
+    return new UapiException(Errno.INVALID, what + ": " + quote(value));
+  }
+
+  /** A line quoted for a log message: at most 80 chars, control and non-ASCII bytes escaped. */
+  static String quote(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    int n = Math.min(s.length(), 80);
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+        sb.append(c);
+      } else {
+        sb.append(String.format("\\x%02x", (int) c & 0xff));
+      }
+    }
+    return sb.append(s.length() > n ? "\"..." : "\"").toString();
+  }
+}

@@ -1,0 +1,32 @@
+package io.wireguardjava.core.uapi;
+
+import io.wireguardjava.Key;
+import java.util.function.UnaryOperator;
+
+/**
+ * What the UAPI needs from a tunnel: its settings, a way to replace them all at once, and the
+ * live state of each peer. The engine's tunnel implements it; tests use an in-memory fake.
+ *
+ * <p>Implementations must be safe to call from several UAPI client threads at once.
+ */
+public interface UapiBackend {
+
+  /** The current settings. */
+  DeviceSettings settings();
+
+  /**
+   * Computes new settings from the current ones with {@code change} and applies them, as one
+   * step: no other update may come between reading the current settings and applying the result.
+   * When the new settings cannot be applied (the listen port is taken), the device keeps its old
+   * settings and this throws.
+   *
+   * @throws UapiException with {@link Errno#PORT_IN_USE} when the port or mark cannot be applied
+   */
+  void update(UnaryOperator<DeviceSettings> change) throws UapiException;
+
+  /** The UDP port the device is bound to now (the OS-chosen one when the setting is 0); 0: none. */
+  int boundListenPort();
+
+  /** The live state of the peer with this key, {@link PeerRuntime#NONE} if nothing is known. */
+  PeerRuntime runtime(Key peer);
+}

@@ -1,0 +1,315 @@
+package io.wireguardjava.tun.linux;
+
+import io.wireguardjava.Config;
+import io.wireguardjava.InetNetwork;
+import io.wireguardjava.Interface;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Brings a TUN interface up as {@code wg-quick up} does, and down again as {@code wg-quick down}:
+ *
+ * <ol>
+ *   <li>PreUp hooks; create the TUN; every Address; MTU (1420 unless configured) and link up;
+ *       DNS through resolvconf; the routes and rules of {@link RoutePlan}; PostUp hooks.
+ *   <li>On close: PreDown hooks; the TUN is closed, which deletes it with its addresses and
+ *       routes; DNS removed; policy rules and routes in other tables removed; PostDown hooks.
+ * </ol>
+ *
+ * Hooks run as wg-quick runs them: {@code bash -c} with {@code %i} replaced by the interface name,
+ * output inherited; a failing PreUp/PostUp aborts {@code up} (and undoes it), a failing
+ * PreDown/PostDown is logged. Every step is logged as {@code [#] ...} at INFO, like wg-quick's
+ * trace on stderr. A JVM shutdown hook closes the device on SIGINT/SIGTERM.
+ */
+final class InterfaceSetup implements LinuxTun.Teardown {
+
+  static final int DEFAULT_MTU = 1420;
+  private static final Logger LOG = System.getLogger("io.wireguardjava.tun.linux");
+  private static final long HOOK_TIMEOUT_SECONDS = 60;
+
+  private final String name;
+  private final Interface iface;
+  private final Netlink netlink;
+  private final Deque<Undo> undo = new ArrayDeque<>();
+  private volatile boolean upCompleted;
+  private volatile Optional<String> dnsInterface = Optional.empty();
+  private volatile Optional<Thread> shutdownHook = Optional.empty();
+
+  private interface Undo {
+    void run() throws IOException;
+  }
+
+  private InterfaceSetup(String name, Interface iface, Netlink netlink) {
+    this.name = name;
+    this.iface = iface;
+    this.netlink = netlink;
+  }
+
+  /** Creates and configures the interface; on failure, everything done so far is undone. */
+  static LinuxTun up(Optional<String> requestedName, Config config) throws IOException {
+    Interface iface = config.iface();
+    RoutePlan plan = RoutePlan.of(iface, config.peers()); // refuse a bad Table before any change
+    runHooks("PreUp", iface.preUp(), requestedName.orElse(""), true);
+    int mtu = iface.mtu().orElse(DEFAULT_MTU);
+    LinuxTun tun = LinuxTun.create(requestedName, mtu);
+    trace("ip tuntap add mode tun name " + tun.name());
+    Netlink netlink;
+    try {
+      netlink = Netlink.open();
+    } catch (IOException | RuntimeException e) {
+      tun.close();
+      throw e;
+    }
+    InterfaceSetup setup = new InterfaceSetup(tun.name(), iface, netlink);
+    tun.setTeardown(setup);
+    try {
+      setup.configure(plan, mtu);
+      runHooks("PostUp", iface.postUp(), tun.name(), true);
+      setup.upCompleted = true;
+      setup.installShutdownHook(tun);
+      return tun;
+    } catch (IOException | RuntimeException e) {
+      tun.close();
+      throw e;
+    }
+  }
+
+  private void configure(RoutePlan plan, int mtu) throws IOException {
+    int index = netlink.linkIndex(name);
+    for (InetNetwork a : iface.addresses()) {
+      trace("ip " + family(a.address()) + " address add " + a + " dev " + name);
+      netlink.addAddress(index, a.address(), a.prefixLength());
+    }
+    trace("ip link set mtu " + mtu + " up dev " + name);
+    netlink.setMtu(index, mtu);
+    netlink.setUp(index);
+    setDns();
+    for (PolicyRule r : plan.rules()) {
+      trace("ip " + r.toString().replace(" table ", " rule add table ").replaceFirst(
+          "^(-[46]) (.*) rule add table", "$1 rule add $2 table"));
+      netlink.addRule(r);
+      undo.push(() -> netlink.deleteRule(r));
+    }
+    if (plan.rules().stream().anyMatch(r -> r.fwmark() != 0 && !r.ipv6())) {
+      enableSrcValidMark();
+    }
+    for (RoutePlan.Route r : plan.routes()) {
+      InetNetwork d = r.dst();
+      trace("ip " + family(d.address()) + " route add " + d + " dev " + name
+          + (r.table() == Netlink.RT_TABLE_MAIN ? "" : " table " + r.table()));
+      netlink.addRoute(index, d.address(), d.prefixLength(), r.table());
+      // routes in main go away with the interface; the others too, but be explicit
+    }
+  }
+
+  private static String family(InetAddress a) {
+    return a.getAddress().length == 4 ? "-4" : "-6";
+  }
+
+  /** wg-quick sets net.ipv4.conf.all.src_valid_mark=1 for marked traffic and leaves it set. */
+  private static void enableSrcValidMark() {
+    Path p = Path.of("/proc/sys/net/ipv4/conf/all/src_valid_mark");
+    try {
+      trace("sysctl -q net.ipv4.conf.all.src_valid_mark=1");
+      Files.writeString(p, "1\n");
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "could not set " + p + ": " + e.getMessage());
+    }
+  }
+
+  // ---- DNS, as wg-quick's set_dns / unset_dns
+
+  private void setDns() throws IOException {
+    List<InetAddress> servers = iface.dnsServers();
+    List<String> search = iface.dnsSearch();
+    if (servers.isEmpty() && search.isEmpty()) {
+      return;
+    }
+    Optional<Path> resolvconf = onPath("resolvconf");
+    if (resolvconf.isEmpty()) {
+      LOG.log(Level.WARNING, "DNS not set for " + name + ": resolvconf is not installed (install"
+          + " openresolv or resolvconf, or set the servers yourself)");
+      return;
+    }
+    StringBuilder text = new StringBuilder();
+    for (InetAddress s : servers) {
+      text.append("nameserver ").append(s.getHostAddress()).append('\n');
+    }
+    if (!search.isEmpty()) {
+      text.append("search ").append(String.join(" ", search)).append('\n');
+    }
+    String dnsName = resolvconfPrefix() + name;
+    trace("resolvconf -a " + dnsName + " -m 0 -x");
+    int rc = run(List.of(resolvconf.get().toString(), "-a", dnsName, "-m", "0", "-x"),
+        text.toString());
+    if (rc != 0) {
+      throw new IOException("resolvconf -a " + dnsName + " failed with status " + rc);
+    }
+    dnsInterface = Optional.of(dnsName);
+  }
+
+  private void unsetDns() {
+    dnsInterface.ifPresent(dnsName -> {
+      trace("resolvconf -d " + dnsName + " -f");
+      try {
+        run(List.of("resolvconf", "-d", dnsName, "-f"), "");
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "resolvconf -d " + dnsName + ": " + e.getMessage());
+      }
+    });
+  }
+
+  /** wg-quick's resolvconf_iface_prefix: "tun." when interface-order lists "tun*". */
+  private static String resolvconfPrefix() {
+    Pattern p = Pattern.compile("^([A-Za-z0-9-]+)\\*$");
+    try {
+      for (String line : Files.readAllLines(Path.of("/etc/resolvconf/interface-order"))) {
+        Matcher m = p.matcher(line.trim());
+        if (m.matches()) {
+          return m.group(1) + ".";
+        }
+      }
+    } catch (IOException e) {
+      // no interface-order: no prefix
+    }
+    return "";
+  }
+
+  private static Optional<Path> onPath(String command) {
+    String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    for (String dir : (path + ":/usr/sbin:/sbin").split(":")) {
+      Path p = Path.of(dir.isEmpty() ? "." : dir, command);
+      if (Files.isExecutable(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  // ---- hooks
+
+  /** Runs hooks as wg-quick does; with {@code fatal}, a failure throws. */
+  static void runHooks(String kind, List<String> hooks, String ifaceName, boolean fatal)
+      throws IOException {
+    for (String hook : hooks) {
+      String cmd = hook.replace("%i", ifaceName);
+      trace(cmd);
+      int rc;
+      try {
+        rc = run(List.of("bash", "-c", cmd), null);
+      } catch (IOException e) {
+        if (fatal) {
+          throw new IOException(kind + " hook '" + cmd + "': " + e.getMessage(), e);
+        }
+        LOG.log(Level.WARNING, kind + " hook '" + cmd + "': " + e.getMessage());
+        continue;
+      }
+      if (rc != 0) {
+        if (fatal) {
+          throw new IOException(kind + " hook '" + cmd + "' failed with status " + rc);
+        }
+        LOG.log(Level.WARNING, kind + " hook '" + cmd + "' failed with status " + rc);
+      }
+    }
+  }
+
+  /** Runs a command with inherited output; {@code stdin} null: inherited too. */
+  private static int run(List<String> command, String stdin) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    if (stdin == null) {
+      pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
+    }
+    Process p = pb.start();
+    if (stdin != null) {
+      try (OutputStream in = p.getOutputStream()) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    try {
+      if (!p.waitFor(HOOK_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("timed out after " + HOOK_TIMEOUT_SECONDS + " s");
+      }
+      return p.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private static void trace(String what) {
+    LOG.log(Level.INFO, "[#] " + what);
+  }
+
+  // ---- teardown
+
+  private void installShutdownHook(LinuxTun tun) {
+    Thread hook = new Thread(tun::close, "wg-java-down-" + name);
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+      shutdownHook = Optional.of(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down; the caller closes the device
+    }
+  }
+
+  @Override
+  public void beforeClose() {
+    if (upCompleted) {
+      try {
+        runHooks("PreDown", iface.preDown(), name, false);
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void afterClose() {
+    trace("ip link delete dev " + name);
+    unsetDns();
+    while (!undo.isEmpty()) {
+      try {
+        undo.pop().run();
+      } catch (NetlinkException e) {
+        if (e.errno() != 2 && e.errno() != 3) { // ENOENT, ESRCH: already gone
+          LOG.log(Level.WARNING, "cleanup of " + name + ": " + e.getMessage());
+        }
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "cleanup of " + name + ": " + e.getMessage());
+      }
+    }
+    netlink.close();
+    if (upCompleted) {
+      try {
+        runHooks("PostDown", iface.postDown(), name, false);
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, e.getMessage());
+      }
+    }
+    shutdownHook.ifPresent(h -> {
+      if (Thread.currentThread() != h) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(h);
+        } catch (IllegalStateException e) {
+          // shutting down
+        }
+      }
+    });
+  }
+}

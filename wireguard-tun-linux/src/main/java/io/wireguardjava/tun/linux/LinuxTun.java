@@ -1,0 +1,283 @@
+package io.wireguardjava.tun.linux;
+
+import io.wireguardjava.spi.PacketDevice;
+import io.wireguardjava.tun.linux.internal.LibC;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import jnr.ffi.Pointer;
+
+/**
+ * A Linux TUN interface ({@code IFF_TUN | IFF_NO_PI}): every {@link #read} returns one IPv4 or IPv6
+ * packet that the host routed into the interface, every {@link #write} hands one to the host.
+ *
+ * <p>The file descriptor is non-blocking. A reader first tries {@code read(2)}; when nothing is
+ * queued it waits in {@code poll(2)} on the TUN descriptor and on an {@code eventfd(2)} that
+ * {@link #close()} signals, so a blocked reader wakes up at once and returns {@code -1}. {@code
+ * close()} then waits for the reader to leave before it closes the descriptors (so no call can run
+ * on a reused descriptor number), which deletes the interface with its addresses and routes, and
+ * finally runs the {@link Teardown} that undoes what the configuration added outside the interface.
+ *
+ * <p>Buffers: the caller owns the arrays passed to {@code read} and {@code write}; the device copies
+ * packets through its own native buffers and keeps no reference to them.
+ */
+public final class LinuxTun implements PacketDevice {
+
+  /** Largest packet the kernel hands out on a TUN without offloads (IP total length). */
+  private static final int MAX_PACKET = 65535;
+
+  private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  /** Undoes a configuration: {@link #beforeClose} runs while the interface exists, {@link #afterClose} after. */
+  interface Teardown {
+    Teardown NONE = new Teardown() {};
+
+    default void beforeClose() {}
+
+    default void afterClose() {}
+  }
+
+  private final LibC libc;
+  private final int fd;
+  private final int wakeFd;
+  private final String name;
+  private volatile int mtu;
+  private volatile Teardown teardown = Teardown.NONE;
+
+  private final Pointer readBuf = LibC.allocate(MAX_PACKET);
+  private final Pointer pollFds = LibC.allocate(16);
+  private final Pointer writeBuf = LibC.allocate(MAX_PACKET);
+  private final Object writeLock = new Object();
+  private final Object closeLock = new Object();
+
+  /** Calls in progress; {@link #CLOSED_BIT} set once close() started. */
+  private final AtomicInteger state = new AtomicInteger();
+
+  private static final int CLOSED_BIT = 1 << 30;
+
+  private LinuxTun(LibC libc, int fd, int wakeFd, String name, int mtu) {
+    this.libc = libc;
+    this.fd = fd;
+    this.wakeFd = wakeFd;
+    this.name = name;
+    this.mtu = mtu;
+    pollFds.putInt(0, fd);
+    pollFds.putShort(4, LibC.POLLIN);
+    pollFds.putInt(8, wakeFd);
+    pollFds.putShort(12, LibC.POLLIN);
+  }
+
+  /**
+   * Creates a TUN interface; it is down, without addresses, until configured.
+   *
+   * @param requestedName the interface name, at most 15 bytes; empty: the kernel picks {@code tunN}
+   * @param mtu the MTU the caller will set on the interface (reported by {@link #mtu()})
+   * @throws IOException when {@code /dev/net/tun} cannot be opened or {@code TUNSETIFF} fails
+   */
+  public static LinuxTun create(Optional<String> requestedName, int mtu) throws IOException {
+    LinuxTunSupport.ensureAvailability();
+    byte[] nameBytes = requestedName.orElse("").getBytes(StandardCharsets.US_ASCII);
+    if (nameBytes.length >= LibC.IFNAMSIZ || requestedName.map(n -> n.contains("/")).orElse(false)) {
+      throw new IOException("invalid interface name '" + requestedName.get() + "' (at most 15 characters, no '/')");
+    }
+    LibC libc = LibC.get();
+    int fd = libc.open("/dev/net/tun", LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
+    if (fd < 0) {
+      throw new IOException(LibC.describe("open /dev/net/tun", LibC.errno()));
+    }
+    int wakeFd = -1;
+    try {
+      Pointer ifr = LibC.allocate(LibC.IFREQ_SIZE);
+      ifr.put(0, nameBytes, 0, nameBytes.length);
+      ifr.putShort(LibC.IFNAMSIZ, (short) (LibC.IFF_TUN | LibC.IFF_NO_PI));
+      if (libc.ioctl(fd, LibC.TUNSETIFF, ifr) < 0) {
+        int e = LibC.errno();
+        String hint = e == LibC.EBUSY ? " (an interface with that name exists already)" : "";
+        throw new IOException(LibC.describe("TUNSETIFF " + requestedName.orElse("(any name)"), e) + hint);
+      }
+      String name = ifr.getString(0, LibC.IFNAMSIZ, StandardCharsets.US_ASCII);
+      wakeFd = libc.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+      if (wakeFd < 0) {
+        throw new IOException(LibC.describe("eventfd", LibC.errno()));
+      }
+      return new LinuxTun(libc, fd, wakeFd, name, mtu);
+    } catch (IOException | RuntimeException e) {
+      libc.close(fd);
+      if (wakeFd >= 0) {
+        libc.close(wakeFd);
+      }
+      throw e;
+    }
+  }
+
+  void setTeardown(Teardown teardown) {
+    this.teardown = teardown;
+  }
+
+  void setMtu(int mtu) {
+    this.mtu = mtu;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int mtu() {
+    return mtu;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Also returns {@code -1} when the interface was deleted from outside ({@code ip link
+   * delete}, as {@code wg-quick down} does): the tunnel should then close. A packet longer than {@code length} is dropped (and the next one read): a truncated IP
+   * packet is of no use to anyone.
+   */
+  @Override
+  public int read(byte[] buf, int offset, int length) throws IOException {
+    if (!enter()) {
+      return -1;
+    }
+    try {
+      while (true) {
+        long n = libc.read(fd, readBuf, MAX_PACKET);
+        if (n > 0) {
+          if (n > length) {
+            continue;
+          }
+          readBuf.get(0, buf, offset, (int) n);
+          return (int) n;
+        }
+        int errno = n < 0 ? LibC.errno() : LibC.EAGAIN;
+        if (errno == LibC.EINTR) {
+          continue;
+        }
+        if (errno == LibC.EBADFD) {
+          // the interface was deleted (ip link delete, wg-quick down): the end of this device
+          return -1;
+        }
+        if (errno != LibC.EAGAIN) {
+          if (isClosed()) {
+            return -1;
+          }
+          throw new IOException(LibC.describe("read " + name, errno));
+        }
+        if (!awaitReadable()) {
+          return -1;
+        }
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  /** Waits until the TUN is readable (true) or close() signalled (false). */
+  private boolean awaitReadable() throws IOException {
+    while (true) {
+      pollFds.putShort(6, (short) 0);
+      pollFds.putShort(14, (short) 0);
+      int r = libc.poll(pollFds, 2, -1);
+      if (r < 0) {
+        int errno = LibC.errno();
+        if (errno == LibC.EINTR) {
+          continue;
+        }
+        throw new IOException(LibC.describe("poll " + name, errno));
+      }
+      if (pollFds.getShort(14) != 0 || isClosed()) {
+        return false;
+      }
+      short revents = pollFds.getShort(6);
+      if ((revents & (LibC.POLLIN | LibC.POLLERR | LibC.POLLHUP | LibC.POLLNVAL)) != 0) {
+        return true; // readable, or read(2) reports the error
+      }
+    }
+  }
+
+  @Override
+  public void write(byte[] buf, int offset, int length) throws IOException {
+    if (length > MAX_PACKET || length < 0) {
+      throw new IOException("packet of " + length + " bytes is too large for " + name);
+    }
+    if (!enter()) {
+      throw new ClosedChannelException();
+    }
+    try {
+      synchronized (writeLock) {
+        writeBuf.put(0, buf, offset, length);
+        while (true) {
+          long n = libc.write(fd, writeBuf, length);
+          if (n >= 0) {
+            return;
+          }
+          int errno = LibC.errno();
+          if (errno == LibC.EINTR) {
+            continue;
+          }
+          if (errno == LibC.EAGAIN) {
+            return; // the host's queue is full: drop, as a NIC would
+          }
+          throw new IOException(LibC.describe("write " + name + " (" + length + " bytes)", errno));
+        }
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (closeLock) {
+      int s = state.get();
+      if ((s & CLOSED_BIT) != 0) {
+        return;
+      }
+      while (!state.compareAndSet(s, s | CLOSED_BIT)) {
+        s = state.get();
+      }
+      try {
+        teardown.beforeClose();
+      } finally {
+        Pointer one = LibC.allocate(8);
+        one.putLong(0, 1);
+        libc.write(wakeFd, one, 8);
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        while ((state.get() & ~CLOSED_BIT) != 0 && System.nanoTime() < deadline) {
+          LockSupport.parkNanos(100_000);
+        }
+        libc.close(fd);
+        libc.close(wakeFd);
+        teardown.afterClose();
+      }
+    }
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return (state.get() & CLOSED_BIT) != 0;
+  }
+
+  private boolean enter() {
+    int s = state.incrementAndGet();
+    if ((s & CLOSED_BIT) != 0) {
+      state.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  private void exit() {
+    state.decrementAndGet();
+  }
+
+  @Override
+  public String toString() {
+    return "LinuxTun[" + name + ", mtu " + mtu + "]";
+  }
+}
