@@ -34,8 +34,6 @@ public enum DropReason {
   REPLAYED,
   /** A decrypted packet whose source address is not in the sending peer's allowed IPs. */
   SOURCE_NOT_ALLOWED,
-  /** A decrypted packet for another peer, while forwarding is off. */
-  FORWARDING_DISABLED,
   /** A packet the in-process device's application side did not read in time (queue full). */
   DEVICE_QUEUE_FULL,
   /** A UDP send or device write that failed. */

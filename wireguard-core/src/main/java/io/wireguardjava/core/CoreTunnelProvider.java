@@ -1,0 +1,72 @@
+package io.wireguardjava.core;
+
+import io.wireguardjava.Config;
+import io.wireguardjava.Tunnel;
+import io.wireguardjava.TunnelOptions;
+import io.wireguardjava.TunnelPackets;
+import io.wireguardjava.spi.PacketDevice;
+import io.wireguardjava.spi.PacketDeviceProvider;
+import io.wireguardjava.spi.TunnelProvider;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
+
+/** The engine's entry point for {@link Tunnel#open}, registered with {@link ServiceLoader}. */
+public final class CoreTunnelProvider implements TunnelProvider {
+
+  /** For {@link ServiceLoader}. */
+  public CoreTunnelProvider() {}
+
+  @Override
+  public Tunnel open(Config config, TunnelOptions options) throws IOException {
+    return open(config, options, Clock.SYSTEM);
+  }
+
+  static Engine open(Config config, TunnelOptions options, Clock clock) throws IOException {
+    int mtu = config.iface().mtu().orElse(options.mtu());
+    PacketDevice device;
+    @Nullable TunnelPackets appSide = null;
+    switch (options.deviceKind()) {
+      case IN_PROCESS -> {
+        InProcessDevice d =
+            new InProcessDevice(
+                options.interfaceName().orElse("wg-java"), mtu, Limits.IN_PROCESS_QUEUE_PACKETS);
+        device = d;
+        appSide = d.appSide();
+      }
+      case CUSTOM -> device = options.device().orElseThrow();
+      case OS -> device = openOsDevice(config, options);
+      default -> throw new IllegalArgumentException(options.deviceKind().toString());
+    }
+    try {
+      Engine engine = new Engine(config, options, device, appSide, clock);
+      engine.start();
+      return engine;
+    } catch (IOException | RuntimeException e) {
+      device.close();
+      throw e;
+    }
+  }
+
+  private static PacketDevice openOsDevice(Config config, TunnelOptions options)
+      throws IOException {
+    List<String> causes = new ArrayList<>();
+    for (PacketDeviceProvider p : ServiceLoader.load(PacketDeviceProvider.class)) {
+      if (p.isAvailable()) {
+        return p.open(options.interfaceName(), config);
+      }
+      causes.add(p.name() + ": " + p.unavailabilityCause().orElse("unavailable"));
+    }
+    if (causes.isEmpty()) {
+      throw new IllegalStateException(
+          "No OS packet device on the class path: add io.wireguardjava:wireguard-tun-linux (Linux)"
+              + " or io.wireguardjava:wireguard-tun-mac (macOS), or open the tunnel with"
+              + " TunnelOptions.inProcessDevice() to exchange packets in the application");
+    }
+    throw new IllegalStateException(
+        "No OS packet device available here (" + String.join("; ", causes)
+            + "); TunnelOptions.inProcessDevice() needs no privileges");
+  }
+}

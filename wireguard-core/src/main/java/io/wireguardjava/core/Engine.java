@@ -1,0 +1,407 @@
+package io.wireguardjava.core;
+
+import io.wireguardjava.Config;
+import io.wireguardjava.Endpoint;
+import io.wireguardjava.InetNetwork;
+import io.wireguardjava.Interface;
+import io.wireguardjava.Key;
+import io.wireguardjava.Peer;
+import io.wireguardjava.PeerStats;
+import io.wireguardjava.PrivateKey;
+import io.wireguardjava.Tunnel;
+import io.wireguardjava.TunnelListener;
+import io.wireguardjava.TunnelOptions;
+import io.wireguardjava.TunnelPackets;
+import io.wireguardjava.TunnelStats;
+import io.wireguardjava.spi.PacketDevice;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A running tunnel: the {@link Tunnel} implementation. It owns the UDP transport, the packet
+ * device, the peers and their routing table, and three threads:
+ *
+ * <ol>
+ *   <li>{@link SendLoop}: device read, route, seal, UDP send;
+ *   <li>{@link ReceiveLoop}: UDP receive, dispatch, open, check source, device write;
+ *   <li>{@link HandshakeWorker}: handshake messages, cookie replies, rate limiting, and every
+ *       peer's timers.
+ * </ol>
+ *
+ * Reconfiguration takes {@link #configLock} and publishes immutable snapshots the threads read
+ * without locks ({@link #peers}, the {@link AllowedIps} tries).
+ */
+final class Engine implements Tunnel {
+  final Clock clock;
+  final RandomGenerator random = ThreadLocalRandom.current();
+  final Scheduler scheduler;
+  final Events events = new Events();
+  final BufferPool pool;
+  final UdpTransport transport;
+  final PacketDevice device;
+  final AllowedIps<PeerState> allowedIps = new AllowedIps<>();
+  /** The interface's own addresses: packets to them are delivered, never forwarded. */
+  final AllowedIps<Boolean> localAddresses = new AllowedIps<>();
+  final HandshakeWorker handshakes;
+  final boolean forwarding;
+  final int mtu;
+
+  private final Object configLock = new Object();
+  private final @Nullable TunnelPackets appSide;
+  private final SendLoop sendLoop;
+  private final ReceiveLoop receiveLoop;
+  private final List<Thread> threads = new ArrayList<>();
+  /** Peers by public key; the map itself is concurrent, its insertion order kept by order. */
+  private final ConcurrentHashMap<Key, PeerState> peers = new ConcurrentHashMap<>();
+  private final List<Key> order = new ArrayList<>();
+  private volatile Interface iface;
+  private volatile boolean closed;
+
+  Engine(
+      Config config,
+      TunnelOptions options,
+      PacketDevice device,
+      @Nullable TunnelPackets appSide,
+      Clock clock)
+      throws IOException {
+    this.clock = clock;
+    this.scheduler = new Scheduler(clock);
+    this.device = device;
+    this.appSide = appSide;
+    this.mtu = device.mtu();
+    this.forwarding = options.forwarding();
+    this.iface = config.iface();
+    this.pool = new BufferPool(Math.max(mtu, 1500), 16 * Limits.MAX_STAGED_PACKETS);
+    this.transport = new UdpTransport(options.bindAddress(), config.iface().listenPort().orElse(0));
+    try {
+      this.handshakes = new HandshakeWorker(this, config.iface().privateKey());
+      for (InetNetwork n : config.iface().addresses()) {
+        localAddresses.insert(n.address().getAddress(), n.address().getAddress().length * 8, true);
+      }
+      for (Peer p : config.peers()) {
+        addPeerLocked(p);
+      }
+      this.sendLoop = new SendLoop(this);
+      this.receiveLoop = new ReceiveLoop(this);
+    } catch (RuntimeException e) {
+      transport.close();
+      throw e;
+    }
+  }
+
+  void start() {
+    String n = device.name();
+    threads.add(thread(sendLoop, "wg-java-" + n + "-send"));
+    threads.add(thread(receiveLoop, "wg-java-" + n + "-receive"));
+    threads.add(thread(handshakes, "wg-java-" + n + "-handshake"));
+    threads.forEach(Thread::start);
+  }
+
+  private static Thread thread(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  // ---- used by the data path ----
+
+  /** Asks the handshake thread for an initiation to {@code peer} (deduplicated). */
+  void requestHandshake(PeerState peer) {
+    handshakes.request(peer);
+  }
+
+  @Nullable PeerState peer(Key key) {
+    return peers.get(key);
+  }
+
+  /** A snapshot of all peers, in configuration order. */
+  List<PeerState> peerList() {
+    synchronized (configLock) {
+      List<PeerState> l = new ArrayList<>(order.size());
+      for (Key k : order) {
+        l.add(peers.get(k));
+      }
+      return l;
+    }
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  // ---- Tunnel ----
+
+  @Override
+  public String name() {
+    return device.name();
+  }
+
+  @Override
+  public int listenPort() {
+    return transport.port();
+  }
+
+  @Override
+  public TunnelPackets packets() {
+    if (appSide == null) {
+      throw new IllegalStateException(
+          "tunnel " + device.name() + " uses an OS or custom device; its packets go through it");
+    }
+    return appSide;
+  }
+
+  @Override
+  public Config config() {
+    synchronized (configLock) {
+      Interface.Builder ib = iface.toBuilder().listenPort(transport.port());
+      Config.Builder cb = Config.builder();
+      for (Key k : order) {
+        PeerState p = peers.get(k);
+        Peer.Builder pb = p.config.toBuilder();
+        if (p.endpoint != null) {
+          pb.endpoint(Endpoint.of(p.endpoint));
+        }
+        pb.allowedIps(allowedIpsOf(p));
+        cb.addPeer(pb.build());
+      }
+      return cb.iface(ib.build()).build();
+    }
+  }
+
+  private List<InetNetwork> allowedIpsOf(PeerState p) {
+    List<InetNetwork> l = new ArrayList<>();
+    for (AllowedIps.Entry<PeerState> e : allowedIps.entriesOf(p)) {
+      try {
+        l.add(InetNetwork.of(java.net.InetAddress.getByAddress(e.address()), e.cidr()));
+      } catch (java.net.UnknownHostException ex) {
+        throw new AssertionError(ex);
+      }
+    }
+    return l;
+  }
+
+  @Override
+  public void addPeer(Peer peer) {
+    synchronized (configLock) {
+      checkOpen();
+      if (peers.containsKey(peer.publicKey())) {
+        throw new IllegalArgumentException("peer " + peer.publicKey() + " exists");
+      }
+      addPeerLocked(peer);
+    }
+  }
+
+  @Override
+  public void updatePeer(Peer peer) {
+    synchronized (configLock) {
+      checkOpen();
+      PeerState p = peers.get(peer.publicKey());
+      if (p == null) {
+        addPeerLocked(peer);
+        return;
+      }
+      boolean pskChanged = !p.config.presharedKey().equals(peer.presharedKey());
+      p.config = peer;
+      allowedIps.removeValue(p);
+      insertAllowedIps(p, peer);
+      peer.endpoint().ifPresent(e -> {
+        java.net.InetSocketAddress a = PeerState.literal(Optional.of(e));
+        if (a != null) {
+          p.setEndpoint(a);
+        } else {
+          handshakes.reresolve(p);
+        }
+      });
+      p.timers.setPersistentKeepalive(peer.persistentKeepalive().orElse(0));
+      if (pskChanged) {
+        handshakes.updatePeerKeys(p);
+      }
+    }
+  }
+
+  private void addPeerLocked(Peer peer) {
+    if (handshakes.isOwnKey(peer.publicKey())) {
+      throw new IllegalArgumentException("a peer cannot have the interface's own public key");
+    }
+    PeerState p = new PeerState(this, peer);
+    handshakes.addPeer(p);
+    peers.put(peer.publicKey(), p);
+    order.add(peer.publicKey());
+    insertAllowedIps(p, peer);
+    if (p.endpoint != null) {
+      events.endpointChanged(p.publicKey, p.endpoint);
+    }
+  }
+
+  private void insertAllowedIps(PeerState p, Peer peer) {
+    for (InetNetwork n : peer.allowedIps()) {
+      allowedIps.insert(n.address().getAddress(), n.prefixLength(), p);
+    }
+  }
+
+  @Override
+  public boolean removePeer(Key publicKey) {
+    synchronized (configLock) {
+      PeerState p = peers.remove(publicKey);
+      if (p == null) {
+        return false;
+      }
+      order.remove(publicKey);
+      allowedIps.removeValue(p);
+      handshakes.removePeer(p);
+      p.destroy();
+      return true;
+    }
+  }
+
+  @Override
+  public void replacePeers(List<Peer> newPeers) {
+    synchronized (configLock) {
+      checkOpen();
+      Set<Key> keep = new HashSet<>();
+      for (Peer p : newPeers) {
+        keep.add(p.publicKey());
+      }
+      for (Key k : new ArrayList<>(order)) {
+        if (!keep.contains(k)) {
+          removePeer(k);
+        }
+      }
+      for (Peer p : newPeers) {
+        updatePeer(p);
+      }
+    }
+  }
+
+  @Override
+  public void setPrivateKey(PrivateKey privateKey) {
+    synchronized (configLock) {
+      checkOpen();
+      Key pub = privateKey.publicKey();
+      if (peers.containsKey(pub)) {
+        removePeer(pub);
+      }
+      iface = iface.toBuilder().privateKey(privateKey).build();
+      handshakes.setPrivateKey(Optional.of(privateKey));
+      for (PeerState p : peers.values()) {
+        p.zeroKeyMaterial(); // sessions made with the old key are void
+      }
+    }
+  }
+
+  @Override
+  public void setListenPort(int port) throws IOException {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    synchronized (configLock) {
+      checkOpen();
+      transport.rebind(port);
+      iface = iface.toBuilder().listenPort(transport.port()).build();
+    }
+  }
+
+  @Override
+  public void setFwMark(int fwMark) {
+    synchronized (configLock) {
+      checkOpen();
+      Interface.Builder b = iface.toBuilder();
+      iface = b.fwMark(fwMark).build();
+    }
+  }
+
+  @Override
+  public TunnelStats stats() {
+    List<PeerStats> l = new ArrayList<>();
+    for (PeerState p : peerList()) {
+      l.add(p.stats());
+    }
+    return new TunnelStats(transport.port(), l, events.dropCounts());
+  }
+
+  @Override
+  public Optional<PeerStats> peerStats(Key publicKey) {
+    PeerState p = peers.get(publicKey);
+    return p == null ? Optional.empty() : Optional.of(p.stats());
+  }
+
+  @Override
+  public void addListener(TunnelListener listener) {
+    events.add(listener);
+  }
+
+  @Override
+  public void removeListener(TunnelListener listener) {
+    events.remove(listener);
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("tunnel " + device.name() + " is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (configLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    transport.close(); // wakes the receive thread
+    device.close(); // wakes the send thread
+    handshakes.stop(); // wakes the handshake thread
+    boolean interrupted = false;
+    for (Thread t : threads) {
+      if (t == Thread.currentThread()) {
+        continue;
+      }
+      while (true) {
+        try {
+          t.join(5_000);
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (t.isAlive()) {
+        t.interrupt();
+      }
+    }
+    synchronized (configLock) {
+      for (PeerState p : peers.values()) {
+        p.destroy();
+      }
+      handshakes.destroy();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** For tests: the threads of this tunnel. */
+  List<Thread> threads() {
+    return List.copyOf(threads);
+  }
+
+  /** For tests: the configured peers by key. */
+  Map<Key, PeerState> peersByKey() {
+    return new LinkedHashMap<>(peers);
+  }
+}

@@ -1,0 +1,305 @@
+package io.wireguardjava.core;
+
+import io.wireguardjava.DropReason;
+import io.wireguardjava.Endpoint;
+import io.wireguardjava.Key;
+import io.wireguardjava.Peer;
+import io.wireguardjava.PeerStats;
+import io.wireguardjava.crypto.Keypair;
+import io.wireguardjava.crypto.Keypairs;
+import io.wireguardjava.crypto.Reason;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One peer inside the engine: its configuration, endpoint, sessions, staged packets, timers and
+ * counters.
+ *
+ * <p>Who touches what: the send lock guards the staging queue and makes "pick the keypair,
+ * seal, send" one step, so a peer's packets leave in the order they were staged or read, whichever
+ * thread sends them (send thread, handshake thread flushing after a handshake, receive thread
+ * when forwarding). {@link Keypairs} has its own lock; the handshake state is the handshake
+ * thread's alone. Endpoint and configuration fields are volatile, written on reconfiguration or
+ * by roaming.
+ */
+final class PeerState {
+  final Engine engine;
+  final Key publicKey;
+  final Keypairs keypairs = new Keypairs();
+  final Timers timers;
+  final ReentrantLock sendLock = new ReentrantLock();
+  private final StagedPackets staged;
+  final AtomicLong rxBytes = new AtomicLong();
+  final AtomicLong txBytes = new AtomicLong();
+  /** Set while the peer waits in the handshake thread's request queue. */
+  final AtomicBoolean handshakeRequested = new AtomicBoolean();
+
+  volatile Peer config;
+  volatile @Nullable InetSocketAddress endpoint;
+  volatile @Nullable Instant lastHandshake;
+  /** Handshake thread: when the latest initiation was sent ({@link Clock#nanos()}). */
+  long lastSentHandshakeNanos;
+  /** Handshake thread: when the current attempt sequence began, for the "took" figure. */
+  long attemptStartNanos;
+  /** Whether the receive-side "last minute" rekey was already asked for this keypair. */
+  volatile boolean sentLastMinuteHandshake;
+  volatile boolean removed;
+
+  PeerState(Engine engine, Peer config) {
+    this.engine = engine;
+    this.publicKey = config.publicKey();
+    this.config = config;
+    this.staged = new StagedPackets(engine.pool);
+    this.timers = new Timers(engine.scheduler, new TimerActions(), engine.random);
+    this.lastSentHandshakeNanos = engine.clock.nanos() - Times.REKEY_TIMEOUT - 1;
+    this.endpoint = literal(config.endpoint());
+    timers.setPersistentKeepalive(config.persistentKeepalive().orElse(0));
+  }
+
+  /** A literal endpoint's address; host names are resolved later, when first needed. */
+  static @Nullable InetSocketAddress literal(Optional<Endpoint> e) {
+    if (e.isEmpty()) {
+      return null;
+    }
+    return e.get().literalAddress().map(a -> new InetSocketAddress(a, e.get().port())).orElse(null);
+  }
+
+  // ---- sending (any thread) ----
+
+  /**
+   * Sends one IP packet to this peer: sealed at once with the current keypair, or staged until
+   * a handshake completes. {@code buf[off..off+len)} is only read.
+   */
+  void send(byte[] buf, int off, int len, SendContext ctx) {
+    sendLock.lock();
+    try {
+      if (!staged.isEmpty()) { // keep order behind packets already waiting
+        stageLocked(buf, off, len);
+        sendStagedLocked(ctx);
+        return;
+      }
+      Keypair kp = usableKeypair();
+      if (kp == null) {
+        stageLocked(buf, off, len);
+        engine.requestHandshake(this);
+        return;
+      }
+      sealAndSend(kp, buf, off, len, ctx);
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  /** Sends a keepalive, or the staged packets when some wait (they serve as one). */
+  void sendKeepalive(SendContext ctx) {
+    sendLock.lock();
+    try {
+      if (staged.isEmpty()) {
+        Keypair kp = usableKeypair();
+        if (kp == null) {
+          stageLocked(ctx.datagram, 0, 0); // an empty packet: sent once a session exists
+          engine.requestHandshake(this);
+          return;
+        }
+        sealAndSend(kp, ctx.datagram, 0, 0, ctx);
+      } else {
+        sendStagedLocked(ctx);
+      }
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  /** Sends what is staged if a session allows, else asks for a handshake. */
+  void sendStaged(SendContext ctx) {
+    sendLock.lock();
+    try {
+      sendStagedLocked(ctx);
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  private void sendStagedLocked(SendContext ctx) {
+    if (staged.isEmpty()) {
+      return;
+    }
+    Keypair kp = usableKeypair();
+    if (kp == null) {
+      engine.requestHandshake(this);
+      return;
+    }
+    staged.drain((b, n) -> sealAndSend(kp, b, 0, n, ctx));
+  }
+
+  private void stageLocked(byte[] buf, int off, int len) {
+    int r = staged.add(buf, off, len);
+    if (r != 0) {
+      engine.events.drop(DropReason.STAGING_QUEUE_FULL, publicKey);
+    }
+  }
+
+  /** Drops the staged packets (handshake gave up, peer removed). */
+  int purgeStaged() {
+    sendLock.lock();
+    try {
+      return staged.purge();
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  /** The current keypair if it may still send, else null. */
+  private @Nullable Keypair usableKeypair() {
+    Keypair kp = keypairs.current();
+    if (kp == null || kp.isExpired()
+        || Long.compareUnsigned(kp.sendCounter(), Times.REJECT_AFTER_MESSAGES) >= 0) {
+      return null;
+    }
+    return kp;
+  }
+
+  /** Seals {@code buf[off..off+len)} into ctx's datagram and sends it. Send lock held. */
+  private void sealAndSend(Keypair kp, byte[] buf, int off, int len, SendContext ctx) {
+    InetSocketAddress to = endpoint;
+    if (to == null) {
+      engine.events.drop(DropReason.NO_ENDPOINT, publicKey);
+      return;
+    }
+    timers.onAnyAuthenticatedPacketTraversal();
+    int n = kp.seal(buf, off, len, ctx.datagram, 0);
+    if (n < 0) {
+      Reason r = Reason.fromCode(n);
+      engine.events.drop(
+          r == Reason.BUFFER_TOO_SMALL ? DropReason.TOO_LARGE : DropReason.SESSION_EXPIRED,
+          publicKey);
+      engine.requestHandshake(this);
+      return;
+    }
+    try {
+      engine.transport.send(ctx.frame(n), to);
+    } catch (IOException e) {
+      engine.events.drop(DropReason.IO_ERROR, publicKey);
+      return;
+    }
+    txBytes.addAndGet(n);
+    timers.onAnyAuthenticatedPacketSent();
+    if (len > 0) {
+      timers.onDataSent();
+    }
+    if (kp.needsRekeyOnSend()) { // keep_key_fresh
+      engine.requestHandshake(this);
+    }
+  }
+
+  // ---- receiving (receive thread) ----
+
+  /**
+   * Bookkeeping after a transport message from this peer was authenticated with {@code kp}:
+   * session confirmation, roaming, timers, counters.
+   */
+  void onAuthenticatedData(Keypair kp, InetSocketAddress from, int datagramLength, SendContext ctx) {
+    if (keypairs.receivedWith(kp)) { // the responder's new session is confirmed
+      timers.onHandshakeComplete();
+      handshakeCompleted(0);
+      sendStaged(ctx);
+    }
+    setEndpoint(from);
+    rxBytes.addAndGet(datagramLength);
+    timers.onAnyAuthenticatedPacketReceived();
+    timers.onAnyAuthenticatedPacketTraversal();
+    if (!sentLastMinuteHandshake && kp == keypairs.current() && kp.needsRekeyOnReceive()) {
+      sentLastMinuteHandshake = true;
+      engine.requestHandshake(this);
+    }
+  }
+
+  /** Roaming: the endpoint becomes the source of the latest authenticated packet. */
+  void setEndpoint(InetSocketAddress from) {
+    InetSocketAddress old = endpoint;
+    if (from != old && !from.equals(old)) {
+      endpoint = from;
+      engine.events.endpointChanged(publicKey, from);
+    }
+  }
+
+  /** A handshake completed: record the time, tell the listeners. */
+  void handshakeCompleted(long tookNanos) {
+    lastHandshake = engine.clock.now();
+    sentLastMinuteHandshake = false;
+    engine.events.handshakeCompleted(publicKey, java.time.Duration.ofNanos(tookNanos));
+  }
+
+  // ---- lifecycle ----
+
+  /** Zeroes sessions (keys) and the handshake state. */
+  void zeroKeyMaterial() {
+    keypairs.clear();
+    engine.handshakes.clearHandshake(this);
+  }
+
+  /** Stops timers, drops staged packets, zeroes keys. */
+  void destroy() {
+    removed = true;
+    timers.stop();
+    purgeStaged();
+    zeroKeyMaterial();
+  }
+
+  PeerStats stats() {
+    return new PeerStats(
+        publicKey,
+        Optional.ofNullable(endpoint),
+        Optional.ofNullable(lastHandshake),
+        rxBytes.get(),
+        txBytes.get(),
+        timers.persistentKeepaliveSeconds());
+  }
+
+  @Override
+  public String toString() {
+    return "Peer[" + publicKey.toBase64().substring(0, 8) + "…]";
+  }
+
+  /** What the timers make this peer do, on the handshake thread. */
+  private final class TimerActions implements Timers.Actions {
+    @Override
+    public void sendHandshakeInitiation(boolean isRetry) {
+      engine.handshakes.sendInitiation(PeerState.this, isRetry);
+    }
+
+    @Override
+    public void beforeRetry(int attempt) {
+      if (attempt > Limits.RERESOLVE_AFTER_ATTEMPTS) {
+        engine.handshakes.reresolve(PeerState.this);
+      }
+    }
+
+    @Override
+    public void sendKeepalive() {
+      PeerState.this.sendKeepalive(engine.handshakes.context());
+    }
+
+    @Override
+    public void handshakeGaveUp() {
+      int n = purgeStaged();
+      engine.events.drop(DropReason.HANDSHAKE_GAVE_UP, publicKey, n);
+      engine.events.peerStale(publicKey);
+    }
+
+    @Override
+    public void zeroKeyMaterial() {
+      boolean had = keypairs.current() != null || keypairs.previous() != null;
+      PeerState.this.zeroKeyMaterial();
+      if (had) {
+        engine.events.peerStale(publicKey);
+      }
+    }
+  }
+}

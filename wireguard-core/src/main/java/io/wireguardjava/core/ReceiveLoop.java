@@ -1,0 +1,152 @@
+package io.wireguardjava.core;
+
+import io.wireguardjava.DropReason;
+import io.wireguardjava.crypto.Keypair;
+import io.wireguardjava.crypto.Messages;
+import io.wireguardjava.crypto.Protocol;
+import io.wireguardjava.crypto.Reason;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/*
+ * The receive path: one thread, each datagram run to completion before the next is received.
+ *
+ *   1. receive   transport.receive(datagram)            blocks; the source address comes back
+ *   2. validate  Messages.validate: type, reserved bytes, length      else drop MALFORMED
+ *   3. dispatch  initiation / response / cookie reply: copied into the handshake queue for the
+ *                handshake thread (full: drop HANDSHAKE_QUEUE_FULL); done
+ *                transport data: go on
+ *   4. session   receiver index -> IndexEntry -> keypair              else drop UNKNOWN_SESSION
+ *   5. open      Keypair.open(datagram -> plain): authenticate, decrypt, replay window
+ *                                                   else drop DECRYPTION_FAILED / REPLAYED / ...
+ *   6. peer      confirm a responder's new session, roam the endpoint to the source,
+ *                timers (any-authenticated-received), rx bytes
+ *   7. keepalive an empty plaintext ends here
+ *   8. check     inner IPv4/IPv6 header and length; the source address must route to this
+ *                same peer (cryptokey routing)    else drop INVALID_IP_PACKET / SOURCE_NOT_ALLOWED
+ *   9. deliver   device.write(plain), or, when forwarding and the destination is another
+ *                peer's, that peer's send path (sealed again under its send lock)
+ *
+ * Ownership: `datagram`, `plain` and `ctx` belong to this thread and are reused; nothing is
+ * allocated per packet (the JDK reuses the InetSocketAddress of a repeated sender). The replay
+ * window of each keypair is only advanced here. Handshake messages leave this thread as copies
+ * in the handshake queue's preallocated slots, so a flood of them costs this thread one copy
+ * each, never a Diffie-Hellman.
+ */
+
+/** The receive thread: UDP to device. */
+final class ReceiveLoop implements Runnable {
+  private static final Logger LOG = Logger.getLogger(ReceiveLoop.class.getName());
+  private static final int MAX_DATAGRAM = 65536;
+
+  private final Engine engine;
+  private final byte[] datagram = new byte[MAX_DATAGRAM];
+  private final ByteBuffer view = ByteBuffer.wrap(datagram);
+  private final byte[] plain = new byte[MAX_DATAGRAM];
+  private final SendContext ctx;
+
+  ReceiveLoop(Engine engine) {
+    this.engine = engine;
+    this.ctx = new SendContext(engine.mtu + Times.DATA_OVERHEAD + 16);
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (!engine.closed()) {
+        view.clear();
+        InetSocketAddress from = engine.transport.receive(view);
+        if (from == null) {
+          continue; // the socket was replaced (listen port changed)
+        }
+        handle(datagram, view.position(), from);
+      }
+    } catch (ClosedChannelException e) {
+      // closed
+    } catch (IOException e) {
+      if (!engine.closed()) {
+        LOG.log(Level.SEVERE, "UDP receive failed; tunnel " + engine.name() + " stops receiving", e);
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.log(Level.SEVERE, "receive thread failed", e);
+    }
+  }
+
+  /** Steps 2 to 9 for one datagram {@code buf[0..len)} from {@code from}. */
+  void handle(byte[] buf, int len, InetSocketAddress from) {
+    if (Messages.validate(buf, 0, len) != Reason.OK) {
+      engine.events.drop(DropReason.MALFORMED, null);
+      return;
+    }
+    int type = buf[0];
+    if (type != Protocol.TYPE_TRANSPORT) {
+      if (!engine.handshakes.offer(buf, 0, len, from)) {
+        engine.events.drop(DropReason.HANDSHAKE_QUEUE_FULL, null);
+      }
+      return;
+    }
+    IndexEntry entry = engine.handshakes.indices.get(Messages.receiverIndex(buf, 0));
+    Keypair kp = entry == null ? null : entry.keypair;
+    if (kp == null) {
+      engine.events.drop(DropReason.UNKNOWN_SESSION, null);
+      return;
+    }
+    PeerState peer = entry.peer;
+    int n = kp.open(buf, 0, len, plain, 0);
+    if (n < 0) {
+      engine.events.drop(reasonOf(n), peer.publicKey);
+      return;
+    }
+    peer.onAuthenticatedData(kp, from, len, ctx);
+    if (n == 0) {
+      return; // keepalive
+    }
+    int version = IpPackets.version(plain, 0, n);
+    int ipLength = version == 0 ? 0 : IpPackets.declaredLength(plain, 0, version);
+    if (version == 0 || ipLength > n || ipLength < (version == 4 ? 20 : 40)) {
+      engine.events.drop(DropReason.INVALID_IP_PACKET, peer.publicKey);
+      return;
+    }
+    int addrLen = IpPackets.addressLength(version);
+    if (engine.allowedIps.lookup(plain, IpPackets.sourceOffset(version), addrLen) != peer) {
+      engine.events.drop(DropReason.SOURCE_NOT_ALLOWED, peer.publicKey);
+      return;
+    }
+    peer.timers.onDataReceived();
+    int dst = IpPackets.destinationOffset(version);
+    if (engine.forwarding && engine.localAddresses.lookup(plain, dst, addrLen) == null) {
+      PeerState to = engine.allowedIps.lookup(plain, dst, addrLen);
+      if (to != null && to != peer) {
+        to.send(plain, 0, ipLength, ctx);
+        return;
+      }
+    }
+    try {
+      engine.device.write(plain, 0, ipLength);
+    } catch (InProcessDevice.DeviceFullException e) {
+      engine.events.drop(DropReason.DEVICE_QUEUE_FULL, peer.publicKey);
+    } catch (IOException e) {
+      if (!engine.closed()) {
+        engine.events.drop(DropReason.IO_ERROR, peer.publicKey);
+      }
+    }
+  }
+
+  private static DropReason reasonOf(int code) {
+    switch (Reason.fromCode(code)) {
+      case REPLAYED:
+        return DropReason.REPLAYED;
+      case KEYPAIR_EXPIRED:
+      case COUNTER_LIMIT:
+        return DropReason.SESSION_EXPIRED;
+      case WRONG_LENGTH:
+        return DropReason.MALFORMED;
+      default:
+        return DropReason.DECRYPTION_FAILED;
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.wireguardjava.core;
+
+import io.wireguardjava.DropReason;
+import java.io.IOException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/*
+ * The send path: one thread, each packet run to completion before the next is read.
+ *
+ *   1. read      device.read(packet)                   blocks; -1 once the device is closed
+ *   2. check     IPv4/IPv6 header, length <= MTU        else drop INVALID_IP_PACKET / TOO_LARGE
+ *   3. route     allowedIps.lookup(destination)         else drop NO_ROUTE
+ *   4. to peer   PeerState.send, under the peer's send lock:
+ *                a. no usable session: copy into a pooled buffer on the peer's staging queue
+ *                   (128 packets, oldest dropped), ask the handshake thread for an initiation
+ *                b. seal: Keypair.seal(packet -> ctx.datagram) takes the next counter
+ *                c. transmit: UDP send of ctx.datagram to the peer's current endpoint
+ *                d. timers: any-authenticated-sent, data-sent; rekey request if the session is old
+ *
+ * Ownership: `packet` and `ctx` belong to this thread alone and are reused for every packet;
+ * nothing is allocated per packet. A staged packet's bytes are copied into a pool buffer owned
+ * by the peer's staging queue until it is sealed (by whichever thread flushes the queue, under
+ * the same lock) and returned to the pool. Counters are taken under the peer's send lock, so a
+ * peer's packets leave in order; the send lock is also what makes the handshake thread's
+ * keepalives and flushes and the receive thread's forwarded packets safe to interleave with
+ * this thread.
+ */
+
+/** The send thread: device to UDP. */
+final class SendLoop implements Runnable {
+  private static final Logger LOG = Logger.getLogger(SendLoop.class.getName());
+
+  private final Engine engine;
+  private final byte[] packet;
+  private final SendContext ctx;
+
+  SendLoop(Engine engine) {
+    this.engine = engine;
+    this.packet = new byte[engine.mtu];
+    this.ctx = new SendContext(engine.mtu + Times.DATA_OVERHEAD + 16);
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (!engine.closed()) {
+        int n = engine.device.read(packet, 0, packet.length);
+        if (n < 0) {
+          break;
+        }
+        route(packet, n);
+      }
+    } catch (IOException e) {
+      if (!engine.closed()) {
+        LOG.log(Level.SEVERE, "device read failed; tunnel " + engine.name() + " stops sending", e);
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.log(Level.SEVERE, "send thread failed", e);
+    }
+  }
+
+  private void route(byte[] buf, int n) {
+    int version = IpPackets.version(buf, 0, n);
+    if (version == 0) {
+      engine.events.drop(DropReason.INVALID_IP_PACKET, null);
+      return;
+    }
+    if (n > engine.mtu) {
+      engine.events.drop(DropReason.TOO_LARGE, null);
+      return;
+    }
+    PeerState peer =
+        engine.allowedIps.lookup(
+            buf, IpPackets.destinationOffset(version), IpPackets.addressLength(version));
+    if (peer == null) {
+      engine.events.drop(DropReason.NO_ROUTE, null);
+      return;
+    }
+    peer.send(buf, 0, n, ctx);
+  }
+}

@@ -1,0 +1,123 @@
+package io.wireguardjava.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wireguardjava.Config;
+import io.wireguardjava.Endpoint;
+import io.wireguardjava.InetNetwork;
+import io.wireguardjava.Interface;
+import io.wireguardjava.Peer;
+import io.wireguardjava.PresharedKey;
+import io.wireguardjava.PrivateKey;
+import io.wireguardjava.TunnelOptions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Tunnels on loopback with in-process devices, for tests. Closes them all. */
+final class TestNet implements AutoCloseable {
+  final List<Engine> engines = new ArrayList<>();
+  final Clock clock;
+  boolean forwarding;
+
+  TestNet() {
+    this(Clock.SYSTEM);
+  }
+
+  TestNet(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** A node: its key, its tunnel address (10.0.0.n and fd00::n), its engine. */
+  static final class Node {
+    final PrivateKey key = PrivateKey.generate();
+    final int n;
+    Engine engine;
+
+    Node(int n) {
+      this.n = n;
+    }
+
+    String v4() {
+      return "10.0.0." + n;
+    }
+
+    String v6() {
+      return "fd00::" + n;
+    }
+
+    InetSocketAddress udp() {
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), engine.listenPort());
+    }
+  }
+
+  Node node(int n) throws IOException {
+    Node node = new Node(n);
+    Config c =
+        Config.builder()
+            .iface(
+                Interface.builder()
+                    .privateKey(node.key)
+                    .addAddress(InetNetwork.parse(node.v4() + "/32"))
+                    .build())
+            .build();
+    TunnelOptions o =
+        TunnelOptions.builder()
+            .inProcessDevice()
+            .interfaceName("t" + n)
+            .forwarding(forwarding)
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .build();
+    node.engine = CoreTunnelProvider.open(c, o, clock);
+    engines.add(node.engine);
+    return node;
+  }
+
+  /** The peer entry for {@code to} as {@code from} sees it (allowed IPs: to's addresses). */
+  static Peer.Builder peerOf(Node to, String... extraAllowed) {
+    Peer.Builder b =
+        Peer.builder()
+            .publicKey(to.key.publicKey())
+            .addAllowedIp(InetNetwork.parse(to.v4() + "/32"))
+            .addAllowedIp(InetNetwork.parse(to.v6() + "/128"))
+            .endpoint(Endpoint.of(to.udp()));
+    for (String a : extraAllowed) {
+      b.addAllowedIp(InetNetwork.parse(a));
+    }
+    return b;
+  }
+
+  /** Peers a and b with each other (optionally with a preshared key). */
+  static void link(Node a, Node b, PresharedKey psk) {
+    Peer.Builder pa = peerOf(b);
+    Peer.Builder pb = peerOf(a);
+    if (psk != null) {
+      pa.presharedKey(psk);
+      pb.presharedKey(psk);
+    }
+    a.engine.addPeer(pa.build());
+    b.engine.addPeer(pb.build());
+  }
+
+  /** Sends one packet from a to dst and expects it at b, unchanged; returns the packet. */
+  static byte[] roundTrip(Node a, Node b, String src, String dst, byte[] payload)
+      throws IOException {
+    byte[] p = TestPackets.ip(src, dst, payload);
+    a.engine.packets().send(p, 0, p.length);
+    byte[] buf = new byte[2000];
+    int n = b.engine.packets().receive(buf, 0, buf.length, Duration.ofSeconds(10));
+    assertThat(n).as("packet arrived").isEqualTo(p.length);
+    assertThat(java.util.Arrays.copyOf(buf, n)).isEqualTo(p);
+    return p;
+  }
+
+  @Override
+  public void close() {
+    for (Engine e : engines) {
+      e.close();
+    }
+  }
+}
