@@ -141,4 +141,35 @@ class LauncherIT {
       assertThat(lab.exec(ns, "ip", "link", "show", name).exit()).isNotZero();
     }
   }
+
+  @Test
+  void wgJavaShowAndDownAgainstTheLauncher() throws Exception {
+    try (Lab lab = new Lab()) {
+      // In the test's own namespace, so that `down` (run in process) sees the interface.
+      String name = lab.iface("wgd");
+      Lab.Result r = lab.run(List.of("WG_JAVA_LOG=" + lab.dir.resolve("launcher.log")), Lab.launcher().toString(), name);
+      assertThat(r.exit()).as(r.out() + lab.log("launcher")).isZero();
+      try {
+        PrivateKey key = PrivateKey.generate();
+        Path keyFile = Files.writeString(lab.dir.resolve("key"), key.toBase64() + "\n");
+        lab.run("wg", "set", name, "private-key", keyFile.toString(), "peer",
+            PrivateKey.generate().publicKey().toBase64(), "allowed-ips", "10.55.0.0/16").ok("wg set");
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine show = new picocli.CommandLine(new io.wireguardjava.examples.cli.ShowCommand());
+        show.setOut(new java.io.PrintWriter(out, true));
+        assertThat(show.execute(name)).isZero();
+        assertThat(out.toString()).isEqualTo(lab.run("wg", "show", name).ok("wg show").out());
+
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine down = new picocli.CommandLine(new io.wireguardjava.examples.cli.DownCommand());
+        down.setErr(new java.io.PrintWriter(err, true));
+        assertThat(down.execute(name)).as(err.toString() + lab.log("launcher")).isZero();
+        assertThat(Lab.socket(name)).doesNotExist();
+        assertThat(Path.of("/sys/class/net", name)).doesNotExist();
+        assertThat(down.execute(name)).as("nothing left to stop").isEqualTo(1);
+      } finally {
+        lab.run("ip", "link", "delete", "dev", name); // if a step above failed
+      }
+    }
+  }
 }
