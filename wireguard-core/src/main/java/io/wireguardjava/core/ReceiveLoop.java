@@ -63,7 +63,12 @@ final class ReceiveLoop implements Runnable {
         if (from == null) {
           continue; // the socket was replaced (listen port changed)
         }
-        handle(datagram, view.position(), from);
+        try {
+          handle(datagram, view.position(), from);
+        } catch (RuntimeException e) { // a bug below us must not stop the tunnel
+          engine.events.drop(DropReason.DECRYPTION_FAILED, null);
+          LOG.log(Level.WARNING, "datagram from " + from + " failed", e);
+        }
       }
     } catch (ClosedChannelException e) {
       // closed
