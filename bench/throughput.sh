@@ -10,6 +10,7 @@
 #   JAVA_OPTS=         extra JVM options
 #   WG_JAVA_JAR=examples/target/wg-java.jar   built by `mvn -B -q package -DskipTests`
 #   ROWS="veth wggo ours-wggo ours-ours"      which rows to run
+#   RUNS=1             runs per figure; the table shows the median
 # Needs: ip, iperf3, ping, wireguard-go, wg. Cleans up its namespaces on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,7 @@ JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:-}
 WG_JAVA_JAR=${WG_JAVA_JAR:-examples/target/wg-java.jar}
 ROWS=${ROWS:-"veth wggo ours-wggo ours-ours"}
+RUNS=${RUNS:-1}
 
 [ "$(id -u)" = 0 ] || { echo "throughput.sh: run as root" >&2; exit 1; }
 for t in ip iperf3 ping wireguard-go wg; do
@@ -115,25 +117,33 @@ rtt() { # target -> average ms
     | awk -F/ '/^rtt|^round-trip/ {print $5} END {}' | grep . || echo fail
 }
 
-measure() { # label target
-  local label=$1 target=$2
-  # warm the path (handshake) before timing anything
-  ip netns exec "$A" ping -q -c 3 -i 0.2 -W 5 "$target" >/dev/null 2>&1 || true
-  local r t1 t4
-  r=$(rtt "$target")
+median() { # values... -> the median (fail if any run failed)
+  printf '%s\n' "$@" | grep -q fail && { echo fail; return; }
+  printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'
+}
+
+once() { # target streams -> Mbit/s, against a one-shot server in B
   ip netns exec "$B" iperf3 -s -1 >/dev/null 2>&1 & local s=$!
   sleep 0.3
-  t1=$(tcp "$target" 1)
+  tcp "$1" "$2"
   wait $s 2>/dev/null || true
-  ip netns exec "$B" iperf3 -s -1 >/dev/null 2>&1 & s=$!
-  sleep 0.3
-  t4=$(tcp "$target" 4)
-  wait $s 2>/dev/null || true
-  printf '| %-30s | %12s | %12s | %10s |\n' "$label" "$t1" "$t4" "$r"
+}
+
+measure() { # label target
+  local label=$1 target=$2 i
+  # warm the path (handshake) before timing anything
+  ip netns exec "$A" ping -q -c 3 -i 0.2 -W 5 "$target" >/dev/null 2>&1 || true
+  local r=() t1=() t4=()
+  for ((i = 0; i < RUNS; i++)); do
+    r+=("$(rtt "$target")")
+    t1+=("$(once "$target" 1)")
+    t4+=("$(once "$target" 4)")
+  done
+  printf '| %-30s | %12s | %12s | %10s |\n' "$label" "$(median "${t1[@]}")" "$(median "${t4[@]}")" "$(median "${r[@]}")"
 }
 
 echo "# $(date -u +%FT%TZ) $(uname -r), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "# iperf3 -t $DURATION -O $OMIT, A -> B; JVM: $("$JAVA" -version 2>&1 | head -1)"
+echo "# iperf3 -t $DURATION -O $OMIT, A -> B, median of $RUNS run(s); JVM: $("$JAVA" -version 2>&1 | head -1)"
 printf '| %-30s | %12s | %12s | %10s |\n' "path" "TCP 1 Mbit/s" "TCP 4 Mbit/s" "ping ms"
 printf '|%s|%s|%s|%s|\n' "--------------------------------" "--------------" "--------------" "------------"
 

@@ -8,8 +8,8 @@ import java.util.Objects;
  * A WireGuard (X25519) private key: 32 secret bytes.
  *
  * <p>Security guarantees: {@link #toString()} never shows the key; {@link #equals} compares in
- * constant time and {@link #hashCode()} is derived from the public key only; decoding from
- * base64 or hex takes time independent of the key's value. The bytes are read only through
+ * constant time and {@link #hashCode()} is a constant, so the secret is never hashed; decoding
+ * from base64 or hex takes time independent of the key's value. The bytes are read only through
  * {@link #getBytes()}, {@link #toBase64()} and {@link #toHex()}, each returning a fresh copy the
  * caller should wipe when done.
  *
@@ -99,13 +99,10 @@ public final class PrivateKey {
     return o instanceof PrivateKey && MessageDigest.isEqual(bytes, ((PrivateKey) o).bytes);
   }
 
-  /**
-   * The public key's hash code: consistent with {@link #equals} (equal private keys have equal
-   * public keys) without hashing the secret itself.
-   */
+  /** A constant: consistent with {@link #equals} without hashing the secret. */
   @Override
   public int hashCode() {
-    return publicKey().hashCode();
+    return 0x5052_4b00;
   }
 
   /** Always {@code PrivateKey[redacted]}. */

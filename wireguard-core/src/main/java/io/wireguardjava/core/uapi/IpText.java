@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * {@code [2001:db8::1]:51820}. Formatting follows Go's {@code netip} (RFC 5952 for IPv6), so a
  * {@code get} reads like wireguard-go's.
  */
-final class IpText {
+public final class IpText {
   private IpText() {}
 
   /** Parses an IPv4 or IPv6 literal; {@code null} when {@code s} is not one. */
@@ -146,7 +146,7 @@ final class IpText {
   }
 
   /** {@code a.b.c.d} or RFC 5952 IPv6 ({@code 2001:db8::1}, {@code ::ffff:192.0.2.1}). */
-  static String format(InetAddress address) {
+  public static String format(InetAddress address) {
     byte[] b = address.getAddress();
     if (b.length == 4) {
       return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
@@ -229,7 +229,7 @@ final class IpText {
   }
 
   /** Parses {@code a.b.c.d:port} or {@code [v6]:port}; {@code null} when malformed. */
-  static @Nullable InetSocketAddress parseEndpoint(String s) {
+  public static @Nullable InetSocketAddress parseEndpoint(String s) {
     String host;
     String portText;
     if (s.startsWith("[")) {
@@ -259,7 +259,7 @@ final class IpText {
   }
 
   /** {@code a.b.c.d:port} or {@code [v6]:port}. */
-  static String formatEndpoint(InetSocketAddress endpoint) {
+  public static String formatEndpoint(InetSocketAddress endpoint) {
     InetAddress address = endpoint.getAddress();
     if (address == null) {
       return endpoint.getHostString() + ":" + endpoint.getPort();

@@ -153,7 +153,7 @@ public final class SetRequest {
         }
         case "endpoint": {
           InetSocketAddress endpoint = IpText.parseEndpoint(value);
-          if (endpoint == null) {
+          if (endpoint == null || endpoint.getPort() == 0) {
             throw invalid("failed to set endpoint", value);
           }
           return new SetEndpoint(endpoint);

@@ -135,7 +135,8 @@ public final class LinuxTun implements PacketDevice {
   /**
    * {@inheritDoc}
    *
-   * <p>A packet longer than {@code length} is dropped (and the next one read): a truncated IP
+   * <p>Also returns {@code -1} when the interface was deleted from outside ({@code ip link
+   * delete}, as {@code wg-quick down} does): the tunnel should then close. A packet longer than {@code length} is dropped (and the next one read): a truncated IP
    * packet is of no use to anyone.
    */
   @Override
@@ -156,6 +157,10 @@ public final class LinuxTun implements PacketDevice {
         int errno = n < 0 ? LibC.errno() : LibC.EAGAIN;
         if (errno == LibC.EINTR) {
           continue;
+        }
+        if (errno == LibC.EBADFD) {
+          // the interface was deleted (ip link delete, wg-quick down): the end of this device
+          return -1;
         }
         if (errno != LibC.EAGAIN) {
           if (isClosed()) {
@@ -189,12 +194,8 @@ public final class LinuxTun implements PacketDevice {
         return false;
       }
       short revents = pollFds.getShort(6);
-      if ((revents & (LibC.POLLERR | LibC.POLLHUP | LibC.POLLNVAL)) != 0) {
-        throw new IOException("poll " + name + ": the TUN descriptor failed (revents 0x"
-            + Integer.toHexString(revents) + "); was the interface deleted?");
-      }
-      if ((revents & LibC.POLLIN) != 0) {
-        return true;
+      if ((revents & (LibC.POLLIN | LibC.POLLERR | LibC.POLLHUP | LibC.POLLNVAL)) != 0) {
+        return true; // readable, or read(2) reports the error
       }
     }
   }

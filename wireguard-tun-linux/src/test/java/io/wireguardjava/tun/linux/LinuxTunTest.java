@@ -113,6 +113,28 @@ class LinuxTunTest {
   }
 
   @Test
+  void deletingTheInterfaceFromOutsideEndsTheReader() throws Exception {
+    try (NetnsLab lab = new NetnsLab()) {
+      String ns = lab.namespace("a");
+      LinuxTun tun = NetnsLab.inNamespace(ns, () -> LinuxTun.create(Optional.empty(), 1420));
+      AtomicInteger result = new AtomicInteger(42);
+      Thread reader = new Thread(() -> {
+        try {
+          result.set(tun.read(new byte[1500], 0, 1500));
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      reader.start();
+      lab.exec(ns, "ip", "link", "delete", "dev", tun.name()).check("ip link delete");
+      reader.join(2000);
+      assertThat(reader.isAlive()).isFalse();
+      assertThat(result.get()).isEqualTo(-1);
+      tun.close();
+    }
+  }
+
+  @Test
   void anInterfaceNameThatIsTooLongIsRefused() {
     assertThatThrownBy(() -> LinuxTun.create(Optional.of("a-name-far-too-long"), 1420))
         .hasMessageContaining("invalid interface name");

@@ -1,19 +1,17 @@
 package io.wireguardjava.tun.mac;
 
-import io.wireguardjava.tun.mac.Native.LibC;
 import io.wireguardjava.Config;
 import io.wireguardjava.spi.PacketDevice;
 import io.wireguardjava.spi.PacketDeviceProvider;
+import io.wireguardjava.tun.mac.Native.LibC;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The macOS {@link PacketDeviceProvider}: utun interfaces, configured like wg-quick does on a Mac.
- * Registered for {@link java.util.ServiceLoader}; available on macOS when libc loads and the
- * process runs as root, unavailable (with the reason) everywhere else.
+ * Registered for {@link java.util.ServiceLoader}; available as {@link MacTunSupport} says: on macOS
+ * as root, unavailable (with the reason) everywhere else.
  *
  * <p>Not yet run on a Mac: see the module README.
  */
@@ -31,30 +29,12 @@ public final class MacTunProvider implements PacketDeviceProvider {
 
   @Override
   public boolean isAvailable() {
-    return unavailabilityCause().isEmpty();
+    return MacTunSupport.isAvailable();
   }
 
   @Override
   public Optional<String> unavailabilityCause() {
-    return cause(System.getProperty("os.name", ""), LibC::get);
-  }
-
-  /** Why a provider could not work on {@code osName} with this libc; empty when it can. */
-  static Optional<String> cause(String osName, Supplier<LibC> libc) {
-    if (!osName.toLowerCase(Locale.ROOT).startsWith("mac")) {
-      return Optional.of("utun devices exist only on macOS (this is " + osName + ")");
-    }
-    LibC c;
-    try {
-      c = libc.get();
-    } catch (LinkageError | RuntimeException e) {
-      return Optional.of("cannot load libc through JNR-FFI: " + e);
-    }
-    if (c.geteuid() != 0) {
-      return Optional.of(
-          "creating a utun interface and changing routes needs root; run as root (sudo)");
-    }
-    return Optional.empty();
+    return MacTunSupport.unavailabilityCause();
   }
 
   /**
@@ -64,10 +44,7 @@ public final class MacTunProvider implements PacketDeviceProvider {
    */
   @Override
   public PacketDevice open(Optional<String> interfaceName, Config config) throws IOException {
-    Optional<String> cause = unavailabilityCause();
-    if (cause.isPresent()) {
-      throw new IOException(name() + " unavailable: " + cause.get());
-    }
+    MacTunSupport.ensureAvailability();
     LibC libc = LibC.get();
     int unit = Utun.unitFor(interfaceName);
     if (unit == 0 && interfaceName.filter(n -> !n.equals("utun")).isPresent()) {

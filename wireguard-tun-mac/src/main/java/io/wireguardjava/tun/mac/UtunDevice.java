@@ -1,7 +1,7 @@
 package io.wireguardjava.tun.mac;
 
-import io.wireguardjava.tun.mac.Native.LibC;
 import io.wireguardjava.spi.PacketDevice;
+import io.wireguardjava.tun.mac.Native.LibC;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.ClosedChannelException;

@@ -34,28 +34,28 @@ class MacTunProviderTest {
     MacTunProvider provider = new MacTunProvider();
     assertThat(provider.isAvailable()).isFalse();
     assertThat(provider.unavailabilityCause()).hasValueSatisfying(
-        cause -> assertThat(cause).contains("only on macOS"));
+        cause -> assertThat(cause).contains("needs macOS"));
     Config config =
         Config.parse("[Interface]\nPrivateKey = " + PrivateKey.generate().toBase64() + "\n");
     assertThatThrownBy(() -> provider.open(Optional.empty(), config))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("only on macOS");
+        .hasMessageContaining("needs macOS");
   }
 
   @Test
   void onMacOsNeedsLibcAndRoot() {
-    assertThat(MacTunProvider.cause("Mac OS X", () -> libcWithEuid(0))).isEmpty();
-    assertThat(MacTunProvider.cause("Mac OS X", () -> libcWithEuid(501)))
+    assertThat(MacTunSupport.probe("Mac OS X", () -> libcWithEuid(0))).isEmpty();
+    assertThat(MacTunSupport.probe("Mac OS X", () -> libcWithEuid(501)))
         .hasValueSatisfying(cause -> assertThat(cause).contains("root"));
     assertThat(
-            MacTunProvider.cause(
+            MacTunSupport.probe(
                 "Mac OS X",
                 () -> {
                   throw new UnsatisfiedLinkError("no libc.dylib");
                 }))
         .hasValueSatisfying(cause -> assertThat(cause).contains("libc"));
-    assertThat(MacTunProvider.cause("Linux", () -> libcWithEuid(0))).isPresent();
-    assertThat(MacTunProvider.cause("Windows 11", () -> libcWithEuid(0))).isPresent();
+    assertThat(MacTunSupport.probe("Linux", () -> libcWithEuid(0))).isPresent();
+    assertThat(MacTunSupport.probe("Windows 11", () -> libcWithEuid(0))).isPresent();
   }
 
   private static LibC libcWithEuid(int euid) {

@@ -64,7 +64,7 @@ class NetworkSetupTest {
             "route -n get -inet default",
             "route -n get -inet6 default",
             "ifconfig utun7 inet 10.8.0.2/24 10.8.0.2 alias",
-            "ifconfig utun7 inet6 fd00:8:0:0:0:0:0:2/64 alias",
+            "ifconfig utun7 inet6 fd00:8::2/64 alias",
             "SIOCGIFMTU en0",
             "SIOCSIFMTU utun7 1420",
             "ifconfig utun7 up",
@@ -202,6 +202,24 @@ class NetworkSetupTest {
     assertThat(NetworkSetup.allowedIps(config))
         .extracting(Object::toString)
         .containsExactly("10.1.2.3/32", "10.0.0.0/8", "::/0");
+  }
+
+  @Test
+  void writesIpv6AddressesTheWayRfc5952Does() throws Exception {
+    String[][] cases = {
+      {"::", "::"},
+      {"::1", "::1"},
+      {"fd00:8:0:0:0:0:0:2", "fd00:8::2"},
+      {"2001:db8:0:1:0:0:0:1", "2001:db8:0:1::1"},
+      {"2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"},
+      {"2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"},
+      {"fe80:0:0:0:0:0:0:0", "fe80::"},
+      {"8000::", "8000::"},
+    };
+    for (String[] c : cases) {
+      assertThat(NetworkSetup.text(java.net.InetAddress.getByName(c[0]))).as(c[0]).isEqualTo(c[1]);
+    }
+    assertThat(NetworkSetup.text(java.net.InetAddress.getByName("10.0.0.1"))).isEqualTo("10.0.0.1");
   }
 
   @Test

@@ -1,10 +1,6 @@
 package io.wireguardjava.tun.mac;
 
 import io.wireguardjava.tun.mac.Native.LibC;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Runs {@link UtunDevice} on Linux over an {@code AF_UNIX} datagram socketpair standing in for
@@ -111,6 +109,26 @@ class UtunDeviceOnLinuxTest {
     assertThat(device.read(new byte[10], 0, 10)).isEqualTo(-1);
     assertThatThrownBy(() -> device.write(new byte[] {0x45}, 0, 1))
         .isInstanceOf(ClosedChannelException.class);
+  }
+
+  @Test
+  void writesWhileAReaderIsBlocked() throws Exception {
+    CompletableFuture<byte[]> reader =
+        CompletableFuture.supplyAsync(
+            () -> {
+              byte[] buf = new byte[100];
+              try {
+                int n = device.read(buf, 0, buf.length);
+                return Arrays.copyOf(buf, n);
+              } catch (java.io.IOException e) {
+                throw new RuntimeException(e);
+              }
+            });
+    byte[] v4 = {0x45, 1, 2};
+    device.write(v4, 0, v4.length);
+    assertThat(readPeer()).containsExactly(0, 0, 0, 2, 0x45, 1, 2);
+    writePeer(new byte[] {0, 0, 0, 2, 0x45, 3, 4});
+    assertThat(reader.get(10, TimeUnit.SECONDS)).containsExactly(0x45, 3, 4);
   }
 
   @Test

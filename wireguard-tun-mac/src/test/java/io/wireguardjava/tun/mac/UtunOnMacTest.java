@@ -23,8 +23,8 @@ import org.junit.jupiter.api.condition.OS;
 
 /**
  * What only a Mac can check: a real utun, its name and MTU, packets both ways through the kernel,
- * and the interface disappearing on close. Needs root. NOT YET RUN: no Mac was available when
- * this module was written.
+ * and the interface disappearing on close. Needs root (skipped without it, except under CI=true).
+ * NOT YET RUN: no Mac was available when this module was written.
  */
 @EnabledOnOs(OS.MAC)
 class UtunOnMacTest {
@@ -33,7 +33,10 @@ class UtunOnMacTest {
 
   @BeforeEach
   void needsRoot() {
-    assumeTrue(libc.geteuid() == 0, "needs root (sudo) to create a utun");
+    // Under CI=true a missing privilege is a failure (of the first call), not a skip.
+    assumeTrue(
+        libc.geteuid() == 0 || "true".equals(System.getenv("CI")),
+        "needs root (sudo) to create a utun");
   }
 
   @Test

@@ -1,0 +1,172 @@
+package io.wireguardjava.examples.cli;
+
+import io.wireguardjava.Config;
+import io.wireguardjava.ConfigException;
+import io.wireguardjava.Key;
+import io.wireguardjava.Peer;
+import io.wireguardjava.Tunnel;
+import io.wireguardjava.TunnelListener;
+import io.wireguardjava.TunnelOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code wg-java up <file | name>}: brings a WireGuard interface up from a wg-quick file, like
+ * {@code wg-quick up}, and stays in the foreground until SIGINT/SIGTERM, when it removes
+ * everything it set up. The interface is named after the file ({@code /etc/wg/wg0.conf} gives
+ * {@code wg0}); a bare name means {@code /etc/wireguard/<name>.conf}. Prints one line per
+ * completed handshake and per endpoint change.
+ */
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Brings up a WireGuard interface from a wg-quick file and stays in the foreground;"
+          + " Ctrl-C (SIGINT) or SIGTERM takes it down again.",
+      "The interface is named after the file; a bare NAME reads /etc/wireguard/NAME.conf.",
+      "Needs Linux (or macOS) and root or CAP_NET_ADMIN."
+    })
+public final class UpCommand implements Callable<Integer> {
+
+  /** wg-quick's rule for interface names. */
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_=+.-]{1,15}");
+
+  @Parameters(paramLabel = "CONFIG_FILE|NAME", description = "a wg-quick file, or a bare name")
+  String target = "";
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  public UpCommand() {
+    this(System.out, System.err);
+  }
+
+  UpCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      // the tunnel's "[#] ip address add ..." trace, one line each, as wg-quick prints it
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%6$s%n");
+    }
+    Path file;
+    String name;
+    if (target.contains("/") || target.endsWith(".conf")) {
+      file = Path.of(target);
+      String base = file.getFileName().toString();
+      name = base.endsWith(".conf") ? base.substring(0, base.length() - 5) : base;
+    } else {
+      file = Path.of("/etc/wireguard", target + ".conf");
+      name = target;
+    }
+    if (!NAME.matcher(name).matches()) {
+      err.println("wg-java up: the config file must be a valid interface name (at most 15 of"
+          + " a-z A-Z 0-9 _ = + . -) followed by .conf: " + file);
+      return 1;
+    }
+    Config config;
+    try {
+      config = Config.parse(Files.readString(file));
+    } catch (NoSuchFileException e) {
+      err.println("wg-java up: " + file + " does not exist");
+      return 1;
+    } catch (IOException e) {
+      err.println("wg-java up: cannot read " + file + ": " + e.getMessage());
+      return 1;
+    } catch (ConfigException e) {
+      err.println("wg-java up: " + file + ": " + e.getMessage());
+      return 1;
+    }
+
+    Tunnel tunnel;
+    try {
+      tunnel = Tunnel.open(withPortForDefaultRoute(config), TunnelOptions.osDevice(name));
+    } catch (IOException | RuntimeException e) {
+      err.println("wg-java up: " + name + ": " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread down = new Thread(() -> {
+      tunnel.close();
+      stopped.countDown();
+    }, "wg-java-up-shutdown");
+    Runtime.getRuntime().addShutdownHook(down);
+    tunnel.addListener(new TunnelListener() {
+      @Override
+      public void onHandshakeCompleted(Key peer, Duration took) {
+        log("handshake completed with peer " + peer.toBase64()
+            + (took.isZero() ? " (initiated by the peer)" : " in " + took.toMillis() + " ms"));
+      }
+
+      @Override
+      public void onEndpointChanged(Key peer, InetSocketAddress endpoint) {
+        log("peer " + peer.toBase64() + " endpoint is now " + format(endpoint));
+      }
+
+      @Override
+      public void onPeerStale(Key peer) {
+        log("peer " + peer.toBase64() + " is stale: no handshake");
+      }
+    });
+    log("interface " + tunnel.name() + " is up, listening on UDP port " + tunnel.listenPort()
+        + ", " + config.peers().size() + " peer(s); Ctrl-C to take it down");
+    try {
+      while (!tunnel.isClosed() && !stopped.await(1, TimeUnit.SECONDS)) {
+        // foreground until a signal or until the tunnel stops (its interface was deleted)
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    tunnel.close();
+    log("interface " + name + " is down");
+    return 0;
+  }
+
+  /**
+   * A {@code /0} route without a {@code ListenPort} (nor FwMark) needs a known port for the rule
+   * that keeps the tunnel's own packets out of the tunnel: pick a free one, as the OS would.
+   */
+  static Config withPortForDefaultRoute(Config config) throws IOException {
+    boolean tableAuto = config.iface().table()
+        .map(t -> t.trim().toLowerCase(Locale.ROOT).equals("auto")).orElse(true);
+    boolean defaultRoute = config.peers().stream().map(Peer::allowedIps)
+        .anyMatch(l -> l.stream().anyMatch(n -> n.prefixLength() == 0));
+    if (!tableAuto || !defaultRoute || config.iface().listenPort().isPresent()
+        || config.iface().fwMark().isPresent()) {
+      return config;
+    }
+    int port;
+    try (DatagramSocket s = new DatagramSocket(0)) {
+      port = s.getLocalPort();
+    }
+    return config.toBuilder().iface(config.iface().toBuilder().listenPort(port).build()).build();
+  }
+
+  private static String format(InetSocketAddress a) {
+    String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  private void log(String line) {
+    out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + line);
+    out.flush();
+  }
+}

@@ -1,0 +1,153 @@
+package io.wireguardjava.tun.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wireguardjava.Config;
+import io.wireguardjava.PrivateKey;
+import io.wireguardjava.spi.PacketDevice;
+import io.wireguardjava.spi.PacketDeviceProvider;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The provider configures an interface as wg-quick does, and undoes it all. */
+@Timeout(60)
+class LinuxTunProviderTest {
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void tools() {
+    NetnsLab.requireTools("bash");
+  }
+
+  private String config(String extraInterface, String allowedIps) {
+    return "[Interface]\nPrivateKey = " + PrivateKey.generate().toBase64() + "\n"
+        + "ListenPort = 51820\nAddress = 10.100.0.1/24, fd00:100::1/64\nMTU = 1380\n"
+        + extraInterface + "\n[Peer]\nPublicKey = " + PrivateKey.generate().publicKey().toBase64()
+        + "\nAllowedIPs = " + allowedIps + "\n";
+  }
+
+  @Test
+  void isFoundByTheServiceLoaderAndAvailableHere() {
+    List<PacketDeviceProvider> found = ServiceLoader.load(PacketDeviceProvider.class).stream()
+        .map(ServiceLoader.Provider::get).toList();
+    assertThat(found).anyMatch(p -> p instanceof LinuxTunProvider && p.name().equals("linux-tun"));
+    assertThat(new LinuxTunProvider().unavailabilityCause()).isEmpty();
+  }
+
+  @Test
+  void configuresAsWgQuickAndUndoesEverythingOnClose() throws Exception {
+    try (NetnsLab lab = new NetnsLab()) {
+      String ns = lab.namespace("a");
+      String name = lab.name("t");
+      Path hooks = dir.resolve("hooks.txt");
+      Config config = Config.parse(config(
+          "PreUp = echo pre-up %i >> " + hooks + "\nPostUp = echo post-up %i >> " + hooks
+              + "\nPreDown = echo pre-down %i >> " + hooks + "\nPostDown = echo post-down %i >> "
+              + hooks + "\n",
+          "10.100.0.2/32, 192.168.77.0/24, 0.0.0.0/0, ::/0"));
+      PacketDevice dev = NetnsLab.inNamespace(ns,
+          () -> new LinuxTunProvider().open(Optional.of(name), config));
+      try {
+        assertThat(dev.name()).isEqualTo(name);
+        assertThat(dev.mtu()).isEqualTo(1380);
+        String link = lab.exec(ns, "ip", "addr", "show", name).check("ip addr").stdout();
+        assertThat(link).contains("mtu 1380").contains(",UP").contains("inet 10.100.0.1/24")
+            .contains("inet6 fd00:100::1/64");
+        assertThat(lab.exec(ns, "ip", "route", "show", "dev", name).stdout())
+            .contains("192.168.77.0/24").doesNotContain("10.100.0.2");
+        assertThat(lab.exec(ns, "ip", "route", "show", "table", "51820").stdout())
+            .contains("default dev " + name);
+        assertThat(lab.exec(ns, "ip", "-6", "route", "show", "table", "51820").stdout())
+            .contains("default dev " + name);
+        String rules = lab.exec(ns, "ip", "rule").stdout();
+        assertThat(rules).contains("not from all ipproto udp sport 51820 lookup 51820")
+            .contains("from all lookup main suppress_prefixlength 0");
+        assertThat(lab.exec(ns, "ip", "-6", "rule").stdout())
+            .contains("not from all ipproto udp sport 51820 lookup 51820");
+        assertThat(Files.readAllLines(hooks)).containsExactly("pre-up " + name, "post-up " + name);
+      } finally {
+        dev.close();
+      }
+      assertThat(lab.exec(ns, "ip", "link", "show", name).exitCode()).isNotZero();
+      assertThat(lab.exec(ns, "ip", "rule").stdout()).doesNotContain("51820")
+          .doesNotContain("suppress_prefixlength");
+      assertThat(lab.exec(ns, "ip", "-6", "rule").stdout()).doesNotContain("51820");
+      assertThat(Files.readAllLines(hooks)).containsExactly("pre-up " + name, "post-up " + name,
+          "pre-down " + name, "post-down " + name);
+    }
+  }
+
+  @Test
+  void aFailingPostUpUndoesTheInterfaceAndItsRules() throws Exception {
+    try (NetnsLab lab = new NetnsLab()) {
+      String ns = lab.namespace("a");
+      String name = lab.name("t");
+      Config config = Config.parse(config("PostUp = exit 3\n", "0.0.0.0/0"));
+      assertThatThrownBy(() -> NetnsLab.inNamespace(ns,
+          () -> new LinuxTunProvider().open(Optional.of(name), config)))
+          .isInstanceOf(IOException.class).hasMessageContaining("PostUp")
+          .hasMessageContaining("status 3");
+      assertThat(lab.exec(ns, "ip", "link", "show", name).exitCode()).isNotZero();
+      assertThat(lab.exec(ns, "ip", "rule").stdout()).doesNotContain("51820");
+    }
+  }
+
+  @Test
+  void aNameInUseIsAClearError() throws Exception {
+    try (NetnsLab lab = new NetnsLab()) {
+      String ns = lab.namespace("a");
+      lab.exec(ns, "ip", "link", "add", lab.name("d"), "type", "veth", "peer", "name", lab.name("e"))
+          .check("veth");
+      Config config = Config.parse(config("", "10.100.0.2/32"));
+      assertThatThrownBy(() -> NetnsLab.inNamespace(ns,
+          () -> new LinuxTunProvider().open(Optional.of(lab.name("d")), config)))
+          .isInstanceOf(IOException.class).hasMessageContaining("TUNSETIFF");
+    }
+  }
+
+  @Test
+  void sigtermUndoesEverything() throws Exception {
+    try (NetnsLab lab = new NetnsLab()) {
+      String ns = lab.namespace("a");
+      String name = lab.name("t");
+      Path conf = Files.writeString(dir.resolve(name + ".conf"),
+          config("PostDown = touch " + dir.resolve("down") + "\n", "0.0.0.0/0, 10.9.0.0/16"));
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Process child = new ProcessBuilder("ip", "netns", "exec", ns, java, "-cp",
+          System.getProperty("java.class.path"), ProviderMain.class.getName(), name,
+          conf.toString()).redirectErrorStream(true).start();
+      try {
+        BufferedReader out = new BufferedReader(
+            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder log = new StringBuilder();
+        String line;
+        while ((line = out.readLine()) != null && !line.equals("READY")) {
+          log.append(line).append('\n');
+        }
+        assertThat(line).as(log.toString()).isEqualTo("READY");
+        assertThat(lab.exec(ns, "ip", "rule").stdout()).contains("lookup 51820");
+        child.destroy(); // SIGTERM
+        assertThat(child.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        child.destroyForcibly();
+      }
+      assertThat(lab.exec(ns, "ip", "link", "show", name).exitCode()).isNotZero();
+      assertThat(lab.exec(ns, "ip", "rule").stdout()).doesNotContain("51820");
+      assertThat(dir.resolve("down")).exists();
+    }
+  }
+}
