@@ -51,7 +51,6 @@ class LossyNetworkTest {
         Thread.sleep(50);
         drain(b, got);
         int lost = shim.dropped.get() - 2;
-        System.err.println("A " + a.engine.stats() + "\nB " + b.engine.stats() + "\nshim dropped " + shim.dropped + " dup " + shim.duplicated + " reord " + shim.reordered);
         // the packet held back last may still be waiting in the shim
         assertThat(got.size()).isBetween(total - lost - 1, total - lost);
         assertThat(shim.duplicated.get()).isPositive();

@@ -154,10 +154,15 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
     }
   }
 
-  /** An {@link IvParameterSpec} whose 12-byte IV alternates between two owned arrays. */
+  /**
+   * An {@link IvParameterSpec} whose 12-byte IV rotates through three owned arrays. The provider
+   * keeps a reference to the IV of its last successful init; with two arrays, one refused init
+   * (a repeated nonce) made the next packet's IV overwrite that array and be refused too.
+   */
   static final class ReusableIv extends IvParameterSpec {
     private final byte[] a = new byte[12];
     private final byte[] b = new byte[12];
+    private final byte[] c = new byte[12];
     private byte[] current = a;
 
     ReusableIv() {
@@ -165,7 +170,7 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
     }
 
     ReusableIv next(int prefix, long counter) {
-      current = current == a ? b : a;
+      current = current == a ? b : current == b ? c : a;
       nonce(current, prefix, counter);
       return this;
     }
