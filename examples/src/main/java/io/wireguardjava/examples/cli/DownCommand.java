@@ -2,7 +2,7 @@ package io.wireguardjava.examples.cli;
 
 import io.wireguardjava.core.uapi.UapiServer;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +11,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code wg-java down <interface>}: stops a tunnel started by {@code wg-java up} or by the
@@ -44,13 +46,14 @@ public final class DownCommand implements Callable<Integer> {
       description = "How long to wait for the daemon to exit (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds = 10;
 
-  PrintStream err = System.err;
+  @Spec CommandSpec spec;
 
   /** Where Linux lists network interfaces. */
   Path sysClassNet = Path.of("/sys/class/net");
 
   @Override
   public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
     if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
       err.println("wg-java down: invalid interface name: " + name);
       return 1;

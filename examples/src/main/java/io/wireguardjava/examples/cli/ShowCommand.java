@@ -10,7 +10,7 @@ import io.wireguardjava.core.uapi.UapiClient;
 import io.wireguardjava.core.uapi.UapiException;
 import io.wireguardjava.core.uapi.UapiServer;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +21,10 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code wg-java show [<interface> | all | interfaces] [dump]}: asks a running tunnel over its
@@ -57,11 +59,12 @@ public final class ShowCommand implements Callable<Integer> {
       description = "Where the UAPI sockets are (default: ${DEFAULT-VALUE}).")
   Path socketDirectory = UapiServer.DEFAULT_DIRECTORY;
 
-  PrintStream out = System.out;
-  PrintStream err = System.err;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     boolean dump = false;
     if (mode != null) {
       if (!mode.equals("dump")) {
@@ -75,6 +78,7 @@ public final class ShowCommand implements Callable<Integer> {
     try {
       if (target.equals("interfaces")) {
         out.println(String.join(" ", client.interfaces()));
+        out.flush();
         return 0;
       }
       List<String> names = target.equals("all") ? client.interfaces() : List.of(target);
@@ -98,6 +102,7 @@ public final class ShowCommand implements Callable<Integer> {
         }
         first = false;
       }
+      out.flush();
       return 0;
     } catch (IOException e) {
       err.println("Unable to list interfaces: " + message(e));

@@ -12,9 +12,7 @@ import io.wireguardjava.core.uapi.PeerSettings;
 import io.wireguardjava.core.uapi.Prefix;
 import io.wireguardjava.core.uapi.UapiBackend;
 import io.wireguardjava.core.uapi.UapiServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -78,12 +76,11 @@ class ShowCommandTest {
   }
 
   String show(String... args) {
-    ShowCommand c = new ShowCommand();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    c.out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    new picocli.CommandLine(c).parseArgs(args);
-    assertThat(c.call()).isZero();
-    return bytes.toString(StandardCharsets.UTF_8);
+    java.io.StringWriter text = new java.io.StringWriter();
+    picocli.CommandLine cl = new picocli.CommandLine(new ShowCommand());
+    cl.setOut(new java.io.PrintWriter(text, true));
+    assertThat(cl.execute(args)).isZero();
+    return text.toString();
   }
 
   /** Our output, byte for byte the same as wg's, for the same socket. */

@@ -256,4 +256,29 @@ class UapiServerTest {
     }
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
   }
+
+  @Test
+  void manyClientsAtOnceAllGetAnAnswer() throws Exception {
+    UapiServer s = start(new UapiServer.Limits(256, 4096, Duration.ofSeconds(10), 4));
+    int n = 64;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+    try {
+      List<java.util.concurrent.Future<String>> replies = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int port = 1000 + i;
+        replies.add(pool.submit(() -> exchange(s, "set=1\nlisten_port=" + port + "\n\n")));
+      }
+      int ok = 0;
+      for (var f : replies) {
+        String r = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r).isIn("errno=0\n\n", "errno=-11\n\n");
+        ok += r.equals("errno=0\n\n") ? 1 : 0;
+      }
+      assertThat(ok).isPositive();
+      assertThat(backend.updates).isEqualTo(ok);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(exchange(s, "get=1\n\n")).startsWith("listen_port=");
+  }
 }
