@@ -183,7 +183,7 @@ class ConfigParseTest {
         "PublicKey = " + PUB2,
         "AllowedIPs = 10.0.0.300/32",
         "");
-    ConfigException e = catchThrowableOfType(() -> Config.parse(text), ConfigException.class);
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> Config.parse(text));
     assertThat(e.getMessage())
         .isEqualTo("line 7, [Peer] 2, AllowedIPs: '10.0.0.300/32' is not an IP network");
     assertThat(e.line()).hasValue(7);
@@ -292,7 +292,7 @@ class ConfigParseTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("badConfigs")
   void rejects(String name, String text, Reason reason, int line, Section section, String key) {
-    ConfigException e = catchThrowableOfType(() -> Config.parse(text), ConfigException.class);
+    ConfigException e = catchThrowableOfType(ConfigException.class, () -> Config.parse(text));
     assertThat(e).as(name).isNotNull();
     assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason);
     assertThat(e.line().orElse(0)).as(e.getMessage()).isEqualTo(line);
@@ -307,9 +307,8 @@ class ConfigParseTest {
   @Test
   void secretsNeverAppearInErrors() {
     String badPsk = PSK.substring(0, 40) + "!!!=";
-    ConfigException e = catchThrowableOfType(
-        () -> Config.parse(IFACE + PEER1 + "PresharedKey = " + badPsk + "\n"),
-        ConfigException.class);
+    ConfigException e = catchThrowableOfType(ConfigException.class,
+        () -> Config.parse(IFACE + PEER1 + "PresharedKey = " + badPsk + "\n"));
     assertThat(e.getMessage()).doesNotContain(PSK.substring(0, 40))
         .isEqualTo("line 5, [Peer] 1, PresharedKey: the value is not a base64 key of 32 bytes");
     assertThat(e.text()).isEmpty();
@@ -320,8 +319,8 @@ class ConfigParseTest {
     for (String line : List.of("Address = 10.0.0.1/24", "DNS = 1.1.1.1", "MTU = 1420",
         "Table = off", "PreUp = true", "PostUp = true", "PreDown = true", "PostDown = true",
         "SaveConfig = false")) {
-      ConfigException e = catchThrowableOfType(
-          () -> Config.parseSetconf(IFACE + line + "\n"), ConfigException.class);
+      ConfigException e = catchThrowableOfType(ConfigException.class,
+          () -> Config.parseSetconf(IFACE + line + "\n"));
       assertThat(e.reason()).as(line).isEqualTo(Reason.WG_QUICK_ONLY_KEY);
       assertThat(e.getMessage()).as(line).startsWith("line 3, [Interface], ")
           .endsWith("wg-quick key, not allowed by wg setconf");

@@ -60,6 +60,8 @@ final class HandshakeWorker implements Runnable {
   private @Nullable CookieChecker cookieChecker;
   private long underLoadUntil;
   private volatile boolean stopped;
+  /** Loop iterations completed; tests wait on it to know the thread caught up. */
+  private volatile long rounds;
 
   HandshakeWorker(Engine engine, Optional<PrivateKey> privateKey) {
     this.engine = engine;
@@ -207,6 +209,18 @@ final class HandshakeWorker implements Runnable {
     handshakeIndex.remove(p);
   }
 
+  /** For tests: returns once the thread has run its timers and emptied its queues. */
+  void awaitIdle() throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    long start = rounds;
+    engine.scheduler.wakeup();
+    while ((rounds < start + 2 || queue.size() > 0 || !requests.isEmpty())
+        && System.nanoTime() < deadline && !stopped) {
+      engine.scheduler.wakeup();
+      Thread.sleep(1);
+    }
+  }
+
   void stop() {
     stopped = true;
     engine.scheduler.wakeup();
@@ -257,6 +271,7 @@ final class HandshakeWorker implements Runnable {
             sendInitiation(p, false);
           }
         }
+        rounds++;
         if (!worked) {
           engine.scheduler.await(next);
         }

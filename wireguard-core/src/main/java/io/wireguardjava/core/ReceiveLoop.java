@@ -63,7 +63,12 @@ final class ReceiveLoop implements Runnable {
         if (from == null) {
           continue; // the socket was replaced (listen port changed)
         }
-        handle(datagram, view.position(), from);
+        try {
+          handle(datagram, view.position(), from);
+        } catch (RuntimeException e) { // a bug below us must not stop the tunnel
+          engine.events.drop(DropReason.DECRYPTION_FAILED, null);
+          LOG.log(Level.WARNING, "datagram from " + from + " failed", e);
+        }
       }
     } catch (ClosedChannelException e) {
       // closed
@@ -96,7 +101,15 @@ final class ReceiveLoop implements Runnable {
       return;
     }
     PeerState peer = entry.peer;
-    int n = kp.open(buf, 0, len, plain, 0);
+    int n;
+    try {
+      n = kp.open(buf, 0, len, plain, 0);
+    } catch (IllegalStateException e) {
+      // The JDK 17 cipher refuses to init twice in a row with one key and nonce: only a
+      // datagram repeated back to back does that.
+      engine.events.drop(DropReason.REPLAYED, peer.publicKey);
+      return;
+    }
     if (n < 0) {
       engine.events.drop(reasonOf(n), peer.publicKey);
       return;

@@ -49,7 +49,12 @@ final class SendLoop implements Runnable {
         if (n < 0) {
           break;
         }
-        route(packet, n);
+        try {
+          route(packet, n);
+        } catch (RuntimeException e) { // a bug below us must not stop the tunnel
+          engine.events.drop(DropReason.IO_ERROR, null);
+          LOG.log(Level.WARNING, "packet failed", e);
+        }
       }
     } catch (IOException e) {
       if (!engine.closed()) {

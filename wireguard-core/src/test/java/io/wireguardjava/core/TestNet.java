@@ -114,6 +114,38 @@ final class TestNet implements AutoCloseable {
     return p;
   }
 
+  /** Moves the manual clock in steps of at most {@code step}, letting every tunnel catch up. */
+  void advance(Duration total, Duration step) throws InterruptedException {
+    ManualClock c = (ManualClock) clock;
+    for (Duration left = total; !left.isZero() && !left.isNegative(); left = left.minus(step)) {
+      Duration d = left.compareTo(step) < 0 ? left : step;
+      c.advance(d);
+      settle();
+    }
+  }
+
+  /** Waits until the handshake threads are idle and in-flight datagrams have landed. */
+  void settle() throws InterruptedException {
+    for (int round = 0; round < 2; round++) {
+      for (Engine e : engines) {
+        e.handshakes.awaitIdle();
+      }
+      Thread.sleep(2); // loopback datagrams in flight
+    }
+  }
+
+  /** Polls {@code condition} for up to 10 s of real time. */
+  static void eventually(String what, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for: " + what);
+      }
+      Thread.sleep(1);
+    }
+  }
+
   @Override
   public void close() {
     for (Engine e : engines) {

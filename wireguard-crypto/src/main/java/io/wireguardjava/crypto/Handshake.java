@@ -37,7 +37,10 @@ public final class Handshake {
     @Nullable Handshake find(byte[] publicKey);
   }
 
-  /** The outcome of {@link #consumeInitiation}: a reason, and the peer when it is OK. */
+  /**
+   * The outcome of {@link #consumeInitiation}: a reason, and the peer when it is known (OK, and
+   * also STALE_TIMESTAMP and INITIATION_FLOOD, so the engine can attribute the drop).
+   */
   public record InitiationResult(Reason reason, @Nullable Handshake peer) {}
 
   /** The outcome of {@link #consumeResponse}: a reason, and the new keypair when it is OK. */
@@ -304,6 +307,9 @@ public final class Handshake {
     }
     if (Messages.type(msg, off, len) != Protocol.TYPE_COOKIE_REPLY) {
       return Reason.UNKNOWN_TYPE;
+    }
+    if (Messages.receiverIndex(msg, off) != localIndex) {
+      return Reason.WRONG_RECEIVER_INDEX;
     }
     return cookies.consumeReply(msg, off, time.nanoTime());
   }

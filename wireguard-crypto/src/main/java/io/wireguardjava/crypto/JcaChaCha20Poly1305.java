@@ -14,10 +14,9 @@ import org.jspecify.annotations.Nullable;
  * ChaCha20-Poly1305 through a JCA {@link Cipher}: the JDK's SunJCE, or Conscrypt when present.
  *
  * <p>A JCA AEAD cipher must be {@code init}ed for every nonce. To allocate nothing ourselves per
- * packet, the nonce is passed in a reusable {@link IvParameterSpec} subclass that hands out one
- * of two arrays in turn: the providers compare a new encryption nonce with the previous one (to
- * refuse reuse) and keep a reference to it, so the array given last must not change until the
- * next {@code init}; alternating two arrays guarantees that.
+ * packet, the nonce is passed in a reusable {@link IvParameterSpec} subclass (see {@link ReusableIv}):
+ * the providers compare a new nonce with the previous one (to refuse reuse) and keep a reference
+ * to it, so the array given last must not change until the next {@code init}.
  */
 final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
 
@@ -61,13 +60,16 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
 
   private State newState() {
     try {
-      Cipher c = provider == null
-          ? Cipher.getInstance(TRANSFORMATION)
-          : Cipher.getInstance("ChaCha20/Poly1305/NoPadding", provider);
-      return new State(c);
+      return new State(newCipher(), newCipher());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(TRANSFORMATION + " unavailable from " + backend, e);
     }
+  }
+
+  private Cipher newCipher() throws GeneralSecurityException {
+    return provider == null
+        ? Cipher.getInstance(TRANSFORMATION)
+        : Cipher.getInstance("ChaCha20/Poly1305/NoPadding", provider);
   }
 
   @Override
@@ -88,21 +90,9 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
   public int seal(Key key, int noncePrefix, long counter, byte @Nullable [] ad, byte[] src,
       int srcOff, int len, int zeroPadding, byte[] dst, int dstOff) {
     State s = state.get();
-    ReusableIv iv = s.iv.next(noncePrefix, counter);
     try {
-      Cipher c = s.cipher;
-      try {
-        c.init(Cipher.ENCRYPT_MODE, (SecretKeySpec) key.handle, iv);
-      } catch (InvalidKeyException sameKeyAndNonce) {
-        // The provider refuses the key and nonce of its previous encryption (only ever seen when
-        // a caller seals the same counter twice, e.g. in tests): use a fresh Cipher.
-        if (key.destroyed) {
-          throw new IllegalStateException("key destroyed");
-        }
-        s.cipher = newState().cipher;
-        c = s.cipher;
-        c.init(Cipher.ENCRYPT_MODE, (SecretKeySpec) key.handle, iv);
-      }
+      Cipher c = s.sealer;
+      init(c, Cipher.ENCRYPT_MODE, key, s.sealIv, noncePrefix, counter);
       if (ad != null) {
         c.updateAAD(ad);
       }
@@ -117,14 +107,13 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
   @Override
   public int open(Key key, int noncePrefix, long counter, byte @Nullable [] ad, byte[] src,
       int srcOff, int len, byte[] dst, int dstOff) {
-    if (len < TAG_LENGTH) {
+    if (len < TAG_LENGTH || key.destroyed) {
       return -1;
     }
     State s = state.get();
-    ReusableIv iv = s.iv.next(noncePrefix, counter);
-    Cipher c = s.cipher;
+    Cipher c = s.opener;
     try {
-      c.init(Cipher.DECRYPT_MODE, (SecretKeySpec) key.handle, iv);
+      init(c, Cipher.DECRYPT_MODE, key, s.openIv, noncePrefix, counter);
       if (ad != null) {
         c.updateAAD(ad);
       }
@@ -139,6 +128,27 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
     }
   }
 
+  /**
+   * {@code init} for one nonce. The providers refuse to init with the key and nonce of their
+   * previous init (JDK 17 even for decryption): that only happens when the same thread repeats
+   * an operation (a replayed packet, a loopback test), and is then resolved by an init with a
+   * different nonce in between. Sealing and opening use separate ciphers, so a loopback
+   * seal-then-open never meets it.
+   */
+  private static void init(Cipher c, int mode, Key key, ReusableIv iv, int prefix, long counter)
+      throws GeneralSecurityException {
+    if (key.destroyed) {
+      throw new InvalidKeyException("key destroyed");
+    }
+    SecretKeySpec k = (SecretKeySpec) key.handle;
+    try {
+      c.init(mode, k, iv.next(prefix, counter));
+    } catch (InvalidKeyException sameKeyAndNonce) {
+      c.init(mode, k, iv.next(prefix, ~counter));
+      c.init(mode, k, iv.next(prefix, counter));
+    }
+  }
+
   @Override
   public String toString() {
     return "ChaCha20Poly1305[" + backend + "]";
@@ -146,26 +156,35 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
 
   /** Per-thread cipher and nonce holder. */
   private static final class State {
-    Cipher cipher;
-    final ReusableIv iv = new ReusableIv();
+    final Cipher sealer;
+    final Cipher opener;
+    final ReusableIv sealIv = new ReusableIv();
+    final ReusableIv openIv = new ReusableIv();
 
-    State(Cipher cipher) {
-      this.cipher = cipher;
+    State(Cipher sealer, Cipher opener) {
+      this.sealer = sealer;
+      this.opener = opener;
     }
   }
 
-  /** An {@link IvParameterSpec} whose 12-byte IV alternates between two owned arrays. */
+  /**
+   * An {@link IvParameterSpec} for one {@link Cipher}, whose 12-byte IV rotates through three
+   * owned arrays. The provider keeps the array of its last successful {@code init} and compares
+   * the next nonce with it; with three arrays the one written next is never the one it holds,
+   * even when one {@code init} in between was refused.
+   */
   static final class ReusableIv extends IvParameterSpec {
-    private final byte[] a = new byte[12];
-    private final byte[] b = new byte[12];
-    private byte[] current = a;
+    private final byte[][] arrays = {new byte[12], new byte[12], new byte[12]};
+    private int i;
+    private byte[] current = arrays[0];
 
     ReusableIv() {
       super(new byte[12]);
     }
 
     ReusableIv next(int prefix, long counter) {
-      current = current == a ? b : a;
+      i = i == 2 ? 0 : i + 1;
+      current = arrays[i];
       nonce(current, prefix, counter);
       return this;
     }

@@ -125,7 +125,8 @@ public final class Keypair {
    * 16}. The counter is recorded in the replay window only after authentication.
    *
    * @return the plaintext length (0 for a keepalive), or a negative {@link Reason} code
-   *     ({@link Reason#WRONG_LENGTH}, {@link Reason#KEYPAIR_EXPIRED}, {@link Reason#COUNTER_LIMIT},
+   *     ({@link Reason#WRONG_LENGTH}, {@link Reason#KEYPAIR_EXPIRED},
+   *     {@link Reason#WRONG_RECEIVER_INDEX}, {@link Reason#COUNTER_LIMIT},
    *     {@link Reason#DATA_AUTH_FAILED}, {@link Reason#REPLAYED}, {@link Reason#BUFFER_TOO_SMALL})
    */
   public int open(byte[] msg, int off, int len, byte[] dst, int dstOff) {
@@ -134,6 +135,9 @@ public final class Keypair {
     }
     if (destroyed || time.nanoTime() - createdNanos >= Protocol.REJECT_AFTER_TIME.toNanos()) {
       return Reason.KEYPAIR_EXPIRED.code();
+    }
+    if (Messages.le32(msg, off + 4) != localIndex) {
+      return Reason.WRONG_RECEIVER_INDEX.code();
     }
     long counter = Messages.counter(msg, off);
     if (Long.compareUnsigned(counter, Protocol.REJECT_AFTER_MESSAGES) >= 0) {
@@ -180,6 +184,11 @@ public final class Keypair {
   public boolean needsRekeyOnReceive() {
     return initiator && ageNanos() >= Protocol.REJECT_AFTER_TIME.minus(Protocol.KEEPALIVE_TIMEOUT)
         .minus(Protocol.REKEY_TIMEOUT).toNanos();
+  }
+
+  /** For the JMH benchmark only: forget all received counters so messages can be opened again. */
+  void resetReplayWindowForBenchmark() {
+    replay.reset();
   }
 
   /** Zeroes both keys; every later seal/open fails with {@link Reason#KEYPAIR_EXPIRED}. */

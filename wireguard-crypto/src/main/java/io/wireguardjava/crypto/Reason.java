@@ -50,6 +50,8 @@ public enum Reason {
   RESPONSE_AUTH_FAILED,
 
   // ---- transport data ----
+  /** The receiver index is not the one of this keypair or handshake (misrouted or damaged). */
+  WRONG_RECEIVER_INDEX,
   /** The destination buffer is smaller than the output. */
   BUFFER_TOO_SMALL,
   /** The keypair is older than REJECT_AFTER_TIME or has been destroyed. */

@@ -1,0 +1,60 @@
+package io.wireguardjava.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wireguardjava.Tunnel;
+import io.wireguardjava.TunnelOptions;
+import io.wireguardjava.Config;
+import io.wireguardjava.Interface;
+import io.wireguardjava.PrivateKey;
+import java.nio.channels.ClosedChannelException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** close() stops every thread and zeroes keys; the public entry point finds the engine. */
+class CloseTest {
+
+  private static List<String> engineThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("wg-java-"))
+        .toList();
+  }
+
+  @Test
+  void closeLeavesNoThreadAndNoKey() throws Exception {
+    TestNet.Node a;
+    TestNet.Node b;
+    try (TestNet net = new TestNet()) {
+      a = net.node(1);
+      b = net.node(2);
+      TestNet.link(a, b, null);
+      TestNet.roundTrip(a, b, a.v4(), b.v4(), "x".getBytes());
+      assertThat(engineThreads()).hasSize(6);
+      var kp = a.engine.peer(b.key.publicKey()).keypairs.current();
+      a.engine.close();
+      assertThat(a.engine.threads()).noneMatch(Thread::isAlive);
+      assertThat(kp.isExpired()).as("keys destroyed").isTrue();
+      assertThat(a.engine.isClosed()).isTrue();
+      byte[] p = TestPackets.ip(a.v4(), b.v4(), "late".getBytes());
+      assertThatThrownBy(() -> a.engine.packets().send(p, 0, p.length))
+          .isInstanceOf(ClosedChannelException.class);
+      assertThat(a.engine.packets().receive(new byte[2000], 0, 2000)).isEqualTo(-1);
+      a.engine.close(); // idempotent
+    }
+    assertThat(engineThreads()).isEmpty();
+  }
+
+  @Test
+  void tunnelOpenFindsTheEngineThroughServiceLoader() throws Exception {
+    Config c =
+        Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
+    try (Tunnel t = Tunnel.open(c, TunnelOptions.inProcessDevice())) {
+      assertThat(t).isInstanceOf(Engine.class);
+      assertThat(t.listenPort()).as("chosen by the OS").isPositive();
+      assertThat(t.config().iface().listenPort()).contains(t.listenPort());
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.wireguardjava.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.Properties;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Replays messages captured from the real wireguard-go 0.0.20220316 (see {@link
+ * WireGuardGoInteropTest}, which wrote them) with the same keys and the same seeded randomness:
+ * our messages must come out byte for byte as they were sent to wireguard-go, and wireguard-go's
+ * messages must be accepted and decrypted.
+ */
+class WireGuardGoFixtureTest {
+
+  private static Properties load(String name) throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = WireGuardGoFixtureTest.class.getResourceAsStream(
+        "wireguard-go/" + name + ".properties")) {
+      assertThat(in).as(name).isNotNull();
+      p.load(in);
+    }
+    return p;
+  }
+
+  private static byte[] hex(Properties p, String key) {
+    String v = p.getProperty(key);
+    assertThat(v).as(key).isNotNull();
+    return Hex.b(v);
+  }
+
+  private static byte @Nullable [] psk(Properties p) {
+    String v = p.getProperty("preshared_key", "");
+    return v.isEmpty() ? null : Hex.b(v);
+  }
+
+  private static byte[] addr(Properties p, int host) {
+    return new byte[] {10, 99, (byte) Integer.parseInt(p.getProperty("tunnel_net")), (byte) host};
+  }
+
+  /** Our initiator's messages are reproduced exactly and wireguard-go's response accepted. */
+  @ParameterizedTest
+  @ValueSource(strings = {"initiator-no-psk", "initiator-psk"})
+  void ourInitiatorAcceptsWireGuardGosResponse(String name) throws IOException {
+    Properties p = load(name);
+    byte[] wgPublic = X25519.publicKey(hex(p, "wireguard_go_private_key"));
+    StaticIdentity me = StaticIdentity.of(hex(p, "our_private_key"));
+    int seed = Integer.parseInt(p.getProperty("our_random_seed"));
+    ManualTimeSource time = new ManualTimeSource(Long.parseLong(p.getProperty("our_epoch_nanos")));
+    Handshake h = Handshake.create(me, wgPublic, psk(p), time, new SeededRandom(seed));
+    byte[] init = new byte[148];
+    h.createInitiation(Integer.parseInt(p.getProperty("our_local_index")), init, 0);
+    assertThat(Hex.s(init)).isEqualTo(p.getProperty("initiation"));
+
+    byte[] resp = hex(p, "response");
+    Handshake.ResponseResult rr = h.consumeResponse(resp, 0, resp.length);
+    assertThat(rr.reason()).isEqualTo(Reason.OK);
+    Keypair k = rr.keypair();
+
+    int host = name.endsWith("no-psk") ? 2 : 3;
+    byte[] ping = IcmpPackets.echoRequest(addr(p, host), addr(p, 1), seed, 1);
+    byte[] out = new byte[256];
+    int n = k.seal(ping, 0, ping.length, out, 0);
+    assertThat(Hex.s(Arrays.copyOf(out, n))).isEqualTo(p.getProperty("data_out"));
+
+    byte[] in = hex(p, "data_in");
+    byte[] plain = new byte[in.length];
+    int m = k.open(in, 0, in.length, plain, 0);
+    assertThat(m).isEqualTo(64);
+    assertThat(IcmpPackets.isEchoReply(plain, m, addr(p, 1), addr(p, host), seed, 1)).isTrue();
+    // wireguard-go's packet replayed.
+    assertThat(Reason.fromCode(k.open(in, 0, in.length, plain, 0))).isEqualTo(Reason.REPLAYED);
+  }
+
+  /** wireguard-go's initiation is accepted and our response reproduced exactly. */
+  @ParameterizedTest
+  @ValueSource(strings = {"responder-no-psk", "responder-psk"})
+  void ourResponderAcceptsWireGuardGosInitiation(String name) throws IOException {
+    Properties p = load(name);
+    byte[] wgPublic = X25519.publicKey(hex(p, "wireguard_go_private_key"));
+    StaticIdentity me = StaticIdentity.of(hex(p, "our_private_key"));
+    int seed = Integer.parseInt(p.getProperty("our_random_seed"));
+    ManualTimeSource time = new ManualTimeSource(Long.parseLong(p.getProperty("our_epoch_nanos")));
+    Handshake h = Handshake.create(me, wgPublic, psk(p), time, new SeededRandom(seed));
+
+    byte[] init = hex(p, "initiation");
+    CookieChecker checker = new CookieChecker(me, time, new SeededRandom(1));
+    assertThat(checker.check(init, 0, 148, new byte[4], 0, false))
+        .isEqualTo(CookieChecker.Verdict.VALID);
+    Handshake.InitiationResult r = Handshake.consumeInitiation(me, init, 0, init.length,
+        pub -> Arrays.equals(pub, wgPublic) ? h : null);
+    assertThat(r.reason()).isEqualTo(Reason.OK);
+    // The same initiation again is a replay.
+    time.advance(java.time.Duration.ofSeconds(1));
+    assertThat(Handshake.consumeInitiation(me, init, 0, init.length, pub -> h).reason())
+        .isEqualTo(Reason.STALE_TIMESTAMP);
+
+    byte[] resp = new byte[92];
+    Keypair k = h.createResponse(Integer.parseInt(p.getProperty("our_local_index")), resp, 0);
+    assertThat(Hex.s(resp)).isEqualTo(p.getProperty("response"));
+
+    byte[] keepalive = hex(p, "data_in");
+    byte[] plain = new byte[256];
+    assertThat(k.open(keepalive, 0, keepalive.length, plain, 0)).isZero();
+
+    int host = name.endsWith("no-psk") ? 4 : 5;
+    byte[] ping = IcmpPackets.echoRequest(addr(p, host), addr(p, 1), seed, 1);
+    byte[] out = new byte[256];
+    int n = k.seal(ping, 0, ping.length, out, 0);
+    assertThat(Hex.s(Arrays.copyOf(out, n))).isEqualTo(p.getProperty("data_out"));
+
+    byte[] in = hex(p, "data_in2");
+    int m = k.open(in, 0, in.length, plain, 0);
+    assertThat(m).isEqualTo(64);
+    assertThat(IcmpPackets.isEchoReply(plain, m, addr(p, 1), addr(p, host), seed, 1)).isTrue();
+  }
+}
