@@ -294,7 +294,7 @@ final class Engine implements Tunnel {
       iface = iface.toBuilder().privateKey(privateKey).build();
       handshakes.setPrivateKey(Optional.of(privateKey));
       for (PeerState p : peers.values()) {
-        p.zeroKeyMaterial(); // sessions made with the old key are void
+        p.expireSessions(); // sessions made with the old key are void
       }
     }
   }
