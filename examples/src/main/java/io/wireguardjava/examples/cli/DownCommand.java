@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
     name = "down",
     mixinStandardHelpOptions = true,
     description = {
-      "Stops a running tunnel by deleting its interface (as wg-quick down does),",
-      "then waits for its daemon to remove its UAPI socket."
+      "Stops a running tunnel: deletes its interface, as wg-quick down does.",
+      "Then waits for its daemon to remove its UAPI socket."
     })
 public final class DownCommand implements Callable<Integer> {
 

@@ -113,6 +113,18 @@ class LauncherIT {
       lab.exec(ns, "ip", "link", "show", name).ok("the interface exists on return");
       assertThat(lab.exec(ns, "wg", "show", name, "dump").ok("wg show dump").out())
           .isEqualTo("(none)\t(none)\t" + listenPort(lab, ns, name) + "\toff\n");
+      // A bad set through the real tunnel: an errno, and nothing of it applied.
+      String peer = PrivateKey.generate().publicKey().toHex();
+      new io.wireguardjava.core.uapi.UapiClient(Path.of("/var/run/wireguard")).set(name,
+          "private_key=" + PrivateKey.generate().toHex() + "\npublic_key=" + peer + "\nallowed_ip=10.1.0.0/16\n");
+      String before = lab.exec(ns, "wg", "showconf", name).ok("showconf").out();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+              new io.wireguardjava.core.uapi.UapiClient(Path.of("/var/run/wireguard")).set(name,
+                  "replace_peers=true\nlisten_port=1\npublic_key=" + peer + "\nallowed_ip=10.2.0.0/33\n"))
+          .isInstanceOfSatisfying(io.wireguardjava.core.uapi.UapiException.class,
+              e -> assertThat(e.errno()).isEqualTo(-22));
+      assertThat(lab.exec(ns, "wg", "showconf", name).out()).isEqualTo(before);
+
       Files.delete(Lab.socket(name));
       assertThat(Lab.await(Duration.ofSeconds(10), () -> lab.exec(ns, "ip", "link", "show", name).exit() != 0))
           .as("interface gone after its socket was removed: " + lab.log("launcher")).isTrue();
@@ -138,7 +150,10 @@ class LauncherIT {
       p.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).forEach(ProcessHandle::destroy);
       p.destroy();
       assertThat(Lab.await(Duration.ofSeconds(10), () -> !Files.exists(Lab.socket(name)))).as(lab.log("fg")).isTrue();
-      assertThat(lab.exec(ns, "ip", "link", "show", name).exit()).isNotZero();
+      assertThat(Lab.await(Duration.ofSeconds(10), () -> lab.exec(ns, "ip", "link", "show", name).exit() != 0))
+          .as("the interface goes with the daemon").isTrue();
+      assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as("a clean exit on SIGTERM").isIn(0, 143);
     }
   }
 

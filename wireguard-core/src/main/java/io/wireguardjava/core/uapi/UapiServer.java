@@ -23,8 +23,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -50,6 +54,9 @@ public final class UapiServer implements Closeable {
   public static final Path DEFAULT_DIRECTORY = Path.of("/var/run/wireguard");
 
   private static final System.Logger LOG = System.getLogger(UapiServer.class.getName());
+
+  private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration LINGER = Duration.ofSeconds(1);
 
   /** Bounds on what one client may send and how long it may take. */
   public record Limits(
@@ -79,6 +86,8 @@ public final class UapiServer implements Closeable {
   private final Semaphore slots;
   private final Set<Connection> clients = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connectionCount = new AtomicInteger();
+  /** One thread that answers clients over the limit with errno=-11, a few at a time. */
+  private final ThreadPoolExecutor busyResponder;
   private volatile boolean closed;
 
   private UapiServer(
@@ -97,6 +106,19 @@ public final class UapiServer implements Closeable {
     this.slots = new Semaphore(limits.maxClients());
     this.acceptor = new Thread(this::acceptLoop, "wg-uapi-" + name + "-accept");
     acceptor.setDaemon(true);
+    this.busyResponder =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            10,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(16),
+            r -> {
+              Thread t = new Thread(r, "wg-uapi-" + name + "-busy");
+              t.setDaemon(true);
+              return t;
+            });
+    busyResponder.allowCoreThreadTimeOut(true);
   }
 
   /** Starts serving {@code backend} on {@code /var/run/wireguard/<name>.sock}. */
@@ -180,6 +202,7 @@ public final class UapiServer implements Closeable {
     for (Connection c : clients) {
       c.abort();
     }
+    busyResponder.shutdownNow();
     if (ours) {
       try {
         Files.deleteIfExists(socketPath);
@@ -208,10 +231,22 @@ public final class UapiServer implements Closeable {
         return;
       }
       if (!slots.tryAcquire()) {
-        rejectBusy(c);
+        Connection busy = new Connection(c, true);
+        try {
+          busyResponder.execute(
+              () -> {
+                try {
+                  busy.serve();
+                } finally {
+                  closeQuietly(c);
+                }
+              });
+        } catch (RejectedExecutionException e) {
+          closeQuietly(c); // even the queue of clients to turn away is full
+        }
         continue;
       }
-      Connection conn = new Connection(c);
+      Connection conn = new Connection(c, false);
       clients.add(conn);
       Thread t =
           new Thread(
@@ -230,17 +265,6 @@ public final class UapiServer implements Closeable {
       if (closed) {
         conn.abort();
       }
-    }
-  }
-
-  private static void rejectBusy(SocketChannel c) {
-    try {
-      c.configureBlocking(false);
-      c.write(ByteBuffer.wrap(("errno=" + Errno.BUSY + "\n\n").getBytes(StandardCharsets.US_ASCII)));
-    } catch (IOException e) {
-      // it is being turned away anyway
-    } finally {
-      closeQuietly(c);
     }
   }
 
@@ -266,14 +290,16 @@ public final class UapiServer implements Closeable {
   /** One client: reads requests, answers each, until EOF, an error or the deadline. */
   private final class Connection {
     private final SocketChannel channel;
+    private final boolean busy;
     private final ByteBuffer in = ByteBuffer.allocate(8192);
     private byte[] line = new byte[256];
     private volatile @Nullable Selector selector;
     private long deadline;
     private long requestBytes;
 
-    Connection(SocketChannel channel) {
+    Connection(SocketChannel channel, boolean busy) {
       this.channel = channel;
+      this.busy = busy;
       in.flip(); // empty, ready to read from
     }
 
@@ -302,7 +328,11 @@ public final class UapiServer implements Closeable {
           }
           String reply;
           boolean keepOpen = true;
-          if (op.equals("get=1")) {
+          if (busy) {
+            skipRequest(op);
+            reply = "errno=" + Errno.BUSY + "\n\n";
+            keepOpen = false;
+          } else if (op.equals("get=1")) {
             String next = readLine(false);
             if (!Objects.requireNonNull(next).isEmpty()) {
               reply = "errno=" + Errno.INVALID + "\n\n";
@@ -319,6 +349,7 @@ public final class UapiServer implements Closeable {
           }
           write(reply);
           if (!keepOpen) {
+            linger();
             return;
           }
         }
@@ -326,6 +357,7 @@ public final class UapiServer implements Closeable {
         LOG.log(Level.DEBUG, "UAPI client on {0}: {1}", socketPath, a.getMessage());
         try {
           write("errno=" + a.errno + "\n\n");
+          linger();
         } catch (IOException | Abort e) {
           // the client is gone or not reading; it is closed next
         }
@@ -339,8 +371,45 @@ public final class UapiServer implements Closeable {
     }
 
     private void startRequest() {
-      deadline = System.nanoTime() + limits.requestTimeout().toNanos();
+      Duration timeout = limits.requestTimeout();
+      if (busy && timeout.compareTo(BUSY_TIMEOUT) > 0) {
+        timeout = BUSY_TIMEOUT; // the one thread that turns clients away must not wait long
+      }
+      deadline = System.nanoTime() + timeout.toNanos();
       requestBytes = 0;
+    }
+
+    /** Reads the rest of a request we are not going to carry out. */
+    private void skipRequest(String op) throws IOException, Abort {
+      if (op.equals("get=1")) {
+        readLine(false);
+      } else if (op.equals("set=1")) {
+        while (!Objects.requireNonNull(readLine(false)).isEmpty()) {
+          // skip
+        }
+      }
+    }
+
+    /**
+     * Before closing after an error: stops writing and reads what the client still sends (up
+     * to a limit, for at most a second), so that it sees our reply rather than a reset.
+     */
+    private void linger() {
+      try {
+        channel.shutdownOutput();
+        deadline = System.nanoTime() + LINGER.toNanos();
+        long total = in.remaining();
+        while (total < limits.maxRequestBytes()) {
+          in.clear();
+          int n = readSome();
+          if (n < 0) {
+            break;
+          }
+          total += n;
+        }
+      } catch (IOException | Abort e) {
+        // closing anyway
+      }
     }
 
     /** Reads the rest of a set request; the errno to answer. */
