@@ -59,7 +59,7 @@ final class PeerState {
     this.timers = new Timers(engine.scheduler, new TimerActions(), engine.random);
     this.lastSentHandshakeNanos = engine.clock.nanos() - Times.REKEY_TIMEOUT - 1;
     this.endpoint = literal(config.endpoint());
-    timers.setPersistentKeepalive(config.persistentKeepalive().orElse(0));
+    // the persistent keepalive is armed by the engine once the peer is registered
   }
 
   /** A literal endpoint's address; host names are resolved later, when first needed. */
