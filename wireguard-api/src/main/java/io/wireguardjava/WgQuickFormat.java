@@ -96,7 +96,9 @@ final class WgQuickFormat {
     }
 
     Config parse(String text) throws ConfigException {
-      String[] lines = text.split("\n", -1);
+      // A byte-order mark, as some Windows editors write, is not part of the first line.
+      String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+      String[] lines = body.split("\n", -1);
       for (int i = 0; i < lines.length; i++) {
         lineNumber = i + 1;
         parseLine(lines[i]);

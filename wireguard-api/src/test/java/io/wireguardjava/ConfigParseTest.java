@@ -149,6 +149,11 @@ class ConfigParseTest {
   }
 
   @Test
+  void aByteOrderMarkIsIgnored() throws Exception {
+    assertThat(Config.parse("\uFEFF" + FULL)).isEqualTo(Config.parse(FULL));
+  }
+
+  @Test
   void wgQuickListsSplitOnSpacesToo() throws Exception {
     Config c = Config.parse("[Interface]\nPrivateKey=" + PRIV
         + "\nAddress = 10.0.0.1/24 fd00::1/64\nDNS = 9.9.9.9 lan\n");

@@ -209,6 +209,12 @@ final class HandshakeWorker implements Runnable {
     handshakeIndex.remove(p);
   }
 
+  /** For tests: whether the peer holds a cookie (from a cookie reply) for its next MAC2. */
+  synchronized boolean hasCookie(PeerState p) {
+    Handshake h = handshakes.get(p);
+    return h != null && h.hasCookie();
+  }
+
   /** For tests: returns once the thread has run its timers and emptied its queues. */
   void awaitIdle() throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;

@@ -27,7 +27,7 @@ public class TransportBenchmark {
   @Param({"64", "1420"})
   public int size;
 
-  @Param({"JDK", "BOUNCY_CASTLE"})
+  @Param({"JDK", "BOUNCY_CASTLE", "CONSCRYPT"})
   public String backend;
 
   private Keypair sender;

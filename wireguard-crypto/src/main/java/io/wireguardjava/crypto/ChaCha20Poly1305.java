@@ -143,7 +143,8 @@ public abstract class ChaCha20Poly1305 {
 
   /**
    * A key prepared for one backend. Holds a copy of the key bytes; {@link #destroy()} zeroes
-   * the copy this package owns (a JDK {@code SecretKeySpec} keeps its own copy until collected).
+   * it, and BouncyCastle's copy; a JDK {@code SecretKeySpec} keeps its own copy until collected
+   * (it cannot be destroyed on JDK 17 - 25), and SunJCE copies the key on each {@code init}.
    */
   public static final class Key {
     final byte[] raw;
@@ -159,7 +160,10 @@ public abstract class ChaCha20Poly1305 {
     public void destroy() {
       destroyed = true;
       Arrays.fill(raw, (byte) 0);
-      if (handle instanceof javax.security.auth.Destroyable) {
+      if (handle instanceof org.bouncycastle.crypto.params.KeyParameter) {
+        // BouncyCastle's getKey() returns its own array, not a copy.
+        Arrays.fill(((org.bouncycastle.crypto.params.KeyParameter) handle).getKey(), (byte) 0);
+      } else if (handle instanceof javax.security.auth.Destroyable) {
         try {
           ((javax.security.auth.Destroyable) handle).destroy();
         } catch (javax.security.auth.DestroyFailedException | RuntimeException e) {

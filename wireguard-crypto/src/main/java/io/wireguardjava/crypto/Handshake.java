@@ -114,7 +114,24 @@ public final class Handshake {
     return create(local, remoteStatic, presharedKey, time, random, ChaCha20Poly1305.get());
   }
 
-  /** As {@link #create(StaticIdentity, byte[], byte[], TimeSource, RandomSource)}, with a cipher backend for the keypairs. */
+  /** As {@link #create(StaticIdentity, byte[], byte[], TimeSource, RandomSource)}, with the API's key values. */
+  public static Handshake create(StaticIdentity local, io.wireguardjava.Key remoteStatic,
+      io.wireguardjava.@Nullable PresharedKey presharedKey, TimeSource time,
+      RandomSource random) {
+    byte[] psk = presharedKey == null ? null : presharedKey.getBytes();
+    try {
+      return create(local, remoteStatic.getBytes(), psk, time, random);
+    } finally {
+      if (psk != null) {
+        Arrays.fill(psk, (byte) 0);
+      }
+    }
+  }
+
+  /**
+   * As {@link #create(StaticIdentity, byte[], byte[], TimeSource, RandomSource)}, with a cipher
+   * backend for the keypairs.
+   */
   public static Handshake create(StaticIdentity local, byte[] remoteStatic,
       byte @Nullable [] presharedKey, TimeSource time, RandomSource random,
       ChaCha20Poly1305 transportCipher) {
@@ -127,6 +144,11 @@ public final class Handshake {
   /** The peer's static public key (a copy). */
   public byte[] remoteStatic() {
     return remoteStatic.clone();
+  }
+
+  /** The peer's static public key as the API's value type. */
+  public io.wireguardjava.Key remoteKey() {
+    return io.wireguardjava.Key.fromBytes(remoteStatic);
   }
 
   /** False when the peer's public key is a low-order point: no handshake can succeed. */

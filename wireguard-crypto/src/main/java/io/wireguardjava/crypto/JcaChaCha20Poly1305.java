@@ -1,6 +1,7 @@
 package io.wireguardjava.crypto;
 
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.InvalidKeyException;
 import java.security.Provider;
 import java.util.Arrays;
@@ -143,7 +144,8 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
     SecretKeySpec k = (SecretKeySpec) key.handle;
     try {
       c.init(mode, k, iv.next(prefix, counter));
-    } catch (InvalidKeyException sameKeyAndNonce) {
+    } catch (InvalidKeyException | InvalidAlgorithmParameterException sameKeyAndNonce) {
+      // SunJCE throws the former, Conscrypt the latter.
       c.init(mode, k, iv.next(prefix, ~counter));
       c.init(mode, k, iv.next(prefix, counter));
     }

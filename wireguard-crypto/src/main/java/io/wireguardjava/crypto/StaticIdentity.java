@@ -40,6 +40,16 @@ public final class StaticIdentity {
     return new StaticIdentity(k);
   }
 
+  /** An identity from the API's private key value. */
+  public static StaticIdentity of(io.wireguardjava.PrivateKey privateKey) {
+    byte[] k = privateKey.getBytes();
+    try {
+      return of(k);
+    } finally {
+      Arrays.fill(k, (byte) 0);
+    }
+  }
+
   /** A new random identity. */
   public static StaticIdentity generate(RandomSource random) {
     return new StaticIdentity(X25519.generatePrivateKey(random));
@@ -48,6 +58,11 @@ public final class StaticIdentity {
   /** Our static public key (a copy). */
   public byte[] publicKey() {
     return publicKey.clone();
+  }
+
+  /** Our static public key as the API's value type. */
+  public io.wireguardjava.Key key() {
+    return io.wireguardjava.Key.fromBytes(publicKey);
   }
 
   /** Zeroes the private key and everything derived from it; the identity is then unusable. */

@@ -353,6 +353,22 @@ class HandshakeTest {
   }
 
   @Test
+  void destroyedKeysAreZeroed() {
+    ChaCha20Poly1305.Key k = ChaCha20Poly1305.of(ChaCha20Poly1305.Backend.BOUNCY_CASTLE)
+        .key(PSK);
+    k.destroy();
+    assertThat(k.raw).containsOnly(0);
+    assertThat(((org.bouncycastle.crypto.params.KeyParameter) k.handle).getKey()).containsOnly(0);
+    ChaCha20Poly1305.Key j = ChaCha20Poly1305.of(ChaCha20Poly1305.Backend.JDK).key(PSK);
+    j.destroy();
+    assertThat(j.raw).containsOnly(0);
+    Pair p = new Pair(17, PSK);
+    p.aToB.destroy();
+    p.a.destroy();
+    assertThat(p.a.privateKey).containsOnly(0);
+  }
+
+  @Test
   void noSecretInToString() {
     Pair p = new Pair(16, PSK);
     Keypair[] k = p.handshake();

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
         UpCommand.class,
         ShowCommand.class,
         DownCommand.class,
+        DemoCommand.class,
     })
 public final class WgJava implements Callable<Integer> {
   /** The exit status of a failed command, as {@code wg} uses. */
