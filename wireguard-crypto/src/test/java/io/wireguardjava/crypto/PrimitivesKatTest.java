@@ -190,7 +190,7 @@ class PrimitivesKatTest {
     assertThat(ChaCha20Poly1305.defaultBackend(17, true))
         .isEqualTo(ChaCha20Poly1305.Backend.CONSCRYPT);
     assertThat(ChaCha20Poly1305.defaultBackend(17, false))
-        .isEqualTo(ChaCha20Poly1305.Backend.BOUNCY_CASTLE);
+        .isEqualTo(ChaCha20Poly1305.Backend.JDK);
     assertThat(ChaCha20Poly1305.get().backend()).isEqualTo(ChaCha20Poly1305.defaultBackend(
         Runtime.version().feature(),
         ChaCha20Poly1305.isAvailable(ChaCha20Poly1305.Backend.CONSCRYPT)));
