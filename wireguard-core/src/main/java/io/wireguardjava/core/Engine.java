@@ -360,6 +360,18 @@ final class Engine implements Tunnel {
 
   @Override
   public void close() {
+    close(null);
+  }
+
+  /**
+   * Closes the tunnel because a thread found its device or socket failed (the OS interface was
+   * deleted, say); the listeners learn the cause.
+   */
+  void fail(Throwable cause) {
+    close(cause);
+  }
+
+  private void close(@Nullable Throwable cause) {
     synchronized (configLock) {
       if (closed) {
         return;
@@ -392,6 +404,7 @@ final class Engine implements Tunnel {
       }
       handshakes.destroy();
     }
+    events.closed(Optional.ofNullable(cause));
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
