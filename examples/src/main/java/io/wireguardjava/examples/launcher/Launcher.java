@@ -5,6 +5,8 @@ import io.wireguardjava.Interface;
 import io.wireguardjava.Tunnel;
 import io.wireguardjava.TunnelOptions;
 import io.wireguardjava.core.uapi.TunnelBackend;
+import io.wireguardjava.core.uapi.UapiClient;
+import io.wireguardjava.core.uapi.UapiException;
 import io.wireguardjava.core.uapi.UapiServer;
 import java.io.BufferedReader;
 import java.io.File;
@@ -15,7 +17,9 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -181,7 +185,7 @@ public final class Launcher {
       out.close(); // the parent sees EOF and returns; later output must not go there
       System.setOut(new PrintStream(OutputStream.nullOutputStream()));
     } else {
-      err.println("wireguard-java: " + name + " is up; UAPI socket " + running.uapi.socketPath());
+      err.println("wireguard-java: " + name + " is up; UAPI socket " + running.socket);
     }
     try {
       String why = running.awaitEnd();
@@ -195,29 +199,60 @@ public final class Launcher {
     return 0;
   }
 
-  /** The tunnel, its UAPI server, and what ends them. */
+  /** The tunnel, its UAPI socket, and what ends them. */
   static final class Running implements AutoCloseable {
     final String name;
     final Tunnel tunnel;
-    final UapiServer uapi;
+    final Path socket;
+    /** Our own server; null when {@link Tunnel#open} already serves the UAPI itself. */
+    private final @Nullable UapiServer uapi;
+    private final @Nullable Object socketKey;
     private volatile boolean closed;
 
-    private Running(String name, Tunnel tunnel, UapiServer uapi) {
+    private Running(String name, Tunnel tunnel, Path socket, @Nullable UapiServer uapi) {
       this.name = name;
       this.tunnel = tunnel;
+      this.socket = socket;
       this.uapi = uapi;
+      this.socketKey = fileKey(socket);
     }
 
     static Running start(String name, Path socketDirectory) throws IOException {
       Config empty = Config.builder().iface(Interface.builder().build()).build();
       Tunnel tunnel = Tunnel.open(empty, TunnelOptions.osDevice(name));
       try {
-        UapiServer uapi = TunnelBackend.serve(tunnel, socketDirectory);
-        return new Running(name, tunnel, uapi);
+        Path socket = socketDirectory.resolve(name + ".sock");
+        // If the engine serves the UAPI of named tunnels itself, use its socket (a socket of
+        // another process with this name makes TunnelBackend.serve fail: "unix socket in use").
+        UapiServer uapi =
+            servedBy(tunnel, socketDirectory, name) ? null : TunnelBackend.serve(tunnel, socketDirectory);
+        return new Running(name, tunnel, socket, uapi);
       } catch (IOException | RuntimeException e) {
         tunnel.close();
         throw e;
       }
+    }
+
+    private static boolean servedBy(Tunnel tunnel, Path directory, String name) {
+      try {
+        return new UapiClient(directory).get(name).boundListenPort() == tunnel.listenPort();
+      } catch (IOException | UapiException e) {
+        return false;
+      }
+    }
+
+    private static @Nullable Object fileKey(Path p) {
+      try {
+        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
+    /** Whether our socket file is still there (not removed, not replaced). */
+    boolean socketPresent() {
+      Object now = fileKey(socket);
+      return now != null && (socketKey == null || socketKey.equals(now));
     }
 
     /** Polls until the interface or the socket is gone, or the tunnel closed; says which. */
@@ -230,7 +265,7 @@ public final class Launcher {
         if (!Files.exists(link)) {
           return "interface deleted";
         }
-        if (!uapi.isSocketPresent()) {
+        if (!socketPresent()) {
           return "UAPI socket removed";
         }
         Thread.sleep(200);
@@ -243,9 +278,10 @@ public final class Launcher {
         return;
       }
       closed = true;
-      uapi.close();
+      if (uapi != null) {
+        uapi.close();
+      }
       tunnel.close();
     }
   }
-
 }

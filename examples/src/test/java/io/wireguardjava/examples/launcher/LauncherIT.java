@@ -93,6 +93,14 @@ class LauncherIT {
       lab.exec(nsJava, "bash", "-c", "wg syncconf " + javaIf + " <(wg-quick strip " + conf + ")").ok("syncconf");
       lab.exec(nsJava, "ping", "-c", "2", "-i", "0.2", "-W", "5", "10.77.0.1").ok("ping after syncconf");
 
+      // syncconf with an unchanged file changes nothing: the session (handshake time) stays.
+      String handshake = lab.exec(nsJava, "wg", "show", javaIf, "latest-handshakes").ok("handshakes").out();
+      assertThat(handshake).doesNotEndWith("\t0\n");
+      lab.exec(nsJava, "bash", "-c", "wg syncconf " + javaIf + " <(wg-quick strip " + conf + ")").ok("syncconf");
+      assertThat(lab.exec(nsJava, "wg", "show", javaIf, "latest-handshakes").out()).isEqualTo(handshake);
+      lab.exec(nsJava, "ping", "-c", "1", "-W", "5", "10.77.0.1").ok("ping after a no-op syncconf");
+      assertThat(lab.exec(nsJava, "wg", "show", javaIf, "latest-handshakes").out()).isEqualTo(handshake);
+
       Lab.Result down = lab.exec(nsJava, env, "wg-quick", "down", conf.toString());
       assertThat(down.exit()).as("wg-quick down: " + down.out()).isZero();
       assertThat(Lab.await(Duration.ofSeconds(10), () -> !Files.exists(Lab.socket(javaIf))))

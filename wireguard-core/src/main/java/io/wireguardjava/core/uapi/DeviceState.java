@@ -24,11 +24,7 @@ public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key,
   /** Reads the state of {@code backend}, peer by peer. */
   public static DeviceState of(UapiBackend backend) {
     DeviceSettings settings = backend.settings();
-    Map<Key, PeerRuntime> runtime = new LinkedHashMap<>();
-    for (PeerSettings p : settings.peers()) {
-      runtime.put(p.publicKey(), backend.runtime(p.publicKey()));
-    }
-    return new DeviceState(settings, backend.boundListenPort(), runtime);
+    return new DeviceState(settings, backend.boundListenPort(), backend.runtimes(settings));
   }
 
   /** The live state of a peer; {@link PeerRuntime#NONE} when unknown. */

@@ -13,7 +13,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -89,7 +91,19 @@ public final class TunnelBackend implements UapiBackend {
     if (stats.isEmpty()) {
       return PeerRuntime.NONE;
     }
-    PeerStats s = stats.get();
+    return runtime(stats.get());
+  }
+
+  @Override
+  public Map<Key, PeerRuntime> runtimes(DeviceSettings settings) {
+    Map<Key, PeerRuntime> out = new HashMap<>();
+    for (PeerStats s : tunnel.stats().peers()) {
+      out.put(s.publicKey(), runtime(s));
+    }
+    return out;
+  }
+
+  private static PeerRuntime runtime(PeerStats s) {
     long nanos = s.lastHandshake().map(TunnelBackend::epochNanos).orElse(0L);
     return new PeerRuntime(s.endpoint(), nanos, s.rxBytes(), s.txBytes());
   }

@@ -1,6 +1,8 @@
 package io.wireguardjava.core.uapi;
 
 import io.wireguardjava.Key;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -29,4 +31,16 @@ public interface UapiBackend {
 
   /** The live state of the peer with this key, {@link PeerRuntime#NONE} if nothing is known. */
   PeerRuntime runtime(Key peer);
+
+  /**
+   * The live state of every peer of {@code settings}, for one {@code get}; the default asks
+   * {@link #runtime} peer by peer, a tunnel can answer all at once.
+   */
+  default Map<Key, PeerRuntime> runtimes(DeviceSettings settings) {
+    Map<Key, PeerRuntime> out = new LinkedHashMap<>();
+    for (PeerSettings p : settings.peers()) {
+      out.put(p.publicKey(), runtime(p.publicKey()));
+    }
+    return out;
+  }
 }

@@ -338,7 +338,7 @@ public final class UapiServer implements Closeable {
               reply = "errno=" + Errno.INVALID + "\n\n";
               keepOpen = false;
             } else {
-              reply = DeviceState.of(backend).render() + "errno=0\n\n";
+              reply = get();
             }
           } else if (op.equals("set=1")) {
             reply = "errno=" + set() + "\n\n";
@@ -440,6 +440,22 @@ public final class UapiServer implements Closeable {
       } catch (UapiException e) {
         LOG.log(Level.INFO, "UAPI set on {0} failed: {1}", name, e.getMessage());
         return e.errno();
+      } catch (IllegalArgumentException e) {
+        LOG.log(Level.WARNING, "UAPI set on " + name + " refused by the tunnel", e);
+        return Errno.INVALID;
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "UAPI set on " + name + " failed", e);
+        return Errno.IO;
+      }
+    }
+
+    /** The whole reply to a get; a tunnel that fails to answer gives {@code errno=-5}. */
+    private String get() {
+      try {
+        return DeviceState.of(backend).render() + "errno=0\n\n";
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "UAPI get on " + name + " failed", e);
+        return "errno=" + Errno.IO + "\n\n";
       }
     }
 

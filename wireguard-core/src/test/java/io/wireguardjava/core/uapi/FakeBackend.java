@@ -11,14 +11,23 @@ final class FakeBackend implements UapiBackend {
   final Map<Key, PeerRuntime> runtime = new ConcurrentHashMap<>();
   volatile int takenPort = -1;
   volatile int updates;
+  volatile @org.jspecify.annotations.Nullable RuntimeException failWith;
 
   @Override
   public synchronized DeviceSettings settings() {
+    RuntimeException e = failWith;
+    if (e != null) {
+      throw e;
+    }
     return settings;
   }
 
   @Override
   public synchronized void update(UnaryOperator<DeviceSettings> change) throws UapiException {
+    RuntimeException e = failWith;
+    if (e != null) {
+      throw e;
+    }
     DeviceSettings next = change.apply(settings);
     if (next.listenPort() != 0 && next.listenPort() == takenPort) {
       throw new UapiException(Errno.PORT_IN_USE, "port " + takenPort + " in use");

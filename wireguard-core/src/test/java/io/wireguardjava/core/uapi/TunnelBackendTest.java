@@ -68,7 +68,11 @@ class TunnelBackendTest {
       config = config.toBuilder().iface(config.iface().toBuilder().fwMark(fwMark).build()).build();
     }
 
-    @Override public TunnelStats stats() { return new TunnelStats(listenPort(), List.of(), Map.of()); }
+    @Override
+    public TunnelStats stats() {
+      return new TunnelStats(listenPort(),
+          config.peers().stream().map(p -> peerStats(p.publicKey()).orElseThrow()).toList(), Map.of());
+    }
 
     @Override
     public Optional<PeerStats> peerStats(Key publicKey) {

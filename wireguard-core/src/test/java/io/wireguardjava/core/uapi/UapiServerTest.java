@@ -281,4 +281,16 @@ class UapiServerTest {
     }
     assertThat(exchange(s, "get=1\n\n")).startsWith("listen_port=");
   }
+
+  @Test
+  void aFailingTunnelGivesAnErrnoNotASilentClose() throws Exception {
+    UapiServer s = start();
+    backend.failWith = new IllegalArgumentException("no");
+    assertThat(exchange(s, "set=1\nlisten_port=1\n\n")).isEqualTo("errno=-22\n\n");
+    backend.failWith = new IllegalStateException("closed");
+    assertThat(exchange(s, "set=1\nlisten_port=1\n\n")).isEqualTo("errno=-5\n\n");
+    assertThat(exchange(s, "get=1\n\n")).isEqualTo("errno=-5\n\n");
+    backend.failWith = null;
+    assertThat(exchange(s, "get=1\n\n")).isEqualTo("errno=0\n\n");
+  }
 }

@@ -105,7 +105,7 @@ class WgToolInteropTest {
         .contains("preshared key: (hidden)")
         .contains("endpoint: 192.0.2.7:51820")
         .contains("allowed ips: 10.7.0.0/16, fd00:7::/64")
-        .contains("latest handshake: 5 seconds ago")
+        .containsPattern("latest handshake: [567] seconds ago") // a second may tick meanwhile
         .contains("transfer: 120.56 KiB received, 7.52 MiB sent")
         .contains("persistent keepalive: every 25 seconds");
     assertThat(ok("wg", "show", "interfaces")).contains(name);
