@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -43,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Engine implements Tunnel {
   final Clock clock;
-  final RandomGenerator random = ThreadLocalRandom.current();
+  /** Timer jitter; shared by every thread, so a thread-safe generator. */
+  final RandomGenerator random = new java.util.Random();
   final Scheduler scheduler;
   final Events events = new Events();
   final BufferPool pool;
