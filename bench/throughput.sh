@@ -9,6 +9,7 @@
 #   JAVA=java          the JVM for our rows (e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
 #   JAVA_OPTS=         extra JVM options
 #   WG_JAVA_JAR=examples/target/wg-java.jar   built by `mvn -B -q package -DskipTests`
+#   WG_JAVA_UP=        the command that runs `wg-java up FILE` (default: $JAVA $JAVA_OPTS -jar $WG_JAVA_JAR up)
 #   ROWS="veth wggo ours-wggo ours-ours"      which rows to run
 #   RUNS=1             runs per figure; the table shows the median
 # Needs: ip, iperf3, ping, wireguard-go, wg. Cleans up its namespaces on exit.
@@ -94,7 +95,7 @@ start_ours() { # side ns iface
   local side=$1 ns=$2 iface=$3
   conf "$side" "$iface"
   # shellcheck disable=SC2086
-  ip netns exec "$ns" "$JAVA" $JAVA_OPTS -jar "$WG_JAVA_JAR" up "$work/$iface.conf" >"$work/$iface.log" 2>&1 &
+  ip netns exec "$ns" ${WG_JAVA_UP:-"$JAVA" $JAVA_OPTS -jar "$WG_JAVA_JAR" up} "$work/$iface.conf" >"$work/$iface.log" 2>&1 &
   pids+=($!)
   wait_link "$ns" "$iface" || { cat "$work/$iface.log" >&2; return 1; }
   sleep 0.5

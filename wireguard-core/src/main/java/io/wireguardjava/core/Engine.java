@@ -241,6 +241,8 @@ final class Engine implements Tunnel {
     if (p.endpoint != null) {
       events.endpointChanged(p.publicKey, p.endpoint);
     }
+    // last: its first keepalive may fire at once, and needs the peer fully registered
+    p.timers.setPersistentKeepalive(peer.persistentKeepalive().orElse(0));
   }
 
   private void insertAllowedIps(PeerState p, Peer peer) {
@@ -294,7 +296,7 @@ final class Engine implements Tunnel {
       iface = iface.toBuilder().privateKey(privateKey).build();
       handshakes.setPrivateKey(Optional.of(privateKey));
       for (PeerState p : peers.values()) {
-        p.zeroKeyMaterial(); // sessions made with the old key are void
+        p.expireSessions(); // sessions made with the old key are void
       }
     }
   }
@@ -393,6 +395,12 @@ final class Engine implements Tunnel {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** For tests: whether the send thread has nothing to do (waiting for the device). */
+  boolean sendIdle() {
+    Thread t = threads.isEmpty() ? null : threads.get(0);
+    return t == null || !t.isAlive() || t.getState() == Thread.State.WAITING;
   }
 
   /** For tests: the threads of this tunnel. */

@@ -43,8 +43,8 @@ final class PeerState {
   volatile Peer config;
   volatile @Nullable InetSocketAddress endpoint;
   volatile @Nullable Instant lastHandshake;
-  /** Handshake thread: when the latest initiation was sent ({@link Clock#nanos()}). */
-  long lastSentHandshakeNanos;
+  /** When the latest initiation or response was sent ({@link Clock#nanos()}). */
+  volatile long lastSentHandshakeNanos;
   /** Handshake thread: when the current attempt sequence began, for the "took" figure. */
   long attemptStartNanos;
   /** Whether the receive-side "last minute" rekey was already asked for this keypair. */
@@ -59,7 +59,7 @@ final class PeerState {
     this.timers = new Timers(engine.scheduler, new TimerActions(), engine.random);
     this.lastSentHandshakeNanos = engine.clock.nanos() - Times.REKEY_TIMEOUT - 1;
     this.endpoint = literal(config.endpoint());
-    timers.setPersistentKeepalive(config.persistentKeepalive().orElse(0));
+    // the persistent keepalive is armed by the engine once the peer is registered
   }
 
   /** A literal endpoint's address; host names are resolved later, when first needed. */
@@ -242,6 +242,16 @@ final class PeerState {
   void zeroKeyMaterial() {
     keypairs.clear();
     engine.handshakes.clearHandshake(this);
+  }
+
+  /**
+   * Voids the sessions and lets the next handshake go out at once (the kernel's {@code
+   * wg_noise_expire_current_peer_keypairs}): the private key changed, or the sessions must not be
+   * used any more.
+   */
+  void expireSessions() {
+    zeroKeyMaterial();
+    lastSentHandshakeNanos = engine.clock.nanos() - Times.REKEY_TIMEOUT - 1;
   }
 
   /** Stops timers, drops staged packets, zeroes keys. */

@@ -13,16 +13,18 @@ class RelayTest {
   /** A and C know B (with both tunnel addresses behind it); B knows them without endpoints. */
   private static void wire(TestNet.Node a, TestNet.Node b, TestNet.Node c) {
     for (TestNet.Node edge : new TestNet.Node[] {a, c}) {
-      TestNet.Node other = edge == a ? c : a;
-      edge.engine.addPeer(
-          TestNet.peerOf(b, other.v4() + "/32", other.v6() + "/128")
-              .persistentKeepalive(25) // NATed: tell B where we are
-              .build());
       b.engine.addPeer(
           Peer.builder()
               .publicKey(edge.key.publicKey())
               .addAllowedIp(InetNetwork.parse(edge.v4() + "/32"))
               .addAllowedIp(InetNetwork.parse(edge.v6() + "/128"))
+              .build());
+    }
+    for (TestNet.Node edge : new TestNet.Node[] {a, c}) {
+      TestNet.Node other = edge == a ? c : a;
+      edge.engine.addPeer(
+          TestNet.peerOf(b, other.v4() + "/32", other.v6() + "/128")
+              .persistentKeepalive(25) // NATed: tell B where we are
               .build());
     }
   }

@@ -108,7 +108,7 @@ final class TestNet implements AutoCloseable {
     byte[] p = TestPackets.ip(src, dst, payload);
     a.engine.packets().send(p, 0, p.length);
     byte[] buf = new byte[2000];
-    int n = b.engine.packets().receive(buf, 0, buf.length, Duration.ofSeconds(10));
+    int n = b.engine.packets().receive(buf, 0, buf.length, Duration.ofSeconds(30));
     assertThat(n).as("packet arrived").isEqualTo(p.length);
     assertThat(java.util.Arrays.copyOf(buf, n)).isEqualTo(p);
     return p;
@@ -128,16 +128,17 @@ final class TestNet implements AutoCloseable {
   void settle() throws InterruptedException {
     for (int round = 0; round < 2; round++) {
       for (Engine e : engines) {
+        eventually("send thread idle", e::sendIdle);
         e.handshakes.awaitIdle();
       }
       Thread.sleep(2); // loopback datagrams in flight
     }
   }
 
-  /** Polls {@code condition} for up to 10 s of real time. */
+  /** Polls {@code condition}; the 30 s deadline is only a safety net for a loaded machine. */
   static void eventually(String what, java.util.function.BooleanSupplier condition)
       throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
+    long deadline = System.nanoTime() + 30_000_000_000L;
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting for: " + what);

@@ -180,6 +180,19 @@ class PrimitivesKatTest {
     }
   }
 
+  @Test
+  void defaultBackendPerRuntime() {
+    assertThat(ChaCha20Poly1305.defaultBackend(25, false)).isEqualTo(ChaCha20Poly1305.Backend.JDK);
+    assertThat(ChaCha20Poly1305.defaultBackend(25, true)).isEqualTo(ChaCha20Poly1305.Backend.JDK);
+    assertThat(ChaCha20Poly1305.defaultBackend(17, true))
+        .isEqualTo(ChaCha20Poly1305.Backend.CONSCRYPT);
+    assertThat(ChaCha20Poly1305.defaultBackend(17, false))
+        .isEqualTo(ChaCha20Poly1305.Backend.BOUNCY_CASTLE);
+    assertThat(ChaCha20Poly1305.get().backend()).isEqualTo(ChaCha20Poly1305.defaultBackend(
+        Runtime.version().feature(),
+        ChaCha20Poly1305.isAvailable(ChaCha20Poly1305.Backend.CONSCRYPT)));
+  }
+
   // ---- draft-irtf-cfrg-xchacha-03 ------------------------------------------------------------
 
   @Test

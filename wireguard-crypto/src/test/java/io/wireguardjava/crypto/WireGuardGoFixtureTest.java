@@ -119,4 +119,33 @@ class WireGuardGoFixtureTest {
     assertThat(m).isEqualTo(64);
     assertThat(IcmpPackets.isEchoReply(plain, m, addr(p, 1), addr(p, host), seed, 1)).isTrue();
   }
+
+  /** Our cookie reply is reproduced exactly; wireguard-go's retry carries a MAC2 we accept. */
+  @org.junit.jupiter.api.Test
+  void wireGuardGoAnswersOurCookieWithAValidMac2() throws IOException {
+    Properties p = load("cookie");
+    byte[] wgPublic = X25519.publicKey(hex(p, "wireguard_go_private_key"));
+    StaticIdentity me = StaticIdentity.of(hex(p, "our_private_key"));
+    int seed = Integer.parseInt(p.getProperty("our_random_seed"));
+    ManualTimeSource time = new ManualTimeSource(Long.parseLong(p.getProperty("our_epoch_nanos")));
+    CookieChecker checker = new CookieChecker(me, time, new SeededRandom(seed + 1));
+    byte[] addr = hex(p, "source_address");
+    int port = Integer.parseInt(p.getProperty("source_port"));
+    byte[] init1 = hex(p, "initiation");
+    assertThat(checker.check(init1, 0, 148, addr, port, true))
+        .isEqualTo(CookieChecker.Verdict.NEEDS_COOKIE);
+    byte[] reply = new byte[64];
+    checker.writeCookieReply(init1, 0, 148, addr, port, reply, 0);
+    assertThat(Hex.s(reply)).isEqualTo(p.getProperty("cookie_reply"));
+
+    byte[] init2 = hex(p, "initiation2");
+    assertThat(Arrays.copyOfRange(init2, 132, 148)).isNotEqualTo(new byte[16]);
+    assertThat(checker.check(init2, 0, 148, addr, port, true))
+        .isEqualTo(CookieChecker.Verdict.VALID);
+    assertThat(checker.check(init2, 0, 148, addr, port + 1, true))
+        .isEqualTo(CookieChecker.Verdict.NEEDS_COOKIE);
+    Handshake h = Handshake.create(me, wgPublic, null, time, new SeededRandom(seed));
+    assertThat(Handshake.consumeInitiation(me, init2, 0, 148, pub -> h).reason())
+        .isEqualTo(Reason.OK);
+  }
 }

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Live interop with the real wireguard-go (needs root, ip, wg, wireguard-go; runs and fails,
- * not skips, when CI=true). Four peers of one wireguard-go: we initiate without and with a
- * preshared key, and wireguard-go initiates to us without and with one. Each exchange ends
- * with an ICMP echo through the tunnel answered by the namespace's kernel. The messages are
+ * not skips, when CI=true). Five peers of one wireguard-go: we initiate without and with a
+ * preshared key, and wireguard-go initiates to us without and with one; each of these ends with
+ * an ICMP echo through the tunnel answered by the namespace's kernel. The fifth peer is "under
+ * load": wireguard-go gets our cookie reply and retries with a MAC2 that we accept (~5 s). The messages are
  * written to {@code target/wireguard-go-fixtures/} in the format of the checked-in fixtures
  * that {@link WireGuardGoFixtureTest} replays.
  */
@@ -33,7 +34,7 @@ class WireGuardGoInteropTest {
       Hex.b("0123456789abcdeffedcba98765432100123456789abcdeffedcba9876543210");
 
   @Test
-  @Timeout(30)
+  @Timeout(40)
   void handshakesAndTransportWithWireGuardGo() throws Exception {
     WireGuardGoLab.assumeAvailable();
     try (WireGuardGoLab lab = WireGuardGoLab.start(WG_PRIVATE)) {
@@ -42,6 +43,7 @@ class WireGuardGoInteropTest {
         weInitiate(lab, "initiator-psk", 3, PSK, 12);
         theyInitiate(lab, "responder-no-psk", 4, null, 13);
         theyInitiate(lab, "responder-psk", 5, PSK, 14);
+        cookieRoundTrip(lab, "cookie", 6, 15);
         assertThat(lab.show()).contains(Base64Key.of(StaticIdentity.of(key(11)).publicKey()));
       } catch (AssertionError | Exception e) {
         throw new AssertionError(e.getMessage() + "\nwireguard-go log:\n" + lab.log(), e);
@@ -153,6 +155,53 @@ class WireGuardGoInteropTest {
     f.write();
   }
 
+  /**
+   * Under load, we answer wireguard-go's initiation with a cookie reply; its retry (after
+   * REKEY_TIMEOUT, ~5 s) must carry a MAC2 that our checker accepts.
+   */
+  private void cookieRoundTrip(WireGuardGoLab lab, String name, int host, int seed)
+      throws Exception {
+    byte[] priv = key(seed);
+    StaticIdentity me = StaticIdentity.of(priv);
+    ManualTimeSource time = new ManualTimeSource(System.currentTimeMillis() * 1_000_000L);
+    Handshake h = Handshake.create(me, X25519.publicKey(WG_PRIVATE), null, time,
+        new SeededRandom(seed));
+    CookieChecker checker = new CookieChecker(me, time, new SeededRandom(seed + 1));
+    int localIndex = 0x3000 + seed;
+    Fixture f = new Fixture(name, priv, null, seed, time.epochNanos(), localIndex, lab.n);
+    try (DatagramSocket sock = new DatagramSocket(new InetSocketAddress(lab.hostAddress, 0))) {
+      sock.setSoTimeout(8000);
+      lab.addPeer(me.publicKey(), null, host, sock.getLocalPort());
+      DatagramPacket from = new DatagramPacket(new byte[2048], 2048);
+      byte[] init1 = receive(sock, Protocol.TYPE_INITIATION, from);
+      InetSocketAddress wg = (InetSocketAddress) from.getSocketAddress();
+      byte[] addr = wg.getAddress().getAddress();
+      f.put("initiation", init1, init1.length);
+      f.p.put("source_address", Hex.s(addr));
+      f.p.put("source_port", Integer.toString(wg.getPort()));
+      assertThat(checker.check(init1, 0, init1.length, addr, wg.getPort(), true))
+          .isEqualTo(CookieChecker.Verdict.NEEDS_COOKIE);
+      byte[] reply = new byte[64];
+      checker.writeCookieReply(init1, 0, init1.length, addr, wg.getPort(), reply, 0);
+      send(sock, wg, reply, 64);
+      f.put("cookie_reply", reply, 64);
+
+      byte[] init2 = receive(sock, Protocol.TYPE_INITIATION, from, 8_000_000_000L);
+      f.put("initiation2", init2, init2.length);
+      assertThat(checker.check(init2, 0, init2.length, addr, wg.getPort(), true))
+          .as("wireguard-go's retry carries a valid MAC2").isEqualTo(CookieChecker.Verdict.VALID);
+      Handshake.InitiationResult r = Handshake.consumeInitiation(me, init2, 0, init2.length,
+          pub -> h);
+      assertThat(r.reason()).isEqualTo(Reason.OK);
+      byte[] resp = new byte[92];
+      Keypair k = h.createResponse(localIndex, resp, 0);
+      send(sock, wg, resp, 92);
+      byte[] keepalive = receive(sock, Protocol.TYPE_TRANSPORT);
+      assertThat(k.open(keepalive, 0, keepalive.length, new byte[64], 0)).isZero();
+    }
+    f.write();
+  }
+
   private static void send(DatagramSocket s, InetSocketAddress to, byte[] b, int len)
       throws IOException {
     s.send(new DatagramPacket(b, 0, len, to));
@@ -163,7 +212,12 @@ class WireGuardGoInteropTest {
   }
 
   private static byte[] receive(DatagramSocket s, int type, DatagramPacket p) throws IOException {
-    long deadline = System.nanoTime() + 5_000_000_000L;
+    return receive(s, type, p, 5_000_000_000L);
+  }
+
+  private static byte[] receive(DatagramSocket s, int type, DatagramPacket p, long timeoutNanos)
+      throws IOException {
+    long deadline = System.nanoTime() + timeoutNanos;
     while (System.nanoTime() < deadline) {
       p.setLength(2048);
       try {

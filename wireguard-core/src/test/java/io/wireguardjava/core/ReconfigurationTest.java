@@ -1,0 +1,129 @@
+package io.wireguardjava.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wireguardjava.Config;
+import io.wireguardjava.DropReason;
+import io.wireguardjava.Endpoint;
+import io.wireguardjava.InetNetwork;
+import io.wireguardjava.Peer;
+import io.wireguardjava.PresharedKey;
+import io.wireguardjava.PrivateKey;
+import io.wireguardjava.crypto.Keypair;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Live reconfiguration with {@code wg set} semantics, while traffic flows. */
+class ReconfigurationTest {
+
+  @Test
+  void changingOnePeerKeepsTheOthersSessions() throws Exception {
+    try (TestNet net = new TestNet()) {
+      TestNet.Node a = net.node(1);
+      TestNet.Node b = net.node(2);
+      TestNet.Node c = net.node(3);
+      TestNet.link(a, b, null);
+      TestNet.link(a, c, null);
+      TestNet.roundTrip(a, b, a.v4(), b.v4(), "b".getBytes());
+      TestNet.roundTrip(a, c, a.v4(), c.v4(), "c".getBytes());
+      Keypair withB = a.engine.peer(b.key.publicKey()).keypairs.current();
+      Keypair withC = a.engine.peer(c.key.publicKey()).keypairs.current();
+
+      // update c: another allowed IP; its session stays, and b's is untouched
+      a.engine.updatePeer(TestNet.peerOf(c, "192.168.7.0/24").build());
+      assertThat(a.engine.peer(c.key.publicKey()).keypairs.current()).isSameAs(withC);
+      assertThat(a.engine.peer(b.key.publicKey()).keypairs.current()).isSameAs(withB);
+      TestNet.roundTrip(a, c, a.v4(), "192.168.7.9", "routed".getBytes());
+      assertThat(a.engine.config().peer(c.key.publicKey()).orElseThrow().allowedIps())
+          .contains(InetNetwork.parse("192.168.7.0/24"));
+
+      // remove c: its traffic has no route any more; b still works
+      assertThat(a.engine.removePeer(c.key.publicKey())).isTrue();
+      assertThat(withC.isExpired()).as("removed peer's keys zeroed").isTrue();
+      byte[] p = TestPackets.ip(a.v4(), c.v4(), "gone".getBytes());
+      a.engine.packets().send(p, 0, p.length);
+      TestNet.eventually("no route", () -> a.engine.stats().dropped(DropReason.NO_ROUTE) == 1);
+      TestNet.roundTrip(a, b, a.v4(), b.v4(), "still".getBytes());
+      assertThat(a.engine.peer(b.key.publicKey()).keypairs.current()).isSameAs(withB);
+
+      // replace the list: b kept (session too), c back
+      a.engine.replacePeers(List.of(TestNet.peerOf(b).build(), TestNet.peerOf(c).build()));
+      assertThat(a.engine.peer(b.key.publicKey()).keypairs.current()).isSameAs(withB);
+      TestNet.roundTrip(a, c, a.v4(), c.v4(), "back".getBytes());
+      assertThat(a.engine.config().peers()).extracting(Peer::publicKey)
+          .containsExactly(b.key.publicKey(), c.key.publicKey());
+      assertThatThrownBy(() -> a.engine.addPeer(TestNet.peerOf(b).build()))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void newPrivateKeyDropsSessionsAndPeersFollowAfterTheyLearnIt() throws Exception {
+    try (TestNet net = new TestNet()) {
+      TestNet.Node a = net.node(1);
+      TestNet.Node b = net.node(2);
+      TestNet.link(a, b, null);
+      TestNet.roundTrip(a, b, a.v4(), b.v4(), "x".getBytes());
+      Keypair old = a.engine.peer(b.key.publicKey()).keypairs.current();
+      PrivateKey fresh = PrivateKey.generate();
+      a.engine.setPrivateKey(fresh);
+      assertThat(old.isExpired()).isTrue();
+      assertThat(a.engine.config().iface().privateKey()).contains(fresh);
+      // b learns a's new public key
+      b.engine.removePeer(a.key.publicKey());
+      b.engine.addPeer(
+          Peer.builder()
+              .publicKey(fresh.publicKey())
+              .addAllowedIp(InetNetwork.parse(a.v4() + "/32"))
+              .endpoint(Endpoint.of(a.udp()))
+              .build());
+      TestNet.roundTrip(a, b, a.v4(), b.v4(), "new key".getBytes());
+    }
+  }
+
+  @Test
+  void presharedKeyChangeAndHostNameEndpointResolvedWhenUsed() throws Exception {
+    ManualClock clock = new ManualClock();
+    try (TestNet net = new TestNet(clock)) {
+      TestNet.Node a = net.node(1);
+      TestNet.Node b = net.node(2);
+      PresharedKey psk = PresharedKey.generate();
+      // a reaches b by host name; resolved at the first handshake
+      a.engine.addPeer(
+          TestNet.peerOf(b).endpoint(Endpoint.of("localhost", b.engine.listenPort()))
+              .presharedKey(psk).build());
+      b.engine.addPeer(TestNet.peerOf(a).presharedKey(psk).build());
+      assertThat(a.engine.peerStats(b.key.publicKey()).orElseThrow().endpoint()).isEmpty();
+      TestNet.roundTrip(a, b, a.v4(), b.v4(), "by name".getBytes());
+      assertThat(a.engine.peerStats(b.key.publicKey()).orElseThrow().endpoint()).isPresent();
+      // both sides change the preshared key: the next handshake uses it
+      PresharedKey psk2 = PresharedKey.generate();
+      a.engine.updatePeer(TestNet.peerOf(b).presharedKey(psk2).build());
+      b.engine.updatePeer(TestNet.peerOf(a).presharedKey(psk2).build());
+      a.engine.peer(b.key.publicKey()).expireSessions();
+      b.engine.peer(a.key.publicKey()).expireSessions();
+      // an initiation's timestamp must grow (at 2^24 ns granularity) to be accepted
+      clock.advance(Duration.ofSeconds(1));
+      TestNet.roundTrip(a, b, a.v4(), b.v4(), "new psk".getBytes());
+      Config snapshot = a.engine.config();
+      assertThat(snapshot.peer(b.key.publicKey()).orElseThrow().presharedKey()).contains(psk2);
+    }
+  }
+
+  @Test
+  void listenPortAndFwMarkAreLive() throws Exception {
+    try (TestNet net = new TestNet()) {
+      TestNet.Node a = net.node(1);
+      int old = a.engine.listenPort();
+      a.engine.setListenPort(0);
+      assertThat(a.engine.listenPort()).isNotEqualTo(old).isPositive();
+      a.engine.setFwMark(51820);
+      assertThat(a.engine.config().iface().fwMark()).contains(51820);
+      a.engine.setFwMark(0);
+      assertThat(a.engine.config().iface().fwMark()).isEmpty();
+      assertThat(a.engine.packets().receive(new byte[2000], 0, 2000, Duration.ZERO)).isZero();
+    }
+  }
+}
