@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -43,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Engine implements Tunnel {
   final Clock clock;
-  final RandomGenerator random = ThreadLocalRandom.current();
+  /** Timer jitter; shared by every thread, so a thread-safe generator. */
+  final RandomGenerator random = new java.util.Random();
   final Scheduler scheduler;
   final Events events = new Events();
   final BufferPool pool;
@@ -360,6 +360,18 @@ final class Engine implements Tunnel {
 
   @Override
   public void close() {
+    close(null);
+  }
+
+  /**
+   * Closes the tunnel because a thread found its device or socket failed (the OS interface was
+   * deleted, say); the listeners learn the cause.
+   */
+  void fail(Throwable cause) {
+    close(cause);
+  }
+
+  private void close(@Nullable Throwable cause) {
     synchronized (configLock) {
       if (closed) {
         return;
@@ -392,6 +404,7 @@ final class Engine implements Tunnel {
       }
       handshakes.destroy();
     }
+    events.closed(Optional.ofNullable(cause));
     if (interrupted) {
       Thread.currentThread().interrupt();
     }

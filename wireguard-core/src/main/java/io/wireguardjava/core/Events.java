@@ -88,6 +88,16 @@ final class Events {
     }
   }
 
+  void closed(Optional<Throwable> cause) {
+    for (TunnelListener l : listeners) {
+      try {
+        l.onClosed(cause);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "listener failed", e);
+      }
+    }
+  }
+
   void peerStale(Key peer) {
     for (TunnelListener l : listeners) {
       try {

@@ -336,8 +336,15 @@ final class HandshakeWorker implements Runnable {
     }
   }
 
-  /** Resolves a host-name endpoint again (handshakes keep failing, or it was never resolved). */
+  /**
+   * Resolves a host-name endpoint again (handshakes keep failing, or it was just configured).
+   * IP-literal endpoints are left alone: the peer may have roamed away from them.
+   */
   void reresolve(PeerState peer) {
+    var e = peer.config.endpoint();
+    if (e.isEmpty() || e.get().literalAddress().isPresent()) {
+      return;
+    }
     InetSocketAddress a = resolve(peer);
     if (a != null) {
       peer.setEndpoint(a);

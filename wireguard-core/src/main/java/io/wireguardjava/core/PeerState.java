@@ -182,6 +182,13 @@ final class PeerState {
       engine.requestHandshake(this);
       return;
     }
+    // Timer hooks before the datagram leaves: the peer's answer may be processed by the receive
+    // thread before send() returns here, and its hooks must come after ours (else a passive
+    // keepalive is cancelled, or a new-handshake timer armed, after the answer).
+    timers.onAnyAuthenticatedPacketSent();
+    if (len > 0) {
+      timers.onDataSent();
+    }
     try {
       engine.transport.send(ctx.frame(n), to);
     } catch (IOException e) {
@@ -189,10 +196,6 @@ final class PeerState {
       return;
     }
     txBytes.addAndGet(n);
-    timers.onAnyAuthenticatedPacketSent();
-    if (len > 0) {
-      timers.onDataSent();
-    }
     if (kp.needsRekeyOnSend()) { // keep_key_fresh
       engine.requestHandshake(this);
     }

@@ -74,7 +74,8 @@ final class ReceiveLoop implements Runnable {
       // closed
     } catch (IOException e) {
       if (!engine.closed()) {
-        LOG.log(Level.SEVERE, "UDP receive failed; tunnel " + engine.name() + " stops receiving", e);
+        LOG.log(Level.WARNING, "UDP receive failed; tunnel " + engine.name() + " closes", e);
+        engine.fail(e);
       }
     } catch (RuntimeException | Error e) {
       LOG.log(Level.SEVERE, "receive thread failed", e);

@@ -47,6 +47,9 @@ final class SendLoop implements Runnable {
       while (!engine.closed()) {
         int n = engine.device.read(packet, 0, packet.length);
         if (n < 0) {
+          if (!engine.closed()) { // the device went away under us (interface deleted)
+            engine.fail(new java.io.EOFException("packet device " + engine.name() + " closed"));
+          }
           break;
         }
         try {
@@ -58,7 +61,8 @@ final class SendLoop implements Runnable {
       }
     } catch (IOException e) {
       if (!engine.closed()) {
-        LOG.log(Level.SEVERE, "device read failed; tunnel " + engine.name() + " stops sending", e);
+        LOG.log(Level.WARNING, "device read failed; tunnel " + engine.name() + " closes", e);
+        engine.fail(e);
       }
     } catch (RuntimeException | Error e) {
       LOG.log(Level.SEVERE, "send thread failed", e);

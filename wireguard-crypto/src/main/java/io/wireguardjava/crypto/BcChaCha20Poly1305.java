@@ -45,9 +45,11 @@ final class BcChaCha20Poly1305 extends ChaCha20Poly1305 {
     try {
       c.init(true, s.params);
     } catch (IllegalArgumentException sameKeyAndNonce) {
+      // BouncyCastle refuses to seal twice in a row with one key and nonce: nonce reuse.
+      // Start a fresh engine so this thread is not stuck, and report the misuse.
       s.aead = new org.bouncycastle.crypto.modes.ChaCha20Poly1305();
-      c = s.aead;
-      c.init(true, s.params);
+      throw new IllegalStateException("ChaCha20-Poly1305 seal refused: nonce reuse",
+          sameKeyAndNonce);
     }
     if (ad != null) {
       c.processAADBytes(ad, 0, ad.length);
@@ -92,6 +94,7 @@ final class BcChaCha20Poly1305 extends ChaCha20Poly1305 {
   }
 
   private static final class State {
+    // Not final: replaced after a refused init, which leaves BouncyCastle's engine unusable.
     org.bouncycastle.crypto.modes.ChaCha20Poly1305 aead =
         new org.bouncycastle.crypto.modes.ChaCha20Poly1305();
     final MutableParams params = new MutableParams();

@@ -25,6 +25,13 @@ import org.jspecify.annotations.Nullable;
  * allocates inside {@code init} (SunJCE: ~1-2 KB) is the backend's and is measured by the JMH
  * benchmarks, not hidden.
  *
+ * <p>Security guarantees: {@link #open} returns a length only for an authentic ciphertext
+ * (constant-time tag check inside each backend); on failure no plaintext is left in {@code dst}.
+ * Nonce uniqueness is the caller's duty (WireGuard: the message counter); every backend also
+ * refuses to seal twice in a row with one key and nonce on one thread, reported as {@link
+ * IllegalStateException}. Opening the same message twice is allowed (the replay window is the
+ * caller's).
+ *
  * <p>Buffers: the caller owns every array; nothing is kept after a call returns. {@code src} and
  * {@code dst} may be the same array at the same offset (in place); other overlaps are not
  * allowed.
@@ -92,6 +99,8 @@ public abstract class ChaCha20Poly1305 {
    * 64) and appends the tag: writes {@code len + zeroPadding + 16} bytes at {@code dst[dstOff]}.
    *
    * @return the number of bytes written
+   * @throws IllegalStateException when the backend refuses the key and nonce of this thread's
+   *     previous seal (nonce reuse), or the key was destroyed
    */
   public abstract int seal(Key key, int noncePrefix, long counter, byte @Nullable [] ad,
       byte[] src, int srcOff, int len, int zeroPadding, byte[] dst, int dstOff);

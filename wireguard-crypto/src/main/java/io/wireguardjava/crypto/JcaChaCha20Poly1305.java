@@ -131,10 +131,11 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
 
   /**
    * {@code init} for one nonce. The providers refuse to init with the key and nonce of their
-   * previous init (JDK 17 even for decryption): that only happens when the same thread repeats
-   * an operation (a replayed packet, a loopback test), and is then resolved by an init with a
-   * different nonce in between. Sealing and opening use separate ciphers, so a loopback
-   * seal-then-open never meets it.
+   * previous init (JDK 17 even for decryption). For sealing that refusal stands (it is nonce
+   * reuse, and surfaces as {@link IllegalStateException}). For opening it only means the same
+   * thread opens the same message twice (a replayed packet): an init with another nonce in
+   * between resolves it. Sealing and opening use separate ciphers, so a loopback seal-then-open
+   * never meets it.
    */
   private static void init(Cipher c, int mode, Key key, ReusableIv iv, int prefix, long counter)
       throws GeneralSecurityException {
@@ -146,6 +147,9 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
       c.init(mode, k, iv.next(prefix, counter));
     } catch (InvalidKeyException | InvalidAlgorithmParameterException sameKeyAndNonce) {
       // SunJCE throws the former, Conscrypt the latter.
+      if (mode == Cipher.ENCRYPT_MODE) {
+        throw sameKeyAndNonce;
+      }
       c.init(mode, k, iv.next(prefix, ~counter));
       c.init(mode, k, iv.next(prefix, counter));
     }

@@ -12,6 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Results are {@code int}s: a length when {@code >= 0}, else a {@link Reason#code()}, turned
  * into a reason by {@link Reason#fromCode(int)}.
+ *
+ * <p>Security guarantees: a plaintext is returned only after its tag verified under this
+ * keypair's receiving key and its counter was new to the replay window; a counter is never
+ * used twice for sending (atomic reservation, refused at REJECT_AFTER_MESSAGES); nothing is
+ * sealed or opened after REJECT_AFTER_TIME or {@link #destroy()}. Not guaranteed: that the
+ * plaintext is a well-formed IP packet from an allowed address (the engine's job).
  */
 public final class Keypair {
 

@@ -162,20 +162,23 @@ class PrimitivesKatTest {
   void backendsAgreeWithPaddingAndInPlace(ChaCha20Poly1305.Backend backend) {
     org.junit.jupiter.api.Assumptions.assumeTrue(ChaCha20Poly1305.isAvailable(backend));
     ChaCha20Poly1305 c = ChaCha20Poly1305.of(backend);
-    ChaCha20Poly1305 ref = ChaCha20Poly1305.of(ChaCha20Poly1305.Backend.BOUNCY_CASTLE);
+    long counter = 42;
     for (int len : new int[] {0, 1, 15, 16, 17, 63, 64, 65, 1420}) {
+      counter++;
       byte[] plain = new byte[len];
       new SeededRandom(len).nextBytes(plain);
       int pad = Protocol.paddedLength(len) - len;
       byte[] expected = new byte[len + pad + 16];
-      ref.seal(ref.key(KEY_80), 0, 42, null, plain, 0, len, pad, expected, 0);
+      bcReferenceSeal(counter, plain, pad, expected);
       // in place: plaintext already at the output offset
       byte[] buf = new byte[len + pad + 16 + 8];
       System.arraycopy(plain, 0, buf, 8, len);
       ChaCha20Poly1305.Key k = c.key(KEY_80);
-      assertThat(c.seal(k, 0, 42, null, buf, 8, len, pad, buf, 8)).isEqualTo(expected.length);
+      assertThat(c.seal(k, 0, counter, null, buf, 8, len, pad, buf, 8))
+          .isEqualTo(expected.length);
       assertThat(Arrays.copyOfRange(buf, 8, buf.length)).isEqualTo(expected);
-      assertThat(c.open(k, 0, 42, null, buf, 8, expected.length, buf, 8)).isEqualTo(len + pad);
+      assertThat(c.open(k, 0, counter, null, buf, 8, expected.length, buf, 8))
+          .isEqualTo(len + pad);
       assertThat(Arrays.copyOfRange(buf, 8, 8 + len)).isEqualTo(plain);
     }
   }
@@ -191,6 +194,41 @@ class PrimitivesKatTest {
     assertThat(ChaCha20Poly1305.get().backend()).isEqualTo(ChaCha20Poly1305.defaultBackend(
         Runtime.version().feature(),
         ChaCha20Poly1305.isAvailable(ChaCha20Poly1305.Backend.CONSCRYPT)));
+  }
+
+  /** BouncyCastle's engine used directly (a fresh one), as the reference. */
+  private static void bcReferenceSeal(long counter, byte[] plain, int pad, byte[] out) {
+    org.bouncycastle.crypto.modes.ChaCha20Poly1305 bc =
+        new org.bouncycastle.crypto.modes.ChaCha20Poly1305();
+    byte[] nonce = new byte[12];
+    ChaCha20Poly1305.nonce(nonce, 0, counter);
+    bc.init(true, new org.bouncycastle.crypto.params.ParametersWithIV(
+        new org.bouncycastle.crypto.params.KeyParameter(KEY_80), nonce));
+    byte[] in = Arrays.copyOf(plain, plain.length + pad);
+    int n = bc.processBytes(in, 0, in.length, out, 0);
+    try {
+      bc.doFinal(out, n);
+    } catch (org.bouncycastle.crypto.InvalidCipherTextException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ChaCha20Poly1305.Backend.class)
+  void sealingTwiceWithOneNonceIsRefusedOpeningTwiceIsNot(ChaCha20Poly1305.Backend backend) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(ChaCha20Poly1305.isAvailable(backend));
+    ChaCha20Poly1305 c = ChaCha20Poly1305.of(backend);
+    ChaCha20Poly1305.Key k = c.key(KEY_80);
+    byte[] out = new byte[32];
+    c.seal(k, 0, 9, null, SUNSCREEN, 0, 16, 0, out, 0);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> c.seal(k, 0, 9, null, SUNSCREEN, 0, 16, 0, new byte[32], 0))
+        .isInstanceOf(IllegalStateException.class);
+    // The thread's cipher still works afterwards.
+    assertThat(c.seal(k, 0, 10, null, SUNSCREEN, 0, 16, 0, new byte[32], 0)).isEqualTo(32);
+    byte[] plain = new byte[16];
+    assertThat(c.open(k, 0, 9, null, out, 0, 32, plain, 0)).isEqualTo(16);
+    assertThat(c.open(k, 0, 9, null, out, 0, 32, plain, 0)).isEqualTo(16);
   }
 
   // ---- draft-irtf-cfrg-xchacha-03 ------------------------------------------------------------
