@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>{@link SendLoop}: device read, route, seal, UDP send;
  *   <li>{@link ReceiveLoop}: UDP receive, dispatch, open, check source, device write;
- *   <li>{@link HandshakeWorker}: handshake messages, cookie replies, rate limiting, and every
+ *   <li>{@link HandshakeWorker}: handshake messages (protocol work in {@link Handshakes}),
+ *       cookie replies, rate limiting, and every
  *       peer's timers.
  * </ol>
  *
@@ -52,7 +53,8 @@ final class Engine implements Tunnel {
   final AllowedIps<PeerState> allowedIps = new AllowedIps<>();
   /** The interface's own addresses: packets to them are delivered, never forwarded. */
   final AllowedIps<Boolean> localAddresses = new AllowedIps<>();
-  final HandshakeWorker handshakes;
+  final Handshakes handshakes;
+  final HandshakeWorker handshakeThread;
   final boolean forwarding;
   final int mtu;
 
@@ -84,7 +86,8 @@ final class Engine implements Tunnel {
     this.pool = new BufferPool(Math.max(mtu, 1500), 16 * Limits.MAX_STAGED_PACKETS);
     this.transport = new UdpTransport(options.bindAddress(), config.iface().listenPort().orElse(0));
     try {
-      this.handshakes = new HandshakeWorker(this, config.iface().privateKey());
+      this.handshakes = new Handshakes(this, config.iface().privateKey());
+      this.handshakeThread = new HandshakeWorker(this, handshakes);
       for (InetNetwork n : config.iface().addresses()) {
         localAddresses.insert(n.address().getAddress(), n.address().getAddress().length * 8, true);
       }
@@ -103,7 +106,7 @@ final class Engine implements Tunnel {
     String n = device.name();
     threads.add(thread(sendLoop, "wg-java-" + n + "-send"));
     threads.add(thread(receiveLoop, "wg-java-" + n + "-receive"));
-    threads.add(thread(handshakes, "wg-java-" + n + "-handshake"));
+    threads.add(thread(handshakeThread, "wg-java-" + n + "-handshake"));
     threads.forEach(Thread::start);
   }
 
@@ -117,7 +120,7 @@ final class Engine implements Tunnel {
 
   /** Asks the handshake thread for an initiation to {@code peer} (deduplicated). */
   void requestHandshake(PeerState peer) {
-    handshakes.request(peer);
+    handshakeThread.request(peer);
   }
 
   @Nullable PeerState peer(Key key) {
@@ -389,7 +392,7 @@ final class Engine implements Tunnel {
     }
     transport.close(); // wakes the receive thread
     device.close(); // wakes the send thread
-    handshakes.stop(); // wakes the handshake thread
+    handshakeThread.stop(); // wakes the handshake thread
     boolean interrupted = false;
     for (Thread t : threads) {
       if (t == Thread.currentThread()) {
@@ -412,6 +415,7 @@ final class Engine implements Tunnel {
         p.destroy();
       }
       handshakes.destroy();
+      handshakeThread.destroy();
     }
     events.closed(Optional.ofNullable(cause));
     if (interrupted) {

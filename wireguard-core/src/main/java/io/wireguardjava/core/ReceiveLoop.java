@@ -90,7 +90,7 @@ final class ReceiveLoop implements Runnable {
     }
     int type = buf[0];
     if (type != Protocol.TYPE_TRANSPORT) {
-      if (!engine.handshakes.offer(buf, 0, len, from)) {
+      if (!engine.handshakeThread.offer(buf, 0, len, from)) {
         engine.events.drop(DropReason.HANDSHAKE_QUEUE_FULL, null);
       }
       return;

@@ -95,7 +95,7 @@ class HandshakeFloodTest {
       for (int retry = 0; retry < 10 && !handshakeDone(b, c); retry++) {
         TestNet.eventually("c got a cookie reply", () -> c.engine.handshakes.hasCookie(cb));
         clock.advance(Duration.ofMillis(5500)); // REKEY_TIMEOUT: c retries, now with MAC2
-        c.engine.handshakes.awaitIdle();
+        c.engine.handshakeThread.awaitIdle();
         long until = System.nanoTime() + 3_000_000_000L;
         while (!handshakeDone(b, c) && System.nanoTime() < until) {
           Thread.sleep(5);
