@@ -139,6 +139,15 @@ final class Engine implements Tunnel {
     return closed;
   }
 
+  /** The interface's own addresses (its Address lines). */
+  List<java.net.InetAddress> interfaceAddresses() {
+    List<java.net.InetAddress> l = new ArrayList<>();
+    for (InetNetwork n : iface.addresses()) {
+      l.add(n.address());
+    }
+    return l;
+  }
+
   // ---- Tunnel ----
 
   @Override

@@ -441,7 +441,7 @@ final class HandshakeWorker implements Runnable {
       engine.events.drop(
           r.reason() == Reason.INITIATION_FLOOD ? DropReason.RATE_LIMITED
               : DropReason.HANDSHAKE_INVALID,
-          peer == null ? null : peer.publicKey);
+          peer);
       return;
     }
     peer.setEndpoint(from);
@@ -485,7 +485,7 @@ final class HandshakeWorker implements Runnable {
       }
       Handshake.ResponseResult r = h.consumeResponse(msg, 0, len);
       if (r.reason() != Reason.OK || r.keypair() == null) {
-        engine.events.drop(DropReason.HANDSHAKE_INVALID, peer.publicKey);
+        engine.events.drop(DropReason.HANDSHAKE_INVALID, peer);
         return;
       }
       kp = r.keypair();
@@ -516,7 +516,7 @@ final class HandshakeWorker implements Runnable {
       r = h == null ? Reason.UNEXPECTED_COOKIE_REPLY : h.consumeCookieReply(msg, 0, len);
     }
     if (r != Reason.OK) {
-      engine.events.drop(DropReason.HANDSHAKE_INVALID, entry.peer.publicKey);
+      engine.events.drop(DropReason.HANDSHAKE_INVALID, entry.peer);
     }
   }
 
@@ -525,7 +525,7 @@ final class HandshakeWorker implements Runnable {
       engine.transport.send(ctx.frame(n), to);
       peer.txBytes.addAndGet(n);
     } catch (IOException e) {
-      engine.events.drop(DropReason.IO_ERROR, peer.publicKey);
+      engine.events.drop(DropReason.IO_ERROR, peer);
     }
   }
 

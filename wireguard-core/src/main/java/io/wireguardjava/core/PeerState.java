@@ -31,6 +31,8 @@ import org.jspecify.annotations.Nullable;
 final class PeerState {
   final Engine engine;
   final Key publicKey;
+  /** {@link #publicKey} wrapped once, for listener calls on the data path. */
+  final Optional<Key> optionalKey;
   final Keypairs keypairs = new Keypairs();
   final Timers timers;
   final ReentrantLock sendLock = new ReentrantLock();
@@ -54,6 +56,7 @@ final class PeerState {
   PeerState(Engine engine, Peer config) {
     this.engine = engine;
     this.publicKey = config.publicKey();
+    this.optionalKey = Optional.of(publicKey);
     this.config = config;
     this.staged = new StagedPackets(engine.pool);
     this.timers = new Timers(engine.scheduler, new TimerActions(), engine.random);
@@ -141,7 +144,7 @@ final class PeerState {
   private void stageLocked(byte[] buf, int off, int len) {
     int r = staged.add(buf, off, len);
     if (r != 0) {
-      engine.events.drop(DropReason.STAGING_QUEUE_FULL, publicKey);
+      engine.events.drop(DropReason.STAGING_QUEUE_FULL, this);
     }
   }
 
@@ -169,7 +172,7 @@ final class PeerState {
   private void sealAndSend(Keypair kp, byte[] buf, int off, int len, SendContext ctx) {
     InetSocketAddress to = endpoint;
     if (to == null) {
-      engine.events.drop(DropReason.NO_ENDPOINT, publicKey);
+      engine.events.drop(DropReason.NO_ENDPOINT, this);
       return;
     }
     timers.onAnyAuthenticatedPacketTraversal();
@@ -178,7 +181,7 @@ final class PeerState {
       Reason r = Reason.fromCode(n);
       engine.events.drop(
           r == Reason.BUFFER_TOO_SMALL ? DropReason.TOO_LARGE : DropReason.SESSION_EXPIRED,
-          publicKey);
+          this);
       engine.requestHandshake(this);
       return;
     }
@@ -192,7 +195,7 @@ final class PeerState {
     try {
       engine.transport.send(ctx.frame(n), to);
     } catch (IOException e) {
-      engine.events.drop(DropReason.IO_ERROR, publicKey);
+      engine.events.drop(DropReason.IO_ERROR, this);
       return;
     }
     txBytes.addAndGet(n);
@@ -302,7 +305,7 @@ final class PeerState {
     @Override
     public void handshakeGaveUp() {
       int n = purgeStaged();
-      engine.events.drop(DropReason.HANDSHAKE_GAVE_UP, publicKey, n);
+      engine.events.drop(DropReason.HANDSHAKE_GAVE_UP, PeerState.this, n);
       engine.events.peerStale(publicKey);
     }
 

@@ -10,7 +10,8 @@ import java.util.logging.Logger;
  *
  *   1. read      device.read(packet)                   blocks; -1 once the device is closed
  *   2. check     IPv4/IPv6 header, length <= MTU        else drop INVALID_IP_PACKET / TOO_LARGE
- *   3. route     allowedIps.lookup(destination)         else drop NO_ROUTE
+ *   3. route     allowedIps.lookup(destination)         else drop NO_ROUTE, and answer with
+ *                                                       ICMP unreachable (IcmpUnreachable)
  *   4. to peer   PeerState.send, under the peer's send lock:
  *                a. no usable session: copy into a pooled buffer on the peer's staging queue
  *                   (128 packets, oldest dropped), ask the handshake thread for an initiation
@@ -34,9 +35,11 @@ final class SendLoop implements Runnable {
   private final Engine engine;
   private final byte[] packet;
   private final SendContext ctx;
+  private final IcmpUnreachable unreachable;
 
   SendLoop(Engine engine) {
     this.engine = engine;
+    this.unreachable = new IcmpUnreachable(engine.interfaceAddresses(), engine.clock);
     this.packet = new byte[engine.mtu];
     this.ctx = new SendContext(engine.mtu + Times.DATA_OVERHEAD + 16);
   }
@@ -84,6 +87,14 @@ final class SendLoop implements Runnable {
             buf, IpPackets.destinationOffset(version), IpPackets.addressLength(version));
     if (peer == null) {
       engine.events.drop(DropReason.NO_ROUTE, null);
+      int m = unreachable.answer(buf, n, version);
+      if (m > 0) {
+        try {
+          engine.device.write(unreachable.buffer(), 0, m);
+        } catch (IOException e) {
+          // best effort
+        }
+      }
       return;
     }
     peer.send(buf, 0, n, ctx);

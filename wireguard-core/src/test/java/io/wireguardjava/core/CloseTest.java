@@ -71,6 +71,17 @@ class CloseTest {
   }
 
   @Test
+  void osDeviceWithoutAPlatformModuleNamesTheModuleToAdd() {
+    Config c =
+        Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
+    assertThatThrownBy(() -> Tunnel.open(c))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("wireguard-tun-linux")
+        .hasMessageContaining("inProcessDevice()");
+    assertThat(engineThreads()).isEmpty();
+  }
+
+  @Test
   void tunnelOpenFindsTheEngineThroughServiceLoader() throws Exception {
     Config c =
         Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
