@@ -258,8 +258,8 @@ abstract class InteropSuite {
     }
     assertThat(report).contains("receiver");
     assertThat(rates.size()).as(report).isGreaterThanOrEqualTo(6);
-    assertThat(rates.get(5)).as("throughput in the last second, after roaming:\n" + report)
-        .isPositive();
+    assertThat(Math.max(rates.get(4), rates.get(5)))
+        .as("throughput in the last two seconds, after roaming:\n" + report).isPositive();
     java.net.InetSocketAddress endpoint =
         a.peerStats(keyB.publicKey()).orElseThrow().endpoint().orElseThrow();
     assertThat(endpoint.getAddress().getHostAddress()).isEqualTo("10.200.0.3");
@@ -283,7 +283,7 @@ abstract class InteropSuite {
     up(Setup.plain());
     ping(nsA, "10.100.0.2");
     // after KEEPALIVE_TIMEOUT (10 s) the passive keepalive has gone; then nothing at all
-    NetnsLab.sleepMillis(11_500);
+    NetnsLab.sleepMillis(12_500);
     assertThat(capture(nsB, lab.name("vb"), "udp", 4)).as("UDP packets on an idle tunnel")
         .isZero();
   }
