@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 final class BcChaCha20Poly1305 extends ChaCha20Poly1305 {
 
   static final BcChaCha20Poly1305 INSTANCE = new BcChaCha20Poly1305();
+  private static final byte[] ZEROS = new byte[64];
 
   private final ThreadLocal<State> state = ThreadLocal.withInitial(State::new);
 
@@ -54,8 +55,11 @@ final class BcChaCha20Poly1305 extends ChaCha20Poly1305 {
     if (ad != null) {
       c.processAADBytes(ad, 0, ad.length);
     }
+    // Not padded in place as the JCA backend does: BouncyCastle copies overlapping input.
     int n = c.processBytes(src, srcOff, len, dst, dstOff);
-    n += c.processBytes(ZEROS, 0, zeroPadding, dst, dstOff + n);
+    for (int left = zeroPadding; left > 0; left -= ZEROS.length) {
+      n += c.processBytes(ZEROS, 0, Math.min(left, ZEROS.length), dst, dstOff + n);
+    }
     try {
       n += c.doFinal(dst, dstOff + n);
     } catch (InvalidCipherTextException e) {
