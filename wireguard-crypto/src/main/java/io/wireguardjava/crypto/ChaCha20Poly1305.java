@@ -224,8 +224,9 @@ public abstract class ChaCha20Poly1305 {
                 BACKEND_PROPERTY + " must be jdk, bc or conscrypt, not " + forced);
         }
       }
-      return of(defaultBackend(Runtime.version().feature(),
-          JcaChaCha20Poly1305.conscrypt() != null));
+      int feature = Runtime.version().feature();
+      // Conscrypt (a native library) is only looked for when it could be chosen.
+      return of(defaultBackend(feature, feature < 20 && JcaChaCha20Poly1305.conscrypt() != null));
     }
   }
 }

@@ -23,7 +23,6 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
 
   private static final String TRANSFORMATION = "ChaCha20-Poly1305";
   private static final JcaChaCha20Poly1305 JDK = new JcaChaCha20Poly1305(Backend.JDK, null);
-  private static final @Nullable JcaChaCha20Poly1305 CONSCRYPT = loadConscrypt();
 
   private final Backend backend;
   private final @Nullable Provider provider;
@@ -39,8 +38,15 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
     return JDK;
   }
 
+  /** Conscrypt, loaded on first use only (it loads a native library). */
   static @Nullable JcaChaCha20Poly1305 conscrypt() {
-    return CONSCRYPT;
+    return ConscryptHolder.INSTANCE;
+  }
+
+  private static final class ConscryptHolder {
+    static final @Nullable JcaChaCha20Poly1305 INSTANCE = loadConscrypt();
+
+    private ConscryptHolder() {}
   }
 
   private static @Nullable JcaChaCha20Poly1305 loadConscrypt() {

@@ -18,6 +18,9 @@ import java.util.Optional;
  * A tunnel together with its UAPI socket: {@code <directory>/<name>.sock} is served for as long
  * as the tunnel is open, and removed when it closes. Everything else is the tunnel's.
  *
+ * <p>The socket also goes when the tunnel closes itself (its device failed: the interface was
+ * deleted).
+ *
  * <p>This is what {@link Tunnel#open} returns for a tunnel that is to be managed with {@code wg}
  * and {@code wg-quick} (the engine wraps its tunnel with {@link #serve}).
  */
@@ -37,7 +40,18 @@ public final class ServedTunnel implements Tunnel {
    */
   public static ServedTunnel serve(Tunnel tunnel, Path directory) throws IOException {
     try {
-      return new ServedTunnel(tunnel, TunnelBackend.serve(tunnel, directory));
+      UapiServer server = TunnelBackend.serve(tunnel, directory);
+      tunnel.addListener(
+          new TunnelListener() {
+            @Override
+            public void onClosed(Optional<Throwable> cause) {
+              server.close(); // the tunnel closed itself (its interface was deleted): so do we
+            }
+          });
+      if (tunnel.isClosed()) {
+        server.close();
+      }
+      return new ServedTunnel(tunnel, server);
     } catch (IOException | RuntimeException e) {
       tunnel.close();
       throw e;
