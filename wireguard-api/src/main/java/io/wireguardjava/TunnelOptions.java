@@ -3,6 +3,7 @@ package io.wireguardjava;
 import io.wireguardjava.spi.PacketDevice;
 import io.wireguardjava.spi.PacketDeviceProvider;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -25,12 +26,19 @@ public final class TunnelOptions {
   /** The default MTU of an in-process device, the same as wg-quick's default. */
   public static final int DEFAULT_MTU = 1420;
 
+  /**
+   * Where a tunnel on an OS device serves the cross-platform configuration protocol (UAPI) by
+   * default, as {@code <name>.sock}: the directory {@code wg} looks in, as wireguard-go uses.
+   */
+  public static final Path DEFAULT_UAPI_DIRECTORY = Path.of("/var/run/wireguard");
+
   private final DeviceKind deviceKind;
   private final Optional<String> interfaceName;
   private final Optional<PacketDevice> device;
   private final int mtu;
   private final boolean forwarding;
   private final Optional<InetAddress> bindAddress;
+  private final Optional<Path> uapiDirectory;
 
   private TunnelOptions(Builder b) {
     this.deviceKind = b.deviceKind;
@@ -39,6 +47,9 @@ public final class TunnelOptions {
     this.mtu = b.mtu;
     this.forwarding = b.forwarding;
     this.bindAddress = Optional.ofNullable(b.bindAddress);
+    this.uapiDirectory = b.uapiChosen
+        ? Optional.ofNullable(b.uapiDirectory)
+        : b.deviceKind == DeviceKind.OS ? Optional.of(DEFAULT_UAPI_DIRECTORY) : Optional.empty();
   }
 
   /** The OS TUN device with a name the OS picks (the default of {@link Tunnel#open(Config)}). */
@@ -92,10 +103,20 @@ public final class TunnelOptions {
     return bindAddress;
   }
 
+  /**
+   * The directory where the tunnel serves the UAPI socket {@code <name>.sock} (so that {@code wg
+   * show}, {@code wg set} and friends manage it); empty: no socket. By default
+   * {@link #DEFAULT_UAPI_DIRECTORY} for an OS device and none for the other kinds.
+   */
+  public Optional<Path> uapiDirectory() {
+    return uapiDirectory;
+  }
+
   @Override
   public String toString() {
     return "TunnelOptions[device=" + deviceKind + interfaceName.map(n -> " " + n).orElse("")
-        + ", forwarding=" + forwarding + bindAddress.map(a -> ", bind=" + a).orElse("") + "]";
+        + ", forwarding=" + forwarding + bindAddress.map(a -> ", bind=" + a).orElse("")
+        + uapiDirectory.map(d -> ", uapi=" + d).orElse("") + "]";
   }
 
   /** Builds {@link TunnelOptions}; the default is the OS device, no forwarding. */
@@ -106,6 +127,8 @@ public final class TunnelOptions {
     private int mtu = DEFAULT_MTU;
     private boolean forwarding;
     private @org.jspecify.annotations.Nullable InetAddress bindAddress;
+    private @org.jspecify.annotations.Nullable Path uapiDirectory;
+    private boolean uapiChosen;
 
     private Builder() {}
 
@@ -155,6 +178,20 @@ public final class TunnelOptions {
 
     public Builder bindAddress(InetAddress address) {
       this.bindAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** Serves the UAPI socket {@code <name>.sock} in {@code directory} (created 0755 if absent). */
+    public Builder uapiDirectory(Path directory) {
+      this.uapiDirectory = Objects.requireNonNull(directory, "directory");
+      this.uapiChosen = true;
+      return this;
+    }
+
+    /** Serves no UAPI socket, also for an OS device. */
+    public Builder noUapi() {
+      this.uapiDirectory = null;
+      this.uapiChosen = true;
       return this;
     }
 

@@ -263,7 +263,8 @@ public final class Launcher {
 
     static Running start(String name, Path socketDirectory) throws IOException {
       Config empty = Config.builder().iface(Interface.builder().build()).build();
-      Tunnel tunnel = Tunnel.open(empty, TunnelOptions.osDevice(name));
+      Tunnel tunnel = Tunnel.open(empty,
+          TunnelOptions.builder().osDevice(name).uapiDirectory(socketDirectory).build());
       try {
         Path socket = socketDirectory.resolve(name + ".sock");
         // If the engine serves the UAPI of named tunnels itself, use its socket (a socket of
