@@ -37,6 +37,9 @@ final class PeerState {
   final Timers timers;
   final ReentrantLock sendLock = new ReentrantLock();
   private final StagedPackets staged;
+  /** Seals one staged packet; one object per peer, so flushing allocates nothing. */
+  private final StagedPackets.Sink sealStaged =
+      (kp, ctx, b, n) -> sealAndSend(kp, b, 0, n, ctx);
   final AtomicLong rxBytes = new AtomicLong();
   final AtomicLong txBytes = new AtomicLong();
   /** Set while the peer waits in the handshake thread's request queue. */
@@ -138,7 +141,7 @@ final class PeerState {
       engine.requestHandshake(this);
       return;
     }
-    staged.drain((b, n) -> sealAndSend(kp, b, 0, n, ctx));
+    staged.drain(sealStaged, kp, ctx);
   }
 
   private void stageLocked(byte[] buf, int off, int len) {
