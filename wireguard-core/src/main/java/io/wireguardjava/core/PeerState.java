@@ -145,6 +145,12 @@ final class PeerState {
   }
 
   private void stageLocked(byte[] buf, int off, int len) {
+    if (removed) {
+      // A thread that found this peer before it was removed: destroy() has purged (or will
+      // purge) the queue, and nothing would return a buffer staged now to the pool.
+      engine.events.drop(DropReason.NO_ROUTE, this);
+      return;
+    }
     int r = staged.add(buf, off, len);
     if (r != 0) {
       engine.events.drop(DropReason.STAGING_QUEUE_FULL, this);
@@ -263,9 +269,12 @@ final class PeerState {
     lastSentHandshakeNanos = engine.clock.nanos() - Times.REKEY_TIMEOUT - 1;
   }
 
-  /** Stops timers, drops staged packets, zeroes keys. */
+  /**
+   * Stops timers, drops staged packets (their buffers go back to the pool), zeroes keys. Packets
+   * sent to the peer afterwards (by a thread that looked it up before) are dropped, not staged.
+   */
   void destroy() {
-    removed = true;
+    removed = true; // before the purge takes the send lock: no packet is staged after it
     timers.stop();
     purgeStaged();
     zeroKeyMaterial();
