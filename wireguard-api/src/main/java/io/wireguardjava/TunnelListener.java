@@ -30,4 +30,10 @@ public interface TunnelListener {
 
   /** A packet was dropped; {@code peer} is set when the packet could be attributed to one. */
   default void onPacketDropped(DropReason reason, Optional<Key> peer) {}
+
+  /**
+   * The tunnel closed: by {@link Tunnel#close()} (no cause), or on its own because its packet
+   * device or socket failed, for instance when the OS interface was deleted (the cause).
+   */
+  default void onClosed(Optional<Throwable> cause) {}
 }

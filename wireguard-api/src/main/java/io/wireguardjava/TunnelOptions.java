@@ -3,6 +3,7 @@ package io.wireguardjava;
 import io.wireguardjava.spi.PacketDevice;
 import io.wireguardjava.spi.PacketDeviceProvider;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -25,12 +26,19 @@ public final class TunnelOptions {
   /** The default MTU of an in-process device, the same as wg-quick's default. */
   public static final int DEFAULT_MTU = 1420;
 
+  /**
+   * Where a tunnel on an OS device serves the cross-platform configuration protocol (UAPI) by
+   * default, as {@code <name>.sock}: the directory {@code wg} looks in, as wireguard-go uses.
+   */
+  public static final Path DEFAULT_UAPI_DIRECTORY = Path.of("/var/run/wireguard");
+
   private final DeviceKind deviceKind;
   private final Optional<String> interfaceName;
   private final Optional<PacketDevice> device;
   private final int mtu;
   private final boolean forwarding;
   private final Optional<InetAddress> bindAddress;
+  private final Optional<Path> uapiDirectory;
 
   private TunnelOptions(Builder b) {
     this.deviceKind = b.deviceKind;
@@ -39,6 +47,9 @@ public final class TunnelOptions {
     this.mtu = b.mtu;
     this.forwarding = b.forwarding;
     this.bindAddress = Optional.ofNullable(b.bindAddress);
+    this.uapiDirectory = b.uapiChosen
+        ? Optional.ofNullable(b.uapiDirectory)
+        : b.deviceKind == DeviceKind.OS ? Optional.of(DEFAULT_UAPI_DIRECTORY) : Optional.empty();
   }
 
   /** The OS TUN device with a name the OS picks (the default of {@link Tunnel#open(Config)}). */
@@ -56,10 +67,12 @@ public final class TunnelOptions {
     return builder().inProcessDevice().build();
   }
 
+  /** A builder with the defaults: OS device, MTU {@value #DEFAULT_MTU}, no forwarding. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** Which kind of packet device the tunnel uses. */
   public DeviceKind deviceKind() {
     return deviceKind;
   }
@@ -92,10 +105,20 @@ public final class TunnelOptions {
     return bindAddress;
   }
 
+  /**
+   * The directory where the tunnel serves the UAPI socket {@code <name>.sock} (so that {@code wg
+   * show}, {@code wg set} and friends manage it); empty: no socket. By default
+   * {@link #DEFAULT_UAPI_DIRECTORY} for an OS device and none for the other kinds.
+   */
+  public Optional<Path> uapiDirectory() {
+    return uapiDirectory;
+  }
+
   @Override
   public String toString() {
     return "TunnelOptions[device=" + deviceKind + interfaceName.map(n -> " " + n).orElse("")
-        + ", forwarding=" + forwarding + bindAddress.map(a -> ", bind=" + a).orElse("") + "]";
+        + ", forwarding=" + forwarding + bindAddress.map(a -> ", bind=" + a).orElse("")
+        + uapiDirectory.map(d -> ", uapi=" + d).orElse("") + "]";
   }
 
   /** Builds {@link TunnelOptions}; the default is the OS device, no forwarding. */
@@ -106,21 +129,26 @@ public final class TunnelOptions {
     private int mtu = DEFAULT_MTU;
     private boolean forwarding;
     private @org.jspecify.annotations.Nullable InetAddress bindAddress;
+    private @org.jspecify.annotations.Nullable Path uapiDirectory;
+    private boolean uapiChosen;
 
     private Builder() {}
 
+    /** Uses an OS TUN device with a name the OS picks (the default). */
     public Builder osDevice() {
       this.deviceKind = DeviceKind.OS;
       this.device = null;
       return this;
     }
 
+    /** Uses the OS TUN device called {@code interfaceName}, such as {@code wg0}. */
     public Builder osDevice(String interfaceName) {
       osDevice();
       this.interfaceName = Objects.requireNonNull(interfaceName, "interfaceName");
       return this;
     }
 
+    /** Uses an in-process device: the application exchanges packets via {@link Tunnel#packets}. */
     public Builder inProcessDevice() {
       this.deviceKind = DeviceKind.IN_PROCESS;
       this.device = null;
@@ -140,6 +168,11 @@ public final class TunnelOptions {
       return this;
     }
 
+    /**
+     * The MTU of an in-process device (default {@value TunnelOptions#DEFAULT_MTU}).
+     *
+     * @throws IllegalArgumentException unless 576 &le; {@code mtu} &le; 65535
+     */
     public Builder mtu(int mtu) {
       if (mtu < 576 || mtu > 65535) {
         throw new IllegalArgumentException("MTU must be in 576..65535, not " + mtu);
@@ -148,16 +181,33 @@ public final class TunnelOptions {
       return this;
     }
 
+    /** Whether packets are sent on from peer to peer; see {@link TunnelOptions#forwarding()}. */
     public Builder forwarding(boolean forwarding) {
       this.forwarding = forwarding;
       return this;
     }
 
+    /** Binds the UDP socket to {@code address} only (default: every address). */
     public Builder bindAddress(InetAddress address) {
       this.bindAddress = Objects.requireNonNull(address, "address");
       return this;
     }
 
+    /** Serves the UAPI socket {@code <name>.sock} in {@code directory} (created 0755 if absent). */
+    public Builder uapiDirectory(Path directory) {
+      this.uapiDirectory = Objects.requireNonNull(directory, "directory");
+      this.uapiChosen = true;
+      return this;
+    }
+
+    /** Serves no UAPI socket, also for an OS device. */
+    public Builder noUapi() {
+      this.uapiDirectory = null;
+      this.uapiChosen = true;
+      return this;
+    }
+
+    /** The options as set so far. */
     public TunnelOptions build() {
       return new TunnelOptions(this);
     }

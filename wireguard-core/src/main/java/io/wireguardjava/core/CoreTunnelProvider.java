@@ -4,6 +4,7 @@ import io.wireguardjava.Config;
 import io.wireguardjava.Tunnel;
 import io.wireguardjava.TunnelOptions;
 import io.wireguardjava.TunnelPackets;
+import io.wireguardjava.core.uapi.ServedTunnel;
 import io.wireguardjava.spi.PacketDevice;
 import io.wireguardjava.spi.PacketDeviceProvider;
 import io.wireguardjava.spi.TunnelProvider;
@@ -21,7 +22,10 @@ public final class CoreTunnelProvider implements TunnelProvider {
 
   @Override
   public Tunnel open(Config config, TunnelOptions options) throws IOException {
-    return open(config, options, Clock.SYSTEM);
+    Engine engine = open(config, options, Clock.SYSTEM);
+    return options.uapiDirectory().isEmpty()
+        ? engine
+        : ServedTunnel.serve(engine, options.uapiDirectory().get()); // closes engine on failure
   }
 
   static Engine open(Config config, TunnelOptions options, Clock clock) throws IOException {

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -34,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>{@link SendLoop}: device read, route, seal, UDP send;
  *   <li>{@link ReceiveLoop}: UDP receive, dispatch, open, check source, device write;
- *   <li>{@link HandshakeWorker}: handshake messages, cookie replies, rate limiting, and every
+ *   <li>{@link HandshakeWorker}: handshake messages (protocol work in {@link Handshakes}),
+ *       cookie replies, rate limiting, and every
  *       peer's timers.
  * </ol>
  *
@@ -43,7 +43,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class Engine implements Tunnel {
   final Clock clock;
-  final RandomGenerator random = ThreadLocalRandom.current();
+  /** How host-name endpoints are resolved; tests replace it to resolve without DNS. */
+  volatile Resolver resolver = Resolver.SYSTEM;
+  /** Timer jitter; shared by every thread, so a thread-safe generator. */
+  final RandomGenerator random = new java.util.Random();
   final Scheduler scheduler;
   final Events events = new Events();
   final BufferPool pool;
@@ -52,7 +55,8 @@ final class Engine implements Tunnel {
   final AllowedIps<PeerState> allowedIps = new AllowedIps<>();
   /** The interface's own addresses: packets to them are delivered, never forwarded. */
   final AllowedIps<Boolean> localAddresses = new AllowedIps<>();
-  final HandshakeWorker handshakes;
+  final Handshakes handshakes;
+  final HandshakeWorker handshakeThread;
   final boolean forwarding;
   final int mtu;
 
@@ -84,7 +88,8 @@ final class Engine implements Tunnel {
     this.pool = new BufferPool(Math.max(mtu, 1500), 16 * Limits.MAX_STAGED_PACKETS);
     this.transport = new UdpTransport(options.bindAddress(), config.iface().listenPort().orElse(0));
     try {
-      this.handshakes = new HandshakeWorker(this, config.iface().privateKey());
+      this.handshakes = new Handshakes(this, config.iface().privateKey());
+      this.handshakeThread = new HandshakeWorker(this, handshakes);
       for (InetNetwork n : config.iface().addresses()) {
         localAddresses.insert(n.address().getAddress(), n.address().getAddress().length * 8, true);
       }
@@ -103,7 +108,7 @@ final class Engine implements Tunnel {
     String n = device.name();
     threads.add(thread(sendLoop, "wg-java-" + n + "-send"));
     threads.add(thread(receiveLoop, "wg-java-" + n + "-receive"));
-    threads.add(thread(handshakes, "wg-java-" + n + "-handshake"));
+    threads.add(thread(handshakeThread, "wg-java-" + n + "-handshake"));
     threads.forEach(Thread::start);
   }
 
@@ -117,7 +122,7 @@ final class Engine implements Tunnel {
 
   /** Asks the handshake thread for an initiation to {@code peer} (deduplicated). */
   void requestHandshake(PeerState peer) {
-    handshakes.request(peer);
+    handshakeThread.request(peer);
   }
 
   @Nullable PeerState peer(Key key) {
@@ -137,6 +142,15 @@ final class Engine implements Tunnel {
 
   boolean closed() {
     return closed;
+  }
+
+  /** The interface's own addresses (its Address lines). */
+  List<java.net.InetAddress> interfaceAddresses() {
+    List<java.net.InetAddress> l = new ArrayList<>();
+    for (InetNetwork n : iface.addresses()) {
+      l.add(n.address());
+    }
+    return l;
   }
 
   // ---- Tunnel ----
@@ -360,6 +374,18 @@ final class Engine implements Tunnel {
 
   @Override
   public void close() {
+    close(null);
+  }
+
+  /**
+   * Closes the tunnel because a thread found its device or socket failed (the OS interface was
+   * deleted, say); the listeners learn the cause.
+   */
+  void fail(Throwable cause) {
+    close(cause);
+  }
+
+  private void close(@Nullable Throwable cause) {
     synchronized (configLock) {
       if (closed) {
         return;
@@ -368,7 +394,7 @@ final class Engine implements Tunnel {
     }
     transport.close(); // wakes the receive thread
     device.close(); // wakes the send thread
-    handshakes.stop(); // wakes the handshake thread
+    handshakeThread.stop(); // wakes the handshake thread
     boolean interrupted = false;
     for (Thread t : threads) {
       if (t == Thread.currentThread()) {
@@ -391,7 +417,9 @@ final class Engine implements Tunnel {
         p.destroy();
       }
       handshakes.destroy();
+      handshakeThread.destroy();
     }
+    events.closed(Optional.ofNullable(cause));
     if (interrupted) {
       Thread.currentThread().interrupt();
     }

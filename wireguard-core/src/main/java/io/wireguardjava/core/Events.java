@@ -34,11 +34,11 @@ final class Events {
     listeners.remove(l);
   }
 
-  /** Counts a dropped packet (and tells the listeners). */
-  void drop(DropReason reason, @Nullable Key peer) {
+  /** Counts a dropped packet (and tells the listeners); allocation-free. */
+  void drop(DropReason reason, @Nullable PeerState peer) {
     drops.incrementAndGet(reason.ordinal());
     if (!listeners.isEmpty()) {
-      Optional<Key> p = Optional.ofNullable(peer);
+      Optional<Key> p = peer == null ? Optional.empty() : peer.optionalKey;
       for (TunnelListener l : listeners) {
         try {
           l.onPacketDropped(reason, p);
@@ -50,7 +50,7 @@ final class Events {
   }
 
   /** Counts {@code n} drops at once. */
-  void drop(DropReason reason, @Nullable Key peer, int n) {
+  void drop(DropReason reason, @Nullable PeerState peer, int n) {
     for (int i = 0; i < n; i++) {
       drop(reason, peer);
     }
@@ -82,6 +82,16 @@ final class Events {
     for (TunnelListener l : listeners) {
       try {
         l.onEndpointChanged(peer, endpoint);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "listener failed", e);
+      }
+    }
+  }
+
+  void closed(Optional<Throwable> cause) {
+    for (TunnelListener l : listeners) {
+      try {
+        l.onClosed(cause);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "listener failed", e);
       }

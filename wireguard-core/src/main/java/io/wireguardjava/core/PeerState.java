@@ -31,10 +31,15 @@ import org.jspecify.annotations.Nullable;
 final class PeerState {
   final Engine engine;
   final Key publicKey;
+  /** {@link #publicKey} wrapped once, for listener calls on the data path. */
+  final Optional<Key> optionalKey;
   final Keypairs keypairs = new Keypairs();
   final Timers timers;
   final ReentrantLock sendLock = new ReentrantLock();
   private final StagedPackets staged;
+  /** Seals one staged packet; one object per peer, so flushing allocates nothing. */
+  private final StagedPackets.Sink sealStaged =
+      (kp, ctx, b, n) -> sealAndSend(kp, b, 0, n, ctx);
   final AtomicLong rxBytes = new AtomicLong();
   final AtomicLong txBytes = new AtomicLong();
   /** Set while the peer waits in the handshake thread's request queue. */
@@ -54,6 +59,7 @@ final class PeerState {
   PeerState(Engine engine, Peer config) {
     this.engine = engine;
     this.publicKey = config.publicKey();
+    this.optionalKey = Optional.of(publicKey);
     this.config = config;
     this.staged = new StagedPackets(engine.pool);
     this.timers = new Timers(engine.scheduler, new TimerActions(), engine.random);
@@ -135,13 +141,19 @@ final class PeerState {
       engine.requestHandshake(this);
       return;
     }
-    staged.drain((b, n) -> sealAndSend(kp, b, 0, n, ctx));
+    staged.drain(sealStaged, kp, ctx);
   }
 
   private void stageLocked(byte[] buf, int off, int len) {
+    if (removed) {
+      // A thread that found this peer before it was removed: destroy() has purged (or will
+      // purge) the queue, and nothing would return a buffer staged now to the pool.
+      engine.events.drop(DropReason.NO_ROUTE, this);
+      return;
+    }
     int r = staged.add(buf, off, len);
     if (r != 0) {
-      engine.events.drop(DropReason.STAGING_QUEUE_FULL, publicKey);
+      engine.events.drop(DropReason.STAGING_QUEUE_FULL, this);
     }
   }
 
@@ -169,7 +181,7 @@ final class PeerState {
   private void sealAndSend(Keypair kp, byte[] buf, int off, int len, SendContext ctx) {
     InetSocketAddress to = endpoint;
     if (to == null) {
-      engine.events.drop(DropReason.NO_ENDPOINT, publicKey);
+      engine.events.drop(DropReason.NO_ENDPOINT, this);
       return;
     }
     timers.onAnyAuthenticatedPacketTraversal();
@@ -178,21 +190,24 @@ final class PeerState {
       Reason r = Reason.fromCode(n);
       engine.events.drop(
           r == Reason.BUFFER_TOO_SMALL ? DropReason.TOO_LARGE : DropReason.SESSION_EXPIRED,
-          publicKey);
+          this);
       engine.requestHandshake(this);
       return;
     }
-    try {
-      engine.transport.send(ctx.frame(n), to);
-    } catch (IOException e) {
-      engine.events.drop(DropReason.IO_ERROR, publicKey);
-      return;
-    }
-    txBytes.addAndGet(n);
+    // Timer hooks before the datagram leaves: the peer's answer may be processed by the receive
+    // thread before send() returns here, and its hooks must come after ours (else a passive
+    // keepalive is cancelled, or a new-handshake timer armed, after the answer).
     timers.onAnyAuthenticatedPacketSent();
     if (len > 0) {
       timers.onDataSent();
     }
+    try {
+      engine.transport.send(ctx.frame(n), to);
+    } catch (IOException e) {
+      engine.events.drop(DropReason.IO_ERROR, this);
+      return;
+    }
+    txBytes.addAndGet(n);
     if (kp.needsRekeyOnSend()) { // keep_key_fresh
       engine.requestHandshake(this);
     }
@@ -254,9 +269,12 @@ final class PeerState {
     lastSentHandshakeNanos = engine.clock.nanos() - Times.REKEY_TIMEOUT - 1;
   }
 
-  /** Stops timers, drops staged packets, zeroes keys. */
+  /**
+   * Stops timers, drops staged packets (their buffers go back to the pool), zeroes keys. Packets
+   * sent to the peer afterwards (by a thread that looked it up before) are dropped, not staged.
+   */
   void destroy() {
-    removed = true;
+    removed = true; // before the purge takes the send lock: no packet is staged after it
     timers.stop();
     purgeStaged();
     zeroKeyMaterial();
@@ -299,7 +317,7 @@ final class PeerState {
     @Override
     public void handshakeGaveUp() {
       int n = purgeStaged();
-      engine.events.drop(DropReason.HANDSHAKE_GAVE_UP, publicKey, n);
+      engine.events.drop(DropReason.HANDSHAKE_GAVE_UP, PeerState.this, n);
       engine.events.peerStale(publicKey);
     }
 

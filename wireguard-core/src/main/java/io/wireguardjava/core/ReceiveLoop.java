@@ -66,15 +66,16 @@ final class ReceiveLoop implements Runnable {
         try {
           handle(datagram, view.position(), from);
         } catch (RuntimeException e) { // a bug below us must not stop the tunnel
-          engine.events.drop(DropReason.DECRYPTION_FAILED, null);
-          LOG.log(Level.WARNING, "datagram from " + from + " failed", e);
+          engine.events.drop(DropReason.INTERNAL_ERROR, null);
+          LOG.log(Level.WARNING, "datagram from " + from + " failed; carrying on", e);
         }
       }
     } catch (ClosedChannelException e) {
       // closed
     } catch (IOException e) {
       if (!engine.closed()) {
-        LOG.log(Level.SEVERE, "UDP receive failed; tunnel " + engine.name() + " stops receiving", e);
+        LOG.log(Level.WARNING, "UDP receive failed; tunnel " + engine.name() + " closes", e);
+        engine.fail(e);
       }
     } catch (RuntimeException | Error e) {
       LOG.log(Level.SEVERE, "receive thread failed", e);
@@ -89,7 +90,7 @@ final class ReceiveLoop implements Runnable {
     }
     int type = buf[0];
     if (type != Protocol.TYPE_TRANSPORT) {
-      if (!engine.handshakes.offer(buf, 0, len, from)) {
+      if (!engine.handshakeThread.offer(buf, 0, len, from)) {
         engine.events.drop(DropReason.HANDSHAKE_QUEUE_FULL, null);
       }
       return;
@@ -107,11 +108,11 @@ final class ReceiveLoop implements Runnable {
     } catch (IllegalStateException e) {
       // The JDK 17 cipher refuses to init twice in a row with one key and nonce: only a
       // datagram repeated back to back does that.
-      engine.events.drop(DropReason.REPLAYED, peer.publicKey);
+      engine.events.drop(DropReason.REPLAYED, peer);
       return;
     }
     if (n < 0) {
-      engine.events.drop(reasonOf(n), peer.publicKey);
+      engine.events.drop(reasonOf(n), peer);
       return;
     }
     peer.onAuthenticatedData(kp, from, len, ctx);
@@ -121,12 +122,12 @@ final class ReceiveLoop implements Runnable {
     int version = IpPackets.version(plain, 0, n);
     int ipLength = version == 0 ? 0 : IpPackets.declaredLength(plain, 0, version);
     if (version == 0 || ipLength > n || ipLength < (version == 4 ? 20 : 40)) {
-      engine.events.drop(DropReason.INVALID_IP_PACKET, peer.publicKey);
+      engine.events.drop(DropReason.INVALID_IP_PACKET, peer);
       return;
     }
     int addrLen = IpPackets.addressLength(version);
     if (engine.allowedIps.lookup(plain, IpPackets.sourceOffset(version), addrLen) != peer) {
-      engine.events.drop(DropReason.SOURCE_NOT_ALLOWED, peer.publicKey);
+      engine.events.drop(DropReason.SOURCE_NOT_ALLOWED, peer);
       return;
     }
     peer.timers.onDataReceived();
@@ -141,10 +142,10 @@ final class ReceiveLoop implements Runnable {
     try {
       engine.device.write(plain, 0, ipLength);
     } catch (InProcessDevice.DeviceFullException e) {
-      engine.events.drop(DropReason.DEVICE_QUEUE_FULL, peer.publicKey);
+      engine.events.drop(DropReason.DEVICE_QUEUE_FULL, peer);
     } catch (IOException e) {
       if (!engine.closed()) {
-        engine.events.drop(DropReason.IO_ERROR, peer.publicKey);
+        engine.events.drop(DropReason.IO_ERROR, peer);
       }
     }
   }

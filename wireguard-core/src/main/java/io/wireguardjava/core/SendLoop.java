@@ -10,7 +10,8 @@ import java.util.logging.Logger;
  *
  *   1. read      device.read(packet)                   blocks; -1 once the device is closed
  *   2. check     IPv4/IPv6 header, length <= MTU        else drop INVALID_IP_PACKET / TOO_LARGE
- *   3. route     allowedIps.lookup(destination)         else drop NO_ROUTE
+ *   3. route     allowedIps.lookup(destination)         else drop NO_ROUTE, and answer with
+ *                                                       ICMP unreachable (IcmpUnreachable)
  *   4. to peer   PeerState.send, under the peer's send lock:
  *                a. no usable session: copy into a pooled buffer on the peer's staging queue
  *                   (128 packets, oldest dropped), ask the handshake thread for an initiation
@@ -34,9 +35,11 @@ final class SendLoop implements Runnable {
   private final Engine engine;
   private final byte[] packet;
   private final SendContext ctx;
+  private final IcmpUnreachable unreachable;
 
   SendLoop(Engine engine) {
     this.engine = engine;
+    this.unreachable = new IcmpUnreachable(engine.interfaceAddresses(), engine.clock);
     this.packet = new byte[engine.mtu];
     this.ctx = new SendContext(engine.mtu + Times.DATA_OVERHEAD + 16);
   }
@@ -47,18 +50,22 @@ final class SendLoop implements Runnable {
       while (!engine.closed()) {
         int n = engine.device.read(packet, 0, packet.length);
         if (n < 0) {
+          if (!engine.closed()) { // the device went away under us (interface deleted)
+            engine.fail(new java.io.EOFException("packet device " + engine.name() + " closed"));
+          }
           break;
         }
         try {
           route(packet, n);
         } catch (RuntimeException e) { // a bug below us must not stop the tunnel
-          engine.events.drop(DropReason.IO_ERROR, null);
-          LOG.log(Level.WARNING, "packet failed", e);
+          engine.events.drop(DropReason.INTERNAL_ERROR, null);
+          LOG.log(Level.WARNING, "packet from the device failed; carrying on", e);
         }
       }
     } catch (IOException e) {
       if (!engine.closed()) {
-        LOG.log(Level.SEVERE, "device read failed; tunnel " + engine.name() + " stops sending", e);
+        LOG.log(Level.WARNING, "device read failed; tunnel " + engine.name() + " closes", e);
+        engine.fail(e);
       }
     } catch (RuntimeException | Error e) {
       LOG.log(Level.SEVERE, "send thread failed", e);
@@ -80,6 +87,14 @@ final class SendLoop implements Runnable {
             buf, IpPackets.destinationOffset(version), IpPackets.addressLength(version));
     if (peer == null) {
       engine.events.drop(DropReason.NO_ROUTE, null);
+      int m = unreachable.answer(buf, n, version);
+      if (m > 0) {
+        try {
+          engine.device.write(unreachable.buffer(), 0, m);
+        } catch (IOException e) {
+          // best effort
+        }
+      }
       return;
     }
     peer.send(buf, 0, n, ctx);

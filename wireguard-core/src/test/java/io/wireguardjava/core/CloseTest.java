@@ -48,6 +48,40 @@ class CloseTest {
   }
 
   @Test
+  void tunnelClosesItselfWhenItsDeviceGoesAway() throws Exception {
+    InProcessDevice device = new InProcessDevice("gone0", 1420, 16);
+    Config c =
+        Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
+    java.util.concurrent.CompletableFuture<java.util.Optional<Throwable>> closed =
+        new java.util.concurrent.CompletableFuture<>();
+    try (Tunnel t = Tunnel.open(c, TunnelOptions.builder().device(device).build())) {
+      t.addListener(
+          new io.wireguardjava.TunnelListener() {
+            @Override
+            public void onClosed(java.util.Optional<Throwable> cause) {
+              closed.complete(cause);
+            }
+          });
+      device.close(); // as when `ip link delete` removes the OS interface
+      assertThat(closed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isPresent();
+      assertThat(t.isClosed()).isTrue();
+      TestNet.eventually("threads gone", () -> ((Engine) t).threads().stream()
+          .noneMatch(Thread::isAlive));
+    }
+  }
+
+  @Test
+  void osDeviceWithoutAPlatformModuleNamesTheModuleToAdd() {
+    Config c =
+        Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
+    assertThatThrownBy(() -> Tunnel.open(c))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("wireguard-tun-linux")
+        .hasMessageContaining("inProcessDevice()");
+    assertThat(engineThreads()).isEmpty();
+  }
+
+  @Test
   void tunnelOpenFindsTheEngineThroughServiceLoader() throws Exception {
     Config c =
         Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();

@@ -39,12 +39,16 @@ class LossyNetworkTest {
         shim.duplicateRate = 0.1;
         shim.reorderRate = 0.1;
         int total = 1000;
+        int base = shim.dataFromA.get();
         Set<Integer> got = new HashSet<>();
         for (int i = 0; i < total; i++) {
           byte[] payload = ByteBuffer.allocate(64).putInt(i).array();
           byte[] q = TestPackets.ip(a.v4(), b.v4(), payload);
           a.engine.packets().send(q, 0, q.length);
           if (i % 32 == 31) {
+            // flow control: the shim has had every packet so far (loss is its decision alone)
+            int sent = i + 1;
+            TestNet.eventually("shim got the batch", () -> shim.dataFromA.get() >= base + sent);
             drain(b, got);
           }
         }

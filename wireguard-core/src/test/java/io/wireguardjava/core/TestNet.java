@@ -129,7 +129,7 @@ final class TestNet implements AutoCloseable {
     for (int round = 0; round < 2; round++) {
       for (Engine e : engines) {
         eventually("send thread idle", e::sendIdle);
-        e.handshakes.awaitIdle();
+        e.handshakeThread.awaitIdle();
       }
       Thread.sleep(2); // loopback datagrams in flight
     }

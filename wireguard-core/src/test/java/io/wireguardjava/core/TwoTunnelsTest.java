@@ -2,14 +2,26 @@ package io.wireguardjava.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wireguardjava.Config;
 import io.wireguardjava.DropReason;
+import io.wireguardjava.Endpoint;
+import io.wireguardjava.InetNetwork;
+import io.wireguardjava.Interface;
+import io.wireguardjava.Peer;
 import io.wireguardjava.PresharedKey;
+import io.wireguardjava.PrivateKey;
+import io.wireguardjava.Tunnel;
+import io.wireguardjava.TunnelOptions;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -85,5 +97,47 @@ class TwoTunnelsTest {
       assertThat(got.digest()).isEqualTo(sent.digest());
       assertThat(b.engine.stats().dropped(DropReason.DECRYPTION_FAILED)).isZero();
     }
+  }
+
+  @Test
+  void dualStackSocketTalksIpv4AndIpv6Outside() throws Exception {
+    InetAddress v6 = InetAddress.getByName("::1");
+    Assumptions.assumeTrue(
+        NetworkInterface.getByInetAddress(v6) != null, "no IPv6 loopback here");
+    PrivateKey ka = PrivateKey.generate();
+    PrivateKey kb = PrivateKey.generate();
+    TunnelOptions dual = TunnelOptions.inProcessDevice();
+    try (Tunnel a = Tunnel.open(config(ka), dual);
+        Tunnel b = Tunnel.open(config(kb), dual)) {
+      // a reaches b over IPv6, b reaches a over IPv4: one socket each, both families
+      a.addPeer(peer(kb, "10.0.0.2/32", "[::1]:" + b.listenPort()));
+      b.addPeer(peer(ka, "10.0.0.1/32", "127.0.0.1:" + a.listenPort()));
+      byte[] buf = new byte[2000];
+      byte[] p = TestPackets.ip("10.0.0.1", "10.0.0.2", "over v6".getBytes());
+      a.packets().send(p, 0, p.length);
+      assertThat(b.packets().receive(buf, 0, buf.length, Duration.ofSeconds(30)))
+          .isEqualTo(p.length);
+      byte[] q = TestPackets.ip("10.0.0.2", "10.0.0.1", "over v4".getBytes());
+      b.packets().send(q, 0, q.length);
+      assertThat(a.packets().receive(buf, 0, buf.length, Duration.ofSeconds(30)))
+          .isEqualTo(q.length);
+      assertThat(b.peerStats(ka.publicKey()).orElseThrow().endpoint().orElseThrow().getAddress())
+          .as("b saw a's IPv6 source").isEqualTo(v6);
+    }
+  }
+
+  private static Config config(PrivateKey k) {
+    return Config.builder()
+        .iface(Interface.builder().privateKey(k).build())
+        .build();
+  }
+
+  private static Peer peer(PrivateKey k, String allowed,
+      String endpoint) {
+    return Peer.builder()
+        .publicKey(k.publicKey())
+        .addAllowedIp(InetNetwork.parse(allowed))
+        .endpoint(Endpoint.parse(endpoint))
+        .build();
   }
 }

@@ -21,6 +21,8 @@ final class UdpShim implements AutoCloseable {
   final AtomicInteger dropped = new AtomicInteger();
   final AtomicInteger duplicated = new AtomicInteger();
   final AtomicInteger reordered = new AtomicInteger();
+  /** Data datagrams received from side A so far (before any loss is applied). */
+  final AtomicInteger dataFromA = new AtomicInteger();
   volatile double lossRate;
   volatile double duplicateRate;
   volatile double reorderRate;
@@ -38,6 +40,8 @@ final class UdpShim implements AutoCloseable {
     InetAddress lo = InetAddress.getLoopbackAddress();
     a = new DatagramSocket(0, lo);
     b = new DatagramSocket(0, lo);
+    a.setReceiveBufferSize(4 << 20);
+    b.setReceiveBufferSize(4 << 20);
     peerOfA = tunnelA;
     peerOfB = tunnelB;
     for (int i = 0; i < dropNext.length; i++) {
@@ -73,6 +77,9 @@ final class UdpShim implements AutoCloseable {
         in.receive(p);
         byte[] d = java.util.Arrays.copyOf(buf, p.getLength());
         int type = d.length > 0 ? d[0] : 0;
+        if (type == 4 && in == a) {
+          dataFromA.incrementAndGet();
+        }
         if (type >= 1 && type <= 4 && dropNext[type].getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
           dropped.incrementAndGet();
           continue;

@@ -131,7 +131,8 @@ public final class Demo {
 
       long start = System.nanoTime();
       boolean ok = ping(alice, bob, 1, "first ping (starts the handshake)");
-      out.printf("  handshake   alice -> bob: Noise IKpsk2, done in %s%n",
+      out.printf("  handshake   alice -> bob: Noise IKpsk2, done in %s (a cold JVM: class loading"
+              + " and JIT included)%n",
           handshakeNanos.get() < 0 ? "?" : ms(handshakeNanos.get()));
       out.printf("  first ping  answered %s after it was sent (handshake included)%n",
           ms(System.nanoTime() - start));

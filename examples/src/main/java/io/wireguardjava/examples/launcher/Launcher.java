@@ -50,6 +50,7 @@ public final class Launcher {
 
   static final String CHILD_ENV = "WG_JAVA_LAUNCHER_CHILD";
   static final String READY = "ready";
+  static final java.time.Duration READY_TIMEOUT = java.time.Duration.ofSeconds(90);
 
   private final PrintStream out;
   private final PrintStream err;
@@ -133,12 +134,28 @@ public final class Launcher {
       err.println("wireguard-java: cannot start the daemon: " + e.getMessage());
       return 1;
     }
-    // The child writes its errors, then "ready", on stdout, and closes it.
+    // The child writes its errors, then "ready", on stdout, and closes it. A child that is not
+    // ready in time is stopped, which ends the stream.
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(READY_TIMEOUT.toMillis());
+                err.println("wireguard-java: the daemon was not ready within " + READY_TIMEOUT.toSeconds() + " s");
+                child.destroy();
+              } catch (InterruptedException e) {
+                // ready (or failed) in time
+              }
+            },
+            "wireguard-java-ready-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
     try (BufferedReader r =
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.equals(READY)) {
+          watchdog.interrupt();
           return 0;
         }
         err.println(line);
@@ -146,6 +163,7 @@ public final class Launcher {
     } catch (IOException e) {
       err.println("wireguard-java: lost the daemon: " + e.getMessage());
     }
+    watchdog.interrupt();
     try {
       if (child.waitFor(10, TimeUnit.SECONDS)) {
         return child.exitValue() == 0 ? 1 : child.exitValue();
@@ -159,44 +177,70 @@ public final class Launcher {
 
   /** Runs the interface in this process until it is deleted or its socket removed. */
   int serve(String name, boolean child) {
-    Running running;
-    try {
-      running = Running.start(name, socketDirectory());
-    } catch (IOException | RuntimeException e) {
-      (child ? out : err).println("wireguard-java: " + name + ": " + e.getMessage());
-      return 1;
-    }
+    // The hook is in place before anything is created, so a SIGTERM at any moment is handled:
+    // either the hook closes what exists, or the main thread sees the flag and closes it.
+    Object lock = new Object();
+    boolean[] shuttingDown = {false};
+    Running[] current = {null};
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(
             () -> {
-              running.close();
+              Running r;
+              synchronized (lock) {
+                shuttingDown[0] = true;
+                r = current[0];
+              }
+              if (r != null) {
+                r.close();
+              }
               try {
-                stopped.await(5, TimeUnit.SECONDS);
+                stopped.await(10, TimeUnit.SECONDS); // let the main thread finish cleaning up
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
             },
             "wireguard-java-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    if (child) {
-      out.println(READY);
-      out.flush();
-      out.close(); // the parent sees EOF and returns; later output must not go there
-      System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-    } else {
-      err.println("wireguard-java: " + name + " is up; UAPI socket " + running.socket);
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      return 1; // already shutting down
     }
     try {
-      String why = running.awaitEnd();
-      System.err.println("wireguard-java: " + name + ": " + why + "; shutting down");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      Running running;
+      try {
+        running = Running.start(name, socketDirectory());
+      } catch (IOException | RuntimeException e) {
+        (child ? out : err).println("wireguard-java: " + name + ": " + e.getMessage());
+        return 1;
+      }
+      synchronized (lock) {
+        if (shuttingDown[0]) {
+          running.close();
+          return 0;
+        }
+        current[0] = running;
+      }
+      if (child) {
+        out.println(READY);
+        out.flush();
+        out.close(); // the parent sees EOF and returns; later output must not go there
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+      } else {
+        err.println("wireguard-java: " + name + " is up; UAPI socket " + running.socket);
+      }
+      try {
+        String why = running.awaitEnd();
+        System.err.println("wireguard-java: " + name + ": " + why + "; shutting down");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        running.close();
+      }
+      return 0;
     } finally {
-      running.close();
       stopped.countDown();
     }
-    return 0;
   }
 
   /** The tunnel, its UAPI socket, and what ends them. */
@@ -219,7 +263,8 @@ public final class Launcher {
 
     static Running start(String name, Path socketDirectory) throws IOException {
       Config empty = Config.builder().iface(Interface.builder().build()).build();
-      Tunnel tunnel = Tunnel.open(empty, TunnelOptions.osDevice(name));
+      Tunnel tunnel = Tunnel.open(empty,
+          TunnelOptions.builder().osDevice(name).uapiDirectory(socketDirectory).build());
       try {
         Path socket = socketDirectory.resolve(name + ".sock");
         // If the engine serves the UAPI of named tunnels itself, use its socket (a socket of

@@ -39,7 +39,7 @@ class LauncherIT {
 
       // The reference peer: wireguard-go, configured with wg.
       lab.start(nsGo, List.of("WG_PROCESS_FOREGROUND=1", "LOG_LEVEL=debug"), "wireguard-go", "wireguard-go", "-f", goIf);
-      assertThat(Lab.await(Duration.ofSeconds(10), () -> Files.exists(Lab.socket(goIf)))).as("wireguard-go socket").isTrue();
+      assertThat(Lab.await(Duration.ofSeconds(30), () -> Files.exists(Lab.socket(goIf)))).as("wireguard-go socket").isTrue();
       Path goConf = Files.writeString(lab.dir.resolve("go.conf"), String.join("\n",
           "[Interface]", "PrivateKey = " + goKey.toBase64(), "ListenPort = 51820", "",
           "[Peer]", "PublicKey = " + javaKey.publicKey().toBase64(), "AllowedIPs = 10.77.0.2/32", ""));
@@ -103,7 +103,7 @@ class LauncherIT {
 
       Lab.Result down = lab.exec(nsJava, env, "wg-quick", "down", conf.toString());
       assertThat(down.exit()).as("wg-quick down: " + down.out()).isZero();
-      assertThat(Lab.await(Duration.ofSeconds(10), () -> !Files.exists(Lab.socket(javaIf))))
+      assertThat(Lab.await(Duration.ofSeconds(30), () -> !Files.exists(Lab.socket(javaIf))))
           .as("the daemon removes its socket when its interface is deleted: " + lab.log("launcher")).isTrue();
       assertThat(lab.exec(nsJava, "ip", "link", "show", javaIf).exit()).isNotZero();
     }
@@ -134,7 +134,7 @@ class LauncherIT {
       assertThat(lab.exec(ns, "wg", "showconf", name).out()).isEqualTo(before);
 
       Files.delete(Lab.socket(name));
-      assertThat(Lab.await(Duration.ofSeconds(10), () -> lab.exec(ns, "ip", "link", "show", name).exit() != 0))
+      assertThat(Lab.await(Duration.ofSeconds(30), () -> lab.exec(ns, "ip", "link", "show", name).exit() != 0))
           .as("interface gone after its socket was removed: " + lab.log("launcher")).isTrue();
     }
   }
@@ -157,10 +157,10 @@ class LauncherIT {
       // process we started is the JVM itself (or, if some step forked, its descendant).
       p.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).forEach(ProcessHandle::destroy);
       p.destroy();
-      assertThat(Lab.await(Duration.ofSeconds(10), () -> !Files.exists(Lab.socket(name)))).as(lab.log("fg")).isTrue();
-      assertThat(Lab.await(Duration.ofSeconds(10), () -> lab.exec(ns, "ip", "link", "show", name).exit() != 0))
+      assertThat(Lab.await(Duration.ofSeconds(30), () -> !Files.exists(Lab.socket(name)))).as(lab.log("fg")).isTrue();
+      assertThat(Lab.await(Duration.ofSeconds(30), () -> lab.exec(ns, "ip", "link", "show", name).exit() != 0))
           .as("the interface goes with the daemon").isTrue();
-      assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as("a clean exit on SIGTERM").isIn(0, 143);
     }
   }

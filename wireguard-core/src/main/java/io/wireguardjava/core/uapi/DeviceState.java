@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A device as a {@code get=1} reply describes it: its settings, the port it is bound to, and the
@@ -101,7 +102,7 @@ public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key,
     int fwmark = 0;
     List<PeerSettings> peers = new ArrayList<>();
     Map<Key, PeerRuntime> runtime = new LinkedHashMap<>();
-    PeerBuilder peer = null;
+    @Nullable PeerBuilder peer = null;
     for (String line : lines) {
       int eq = line.indexOf('=');
       if (eq < 0) {
@@ -132,11 +133,11 @@ public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key,
           }
           peer.psk = zero ? Optional.empty() : Optional.of(psk);
         } else if (key.equals("endpoint")) {
-          InetSocketAddress e = IpText.parseEndpoint(value);
-          if (e == null) {
+          Optional<InetSocketAddress> e = IpText.parseEndpoint(value);
+          if (e.isEmpty()) {
             throw bad(line);
           }
-          peer.endpoint = Optional.of(e);
+          peer.endpoint = e;
         } else if (key.equals("last_handshake_time_sec")) {
           peer.sec = numberLong(value, Long.MAX_VALUE / 1_000_000_000L, line);
         } else if (key.equals("last_handshake_time_nsec")) {

@@ -30,6 +30,14 @@ public final class LinuxTun implements PacketDevice {
   /** Largest packet the kernel hands out on a TUN without offloads (IP total length). */
   private static final int MAX_PACKET = 65535;
 
+  /**
+   * Whether TUNs are opened with TSO offload ({@link VirtioNet}): system property {@value
+   * #OFFLOAD_PROPERTY}, "true" or "false".
+   */
+  static final String OFFLOAD_PROPERTY = "io.wireguardjava.tun.linux.offload";
+
+  static final boolean OFFLOAD_DEFAULT = false;
+
   private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /** Undoes a configuration: {@link #beforeClose} runs while the interface exists, {@link #afterClose} after. */
@@ -48,9 +56,18 @@ public final class LinuxTun implements PacketDevice {
   private volatile int mtu;
   private volatile Teardown teardown = Teardown.NONE;
 
-  private final Pointer readBuf = LibC.allocate(MAX_PACKET);
+  private final boolean offload;
+  private final Pointer readBuf = LibC.allocate(MAX_PACKET + VirtioNet.HEADER_LEN);
+  // offload: the raw read, the segments it was split into, and the next one to hand out
+  private final byte[] raw;
+  private final byte[] segment;
+  private final byte[] pending;
+  private final int[] pendingOffset = new int[128];
+  private final int[] pendingLength = new int[128];
+  private int pendingCount;
+  private int pendingNext;
   private final Pointer pollFds = LibC.allocate(16);
-  private final Pointer writeBuf = LibC.allocate(MAX_PACKET);
+  private final Pointer writeBuf = LibC.allocate(MAX_PACKET + VirtioNet.HEADER_LEN);
   private final Object writeLock = new Object();
   private final Object closeLock = new Object();
 
@@ -59,8 +76,12 @@ public final class LinuxTun implements PacketDevice {
 
   private static final int CLOSED_BIT = 1 << 30;
 
-  private LinuxTun(LibC libc, int fd, int wakeFd, String name, int mtu) {
+  private LinuxTun(LibC libc, int fd, int wakeFd, String name, int mtu, boolean offload) {
     this.libc = libc;
+    this.offload = offload;
+    this.raw = new byte[offload ? MAX_PACKET + VirtioNet.HEADER_LEN : 0];
+    this.segment = new byte[offload ? MAX_PACKET : 0];
+    this.pending = new byte[offload ? 2 * MAX_PACKET : 0];
     this.fd = fd;
     this.wakeFd = wakeFd;
     this.name = name;
@@ -79,6 +100,17 @@ public final class LinuxTun implements PacketDevice {
    * @throws IOException when {@code /dev/net/tun} cannot be opened or {@code TUNSETIFF} fails
    */
   public static LinuxTun create(Optional<String> requestedName, int mtu) throws IOException {
+    String p = System.getProperty(OFFLOAD_PROPERTY);
+    return create(requestedName, mtu, p == null ? OFFLOAD_DEFAULT : Boolean.parseBoolean(p));
+  }
+
+  /**
+   * As {@link #create(Optional, int)}; with {@code offload}, the kernel may hand over TCP
+   * super-packets of up to 64 KB (TSO), which {@link #read} splits into MTU-sized packets: one
+   * read(2) per up to ~44 packets instead of one each.
+   */
+  static LinuxTun create(Optional<String> requestedName, int mtu, boolean offload)
+      throws IOException {
     LinuxTunSupport.ensureAvailability();
     byte[] nameBytes = requestedName.orElse("").getBytes(StandardCharsets.US_ASCII);
     if (nameBytes.length >= LibC.IFNAMSIZ || requestedName.map(n -> n.contains("/")).orElse(false)) {
@@ -93,18 +125,27 @@ public final class LinuxTun implements PacketDevice {
     try {
       Pointer ifr = LibC.allocate(LibC.IFREQ_SIZE);
       ifr.put(0, nameBytes, 0, nameBytes.length);
-      ifr.putShort(LibC.IFNAMSIZ, (short) (LibC.IFF_TUN | LibC.IFF_NO_PI));
+      ifr.putShort(LibC.IFNAMSIZ, (short) (LibC.IFF_TUN | LibC.IFF_NO_PI
+          | (offload ? LibC.IFF_VNET_HDR : 0)));
       if (libc.ioctl(fd, LibC.TUNSETIFF, ifr) < 0) {
         int e = LibC.errno();
         String hint = e == LibC.EBUSY ? " (an interface with that name exists already)" : "";
         throw new IOException(LibC.describe("TUNSETIFF " + requestedName.orElse("(any name)"), e) + hint);
       }
       String name = ifr.getString(0, LibC.IFNAMSIZ, StandardCharsets.US_ASCII);
+      if (offload) {
+        // the argument is the flag word itself, passed in the pointer's place
+        Pointer flags = Pointer.wrap(jnr.ffi.Runtime.getRuntime(libc),
+            LibC.TUN_F_CSUM | LibC.TUN_F_TSO4 | LibC.TUN_F_TSO6);
+        if (libc.ioctl(fd, LibC.TUNSETOFFLOAD, flags) < 0) {
+          throw new IOException(LibC.describe("TUNSETOFFLOAD " + name, LibC.errno()));
+        }
+      }
       wakeFd = libc.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
       if (wakeFd < 0) {
         throw new IOException(LibC.describe("eventfd", LibC.errno()));
       }
-      return new LinuxTun(libc, fd, wakeFd, name, mtu);
+      return new LinuxTun(libc, fd, wakeFd, name, mtu, offload);
     } catch (IOException | RuntimeException e) {
       libc.close(fd);
       if (wakeFd >= 0) {
@@ -146,7 +187,22 @@ public final class LinuxTun implements PacketDevice {
     }
     try {
       while (true) {
-        long n = libc.read(fd, readBuf, MAX_PACKET);
+        if (pendingNext < pendingCount) {
+          int i = pendingNext++;
+          if (pendingLength[i] > length) {
+            continue;
+          }
+          System.arraycopy(pending, pendingOffset[i], buf, offset, pendingLength[i]);
+          return pendingLength[i];
+        }
+        long n = libc.read(fd, readBuf, MAX_PACKET + (offload ? VirtioNet.HEADER_LEN : 0));
+        if (n > 0 && offload) {
+          readBuf.get(0, raw, 0, (int) n);
+          pendingCount = 0;
+          pendingNext = 0;
+          VirtioNet.unpack(raw, (int) n, segment, this::queue);
+          continue;
+        }
         if (n > 0) {
           if (n > length) {
             continue;
@@ -175,6 +231,18 @@ public final class LinuxTun implements PacketDevice {
     } finally {
       exit();
     }
+  }
+
+  /** Queues one packet of an offloaded read (called by the reader thread only). */
+  private void queue(byte[] b, int off, int len) {
+    int at = pendingCount == 0 ? 0 : pendingOffset[pendingCount - 1] + pendingLength[pendingCount - 1];
+    if (pendingCount == pendingOffset.length || at + len > pending.length) {
+      return; // cannot happen for 64 KB reads: drop, as a full queue would
+    }
+    System.arraycopy(b, off, pending, at, len);
+    pendingOffset[pendingCount] = at;
+    pendingLength[pendingCount] = len;
+    pendingCount++;
   }
 
   /** Waits until the TUN is readable (true) or close() signalled (false). */
@@ -210,9 +278,10 @@ public final class LinuxTun implements PacketDevice {
     }
     try {
       synchronized (writeLock) {
-        writeBuf.put(0, buf, offset, length);
+        int header = offload ? VirtioNet.HEADER_LEN : 0; // all zero: no GSO, checksums done
+        writeBuf.put(header, buf, offset, length);
         while (true) {
-          long n = libc.write(fd, writeBuf, length);
+          long n = libc.write(fd, writeBuf, length + header);
           if (n >= 0) {
             return;
           }

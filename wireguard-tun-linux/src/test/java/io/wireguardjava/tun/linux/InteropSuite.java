@@ -181,7 +181,7 @@ abstract class InteropSuite {
   /** Sends {@code blob} with nc from {@code from} to a listener in {@code to}; its SHA-256. */
   private String transfer(String to, String from, String toAddr, Path blob) throws Exception {
     Duration limit = Duration.ofSeconds(75);
-    CompletableFuture<NetnsLab.Result> receiver = CompletableFuture.supplyAsync(
+    CompletableFuture<NetnsLab.Result> receiver = lab.async(
         () -> lab.exec(to, limit, "sh", "-c", "nc -l -p 5001 | sha256sum"));
     // wait for the listener
     for (int i = 0; i < 50; i++) {
@@ -213,7 +213,7 @@ abstract class InteropSuite {
   /** Runs an iperf3 client in {@code ns} against a one-shot server in the other namespace. */
   String iperf(String ns, String target, String... args) throws Exception {
     String serverNs = ns.equals(nsA) ? nsB : nsA;
-    CompletableFuture<NetnsLab.Result> server = CompletableFuture.supplyAsync(
+    CompletableFuture<NetnsLab.Result> server = lab.async(
         () -> lab.exec(serverNs, Duration.ofSeconds(60), "iperf3", "-s", "-1", "-p", "5201"));
     List<String> cmd = new ArrayList<>(List.of("iperf3", "-c", target, "-p", "5201", "-f", "m"));
     cmd.addAll(List.of(args));
@@ -235,7 +235,7 @@ abstract class InteropSuite {
     ping(nsA, "10.100.0.2");
     lab.exec(nsB, "sysctl", "-qw", "net.ipv4.conf.all.promote_secondaries=1",
         "net.ipv4.conf." + lab.name("vb") + ".promote_secondaries=1").check("sysctl");
-    CompletableFuture<String> transfer = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<String> transfer = lab.async(() -> {
       try {
         // -R: B sends, as a roaming client would; its new source address reaches A at once
         return iperf(nsA, "10.100.0.2", "-R", "-t", "6", "-i", "1");
@@ -258,8 +258,8 @@ abstract class InteropSuite {
     }
     assertThat(report).contains("receiver");
     assertThat(rates.size()).as(report).isGreaterThanOrEqualTo(6);
-    assertThat(rates.get(5)).as("throughput in the last second, after roaming:\n" + report)
-        .isPositive();
+    assertThat(Math.max(rates.get(4), rates.get(5)))
+        .as("throughput in the last two seconds, after roaming:\n" + report).isPositive();
     java.net.InetSocketAddress endpoint =
         a.peerStats(keyB.publicKey()).orElseThrow().endpoint().orElseThrow();
     assertThat(endpoint.getAddress().getHostAddress()).isEqualTo("10.200.0.3");
@@ -283,7 +283,7 @@ abstract class InteropSuite {
     up(Setup.plain());
     ping(nsA, "10.100.0.2");
     // after KEEPALIVE_TIMEOUT (10 s) the passive keepalive has gone; then nothing at all
-    NetnsLab.sleepMillis(11_500);
+    NetnsLab.sleepMillis(12_500);
     assertThat(capture(nsB, lab.name("vb"), "udp", 4)).as("UDP packets on an idle tunnel")
         .isZero();
   }

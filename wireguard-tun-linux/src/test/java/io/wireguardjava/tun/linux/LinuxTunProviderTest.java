@@ -120,16 +120,25 @@ class LinuxTunProviderTest {
   }
 
   @Test
-  void sigtermUndoesEverything() throws Exception {
+  void sigtermUndoesEverythingIncludingDns() throws Exception {
     try (NetnsLab lab = new NetnsLab()) {
       String ns = lab.namespace("a");
       String name = lab.name("t");
       Path conf = Files.writeString(dir.resolve(name + ".conf"),
-          config("PostDown = touch " + dir.resolve("down") + "\n", "0.0.0.0/0, 10.9.0.0/16"));
+          config("PostDown = touch " + dir.resolve("down") + "\nDNS = 10.0.0.53, example.com\n",
+              "0.0.0.0/0, 10.9.0.0/16"));
+      // a resolvconf that records how it was called
+      Path bin = Files.createDirectories(dir.resolve("bin"));
+      Path dnsLog = dir.resolve("resolvconf.log");
+      Path fake = Files.writeString(bin.resolve("resolvconf"),
+          "#!/bin/sh\necho \"$*\" >> " + dnsLog + "\ncat >> " + dnsLog + "\n");
+      assertThat(fake.toFile().setExecutable(true)).isTrue();
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process child = new ProcessBuilder("ip", "netns", "exec", ns, java, "-cp",
+      ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns, java, "-cp",
           System.getProperty("java.class.path"), ProviderMain.class.getName(), name,
-          conf.toString()).redirectErrorStream(true).start();
+          conf.toString()).redirectErrorStream(true);
+      pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+      Process child = pb.start();
       try {
         BufferedReader out = new BufferedReader(
             new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -148,6 +157,8 @@ class LinuxTunProviderTest {
       assertThat(lab.exec(ns, "ip", "link", "show", name).exitCode()).isNotZero();
       assertThat(lab.exec(ns, "ip", "rule").stdout()).doesNotContain("51820");
       assertThat(dir.resolve("down")).exists();
+      assertThat(Files.readAllLines(dnsLog)).containsExactly("-a " + name + " -m 0 -x",
+          "nameserver 10.0.0.53", "search example.com", "-d " + name + " -f");
     }
   }
 }

@@ -13,10 +13,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -40,6 +44,15 @@ final class NetnsLab implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final List<String> wgSockets = new ArrayList<>();
   private final Path logDir;
+  /**
+   * Background commands get their own threads: CompletableFuture's default pool may have a
+   * single worker on 2 CPUs (JDK 25), and nested waits on it deadlock.
+   */
+  private final ExecutorService background = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "netns-lab-background");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** The output of a finished command. */
   record Result(int exitCode, String stdout, String stderr) {
@@ -131,6 +144,11 @@ final class NetnsLab implements AutoCloseable {
       exec(ns, cmd.toArray(String[]::new)).check(String.join(" ", cmd));
     }
     exec(ns, "ip", "link", "set", dev, "up").check("link up " + dev);
+  }
+
+  /** Runs {@code task} on a thread of its own. */
+  <T> CompletableFuture<T> async(Supplier<T> task) {
+    return CompletableFuture.supplyAsync(task, background);
   }
 
   /** Runs a command in the root namespace, waiting at most {@link #COMMAND_TIMEOUT}. */
@@ -291,6 +309,7 @@ final class NetnsLab implements AutoCloseable {
   /** Kills every process the lab started and deletes its namespaces. Never throws. */
   @Override
   public void close() {
+    background.shutdownNow();
     synchronized (processes) {
       for (Process p : processes) {
         p.descendants().forEach(ProcessHandle::destroy);

@@ -53,6 +53,11 @@ public interface LibC {
   long TUNGETIFF = 0x800454d2L;
   short IFF_TUN = 0x0001;
   short IFF_NO_PI = 0x1000;
+  short IFF_VNET_HDR = 0x4000;
+  long TUNSETOFFLOAD = 0x400454d0L;
+  int TUN_F_CSUM = 1;
+  int TUN_F_TSO4 = 2;
+  int TUN_F_TSO6 = 4;
   /** sizeof(struct ifreq). */
   int IFREQ_SIZE = 40;
   /** IFNAMSIZ, including the terminating NUL. */
