@@ -37,5 +37,10 @@ public enum DropReason {
   /** A packet the in-process device's application side did not read in time (queue full). */
   DEVICE_QUEUE_FULL,
   /** A UDP send or device write that failed. */
-  IO_ERROR
+  IO_ERROR,
+  /**
+   * A packet, handshake message or timer action that failed with an unexpected exception (a bug
+   * in the tunnel); it was logged at WARNING and the tunnel carried on.
+   */
+  INTERNAL_ERROR
 }

@@ -23,6 +23,7 @@ public record PeerStats(
     long txBytes,
     int persistentKeepaliveSeconds) {
 
+  /** Checks that the key and the optionals are not null. */
   public PeerStats {
     Objects.requireNonNull(publicKey, "publicKey");
     Objects.requireNonNull(endpoint, "endpoint");

@@ -67,10 +67,12 @@ public final class TunnelOptions {
     return builder().inProcessDevice().build();
   }
 
+  /** A builder with the defaults: OS device, MTU {@value #DEFAULT_MTU}, no forwarding. */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** Which kind of packet device the tunnel uses. */
   public DeviceKind deviceKind() {
     return deviceKind;
   }
@@ -132,18 +134,21 @@ public final class TunnelOptions {
 
     private Builder() {}
 
+    /** Uses an OS TUN device with a name the OS picks (the default). */
     public Builder osDevice() {
       this.deviceKind = DeviceKind.OS;
       this.device = null;
       return this;
     }
 
+    /** Uses the OS TUN device called {@code interfaceName}, such as {@code wg0}. */
     public Builder osDevice(String interfaceName) {
       osDevice();
       this.interfaceName = Objects.requireNonNull(interfaceName, "interfaceName");
       return this;
     }
 
+    /** Uses an in-process device: the application exchanges packets via {@link Tunnel#packets}. */
     public Builder inProcessDevice() {
       this.deviceKind = DeviceKind.IN_PROCESS;
       this.device = null;
@@ -163,6 +168,11 @@ public final class TunnelOptions {
       return this;
     }
 
+    /**
+     * The MTU of an in-process device (default {@value TunnelOptions#DEFAULT_MTU}).
+     *
+     * @throws IllegalArgumentException unless 576 &le; {@code mtu} &le; 65535
+     */
     public Builder mtu(int mtu) {
       if (mtu < 576 || mtu > 65535) {
         throw new IllegalArgumentException("MTU must be in 576..65535, not " + mtu);
@@ -171,11 +181,13 @@ public final class TunnelOptions {
       return this;
     }
 
+    /** Whether packets are sent on from peer to peer; see {@link TunnelOptions#forwarding()}. */
     public Builder forwarding(boolean forwarding) {
       this.forwarding = forwarding;
       return this;
     }
 
+    /** Binds the UDP socket to {@code address} only (default: every address). */
     public Builder bindAddress(InetAddress address) {
       this.bindAddress = Objects.requireNonNull(address, "address");
       return this;
@@ -195,6 +207,7 @@ public final class TunnelOptions {
       return this;
     }
 
+    /** The options as set so far. */
     public TunnelOptions build() {
       return new TunnelOptions(this);
     }

@@ -13,6 +13,7 @@ import java.util.Map;
  */
 public record TunnelStats(int listenPort, List<PeerStats> peers, Map<DropReason, Long> drops) {
 
+  /** Copies {@code peers}; fills {@code drops} in with a zero for every missing reason. */
   public TunnelStats {
     peers = List.copyOf(peers);
     EnumMap<DropReason, Long> all = new EnumMap<>(DropReason.class);

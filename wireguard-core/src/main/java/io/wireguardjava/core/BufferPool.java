@@ -48,4 +48,9 @@ final class BufferPool {
   int created() {
     return created.get();
   }
+
+  /** Buffers taken and not yet returned (for tests: a leak shows here). */
+  int inUse() {
+    return created.get() - free.size();
+  }
 }

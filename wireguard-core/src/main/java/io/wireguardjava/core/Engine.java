@@ -43,6 +43,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Engine implements Tunnel {
   final Clock clock;
+  /** How host-name endpoints are resolved; tests replace it to resolve without DNS. */
+  volatile Resolver resolver = Resolver.SYSTEM;
   /** Timer jitter; shared by every thread, so a thread-safe generator. */
   final RandomGenerator random = new java.util.Random();
   final Scheduler scheduler;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,6 +34,8 @@ final class HandshakeWorker implements Runnable {
   private final RateLimiter rateLimiter;
   private final byte[] message = new byte[HandshakeQueue.SLOT];
   private final int[] length = new int[1];
+  /** Counts and logs a timer action that threw; created once, so the loop does not allocate. */
+  private final Consumer<RuntimeException> timerFailed = e -> failed("a timer action", e);
   private long underLoadUntil;
   private volatile boolean stopped;
   /** Loop iterations completed; tests wait on it to know the thread caught up. */
@@ -95,7 +98,7 @@ final class HandshakeWorker implements Runnable {
   public void run() {
     try {
       while (!stopped) {
-        long next = engine.scheduler.runDue();
+        long next = engine.scheduler.runDue(timerFailed);
         boolean worked = false;
         // A bounded batch of messages, then timers and requests again: neither starves.
         for (int i = 0; i < 64 && !stopped; i++) {
@@ -104,14 +107,22 @@ final class HandshakeWorker implements Runnable {
             break;
           }
           worked = true;
-          processMessage(message, length[0], from);
+          try {
+            processMessage(message, length[0], from);
+          } catch (RuntimeException e) { // a bug must not stop the handshake thread
+            failed("a handshake message", e);
+          }
         }
         PeerState p;
         while (!stopped && (p = requests.poll()) != null) {
           worked = true;
           p.handshakeRequested.set(false);
           if (!p.removed) {
-            handshakes.sendInitiation(p, false);
+            try {
+              handshakes.sendInitiation(p, false);
+            } catch (RuntimeException e) {
+              failed("an initiation", e);
+            }
           }
         }
         rounds++;
@@ -126,6 +137,15 @@ final class HandshakeWorker implements Runnable {
         LOG.log(Level.SEVERE, "handshake thread failed", e);
       }
     }
+  }
+
+  /**
+   * Counts an unexpected exception as an {@link DropReason#INTERNAL_ERROR} drop and logs it; the
+   * thread carries on. The log names the exception only: no message bytes, no keys.
+   */
+  private void failed(String what, RuntimeException e) {
+    engine.events.drop(DropReason.INTERNAL_ERROR, null);
+    LOG.log(Level.WARNING, "handshake thread: " + what + " failed; carrying on", e);
   }
 
   private void processMessage(byte[] msg, int len, InetSocketAddress from) {

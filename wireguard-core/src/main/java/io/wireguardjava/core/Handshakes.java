@@ -266,7 +266,7 @@ final class Handshakes {
       return null;
     }
     try {
-      InetSocketAddress a = e.get().resolve();
+      InetSocketAddress a = engine.resolver.resolve(e.get());
       if (peer.endpoint == null) {
         peer.setEndpoint(a);
       }

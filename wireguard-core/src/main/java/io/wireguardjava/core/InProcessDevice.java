@@ -23,6 +23,7 @@ final class InProcessDevice implements PacketDevice {
   private final PacketRing fromApp;
   private final PacketRing toApp;
   private final TunnelPackets appSide = new AppSide();
+  private final DeviceFullException full = new DeviceFullException();
 
   InProcessDevice(String name, int mtu, int queuePackets) {
     this.name = name;
@@ -59,13 +60,14 @@ final class InProcessDevice implements PacketDevice {
   /**
    * Queues a packet for the application.
    *
-   * @throws DeviceFullException when the application's queue is full (the packet is dropped)
+   * @throws DeviceFullException when the application's queue is full (the packet is dropped);
+   *     always the same preallocated instance, so a full queue costs no allocation
    */
   @Override
   public void write(byte[] buf, int offset, int length) throws IOException {
     try {
       if (!toApp.put(buf, offset, length, false)) {
-        throw new DeviceFullException();
+        throw full;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -79,7 +81,11 @@ final class InProcessDevice implements PacketDevice {
     toApp.close();
   }
 
-  /** Thrown by {@link #write} when the application is not reading fast enough; no stack trace. */
+  /**
+   * Thrown by {@link #write} when the application is not reading fast enough. One instance per
+   * device, thrown again and again: it has no stack trace and must not be given suppressed
+   * exceptions or a cause.
+   */
   static final class DeviceFullException extends IOException {
     private static final long serialVersionUID = 1L;
 

@@ -37,6 +37,9 @@ final class PeerState {
   final Timers timers;
   final ReentrantLock sendLock = new ReentrantLock();
   private final StagedPackets staged;
+  /** Seals one staged packet; one object per peer, so flushing allocates nothing. */
+  private final StagedPackets.Sink sealStaged =
+      (kp, ctx, b, n) -> sealAndSend(kp, b, 0, n, ctx);
   final AtomicLong rxBytes = new AtomicLong();
   final AtomicLong txBytes = new AtomicLong();
   /** Set while the peer waits in the handshake thread's request queue. */
@@ -138,10 +141,16 @@ final class PeerState {
       engine.requestHandshake(this);
       return;
     }
-    staged.drain((b, n) -> sealAndSend(kp, b, 0, n, ctx));
+    staged.drain(sealStaged, kp, ctx);
   }
 
   private void stageLocked(byte[] buf, int off, int len) {
+    if (removed) {
+      // A thread that found this peer before it was removed: destroy() has purged (or will
+      // purge) the queue, and nothing would return a buffer staged now to the pool.
+      engine.events.drop(DropReason.NO_ROUTE, this);
+      return;
+    }
     int r = staged.add(buf, off, len);
     if (r != 0) {
       engine.events.drop(DropReason.STAGING_QUEUE_FULL, this);
@@ -260,9 +269,12 @@ final class PeerState {
     lastSentHandshakeNanos = engine.clock.nanos() - Times.REKEY_TIMEOUT - 1;
   }
 
-  /** Stops timers, drops staged packets, zeroes keys. */
+  /**
+   * Stops timers, drops staged packets (their buffers go back to the pool), zeroes keys. Packets
+   * sent to the peer afterwards (by a thread that looked it up before) are dropped, not staged.
+   */
   void destroy() {
-    removed = true;
+    removed = true; // before the purge takes the send lock: no packet is staged after it
     timers.stop();
     purgeStaged();
     zeroKeyMaterial();

@@ -66,8 +66,8 @@ final class ReceiveLoop implements Runnable {
         try {
           handle(datagram, view.position(), from);
         } catch (RuntimeException e) { // a bug below us must not stop the tunnel
-          engine.events.drop(DropReason.DECRYPTION_FAILED, null);
-          LOG.log(Level.WARNING, "datagram from " + from + " failed", e);
+          engine.events.drop(DropReason.INTERNAL_ERROR, null);
+          LOG.log(Level.WARNING, "datagram from " + from + " failed; carrying on", e);
         }
       }
     } catch (ClosedChannelException e) {

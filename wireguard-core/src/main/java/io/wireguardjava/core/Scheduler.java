@@ -1,8 +1,10 @@
 package io.wireguardjava.core;
 
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The timers of every peer, and the wait point of the handshake thread that runs them.
@@ -83,6 +85,14 @@ final class Scheduler {
    * @return the earliest remaining deadline, {@link Long#MAX_VALUE} when none
    */
   long runDue() {
+    return runDue(null);
+  }
+
+  /**
+   * Like {@link #runDue()}, but an action that throws is handed to {@code onFailure} and the
+   * remaining timers still run; without a handler the exception propagates.
+   */
+  long runDue(@Nullable Consumer<RuntimeException> onFailure) {
     sleepTarget = OFF; // any timer armed while we scan wakes the next await()
     long now = clock.nanos();
     long next = OFF;
@@ -93,7 +103,14 @@ final class Scheduler {
       }
       if (d - now <= 0) {
         t.deadline = OFF;
-        t.action.run();
+        try {
+          t.action.run();
+        } catch (RuntimeException e) {
+          if (onFailure == null) {
+            throw e;
+          }
+          onFailure.accept(e);
+        }
         d = t.deadline; // re-armed by its action?
       }
       if (d != OFF && d < next) {

@@ -58,8 +58,8 @@ final class SendLoop implements Runnable {
         try {
           route(packet, n);
         } catch (RuntimeException e) { // a bug below us must not stop the tunnel
-          engine.events.drop(DropReason.IO_ERROR, null);
-          LOG.log(Level.WARNING, "packet failed", e);
+          engine.events.drop(DropReason.INTERNAL_ERROR, null);
+          LOG.log(Level.WARNING, "packet from the device failed; carrying on", e);
         }
       }
     } catch (IOException e) {

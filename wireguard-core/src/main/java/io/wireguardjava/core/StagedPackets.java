@@ -1,5 +1,7 @@
 package io.wireguardjava.core;
 
+import io.wireguardjava.crypto.Keypair;
+
 /**
  * A peer's packets waiting for a session (the kernel's staged packet queue): at most {@link
  * Limits#MAX_STAGED_PACKETS}; when full, the oldest is dropped. Buffers come from a {@link
@@ -12,9 +14,13 @@ final class StagedPackets {
   private int head;
   private int count;
 
-  /** Receives the staged packets in order; the buffer is the pool's, valid during the call. */
+  /**
+   * Receives the staged packets in order; the buffer is the pool's, valid during the call. The
+   * keypair and context are passed through, so one sink object serves every drain (no capturing
+   * lambda per flush).
+   */
   interface Sink {
-    void accept(byte[] buf, int length);
+    void accept(Keypair kp, SendContext ctx, byte[] buf, int length);
   }
 
   StagedPackets(BufferPool pool) {
@@ -48,8 +54,8 @@ final class StagedPackets {
     return dropped;
   }
 
-  /** Hands every packet, oldest first, to {@code sink}, and empties the queue. */
-  void drain(Sink sink) {
+  /** Hands every packet, oldest first, to {@code sink} with {@code kp} and {@code ctx}. */
+  void drain(Sink sink, Keypair kp, SendContext ctx) {
     while (count > 0) {
       byte[] b = buffers[head];
       int len = lengths[head];
@@ -57,7 +63,7 @@ final class StagedPackets {
       head = (head + 1) % buffers.length;
       count--;
       try {
-        sink.accept(b, len);
+        sink.accept(kp, ctx, b, len);
       } finally {
         pool.give(b);
       }

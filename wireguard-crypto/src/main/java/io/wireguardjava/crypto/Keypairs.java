@@ -15,7 +15,12 @@ public final class Keypairs {
   private volatile @Nullable Keypair current;
   private @Nullable Keypair next;
 
-  /** The keypair to send with, or null: none yet, or the responder waits for confirmation. */
+  /**
+   * The keypair to send with, or null: none yet, or the responder waits for confirmation.
+   *
+   * <p>Null rather than {@code Optional}, as are {@link #previous()} and {@link #next()}: the
+   * engine reads this on every packet sent and received, and the data path must not allocate.
+   */
   public @Nullable Keypair current() {
     return current;
   }

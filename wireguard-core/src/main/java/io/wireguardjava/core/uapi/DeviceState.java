@@ -133,11 +133,11 @@ public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key,
           }
           peer.psk = zero ? Optional.empty() : Optional.of(psk);
         } else if (key.equals("endpoint")) {
-          InetSocketAddress e = IpText.parseEndpoint(value);
-          if (e == null) {
+          Optional<InetSocketAddress> e = IpText.parseEndpoint(value);
+          if (e.isEmpty()) {
             throw bad(line);
           }
-          peer.endpoint = Optional.of(e);
+          peer.endpoint = e;
         } else if (key.equals("last_handshake_time_sec")) {
           peer.sec = numberLong(value, Long.MAX_VALUE / 1_000_000_000L, line);
         } else if (key.equals("last_handshake_time_nsec")) {

@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -228,24 +229,28 @@ public final class IpText {
     return Prefix.of(address, bits);
   }
 
-  /** Parses {@code a.b.c.d:port} or {@code [v6]:port}; {@code null} when malformed. */
-  public static @Nullable InetSocketAddress parseEndpoint(String s) {
+  /**
+   * Parses {@code a.b.c.d:port} or {@code [v6]:port} (IP literals only, no DNS); empty when
+   * malformed. Only configuration requests call it, so the {@link Optional} costs nothing that
+   * matters.
+   */
+  public static Optional<InetSocketAddress> parseEndpoint(String s) {
     String host;
     String portText;
     if (s.startsWith("[")) {
       int close = s.indexOf(']');
       if (close < 0 || close + 1 >= s.length() || s.charAt(close + 1) != ':') {
-        return null;
+        return Optional.empty();
       }
       host = s.substring(1, close);
       if (host.indexOf(':') < 0) {
-        return null; // "[1.2.3.4]:5" is not valid for Go either
+        return Optional.empty(); // "[1.2.3.4]:5" is not valid for Go either
       }
       portText = s.substring(close + 2);
     } else {
       int colon = s.lastIndexOf(':');
       if (colon < 0 || s.indexOf(':') != colon) {
-        return null; // bare IPv6 without brackets
+        return Optional.empty(); // bare IPv6 without brackets
       }
       host = s.substring(0, colon);
       portText = s.substring(colon + 1);
@@ -253,9 +258,9 @@ public final class IpText {
     InetAddress address = parseAddress(host);
     Integer port = parseUnsigned(portText, 0xffff);
     if (address == null || port == null) {
-      return null;
+      return Optional.empty();
     }
-    return new InetSocketAddress(address, port);
+    return Optional.of(new InetSocketAddress(address, port));
   }
 
   /** {@code a.b.c.d:port} or {@code [v6]:port}. */

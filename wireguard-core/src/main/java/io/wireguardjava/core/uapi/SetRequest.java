@@ -152,11 +152,11 @@ public final class SetRequest {
           }
         }
         case "endpoint": {
-          InetSocketAddress endpoint = IpText.parseEndpoint(value);
-          if (endpoint == null || endpoint.getPort() == 0) {
+          Optional<InetSocketAddress> endpoint = IpText.parseEndpoint(value);
+          if (endpoint.isEmpty() || endpoint.get().getPort() == 0) {
             throw invalid("failed to set endpoint", value);
           }
-          return new SetEndpoint(endpoint);
+          return new SetEndpoint(endpoint.get());
         }
         case "persistent_keepalive_interval": {
           Integer seconds = IpText.parseUnsigned(value, 0xffff);

@@ -32,6 +32,7 @@ public final class TunnelBackend implements UapiBackend {
   private final Tunnel tunnel;
   private final Object lock = new Object();
 
+  /** A backend that reads and changes {@code tunnel}; it does not close the tunnel. */
   public TunnelBackend(Tunnel tunnel) {
     this.tunnel = tunnel;
   }

@@ -6,6 +6,13 @@ public final class UapiException extends Exception {
 
   private final int errno;
 
+  /**
+   * A failure answered with {@code errno}.
+   *
+   * @param errno the negated errno, such as {@link Errno#INVALID}
+   * @param message what went wrong, for logs (the reply carries only the errno)
+   * @throws IllegalArgumentException if {@code errno} is not negative
+   */
   public UapiException(int errno, String message) {
     super(message + " (errno=" + errno + ")");
     if (errno >= 0) {
@@ -14,6 +21,7 @@ public final class UapiException extends Exception {
     this.errno = errno;
   }
 
+  /** Like {@link #UapiException(int, String)}, with the exception that caused it. */
   public UapiException(int errno, String message, Throwable cause) {
     this(errno, message);
     initCause(cause);

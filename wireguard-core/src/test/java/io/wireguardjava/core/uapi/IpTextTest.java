@@ -45,19 +45,20 @@ class IpTextTest {
   @Test
   void endpoints() throws Exception {
     assertThat(IpText.parseEndpoint("192.0.2.1:51820"))
-        .isEqualTo(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 51820));
+        .contains(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 51820));
     assertThat(IpText.parseEndpoint("[2001:db8::1]:443"))
-        .isEqualTo(new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 443));
+        .contains(new InetSocketAddress(InetAddress.getByName("2001:db8::1"), 443));
     for (String bad :
         new String[] {
           "192.0.2.1", "192.0.2.1:", "192.0.2.1:65536", "2001:db8::1:443", "[2001:db8::1]443",
           "localhost:51820", "[1.2.3.4]:5", "192.0.2.1:-1", "[::1]:", ""
         }) {
-      assertThat(IpText.parseEndpoint(bad)).as(bad).isNull();
+      assertThat(IpText.parseEndpoint(bad)).as(bad).isEmpty();
     }
-    assertThat(IpText.formatEndpoint(IpText.parseEndpoint("[2001:db8:0::1]:443")))
+    assertThat(IpText.formatEndpoint(IpText.parseEndpoint("[2001:db8:0::1]:443").orElseThrow()))
         .isEqualTo("[2001:db8::1]:443");
-    assertThat(IpText.formatEndpoint(IpText.parseEndpoint("10.1.2.3:9"))).isEqualTo("10.1.2.3:9");
+    assertThat(IpText.formatEndpoint(IpText.parseEndpoint("10.1.2.3:9").orElseThrow()))
+        .isEqualTo("10.1.2.3:9");
   }
 
   @Test
