@@ -102,15 +102,7 @@ final class ReceiveLoop implements Runnable {
       return;
     }
     PeerState peer = entry.peer;
-    int n;
-    try {
-      n = kp.open(buf, 0, len, plain, 0);
-    } catch (IllegalStateException e) {
-      // The JDK 17 cipher refuses to init twice in a row with one key and nonce: only a
-      // datagram repeated back to back does that.
-      engine.events.drop(DropReason.REPLAYED, peer);
-      return;
-    }
+    int n = kp.open(buf, 0, len, plain, 0); // never throws: a repeated datagram is REPLAYED
     if (n < 0) {
       engine.events.drop(reasonOf(n), peer);
       return;
