@@ -108,6 +108,16 @@ public interface Tunnel extends AutoCloseable {
   void setPrivateKey(PrivateKey privateKey);
 
   /**
+   * Removes the interface's private key, as {@code wg set <iface> private-key /dev/null} does:
+   * the tunnel then has no identity. Every session and handshake in progress is dropped and its
+   * keys zeroed; the tunnel neither initiates nor answers handshakes (packets to peers wait for a
+   * session as usual) until {@link #setPrivateKey} gives it a key again. {@link #config()} then
+   * reports no private key. Peers, listen port and statistics stay. Does nothing harmful when
+   * there is no key.
+   */
+  void clearPrivateKey();
+
+  /**
    * Moves the tunnel to another UDP port; 0 lets the OS choose one.
    *
    * @throws IOException when the port cannot be bound; the old port then stays in use

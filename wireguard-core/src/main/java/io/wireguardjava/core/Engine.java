@@ -316,6 +316,18 @@ final class Engine implements Tunnel {
   }
 
   @Override
+  public void clearPrivateKey() {
+    synchronized (configLock) {
+      checkOpen();
+      iface = iface.toBuilder().clearPrivateKey().build();
+      handshakes.setPrivateKey(Optional.empty()); // no identity: initiations and answers stop
+      for (PeerState p : peers.values()) {
+        p.expireSessions(); // zeroes the sessions and any handshake in progress
+      }
+    }
+  }
+
+  @Override
   public void setListenPort(int port) throws IOException {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);

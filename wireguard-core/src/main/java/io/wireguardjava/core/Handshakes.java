@@ -91,7 +91,7 @@ final class Handshakes {
       publicKey = null;
       cookieChecker = null;
     }
-    for (PeerState p : new ArrayList<>(handshakes.keySet())) {
+    for (PeerState p : new ArrayList<>(entries.keySet())) { // every peer, also those keyless until now
       replaceHandshake(p);
     }
     if (old != null) {

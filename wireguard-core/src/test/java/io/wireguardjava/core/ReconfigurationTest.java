@@ -84,6 +84,59 @@ class ReconfigurationTest {
   }
 
   @Test
+  void clearedPrivateKeyStopsHandshakesUntilAKeyIsSetAgain() throws Exception {
+    ManualClock clock = new ManualClock();
+    try (TestNet net = new TestNet(clock)) {
+      TestNet.Node a = net.node(1);
+      TestNet.Node b = net.node(2);
+      TestNet.link(a, b, null);
+      TestNet.roundTrip(a, b, a.v4(), b.v4(), "x".getBytes());
+      net.settle();
+      Keypair old = a.engine.peer(b.key.publicKey()).keypairs.current();
+      a.engine.clearPrivateKey();
+      assertThat(old.isExpired()).as("session keys zeroed").isTrue();
+      assertThat(a.engine.peer(b.key.publicKey()).keypairs.current()).isNull();
+      assertThat(a.engine.config().iface().privateKey()).isEmpty();
+      assertThat(a.engine.config().peers()).hasSize(1);
+
+      // a initiates nothing: its packet waits
+      long txA = txBytes(a, b);
+      byte[] held = TestPackets.ip(a.v4(), b.v4(), "held".getBytes());
+      a.engine.packets().send(held, 0, held.length);
+      net.settle();
+      assertThat(txBytes(a, b)).as("no initiation without a key").isEqualTo(txA);
+      // and answers nothing: b starts over, its initiation is dropped
+      b.engine.peer(a.key.publicKey()).expireSessions();
+      byte[] fromB = TestPackets.ip(b.v4(), a.v4(), "from b".getBytes());
+      b.engine.packets().send(fromB, 0, fromB.length);
+      net.settle();
+      TestNet.eventually("initiation dropped",
+          () -> a.engine.stats().dropped(DropReason.HANDSHAKE_INVALID) >= 1);
+      net.advance(Duration.ofSeconds(12), Duration.ofSeconds(1)); // b retries; a stays silent
+      assertThat(txBytes(a, b)).as("no response without a key").isEqualTo(txA);
+      assertThat(b.engine.peer(a.key.publicKey()).keypairs.current()).isNull();
+
+      // the key back: a's waiting packet and new ones flow, and b's reaches a
+      a.engine.setPrivateKey(a.key);
+      assertThat(a.engine.config().iface().privateKey()).contains(a.key);
+      byte[] again = TestPackets.ip(a.v4(), b.v4(), "again".getBytes());
+      a.engine.packets().send(again, 0, again.length);
+      byte[] buf = new byte[2000];
+      int n = b.engine.packets().receive(buf, 0, buf.length, Duration.ofSeconds(30));
+      assertThat(java.util.Arrays.copyOf(buf, n)).isEqualTo(held);
+      n = b.engine.packets().receive(buf, 0, buf.length, Duration.ofSeconds(30));
+      assertThat(java.util.Arrays.copyOf(buf, n)).isEqualTo(again);
+      n = a.engine.packets().receive(buf, 0, buf.length, Duration.ofSeconds(30));
+      assertThat(java.util.Arrays.copyOf(buf, n)).isEqualTo(fromB);
+      TestNet.roundTrip(b, a, b.v4(), a.v4(), "both ways".getBytes());
+    }
+  }
+
+  private static long txBytes(TestNet.Node at, TestNet.Node to) {
+    return at.engine.peerStats(to.key.publicKey()).orElseThrow().txBytes();
+  }
+
+  @Test
   void presharedKeyChangeAndHostNameEndpointResolvedWhenUsed() throws Exception {
     ManualClock clock = new ManualClock();
     try (TestNet net = new TestNet(clock)) {

@@ -114,6 +114,11 @@ public final class ServedTunnel implements Tunnel {
   }
 
   @Override
+  public void clearPrivateKey() {
+    tunnel.clearPrivateKey();
+  }
+
+  @Override
   public void setListenPort(int port) throws IOException {
     tunnel.setListenPort(port);
   }

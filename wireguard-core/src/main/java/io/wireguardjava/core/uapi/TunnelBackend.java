@@ -55,9 +55,6 @@ public final class TunnelBackend implements UapiBackend {
     synchronized (lock) {
       DeviceSettings current = settings();
       DeviceSettings next = change.apply(current);
-      if (current.privateKey().isPresent() && next.privateKey().isEmpty()) {
-        throw new UapiException(Errno.INVALID, "removing the private key of a running tunnel is not supported");
-      }
       if (next.listenPort() != current.listenPort()) {
         try {
           tunnel.setListenPort(next.listenPort());
@@ -67,6 +64,8 @@ public final class TunnelBackend implements UapiBackend {
       }
       if (next.privateKey().isPresent() && !next.privateKey().equals(current.privateKey())) {
         tunnel.setPrivateKey(next.privateKey().get());
+      } else if (next.privateKey().isEmpty() && current.privateKey().isPresent()) {
+        tunnel.clearPrivateKey(); // private_key=0000...: as wireguard-go, the device has no identity
       }
       if (next.fwmark() != current.fwmark()) {
         tunnel.setFwMark(next.fwmark());

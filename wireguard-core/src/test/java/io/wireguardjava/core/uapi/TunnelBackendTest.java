@@ -48,6 +48,12 @@ class TunnelBackendTest {
     }
 
     @Override
+    public synchronized void clearPrivateKey() {
+      calls.add("clearPrivateKey");
+      config = config.toBuilder().iface(config.iface().toBuilder().clearPrivateKey().build()).build();
+    }
+
+    @Override
     public synchronized void setPrivateKey(PrivateKey privateKey) {
       calls.add("setPrivateKey");
       config = config.toBuilder().iface(config.iface().toBuilder().privateKey(privateKey).build()).build();
