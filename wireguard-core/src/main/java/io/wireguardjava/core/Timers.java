@@ -170,13 +170,18 @@ final class Timers {
     return handshakeAttempts;
   }
 
-  /** Sets the persistent keepalive interval; 0 turns it off. Sends one at once when turned on. */
+  /**
+   * Call when the persistent keepalive interval is configured ({@code 0} = off). Switching it on,
+   * or to another interval, sends a keepalive at once (it starts a handshake when there is no
+   * session); the next ones follow the new interval. wireguard-go does the same when it is
+   * switched on from off.
+   */
   void setPersistentKeepalive(int seconds) {
     int old = persistentKeepaliveSeconds;
     persistentKeepaliveSeconds = seconds;
     if (seconds == 0) {
       persistentKeepalive.del();
-    } else if (old == 0) {
+    } else if (seconds != old) {
       mod(persistentKeepalive, 0);
     }
   }

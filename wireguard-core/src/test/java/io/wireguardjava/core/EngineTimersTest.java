@@ -116,6 +116,40 @@ class EngineTimersTest {
   }
 
   @Test
+  void switchingPersistentKeepaliveOnOrChangingItSendsOneAtOnce() throws Exception {
+    try (TestNet net = new TestNet(clock)) {
+      TestNet.Node a = net.node(1);
+      TestNet.Node b = net.node(2);
+      TestNet.link(a, b, null);
+      net.settle();
+      assertThat(rx(a, b)).as("no session, no traffic yet").isZero();
+      // on, without a session: the keepalive starts a handshake at once, no clock movement
+      b.engine.updatePeer(TestNet.peerOf(a).persistentKeepalive(25).build());
+      TestNet.eventually("handshake and keepalive", () -> rx(a, b) == 148 + 32);
+      net.settle();
+      long base = rx(a, b);
+      // another interval, with a session: one keepalive at once, then every 10 s
+      b.engine.updatePeer(TestNet.peerOf(a).persistentKeepalive(10).build());
+      TestNet.eventually("keepalive at once", () -> rx(a, b) == base + 32);
+      net.advance(Duration.ofSeconds(9), Duration.ofSeconds(1));
+      assertThat(rx(a, b)).isEqualTo(base + 32);
+      net.advance(Duration.ofSeconds(2), Duration.ofSeconds(1));
+      TestNet.eventually("keepalive at 10 s", () -> rx(a, b) == base + 64);
+      // the same interval again: nothing extra
+      b.engine.updatePeer(TestNet.peerOf(a).persistentKeepalive(10).build());
+      net.settle();
+      assertThat(rx(a, b)).isEqualTo(base + 64);
+      // off, then on again from a session: at once
+      b.engine.updatePeer(TestNet.peerOf(a).build());
+      net.advance(Duration.ofSeconds(30), Duration.ofSeconds(5));
+      long off = rx(a, b);
+      assertThat(off).as("off: silence").isEqualTo(base + 64);
+      b.engine.updatePeer(TestNet.peerOf(a).persistentKeepalive(25).build());
+      TestNet.eventually("keepalive when switched on", () -> rx(a, b) == off + 32);
+    }
+  }
+
+  @Test
   void newHandshakeWhenSentDataGetsNoAnswer() throws Exception {
     try (TestNet net = new TestNet(clock)) {
       TestNet.Node a = net.node(1);
