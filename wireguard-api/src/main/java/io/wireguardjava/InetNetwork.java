@@ -147,6 +147,14 @@ public final class InetNetwork {
     return Arrays.hashCode(address.getAddress()) * 31 + prefixLength;
   }
 
+  /**
+   * The numeric text of an address without asking DNS: a dotted quad, or IPv6 in the RFC 5952
+   * compressed form that {@code inet_ntop} prints (no scope).
+   */
+  public static String addressText(InetAddress address) {
+    return InetLiterals.format(Objects.requireNonNull(address, "address"));
+  }
+
   /** {@code address/prefix}, IPv6 in compressed form: the form configuration files use. */
   @Override
   public String toString() {

@@ -122,4 +122,27 @@ class NetworkAndEndpointTest {
     assertThatThrownBy(() -> Endpoint.of("::1::2", 1))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "10.0.0.1, 10.0.0.1",
+    "0:0:0:0:0:0:0:0, ::",
+    "fd00:8:0:0:0:0:0:2, fd00:8::2",
+    "2001:db8:0:0:1:0:0:1, 2001:db8::1:0:0:1",
+    "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1",
+  })
+  void addressTextIsTheRfc5952Form(String in, String out) throws Exception {
+    byte[] bytes = InetAddress.getByName(in).getAddress();
+    InetAddress address = bytes.length == 4
+        ? InetAddress.getByAddress(bytes)
+        : Inet6Address.getByAddress(null, bytes, null);
+    assertThat(InetNetwork.addressText(address)).isEqualTo(out);
+  }
+
+  @Test
+  void addressTextKeepsAnIpv4MappedAddressIpv6() throws Exception {
+    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 1, 2, 3, 4};
+    assertThat(InetNetwork.addressText(Inet6Address.getByAddress(null, mapped, null)))
+        .isEqualTo("::ffff:1.2.3.4");
+  }
 }

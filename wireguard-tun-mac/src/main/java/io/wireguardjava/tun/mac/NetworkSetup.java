@@ -284,43 +284,6 @@ final class NetworkSetup {
 
   /** The numeric text of an address; IPv6 compressed as RFC 5952 writes it, without a scope. */
   static String text(InetAddress address) {
-    if (address instanceof Inet4Address) {
-      return address.getHostAddress();
-    }
-    byte[] b = address.getAddress();
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLength = 1; // a single zero group is not compressed
-    for (int i = 0; i < 8; ) {
-      if (groups[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j;
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        out.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-        out.append(':');
-      }
-      out.append(Integer.toHexString(groups[i]));
-    }
-    return out.toString();
+    return InetNetwork.addressText(address);
   }
 }
