@@ -1,5 +1,6 @@
 package io.wireguardjava.core.uapi;
 
+import io.wireguardjava.InetNetwork;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -148,53 +149,7 @@ public final class IpText {
 
   /** {@code a.b.c.d} or RFC 5952 IPv6 ({@code 2001:db8::1}, {@code ::ffff:192.0.2.1}). */
   public static String format(InetAddress address) {
-    byte[] b = address.getAddress();
-    if (b.length == 4) {
-      return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
-    }
-    boolean mapped = true;
-    for (int i = 0; i < 10; i++) {
-      mapped &= b[i] == 0;
-    }
-    if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
-      return "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "."
-          + (b[15] & 0xff);
-    }
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-    }
-    // The longest run of two or more zero groups (the first one on a tie) becomes "::".
-    int bestStart = -1;
-    int bestLen = 1;
-    for (int i = 0; i < 8; ) {
-      if (groups[i] != 0) {
-        i++;
-        continue;
-      }
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLen) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    StringBuilder sb = new StringBuilder(39);
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        sb.append("::");
-        i += bestLen - 1;
-        continue;
-      }
-      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-        sb.append(':');
-      }
-      sb.append(Integer.toHexString(groups[i]));
-    }
-    return sb.toString();
+    return InetNetwork.addressText(address);
   }
 
   /**
