@@ -43,6 +43,14 @@ import picocli.CommandLine.Parameters;
     })
 public final class UpCommand implements Callable<Integer> {
 
+  /**
+   * The interface setup's trace ("[#] ip address add ..."), which the library logs at DEBUG
+   * through System.Logger (here backed by java.util.logging): the command line asks for it, as
+   * wg-quick prints its commands. Held here so that the configured logger is not collected.
+   */
+  private static final java.util.logging.Logger SETUP_TRACE =
+      java.util.logging.Logger.getLogger("io.wireguardjava.tun");
+
   /** wg-quick's rule for interface names. */
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_=+.-]{1,15}");
 
@@ -67,6 +75,7 @@ public final class UpCommand implements Callable<Integer> {
       // the tunnel's "[#] ip address add ..." trace, one line each, as wg-quick prints it
       System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%6$s%n");
     }
+    showSetupTrace();
     Path file;
     String name;
     if (target.contains("/") || target.endsWith(".conf")) {
@@ -163,6 +172,17 @@ public final class UpCommand implements Callable<Integer> {
   private static String format(InetSocketAddress a) {
     String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  private static void showSetupTrace() {
+    if (SETUP_TRACE.getLevel() == java.util.logging.Level.FINE) {
+      return;
+    }
+    java.util.logging.ConsoleHandler handler = new java.util.logging.ConsoleHandler();
+    handler.setLevel(java.util.logging.Level.FINE);
+    SETUP_TRACE.setLevel(java.util.logging.Level.FINE);
+    SETUP_TRACE.setUseParentHandlers(false);
+    SETUP_TRACE.addHandler(handler);
   }
 
   private void log(String line) {
