@@ -19,21 +19,40 @@ import java.io.IOException;
  */
 public interface PacketDevice extends Closeable {
 
-  /** The interface name, such as {@code wg0}; for an in-process device, the name it was given. */
+  /**
+   * The interface name, such as {@code wg0}; for an in-process device, the name it was given.
+   *
+   * @return the interface name, such as {@code wg0}; for an in-process device, the name it was
+   *     given
+   */
   String name();
 
-  /** The MTU: the largest packet {@link #read} returns and {@link #write} accepts. */
+  /**
+   * The MTU: the largest packet {@link #read} returns and {@link #write} accepts.
+   *
+   * @return the MTU: the largest packet {@link #read} returns and {@link #write} accepts
+   */
   int mtu();
 
   /**
    * Reads one IP packet into {@code buf[offset..offset+length)}.
    *
+   * @param buf the buffer to fill; the device does not keep it
+   * @param offset where in {@code buf} to start
+   * @param length how many bytes {@code buf} can take from {@code offset}
    * @return the packet's length, or {@code -1} once the device is closed
    * @throws IOException when the OS reports an error other than being closed
    */
   int read(byte[] buf, int offset, int length) throws IOException;
 
-  /** Writes one IP packet, {@code buf[offset..offset+length)}, towards the host. */
+  /**
+   * Writes one IP packet, {@code buf[offset..offset+length)}, towards the host.
+   *
+   * @param buf the buffer holding the packet; the device does not keep it
+   * @param offset where the packet starts
+   * @param length the packet's length
+   * @throws java.io.IOException when the device fails
+   */
   void write(byte[] buf, int offset, int length) throws IOException;
 
   /** Closes the device and wakes any blocked reader; idempotent. */
