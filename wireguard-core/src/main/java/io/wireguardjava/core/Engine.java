@@ -58,7 +58,8 @@ final class Engine implements Tunnel {
   final Handshakes handshakes;
   final HandshakeWorker handshakeThread;
   final boolean forwarding;
-  final int mtu;
+  /** The tunnel's MTU: every packet-size check and buffer follows it ({@link PacketSize}). */
+  volatile int mtu;
 
   private final Object configLock = new Object();
   private final @Nullable TunnelPackets appSide;
@@ -82,10 +83,10 @@ final class Engine implements Tunnel {
     this.scheduler = new Scheduler(clock);
     this.device = device;
     this.appSide = appSide;
-    this.mtu = device.mtu();
+    this.mtu = PacketSize.checkMtu(device.mtu());
     this.forwarding = options.forwarding();
     this.iface = config.iface();
-    this.pool = new BufferPool(Math.max(mtu, 1500), 16 * Limits.MAX_STAGED_PACKETS);
+    this.pool = new BufferPool(PacketSize.stagingLength(mtu), 16 * Limits.MAX_STAGED_PACKETS);
     this.transport = new UdpTransport(options.bindAddress(), config.iface().listenPort().orElse(0));
     try {
       this.handshakes = new Handshakes(this, config.iface().privateKey());
