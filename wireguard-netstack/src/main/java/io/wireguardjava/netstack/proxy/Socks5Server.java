@@ -184,7 +184,7 @@ public final class Socks5Server implements AutoCloseable {
     private Network listenSide = HostNetwork.INSTANCE;
     private InetSocketAddress bind =
         new InetSocketAddress(InetAddress.getLoopbackAddress(), 1080);
-    private int backlog = 128;
+    private int backlog = 512;
     private Optional<Socks5Credentials> credentials = Optional.empty();
     private Predicate<InetSocketAddress> allow = a -> true;
     private Duration connectTimeout = Duration.ofSeconds(10);
