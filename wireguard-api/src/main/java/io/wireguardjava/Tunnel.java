@@ -124,7 +124,17 @@ public interface Tunnel extends AutoCloseable {
    */
   void setListenPort(int port) throws IOException;
 
-  /** Sets the firewall mark of outgoing UDP packets (0 = none). */
+  /**
+   * Would set the firewall mark ({@code SO_MARK}) of the tunnel's outgoing UDP packets; this
+   * engine cannot mark its socket yet, so only 0 (no mark, which changes nothing) is accepted. A
+   * mark is refused rather than stored unapplied: a full tunnel routed with {@code not fwmark}
+   * would otherwise send its own UDP packets into itself. {@link #open} likewise refuses a config
+   * with a non-zero {@code FwMark}.
+   *
+   * @param fwMark the mark; only 0 is accepted
+   * @throws UnsupportedOperationException when {@code fwMark} is not 0
+   * @throws IllegalStateException when the tunnel is closed
+   */
   void setFwMark(int fwMark);
 
   /** Statistics of the whole tunnel and of each peer. */

@@ -344,9 +344,30 @@ final class Engine implements Tunnel {
   public void setFwMark(int fwMark) {
     synchronized (configLock) {
       checkOpen();
-      Interface.Builder b = iface.toBuilder();
-      iface = b.fwMark(fwMark).build();
+      if (fwMark != 0) {
+        throw new UnsupportedOperationException(fwMarkRefusal(fwMark));
+      }
     }
+  }
+
+  /**
+   * Refuses a configuration this engine cannot carry out, before anything is opened: a FwMark,
+   * which only {@code SO_MARK} on the UDP socket could apply. Stored but not applied, it would
+   * make the routing rule {@code not fwmark T} of a full tunnel loop the tunnel's own packets.
+   *
+   * @throws IllegalArgumentException naming the setting
+   */
+  static void checkApplicable(Config config) {
+    int mark = config.iface().fwMark().orElse(0);
+    if (mark != 0) {
+      throw new IllegalArgumentException(fwMarkRefusal(mark));
+    }
+  }
+
+  private static String fwMarkRefusal(int mark) {
+    return "FwMark = " + Integer.toUnsignedString(mark) + " cannot be applied: this engine's UDP"
+        + " socket cannot be marked (no SO_MARK yet); remove FwMark (a full tunnel needs a"
+        + " ListenPort instead)";
   }
 
   @Override
