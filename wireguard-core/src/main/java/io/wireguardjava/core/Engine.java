@@ -106,6 +106,7 @@ final class Engine implements Tunnel {
   }
 
   void start() {
+    device.onMtuChange(this::deviceMtuChanged);
     String n = device.name();
     threads.add(thread(sendLoop, "wg-java-" + n + "-send"));
     threads.add(thread(receiveLoop, "wg-java-" + n + "-receive"));
@@ -164,6 +165,42 @@ final class Engine implements Tunnel {
   @Override
   public int listenPort() {
     return transport.port();
+  }
+
+  @Override
+  public int mtu() {
+    return mtu;
+  }
+
+  @Override
+  public void setMtu(int newMtu) throws IOException {
+    PacketSize.checkMtu(newMtu);
+    synchronized (configLock) {
+      checkOpen();
+      device.setMtu(newMtu);
+      applyMtu(newMtu);
+    }
+  }
+
+  /**
+   * Takes a new MTU, set through {@link #setMtu} or reported by the device: the size checks use
+   * it at once, the staging pool makes buffers of the new size, and each sending thread grows its
+   * datagram buffer when it next needs to ({@link SendContext#ensureCapacity}).
+   */
+  private void applyMtu(int newMtu) {
+    pool.resize(PacketSize.stagingLength(newMtu));
+    mtu = newMtu;
+    synchronized (configLock) {
+      iface = iface.toBuilder().mtu(newMtu).build(); // config() reports it, as wg-quick saves it
+    }
+  }
+
+  /** The device says its MTU changed ({@code ip link set mtu}); called on the device's thread. */
+  private void deviceMtuChanged(int newMtu) {
+    if (newMtu <= 0 || newMtu > PacketSize.MAX_MTU) {
+      return; // no packet could be carried at that size anyway; keep the last usable one
+    }
+    applyMtu(newMtu); // the config lock is only ever held briefly, never across a device read
   }
 
   @Override
@@ -269,6 +306,7 @@ final class Engine implements Tunnel {
   @Override
   public boolean removePeer(Key publicKey) {
     synchronized (configLock) {
+      checkOpen();
       PeerState p = peers.remove(publicKey);
       if (p == null) {
         return false;
@@ -387,7 +425,10 @@ final class Engine implements Tunnel {
 
   @Override
   public void addListener(TunnelListener listener) {
-    events.add(listener);
+    synchronized (configLock) {
+      checkOpen();
+      events.add(listener);
+    }
   }
 
   @Override
@@ -450,8 +491,9 @@ final class Engine implements Tunnel {
       for (PeerState p : peers.values()) {
         p.destroy();
       }
-      handshakes.destroy();
+      handshakes.destroy(); // wipes the engine's copy of the private key (StaticIdentity)
       handshakeThread.destroy();
+      iface = iface.toBuilder().clearPrivateKey().build(); // and drops the app's PrivateKey
     }
     events.closed(Optional.ofNullable(cause));
     if (interrupted) {
