@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -33,7 +35,7 @@ import java.util.stream.Collectors;
  * recv HOST PORT                   connect, read to EOF              -> ok BYTES SHA256 MILLIS
  * serve-recv PORT                  accept one connection, read to EOF -> ok BYTES SHA256 MILLIS
  * serve-send PORT BYTES            accept one, write pattern bytes, close -> ok BYTES SHA256 MILLIS
- * udp-echo PORT COUNT              echo COUNT datagrams back          -> ok COUNT
+ * udp-echo PORT COUNT              echo datagrams numbered 0..COUNT-1 -> ok COUNT
  * udp-ping HOST PORT COUNT SIZE    COUNT datagrams, each echoed intact -> ok COUNT
  * resolve NAME                     -> ok ADDRESS...
  * ping HOST TIMEOUT_MS             -> ok MICROS
@@ -197,18 +199,36 @@ public final class LabAgent {
     }
   }
 
+  /**
+   * Echoes every datagram back. Done once {@code count} different datagram numbers were seen and
+   * then nothing came for a second (the pinger resends when an echo was lost on the way back).
+   */
   private String udpEcho(String id, int port, int count) throws IOException {
     try (Net.Datagrams d = net.openDatagram(port)) {
       d.setSoTimeout(IO_TIMEOUT);
       out.println(id + " listening");
       ByteBuffer buf = ByteBuffer.allocate(65536);
-      for (int i = 0; i < count; i++) {
+      BitSet seen = new BitSet();
+      while (true) {
         buf.clear();
-        InetSocketAddress from = d.receive(buf);
+        InetSocketAddress from;
+        try {
+          from = d.receive(buf);
+        } catch (SocketTimeoutException e) {
+          if (seen.cardinality() >= count) {
+            return Integer.toString(seen.cardinality());
+          }
+          throw e;
+        }
         buf.flip();
+        if (buf.remaining() >= 4 && buf.getInt(0) >= 0) {
+          seen.set(buf.getInt(0));
+        }
         d.send(buf, from);
+        if (seen.cardinality() >= count) {
+          d.setSoTimeout(Duration.ofSeconds(1));
+        }
       }
-      return Integer.toString(count);
     }
   }
 
@@ -233,7 +253,7 @@ public final class LabAgent {
               if (in.remaining() == size && in.getInt(0) == i) {
                 byte[] got = new byte[size];
                 in.get(got);
-                if (!java.util.Arrays.equals(got, payload)) {
+                if (!Arrays.equals(got, payload)) {
                   throw new IOException("datagram " + i + " came back altered");
                 }
                 answered = true;

@@ -115,7 +115,14 @@ public final class UdpDelayRelay {
       }
       SocketAddress dst = to.get();
       if (dst != null) {
-        socket.send(new DatagramPacket(d.data, d.data.length, dst));
+        try {
+          socket.send(new DatagramPacket(d.data, d.data.length, dst));
+        } catch (IOException e) {
+          // nftables' drop in the output hook answers EPERM: that datagram is lost, as intended
+          if (socket.isClosed()) {
+            throw e;
+          }
+        }
       }
     }
   }
