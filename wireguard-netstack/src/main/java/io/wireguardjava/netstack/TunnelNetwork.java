@@ -1,0 +1,304 @@
+package io.wireguardjava.netstack;
+
+import io.wireguardjava.Config;
+import io.wireguardjava.InetNetwork;
+import io.wireguardjava.Interface;
+import io.wireguardjava.Tunnel;
+import io.wireguardjava.TunnelPackets;
+import io.wireguardjava.TunnelOptions;
+import io.wireguardjava.netstack.internal.dns.DnsResolver;
+import io.wireguardjava.netstack.internal.stack.NetworkDns;
+import io.wireguardjava.netstack.internal.stack.OwnAddresses;
+import io.wireguardjava.netstack.internal.stack.PacketOutput;
+import io.wireguardjava.netstack.internal.stack.Stack;
+import io.wireguardjava.netstack.internal.stack.StackCounters;
+import io.wireguardjava.netstack.internal.stack.StackThread;
+import io.wireguardjava.netstack.internal.stack.UdpEndpoint;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The network seen through a WireGuard tunnel, for programs without root: TCP and UDP sockets,
+ * DNS and ping, carried by a userspace TCP/IP stack over an in-process tunnel. No TUN device, no
+ * privileges, any OS the JVM runs on.
+ *
+ * <pre>{@code
+ * try (TunnelNetwork net = TunnelNetwork.open(Config.parse(Files.readString(path)))) {
+ *   try (Socket s = net.connect(new InetSocketAddress("10.0.0.1", 80), Duration.ofSeconds(5))) {
+ *     s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+ *     s.getInputStream().transferTo(System.out);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>The stack takes its addresses (IPv4 and IPv6), MTU, DNS servers and search domains from the
+ * {@code [Interface]} section. Names are resolved only by those DNS servers, through the tunnel:
+ * nothing is asked of the host's resolver. Every method is thread-safe; blocking calls wait on
+ * locks and conditions, so virtual threads do not pin their carrier.
+ */
+public final class TunnelNetwork implements AutoCloseable {
+  private final Tunnel tunnel;
+  private final boolean ownsTunnel;
+  private final List<InetNetwork> addresses;
+  private final int mtu;
+  private final StackThread thread;
+  private final Stack stack;
+  private final DnsResolver dns;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private TunnelNetwork(Tunnel tunnel, Interface iface, boolean ownsTunnel) {
+    this.tunnel = tunnel;
+    this.ownsTunnel = ownsTunnel;
+    this.addresses = List.copyOf(iface.addresses());
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the [Interface] has no Address: the tunnel network needs at least one");
+    }
+    int deviceMtu = tunnel.packets().mtu();
+    this.mtu = Math.min(iface.mtu().orElse(TunnelOptions.DEFAULT_MTU), deviceMtu);
+    List<InetAddress> own = new ArrayList<>();
+    for (InetNetwork n : addresses) {
+      own.add(n.address());
+    }
+    OwnAddresses ownAddresses = new OwnAddresses(own);
+    SecureRandom random = new SecureRandom();
+    TunnelPackets packets = tunnel.packets();
+    this.thread =
+        StackThread.start(
+            wake ->
+                new Stack(ownAddresses, mtu, TunnelNetwork.output(packets), random, System::nanoTime, wake),
+            packets,
+            tunnel.name());
+    this.stack = thread.stack();
+    boolean v4 = own.stream().anyMatch(a -> a instanceof Inet4Address);
+    boolean v6 = own.stream().anyMatch(a -> a instanceof Inet6Address);
+    this.dns =
+        new DnsResolver(
+            iface.dnsServers(),
+            iface.dnsSearch(),
+            v4,
+            v6,
+            new NetworkDns(stack, this::connectForDns),
+            System::nanoTime,
+            random);
+  }
+
+  /** Writes the stack's packets into the tunnel; a closed tunnel makes them count as lost. */
+  private static PacketOutput output(TunnelPackets packets) {
+    return (b, off, len) -> {
+      try {
+        packets.send(b, off, len);
+        return true;
+      } catch (IOException | IllegalArgumentException e) {
+        return false;
+      }
+    };
+  }
+
+  /**
+   * Opens a tunnel on an in-process device and a stack over it, configured from the {@code
+   * [Interface]} section: addresses, MTU, DNS servers and search domains. {@link #close()} closes
+   * both.
+   *
+   * @param config the tunnel configuration (wg-quick format settings are used, not run)
+   * @return the network
+   * @throws IOException when the tunnel cannot be opened
+   * @throws IllegalArgumentException when the interface has no address
+   */
+  public static TunnelNetwork open(Config config) throws IOException {
+    return open(config, TunnelOptions.inProcessDevice());
+  }
+
+  /**
+   * Like {@link #open(Config)}, with tunnel options (a bind address, an interface name for logs
+   * and thread names). The options must select the in-process device.
+   *
+   * @param config the tunnel configuration
+   * @param options the tunnel options
+   * @return the network
+   * @throws IOException when the tunnel cannot be opened
+   * @throws IllegalArgumentException when the options select an OS device, or the interface has
+   *     no address
+   */
+  public static TunnelNetwork open(Config config, TunnelOptions options) throws IOException {
+    Objects.requireNonNull(config, "config");
+    if (options.deviceKind() != TunnelOptions.DeviceKind.IN_PROCESS) {
+      throw new IllegalArgumentException(
+          "a TunnelNetwork needs the in-process device (TunnelOptions.inProcessDevice()), not "
+              + options.deviceKind());
+    }
+    if (config.iface().addresses().isEmpty()) {
+      throw new IllegalArgumentException(
+          "the [Interface] has no Address: the tunnel network needs at least one");
+    }
+    Tunnel tunnel = Tunnel.open(config, options);
+    try {
+      return new TunnelNetwork(tunnel, config.iface(), true);
+    } catch (RuntimeException e) {
+      tunnel.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs a stack over a tunnel the application opened with {@link
+   * TunnelOptions#inProcessDevice()}. {@link #close()} closes the stack, not the tunnel. Nothing
+   * else may read the tunnel's packets while the network is open.
+   *
+   * @param tunnel the tunnel
+   * @param iface its interface settings: addresses, MTU, DNS
+   * @return the network
+   * @throws IllegalStateException when the tunnel has no in-process device
+   * @throws IllegalArgumentException when the interface has no address
+   */
+  public static TunnelNetwork attach(Tunnel tunnel, Interface iface) {
+    return new TunnelNetwork(Objects.requireNonNull(tunnel, "tunnel"), Objects.requireNonNull(iface, "iface"), false);
+  }
+
+  /**
+   * Opens a UDP socket on all the interface's addresses.
+   *
+   * @param port the local port, 0 for an ephemeral one
+   * @return the socket
+   * @throws java.net.BindException when the port is taken
+   * @throws SocketException when the network is closed
+   * @throws IllegalArgumentException when the port is out of range
+   */
+  public TunnelDatagramSocket openDatagram(int port) throws SocketException {
+    ensureOpen();
+    UdpEndpoint ep = stack.bindUdp(port);
+    return new TunnelDatagramSocket(ep, new InetSocketAddress(ep.port()));
+  }
+
+  /**
+   * Resolves a host name with the interface's DNS servers, through the tunnel; IP literals are
+   * returned as they are, without a query. The host's own resolver is never asked.
+   *
+   * @param host a host name or an IP literal
+   * @return the addresses, IPv4 first, at least one
+   * @throws java.net.UnknownHostException when the name does not exist, has no address of a
+   *     family the interface has, or no DNS server answered
+   * @throws SocketException when the network is closed
+   */
+  public List<InetAddress> resolve(String host) throws IOException {
+    ensureOpen();
+    return dns.resolve(Objects.requireNonNull(host, "host"));
+  }
+
+  /**
+   * Sends an ICMP (IPv4) or ICMPv6 echo request and waits for the reply.
+   *
+   * @param to the address to ping
+   * @param timeout how long to wait for the reply
+   * @return the round-trip time
+   * @throws SocketTimeoutException when no reply came in time
+   * @throws java.net.NoRouteToHostException when the interface has no address of that family
+   * @throws IOException when the network is closed
+   */
+  public Duration ping(InetAddress to, Duration timeout) throws IOException {
+    ensureOpen();
+    Objects.requireNonNull(to, "to");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("ping timeout must be positive: " + timeout);
+    }
+    long rtt = stack.ping(to, timeout.toNanos());
+    if (rtt < 0) {
+      throw new SocketTimeoutException(
+          "no echo reply from " + to.getHostAddress() + " within " + timeout.toMillis() + " ms");
+    }
+    return Duration.ofNanos(rtt);
+  }
+
+  /**
+   * The interface's addresses.
+   *
+   * @return the addresses with their prefix lengths, as configured
+   */
+  public List<InetNetwork> addresses() {
+    return addresses;
+  }
+
+  /**
+   * The MTU of the stack: the interface's {@code MTU}, or 1420.
+   *
+   * @return the largest IP packet the stack sends
+   */
+  public int mtu() {
+    return mtu;
+  }
+
+  /**
+   * The tunnel carrying the network.
+   *
+   * @return the tunnel
+   */
+  public Tunnel tunnel() {
+    return tunnel;
+  }
+
+  /**
+   * Counters of the stack (packets, drops by reason), for monitoring and tests.
+   *
+   * @return a live view
+   */
+  public StackCounters counters() {
+    return stack.counters();
+  }
+
+  /**
+   * Whether {@link #close()} was called.
+   *
+   * @return whether closed
+   */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  private void ensureOpen() throws SocketException {
+    if (closed.get()) {
+      throw new SocketException("The tunnel network is closed");
+    }
+  }
+
+  private Socket connectForDns(InetSocketAddress to, long timeoutNanos) throws IOException {
+    throw new SocketException("DNS over TCP needs the TCP layer, which is not attached yet");
+  }
+
+  /**
+   * Closes every socket (connections are reset, listeners closed, UDP sockets released), stops
+   * the stack's threads and, when the network was {@link #open opened} here, the tunnel.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    stack.close();
+    thread.stop(s -> {});
+    if (ownsTunnel) {
+      try {
+        tunnel.close();
+      } catch (Exception e) {
+        System.getLogger(TunnelNetwork.class.getName())
+            .log(System.Logger.Level.DEBUG, "closing the tunnel failed", e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TunnelNetwork[" + tunnel.name() + ", " + addresses + ", mtu=" + mtu + (closed.get() ? ", closed" : "") + "]";
+  }
+}
