@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -75,7 +74,7 @@ public final class LabAgent {
     if (args[0].equals("kernel")) {
       net = new KernelNet();
     } else if (args[0].equals("tunnel") && args.length > 1) {
-      net = openTunnel(Path.of(args[1]));
+      net = TunnelNet.open(Path.of(args[1]));
       next = 2;
     } else {
       System.err.println("LabAgent: unknown mode " + args[0]);
@@ -90,19 +89,6 @@ public final class LabAgent {
       }
       System.out.println("ready");
       agent.serve(System.in);
-    }
-  }
-
-  /**
-   * The userspace stack, loaded by name so this driver also builds and runs (in kernel mode)
-   * where the netstack module has no TunnelNetwork yet.
-   */
-  private static Net openTunnel(Path conf) throws Exception {
-    try {
-      Class<?> c = Class.forName(LabAgent.class.getPackageName() + ".TunnelNet");
-      return (Net) c.getMethod("open", Path.class).invoke(null, conf);
-    } catch (InvocationTargetException e) {
-      throw e.getCause() instanceof Exception ex ? ex : e;
     }
   }
 
