@@ -98,7 +98,9 @@ public final class UpCommand implements Callable<Integer> {
 
     Tunnel tunnel;
     try {
-      tunnel = Tunnel.open(withPortForDefaultRoute(config), TunnelOptions.osDevice(name));
+      // wg-quick's place: the file is the admin's, so its hooks run here (and only here)
+      tunnel = Tunnel.open(withPortForDefaultRoute(config),
+          TunnelOptions.builder().osDevice(name).runHooks(true).build());
     } catch (IOException | RuntimeException e) {
       err.println("wg-java up: " + name + ": " + e.getMessage());
       return 1;
