@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  * Brings a TUN interface up as {@code wg-quick up} does, and down again as {@code wg-quick down}:
  *
  * <ol>
- *   <li>Create the TUN; every Address; MTU (1420 unless configured) and link up; DNS through
- *       resolvconf; the routes and rules of {@link RoutePlan}.
+ *   <li>Create the TUN; every Address; MTU (unless configured, wg-quick's: the route MTU to
+ *       the endpoints minus 80, see {@link AutoMtu}) and link up; DNS through resolvconf; the
+ *       routes and rules of {@link RoutePlan}; for a full tunnel, the anti-spoofing rule.
  *   <li>On close: the TUN is closed, which deletes it with its addresses and routes; DNS
  *       removed; policy rules and routes in other tables removed.
  * </ol>
@@ -36,7 +37,6 @@ import java.util.regex.Pattern;
  */
 final class InterfaceSetup implements LinuxTun.Teardown {
 
-  static final int DEFAULT_MTU = 1420;
   private static final Logger LOG = System.getLogger("io.wireguardjava.tun.linux");
   private static final long COMMAND_TIMEOUT_SECONDS = 60;
 
@@ -61,7 +61,7 @@ final class InterfaceSetup implements LinuxTun.Teardown {
   static LinuxTun up(Optional<String> requestedName, Config config) throws IOException {
     Interface iface = config.iface();
     RoutePlan plan = RoutePlan.of(iface, config.peers()); // refuse a bad Table before any change
-    int mtu = iface.mtu().orElse(DEFAULT_MTU);
+    int mtu = iface.mtu().orElseGet(() -> AutoMtu.of(config.peers())); // wg-quick's rule
     LinuxTun tun = LinuxTun.create(requestedName, mtu);
     trace("ip tuntap add mode tun name " + tun.name());
     Netlink netlink;
@@ -108,6 +108,37 @@ final class InterfaceSetup implements LinuxTun.Teardown {
           + (r.table() == Netlink.RT_TABLE_MAIN ? "" : " table " + r.table()));
       netlink.addRoute(index, d.address(), d.prefixLength(), r.table());
       // routes in main go away with the interface; the others too, but be explicit
+    }
+    boolean v4 = plan.routes().stream().anyMatch(r -> r.dst().prefixLength() == 0 && r.dst().isIpv4());
+    boolean v6 = plan.routes().stream().anyMatch(r -> r.dst().prefixLength() == 0 && !r.dst().isIpv4());
+    if (v4 || v6) {
+      addAntiSpoofing(v4, v6);
+    }
+  }
+
+  /** wg-quick's raw-prerouting drop for a full tunnel, with the nft binary ({@link AntiSpoofing}). */
+  private void addAntiSpoofing(boolean v4, boolean v6) throws IOException {
+    Optional<Path> nft = onPath("nft");
+    if (nft.isEmpty()) {
+      LOG.log(Level.WARNING, "full tunnel " + name + " without its anti-spoofing rule: nft is not"
+          + " installed (package nftables)");
+      return;
+    }
+    String script = AntiSpoofing.script(name, iface.addresses(), v4, v6);
+    script.lines().forEach(l -> trace("nft " + l));
+    List<AntiSpoofing.Table> tables = AntiSpoofing.tables(name, v4, v6);
+    int rc = run(List.of(nft.get().toString(), "-f", "-"), script);
+    if (rc != 0) {
+      deleteTables(nft.get(), tables); // half a script may have run
+      throw new IOException("nft -f (anti-spoofing rule for " + name + ") failed with status " + rc);
+    }
+    undo.push(() -> deleteTables(nft.get(), tables));
+  }
+
+  private static void deleteTables(Path nft, List<AntiSpoofing.Table> tables) throws IOException {
+    for (AntiSpoofing.Table t : tables) {
+      trace("nft delete table " + t);
+      run(List.of(nft.toString(), "delete", "table", t.family(), t.name()), "");
     }
   }
 

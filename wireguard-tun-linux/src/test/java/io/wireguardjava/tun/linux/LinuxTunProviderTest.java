@@ -32,7 +32,7 @@ class LinuxTunProviderTest {
 
   @BeforeAll
   static void tools() {
-    NetnsLab.requireTools("bash");
+    NetnsLab.requireTools("bash", "nft");
   }
 
   private String config(String extraInterface, String allowedIps) {
@@ -80,16 +80,51 @@ class LinuxTunProviderTest {
             .contains("from all lookup main suppress_prefixlength 0");
         assertThat(lab.exec(ns, "ip", "-6", "rule").stdout())
             .contains("not from all ipproto udp sport 51820 lookup 51820");
+        String nft = lab.exec(ns, "nft", "list", "table", "ip", "wg-java-" + name).check("nft")
+            .stdout();
+        assertThat(nft).contains("iifname != \"" + name + "\" ip daddr 10.100.0.1 fib saddr type"
+            + " != local drop");
+        assertThat(lab.exec(ns, "nft", "list", "table", "ip6", "wg-java-" + name).stdout())
+            .contains("ip6 daddr fd00:100::1");
         // hooks are the engine's to run, and only when asked (TunnelOptions.runHooks)
         assertThat(hooks).as("no hook ran from the device provider").doesNotExist();
       } finally {
-        dev.close();
+        // from inside the namespace, as a process living there would: nft runs where it is called
+        NetnsLab.inNamespace(ns, () -> {
+          dev.close();
+          return null;
+        });
       }
       assertThat(lab.exec(ns, "ip", "link", "show", name).exitCode()).isNotZero();
       assertThat(lab.exec(ns, "ip", "rule").stdout()).doesNotContain("51820")
           .doesNotContain("suppress_prefixlength");
       assertThat(lab.exec(ns, "ip", "-6", "rule").stdout()).doesNotContain("51820");
       assertThat(hooks).doesNotExist();
+      assertThat(lab.exec(ns, "nft", "list", "tables").stdout()).doesNotContain("wg-java-");
+    }
+  }
+
+  @Test
+  void withoutMtuTheRouteMtuToTheEndpointMinus80() throws Exception {
+    try (NetnsLab lab = new NetnsLab()) {
+      String ns = lab.namespace("a");
+      String name = lab.name("t");
+      lab.exec(ns, "ip", "link", "add", lab.name("v"), "mtu", "9000", "type", "veth", "peer",
+          "name", lab.name("w")).check("veth");
+      lab.exec(ns, "ip", "address", "add", "192.0.2.1/24", "dev", lab.name("v")).check("addr");
+      lab.exec(ns, "ip", "link", "set", lab.name("v"), "up").check("up");
+      Config config = Config.parse("[Interface]\nPrivateKey = " + PrivateKey.generate().toBase64()
+          + "\nAddress = 10.100.0.1/24\n[Peer]\nPublicKey = "
+          + PrivateKey.generate().publicKey().toBase64()
+          + "\nAllowedIPs = 10.100.0.2/32\nEndpoint = 192.0.2.7:51820\n");
+      PacketDevice dev = NetnsLab.inNamespace(ns,
+          () -> new LinuxTunProvider().open(Optional.of(name), config));
+      try {
+        assertThat(dev.mtu()).isEqualTo(9000 - 80);
+        assertThat(lab.exec(ns, "ip", "link", "show", name).stdout()).contains("mtu 8920");
+      } finally {
+        dev.close();
+      }
     }
   }
 
