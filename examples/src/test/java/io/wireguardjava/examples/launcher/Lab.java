@@ -25,7 +25,9 @@ final class Lab implements AutoCloseable {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  final String id = "lj" + Integer.toHexString(0x1000 + RANDOM.nextInt(0xefff));
+  /** -Dnetns.prefix=... keeps labs of engineers working side by side apart (default "lj"). */
+  final String id = System.getProperty("netns.prefix", "lj")
+      + Integer.toHexString(0x1000 + RANDOM.nextInt(0xefff));
   final Path dir;
   private final List<String> namespaces = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
