@@ -190,8 +190,8 @@ final class TcpConnection {
       sendRing = null;
     }
     ByteRing r = recvRing;
-    if (r != null && (state == TcpState.CLOSED || appClosed || inputShutdown
-        || (finReceived && r.size() == 0))) {
+    if (r != null && (appClosed || inputShutdown
+        || ((finReceived || state == TcpState.CLOSED) && r.size() == 0))) {
       layer.budget().release(r.capacity());
       recvRing = null;
       assembler.clear();
