@@ -84,7 +84,8 @@ public final class SetRequest {
     public void line(String line) throws UapiException {
       int eq = line.indexOf('=');
       if (eq < 0) {
-        throw new UapiException(Errno.PROTOCOL, "failed to parse line " + quote(line));
+        // Possibly a key with its '=' lost: described, never quoted.
+        throw new UapiException(Errno.PROTOCOL, "failed to parse line: " + describe(line));
       }
       String key = line.substring(0, eq);
       String value = line.substring(eq + 1);
@@ -130,7 +131,7 @@ public final class SetRequest {
           requireTrue("replace_peers", value);
           return new ReplacePeers();
         default:
-          throw new UapiException(Errno.INVALID, "invalid UAPI device key: " + quote(key));
+          throw new UapiException(Errno.INVALID, "invalid UAPI device key: " + describe(key));
       }
     }
 
@@ -182,7 +183,7 @@ public final class SetRequest {
           }
           return new ProtocolVersion();
         default:
-          throw new UapiException(Errno.INVALID, "invalid UAPI peer key: " + quote(key));
+          throw new UapiException(Errno.INVALID, "invalid UAPI peer key: " + describe(key));
       }
     }
   }
@@ -306,7 +307,8 @@ public final class SetRequest {
       if (hi < 0 || lo < 0 || value.charAt(2 * i) > 'f' || value.charAt(2 * i + 1) > 'f') {
         java.util.Arrays.fill(out, (byte) 0);
         throw new UapiException(
-            Errno.INVALID, "failed to set " + what + ": " + (secret ? "not hex" : quote(value)));
+            Errno.INVALID, "failed to set " + what + ": "
+                + (secret ? "not hex" : quote(value, MAX_VALUE_QUOTE)));
       }
       out[i] = (byte) ((hi << 4) | lo);
     }
@@ -328,13 +330,54 @@ public final class SetRequest {
   }
 
   private static UapiException invalid(String what, String value) {
-    return new UapiException(Errno.INVALID, what + ": " + quote(value));
+    return new UapiException(Errno.INVALID, what + ": " + quote(value, MAX_VALUE_QUOTE));
   }
 
-  /** A line quoted for a log message: at most 80 chars, control and non-ASCII bytes escaped. */
+  /** The most of a (non-secret) value an error quotes. */
+  private static final int MAX_VALUE_QUOTE = 24;
+
+  /** The longest UAPI key name ({@code persistent_keepalive_interval}) and some room. */
+  private static final int MAX_NAME = 32;
+
+  /**
+   * Text whose meaning is unknown (a line without {@code =}, an unknown key) for an error or a
+   * log line: quoted when it is a short name of {@code [a-z0-9_]}, which no key's hex text is;
+   * else only the name before a {@code =} and the length.
+   */
+  static String describe(String text) {
+    if (isName(text)) {
+      return quote(text);
+    }
+    int eq = text.indexOf('=');
+    String name = eq > 0 && isName(text.substring(0, eq)) ? text.substring(0, eq) : "";
+    return (name.isEmpty() ? "" : quote(name) + "=..., ")
+        + text.length() + " bytes, not shown";
+  }
+
+  private static boolean isName(String s) {
+    if (s.isEmpty() || s.length() > MAX_NAME) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Non-secret text quoted for a log message: at most 80 chars, control and non-ASCII bytes
+   * escaped. Text that may hold a key goes through {@link #describe} instead.
+   */
   static String quote(String s) {
+    return quote(s, 80);
+  }
+
+  private static String quote(String s, int max) {
     StringBuilder sb = new StringBuilder("\"");
-    int n = Math.min(s.length(), 80);
+    int n = Math.min(s.length(), max);
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {

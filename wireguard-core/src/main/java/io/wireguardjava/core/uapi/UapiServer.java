@@ -343,7 +343,7 @@ public final class UapiServer implements Closeable {
           } else if (op.equals("set=1")) {
             reply = "errno=" + set() + "\n\n";
           } else {
-            LOG.log(Level.DEBUG, "invalid UAPI operation: {0}", SetRequest.quote(op));
+            LOG.log(Level.DEBUG, "invalid UAPI operation: {0}", SetRequest.describe(op));
             reply = "errno=" + Errno.PROTOCOL + "\n\n";
             keepOpen = false;
           }
@@ -430,7 +430,8 @@ public final class UapiServer implements Closeable {
         }
       }
       if (error != null) {
-        LOG.log(Level.INFO, "UAPI set on {0} rejected: {1}", name, error.getMessage());
+        // A client's mistake, answered with its errno: nothing for the application's log.
+        LOG.log(Level.DEBUG, "UAPI set on {0} rejected: {1}", name, error.getMessage());
         return error.errno();
       }
       SetRequest request = parser.finish();
@@ -438,7 +439,7 @@ public final class UapiServer implements Closeable {
         backend.update(request::applyTo);
         return Errno.OK;
       } catch (UapiException e) {
-        LOG.log(Level.INFO, "UAPI set on {0} failed: {1}", name, e.getMessage());
+        LOG.log(Level.DEBUG, "UAPI set on {0} failed: {1}", name, e.getMessage());
         return e.errno();
       } catch (IllegalArgumentException e) {
         LOG.log(Level.WARNING, "UAPI set on " + name + " refused by the tunnel", e);
