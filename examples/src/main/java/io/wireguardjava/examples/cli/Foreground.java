@@ -48,8 +48,8 @@ final class Foreground {
   }
 
   /**
-   * Blocks until SIGINT/SIGTERM or {@link #stop()}, then runs {@code shutdown} once; the hook
-   * waits for it so the JVM does not exit in the middle.
+   * Blocks until SIGINT/SIGTERM or {@link #stop()}, then runs {@code shutdown} once and prints
+   * "stopped"; the hook waits for both, so a signal's exit does not cut them short.
    */
   void runUntilStopped(Runnable shutdown) {
     Thread hook = new Thread(() -> {
@@ -68,7 +68,9 @@ final class Foreground {
     } finally {
       try {
         shutdown.run();
+        log("stopped");
       } finally {
+        // only now may a signal's JVM exit go on: the last line is out
         stopped.countDown();
         try {
           Runtime.getRuntime().removeShutdownHook(hook);

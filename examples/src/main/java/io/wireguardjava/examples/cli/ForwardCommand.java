@@ -137,7 +137,6 @@ final class ForwardCommand implements Callable<Integer>, OneLineUsageErrors {
       running.forEach(PortForward::close);
       network.close();
     });
-    fg.log("stopped");
     return 0;
   }
 }

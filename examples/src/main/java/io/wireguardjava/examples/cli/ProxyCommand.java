@@ -132,7 +132,6 @@ final class ProxyCommand implements Callable<Integer>, OneLineUsageErrors {
       }
       network.close();
     });
-    fg.log("stopped");
     return 0;
   }
 
