@@ -117,6 +117,8 @@ public final class HttpProxyServer implements AutoCloseable {
           return; // closed between requests
         }
         first = false;
+        // a request body may take its time between reads, as a keep-alive wait may
+        client.setSoTimeout(Timeouts.millis(idleTimeout));
         try {
           if (head.get().first.equals("CONNECT")) {
             connect(client, in, out, head.get(), connection, executor);
