@@ -29,6 +29,7 @@ public final class CoreTunnelProvider implements TunnelProvider {
   }
 
   static Engine open(Config config, TunnelOptions options, Clock clock) throws IOException {
+    Engine.checkApplicable(config); // before an OS device and its routes exist
     int mtu = config.iface().mtu().orElse(options.mtu());
     PacketDevice device;
     @Nullable TunnelPackets appSide = null;

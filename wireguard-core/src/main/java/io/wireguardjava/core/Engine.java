@@ -114,6 +114,7 @@ final class Engine implements Tunnel {
   }
 
   void start() {
+    device.onMtuChange(this::deviceMtuChanged);
     String n = device.name();
     threads.add(thread(sendLoop, "wg-java-" + n + "-send"));
     threads.add(thread(receiveLoop, "wg-java-" + n + "-receive"));
@@ -172,6 +173,42 @@ final class Engine implements Tunnel {
   @Override
   public int listenPort() {
     return transport.port();
+  }
+
+  @Override
+  public int mtu() {
+    return mtu;
+  }
+
+  @Override
+  public void setMtu(int newMtu) throws IOException {
+    PacketSize.checkMtu(newMtu);
+    synchronized (configLock) {
+      checkOpen();
+      device.setMtu(newMtu);
+      applyMtu(newMtu);
+    }
+  }
+
+  /**
+   * Takes a new MTU, set through {@link #setMtu} or reported by the device: the size checks use
+   * it at once, the staging pool makes buffers of the new size, and each sending thread grows its
+   * datagram buffer when it next needs to ({@link SendContext#ensureCapacity}).
+   */
+  private void applyMtu(int newMtu) {
+    pool.resize(PacketSize.stagingLength(newMtu));
+    mtu = newMtu;
+    synchronized (configLock) {
+      iface = iface.toBuilder().mtu(newMtu).build(); // config() reports it, as wg-quick saves it
+    }
+  }
+
+  /** The device says its MTU changed ({@code ip link set mtu}); called on the device's thread. */
+  private void deviceMtuChanged(int newMtu) {
+    if (newMtu <= 0 || newMtu > PacketSize.MAX_MTU) {
+      return; // no packet could be carried at that size anyway; keep the last usable one
+    }
+    applyMtu(newMtu); // the config lock is only ever held briefly, never across a device read
   }
 
   @Override
@@ -333,6 +370,7 @@ final class Engine implements Tunnel {
   @Override
   public boolean removePeer(Key publicKey) {
     synchronized (configLock) {
+      checkOpen();
       PeerState p = peers.get(publicKey);
       if (p == null) {
         return false;
@@ -434,9 +472,30 @@ final class Engine implements Tunnel {
   public void setFwMark(int fwMark) {
     synchronized (configLock) {
       checkOpen();
-      Interface.Builder b = iface.toBuilder();
-      iface = b.fwMark(fwMark).build();
+      if (fwMark != 0) {
+        throw new UnsupportedOperationException(fwMarkRefusal(fwMark));
+      }
     }
+  }
+
+  /**
+   * Refuses a configuration this engine cannot carry out, before anything is opened: a FwMark,
+   * which only {@code SO_MARK} on the UDP socket could apply. Stored but not applied, it would
+   * make the routing rule {@code not fwmark T} of a full tunnel loop the tunnel's own packets.
+   *
+   * @throws IllegalArgumentException naming the setting
+   */
+  static void checkApplicable(Config config) {
+    int mark = config.iface().fwMark().orElse(0);
+    if (mark != 0) {
+      throw new IllegalArgumentException(fwMarkRefusal(mark));
+    }
+  }
+
+  private static String fwMarkRefusal(int mark) {
+    return "FwMark = " + Integer.toUnsignedString(mark) + " cannot be applied: this engine's UDP"
+        + " socket cannot be marked (no SO_MARK yet); remove FwMark (a full tunnel needs a"
+        + " ListenPort instead)";
   }
 
   @Override
@@ -456,7 +515,10 @@ final class Engine implements Tunnel {
 
   @Override
   public void addListener(TunnelListener listener) {
-    events.add(listener);
+    synchronized (configLock) {
+      checkOpen();
+      events.add(listener);
+    }
   }
 
   @Override
@@ -519,8 +581,9 @@ final class Engine implements Tunnel {
       for (PeerState p : peers.values()) {
         p.destroy();
       }
-      handshakes.destroy();
+      handshakes.destroy(); // wipes the engine's copy of the private key (StaticIdentity)
       handshakeThread.destroy();
+      iface = iface.toBuilder().clearPrivateKey().build(); // and drops the app's PrivateKey
     }
     events.closed(Optional.ofNullable(cause));
     if (interrupted) {

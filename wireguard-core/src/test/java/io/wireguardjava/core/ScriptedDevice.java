@@ -20,6 +20,7 @@ final class ScriptedDevice implements PacketDevice {
   private final BlockingQueue<byte[]> toEngine = new LinkedBlockingQueue<>();
   final BlockingQueue<byte[]> written = new LinkedBlockingQueue<>();
   private volatile boolean closed;
+  private volatile java.util.function.IntConsumer mtuListener = m -> { };
 
   ScriptedDevice(String name, int mtu) {
     this.name = name;
@@ -38,6 +39,17 @@ final class ScriptedDevice implements PacketDevice {
       throw new AssertionError("the engine wrote nothing to " + name + " within 30 s");
     }
     return p;
+  }
+
+  /** Changes the MTU as the OS would under the tunnel ({@code ip link set mtu}). */
+  void changeMtu(int newMtu) {
+    mtu = newMtu;
+    mtuListener.accept(newMtu);
+  }
+
+  @Override
+  public void onMtuChange(java.util.function.IntConsumer listener) {
+    mtuListener = listener;
   }
 
   @Override

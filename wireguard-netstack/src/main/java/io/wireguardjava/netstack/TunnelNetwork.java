@@ -13,12 +13,20 @@ import io.wireguardjava.netstack.internal.stack.PacketOutput;
 import io.wireguardjava.netstack.internal.stack.Stack;
 import io.wireguardjava.netstack.internal.stack.StackCounters;
 import io.wireguardjava.netstack.internal.stack.StackThread;
+import io.wireguardjava.netstack.internal.stack.SocketContext;
+import io.wireguardjava.netstack.internal.stack.TcpAdapter;
+import io.wireguardjava.netstack.internal.stack.TunnelServerSocket;
+import io.wireguardjava.netstack.internal.stack.TunnelSocket;
+import io.wireguardjava.netstack.internal.stack.TunnelSocketFactory;
+import io.wireguardjava.netstack.internal.tcp.TcpLayer;
+import io.wireguardjava.netstack.internal.tcp.TcpSettings;
 import io.wireguardjava.netstack.internal.stack.UdpEndpoint;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -28,6 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.SocketFactory;
 
 /**
  * The network seen through a WireGuard tunnel, for programs without root: TCP and UDP sockets,
@@ -49,6 +59,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * locks and conditions, so virtual threads do not pin their carrier.
  */
 public final class TunnelNetwork implements AutoCloseable {
+  /** The accept backlog of {@link #listen(int)} (as Java's {@code ServerSocket}). */
+  public static final int DEFAULT_BACKLOG = 50;
   private final Tunnel tunnel;
   private final boolean ownsTunnel;
   private final List<InetNetwork> addresses;
@@ -56,6 +68,9 @@ public final class TunnelNetwork implements AutoCloseable {
   private final StackThread thread;
   private final Stack stack;
   private final DnsResolver dns;
+  private final TcpLayer tcp;
+  private final SocketContext sockets;
+  private final SocketFactory socketFactory;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private TunnelNetwork(Tunnel tunnel, Interface iface, boolean ownsTunnel) {
@@ -75,13 +90,19 @@ public final class TunnelNetwork implements AutoCloseable {
     OwnAddresses ownAddresses = new OwnAddresses(own);
     SecureRandom random = new SecureRandom();
     TunnelPackets packets = tunnel.packets();
+    TcpSettings tcpSettings = TcpSettings.builder().mtu(mtu).build();
+    AtomicReference<TcpAdapter> tcpHolder = new AtomicReference<>();
     this.thread =
         StackThread.start(
-            wake ->
-                new Stack(ownAddresses, mtu, TunnelNetwork.output(packets), random, System::nanoTime, wake),
+            wake -> {
+              Stack s = new Stack(ownAddresses, mtu, output(packets), random, System::nanoTime, wake);
+              tcpHolder.set(TcpAdapter.attach(s, tcpSettings, random, wake));
+              return s;
+            },
             packets,
             tunnel.name());
     this.stack = thread.stack();
+    this.tcp = tcpHolder.get().layer();
     boolean v4 = own.stream().anyMatch(a -> a instanceof Inet4Address);
     boolean v6 = own.stream().anyMatch(a -> a instanceof Inet6Address);
     this.dns =
@@ -90,9 +111,11 @@ public final class TunnelNetwork implements AutoCloseable {
             iface.dnsSearch(),
             v4,
             v6,
-            new NetworkDns(stack, this::connectForDns),
+            new NetworkDns(stack, (to, timeoutNanos) -> connect(to, Duration.ofNanos(timeoutNanos))),
             System::nanoTime,
             random);
+    this.sockets = new SocketContext(tcp, ownAddresses, dns::resolve);
+    this.socketFactory = new TunnelSocketFactory(sockets);
   }
 
   /** Writes the stack's packets into the tunnel; a closed tunnel makes them count as lost. */
@@ -165,6 +188,76 @@ public final class TunnelNetwork implements AutoCloseable {
    */
   public static TunnelNetwork attach(Tunnel tunnel, Interface iface) {
     return new TunnelNetwork(Objects.requireNonNull(tunnel, "tunnel"), Objects.requireNonNull(iface, "iface"), false);
+  }
+
+  /**
+   * Opens a TCP connection through the tunnel. An unresolved address is resolved with the
+   * tunnel's DNS and each address tried in turn within the timeout.
+   *
+   * @param to the server
+   * @param timeout how long connecting may take; {@link Duration#ZERO} waits as long as the
+   *     SYN retries last
+   * @return the connected socket: a real {@code java.net.Socket}
+   * @throws java.net.ConnectException when the server refused (RST) or SYN retries ran out
+   * @throws java.net.SocketTimeoutException when the timeout passed
+   * @throws java.net.NoRouteToHostException on ICMP unreachable, or when the interface has no
+   *     address of that family
+   * @throws java.net.UnknownHostException when the name cannot be resolved
+   * @throws IOException when the network is closed
+   */
+  public Socket connect(InetSocketAddress to, Duration timeout) throws IOException {
+    ensureOpen();
+    Objects.requireNonNull(to, "to");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("negative connect timeout: " + timeout);
+    }
+    Socket s = new TunnelSocket(sockets);
+    long millis = timeout.toMillis();
+    s.connect(to, timeout.isZero() ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis)));
+    return s;
+  }
+
+  /**
+   * A socket factory over the tunnel, for libraries that take a {@code javax.net.SocketFactory}
+   * (OkHttp, JDBC drivers, JavaMail). {@code createSocket()} returns an unconnected socket whose
+   * {@code connect} goes through the tunnel; host names given to the factory are resolved with
+   * the tunnel's DNS.
+   *
+   * @return the factory
+   */
+  public SocketFactory socketFactory() {
+    return socketFactory;
+  }
+
+  /**
+   * Listens for TCP connections on every interface address.
+   *
+   * @param port the port; 0 picks an ephemeral one
+   * @return a real {@code java.net.ServerSocket}
+   * @throws java.net.BindException when the port is taken
+   * @throws IOException when the network is closed
+   */
+  public ServerSocket listen(int port) throws IOException {
+    return listen(new InetSocketAddress(port), DEFAULT_BACKLOG);
+  }
+
+  /**
+   * Listens for TCP connections on one interface address or on all (a wildcard address).
+   *
+   * @param local the address and port (port 0: ephemeral)
+   * @param backlog how many established connections may wait for {@code accept}
+   * @return a real {@code java.net.ServerSocket}
+   * @throws java.net.BindException when the port is taken or the address is not an interface
+   *     address
+   * @throws IOException when the network is closed
+   */
+  public ServerSocket listen(InetSocketAddress local, int backlog) throws IOException {
+    ensureOpen();
+    Objects.requireNonNull(local, "local");
+    if (local.isUnresolved()) {
+      throw new IllegalArgumentException("cannot listen on an unresolved address: " + local);
+    }
+    return new TunnelServerSocket(sockets, local, backlog < 1 ? DEFAULT_BACKLOG : backlog);
   }
 
   /**
@@ -272,10 +365,6 @@ public final class TunnelNetwork implements AutoCloseable {
     }
   }
 
-  private Socket connectForDns(InetSocketAddress to, long timeoutNanos) throws IOException {
-    throw new SocketException("DNS over TCP needs the TCP layer, which is not attached yet");
-  }
-
   /**
    * Closes every socket (connections are reset, listeners closed, UDP sockets released), stops
    * the stack's threads and, when the network was {@link #open opened} here, the tunnel.
@@ -286,7 +375,7 @@ public final class TunnelNetwork implements AutoCloseable {
       return;
     }
     stack.close();
-    thread.stop(s -> {});
+    thread.stop(s -> tcp.closeAll()); // the RSTs leave in the stop's final poll
     if (ownsTunnel) {
       try {
         tunnel.close();

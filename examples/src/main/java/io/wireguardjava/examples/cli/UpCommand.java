@@ -141,16 +141,16 @@ public final class UpCommand implements Callable<Integer> {
   }
 
   /**
-   * A {@code /0} route without a {@code ListenPort} (nor FwMark) needs a known port for the rule
-   * that keeps the tunnel's own packets out of the tunnel: pick a free one, as the OS would.
+   * A {@code /0} route without a {@code ListenPort} needs a known port for the rule that keeps
+   * the tunnel's own packets out of the tunnel: pick a free one, as the OS would. (A FwMark
+   * cannot stand in for it: the tunnel refuses one it cannot apply.)
    */
   static Config withPortForDefaultRoute(Config config) throws IOException {
     boolean tableAuto = config.iface().table()
         .map(t -> t.trim().toLowerCase(Locale.ROOT).equals("auto")).orElse(true);
     boolean defaultRoute = config.peers().stream().map(Peer::allowedIps)
         .anyMatch(l -> l.stream().anyMatch(n -> n.prefixLength() == 0));
-    if (!tableAuto || !defaultRoute || config.iface().listenPort().isPresent()
-        || config.iface().fwMark().isPresent()) {
+    if (!tableAuto || !defaultRoute || config.iface().listenPort().isPresent()) {
       return config;
     }
     int port;

@@ -164,14 +164,10 @@ public final class DnsResolver {
     long now = clock.getAsLong();
     Entry e = cache.get(key);
     if (e != null && e.expiresNanos - now > 0) {
-      return e.addresses;
+      return named(e.addresses, host);
     }
     DnsMessage.Answer a = query(name, type);
-    List<InetAddress> addresses = new ArrayList<>();
-    for (InetAddress x : a.addresses()) {
-      addresses.add(InetAddress.getByAddress(host, x.getAddress()));
-    }
-    List<InetAddress> result = List.copyOf(addresses);
+    List<InetAddress> result = a.addresses();
     long ttl = Math.min(a.ttlSeconds(), MAX_TTL_SECONDS);
     if (ttl > 0) {
       if (cache.size() >= MAX_CACHE_ENTRIES) {
@@ -181,7 +177,16 @@ public final class DnsResolver {
     } else {
       cache.remove(key);
     }
-    return result;
+    return named(result, host);
+  }
+
+  /** The addresses carrying the name the caller asked for (as InetAddress.getByName does). */
+  private static List<InetAddress> named(List<InetAddress> addresses, String host) throws UnknownHostException {
+    List<InetAddress> out = new ArrayList<>(addresses.size());
+    for (InetAddress x : addresses) {
+      out.add(InetAddress.getByAddress(host, x.getAddress()));
+    }
+    return out;
   }
 
   private void evict(long now) {

@@ -345,7 +345,9 @@ public final class Stack {
         counters.drop(StackDrop.ICMP_IGNORED);
       }
     } else if (protocol == TCP && tcp != null) {
-      tcp.onIcmpError(p, src, dst, addrLength, l4, kind, kind == IcmpError.PACKET_TOO_BIG ? mtu : 0, now);
+      int quoted = q + qLength - l4;
+      tcp.onIcmpError(
+          p, src, dst, addrLength, l4, quoted, kind, kind == IcmpError.PACKET_TOO_BIG ? mtu : 0, now);
     } else {
       counters.drop(StackDrop.ICMP_IGNORED);
     }

@@ -29,14 +29,15 @@ public interface TcpPort {
    * @param srcOffset where the quoted source address is
    * @param dstOffset where the quoted destination address is
    * @param addressLength 4 or 16
-   * @param tcpOffset where the quoted TCP header starts (at least its 8 first bytes are there)
+   * @param tcpOffset where the quoted TCP header starts
+   * @param tcpLength quoted TCP bytes present (at least 8)
    * @param kind the error
    * @param mtu the next-hop MTU for {@link IcmpError#PACKET_TOO_BIG}, else 0
    * @param nowNanos the current time
    */
   void onIcmpError(
-      byte[] packet, int srcOffset, int dstOffset, int addressLength, int tcpOffset, IcmpError kind,
-      int mtu, long nowNanos);
+      byte[] packet, int srcOffset, int dstOffset, int addressLength, int tcpOffset, int tcpLength,
+      IcmpError kind, int mtu, long nowNanos);
 
   /**
    * Timers and pending application work.

@@ -77,10 +77,7 @@ final class ByteRing {
       throw new IndexOutOfBoundsException("ring discard past data");
     }
     head = (head + n) % buf.length;
-    size -= n;
-    if (size == 0) {
-      head = 0;
-    }
+    size -= n; // head stays put even when empty: data written past it must keep its place
   }
 
   /**

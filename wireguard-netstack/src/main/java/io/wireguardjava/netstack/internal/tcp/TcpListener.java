@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -70,6 +71,28 @@ public final class TcpListener {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw TcpSocket.interrupted();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes the next established connection if one is waiting, without blocking.
+   *
+   * @return the connection's handle, or empty
+   * @throws SocketException if the listener is closed
+   */
+  public Optional<TcpSocket> acceptNow() throws SocketException {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new SocketException("Socket closed");
+      }
+      TcpSocket s = queue.poll();
+      if (s != null) {
+        s.markAccepted();
+      }
+      return Optional.ofNullable(s);
     } finally {
       lock.unlock();
     }
