@@ -200,7 +200,9 @@ final class InteropLab implements AutoCloseable {
       lines.add("DNS = " + PEER4);
     }
     lines.addAll(List.of("", "[Peer]", "PublicKey = " + peerKey.publicKey().toBase64(), "Endpoint = " + endpoint,
-        "AllowedIPs = 10.201.0.0/24, fd00:201::/64", ""));
+        "AllowedIPs = 10.201.0.0/24, fd00:201::/64",
+        // the first keepalive goes out at once: the peer learns our endpoint before it connects to us
+        "PersistentKeepalive = 25", ""));
     return String.join("\n", lines);
   }
 

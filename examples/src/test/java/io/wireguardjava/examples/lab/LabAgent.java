@@ -122,7 +122,7 @@ public final class LabAgent {
         case "udp-echo" -> udpEcho(id, port(w[2]), Integer.parseInt(w[3]));
         case "udp-ping" -> udpPing(net.address(w[2], port(w[3])), Integer.parseInt(w[4]), Integer.parseInt(w[5]));
         case "resolve" -> net.resolve(w[2]).stream().map(InetAddress::getHostAddress).collect(Collectors.joining(" "));
-        case "ping" -> Long.toString(net.ping(net.address(w[2], 0).getAddress(),
+        case "ping" -> Long.toString(net.ping(net.resolve(w[2]).get(0),
             Duration.ofMillis(Long.parseLong(w[3]))).toNanos() / 1000);
         case "user" -> System.getProperty("user.name");
         default -> throw new IllegalArgumentException("unknown command: " + line);
