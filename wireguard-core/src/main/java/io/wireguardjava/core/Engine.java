@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +40,9 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  *
  * Reconfiguration takes {@link #configLock} and publishes immutable snapshots the threads read
- * without locks ({@link #peers}, the {@link AllowedIps} tries).
+ * without locks ({@link #peers}, the {@link AllowedIps} tries). A change of peers is one
+ * {@link AllowedIps.Edit}: only the prefixes that differ touch the trie, and the data path sees
+ * the routes before or after the whole change.
  */
 final class Engine implements Tunnel {
   final Clock clock;
@@ -68,7 +71,7 @@ final class Engine implements Tunnel {
   private final List<Thread> threads = new ArrayList<>();
   /** Peers by public key; the map itself is concurrent, its insertion order kept by order. */
   private final ConcurrentHashMap<Key, PeerState> peers = new ConcurrentHashMap<>();
-  private final List<Key> order = new ArrayList<>();
+  private final Set<Key> order = new LinkedHashSet<>();
   private volatile Interface iface;
   private volatile boolean closed;
   /** Set by the first close(): the one that runs PreDown, then closes. */
@@ -99,9 +102,14 @@ final class Engine implements Tunnel {
       for (InetNetwork n : config.iface().addresses()) {
         localAddresses.insert(n.address().getAddress(), n.address().getAddress().length * 8, true);
       }
-      for (Peer p : config.peers()) {
-        addPeerLocked(p);
+      List<Runnable> after = new ArrayList<>();
+      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
+        for (Peer p : config.peers()) {
+          addPeerLocked(p, routes, after);
+        }
+        routes.commit();
       }
+      after.forEach(Runnable::run);
       this.sendLoop = new SendLoop(this);
       this.receiveLoop = new ReceiveLoop(this);
     } catch (RuntimeException e) {
@@ -235,13 +243,28 @@ final class Engine implements Tunnel {
     }
   }
 
+  /**
+   * The prefixes that route to {@code p}, host bits cleared, in the order its configuration
+   * lists them: those a later peer took over are left out. O(prefixes of p), not of the table.
+   */
   private List<InetNetwork> allowedIpsOf(PeerState p) {
-    List<InetNetwork> l = new ArrayList<>();
-    for (AllowedIps.Entry<PeerState> e : allowedIps.entriesOf(p)) {
+    List<InetNetwork> configured = p.config.allowedIps();
+    List<InetNetwork> l = new ArrayList<>(configured.size());
+    Set<InetNetwork> seen = configured.size() > 1 ? new HashSet<>() : null;
+    for (InetNetwork n : configured) {
+      byte[] address = n.address().getAddress();
+      if (allowedIps.exact(address, n.prefixLength()) != p) {
+        continue;
+      }
+      InetNetwork masked;
       try {
-        l.add(InetNetwork.of(java.net.InetAddress.getByAddress(e.address()), e.cidr()));
+        masked = InetNetwork.of(java.net.InetAddress.getByAddress(
+            AllowedIps.mask(address, n.prefixLength())), n.prefixLength());
       } catch (java.net.UnknownHostException ex) {
         throw new AssertionError(ex);
+      }
+      if (seen == null || seen.add(masked)) {
+        l.add(masked);
       }
     }
     return l;
@@ -254,7 +277,13 @@ final class Engine implements Tunnel {
       if (peers.containsKey(peer.publicKey())) {
         throw new IllegalArgumentException("peer " + peer.publicKey() + " exists");
       }
-      addPeerLocked(peer);
+      checkNotOwnKey(peer);
+      List<Runnable> after = new ArrayList<>();
+      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
+        addPeerLocked(peer, routes, after);
+        routes.commit();
+      }
+      after.forEach(Runnable::run);
     }
   }
 
@@ -262,49 +291,84 @@ final class Engine implements Tunnel {
   public void updatePeer(Peer peer) {
     synchronized (configLock) {
       checkOpen();
-      PeerState p = peers.get(peer.publicKey());
-      if (p == null) {
-        addPeerLocked(peer);
-        return;
+      checkNotOwnKey(peer);
+      List<Runnable> after = new ArrayList<>();
+      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
+        updatePeerLocked(peer, routes, after);
+        routes.commit();
       }
-      boolean pskChanged = !p.config.presharedKey().equals(peer.presharedKey());
-      p.config = peer;
-      allowedIps.removeValue(p);
-      insertAllowedIps(p, peer);
-      peer.endpoint().ifPresent(e -> {
-        java.net.InetSocketAddress a = PeerState.literal(Optional.of(e));
-        if (a != null) {
-          p.setEndpoint(a);
-        } else {
-          handshakes.reresolve(p);
-        }
-      });
-      p.timers.setPersistentKeepalive(peer.persistentKeepalive().orElse(0));
-      if (pskChanged) {
-        handshakes.updatePeerKeys(p);
-      }
+      after.forEach(Runnable::run);
     }
   }
 
-  private void addPeerLocked(Peer peer) {
+  /**
+   * Adds or changes one peer; route changes go into {@code routes}, and what must wait until the
+   * routes are published goes into {@code after}. Cannot fail once {@link #checkNotOwnKey} passed.
+   */
+  private void updatePeerLocked(Peer peer, AllowedIps<PeerState>.Edit routes,
+      List<Runnable> after) {
+    PeerState p = peers.get(peer.publicKey());
+    if (p == null) {
+      addPeerLocked(peer, routes, after);
+      return;
+    }
+    boolean pskChanged = !p.config.presharedKey().equals(peer.presharedKey());
+    Peer old = p.config;
+    p.config = peer;
+    updateRoutes(p, old.allowedIps(), peer.allowedIps(), routes);
+    peer.endpoint().ifPresent(e -> {
+      java.net.InetSocketAddress a = PeerState.literal(Optional.of(e));
+      if (a != null) {
+        p.setEndpoint(a);
+      } else {
+        handshakes.reresolve(p);
+      }
+    });
+    p.timers.setPersistentKeepalive(peer.persistentKeepalive().orElse(0));
+    if (pskChanged) {
+      handshakes.updatePeerKeys(p);
+    }
+  }
+
+  private void checkNotOwnKey(Peer peer) {
     if (handshakes.isOwnKey(peer.publicKey())) {
       throw new IllegalArgumentException("a peer cannot have the interface's own public key");
     }
+  }
+
+  private void addPeerLocked(Peer peer, AllowedIps<PeerState>.Edit routes,
+      List<Runnable> after) {
+    checkNotOwnKey(peer);
     PeerState p = new PeerState(this, peer);
     handshakes.addPeer(p);
     peers.put(peer.publicKey(), p);
     order.add(peer.publicKey());
-    insertAllowedIps(p, peer);
+    updateRoutes(p, List.of(), peer.allowedIps(), routes);
     if (p.endpoint != null) {
       events.endpointChanged(p.publicKey, p.endpoint);
     }
-    // last: its first keepalive may fire at once, and needs the peer fully registered
-    p.timers.setPersistentKeepalive(peer.persistentKeepalive().orElse(0));
+    // after the routes are live: its first keepalive may fire at once, and needs the peer fully
+    // registered
+    after.add(() -> p.timers.setPersistentKeepalive(peer.persistentKeepalive().orElse(0)));
   }
 
-  private void insertAllowedIps(PeerState p, Peer peer) {
-    for (InetNetwork n : peer.allowedIps()) {
-      allowedIps.insert(n.address().getAddress(), n.prefixLength(), p);
+  /**
+   * Moves {@code p}'s routes from {@code before} to {@code now}: removes what it no longer lists
+   * (unless another peer took it meanwhile), inserts the rest, which is a walk without a copy for
+   * a prefix that already routes to {@code p}.
+   */
+  private static void updateRoutes(PeerState p, List<InetNetwork> before, List<InetNetwork> now,
+      AllowedIps<PeerState>.Edit routes) {
+    if (!before.isEmpty() && !before.equals(now)) {
+      Set<InetNetwork> kept = new HashSet<>(now);
+      for (InetNetwork n : before) {
+        if (!kept.contains(n)) {
+          routes.remove(n.address().getAddress(), n.prefixLength(), p);
+        }
+      }
+    }
+    for (InetNetwork n : now) {
+      routes.insert(n.address().getAddress(), n.prefixLength(), p);
     }
   }
 
@@ -312,34 +376,60 @@ final class Engine implements Tunnel {
   public boolean removePeer(Key publicKey) {
     synchronized (configLock) {
       checkOpen();
-      PeerState p = peers.remove(publicKey);
+      PeerState p = peers.get(publicKey);
       if (p == null) {
         return false;
       }
-      order.remove(publicKey);
-      allowedIps.removeValue(p);
-      handshakes.removePeer(p);
-      p.destroy();
+      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
+        updateRoutes(p, p.config.allowedIps(), List.of(), routes);
+        routes.commit();
+      }
+      forgetPeer(p);
       return true;
     }
   }
 
+  /** After its routes are gone: drops the peer from the tables and wipes its secrets. */
+  private void forgetPeer(PeerState p) {
+    peers.remove(p.publicKey);
+    order.remove(p.publicKey);
+    handshakes.removePeer(p);
+    p.destroy();
+  }
+
+  /**
+   * One edit of the routing table for the whole list, published once: peers that stay keep their
+   * sessions, and only prefixes that change touch the trie. Checked first (no peer with our own
+   * key), so it applies whole or not at all.
+   */
   @Override
   public void replacePeers(List<Peer> newPeers) {
     synchronized (configLock) {
       checkOpen();
       Set<Key> keep = new HashSet<>();
       for (Peer p : newPeers) {
+        checkNotOwnKey(p);
         keep.add(p.publicKey());
       }
-      for (Key k : new ArrayList<>(order)) {
-        if (!keep.contains(k)) {
-          removePeer(k);
+      List<PeerState> gone = new ArrayList<>();
+      List<Runnable> after = new ArrayList<>();
+      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
+        for (Key k : order) {
+          if (!keep.contains(k)) {
+            PeerState p = peers.get(k);
+            updateRoutes(p, p.config.allowedIps(), List.of(), routes);
+            gone.add(p);
+          }
         }
+        for (Peer p : newPeers) {
+          updatePeerLocked(p, routes, after);
+        }
+        routes.commit();
       }
-      for (Peer p : newPeers) {
-        updatePeer(p);
+      for (PeerState p : gone) {
+        forgetPeer(p);
       }
+      after.forEach(Runnable::run);
     }
   }
 
