@@ -7,6 +7,7 @@ import io.wireguardjava.Key;
 import io.wireguardjava.Peer;
 import io.wireguardjava.PrivateKey;
 import io.wireguardjava.examples.cli.WgJava;
+import io.wireguardjava.examples.lab.Lab;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
