@@ -68,9 +68,15 @@ public final class Handshake {
   private final StaticIdentity local;
   private final byte[] remoteStatic;
   private final byte[] presharedKey = new byte[Protocol.KEY_LENGTH];
-  /** DH(our static, their static), computed once. */
+  /**
+   * DH(our static, their static), computed on first use under this object's lock, not when the
+   * peer is configured: adding 65,536 peers then costs no X25519 at all.
+   */
   private final byte[] staticStatic = new byte[Protocol.KEY_LENGTH];
-  private final boolean staticStaticValid;
+  private static final byte SS_NOT_YET = 0;
+  private static final byte SS_VALID = 1;
+  private static final byte SS_INVALID = 2;
+  private byte staticStaticState = SS_NOT_YET;
   /** HASH(INITIAL_HASH || their static): the initiator's starting hash. */
   private final byte[] initiatorHash;
   private final CookieJar cookies;
@@ -96,8 +102,6 @@ public final class Handshake {
     if (psk != null) {
       setPresharedKey(psk);
     }
-    this.staticStaticValid =
-        X25519.sharedSecret(local.privateKey, this.remoteStatic, 0, staticStatic, 0);
     this.initiatorHash = Blake2s.hash(Noise.INITIAL_HASH, this.remoteStatic);
     this.cookies = new CookieJar(this.remoteStatic);
     this.time = time;
@@ -152,8 +156,20 @@ public final class Handshake {
   }
 
   /** False when the peer's public key is a low-order point: no handshake can succeed. */
-  public boolean isUsable() {
-    return staticStaticValid;
+  public synchronized boolean isUsable() {
+    return staticStaticReady();
+  }
+
+  /** Computes DH(s, s) the first time it is needed; false for a low-order public key. */
+  private boolean staticStaticReady() {
+    assert Thread.holdsLock(this);
+    if (staticStaticState == SS_NOT_YET) {
+      staticStaticState =
+          X25519.sharedSecret(local.privateKey, remoteStatic, 0, staticStatic, 0)
+              ? SS_VALID
+              : SS_INVALID;
+    }
+    return staticStaticState == SS_VALID;
   }
 
   /** Replaces the preshared key (32 bytes, copied); null means none (all zeros). */
@@ -196,7 +212,7 @@ public final class Handshake {
    */
   public synchronized int createInitiation(int localIndex, byte[] out, int off) {
     clearHandshake();
-    if (!staticStaticValid) {
+    if (!staticStaticReady()) {
       return Reason.LOW_ORDER_POINT.code();
     }
     byte[] key = new byte[Protocol.KEY_LENGTH];
@@ -389,7 +405,7 @@ public final class Handshake {
       }
       synchronized (peer) {
         // ss
-        if (!peer.staticStaticValid) {
+        if (!peer.staticStaticReady()) {
           return new InitiationResult(Reason.LOW_ORDER_POINT, null);
         }
         Blake2s.kdf(ck, peer.staticStatic, 0, Protocol.KEY_LENGTH, ck, key, null);
@@ -525,6 +541,7 @@ public final class Handshake {
     clearHandshake();
     Arrays.fill(presharedKey, (byte) 0);
     Arrays.fill(staticStatic, (byte) 0);
+    staticStaticState = SS_INVALID; // never recomputed from a destroyed identity
     cookies.destroy();
   }
 

@@ -199,6 +199,7 @@ public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key,
   }
 
   private static UapiException bad(String line) {
-    return new UapiException(Errno.PROTOCOL, "malformed line in get reply: " + SetRequest.quote(line));
+    return new UapiException(
+        Errno.PROTOCOL, "malformed line in get reply: " + SetRequest.describe(line));
   }
 }

@@ -5,7 +5,9 @@ import io.wireguardjava.PresharedKey;
 import io.wireguardjava.PrivateKey;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,7 +86,8 @@ public final class SetRequest {
     public void line(String line) throws UapiException {
       int eq = line.indexOf('=');
       if (eq < 0) {
-        throw new UapiException(Errno.PROTOCOL, "failed to parse line " + quote(line));
+        // Possibly a key with its '=' lost: described, never quoted.
+        throw new UapiException(Errno.PROTOCOL, "failed to parse line: " + describe(line));
       }
       String key = line.substring(0, eq);
       String value = line.substring(eq + 1);
@@ -130,7 +133,7 @@ public final class SetRequest {
           requireTrue("replace_peers", value);
           return new ReplacePeers();
         default:
-          throw new UapiException(Errno.INVALID, "invalid UAPI device key: " + quote(key));
+          throw new UapiException(Errno.INVALID, "invalid UAPI device key: " + describe(key));
       }
     }
 
@@ -182,7 +185,7 @@ public final class SetRequest {
           }
           return new ProtocolVersion();
         default:
-          throw new UapiException(Errno.INVALID, "invalid UAPI peer key: " + quote(key));
+          throw new UapiException(Errno.INVALID, "invalid UAPI peer key: " + describe(key));
       }
     }
   }
@@ -196,8 +199,14 @@ public final class SetRequest {
     int listenPort = current.listenPort();
     int fwmark = current.fwmark();
     Map<Key, Work> peers = new LinkedHashMap<>();
+    // Which peer holds each prefix: a moved prefix costs O(1), not a scan of every peer.
+    Map<Prefix, Work> owners = new HashMap<>();
     for (PeerSettings p : current.peers()) {
-      peers.put(p.publicKey(), new Work(p));
+      Work w = new Work(p);
+      peers.put(p.publicKey(), w);
+      for (Prefix prefix : w.allowedIps) {
+        owners.put(prefix, w);
+      }
     }
     @Nullable Work selected = null; // null: no peer selected, or a dummy
     boolean created = false;
@@ -207,13 +216,14 @@ public final class SetRequest {
       if (op instanceof SetPrivateKey) {
         privateKey = ((SetPrivateKey) op).key();
         // As wireguard-go's SetPrivateKey: a peer with our own new public key is dropped.
-        privateKey.ifPresent(k -> peers.remove(k.publicKey()));
+        privateKey.ifPresent(k -> drop(peers.get(k.publicKey()), peers, owners));
       } else if (op instanceof SetListenPort) {
         listenPort = ((SetListenPort) op).port();
       } else if (op instanceof SetFwmark) {
         fwmark = ((SetFwmark) op).mark();
       } else if (op instanceof ReplacePeers) {
         peers.clear();
+        owners.clear();
       } else if (op instanceof SelectPeer) {
         Key key = ((SelectPeer) op).publicKey();
         dummy = privateKey.isPresent() && privateKey.get().publicKey().equals(key);
@@ -229,14 +239,12 @@ public final class SetRequest {
         }
       } else if (op instanceof UpdateOnly) {
         if (created && selected != null) {
-          peers.remove(selected.publicKey);
+          drop(selected, peers, owners);
           selected = null;
           dummy = true;
         }
       } else if (op instanceof RemovePeer) {
-        if (selected != null) {
-          peers.remove(selected.publicKey);
-        }
+        drop(selected, peers, owners);
         selected = null;
         dummy = true;
       } else if (selected == null) {
@@ -248,20 +256,20 @@ public final class SetRequest {
       } else if (op instanceof SetKeepalive) {
         selected.keepalive = ((SetKeepalive) op).seconds();
       } else if (op instanceof ReplaceAllowedIps) {
+        for (Prefix prefix : selected.allowedIps) {
+          owners.remove(prefix);
+        }
         selected.allowedIps.clear();
       } else if (op instanceof AllowedIp) {
         AllowedIp a = (AllowedIp) op;
         if (a.add()) {
-          for (Work other : peers.values()) {
-            if (other != selected) {
-              other.allowedIps.remove(a.prefix());
-            }
+          Work other = owners.put(a.prefix(), selected);
+          if (other != null && other != selected) {
+            other.allowedIps.remove(a.prefix());
           }
-          if (!selected.allowedIps.contains(a.prefix())) {
-            selected.allowedIps.add(a.prefix());
-          }
-        } else {
-          selected.allowedIps.remove(a.prefix());
+          selected.allowedIps.add(a.prefix()); // a set: kept at its first position
+        } else if (selected.allowedIps.remove(a.prefix())) {
+          owners.remove(a.prefix());
         }
       }
     }
@@ -273,24 +281,37 @@ public final class SetRequest {
     return new DeviceSettings(privateKey, listenPort, fwmark, out);
   }
 
+  /** Removes a peer and its prefixes' ownership; nothing for null. */
+  private static void drop(@Nullable Work w, Map<Key, Work> peers, Map<Prefix, Work> owners) {
+    if (w == null) {
+      return;
+    }
+    peers.remove(w.publicKey);
+    for (Prefix prefix : w.allowedIps) {
+      owners.remove(prefix);
+    }
+  }
+
   /** A peer being changed. */
   private static final class Work {
     final Key publicKey;
     Optional<PresharedKey> presharedKey;
     Optional<InetSocketAddress> endpoint;
     int keepalive;
-    final List<Prefix> allowedIps;
+    /** In the order added; a set, so a peer with a million prefixes checks each in O(1). */
+    final LinkedHashSet<Prefix> allowedIps;
 
     Work(PeerSettings p) {
       publicKey = p.publicKey();
       presharedKey = p.presharedKey();
       endpoint = p.endpoint();
       keepalive = p.persistentKeepalive();
-      allowedIps = new ArrayList<>(p.allowedIps());
+      allowedIps = new LinkedHashSet<>(p.allowedIps());
     }
 
     PeerSettings build() {
-      return new PeerSettings(publicKey, presharedKey, endpoint, keepalive, allowedIps);
+      return new PeerSettings(publicKey, presharedKey, endpoint, keepalive,
+          new ArrayList<>(allowedIps));
     }
   }
 
@@ -306,7 +327,8 @@ public final class SetRequest {
       if (hi < 0 || lo < 0 || value.charAt(2 * i) > 'f' || value.charAt(2 * i + 1) > 'f') {
         java.util.Arrays.fill(out, (byte) 0);
         throw new UapiException(
-            Errno.INVALID, "failed to set " + what + ": " + (secret ? "not hex" : quote(value)));
+            Errno.INVALID, "failed to set " + what + ": "
+                + (secret ? "not hex" : quote(value, MAX_VALUE_QUOTE)));
       }
       out[i] = (byte) ((hi << 4) | lo);
     }
@@ -328,13 +350,54 @@ public final class SetRequest {
   }
 
   private static UapiException invalid(String what, String value) {
-    return new UapiException(Errno.INVALID, what + ": " + quote(value));
+    return new UapiException(Errno.INVALID, what + ": " + quote(value, MAX_VALUE_QUOTE));
   }
 
-  /** A line quoted for a log message: at most 80 chars, control and non-ASCII bytes escaped. */
+  /** The most of a (non-secret) value an error quotes. */
+  private static final int MAX_VALUE_QUOTE = 24;
+
+  /** The longest UAPI key name ({@code persistent_keepalive_interval}) and some room. */
+  private static final int MAX_NAME = 32;
+
+  /**
+   * Text whose meaning is unknown (a line without {@code =}, an unknown key) for an error or a
+   * log line: quoted when it is a short name of {@code [a-z0-9_]}, which no key's hex text is;
+   * else only the name before a {@code =} and the length.
+   */
+  static String describe(String text) {
+    if (isName(text)) {
+      return quote(text);
+    }
+    int eq = text.indexOf('=');
+    String name = eq > 0 && isName(text.substring(0, eq)) ? text.substring(0, eq) : "";
+    return (name.isEmpty() ? "" : quote(name) + "=..., ")
+        + text.length() + " bytes, not shown";
+  }
+
+  private static boolean isName(String s) {
+    if (s.isEmpty() || s.length() > MAX_NAME) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Non-secret text quoted for a log message: at most 80 chars, control and non-ASCII bytes
+   * escaped. Text that may hold a key goes through {@link #describe} instead.
+   */
   static String quote(String s) {
+    return quote(s, 80);
+  }
+
+  private static String quote(String s, int max) {
     StringBuilder sb = new StringBuilder("\"");
-    int n = Math.min(s.length(), 80);
+    int n = Math.min(s.length(), max);
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {

@@ -63,10 +63,20 @@ public final class UapiServer implements Closeable {
       int maxLineBytes, int maxRequestBytes, Duration requestTimeout, int maxClients) {
 
     /**
-     * 4 KiB lines (a valid line is under 200 bytes), 16 MiB requests (a {@code setconf} of some
-     * 50,000 peers), 10 seconds, 32 clients.
+     * 4 KiB lines (a valid line is under 200 bytes), requests as large as an eighth of the heap
+     * (at least 16 MiB; 24 MB carry a peer with a million prefixes, 12 MB a {@code setconf} of
+     * 65,536 peers), 10 seconds, 32 clients. Only the socket's owner can connect (mode 0600), so
+     * the request size is bounded by what the owner sends and the memory it gave the JVM, not by
+     * a small constant; a request is still parsed whole before anything is applied.
      */
-    public static final Limits DEFAULT = new Limits(4096, 16 << 20, Duration.ofSeconds(10), 32);
+    public static final Limits DEFAULT =
+        new Limits(4096, requestBytesForHeap(Runtime.getRuntime().maxMemory()),
+            Duration.ofSeconds(10), 32);
+
+    /** An eighth of {@code maxHeap}, at least 16 MiB, at most 1 GiB. */
+    static int requestBytesForHeap(long maxHeap) {
+      return (int) Math.max(16L << 20, Math.min(1L << 30, maxHeap / 8));
+    }
 
     public Limits {
       if (maxLineBytes < 128 || maxRequestBytes < maxLineBytes || maxClients < 1) {
@@ -343,7 +353,7 @@ public final class UapiServer implements Closeable {
           } else if (op.equals("set=1")) {
             reply = "errno=" + set() + "\n\n";
           } else {
-            LOG.log(Level.DEBUG, "invalid UAPI operation: {0}", SetRequest.quote(op));
+            LOG.log(Level.DEBUG, "invalid UAPI operation: {0}", SetRequest.describe(op));
             reply = "errno=" + Errno.PROTOCOL + "\n\n";
             keepOpen = false;
           }
@@ -430,7 +440,8 @@ public final class UapiServer implements Closeable {
         }
       }
       if (error != null) {
-        LOG.log(Level.INFO, "UAPI set on {0} rejected: {1}", name, error.getMessage());
+        // A client's mistake, answered with its errno: nothing for the application's log.
+        LOG.log(Level.DEBUG, "UAPI set on {0} rejected: {1}", name, error.getMessage());
         return error.errno();
       }
       SetRequest request = parser.finish();
@@ -438,7 +449,7 @@ public final class UapiServer implements Closeable {
         backend.update(request::applyTo);
         return Errno.OK;
       } catch (UapiException e) {
-        LOG.log(Level.INFO, "UAPI set on {0} failed: {1}", name, e.getMessage());
+        LOG.log(Level.DEBUG, "UAPI set on {0} failed: {1}", name, e.getMessage());
         return e.errno();
       } catch (IllegalArgumentException e) {
         LOG.log(Level.WARNING, "UAPI set on " + name + " refused by the tunnel", e);
