@@ -12,6 +12,7 @@ import io.wireguardjava.netstack.internal.stack.OwnAddresses;
 import io.wireguardjava.netstack.internal.stack.PacketOutput;
 import io.wireguardjava.netstack.internal.stack.Stack;
 import io.wireguardjava.netstack.internal.stack.StackCounters;
+import io.wireguardjava.netstack.internal.stack.StackDrop;
 import io.wireguardjava.netstack.internal.stack.StackThread;
 import io.wireguardjava.netstack.internal.stack.SocketContext;
 import io.wireguardjava.netstack.internal.stack.TcpAdapter;
@@ -20,6 +21,7 @@ import io.wireguardjava.netstack.internal.stack.TunnelSocket;
 import io.wireguardjava.netstack.internal.stack.TunnelSocketFactory;
 import io.wireguardjava.netstack.internal.tcp.TcpLayer;
 import io.wireguardjava.netstack.internal.tcp.TcpSettings;
+import io.wireguardjava.netstack.internal.tcp.TcpStats;
 import io.wireguardjava.netstack.internal.stack.UdpEndpoint;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -346,12 +348,21 @@ public final class TunnelNetwork implements AutoCloseable {
   }
 
   /**
-   * Counters of the stack (packets, drops by reason), for monitoring and tests.
+   * The network's counters now.
    *
-   * @return a live view
+   * @return a snapshot
    */
-  public StackCounters counters() {
-    return stack.counters();
+  public NetworkStats stats() {
+    StackCounters c = stack.counters();
+    long dropped = 0;
+    for (StackDrop d : StackDrop.values()) {
+      if (d != StackDrop.FRAGMENT) { // fragments held for reassembly are not lost
+        dropped += c.dropped(d);
+      }
+    }
+    TcpStats t = tcp.stats();
+    return new NetworkStats(
+        c.packetsReceived(), c.packetsSent(), dropped, t.connections(), t.retransmittedSegments(), stack.udpBindings());
   }
 
   /**
