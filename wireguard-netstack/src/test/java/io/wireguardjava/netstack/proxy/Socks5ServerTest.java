@@ -419,6 +419,7 @@ class Socks5ServerTest {
   }
 
   @Test
+  @Timeout(120) // 3,000 threads on two shared CPUs
   void aThousandConcurrentConnects() throws Exception {
     start(socks().handshakeTimeout(Duration.ofSeconds(20))
         .connectTimeout(Duration.ofSeconds(20)));
