@@ -30,6 +30,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -281,13 +282,16 @@ public final class TunnelNetwork implements AutoCloseable {
    *
    * @param host a host name or an IP literal
    * @return the addresses, IPv4 first, at least one
-   * @throws java.net.UnknownHostException when the name does not exist, has no address of a
-   *     family the interface has, or no DNS server answered
-   * @throws SocketException when the network is closed
+   * @throws UnknownHostException when the name does not exist, has no address of a family the
+   *     interface has, no DNS server answered, or the network is closed (the one exception type,
+   *     so that {@code net::resolve} fits OkHttp's {@code Dns})
    */
-  public List<InetAddress> resolve(String host) throws IOException {
-    ensureOpen();
-    return dns.resolve(Objects.requireNonNull(host, "host"));
+  public List<InetAddress> resolve(String host) throws UnknownHostException {
+    Objects.requireNonNull(host, "host");
+    if (closed.get()) {
+      throw new UnknownHostException(host + ": the tunnel network is closed");
+    }
+    return dns.resolve(host);
   }
 
   /**

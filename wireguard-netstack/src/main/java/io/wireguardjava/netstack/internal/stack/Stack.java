@@ -408,17 +408,9 @@ public final class Stack {
   /** Writes an IP header into out[0..) answering the packet at p[ip]: addresses swapped. */
   private void writeIpHeader(byte[] out, boolean v6, int total, int protocol, byte[] p, int ip) {
     if (v6) {
-      byte[] src = new byte[16];
-      byte[] dst = new byte[16];
-      System.arraycopy(p, ip + Ipv6.DST, src, 0, 16);
-      System.arraycopy(p, ip + Ipv6.SRC, dst, 0, 16);
-      Ipv6.write(out, 0, total - Ipv6.HEADER, protocol, src, dst);
+      Ipv6.write(out, 0, total - Ipv6.HEADER, protocol, p, ip + Ipv6.DST, p, ip + Ipv6.SRC);
     } else {
-      byte[] src = new byte[4];
-      byte[] dst = new byte[4];
-      System.arraycopy(p, ip + Ipv4.DST, src, 0, 4);
-      System.arraycopy(p, ip + Ipv4.SRC, dst, 0, 4);
-      Ipv4.write(out, 0, total, ipv4Id.getAndIncrement(), protocol, src, dst);
+      Ipv4.write(out, 0, total, ipv4Id.getAndIncrement(), protocol, p, ip + Ipv4.DST, p, ip + Ipv4.SRC);
     }
   }
 

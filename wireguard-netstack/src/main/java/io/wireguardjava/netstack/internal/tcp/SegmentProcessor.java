@@ -31,11 +31,17 @@ final class SegmentProcessor {
     boolean syn = (flags & TcpHeader.SYN) != 0;
     boolean fin = (flags & TcpHeader.FIN) != 0;
     boolean rst = (flags & TcpHeader.RST) != 0;
-    if (c.state == TcpState.SYN_RECEIVED && syn && (flags & TcpHeader.ACK) == 0 && seq == c.irs) {
-      // Our SYN-ACK was lost: the peer retransmitted its SYN.
-      c.sndNxt = c.iss;
-      c.ackNow = true;
-      return;
+    if (c.state == TcpState.SYN_RECEIVED && syn && seq == c.irs) {
+      if ((flags & TcpHeader.ACK) == 0) {
+        // Our SYN-ACK was lost: the peer retransmitted its SYN.
+        c.sndNxt = c.iss;
+        c.ackNow = true;
+        return;
+      }
+      // Simultaneous open (RFC 9293 figure 8): the peer's SYN-ACK repeats its SYN, which we have;
+      // only its ACK is new.
+      syn = false;
+      seq += 1;
     }
     int segLen = dataLen + (syn ? 1 : 0) + (fin ? 1 : 0);
     // 1. Sequence acceptability (RFC 9293 §3.10.7.4, first check).

@@ -30,6 +30,8 @@ final class TcpConnection {
   /** Stack thread: in the demux table; removed for good once false after having been true. */
   boolean inTable;
   boolean removed;
+  /** Stack thread: the deadline of this connection's newest entry in the layer's timer heap. */
+  long queuedDeadline = NEVER;
   /** {@link #open} ran: an active open waits for the stack thread to pick its ISN. */
   boolean opened;
 
@@ -188,8 +190,8 @@ final class TcpConnection {
       sendRing = null;
     }
     ByteRing r = recvRing;
-    if (r != null && (state == TcpState.CLOSED || appClosed || inputShutdown
-        || (finReceived && r.size() == 0))) {
+    if (r != null && (appClosed || inputShutdown
+        || ((finReceived || state == TcpState.CLOSED) && r.size() == 0))) {
       layer.budget().release(r.capacity());
       recvRing = null;
       assembler.clear();

@@ -43,8 +43,7 @@ public final class TcpLayer {
   private final byte[] tx;
   private final int[] sackStarts = new int[TcpOptions.MAX_SACK_BLOCKS];
   private final int[] sackEnds = new int[TcpOptions.MAX_SACK_BLOCKS];
-  private final List<TcpConnection> closedInScan = new ArrayList<>();
-  private long timerMin = Long.MAX_VALUE;
+  private final TimerHeap timers = new TimerHeap();
   private long challengeWindowStart = Long.MIN_VALUE;
   private int challengeCount;
   private long now;
@@ -298,9 +297,7 @@ public final class TcpLayer {
       }
       afterWork(c);
     }
-    if (nowNanos - timerMin >= 0) {
-      scanTimers(nowNanos);
-    }
+    runTimers(nowNanos);
   }
 
   private void service(TcpConnection c, long nowNanos) {
@@ -330,10 +327,16 @@ public final class TcpLayer {
     Transmitter.transmit(c, nowNanos);
   }
 
-  private void scanTimers(long nowNanos) {
-    timerMin = Long.MAX_VALUE;
-    table.forEach(c -> {
-      if (nowNanos - c.deadline() >= 0 && c.deadline() != TcpConnection.NEVER) {
+  private void runTimers(long nowNanos) {
+    while (timers.size() > 0 && timers.peekDeadline() <= nowNanos) {
+      long d = timers.peekDeadline();
+      TcpConnection c = timers.peekConnection();
+      timers.pop();
+      if (c.removed || d != c.queuedDeadline) {
+        continue; // stale: the connection was pushed again with an earlier deadline, or is gone
+      }
+      c.queuedDeadline = TcpConnection.NEVER;
+      if (c.deadline() <= nowNanos) {
         c.lock.lock();
         try {
           ConnectionTimers.onTimers(c, nowNanos);
@@ -344,23 +347,35 @@ public final class TcpLayer {
           c.lock.unlock();
         }
       }
-      if (c.state == TcpState.CLOSED) {
-        closedInScan.add(c);
-      } else {
-        timerMin = Math.min(timerMin, c.deadline());
+      afterWork(c);
+    }
+    if (timers.size() > 4 * table.size() + 1024) {
+      compactTimers();
+    }
+  }
+
+  /** Drops stale heap entries: one entry per live connection with a deadline. */
+  private void compactTimers() {
+    timers.clear();
+    table.forEach(c -> {
+      c.queuedDeadline = TcpConnection.NEVER;
+      long d = c.deadline();
+      if (d != TcpConnection.NEVER) {
+        timers.push(d, c);
+        c.queuedDeadline = d;
       }
     });
-    for (TcpConnection c : closedInScan) {
-      removeConnection(c);
-    }
-    closedInScan.clear();
   }
 
   private void afterWork(TcpConnection c) {
     if (c.state == TcpState.CLOSED) {
       removeConnection(c);
-    } else {
-      timerMin = Math.min(timerMin, c.deadline());
+      return;
+    }
+    long d = c.deadline();
+    if (d < c.queuedDeadline) {
+      timers.push(d, c);
+      c.queuedDeadline = d;
     }
   }
 
@@ -389,7 +404,7 @@ public final class TcpLayer {
    * @return a deadline on the stack's clock
    */
   public long nextDeadlineNanos() {
-    return pending.isEmpty() ? timerMin : Long.MIN_VALUE;
+    return pending.isEmpty() ? timers.peekDeadline() : Long.MIN_VALUE;
   }
 
   // =========================== any thread ===========================

@@ -146,7 +146,7 @@ public final class TcpSocket {
         c.windowUpdatePending = true;
         c.schedule();
       }
-      if (c.finReceived && r.size() == 0) {
+      if ((c.finReceived || c.state == TcpState.CLOSED) && r.size() == 0) {
         c.releaseBuffersIfDone();
       }
       return n;

@@ -142,6 +142,26 @@ public final class Ipv4 {
    */
   public static void write(
       byte[] p, int off, int totalLength, int identification, int protocol, byte[] src, byte[] dst) {
+    write(p, off, totalLength, identification, protocol, src, 0, dst, 0);
+  }
+
+  /**
+   * Writes a 20-byte header (no options, don't-fragment set) with its checksum, taking the
+   * addresses from any arrays (for answers built from a received packet without copies).
+   *
+   * @param p the packet buffer
+   * @param off where the header starts
+   * @param totalLength header plus payload
+   * @param identification the identification field
+   * @param protocol the upper-layer protocol
+   * @param src holds the 4-byte source address
+   * @param srcOff where in {@code src}
+   * @param dst holds the 4-byte destination address
+   * @param dstOff where in {@code dst}
+   */
+  public static void write(
+      byte[] p, int off, int totalLength, int identification, int protocol, byte[] src, int srcOff,
+      byte[] dst, int dstOff) {
     p[off] = 0x45;
     p[off + 1] = 0;
     Bytes.put16(p, off + 2, totalLength);
@@ -150,8 +170,8 @@ public final class Ipv4 {
     p[off + 8] = (byte) DEFAULT_TTL;
     p[off + 9] = (byte) protocol;
     Bytes.put16(p, off + 10, 0);
-    System.arraycopy(src, 0, p, off + SRC, 4);
-    System.arraycopy(dst, 0, p, off + DST, 4);
+    System.arraycopy(src, srcOff, p, off + SRC, 4);
+    System.arraycopy(dst, dstOff, p, off + DST, 4);
     Bytes.put16(p, off + 10, Checksum.of(p, off, HEADER));
   }
 

@@ -99,6 +99,24 @@ public final class Ipv6 {
    */
   public static void write(
       byte[] p, int off, int payloadLength, int nextHeader, byte[] src, byte[] dst) {
+    write(p, off, payloadLength, nextHeader, src, 0, dst, 0);
+  }
+
+  /**
+   * Writes a 40-byte header with no extension headers, taking the addresses from any arrays.
+   *
+   * @param p the packet buffer
+   * @param off where the header starts
+   * @param payloadLength bytes after the header
+   * @param nextHeader the upper-layer protocol
+   * @param src holds the 16-byte source address
+   * @param srcOff where in {@code src}
+   * @param dst holds the 16-byte destination address
+   * @param dstOff where in {@code dst}
+   */
+  public static void write(
+      byte[] p, int off, int payloadLength, int nextHeader, byte[] src, int srcOff, byte[] dst,
+      int dstOff) {
     p[off] = 0x60;
     p[off + 1] = 0;
     p[off + 2] = 0;
@@ -106,7 +124,7 @@ public final class Ipv6 {
     Bytes.put16(p, off + 4, payloadLength);
     p[off + 6] = (byte) nextHeader;
     p[off + 7] = (byte) DEFAULT_HOP_LIMIT;
-    System.arraycopy(src, 0, p, off + SRC, 16);
-    System.arraycopy(dst, 0, p, off + DST, 16);
+    System.arraycopy(src, srcOff, p, off + SRC, 16);
+    System.arraycopy(dst, dstOff, p, off + DST, 16);
   }
 }

@@ -212,7 +212,10 @@ class LinkedStacksTest {
                       c.getOutputStream().write(data);
                       c.shutdownOutput();
                       byte[] back = c.getInputStream().readAllBytes();
-                      assertThat(back).isEqualTo(data);
+                      assertThat(java.util.Arrays.equals(back, data))
+                          .as("connection %d: %d bytes back, first difference at %d", id, back.length,
+                              java.util.Arrays.mismatch(back, data))
+                          .isTrue();
                     } catch (Exception e) {
                       throw new RuntimeException(e);
                     }

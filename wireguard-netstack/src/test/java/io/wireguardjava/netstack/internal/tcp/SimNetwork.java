@@ -79,6 +79,8 @@ final class SimNetwork {
   private long linkFreeAtoB;
   private long linkFreeBtoA;
   long now = 1_000_000_000L;
+  /** When above 0, time advances in steps of this size (batches events; for many connections). */
+  long tickNanos;
   long delivered;
   long dropped;
 
@@ -176,6 +178,9 @@ final class SimNetwork {
         return false;
       }
       now = Math.max(now, next);
+      if (tickNanos > 0) {
+        now = (now + tickNanos - 1) / tickNanos * tickNanos;
+      }
     }
     return true;
   }
