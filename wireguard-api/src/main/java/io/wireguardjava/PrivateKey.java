@@ -13,6 +13,10 @@ import java.util.Objects;
  * {@link #getBytes()}, {@link #toBase64()} and {@link #toHex()}, each returning a fresh copy the
  * caller should wipe when done.
  *
+ * <p>A {@code PrivateKey} is an immutable value and cannot be wiped: it is the application's to
+ * drop. A {@link Tunnel} copies the bytes it needs and wipes that copy when it closes, and lets go
+ * of the {@code PrivateKey} it was given.
+ *
  * <p>Keys decoded from text are kept exactly as given; {@link #generate()} clamps its keys as
  * Curve25519 requires (as {@code wg genkey} does), and X25519 clamps any key when it is used, so
  * an unclamped key has the same public key as its clamped form.

@@ -21,6 +21,17 @@ import java.util.ServiceLoader;
  * one peer keeps the sessions of all others, and changing a peer keeps its own session while its
  * public key stays the same.
  *
+ * <p>After {@link #close()}, one rule: the queries ({@link #name}, {@link #listenPort}, {@link
+ * #mtu}, {@link #config}, {@link #stats}, {@link #peerStats}, {@link #isClosed}, {@link
+ * #packets}) keep answering with the state the tunnel had when it closed, except that {@link
+ * #config} no longer holds the private key; every method that would change the tunnel ({@link
+ * #addPeer}, {@link #updatePeer}, {@link #removePeer}, {@link #replacePeers}, {@link
+ * #setPrivateKey}, {@link #clearPrivateKey}, {@link #setListenPort}, {@link #setFwMark}, {@link
+ * #setMtu}, {@link #addListener}) throws {@link IllegalStateException} naming the tunnel; {@link
+ * #close()} and {@link #removeListener} do nothing. On the in-process device, {@link
+ * TunnelPackets#send} then throws {@link java.nio.channels.ClosedChannelException} naming the
+ * tunnel and {@link TunnelPackets#receive} returns -1 once the queue is drained.
+ *
  * <p>The implementation lives in the {@code wireguard-core} module and is found with {@link
  * ServiceLoader} through {@link TunnelProvider}.
  */
@@ -60,6 +71,32 @@ public interface Tunnel extends AutoCloseable {
 
   /** The UDP port the tunnel listens on: the configured one, or the one the OS chose. */
   int listenPort();
+
+  /**
+   * The tunnel's MTU: the largest inner IP packet it carries. A larger one, whichever way it
+   * travels (from the device, from a peer, forwarded between peers), is dropped, counted as
+   * {@link DropReason#TOO_LARGE}, and answered with ICMP "fragmentation needed" (IPv4) or
+   * "packet too big" (IPv6) carrying this MTU, so the sender's path-MTU discovery adapts. It
+   * follows the device: when the OS interface's MTU is changed ({@code ip link set mtu}), the
+   * tunnel takes the new value.
+   *
+   * @return the MTU in bytes
+   */
+  int mtu();
+
+  /**
+   * Changes the MTU of the tunnel and of its device (for an OS interface, its link MTU, as
+   * {@code ip link set mtu}); sessions and peers stay. An in-process device can change to at
+   * most the MTU it was opened with.
+   *
+   * @param mtu the new MTU, 576 to 65,472 bytes (the largest whose sealed packets still fit in a
+   *     UDP datagram)
+   * @throws IllegalArgumentException when {@code mtu} is out of range
+   * @throws UnsupportedOperationException when the device cannot change its MTU
+   * @throws IOException when the OS refuses the change; the old MTU then stays
+   * @throws IllegalStateException when the tunnel is closed
+   */
+  void setMtu(int mtu) throws IOException;
 
   /**
    * The in-process packet device, through which the application sends and receives the IP
@@ -124,7 +161,17 @@ public interface Tunnel extends AutoCloseable {
    */
   void setListenPort(int port) throws IOException;
 
-  /** Sets the firewall mark of outgoing UDP packets (0 = none). */
+  /**
+   * Would set the firewall mark ({@code SO_MARK}) of the tunnel's outgoing UDP packets; this
+   * engine cannot mark its socket yet, so only 0 (no mark, which changes nothing) is accepted. A
+   * mark is refused rather than stored unapplied: a full tunnel routed with {@code not fwmark}
+   * would otherwise send its own UDP packets into itself. {@link #open} likewise refuses a config
+   * with a non-zero {@code FwMark}.
+   *
+   * @param fwMark the mark; only 0 is accepted
+   * @throws UnsupportedOperationException when {@code fwMark} is not 0
+   * @throws IllegalStateException when the tunnel is closed
+   */
   void setFwMark(int fwMark);
 
   /** Statistics of the whole tunnel and of each peer. */
@@ -143,8 +190,12 @@ public interface Tunnel extends AutoCloseable {
   boolean isClosed();
 
   /**
-   * Stops every thread of the tunnel, closes its socket and device, and zeroes every key.
-   * Idempotent.
+   * Stops every thread of the tunnel, closes its socket and device, and wipes the key material
+   * the tunnel owns: every session key, every handshake in progress, the cookie secrets, and the
+   * tunnel's own copy of the private key; the tunnel also lets go of the {@link PrivateKey} it
+   * was given. That {@link PrivateKey} value itself is immutable and the application's: it stays
+   * readable until the application drops it (see {@link PrivateKey}). Idempotent; what the
+   * tunnel answers afterwards is described on {@link Tunnel}.
    */
   @Override
   void close();

@@ -61,7 +61,8 @@ final class Engine implements Tunnel {
   final Handshakes handshakes;
   final HandshakeWorker handshakeThread;
   final boolean forwarding;
-  final int mtu;
+  /** The tunnel's MTU: every packet-size check and buffer follows it ({@link PacketSize}). */
+  volatile int mtu;
 
   private final Object configLock = new Object();
   private final @Nullable TunnelPackets appSide;
@@ -73,6 +74,11 @@ final class Engine implements Tunnel {
   private final Set<Key> order = new LinkedHashSet<>();
   private volatile Interface iface;
   private volatile boolean closed;
+  /** Set by the first close(): the one that runs PreDown, then closes. */
+  private final java.util.concurrent.atomic.AtomicBoolean closing =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  /** PreDown/PostDown, when the application asked for hooks (TunnelOptions.runHooks). */
+  private volatile @Nullable Hooks downHooks;
 
   Engine(
       Config config,
@@ -85,10 +91,10 @@ final class Engine implements Tunnel {
     this.scheduler = new Scheduler(clock);
     this.device = device;
     this.appSide = appSide;
-    this.mtu = device.mtu();
+    this.mtu = PacketSize.checkMtu(device.mtu());
     this.forwarding = options.forwarding();
     this.iface = config.iface();
-    this.pool = new BufferPool(Math.max(mtu, 1500), 16 * Limits.MAX_STAGED_PACKETS);
+    this.pool = new BufferPool(PacketSize.stagingLength(mtu), 16 * Limits.MAX_STAGED_PACKETS);
     this.transport = new UdpTransport(options.bindAddress(), config.iface().listenPort().orElse(0));
     try {
       this.handshakes = new Handshakes(this, config.iface().privateKey());
@@ -113,6 +119,7 @@ final class Engine implements Tunnel {
   }
 
   void start() {
+    device.onMtuChange(this::deviceMtuChanged);
     String n = device.name();
     threads.add(thread(sendLoop, "wg-java-" + n + "-send"));
     threads.add(thread(receiveLoop, "wg-java-" + n + "-receive"));
@@ -171,6 +178,42 @@ final class Engine implements Tunnel {
   @Override
   public int listenPort() {
     return transport.port();
+  }
+
+  @Override
+  public int mtu() {
+    return mtu;
+  }
+
+  @Override
+  public void setMtu(int newMtu) throws IOException {
+    PacketSize.checkMtu(newMtu);
+    synchronized (configLock) {
+      checkOpen();
+      device.setMtu(newMtu);
+      applyMtu(newMtu);
+    }
+  }
+
+  /**
+   * Takes a new MTU, set through {@link #setMtu} or reported by the device: the size checks use
+   * it at once, the staging pool makes buffers of the new size, and each sending thread grows its
+   * datagram buffer when it next needs to ({@link SendContext#ensureCapacity}).
+   */
+  private void applyMtu(int newMtu) {
+    pool.resize(PacketSize.stagingLength(newMtu));
+    mtu = newMtu;
+    synchronized (configLock) {
+      iface = iface.toBuilder().mtu(newMtu).build(); // config() reports it, as wg-quick saves it
+    }
+  }
+
+  /** The device says its MTU changed ({@code ip link set mtu}); called on the device's thread. */
+  private void deviceMtuChanged(int newMtu) {
+    if (newMtu <= 0 || newMtu > PacketSize.MAX_MTU) {
+      return; // no packet could be carried at that size anyway; keep the last usable one
+    }
+    applyMtu(newMtu); // the config lock is only ever held briefly, never across a device read
   }
 
   @Override
@@ -335,6 +378,7 @@ final class Engine implements Tunnel {
   @Override
   public boolean removePeer(Key publicKey) {
     synchronized (configLock) {
+      checkOpen();
       PeerState p = peers.get(publicKey);
       if (p == null) {
         return false;
@@ -436,9 +480,30 @@ final class Engine implements Tunnel {
   public void setFwMark(int fwMark) {
     synchronized (configLock) {
       checkOpen();
-      Interface.Builder b = iface.toBuilder();
-      iface = b.fwMark(fwMark).build();
+      if (fwMark != 0) {
+        throw new UnsupportedOperationException(fwMarkRefusal(fwMark));
+      }
     }
+  }
+
+  /**
+   * Refuses a configuration this engine cannot carry out, before anything is opened: a FwMark,
+   * which only {@code SO_MARK} on the UDP socket could apply. Stored but not applied, it would
+   * make the routing rule {@code not fwmark T} of a full tunnel loop the tunnel's own packets.
+   *
+   * @throws IllegalArgumentException naming the setting
+   */
+  static void checkApplicable(Config config) {
+    int mark = config.iface().fwMark().orElse(0);
+    if (mark != 0) {
+      throw new IllegalArgumentException(fwMarkRefusal(mark));
+    }
+  }
+
+  private static String fwMarkRefusal(int mark) {
+    return "FwMark = " + Integer.toUnsignedString(mark) + " cannot be applied: this engine's UDP"
+        + " socket cannot be marked (no SO_MARK yet); remove FwMark (a full tunnel needs a"
+        + " ListenPort instead)";
   }
 
   @Override
@@ -458,7 +523,10 @@ final class Engine implements Tunnel {
 
   @Override
   public void addListener(TunnelListener listener) {
-    events.add(listener);
+    synchronized (configLock) {
+      checkOpen();
+      events.add(listener);
+    }
   }
 
   @Override
@@ -490,11 +558,20 @@ final class Engine implements Tunnel {
     close(cause);
   }
 
+  /** Runs {@code hooks}' PreDown first and PostDown last when the tunnel closes. */
+  void setDownHooks(Hooks hooks) {
+    downHooks = hooks;
+  }
+
   private void close(@Nullable Throwable cause) {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    Hooks hooks = downHooks;
+    if (hooks != null) {
+      hooks.preDown(device.name()); // while the tunnel still runs, as wg-quick down does
+    }
     synchronized (configLock) {
-      if (closed) {
-        return;
-      }
       closed = true;
     }
     transport.close(); // wakes the receive thread
@@ -521,8 +598,12 @@ final class Engine implements Tunnel {
       for (PeerState p : peers.values()) {
         p.destroy();
       }
-      handshakes.destroy();
+      handshakes.destroy(); // wipes the engine's copy of the private key (StaticIdentity)
       handshakeThread.destroy();
+      iface = iface.toBuilder().clearPrivateKey().build(); // and drops the app's PrivateKey
+    }
+    if (hooks != null) {
+      hooks.postDown(device.name());
     }
     events.closed(Optional.ofNullable(cause));
     if (interrupted) {

@@ -51,7 +51,7 @@ final class Handshakes {
 
   Handshakes(Engine engine, Optional<PrivateKey> privateKey) {
     this.engine = engine;
-    this.ctx = new SendContext(Math.max(engine.mtu, 1500) + Times.DATA_OVERHEAD + 16);
+    this.ctx = new SendContext(PacketSize.datagramLength(engine.mtu));
     Clock clock = engine.clock;
     this.time =
         new TimeSource() {

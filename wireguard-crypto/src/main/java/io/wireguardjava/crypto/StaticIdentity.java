@@ -72,6 +72,20 @@ public final class StaticIdentity {
     Arrays.fill(cookieKey, (byte) 0);
   }
 
+  /**
+   * Whether {@link #destroy()} has run: the private key bytes are all zero (checked without
+   * branching on them).
+   *
+   * @return true once destroyed
+   */
+  public boolean isDestroyed() {
+    int or = 0;
+    for (byte b : privateKey) {
+      or |= b;
+    }
+    return or == 0;
+  }
+
   @Override
   public String toString() {
     return "StaticIdentity[public=" + Base64.getEncoder().encodeToString(publicKey) + "]";

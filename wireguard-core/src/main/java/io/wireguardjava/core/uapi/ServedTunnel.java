@@ -124,6 +124,16 @@ public final class ServedTunnel implements Tunnel {
   }
 
   @Override
+  public int mtu() {
+    return tunnel.mtu();
+  }
+
+  @Override
+  public void setMtu(int mtu) throws IOException {
+    tunnel.setMtu(mtu);
+  }
+
+  @Override
   public void setFwMark(int fwMark) {
     tunnel.setFwMark(fwMark);
   }

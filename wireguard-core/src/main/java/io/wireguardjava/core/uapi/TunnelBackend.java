@@ -68,7 +68,12 @@ public final class TunnelBackend implements UapiBackend {
         tunnel.clearPrivateKey(); // private_key=0000...: as wireguard-go, the device has no identity
       }
       if (next.fwmark() != current.fwmark()) {
-        tunnel.setFwMark(next.fwmark());
+        try {
+          tunnel.setFwMark(next.fwmark());
+        } catch (UnsupportedOperationException e) {
+          // wireguard-go answers a mark its socket cannot take with the port-in-use errno
+          throw new UapiException(Errno.PORT_IN_USE, "failed to set fwmark: " + e.getMessage(), e);
+        }
       }
       if (!next.peers().equals(current.peers())) {
         List<Peer> peers = new ArrayList<>(next.peers().size());

@@ -41,6 +41,8 @@ public interface LibC {
   int EBUSY = 16;
   // socket(2)
   int AF_NETLINK = 16;
+  int AF_INET = 2;
+  int SOCK_DGRAM = 2;
   int SOCK_RAW = 3;
   int SOCK_CLOEXEC = 0x80000;
   int NETLINK_ROUTE = 0;
@@ -58,6 +60,9 @@ public interface LibC {
   int TUN_F_CSUM = 1;
   int TUN_F_TSO4 = 2;
   int TUN_F_TSO6 = 4;
+  /** Interface MTU ioctls (linux/sockios.h), on any socket, with {@code ifr_mtu} at offset 16. */
+  long SIOCGIFMTU = 0x8921L;
+  long SIOCSIFMTU = 0x8922L;
   /** sizeof(struct ifreq). */
   int IFREQ_SIZE = 40;
   /** IFNAMSIZ, including the terminating NUL. */
