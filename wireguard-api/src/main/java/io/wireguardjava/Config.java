@@ -47,8 +47,10 @@ public final class Config {
    * PreUp, PostUp, PreDown, PostDown and SaveConfig. Keys match case-insensitively, {@code #}
    * starts a comment anywhere, blank lines are ignored, list keys (Address, DNS, AllowedIPs)
    * take comma-separated values and may repeat, as may the hook keys (kept in order). Other
-   * keys may appear once per section. An {@code [Interface]} section with a PrivateKey is
-   * required.
+   * keys may appear once per section. An {@code [Interface]} section is required; its
+   * PrivateKey is not (as for {@code wg-quick} and {@code wg setconf}: a tunnel opened without
+   * one has no identity until {@link Tunnel#setPrivateKey} or {@code wg set <if> private-key}
+   * gives it one, the {@code PostUp = wg set %i private-key ...} idiom).
    *
    * @throws ConfigException naming the line, section, key and problem
    */

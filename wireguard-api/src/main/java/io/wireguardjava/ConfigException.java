@@ -58,7 +58,7 @@ public final class ConfigException extends Exception {
     WG_QUICK_ONLY_KEY("wg-quick key, not allowed by wg setconf"),
     /** A key given twice in one section that may appear only once. */
     DUPLICATE_KEY("given twice in one section"),
-    /** A required key is absent: PublicKey of a peer, PrivateKey of a wg-quick interface. */
+    /** A required key is absent: the PublicKey of a peer. */
     MISSING_KEY("missing"),
     /** Two peers with the same public key. */
     DUPLICATE_PEER("'%s' is the public key of an earlier peer"),

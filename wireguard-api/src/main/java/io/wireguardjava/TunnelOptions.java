@@ -39,8 +39,10 @@ public final class TunnelOptions {
   private final boolean forwarding;
   private final Optional<InetAddress> bindAddress;
   private final Optional<Path> uapiDirectory;
+  private final boolean runHooks;
 
   private TunnelOptions(Builder b) {
+    this.runHooks = b.runHooks;
     this.deviceKind = b.deviceKind;
     this.interfaceName = Optional.ofNullable(b.interfaceName);
     this.device = Optional.ofNullable(b.device);
@@ -114,11 +116,21 @@ public final class TunnelOptions {
     return uapiDirectory;
   }
 
+  /**
+   * Whether the config's {@code PreUp}, {@code PostUp}, {@code PreDown} and {@code PostDown}
+   * hooks run; off by default. See {@link Builder#runHooks}.
+   *
+   * @return true when the hooks run
+   */
+  public boolean runHooks() {
+    return runHooks;
+  }
+
   @Override
   public String toString() {
     return "TunnelOptions[device=" + deviceKind + interfaceName.map(n -> " " + n).orElse("")
         + ", forwarding=" + forwarding + bindAddress.map(a -> ", bind=" + a).orElse("")
-        + uapiDirectory.map(d -> ", uapi=" + d).orElse("") + "]";
+        + uapiDirectory.map(d -> ", uapi=" + d).orElse("") + (runHooks ? ", hooks" : "") + "]";
   }
 
   /** Builds {@link TunnelOptions}; the default is the OS device, no forwarding. */
@@ -131,8 +143,28 @@ public final class TunnelOptions {
     private @org.jspecify.annotations.Nullable InetAddress bindAddress;
     private @org.jspecify.annotations.Nullable Path uapiDirectory;
     private boolean uapiChosen;
+    private boolean runHooks;
 
     private Builder() {}
+
+    /**
+     * Runs the config's hooks as {@code wg-quick} does (off by default): each {@code PreUp},
+     * {@code PostUp}, {@code PreDown} and {@code PostDown} line through {@code bash -c}, with
+     * {@code %i} replaced by the interface name, in this JVM's process, with its privileges.
+     * {@code PreUp} runs before the device is created, {@code PostUp} once the UDP socket and the
+     * UAPI socket exist (so {@code PostUp = wg set %i private-key ...} works); a failing one
+     * undoes the open (without PreDown/PostDown, as wg-quick) and fails it. {@code PreDown} runs
+     * first and {@code PostDown} last in {@link Tunnel#close()}. Only turn this on for configs as
+     * trusted as a shell script, as {@code wg-java up} does; off, the hooks are ignored, as
+     * wireguard-android does.
+     *
+     * @param run whether to run the hooks
+     * @return this builder
+     */
+    public Builder runHooks(boolean run) {
+      this.runHooks = run;
+      return this;
+    }
 
     /** Uses an OS TUN device with a name the OS picks (the default). */
     public Builder osDevice() {

@@ -108,11 +108,7 @@ final class WgQuickFormat {
         throw new ConfigException(0, Section.NONE, 0, null, Reason.MISSING_SECTION, null,
             crOnlyHint(body));
       }
-      Interface built = iface.build();
-      if (!setconf && built.privateKey().isEmpty()) {
-        throw new ConfigException(interfaceLine, Section.INTERFACE, 0, "PrivateKey",
-            Reason.MISSING_KEY, null, null);
-      }
+      Interface built = iface.build(); // PrivateKey may be absent, as for wg-quick and wg setconf
       return Config.builder().iface(built).addPeers(peers).build();
     }
 

@@ -22,10 +22,25 @@ public final class CoreTunnelProvider implements TunnelProvider {
 
   @Override
   public Tunnel open(Config config, TunnelOptions options) throws IOException {
+    Engine.checkApplicable(config);
+    Hooks hooks = new Hooks(config.iface());
+    if (options.runHooks()) {
+      hooks.preUp(options.interfaceName().orElse(""));
+    }
     Engine engine = open(config, options, Clock.SYSTEM);
-    return options.uapiDirectory().isEmpty()
+    Tunnel tunnel = options.uapiDirectory().isEmpty()
         ? engine
         : ServedTunnel.serve(engine, options.uapiDirectory().get()); // closes engine on failure
+    if (options.runHooks()) {
+      try {
+        hooks.postUp(tunnel.name()); // after the UDP and UAPI sockets: `wg set %i ...` works
+      } catch (IOException | RuntimeException e) {
+        tunnel.close(); // as wg-quick's del_if: no PreDown/PostDown for a tunnel never up
+        throw e;
+      }
+      engine.setDownHooks(hooks);
+    }
+    return tunnel;
   }
 
   static Engine open(Config config, TunnelOptions options, Clock clock) throws IOException {

@@ -74,6 +74,11 @@ final class Engine implements Tunnel {
   private final Set<Key> order = new LinkedHashSet<>();
   private volatile Interface iface;
   private volatile boolean closed;
+  /** Set by the first close(): the one that runs PreDown, then closes. */
+  private final java.util.concurrent.atomic.AtomicBoolean closing =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  /** PreDown/PostDown, when the application asked for hooks (TunnelOptions.runHooks). */
+  private volatile @Nullable Hooks downHooks;
 
   Engine(
       Config config,
@@ -550,11 +555,20 @@ final class Engine implements Tunnel {
     close(cause);
   }
 
+  /** Runs {@code hooks}' PreDown first and PostDown last when the tunnel closes. */
+  void setDownHooks(Hooks hooks) {
+    downHooks = hooks;
+  }
+
   private void close(@Nullable Throwable cause) {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    Hooks hooks = downHooks;
+    if (hooks != null) {
+      hooks.preDown(device.name()); // while the tunnel still runs, as wg-quick down does
+    }
     synchronized (configLock) {
-      if (closed) {
-        return;
-      }
       closed = true;
     }
     transport.close(); // wakes the receive thread
@@ -584,6 +598,9 @@ final class Engine implements Tunnel {
       handshakes.destroy(); // wipes the engine's copy of the private key (StaticIdentity)
       handshakeThread.destroy();
       iface = iface.toBuilder().clearPrivateKey().build(); // and drops the app's PrivateKey
+    }
+    if (hooks != null) {
+      hooks.postDown(device.name());
     }
     events.closed(Optional.ofNullable(cause));
     if (interrupted) {

@@ -2,6 +2,7 @@ package io.wireguardjava.examples.cli;
 
 import io.wireguardjava.Config;
 import io.wireguardjava.ConfigException;
+import io.wireguardjava.Interface;
 import io.wireguardjava.Key;
 import io.wireguardjava.Peer;
 import io.wireguardjava.Tunnel;
@@ -98,13 +99,18 @@ public final class UpCommand implements Callable<Integer> {
 
     Tunnel tunnel;
     try {
-      tunnel = Tunnel.open(withPortForDefaultRoute(config), TunnelOptions.osDevice(name));
+      // wg-quick's place: the file is the admin's, so its hooks run here (and only here)
+      tunnel = Tunnel.open(withPortForDefaultRoute(config),
+          TunnelOptions.builder().osDevice(name).runHooks(true).build());
     } catch (IOException | RuntimeException e) {
       err.println("wg-java up: " + name + ": " + e.getMessage());
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    Saver saver = new Saver(file, tunnel, config.iface().saveConfig());
     Thread down = new Thread(() -> {
+      saver.snapshot();
+      saver.save(); // SaveConfig: before the tunnel goes, as wg-quick down saves before del_if
       tunnel.close();
       stopped.countDown();
     }, "wg-java-up-shutdown");
@@ -126,15 +132,18 @@ public final class UpCommand implements Callable<Integer> {
         log("peer " + peer.toBase64() + " is stale: no handshake");
       }
     });
+    saver.snapshot();
     log("interface " + tunnel.name() + " is up, listening on UDP port " + tunnel.listenPort()
         + ", " + config.peers().size() + " peer(s); Ctrl-C to take it down");
     try {
       while (!tunnel.isClosed() && !stopped.await(1, TimeUnit.SECONDS)) {
         // foreground until a signal or until the tunnel stops (its interface was deleted)
+        saver.snapshot();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    saver.save(); // the interface was deleted (wg-java down): the last second's snapshot
     tunnel.close();
     log("interface " + name + " is down");
     return 0;
@@ -158,6 +167,60 @@ public final class UpCommand implements Callable<Integer> {
       port = s.getLocalPort();
     }
     return config.toBuilder().iface(config.iface().toBuilder().listenPort(port).build()).build();
+  }
+
+  /**
+   * SaveConfig: writes the running config once, on down. A closed tunnel still reports its
+   * peers, endpoints and port as they were at close, but not its private key (wiped, and the
+   * JVM's shutdown hooks may close the device before ours runs), so the key comes from the last
+   * snapshot taken while the tunnel was open (once a second).
+   */
+  private final class Saver {
+    private final Path file;
+    private final Tunnel tunnel;
+    private final boolean enabled;
+    private final java.util.concurrent.atomic.AtomicBoolean saved =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile @org.jspecify.annotations.Nullable Config last;
+
+    Saver(Path file, Tunnel tunnel, boolean enabled) {
+      this.file = file;
+      this.tunnel = tunnel;
+      this.enabled = enabled;
+    }
+
+    void snapshot() {
+      if (!enabled) {
+        return;
+      }
+      try {
+        Config c = tunnel.config();
+        if (!tunnel.isClosed()) { // taken while open: with the private key
+          last = c;
+        }
+      } catch (RuntimeException e) {
+        // closing under us: keep the previous snapshot
+      }
+    }
+
+    void save() {
+      Config open = last;
+      if (!enabled || open == null || !saved.compareAndSet(false, true)) {
+        return;
+      }
+      Config c = tunnel.config();
+      if (c.iface().privateKey().isEmpty() && tunnel.isClosed()) {
+        Interface.Builder withKey = c.iface().toBuilder();
+        open.iface().privateKey().ifPresent(withKey::privateKey);
+        c = c.toBuilder().iface(withKey.build()).build();
+      }
+      try {
+        SavedConfig.write(file, c);
+        log("saved the running configuration to " + file);
+      } catch (IOException e) {
+        err.println("wg-java up: SaveConfig: cannot write " + file + ": " + e.getMessage());
+      }
+    }
   }
 
   private static String format(InetSocketAddress a) {

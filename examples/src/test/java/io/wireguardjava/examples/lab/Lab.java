@@ -46,9 +46,12 @@ public final class Lab implements AutoCloseable {
     }
   }
 
-  /** A lab whose names start with {@code lj} (the launcher tests). */
+  /**
+   * A lab whose names start with {@code lj} (the launcher tests), or with the system property
+   * {@code netns.prefix}, which keeps labs of engineers working side by side apart.
+   */
   public Lab() throws IOException {
-    this("lj");
+    this(System.getProperty("netns.prefix", "lj"));
   }
 
   /** A lab whose names start with {@code prefix} plus four hex digits. */

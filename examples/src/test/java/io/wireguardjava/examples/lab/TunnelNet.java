@@ -29,23 +29,23 @@ final class TunnelNet implements Net {
     return new TunnelNet(TunnelNetwork.open(Config.parse(Files.readString(conf, StandardCharsets.UTF_8))));
   }
 
-  /** A literal stays as it is; a name is left unresolved for the tunnel's DNS. */
+  /** A literal stays as it is; a name stays unresolved, for TunnelNetwork to ask the tunnel's DNS. */
   @Override
   public InetSocketAddress address(String host, int port) throws IOException {
     if (host.contains(":") || host.matches("[0-9.]+")) {
       return new InetSocketAddress(InetAddress.getByName(host), port); // a literal: no lookup
     }
-    return new InetSocketAddress(network.resolve(host).get(0), port);
+    return InetSocketAddress.createUnresolved(host, port);
   }
 
   @Override
   public Socket connect(InetSocketAddress to, Duration timeout) throws IOException {
-    throw new IOException("TunnelNetwork has no TCP yet: connect(" + to + ") is not on main");
+    return network.connect(to, timeout);
   }
 
   @Override
   public ServerSocket listen(int port) throws IOException {
-    throw new IOException("TunnelNetwork has no TCP yet: listen(" + port + ") is not on main");
+    return network.listen(port);
   }
 
   @Override

@@ -5,7 +5,9 @@ import io.wireguardjava.PresharedKey;
 import io.wireguardjava.PrivateKey;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -197,8 +199,14 @@ public final class SetRequest {
     int listenPort = current.listenPort();
     int fwmark = current.fwmark();
     Map<Key, Work> peers = new LinkedHashMap<>();
+    // Which peer holds each prefix: a moved prefix costs O(1), not a scan of every peer.
+    Map<Prefix, Work> owners = new HashMap<>();
     for (PeerSettings p : current.peers()) {
-      peers.put(p.publicKey(), new Work(p));
+      Work w = new Work(p);
+      peers.put(p.publicKey(), w);
+      for (Prefix prefix : w.allowedIps) {
+        owners.put(prefix, w);
+      }
     }
     @Nullable Work selected = null; // null: no peer selected, or a dummy
     boolean created = false;
@@ -208,13 +216,14 @@ public final class SetRequest {
       if (op instanceof SetPrivateKey) {
         privateKey = ((SetPrivateKey) op).key();
         // As wireguard-go's SetPrivateKey: a peer with our own new public key is dropped.
-        privateKey.ifPresent(k -> peers.remove(k.publicKey()));
+        privateKey.ifPresent(k -> drop(peers.get(k.publicKey()), peers, owners));
       } else if (op instanceof SetListenPort) {
         listenPort = ((SetListenPort) op).port();
       } else if (op instanceof SetFwmark) {
         fwmark = ((SetFwmark) op).mark();
       } else if (op instanceof ReplacePeers) {
         peers.clear();
+        owners.clear();
       } else if (op instanceof SelectPeer) {
         Key key = ((SelectPeer) op).publicKey();
         dummy = privateKey.isPresent() && privateKey.get().publicKey().equals(key);
@@ -230,14 +239,12 @@ public final class SetRequest {
         }
       } else if (op instanceof UpdateOnly) {
         if (created && selected != null) {
-          peers.remove(selected.publicKey);
+          drop(selected, peers, owners);
           selected = null;
           dummy = true;
         }
       } else if (op instanceof RemovePeer) {
-        if (selected != null) {
-          peers.remove(selected.publicKey);
-        }
+        drop(selected, peers, owners);
         selected = null;
         dummy = true;
       } else if (selected == null) {
@@ -249,20 +256,20 @@ public final class SetRequest {
       } else if (op instanceof SetKeepalive) {
         selected.keepalive = ((SetKeepalive) op).seconds();
       } else if (op instanceof ReplaceAllowedIps) {
+        for (Prefix prefix : selected.allowedIps) {
+          owners.remove(prefix);
+        }
         selected.allowedIps.clear();
       } else if (op instanceof AllowedIp) {
         AllowedIp a = (AllowedIp) op;
         if (a.add()) {
-          for (Work other : peers.values()) {
-            if (other != selected) {
-              other.allowedIps.remove(a.prefix());
-            }
+          Work other = owners.put(a.prefix(), selected);
+          if (other != null && other != selected) {
+            other.allowedIps.remove(a.prefix());
           }
-          if (!selected.allowedIps.contains(a.prefix())) {
-            selected.allowedIps.add(a.prefix());
-          }
-        } else {
-          selected.allowedIps.remove(a.prefix());
+          selected.allowedIps.add(a.prefix()); // a set: kept at its first position
+        } else if (selected.allowedIps.remove(a.prefix())) {
+          owners.remove(a.prefix());
         }
       }
     }
@@ -274,24 +281,37 @@ public final class SetRequest {
     return new DeviceSettings(privateKey, listenPort, fwmark, out);
   }
 
+  /** Removes a peer and its prefixes' ownership; nothing for null. */
+  private static void drop(@Nullable Work w, Map<Key, Work> peers, Map<Prefix, Work> owners) {
+    if (w == null) {
+      return;
+    }
+    peers.remove(w.publicKey);
+    for (Prefix prefix : w.allowedIps) {
+      owners.remove(prefix);
+    }
+  }
+
   /** A peer being changed. */
   private static final class Work {
     final Key publicKey;
     Optional<PresharedKey> presharedKey;
     Optional<InetSocketAddress> endpoint;
     int keepalive;
-    final List<Prefix> allowedIps;
+    /** In the order added; a set, so a peer with a million prefixes checks each in O(1). */
+    final LinkedHashSet<Prefix> allowedIps;
 
     Work(PeerSettings p) {
       publicKey = p.publicKey();
       presharedKey = p.presharedKey();
       endpoint = p.endpoint();
       keepalive = p.persistentKeepalive();
-      allowedIps = new ArrayList<>(p.allowedIps());
+      allowedIps = new LinkedHashSet<>(p.allowedIps());
     }
 
     PeerSettings build() {
-      return new PeerSettings(publicKey, presharedKey, endpoint, keepalive, allowedIps);
+      return new PeerSettings(publicKey, presharedKey, endpoint, keepalive,
+          new ArrayList<>(allowedIps));
     }
   }
 

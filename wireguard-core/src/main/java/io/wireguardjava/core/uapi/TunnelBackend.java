@@ -122,17 +122,15 @@ public final class TunnelBackend implements UapiBackend {
     Interface iface = config.iface();
     List<PeerSettings> peers = new ArrayList<>(config.peers().size());
     for (Peer p : config.peers()) {
-      List<Prefix> allowed = new ArrayList<>(p.allowedIps().size());
+      // A set keeps the first of two spellings of one prefix, in O(1) each.
+      java.util.LinkedHashSet<Prefix> allowed = new java.util.LinkedHashSet<>();
       for (InetNetwork n : p.allowedIps()) {
-        Prefix prefix = Prefix.of(n.address(), n.prefixLength());
-        if (!allowed.contains(prefix)) {
-          allowed.add(prefix);
-        }
+        allowed.add(Prefix.of(n.address(), n.prefixLength()));
       }
       Optional<InetSocketAddress> endpoint =
           p.endpoint().flatMap(e -> e.literalAddress().map(a -> new InetSocketAddress(a, e.port())));
       peers.add(new PeerSettings(p.publicKey(), p.presharedKey(), endpoint,
-          p.persistentKeepalive().orElse(0), allowed));
+          p.persistentKeepalive().orElse(0), new ArrayList<>(allowed)));
     }
     return new DeviceSettings(iface.privateKey(), iface.listenPort().orElse(0),
         iface.fwMark().orElse(0), peers);

@@ -63,10 +63,20 @@ public final class UapiServer implements Closeable {
       int maxLineBytes, int maxRequestBytes, Duration requestTimeout, int maxClients) {
 
     /**
-     * 4 KiB lines (a valid line is under 200 bytes), 16 MiB requests (a {@code setconf} of some
-     * 50,000 peers), 10 seconds, 32 clients.
+     * 4 KiB lines (a valid line is under 200 bytes), requests as large as an eighth of the heap
+     * (at least 16 MiB; 24 MB carry a peer with a million prefixes, 12 MB a {@code setconf} of
+     * 65,536 peers), 10 seconds, 32 clients. Only the socket's owner can connect (mode 0600), so
+     * the request size is bounded by what the owner sends and the memory it gave the JVM, not by
+     * a small constant; a request is still parsed whole before anything is applied.
      */
-    public static final Limits DEFAULT = new Limits(4096, 16 << 20, Duration.ofSeconds(10), 32);
+    public static final Limits DEFAULT =
+        new Limits(4096, requestBytesForHeap(Runtime.getRuntime().maxMemory()),
+            Duration.ofSeconds(10), 32);
+
+    /** An eighth of {@code maxHeap}, at least 16 MiB, at most 1 GiB. */
+    static int requestBytesForHeap(long maxHeap) {
+      return (int) Math.max(16L << 20, Math.min(1L << 30, maxHeap / 8));
+    }
 
     public Limits {
       if (maxLineBytes < 128 || maxRequestBytes < maxLineBytes || maxClients < 1) {

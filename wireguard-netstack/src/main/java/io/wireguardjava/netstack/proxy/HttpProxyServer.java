@@ -47,11 +47,22 @@ public final class HttpProxyServer implements AutoCloseable {
     this.handshakeTimeout = b.handshakeTimeout;
     this.idleTimeout = b.idleTimeout;
     java.net.ServerSocket server = b.listenSide.listen(b.bind, b.backlog);
-    this.service = new TcpService("wg-http-" + Sockets.format(b.bind), server, b.maxConnections,
+    this.service = new TcpService("wg-http-" + Sockets.format(
+        (InetSocketAddress) server.getLocalSocketAddress()), server, b.maxConnections,
         this::handle, counters);
   }
 
-  /** A builder of a proxy reaching destinations through {@code upstream}. */
+  /**
+   * A builder of a proxy whose clients reach their destinations through {@code network}.
+   *
+   * @param network the tunnel's network; the proxy does not close it
+   * @return a builder with the defaults
+   */
+  public static Builder builder(io.wireguardjava.netstack.TunnelNetwork network) {
+    return new Builder(new TunnelNetworkAdapter(network));
+  }
+
+  /** A builder over any {@link Network} (the tests' fake tunnel). */
   static Builder builder(Network upstream) {
     return new Builder(upstream);
   }
@@ -106,6 +117,8 @@ public final class HttpProxyServer implements AutoCloseable {
           return; // closed between requests
         }
         first = false;
+        // a request body may take its time between reads, as a keep-alive wait may
+        client.setSoTimeout(Timeouts.millis(idleTimeout));
         try {
           if (head.get().first.equals("CONNECT")) {
             connect(client, in, out, head.get(), connection, executor);

@@ -48,7 +48,19 @@ public final class PortForward implements AutoCloseable {
     }
   }
 
-  /** A builder over a tunnel side and a host side (the host's JDK sockets in production). */
+  /**
+   * A builder of a forward between the host's sockets and {@code network}.
+   *
+   * @param network the tunnel's network; the forward does not close it
+   * @param spec what to forward, which way
+   * @return a builder with the defaults
+   */
+  public static Builder builder(io.wireguardjava.netstack.TunnelNetwork network,
+      ForwardSpec spec) {
+    return new Builder(new TunnelNetworkAdapter(network), HostNetwork.INSTANCE, spec);
+  }
+
+  /** A builder over a tunnel side and a host side (the tests' fakes). */
   static Builder builder(Network tunnel, Network host, ForwardSpec spec) {
     return new Builder(tunnel, host, spec);
   }

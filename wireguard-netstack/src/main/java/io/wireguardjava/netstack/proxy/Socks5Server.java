@@ -49,14 +49,22 @@ public final class Socks5Server implements AutoCloseable {
     this.handshakeTimeout = b.handshakeTimeout;
     this.udpAssociate = b.udpAssociate;
     java.net.ServerSocket server = b.listenSide.listen(b.bind, b.backlog);
-    this.service = new TcpService("wg-socks5-" + Sockets.format(b.bind), server,
+    this.service = new TcpService("wg-socks5-" + Sockets.format(
+        (InetSocketAddress) server.getLocalSocketAddress()), server,
         b.maxConnections, this::handle, counters);
   }
 
   /**
-   * A builder of a server whose destinations are reached through {@code upstream}.
-   * Package-private: applications use the builder over a tunnel network.
+   * A builder of a server whose clients reach their destinations through {@code network}.
+   *
+   * @param network the tunnel's network; the server does not close it
+   * @return a builder with the defaults
    */
+  public static Builder builder(io.wireguardjava.netstack.TunnelNetwork network) {
+    return new Builder(new TunnelNetworkAdapter(network));
+  }
+
+  /** A builder over any {@link Network} (the tests' fake tunnel). */
   static Builder builder(Network upstream) {
     return new Builder(upstream);
   }
