@@ -2,6 +2,7 @@ package io.wireguardjava.examples.cli;
 
 import io.wireguardjava.Config;
 import io.wireguardjava.ConfigException;
+import io.wireguardjava.Interface;
 import io.wireguardjava.Key;
 import io.wireguardjava.Peer;
 import io.wireguardjava.Tunnel;
@@ -180,8 +181,10 @@ public final class UpCommand implements Callable<Integer> {
   }
 
   /**
-   * SaveConfig: keeps the running config of the last second (a tunnel whose interface was deleted
-   * from outside has already wiped its key when we learn of it) and writes it once.
+   * SaveConfig: writes the running config once, on down. A closed tunnel still reports its
+   * peers, endpoints and port as they were at close, but not its private key (wiped, and the
+   * JVM's shutdown hooks may close the device before ours runs), so the key comes from the last
+   * snapshot taken while the tunnel was open (once a second).
    */
   private final class Saver {
     private final Path file;
@@ -212,9 +215,15 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     void save() {
-      Config c = last;
-      if (!enabled || c == null || !saved.compareAndSet(false, true)) {
+      Config open = last;
+      if (!enabled || open == null || !saved.compareAndSet(false, true)) {
         return;
+      }
+      Config c = tunnel.config();
+      if (c.iface().privateKey().isEmpty() && tunnel.isClosed()) {
+        Interface.Builder withKey = c.iface().toBuilder();
+        open.iface().privateKey().ifPresent(withKey::privateKey);
+        c = c.toBuilder().iface(withKey.build()).build();
       }
       try {
         SavedConfig.write(file, c);

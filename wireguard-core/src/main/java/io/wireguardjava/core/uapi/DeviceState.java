@@ -98,7 +98,8 @@ public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key,
       sb.append("rx_bytes=").append(Long.toUnsignedString(r.rxBytes())).append('\n');
       sb.append("persistent_keepalive_interval=").append(p.persistentKeepalive()).append('\n');
       for (Prefix prefix : p.allowedIps()) {
-        sb.append("allowed_ip=").append(prefix).append('\n');
+        sb.append("allowed_ip=").append(IpText.format(prefix.address())).append('/')
+            .append(prefix.bits()).append('\n');
       }
     }
     return sb.toString();

@@ -35,9 +35,15 @@ public record Prefix(InetAddress address, int bits) {
     if (bits < 0 || bits > max) {
       throw new IllegalArgumentException("prefix length " + bits + " out of range 0.." + max);
     }
+    boolean changed = false;
     for (int i = 0; i < b.length; i++) {
       int keep = Math.max(0, Math.min(8, bits - 8 * i));
-      b[i] &= (byte) (0xff00 >> keep);
+      byte masked = (byte) (b[i] & (0xff00 >> keep));
+      changed |= masked != b[i];
+      b[i] = masked;
+    }
+    if (!changed && address instanceof java.net.Inet4Address) {
+      return new Prefix(address, bits); // already masked: no new address (a million in a get)
     }
     try {
       InetAddress masked =
