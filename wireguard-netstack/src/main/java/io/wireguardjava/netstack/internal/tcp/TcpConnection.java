@@ -105,6 +105,9 @@ final class TcpConnection {
   int recoverGuard;
   /** Without SACK: the lost segment's end in a NewReno recovery. */
   int renoLostEnd;
+  /** The segment at SND.UNA was retransmitted in this recovery, when SND.MAX was this marker. */
+  boolean unaRetransmitted;
+  int unaRetransmitMarker;
   /** The next transmit must be the first hole, whatever the pipe says (fast retransmit). */
   boolean forceRetransmit;
   long persistAt = NEVER;
