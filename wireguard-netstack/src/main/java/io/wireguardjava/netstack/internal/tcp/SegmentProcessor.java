@@ -258,7 +258,7 @@ final class SegmentProcessor {
   static void negotiate(TcpConnection c, TcpOptions o) {
     int peerMss = o.mss > 0 ? o.mss : 536; // RFC 9293 §3.7.1 default
     c.mss = Math.max(64, Math.min(c.ourMss, peerMss));
-    c.cc = new NewReno(c.mss);
+    c.cc = c.settings.congestionControl().create(c.mss);
     if (o.windowScale >= 0 && c.settings.windowScaling()) {
       c.sndScale = o.windowScale;
     } else {
@@ -343,7 +343,7 @@ final class SegmentProcessor {
       }
     } else {
       c.dupAcks = 0;
-      c.cc.onAck(acked, flight, now);
+      c.cc.onAck(acked, flight, c.rtt.srtt(), now);
     }
     c.rtoAt = c.sndUna == c.sndMax ? TcpConnection.NEVER : now + c.rtt.rto();
     if (c.finQueued && c.finAcked()) {

@@ -147,7 +147,7 @@ final class TcpConnection {
     this.scoreboard = new SackScoreboard(Math.max(4, settings.maxOutOfOrderRanges()));
     this.rtt = new RttEstimator(settings.initialRto().toNanos(), settings.minRto().toNanos(),
         settings.maxRto().toNanos());
-    this.cc = new NewReno(mss);
+    this.cc = settings.congestionControl().create(mss);
     this.rcvScale = settings.windowScaling() ? scaleFor(settings.maxReceiveBuffer()) : 0;
     this.socket = new TcpSocket(this);
   }
