@@ -145,7 +145,7 @@ final class AgentProcess implements AutoCloseable {
     try {
       synchronized (stdin) {
         stdin.write("quit\n");
-        stdin.flush();
+        stdin.close(); // and EOF, for the helpers that only wait for their stdin to end
       }
     } catch (IOException e) {
       // already gone

@@ -168,6 +168,12 @@ final class InteropLab implements AutoCloseable {
     lab.exec(nsPeer, "ip", "addr", "add", PEER4 + "/24", "dev", goIf).ok("peer address");
     lab.exec(nsPeer, "ip", "addr", "add", PEER6 + "/64", "dev", goIf, "nodad").ok("peer address v6");
     lab.exec(nsPeer, "ip", "link", "set", goIf, "mtu", Integer.toString(MTU), "up").ok("peer link up");
+    String capture = System.getProperty("hlab.capture", "");
+    if (!capture.isEmpty()) { // -Dhlab.capture=DIR: the tunnel's plaintext packets, for a failure's post-mortem
+      lab.start(nsPeer, List.of(), "tshark", "tshark", "-q", "-i", goIf, "-w",
+          Path.of(capture, lab.id + ".pcap").toAbsolutePath().toString());
+      Thread.sleep(2000); // tshark needs a moment before it captures
+    }
     lab.start(nsPeer, List.of(), "dnsmasq", "dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts",
         "--listen-address=" + PEER4, "--bind-interfaces", "--log-queries", "--log-facility=-",
         "--pid-file=" + lab.dir.resolve("dnsmasq.pid"),
@@ -212,10 +218,7 @@ final class InteropLab implements AutoCloseable {
    */
   AgentProcess startOurs(Side side, Underlay underlay) throws IOException, InterruptedException {
     if (side == Side.NETSTACK) {
-      Path conf = Files.writeString(pub.resolve("ours-" + underlay.name().toLowerCase() + ".conf"),
-          ourConfig(underlay, true));
-      Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
-      lab.run("chown", "65534:65534", conf.toString()).ok("chown the config to nobody");
+      Path conf = nobodysConfig(underlay);
       String log = "ours-netstack-" + underlay.name().toLowerCase();
       Process p = lab.startAsNobody(nsOurs, log, java.toString(), "-cp", classPath(),
           LabAgent.class.getName(), "tunnel", conf.toString());
@@ -232,6 +235,44 @@ final class InteropLab implements AutoCloseable {
     String log = "ours-kernel-" + underlay.name().toLowerCase();
     Process p = lab.startAsNobody(nsOurs, log, java.toString(), "-cp", classPath(), LabAgent.class.getName(), "kernel");
     return register(AgentProcess.await(log, p, logOf(log), START));
+  }
+
+  /** Our side's wg-quick file (with DNS), readable only by nobody. */
+  Path nobodysConfig(Underlay underlay) throws IOException {
+    Path conf = pub.resolve("ours-" + underlay.name().toLowerCase() + ".conf");
+    Files.writeString(conf, ourConfig(underlay, true));
+    Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-------"));
+    lab.run("chown", "65534:65534", conf.toString()).ok("chown the config to nobody");
+    return conf;
+  }
+
+  /**
+   * {@code wg-java ARGS...} from the shaded jar, as nobody in our namespace (no TUN), logging to
+   * {@code <log>.log}; returns once it printed its "Ctrl-C to stop" line (all listeners up).
+   */
+  Process startWgJavaAsNobody(String log, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        "--inh-caps=-all", java.toString(), "-jar", pub.resolve("wg-java.jar").toString()));
+    cmd.addAll(List.of(args));
+    Process p = lab.start(nsOurs, List.of(), log, cmd.toArray(String[]::new));
+    assertThat(Lab.await(START, () -> logOf(log).get().contains("Ctrl-C") || !p.isAlive()))
+        .as("wg-java " + args[0] + " starts: " + logOf(log).get()).isTrue();
+    assertThat(p.isAlive()).as("wg-java " + args[0] + " runs: " + logOf(log).get()).isTrue();
+    return p;
+  }
+
+  /** A kernel-socket agent in our namespace as nobody (no TUN there: it reaches only loopback). */
+  AgentProcess startLocalAgent() throws IOException {
+    Process p = lab.startAsNobody(nsOurs, "local-agent", java.toString(), "-cp", classPath(),
+        LabAgent.class.getName(), "kernel");
+    return register(AgentProcess.await("local-agent", p, logOf("local-agent"), START));
+  }
+
+  /** {@link PeerFileServer} on the peer's tunnel address, serving the lab directory. */
+  void startPeerFileServer(int port) throws IOException {
+    Process p = lab.startPiped(nsPeer, "file-server", java.toString(), "-cp", classPath(),
+        PeerFileServer.class.getName(), PEER4, Integer.toString(port), lab.dir.toString());
+    register(AgentProcess.await("file-server", p, logOf("file-server"), START));
   }
 
   /** A kernel-socket agent on the peer side (root), Linux's TCP/UDP for the UDP tests. */

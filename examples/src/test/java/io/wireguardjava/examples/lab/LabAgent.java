@@ -8,9 +8,14 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProxySelector;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,6 +44,8 @@ import java.util.stream.Collectors;
  * resolve NAME                     -> ok ADDRESS...
  * ping HOST TIMEOUT_MS             -> ok MICROS
  * user                             -> ok USER_NAME (the tests check it is nobody)
+ * http-get URL PROXY_HOST PORT     the JDK HttpClient through an HTTP proxy -> ok BYTES SHA256 MILLIS
+ * socks5-dns PROXY_HOST PORT DNS_IP NAME   an A query through SOCKS5 UDP ASSOCIATE -> ok ADDRESS...
  * </pre>
  * Usage: {@code LabAgent kernel} or {@code LabAgent tunnel CONF} (the wg-quick file of the
  * in-process tunnel). With {@code once COMMAND...} after the mode, runs one command and prints its
@@ -125,6 +132,10 @@ public final class LabAgent {
         case "ping" -> Long.toString(net.ping(net.resolve(w[2]).get(0),
             Duration.ofMillis(Long.parseLong(w[3]))).toNanos() / 1000);
         case "user" -> System.getProperty("user.name");
+        case "http-get" -> httpGet(URI.create(w[2]), new InetSocketAddress(w[3], port(w[4])));
+        case "socks5-dns" -> Socks5UdpDns.queryA(new InetSocketAddress(w[2], port(w[3])),
+            new InetSocketAddress(w[4], 53), w[5]).stream().map(InetAddress::getHostAddress)
+            .collect(Collectors.joining(" "));
         default -> throw new IllegalArgumentException("unknown command: " + line);
       };
       out.println(id + " ok " + result);
@@ -254,6 +265,21 @@ public final class LabAgent {
         }
       }
       return Integer.toString(count);
+    }
+  }
+
+  /** GET through an HTTP proxy with the JDK's HttpClient (absolute-form for http, CONNECT for https). */
+  private static String httpGet(URI uri, InetSocketAddress proxy) throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(proxy))
+        .connectTimeout(CONNECT_TIMEOUT).build();
+    HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(uri).timeout(IO_TIMEOUT).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    if (r.statusCode() != 200) {
+      throw new IOException("HTTP " + r.statusCode() + " for " + uri);
+    }
+    try (InputStream body = r.body()) {
+      return read(body).result(start);
     }
   }
 
