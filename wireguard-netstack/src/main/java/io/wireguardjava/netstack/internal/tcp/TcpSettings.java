@@ -383,12 +383,12 @@ public final class TcpSettings {
     /**
      * Sets the interface MTU.
      *
-     * @param v bytes, 1280..65535
+     * @param v bytes, 576..65535
      * @return this builder
      * @throws IllegalArgumentException if out of range
      */
     public Builder mtu(int v) {
-      mtu = check("mtu", v, 1280, 65535);
+      mtu = check("mtu", v, 576, 65535);
       return this;
     }
 
