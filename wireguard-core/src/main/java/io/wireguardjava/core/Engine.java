@@ -256,12 +256,15 @@ final class Engine implements Tunnel {
       if (allowedIps.exact(address, n.prefixLength()) != p) {
         continue;
       }
-      InetNetwork masked;
-      try {
-        masked = InetNetwork.of(java.net.InetAddress.getByAddress(
-            AllowedIps.mask(address, n.prefixLength())), n.prefixLength());
-      } catch (java.net.UnknownHostException ex) {
-        throw new AssertionError(ex);
+      byte[] maskedAddress = AllowedIps.mask(address, n.prefixLength());
+      InetNetwork masked = n;
+      if (!java.util.Arrays.equals(maskedAddress, address)) { // most are masked already
+        try {
+          masked = InetNetwork.of(java.net.InetAddress.getByAddress(maskedAddress),
+              n.prefixLength());
+        } catch (java.net.UnknownHostException ex) {
+          throw new AssertionError(ex);
+        }
       }
       if (seen == null || seen.add(masked)) {
         l.add(masked);

@@ -110,12 +110,22 @@ public final class Protocol {
   /** Offset of MAC1 in a response. */
   public static final int RESPONSE_MAC1_OFFSET = RESPONSE_LENGTH - 2 * MAC_LENGTH;
 
-  /** The transport message length for a plaintext of {@code plaintextLength} bytes. */
+  /**
+   * The transport message length for a plaintext of {@code plaintextLength} bytes.
+   *
+   * @param plaintextLength the IP packet's length (0 for a keepalive)
+   * @return the transport message length for a plaintext of {@code plaintextLength} bytes
+   */
   public static int transportLength(int plaintextLength) {
     return TRANSPORT_HEADER_LENGTH + paddedLength(plaintextLength) + TAG_LENGTH;
   }
 
-  /** {@code length} rounded up to a multiple of {@link #PADDING_MULTIPLE}. */
+  /**
+   * {@code length} rounded up to a multiple of {@link #PADDING_MULTIPLE}.
+   *
+   * @param length the length to round up
+   * @return {@code length} rounded up to a multiple of {@link #PADDING_MULTIPLE}
+   */
   public static int paddedLength(int length) {
     return (length + PADDING_MULTIPLE - 1) & -PADDING_MULTIPLE;
   }

@@ -2,6 +2,7 @@ package io.wireguardjava.examples.cli;
 
 import io.wireguardjava.Config;
 import io.wireguardjava.ConfigException;
+import io.wireguardjava.Interface;
 import io.wireguardjava.Key;
 import io.wireguardjava.Peer;
 import io.wireguardjava.Tunnel;
@@ -43,6 +44,16 @@ import picocli.CommandLine.Parameters;
     })
 public final class UpCommand implements Callable<Integer> {
 
+  /**
+   * The interface setup's and the hooks' trace ("[#] ip address add ..."), which the library logs
+   * at DEBUG through System.Logger (here backed by java.util.logging): the command line asks for
+   * it, as wg-quick prints its commands. Held here so that the configured loggers are not
+   * collected.
+   */
+  private static final java.util.List<java.util.logging.Logger> SETUP_TRACE = java.util.List.of(
+      java.util.logging.Logger.getLogger("io.wireguardjava.tun"),
+      java.util.logging.Logger.getLogger("io.wireguardjava.core.Hooks"));
+
   /** wg-quick's rule for interface names. */
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_=+.-]{1,15}");
 
@@ -67,6 +78,7 @@ public final class UpCommand implements Callable<Integer> {
       // the tunnel's "[#] ip address add ..." trace, one line each, as wg-quick prints it
       System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%6$s%n");
     }
+    showSetupTrace();
     Path file;
     String name;
     if (target.contains("/") || target.endsWith(".conf")) {
@@ -169,8 +181,10 @@ public final class UpCommand implements Callable<Integer> {
   }
 
   /**
-   * SaveConfig: keeps the running config of the last second (a tunnel whose interface was deleted
-   * from outside has already wiped its key when we learn of it) and writes it once.
+   * SaveConfig: writes the running config once, on down. A closed tunnel still reports its
+   * peers, endpoints and port as they were at close, but not its private key (wiped, and the
+   * JVM's shutdown hooks may close the device before ours runs), so the key comes from the last
+   * snapshot taken while the tunnel was open (once a second).
    */
   private final class Saver {
     private final Path file;
@@ -201,9 +215,15 @@ public final class UpCommand implements Callable<Integer> {
     }
 
     void save() {
-      Config c = last;
-      if (!enabled || c == null || !saved.compareAndSet(false, true)) {
+      Config open = last;
+      if (!enabled || open == null || !saved.compareAndSet(false, true)) {
         return;
+      }
+      Config c = tunnel.config();
+      if (c.iface().privateKey().isEmpty() && tunnel.isClosed()) {
+        Interface.Builder withKey = c.iface().toBuilder();
+        open.iface().privateKey().ifPresent(withKey::privateKey);
+        c = c.toBuilder().iface(withKey.build()).build();
       }
       try {
         SavedConfig.write(file, c);
@@ -217,6 +237,19 @@ public final class UpCommand implements Callable<Integer> {
   private static String format(InetSocketAddress a) {
     String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  private static void showSetupTrace() {
+    for (java.util.logging.Logger logger : SETUP_TRACE) {
+      if (logger.getLevel() == java.util.logging.Level.FINE) {
+        continue;
+      }
+      java.util.logging.ConsoleHandler handler = new java.util.logging.ConsoleHandler();
+      handler.setLevel(java.util.logging.Level.FINE);
+      logger.setLevel(java.util.logging.Level.FINE);
+      logger.setUseParentHandlers(false);
+      logger.addHandler(handler);
+    }
   }
 
   private void log(String line) {

@@ -200,4 +200,28 @@ class ProxyForwardCommandTest {
     assertThat(r.stop("forward")).isZero();
     assertThat(r.out.toString()).endsWith("stopped\n");
   }
+
+  @Test
+  void throughARealPeerEachHandshakeIsOneLine() throws Exception {
+    try (PeerNetwork peer = new PeerNetwork()) {
+      Path conf = Files.writeString(dir.resolve("hpx1.conf"), peer.clientConfig());
+      Running r = new Running("forward", conf.toString(), "-L", "0:" + PeerNetwork.ADDRESS + ":7");
+      InetSocketAddress at = r.listening(1).get(0);
+      try (Socket s = new Socket(at.getAddress(), at.getPort())) {
+        s.setSoTimeout(20_000);
+        s.getOutputStream().write("through the peer".getBytes(StandardCharsets.US_ASCII));
+        assertThat(new String(s.getInputStream().readNBytes(16), StandardCharsets.US_ASCII))
+            .isEqualTo("through the peer");
+      }
+      Pattern handshake = Pattern.compile("\\d\\d:\\d\\d:\\d\\d handshake completed with peer "
+          + Pattern.quote(peer.publicKey()) + " in \\d+ ms\n");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!handshake.matcher(r.out.toString()).find() && System.nanoTime() < deadline) {
+        Thread.sleep(20); // the listener may print just after the first data
+      }
+      assertThat(r.out.toString())
+          .containsPattern(handshake);
+      assertThat(r.stop("forward")).isZero();
+    }
+  }
 }

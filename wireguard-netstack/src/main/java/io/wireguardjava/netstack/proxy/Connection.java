@@ -39,6 +39,16 @@ final class Connection {
     return false;
   }
 
+  /** Forgets {@code c}, which its owner closed (an HTTP upstream replaced by another). */
+  void untrack(Closeable c) {
+    lock.lock();
+    try {
+      resources.remove(c);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Closes everything; sockets with a reset, as the listener is going away. */
   void closeAll() {
     List<Closeable> copy;

@@ -33,6 +33,12 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  */
 final class HttpExchange implements AutoCloseable {
+  /**
+   * How long a request body may still be on its way after the whole response went out (a
+   * server that answered early, 413 say); then the client connection is given up.
+   */
+  private static final long BODY_FINISH_WAIT_MILLIS = 5_000;
+
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive",
       "proxy-connection", "proxy-authorization", "proxy-authenticate", "te", "upgrade");
 
@@ -231,6 +237,7 @@ final class HttpExchange implements AutoCloseable {
   private void closeUpstream() {
     if (upstream != null) {
       Sockets.closeQuietly(upstream);
+      connection.untrack(upstream);
       upstream = null;
       upstreamIn = null;
       upstreamOut = null;
@@ -283,19 +290,21 @@ final class HttpExchange implements AutoCloseable {
      * before reading it all, the client connection cannot be reused (its rest is unread).
      */
     boolean finishedWell() {
-      if (done.getCount() != 0) {
+      // normally the pump finished before the server could answer; give it time to say so
+      if (!awaitQuietly(BODY_FINISH_WAIT_MILLIS)) {
         Sockets.abort(client); // unblocks the pump; the connection cannot go on
-        awaitQuietly();
+        awaitQuietly(Long.MAX_VALUE);
         return false;
       }
       return ok;
     }
 
-    private void awaitQuietly() {
+    private boolean awaitQuietly(long millis) {
       try {
-        done.await();
+        return done.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        return false;
       }
     }
   }

@@ -81,6 +81,9 @@ final class TcpService implements AutoCloseable {
       try {
         client = server.accept();
       } catch (IOException e) {
+        if (server.isClosed()) {
+          return; // closed under us (the tunnel network went away)
+        }
         if (!closed) {
           LOG.log(System.Logger.Level.DEBUG, () -> name + ": accept failed: " + e);
           pauseAfterAcceptFailure();

@@ -107,7 +107,7 @@ class PortForwardTest {
   @Test
   void localUdpFlowsPerClientExpireWhenIdle() throws Exception {
     forward = builder(ForwardSpec.local(Protocol.UDP, ANY_LOOPBACK_PORT, "127.0.0.1",
-        udpEcho.address().getPort())).udpIdleTimeout(Duration.ofMillis(300)).start();
+        udpEcho.address().getPort())).udpIdleTimeout(Duration.ofMillis(1500)).start();
     InetSocketAddress to = forward.address();
     try (DatagramSocket c1 = new DatagramSocket(0, LOOPBACK);
         DatagramSocket c2 = new DatagramSocket(0, LOOPBACK)) {
@@ -120,7 +120,7 @@ class PortForwardTest {
       assertThat(exchange(c1, to, new byte[] {1})).containsExactly(1);
       assertThat(forward.stats().accepted()).isEqualTo(2);
       assertThat(forward.stats().active()).isEqualTo(2);
-      awaitActive(0, Duration.ofSeconds(5));
+      awaitActive(0, Duration.ofSeconds(10));
       // after expiry, the same client gets a new flow
       assertThat(exchange(c1, to, new byte[] {3})).containsExactly(3);
       assertThat(forward.stats().accepted()).isEqualTo(3);
@@ -130,10 +130,10 @@ class PortForwardTest {
   @Test
   void anActiveUdpFlowDoesNotExpire() throws Exception {
     forward = builder(ForwardSpec.local(Protocol.UDP, ANY_LOOPBACK_PORT, "127.0.0.1",
-        udpEcho.address().getPort())).udpIdleTimeout(Duration.ofMillis(400)).start();
+        udpEcho.address().getPort())).udpIdleTimeout(Duration.ofMillis(1000)).start();
     try (DatagramSocket c = new DatagramSocket(0, LOOPBACK)) {
       c.setSoTimeout(3000);
-      for (int i = 0; i < 10; i++) {
+      for (int i = 0; i < 20; i++) { // two idle timeouts long, never idle for one
         assertThat(exchange(c, forward.address(), new byte[] {(byte) i})).containsExactly(i);
         Thread.sleep(100);
       }

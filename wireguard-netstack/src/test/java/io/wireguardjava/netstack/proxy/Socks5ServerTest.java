@@ -39,9 +39,14 @@ class Socks5ServerTest {
     echo.close();
   }
 
+  /** Timeouts long enough for a loaded machine; tests that measure one set their own. */
+  Socks5Server.Builder socks() {
+    return Socks5Server.builder(tunnel).handshakeTimeout(Duration.ofSeconds(3))
+        .connectTimeout(Duration.ofSeconds(3));
+  }
+
   Socks5Server start(Socks5Server.Builder b) throws IOException {
-    server = b.bind(new InetSocketAddress(LOOPBACK, 0)).handshakeTimeout(Duration.ofMillis(500))
-        .connectTimeout(Duration.ofMillis(500)).start();
+    server = b.bind(new InetSocketAddress(LOOPBACK, 0)).start();
     return server;
   }
 
@@ -112,7 +117,7 @@ class Socks5ServerTest {
 
   @Test
   void connectIpv4RepliesWithTheBoundAddressAndSplices() throws IOException {
-    start(Socks5Server.builder(tunnel));
+    start(socks());
     try (Socket s = open()) {
       greet(s);
       s.getOutputStream().write(connectIpv4(echo.port()));
@@ -134,7 +139,7 @@ class Socks5ServerTest {
       throw new AssertionError("this machine has no IPv6 loopback", e);
     }
     try (echo6) {
-      start(Socks5Server.builder(tunnel));
+      start(socks());
       try (Socket s = open()) {
         greet(s);
         byte[] req = new byte[22];
@@ -155,7 +160,7 @@ class Socks5ServerTest {
   @Test
   void domainNamesAreResolvedByTheTunnelNotTheHost() throws IOException {
     tunnel.name("db.only-in-tunnel.test", LOOPBACK);
-    start(Socks5Server.builder(tunnel));
+    start(socks());
     try (Socket s = open()) {
       greet(s);
       assertThat(request(s, connectName("db.only-in-tunnel.test", echo.port()))).isZero();
@@ -166,7 +171,7 @@ class Socks5ServerTest {
 
   @Test
   void aLiteralSentAsADomainNameIsNotLookedUp() throws IOException {
-    start(Socks5Server.builder(tunnel));
+    start(socks());
     try (Socket s = open()) {
       greet(s);
       assertThat(request(s, connectName("127.0.0.1", echo.port()))).isZero();
@@ -177,7 +182,7 @@ class Socks5ServerTest {
 
   @Test
   void refusedIsReply05() throws IOException {
-    start(Socks5Server.builder(tunnel));
+    start(socks());
     try (Socket s = open()) {
       greet(s);
       assertThat(request(s, connectIpv4(Servers.closedPort()))).isEqualTo(0x05);
@@ -193,7 +198,7 @@ class Socks5ServerTest {
     tunnel.unreachable.add(unreachable);
     tunnel.blackHoles.add(blackHole);
     tunnel.name("gone.test", unreachable);
-    start(Socks5Server.builder(tunnel));
+    start(socks());
     for (byte[] req : new byte[][] {
         bytes(5, 1, 0, 1, 127, 0, 0, 2, 0, 80),
         bytes(5, 1, 0, 1, 127, 0, 0, 3, 0, 80),
@@ -210,7 +215,7 @@ class Socks5ServerTest {
   @Test
   void thePolicyRefusalIsReply02() throws IOException {
     tunnel.name("forbidden.test", LOOPBACK);
-    start(Socks5Server.builder(tunnel).allow(a -> a.getPort() != echo.port()));
+    start(socks().allow(a -> a.getPort() != echo.port()));
     try (Socket s = open()) {
       greet(s);
       assertThat(request(s, connectIpv4(echo.port()))).isEqualTo(0x02);
@@ -223,7 +228,7 @@ class Socks5ServerTest {
 
   @Test
   void bindAndUnknownCommandsAreReply07() throws IOException {
-    start(Socks5Server.builder(tunnel));
+    start(socks());
     for (int cmd : new int[] {2, 9}) {
       try (Socket s = open()) {
         greet(s);
@@ -235,7 +240,7 @@ class Socks5ServerTest {
 
   @Test
   void udpAssociateSwitchedOffIsReply07() throws IOException {
-    start(Socks5Server.builder(tunnel).udpAssociate(false));
+    start(socks().udpAssociate(false));
     try (Socket s = open()) {
       greet(s);
       assertThat(request(s, bytes(5, 3, 0, 1, 0, 0, 0, 0, 0, 0))).isEqualTo(0x07);
@@ -244,7 +249,7 @@ class Socks5ServerTest {
 
   @Test
   void anUnknownAddressTypeIsReply08AndClose() throws IOException {
-    start(Socks5Server.builder(tunnel));
+    start(socks());
     try (Socket s = open()) {
       greet(s);
       assertThat(request(s, bytes(5, 1, 0, 7, 1, 2, 3, 4, 0, 80))).isEqualTo(0x08);
@@ -255,7 +260,7 @@ class Socks5ServerTest {
 
   @Test
   void badRequestVersionAndBadNamesAreGeneralFailures() throws IOException {
-    start(Socks5Server.builder(tunnel));
+    start(socks());
     for (byte[] req : new byte[][] {
         bytes(4, 1, 0, 1, 127, 0, 0, 1, 0, 80),
         bytes(5, 1, 0, 3, 0, 0, 80),
@@ -272,7 +277,7 @@ class Socks5ServerTest {
 
   @Test
   void anotherProtocolIsClosedWithoutReply() throws IOException {
-    start(Socks5Server.builder(tunnel));
+    start(socks());
     for (byte[] hello : new byte[][] {
         "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
         bytes(4, 1, 0, 80, 127, 0, 0, 1, 0), // SOCKS4
@@ -287,7 +292,7 @@ class Socks5ServerTest {
 
   @Test
   void noAcceptableMethodIsFF() throws IOException {
-    start(Socks5Server.builder(tunnel));
+    start(socks());
     try (Socket s = open()) {
       s.getOutputStream().write(bytes(5, 2, 1, 2)); // GSSAPI, username/password
       assertThat(read(s, 2)).containsExactly(5, 0xff);
@@ -297,7 +302,7 @@ class Socks5ServerTest {
 
   @Test
   void truncatedMessagesEndInATimeoutNotAStuckThread() throws IOException {
-    start(Socks5Server.builder(tunnel));
+    start(socks().handshakeTimeout(Duration.ofMillis(500)));
     byte[][] partial = {
         bytes(5),
         bytes(5, 3, 0),
@@ -313,7 +318,7 @@ class Socks5ServerTest {
         while (in.read() >= 0) {
           // skip the method choice
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
       }
     }
     awaitNoActive();
@@ -322,18 +327,20 @@ class Socks5ServerTest {
 
   @Test
   void truncatedThenClosedIsClosedAtOnce() throws IOException {
-    start(Socks5Server.builder(tunnel).handshakeTimeout(Duration.ofSeconds(20)));
+    start(socks().handshakeTimeout(Duration.ofSeconds(20)));
     try (Socket s = open()) {
       greet(s);
       s.getOutputStream().write(bytes(5, 1, 0, 1, 127));
       s.shutdownOutput();
+      long t0 = System.nanoTime();
       assertClosed(s);
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
     }
   }
 
   @Test
   void usernamePasswordSuccess() throws IOException {
-    start(Socks5Server.builder(tunnel).credentials(
+    start(socks().credentials(
         Socks5Credentials.of("alice", "s3cret".getBytes(StandardCharsets.UTF_8))));
     try (Socket s = open()) {
       s.getOutputStream().write(bytes(5, 2, 0, 2));
@@ -347,7 +354,7 @@ class Socks5ServerTest {
 
   @Test
   void usernamePasswordFailureClosesAfterStatus01() throws IOException {
-    start(Socks5Server.builder(tunnel).credentials(
+    start(socks().credentials(
         Socks5Credentials.of("alice", "s3cret".getBytes(StandardCharsets.UTF_8))));
     byte[][] attempts = {
         bytes(1, 5, 'a', 'l', 'i', 'c', 'e', 6, 's', '3', 'c', 'r', 'e', 'T'),
@@ -383,18 +390,18 @@ class Socks5ServerTest {
 
   @Test
   void aSilentClientIsClosedAfterTheHandshakeTimeout() throws IOException {
-    start(Socks5Server.builder(tunnel));
+    start(socks().handshakeTimeout(Duration.ofMillis(500)));
     try (Socket s = open()) {
       long t0 = System.nanoTime();
       assertClosed(s);
       assertThat(Duration.ofNanos(System.nanoTime() - t0))
-          .isBetween(Duration.ofMillis(400), Duration.ofSeconds(3));
+          .isBetween(Duration.ofMillis(400), Duration.ofSeconds(10));
     }
   }
 
   @Test
   void closingTheServerResetsOpenConnections() throws IOException {
-    start(Socks5Server.builder(tunnel));
+    start(socks());
     Socket s = open();
     greet(s);
     assertThat(request(s, connectIpv4(echo.port()))).isZero();
@@ -412,8 +419,9 @@ class Socks5ServerTest {
   }
 
   @Test
+  @Timeout(120) // 3,000 threads on two shared CPUs
   void aThousandConcurrentConnects() throws Exception {
-    start(Socks5Server.builder(tunnel).handshakeTimeout(Duration.ofSeconds(20))
+    start(socks().handshakeTimeout(Duration.ofSeconds(20))
         .connectTimeout(Duration.ofSeconds(20)));
     int n = 1000;
     Socket[] clients = new Socket[n];
@@ -449,7 +457,7 @@ class Socks5ServerTest {
 
   @Test
   void overTheConnectionLimitIsClosedAndCounted() throws IOException {
-    start(Socks5Server.builder(tunnel).maxConnections(2).handshakeTimeout(Duration.ofSeconds(20)));
+    start(socks().maxConnections(2).handshakeTimeout(Duration.ofSeconds(20)));
     try (Socket a = open(); Socket b = open()) {
       greet(a);
       greet(b);

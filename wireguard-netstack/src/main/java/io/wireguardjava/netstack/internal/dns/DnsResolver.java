@@ -32,8 +32,11 @@ import java.util.random.RandomGenerator;
  * </ul>
  */
 public final class DnsResolver {
-  /** How long to wait for one server's answer. */
-  public static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /**
+   * How long to wait for one server's answer (glibc's default): long enough for a first query
+   * that has to wait for the WireGuard handshake, or for its one retry 5 s later.
+   */
+  public static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
   /** Rounds over the server list. */
   public static final int ATTEMPTS = 2;
   /** The longest a record is cached, whatever its TTL. */

@@ -5,8 +5,9 @@ import io.wireguardjava.netstack.internal.tcp.TcpCounters.Counter;
 /**
  * The timers of one connection, all deadlines in {@link TcpConnection} fields:
  * <ul>
- *   <li>retransmission (RFC 6298 §5): resend from SND.UNA (go-back-N, SACK marks forgotten per
- *       RFC 2018 §8), back off, cwnd to one segment; give up after the retry limit;</li>
+ *   <li>retransmission (RFC 6298 §5): resend from SND.UNA (go-back-N over the holes the SACK
+ *       scoreboard leaves; a second timeout in a row forgets the scoreboard, RFC 2018 §8), back
+ *       off, cwnd to one segment; give up after the retry limit;</li>
  *   <li>delayed ACK (RFC 9293 §3.8.6.3, at most 40 ms here);</li>
  *   <li>persist (RFC 9293 §3.8.6.1): zero-window probes with back-off, never giving up while the
  *       peer answers;</li>
@@ -90,7 +91,10 @@ final class ConnectionTimers {
     c.inRecovery = false;
     c.dupAcks = 0;
     c.recoverGuard = c.sndMax;
-    c.scoreboard.clear();
+    if (c.retries > 1) {
+      // RFC 2018 §8: the receiver may have reneged; after a second timeout trust no SACK block.
+      c.scoreboard.clear();
+    }
     c.sndNxt = c.sndUna;
     c.forceRetransmit = false;
   }

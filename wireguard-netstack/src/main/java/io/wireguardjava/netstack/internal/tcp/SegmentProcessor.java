@@ -108,6 +108,9 @@ final class SegmentProcessor {
     int newWnd = wnd << c.sndScale;
     if (Seq.gt(ack, c.sndUna)) {
       onNewAck(c, ack, now);
+      if (c.sackOk && o.sackCount > 0 && !c.inRecovery && c.sndMax != c.sndUna) {
+        maybeEnterRecovery(c, now); // as Linux: SACK can show a loss on a cumulative ACK too
+      }
     } else if (ack == c.sndUna && c.sndMax != c.sndUna
         && ((dataLen == 0 && !fin && newWnd == c.sndWnd) || sackNews)) {
       onDuplicateAck(c, now);
@@ -345,9 +348,13 @@ final class SegmentProcessor {
 
   private static void onDuplicateAck(TcpConnection c, long now) {
     c.dupAcks++;
-    if (c.inRecovery) {
-      return;
+    if (!c.inRecovery) {
+      maybeEnterRecovery(c, now);
     }
+  }
+
+  /** RFC 6675 §5: DupThresh duplicate ACKs, or the first unacknowledged byte IsLost. */
+  private static void maybeEnterRecovery(TcpConnection c, long now) {
     boolean lost = c.dupAcks >= SackScoreboard.DUP_THRESH
         || (c.sackOk && Seq.gt(c.scoreboard.lostBoundary(c.sndUna, c.mss), c.sndUna));
     if (lost && Seq.ge(c.sndUna, c.recoverGuard)) {

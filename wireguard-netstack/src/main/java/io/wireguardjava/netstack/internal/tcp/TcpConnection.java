@@ -25,6 +25,8 @@ final class TcpConnection {
   @Nullable TcpListener listener;
   /** Set while queued for the stack thread's attention (any thread). */
   final AtomicBoolean scheduled = new AtomicBoolean();
+  /** Link in the layer's pending stack while {@link #scheduled}. */
+  @Nullable TcpConnection nextPending;
 
   TcpState state;
   /** Stack thread: in the demux table; removed for good once false after having been true. */

@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -49,7 +49,8 @@ public final class TcpLayer {
   private long now;
 
   // ---- any thread ----
-  private final ConcurrentLinkedQueue<TcpConnection> pending = new ConcurrentLinkedQueue<>();
+  /** Connections waiting for the stack thread: an intrusive lock-free stack (no node per push). */
+  private final AtomicReference<@Nullable TcpConnection> pending = new AtomicReference<>();
   private final ReentrantLock registryLock = new ReentrantLock();
   private final Map<TcpFlow, TcpConnection> flows = new HashMap<>();
   private final Map<Integer, Integer> localPortUse = new HashMap<>();
@@ -279,8 +280,18 @@ public final class TcpLayer {
    */
   public void poll(long nowNanos) {
     now = nowNanos;
-    TcpConnection c;
-    while ((c = pending.poll()) != null) {
+    TcpConnection taken = pending.getAndSet(null);
+    TcpConnection fifo = null;
+    while (taken != null) { // reverse into arrival order
+      TcpConnection next = taken.nextPending;
+      taken.nextPending = fifo;
+      fifo = taken;
+      taken = next;
+    }
+    while (fifo != null) {
+      TcpConnection c = fifo;
+      fifo = c.nextPending;
+      c.nextPending = null;
       c.scheduled.set(false);
       if (c.removed) {
         continue;
@@ -404,7 +415,7 @@ public final class TcpLayer {
    * @return a deadline on the stack's clock
    */
   public long nextDeadlineNanos() {
-    return pending.isEmpty() ? timers.peekDeadline() : Long.MIN_VALUE;
+    return pending.get() == null ? timers.peekDeadline() : Long.MIN_VALUE;
   }
 
   // =========================== any thread ===========================
@@ -582,7 +593,11 @@ public final class TcpLayer {
 
   void schedule(TcpConnection c) {
     if (c.scheduled.compareAndSet(false, true)) {
-      pending.add(c);
+      TcpConnection head;
+      do {
+        head = pending.get();
+        c.nextPending = head;
+      } while (!pending.compareAndSet(head, c));
       wakeStack.run();
     }
   }

@@ -88,7 +88,17 @@ final class Transmitter {
   private static boolean sendNormal(TcpConnection c, long now) {
     int dataEnd = c.dataEnd();
     int room = segmentRoom(c);
-    // After a timeout sndNxt < sndMax: go back N, skipping nothing (the scoreboard was cleared).
+    // After a timeout sndNxt < sndMax: go back N, but over the holes only (SACKed data stays).
+    int holeEnd = dataEnd;
+    if (Seq.lt(c.sndNxt, c.sndMax) && !c.scoreboard.isEmpty()) {
+      int h = c.scoreboard.nextHole(c.sndNxt, c.sndMax);
+      if (h != c.sndNxt) {
+        c.sndNxt = h;
+      }
+      if (Seq.lt(h, c.sndMax)) {
+        holeEnd = Seq.min(c.scoreboard.holeEnd, dataEnd);
+      }
+    }
     int avail = dataEnd - c.sndNxt;
     if (avail < 0) {
       return false; // FIN already sent at sndNxt-1
@@ -110,6 +120,10 @@ final class Transmitter {
       return false;
     }
     int len = Math.min(Math.min(avail, usable), room);
+    if (Seq.lt(c.sndNxt + len, c.sndNxt) || Seq.gt(c.sndNxt + len, holeEnd)) {
+      len = holeEnd - c.sndNxt; // resend up to the next SACKed range
+      avail = len;
+    }
     if (len < room && len < avail) {
       // Window-limited and small: sender SWS avoidance, unless nothing is in flight.
       if (flight > 0 && len < c.maxSndWnd / 2) {
@@ -120,7 +134,7 @@ final class Transmitter {
         && Seq.ge(c.sndNxt, c.sndMax)) {
       return false; // Nagle (RFC 896): one small segment in flight at a time
     }
-    boolean fin = c.finQueued && len == avail && usable > len;
+    boolean fin = c.finQueued && c.sndNxt + len == dataEnd && usable > len;
     emit(c, c.sndNxt, len, TcpHeader.ACK | (fin ? TcpHeader.FIN : 0)
         | (len == avail ? TcpHeader.PSH : 0), now);
     return true;

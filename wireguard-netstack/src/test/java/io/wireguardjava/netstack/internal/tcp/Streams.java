@@ -23,8 +23,8 @@ final class Streams {
     final long total;
     final MessageDigest digest = sha256();
     private final SplittableRandom random;
-    private final byte[] chunk = new byte[32 * 1024];
-    private int chunkPos = chunk.length;
+    private final byte[] chunk;
+    private int chunkPos;
     long written;
     boolean finished;
 
@@ -32,6 +32,8 @@ final class Streams {
       this.socket = socket;
       this.total = total;
       this.random = new SplittableRandom(seed);
+      this.chunk = new byte[(int) Math.max(1, Math.min(32 * 1024, total))];
+      this.chunkPos = chunk.length;
     }
 
     boolean step() throws IOException {
@@ -68,7 +70,8 @@ final class Streams {
   static final class Sink {
     final TcpSocket socket;
     final MessageDigest digest = sha256();
-    private final byte[] buf = new byte[64 * 1024];
+    private static final byte[] SCRATCH = new byte[64 * 1024]; // tests are single-threaded
+    private final byte[] buf = SCRATCH;
     long read;
     boolean eof;
 
