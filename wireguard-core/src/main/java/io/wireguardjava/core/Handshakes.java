@@ -210,7 +210,7 @@ final class Handshakes {
       if (!isRetry) {
         peer.timers.resetHandshakeAttempts();
       }
-      if (now - peer.lastSentHandshakeNanos < Times.HANDSHAKE_INITIATION_RATE) {
+      if (now - peer.lastSentHandshakeNanos < Protocol.REKEY_TIMEOUT_NANOS /* once per REKEY_TIMEOUT, send.c */) {
         return;
       }
       InetSocketAddress to = peer.endpoint;
