@@ -149,7 +149,7 @@ ratio() { # ours kernel
 }
 
 row() { # label kernel ours
-  printf '| %-36s | %14s | %14s | %10s |\n' "$1" "$2" "$3" "$(ratio "$3" "$2")"
+  printf '| %-36s | %15s | %14s | %11s |\n' "$1" "$2" "$3" "$(ratio "$3" "$2")"
 }
 
 kernel_up() { # clean|impaired -> brings up wg-java up (TUN) in A
@@ -160,8 +160,8 @@ kernel_up() { # clean|impaired -> brings up wg-java up (TUN) in A
 machine_line
 echo "# $DURATION s per transfer, goodput at the receiver, Mbit/s; peer: $WIREGUARD_GO; JVM: $("$JAVA" -version 2>&1 | head -1)"
 echo "# impaired: $DELAY_MS ms each way through a UDP relay (+$((2 * DELAY_MS)) ms round trip), $LOSS % of tunnel datagrams dropped"
-printf '| %-36s | %14s | %14s | %10s |\n' "transfer" "kernel TCP, TUN" "our stack" "ours/kernel"
-printf '|%s|%s|%s|%s|\n' "--------------------------------------" "----------------" "----------------" "------------"
+printf '| %-36s | %15s | %14s | %11s |\n' "transfer" "kernel TCP, TUN" "our stack" "ours/kernel"
+printf '|%s|%s|%s|%s|\n' "--------------------------------------" "-----------------" "----------------" "-------------"
 
 for row in $ROWS; do
   case $row in

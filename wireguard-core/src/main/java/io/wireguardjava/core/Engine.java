@@ -17,7 +17,6 @@ import io.wireguardjava.spi.PacketDevice;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -256,12 +255,15 @@ final class Engine implements Tunnel {
       if (allowedIps.exact(address, n.prefixLength()) != p) {
         continue;
       }
-      InetNetwork masked;
-      try {
-        masked = InetNetwork.of(java.net.InetAddress.getByAddress(
-            AllowedIps.mask(address, n.prefixLength())), n.prefixLength());
-      } catch (java.net.UnknownHostException ex) {
-        throw new AssertionError(ex);
+      byte[] maskedAddress = AllowedIps.mask(address, n.prefixLength());
+      InetNetwork masked = n;
+      if (!java.util.Arrays.equals(maskedAddress, address)) { // most are masked already
+        try {
+          masked = InetNetwork.of(java.net.InetAddress.getByAddress(maskedAddress),
+              n.prefixLength());
+        } catch (java.net.UnknownHostException ex) {
+          throw new AssertionError(ex);
+        }
       }
       if (seen == null || seen.add(masked)) {
         l.add(masked);
@@ -617,10 +619,5 @@ final class Engine implements Tunnel {
   /** For tests: the threads of this tunnel. */
   List<Thread> threads() {
     return List.copyOf(threads);
-  }
-
-  /** For tests: the configured peers by key. */
-  Map<Key, PeerState> peersByKey() {
-    return new LinkedHashMap<>(peers);
   }
 }

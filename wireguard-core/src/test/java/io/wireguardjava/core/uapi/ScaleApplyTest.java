@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
  * (65,536 peers, 1M prefixes) against wireguard-go.
  */
 class ScaleApplyTest {
-  static final int PEERS = 8_192;
-  static final int PREFIXES = 100_000;
+  /** Unit-test sizes; {@code -Dwgjava.scale.peers=65536 -Dwgjava.scale.prefixes=1000000} for the full ones. */
+  static final int PEERS = Integer.getInteger("wgjava.scale.peers", 8_192);
+  static final int PREFIXES = Integer.getInteger("wgjava.scale.prefixes", 100_000);
 
   static Tunnel open() throws Exception {
     Config config = Config.builder()
@@ -72,8 +73,7 @@ class ScaleApplyTest {
       long applied = millis(start);
       assertThat(tunnel.config().peers()).hasSize(PEERS);
       Peer last = tunnel.config().peer(keys.get(PEERS - 1)).orElseThrow();
-      assertThat(last.allowedIps()).extracting(Object::toString)
-          .containsExactly("10.0.31.255/32", "fd00::1fff/128");
+      assertThat(last.allowedIps()).hasSize(2);
 
       // Half the peers replaced by new ones (same prefixes): the others keep their state.
       List<Key> next = new ArrayList<>(keys.subList(0, PEERS / 2));
@@ -85,7 +85,7 @@ class ScaleApplyTest {
       assertThat(after.peers()).hasSize(PEERS);
       assertThat(after.peer(keys.get(PEERS - 1))).isEmpty();
       assertThat(after.peer(next.get(PEERS - 1)).orElseThrow().allowedIps())
-          .extracting(Object::toString).containsExactly("10.0.31.255/32", "fd00::1fff/128");
+          .isEqualTo(last.allowedIps());
 
       start = System.nanoTime();
       String reply = DeviceState.of(backend).render();
