@@ -614,7 +614,7 @@ public final class UapiServer implements Closeable {
     }
     boolean live;
     try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-      live = true;
+      live = probe.isConnected(); // open(address) connects: someone still listens
     } catch (IOException e) {
       live = false; // ECONNREFUSED: nobody listens any more
     }
