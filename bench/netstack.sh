@@ -54,7 +54,7 @@ ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
 ip -n "$A" route add 192.168.202.0/24 via 192.168.201.2
 ip -n "$B" route add 192.168.201.0/24 via 192.168.202.1
 # Loss on what the relay sends (both directions); the clean path is forwarded, not sent, by R.
-nft -f - <<NFT
+ip netns exec "$R" nft -f - <<NFT
 table inet ${id}loss {
   chain out { type filter hook output priority 0; meta l4proto udp numgen random mod 100 < $LOSS counter drop; }
 }
@@ -149,7 +149,7 @@ ratio() { # ours kernel
 }
 
 row() { # label kernel ours
-  printf '| %-36s | %14s | %14s | %10s |\n' "$1" "$2" "$3" "$(ratio "$3" "$2")"
+  printf '| %-36s | %15s | %14s | %11s |\n' "$1" "$2" "$3" "$(ratio "$3" "$2")"
 }
 
 kernel_up() { # clean|impaired -> brings up wg-java up (TUN) in A
@@ -160,8 +160,8 @@ kernel_up() { # clean|impaired -> brings up wg-java up (TUN) in A
 machine_line
 echo "# $DURATION s per transfer, goodput at the receiver, Mbit/s; peer: $WIREGUARD_GO; JVM: $("$JAVA" -version 2>&1 | head -1)"
 echo "# impaired: $DELAY_MS ms each way through a UDP relay (+$((2 * DELAY_MS)) ms round trip), $LOSS % of tunnel datagrams dropped"
-printf '| %-36s | %14s | %14s | %10s |\n' "transfer" "kernel TCP, TUN" "our stack" "ours/kernel"
-printf '|%s|%s|%s|%s|\n' "--------------------------------------" "----------------" "----------------" "------------"
+printf '| %-36s | %15s | %14s | %11s |\n' "transfer" "kernel TCP, TUN" "our stack" "ours/kernel"
+printf '|%s|%s|%s|%s|\n' "--------------------------------------" "-----------------" "----------------" "-------------"
 
 for row in $ROWS; do
   case $row in

@@ -34,7 +34,11 @@ public final class ConfigException extends Exception {
       this.header = header;
     }
 
-    /** The header as written in a file, such as {@code [Peer]}; empty for {@link #NONE}. */
+    /**
+     * The header as written in a file, such as {@code [Peer]}; empty for {@link #NONE}.
+     *
+     * @return the header as written in a file, such as {@code [Peer]}; empty for {@link #NONE}
+     */
     public String header() {
       return header;
     }
@@ -101,11 +105,17 @@ public final class ConfigException extends Exception {
     }
   }
 
+  /** The 1-based line number, or 0 when the error is not tied to a line. */
   private final int line;
+  /** The section the error is in. */
   private final Section section;
+  /** For a peer section, its 1-based number; else 0. */
   private final int peerNumber;
+  /** The key of the offending line, when there is one. */
   private final @Nullable String key;
+  /** What is wrong. */
   private final Reason reason;
+  /** The offending value (never a secret), when there is one. */
   private final @Nullable String text;
 
   /**
@@ -177,34 +187,58 @@ public final class ConfigException extends Exception {
     return sb.toString();
   }
 
-  /** The 1-based line number, empty when the problem concerns the text as a whole. */
+  /**
+   * The 1-based line number, empty when the problem concerns the text as a whole.
+   *
+   * @return the 1-based line number, empty when the problem concerns the text as a whole
+   */
   public OptionalInt line() {
     return line > 0 ? OptionalInt.of(line) : OptionalInt.empty();
   }
 
-  /** The section the problem is in. */
+  /**
+   * The section the problem is in.
+   *
+   * @return the section the problem is in
+   */
   public Section section() {
     return section;
   }
 
-  /** For {@link Section#PEER}, the 1-based number of the peer section; else empty. */
+  /**
+   * For {@link Section#PEER}, the 1-based number of the peer section; else empty.
+   *
+   * @return the peer section's number, or empty outside a peer section
+   */
   public OptionalInt peerNumber() {
     return peerNumber > 0 ? OptionalInt.of(peerNumber) : OptionalInt.empty();
   }
 
-  /** The section as the message names it: {@code [Interface]}, {@code [Peer] 2}, or empty. */
+  /**
+   * The section as the message names it: {@code [Interface]}, {@code [Peer] 2}, or empty.
+   *
+   * @return the section as the message names it: {@code [Interface]}, {@code [Peer] 2}, or empty
+   */
   public String sectionLabel() {
     return section == Section.PEER && peerNumber > 0
         ? section.header() + " " + peerNumber
         : section.header();
   }
 
-  /** The key, as the text spelled it (wg matches keys case-insensitively). */
+  /**
+   * The key, as the text spelled it (wg matches keys case-insensitively).
+   *
+   * @return the key, as the text spelled it (wg matches keys case-insensitively)
+   */
   public Optional<String> key() {
     return Optional.ofNullable(key);
   }
 
-  /** What is wrong. */
+  /**
+   * What is wrong.
+   *
+   * @return what is wrong
+   */
   public Reason reason() {
     return reason;
   }
@@ -212,6 +246,8 @@ public final class ConfigException extends Exception {
   /**
    * The offending text, cut to 32 characters; empty for secrets, for lines that might hold one,
    * and for problems with no single value.
+   *
+   * @return the offending text, if it may be shown
    */
   public Optional<String> text() {
     return Optional.ofNullable(text);

@@ -42,6 +42,8 @@ public interface Tunnel extends AutoCloseable {
    * Needs the platform module ({@code wireguard-tun-linux} or {@code wireguard-tun-mac}) on the
    * class path and the privileges to create an interface.
    *
+   * @param config the configuration
+   * @return the running tunnel; close it to take it down
    * @throws IOException when the socket or the device cannot be opened
    * @throws IllegalStateException when {@code wireguard-core} is not on the class path
    */
@@ -53,6 +55,9 @@ public interface Tunnel extends AutoCloseable {
    * Opens a tunnel with the given options, for instance {@link TunnelOptions#inProcessDevice()}
    * to exchange IP packets with the application instead of the OS (no privileges needed).
    *
+   * @param config the configuration
+   * @param options the device and other options
+   * @return the running tunnel; close it to take it down
    * @throws IOException when the socket or the device cannot be opened
    * @throws IllegalStateException when {@code wireguard-core} is not on the class path, or when
    *     an OS device is requested and no platform module is available
@@ -66,10 +71,18 @@ public interface Tunnel extends AutoCloseable {
             + " (it implements io.wireguardjava.spi.TunnelProvider)");
   }
 
-  /** The name of the packet device, such as {@code wg0}, or the in-process device's name. */
+  /**
+   * The name of the packet device, such as {@code wg0}, or the in-process device's name.
+   *
+   * @return the name of the packet device, such as {@code wg0}, or the in-process device's name
+   */
   String name();
 
-  /** The UDP port the tunnel listens on: the configured one, or the one the OS chose. */
+  /**
+   * The UDP port the tunnel listens on: the configured one, or the one the OS chose.
+   *
+   * @return the UDP port the tunnel listens on: the configured one, or the one the OS chose
+   */
   int listenPort();
 
   /**
@@ -102,6 +115,8 @@ public interface Tunnel extends AutoCloseable {
    * The in-process packet device, through which the application sends and receives the IP
    * packets of this tunnel.
    *
+   * @return the in-process packet device, through which the application sends and receives the IP
+   *     packets of this tunnel
    * @throws IllegalStateException when the tunnel was opened on an OS device (packets then go
    *     through the OS's network stack)
    */
@@ -111,12 +126,17 @@ public interface Tunnel extends AutoCloseable {
    * A snapshot of the current configuration, as {@code wg showconf} prints it: private key,
    * actual listen port, fwmark, and every peer with its current endpoint (which roaming may have
    * changed).
+   *
+   * @return a snapshot of the current configuration, as {@code wg showconf} prints it: private key,
+   *     actual listen port, fwmark, and every peer with its current endpoint (which roaming may
+   *     have changed)
    */
   Config config();
 
   /**
    * Adds a peer.
    *
+   * @param peer the peer to add
    * @throws IllegalArgumentException when a peer with that public key exists, or the key is the
    *     tunnel's own public key
    */
@@ -126,21 +146,32 @@ public interface Tunnel extends AutoCloseable {
    * Adds a peer, or replaces the settings of the peer with the same public key (preshared key,
    * allowed IPs, persistent keepalive, endpoint) while keeping its sessions. An empty endpoint
    * keeps the peer's current one, as {@code wg set} does.
+   *
+   * @param peer the peer's new settings
    */
   void updatePeer(Peer peer);
 
-  /** Removes a peer and zeroes its keys; returns whether it existed. */
+  /**
+   * Removes a peer and zeroes its keys; returns whether it existed.
+   *
+   * @param publicKey the peer's public key
+   * @return whether the peer existed
+   */
   boolean removePeer(Key publicKey);
 
   /**
    * Makes {@code peers} the complete peer list: others are removed, these added or updated.
    * Peers whose public key stays keep their sessions (like {@code wg syncconf}).
+   *
+   * @param peers the complete new peer list
    */
   void replacePeers(List<Peer> peers);
 
   /**
    * Changes the interface's private key. Every session is dropped (new handshakes follow on
    * demand), and a peer whose public key equals the new public key is removed, as in {@code wg}.
+   *
+   * @param privateKey the new private key
    */
   void setPrivateKey(PrivateKey privateKey);
 
@@ -157,6 +188,7 @@ public interface Tunnel extends AutoCloseable {
   /**
    * Moves the tunnel to another UDP port; 0 lets the OS choose one.
    *
+   * @param port the new UDP port, 0..65535
    * @throws IOException when the port cannot be bound; the old port then stays in use
    */
   void setListenPort(int port) throws IOException;
@@ -174,19 +206,40 @@ public interface Tunnel extends AutoCloseable {
    */
   void setFwMark(int fwMark);
 
-  /** Statistics of the whole tunnel and of each peer. */
+  /**
+   * Statistics of the whole tunnel and of each peer.
+   *
+   * @return a snapshot of the statistics
+   */
   TunnelStats stats();
 
-  /** Statistics of one peer, empty when no such peer. */
+  /**
+   * Statistics of one peer, empty when no such peer.
+   *
+   * @param publicKey the peer's public key
+   * @return a snapshot of the peer's statistics, empty when there is no such peer
+   */
   Optional<PeerStats> peerStats(Key publicKey);
 
-  /** Registers a listener; it is called on the tunnel's threads and must return quickly. */
+  /**
+   * Registers a listener; it is called on the tunnel's threads and must return quickly.
+   *
+   * @param listener the listener
+   */
   void addListener(TunnelListener listener);
 
-  /** Removes a listener registered with {@link #addListener}. */
+  /**
+   * Removes a listener registered with {@link #addListener}.
+   *
+   * @param listener the listener
+   */
   void removeListener(TunnelListener listener);
 
-  /** Whether {@link #close()} has been called. */
+  /**
+   * Whether {@link #close()} has been called.
+   *
+   * @return whether {@link #close()} has been called
+   */
   boolean isClosed();
 
   /**

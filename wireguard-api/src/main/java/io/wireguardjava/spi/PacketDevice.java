@@ -20,7 +20,12 @@ import java.util.function.IntConsumer;
  */
 public interface PacketDevice extends Closeable {
 
-  /** The interface name, such as {@code wg0}; for an in-process device, the name it was given. */
+  /**
+   * The interface name, such as {@code wg0}; for an in-process device, the name it was given.
+   *
+   * @return the interface name, such as {@code wg0}; for an in-process device, the name it was
+   *     given
+   */
   String name();
 
   /**
@@ -67,7 +72,14 @@ public interface PacketDevice extends Closeable {
    */
   int read(byte[] buf, int offset, int length) throws IOException;
 
-  /** Writes one IP packet, {@code buf[offset..offset+length)}, towards the host. */
+  /**
+   * Writes one IP packet, {@code buf[offset..offset+length)}, towards the host.
+   *
+   * @param buf the buffer holding the packet; the device does not keep it
+   * @param offset where the packet starts
+   * @param length the packet's length
+   * @throws java.io.IOException when the device fails
+   */
   void write(byte[] buf, int offset, int length) throws IOException;
 
   /** Closes the device and wakes any blocked reader; idempotent. */

@@ -12,10 +12,17 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /** The engine's entry point for {@link Tunnel#open}, registered with {@link ServiceLoader}. */
 public final class CoreTunnelProvider implements TunnelProvider {
+
+  /**
+   * Numbers the in-process tunnels opened without a name ({@code inproc1}, {@code inproc2},
+   * ...), so that two of them in one JVM have distinct thread names and error texts.
+   */
+  private static final AtomicInteger UNNAMED_TUNNELS = new AtomicInteger();
 
   /** For {@link ServiceLoader}. */
   public CoreTunnelProvider() {}
@@ -52,7 +59,7 @@ public final class CoreTunnelProvider implements TunnelProvider {
       case IN_PROCESS -> {
         InProcessDevice d =
             new InProcessDevice(
-                options.interfaceName().orElse("wg-java"), mtu, Limits.IN_PROCESS_QUEUE_PACKETS);
+                options.interfaceName().orElseGet(CoreTunnelProvider::defaultName), mtu, Limits.IN_PROCESS_QUEUE_PACKETS);
         device = d;
         appSide = d.appSide();
       }
@@ -68,6 +75,10 @@ public final class CoreTunnelProvider implements TunnelProvider {
       device.close();
       throw e;
     }
+  }
+
+  private static String defaultName() {
+    return "inproc" + UNNAMED_TUNNELS.incrementAndGet();
   }
 
   private static PacketDevice openOsDevice(Config config, TunnelOptions options)

@@ -17,7 +17,6 @@ import io.wireguardjava.spi.PacketDevice;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -620,10 +619,5 @@ final class Engine implements Tunnel {
   /** For tests: the threads of this tunnel. */
   List<Thread> threads() {
     return List.copyOf(threads);
-  }
-
-  /** For tests: the configured peers by key. */
-  Map<Key, PeerState> peersByKey() {
-    return new LinkedHashMap<>(peers);
   }
 }

@@ -57,7 +57,7 @@ final class Hooks {
       throws IOException {
     for (String hook : hooks) {
       String cmd = hook.replace("%i", name);
-      LOG.log(Level.INFO, "[#] {0}", cmd); // wg-quick's trace; only when hooks were asked for
+      LOG.log(Level.DEBUG, "[#] {0}", cmd); // wg-quick's trace: wg-java up shows it
       String failure;
       try {
         int rc = bash(cmd);

@@ -7,6 +7,7 @@ import io.wireguardjava.Peer;
 import io.wireguardjava.PeerStats;
 import io.wireguardjava.crypto.Keypair;
 import io.wireguardjava.crypto.Keypairs;
+import io.wireguardjava.crypto.Protocol;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -62,7 +63,7 @@ final class PeerState {
     this.config = config;
     this.staged = new StagedPackets(engine.pool);
     this.timers = new Timers(engine.scheduler, new TimerActions(), engine.random);
-    this.lastSentHandshakeNanos = engine.clock.nanos() - Times.REKEY_TIMEOUT - 1;
+    this.lastSentHandshakeNanos = engine.clock.nanos() - Protocol.REKEY_TIMEOUT_NANOS - 1;
     this.endpoint = literal(config.endpoint());
     // the persistent keepalive is armed by the engine once the peer is registered
   }
@@ -193,7 +194,7 @@ final class PeerState {
   private @Nullable Keypair usableKeypair() {
     Keypair kp = keypairs.current();
     if (kp == null || kp.isExpired()
-        || Long.compareUnsigned(kp.sendCounter(), Times.REJECT_AFTER_MESSAGES) >= 0) {
+        || Long.compareUnsigned(kp.sendCounter(), Protocol.REJECT_AFTER_MESSAGES) >= 0) {
       return null;
     }
     return kp;
@@ -291,7 +292,7 @@ final class PeerState {
    */
   void expireSessions() {
     zeroKeyMaterial();
-    lastSentHandshakeNanos = engine.clock.nanos() - Times.REKEY_TIMEOUT - 1;
+    lastSentHandshakeNanos = engine.clock.nanos() - Protocol.REKEY_TIMEOUT_NANOS - 1;
   }
 
   /**

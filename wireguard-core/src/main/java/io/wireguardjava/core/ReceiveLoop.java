@@ -6,11 +6,10 @@ import io.wireguardjava.crypto.Messages;
 import io.wireguardjava.crypto.Protocol;
 import io.wireguardjava.crypto.Reason;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /*
  * The receive path: one thread, each datagram run to completion before the next is received.
@@ -43,7 +42,7 @@ import java.util.logging.Logger;
 
 /** The receive thread: UDP to device. */
 final class ReceiveLoop implements Runnable {
-  private static final Logger LOG = Logger.getLogger(ReceiveLoop.class.getName());
+  private static final System.Logger LOG = System.getLogger(ReceiveLoop.class.getName());
   private static final int MAX_DATAGRAM = 65536;
 
   private final Engine engine;
@@ -84,7 +83,7 @@ final class ReceiveLoop implements Runnable {
         engine.fail(e);
       }
     } catch (RuntimeException | Error e) {
-      LOG.log(Level.SEVERE, "receive thread failed", e);
+      LOG.log(Level.ERROR, "receive thread failed", e);
     }
   }
 

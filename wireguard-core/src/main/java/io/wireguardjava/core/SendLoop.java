@@ -2,8 +2,7 @@ package io.wireguardjava.core;
 
 import io.wireguardjava.DropReason;
 import java.io.IOException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.lang.System.Logger.Level;
 
 /*
  * The send path: one thread, each packet run to completion before the next is read.
@@ -35,7 +34,7 @@ import java.util.logging.Logger;
 
 /** The send thread: device to UDP. */
 final class SendLoop implements Runnable {
-  private static final Logger LOG = Logger.getLogger(SendLoop.class.getName());
+  private static final System.Logger LOG = System.getLogger(SendLoop.class.getName());
 
   private final Engine engine;
   private final byte[] packet;
@@ -73,7 +72,7 @@ final class SendLoop implements Runnable {
         engine.fail(e);
       }
     } catch (RuntimeException | Error e) {
-      LOG.log(Level.SEVERE, "send thread failed", e);
+      LOG.log(Level.ERROR, "send thread failed", e);
     }
   }
 

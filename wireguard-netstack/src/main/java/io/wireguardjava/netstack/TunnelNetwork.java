@@ -64,6 +64,8 @@ import javax.net.SocketFactory;
 public final class TunnelNetwork implements AutoCloseable {
   /** The accept backlog of {@link #listen(int)} (as Java's {@code ServerSocket}). */
   public static final int DEFAULT_BACKLOG = 50;
+  /** The smallest MTU the stack runs with. */
+  public static final int MIN_MTU = 1280;
   private final Tunnel tunnel;
   private final boolean ownsTunnel;
   private final List<InetNetwork> addresses;
@@ -86,6 +88,11 @@ public final class TunnelNetwork implements AutoCloseable {
     }
     int deviceMtu = tunnel.packets().mtu();
     this.mtu = Math.min(iface.mtu().orElse(TunnelOptions.DEFAULT_MTU), deviceMtu);
+    if (mtu < MIN_MTU) {
+      throw new IllegalArgumentException(
+          "the tunnel network needs an MTU of at least " + MIN_MTU + " (IPv6's minimum); the [Interface] MTU"
+              + " and the device allow " + mtu);
+    }
     List<InetAddress> own = new ArrayList<>();
     for (InetNetwork n : addresses) {
       own.add(n.address());
@@ -141,7 +148,8 @@ public final class TunnelNetwork implements AutoCloseable {
    * @param config the tunnel configuration (wg-quick format settings are used, not run)
    * @return the network
    * @throws IOException when the tunnel cannot be opened
-   * @throws IllegalArgumentException when the interface has no address
+   * @throws IllegalArgumentException when the interface has no address, or an MTU below {@link
+   *     #MIN_MTU}
    */
   public static TunnelNetwork open(Config config) throws IOException {
     return open(config, TunnelOptions.inProcessDevice());
@@ -155,8 +163,8 @@ public final class TunnelNetwork implements AutoCloseable {
    * @param options the tunnel options
    * @return the network
    * @throws IOException when the tunnel cannot be opened
-   * @throws IllegalArgumentException when the options select an OS device, or the interface has
-   *     no address
+   * @throws IllegalArgumentException when the options select an OS device, the interface has no
+   *     address, or an MTU below {@link #MIN_MTU}
    */
   public static TunnelNetwork open(Config config, TunnelOptions options) throws IOException {
     Objects.requireNonNull(config, "config");
@@ -187,7 +195,8 @@ public final class TunnelNetwork implements AutoCloseable {
    * @param iface its interface settings: addresses, MTU, DNS
    * @return the network
    * @throws IllegalStateException when the tunnel has no in-process device
-   * @throws IllegalArgumentException when the interface has no address
+   * @throws IllegalArgumentException when the interface has no address, or an MTU below {@link
+   *     #MIN_MTU}
    */
   public static TunnelNetwork attach(Tunnel tunnel, Interface iface) {
     return new TunnelNetwork(Objects.requireNonNull(tunnel, "tunnel"), Objects.requireNonNull(iface, "iface"), false);

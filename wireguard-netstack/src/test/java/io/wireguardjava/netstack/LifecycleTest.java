@@ -75,12 +75,28 @@ class LifecycleTest {
     assertThatThrownBy(() -> TunnelNetwork.open(ok, TunnelOptions.osDevice()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("in-process");
+    Config small =
+        Config.builder()
+            .iface(
+                Interface.builder()
+                    .privateKey(PrivateKey.generate())
+                    .addAddress(InetNetwork.parse("10.7.0.1/32"))
+                    .mtu(1200)
+                    .build())
+            .build();
+    assertThatThrownBy(
+            () ->
+                TunnelNetwork.open(
+                    small,
+                    TunnelOptions.builder().inProcessDevice().bindAddress(InetAddress.getLoopbackAddress()).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1280");
   }
 
   @Test
   void countersMoveWithTraffic() throws Exception {
     try (NetworkPair pair = new NetworkPair()) {
-      pair.a.ping(NetworkPair.B4, Duration.ofSeconds(20));
+      NetworkPair.ping(pair.a, NetworkPair.B4);
       NetworkStats a = pair.a.stats();
       NetworkStats b = pair.b.stats();
       assertThat(a.packetsSent()).isPositive();

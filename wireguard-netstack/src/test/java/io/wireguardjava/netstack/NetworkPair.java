@@ -65,7 +65,7 @@ final class NetworkPair implements AutoCloseable {
     b = TunnelNetwork.attach(tb, ib);
     // The WireGuard handshake first, so that tests with short timeouts measure the stack only.
     try {
-      a.ping(B4, java.time.Duration.ofSeconds(30));
+      ping(a, B4);
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
@@ -89,6 +89,22 @@ final class NetworkPair implements AutoCloseable {
         .addAllowedIp(InetNetwork.of(v6, 128))
         .endpoint(Endpoint.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), at.listenPort())))
         .build();
+  }
+
+  /**
+   * Pings with up to three tries: ICMP has no retransmission, and the loopback UDP that carries
+   * the tunnel may lose a packet on a busy host.
+   */
+  static java.time.Duration ping(TunnelNetwork from, InetAddress to) throws IOException {
+    java.net.SocketTimeoutException last = null;
+    for (int i = 0; i < 3; i++) {
+      try {
+        return from.ping(to, java.time.Duration.ofSeconds(10));
+      } catch (java.net.SocketTimeoutException e) {
+        last = e;
+      }
+    }
+    throw last;
   }
 
   static InetAddress literal(String s) {

@@ -154,10 +154,14 @@ final class ScriptedDnsServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws java.io.IOException {
     udp.close();
     tcp.close();
-    udpThread.join(5000);
-    tcpThread.join(5000);
+    try {
+      udpThread.join(5000);
+      tcpThread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

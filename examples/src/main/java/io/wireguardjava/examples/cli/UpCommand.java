@@ -44,6 +44,16 @@ import picocli.CommandLine.Parameters;
     })
 public final class UpCommand implements Callable<Integer> {
 
+  /**
+   * The interface setup's and the hooks' trace ("[#] ip address add ..."), which the library logs
+   * at DEBUG through System.Logger (here backed by java.util.logging): the command line asks for
+   * it, as wg-quick prints its commands. Held here so that the configured loggers are not
+   * collected.
+   */
+  private static final java.util.List<java.util.logging.Logger> SETUP_TRACE = java.util.List.of(
+      java.util.logging.Logger.getLogger("io.wireguardjava.tun"),
+      java.util.logging.Logger.getLogger("io.wireguardjava.core.Hooks"));
+
   /** wg-quick's rule for interface names. */
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_=+.-]{1,15}");
 
@@ -68,6 +78,7 @@ public final class UpCommand implements Callable<Integer> {
       // the tunnel's "[#] ip address add ..." trace, one line each, as wg-quick prints it
       System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%6$s%n");
     }
+    showSetupTrace();
     Path file;
     String name;
     if (target.contains("/") || target.endsWith(".conf")) {
@@ -226,6 +237,19 @@ public final class UpCommand implements Callable<Integer> {
   private static String format(InetSocketAddress a) {
     String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
     return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  private static void showSetupTrace() {
+    for (java.util.logging.Logger logger : SETUP_TRACE) {
+      if (logger.getLevel() == java.util.logging.Level.FINE) {
+        continue;
+      }
+      java.util.logging.ConsoleHandler handler = new java.util.logging.ConsoleHandler();
+      handler.setLevel(java.util.logging.Level.FINE);
+      logger.setLevel(java.util.logging.Level.FINE);
+      logger.setUseParentHandlers(false);
+      logger.addHandler(handler);
+    }
   }
 
   private void log(String line) {

@@ -168,6 +168,12 @@ final class InteropLab implements AutoCloseable {
     lab.exec(nsPeer, "ip", "addr", "add", PEER4 + "/24", "dev", goIf).ok("peer address");
     lab.exec(nsPeer, "ip", "addr", "add", PEER6 + "/64", "dev", goIf, "nodad").ok("peer address v6");
     lab.exec(nsPeer, "ip", "link", "set", goIf, "mtu", Integer.toString(MTU), "up").ok("peer link up");
+    String capture = System.getProperty("hlab.capture", "");
+    if (!capture.isEmpty()) { // -Dhlab.capture=DIR: the tunnel's plaintext packets, for a failure's post-mortem
+      lab.start(nsPeer, List.of(), "tshark", "tshark", "-q", "-i", goIf, "-w",
+          Path.of(capture, lab.id + ".pcap").toAbsolutePath().toString());
+      Thread.sleep(2000); // tshark needs a moment before it captures
+    }
     lab.start(nsPeer, List.of(), "dnsmasq", "dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts",
         "--listen-address=" + PEER4, "--bind-interfaces", "--log-queries", "--log-facility=-",
         "--pid-file=" + lab.dir.resolve("dnsmasq.pid"),

@@ -83,17 +83,20 @@ class HttpThroughTunnelTest {
         TunnelNetwork web = open(kb, "10.9.0.2/32", "hipex2")) {
       peer(client, kb, "10.9.0.2/32", web);
       peer(web, ka, "10.9.0.1/32", client);
-      try (ServerSocket http = web.listen(80); ServerSocket https = web.listen(443)) {
-        Thread a = new Thread(() -> serve(http, null));
-        Thread b = new Thread(() -> serve(https, tls));
-        a.start();
-        b.start();
+      ServerSocket http = web.listen(80);
+      ServerSocket https = web.listen(443);
+      Thread a = new Thread(() -> serve(http, null));
+      Thread b = new Thread(() -> serve(https, tls));
+      a.start();
+      b.start();
+      try {
         String plain = HttpThroughTunnel.get(client, URI.create("http://10.9.0.2/plain"),
             (SSLSocketFactory) SSLSocketFactory.getDefault());
         assertThat(plain).startsWith("HTTP/1.1 200 OK").endsWith("hello from the tunnel: GET /plain HTTP/1.1");
         String secure = HttpThroughTunnel.get(client, URI.create("https://10.9.0.2/secure"), tls.getSocketFactory());
         assertThat(secure).startsWith("HTTP/1.1 200 OK").endsWith("hello from the tunnel: GET /secure HTTP/1.1");
-        http.close();
+      } finally {
+        http.close(); // ends the server loops
         https.close();
         a.join(10_000);
         b.join(10_000);

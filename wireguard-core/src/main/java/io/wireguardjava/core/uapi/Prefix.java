@@ -9,6 +9,12 @@ import java.net.UnknownHostException;
  */
 public record Prefix(InetAddress address, int bits) {
 
+  /**
+   * Checks the prefix length (the host bits are left as given: see {@link #of}).
+   *
+   * @param address the address
+   * @param bits the prefix length
+   */
   public Prefix {
     int max = address.getAddress().length * 8;
     if (bits < 0 || bits > max) {
@@ -16,7 +22,13 @@ public record Prefix(InetAddress address, int bits) {
     }
   }
 
-  /** The prefix of {@code address} with {@code bits} leading bits kept, the rest cleared. */
+  /**
+   * The prefix of {@code address} with {@code bits} leading bits kept, the rest cleared.
+   *
+   * @param address any address of the network
+   * @param bits the prefix length: 0..32 for IPv4, 0..128 for IPv6
+   * @return the prefix of {@code address} with {@code bits} leading bits kept, the rest cleared
+   */
   public static Prefix of(InetAddress address, int bits) {
     byte[] b = address.getAddress();
     int max = b.length * 8;
@@ -44,7 +56,12 @@ public record Prefix(InetAddress address, int bits) {
     }
   }
 
-  /** Parses {@code addr/bits} (IP literals only); throws on anything else. */
+  /**
+   * Parses {@code addr/bits} (IP literals only); throws on anything else.
+   *
+   * @param text the prefix's text
+   * @return the prefix
+   */
   public static Prefix parse(String text) {
     Prefix p = IpText.parsePrefix(text);
     if (p == null) {

@@ -63,7 +63,13 @@ public final class SetRequest {
     this.ops = List.copyOf(ops);
   }
 
-  /** Parses a whole request body: the lines after {@code set=1}, without the blank line. */
+  /**
+   * Parses a whole request body: the lines after {@code set=1}, without the blank line.
+   *
+   * @param lines the request's lines
+   * @return the checked request
+* @throws io.wireguardjava.core.uapi.UapiException at the first bad line, with wireguard-go's errno
+   */
   public static SetRequest parse(List<String> lines) throws UapiException {
     Parser parser = new Parser();
     for (String line : lines) {
@@ -72,7 +78,11 @@ public final class SetRequest {
     return parser.finish();
   }
 
-  /** The number of checked lines (for limits and tests). */
+  /**
+   * The number of checked lines (for limits and tests).
+   *
+   * @return the number of checked lines (for limits and tests)
+   */
   public int size() {
     return ops.size();
   }
@@ -82,7 +92,15 @@ public final class SetRequest {
     private final List<Op> ops = new ArrayList<>();
     private boolean inPeer;
 
-    /** Checks one line (without its {@code \n}) and keeps it. */
+    /** An empty request. */
+    public Parser() {}
+
+    /**
+     * Checks one line (without its {@code \n}) and keeps it.
+     *
+     * @param line the line
+* @throws io.wireguardjava.core.uapi.UapiException when the line is bad, with wireguard-go's errno
+     */
     public void line(String line) throws UapiException {
       int eq = line.indexOf('=');
       if (eq < 0) {
@@ -99,7 +117,11 @@ public final class SetRequest {
       ops.add(inPeer ? peerLine(key, value) : deviceLine(key, value));
     }
 
-    /** The request, once its blank line has been read. */
+    /**
+     * The request, once its blank line has been read.
+     *
+     * @return the request, once its blank line has been read
+     */
     public SetRequest finish() {
       return new SetRequest(ops);
     }
@@ -193,6 +215,9 @@ public final class SetRequest {
   /**
    * The settings after this request, computed from {@code current}. Pure: {@code current} is not
    * changed, and nothing can fail here (every line was checked when parsed).
+   *
+   * @param current the device's settings now
+   * @return the settings after this request, computed from {@code current}
    */
   public DeviceSettings applyTo(DeviceSettings current) {
     Optional<PrivateKey> privateKey = current.privateKey();

@@ -32,7 +32,11 @@ public final class TunnelBackend implements UapiBackend {
   private final Tunnel tunnel;
   private final Object lock = new Object();
 
-  /** A backend that reads and changes {@code tunnel}; it does not close the tunnel. */
+  /**
+   * A backend that reads and changes {@code tunnel}; it does not close the tunnel.
+   *
+   * @param tunnel the tunnel
+   */
   public TunnelBackend(Tunnel tunnel) {
     this.tunnel = tunnel;
   }
@@ -40,6 +44,11 @@ public final class TunnelBackend implements UapiBackend {
   /**
    * Serves {@code tunnel}'s UAPI on {@code <directory>/<tunnel.name()>.sock}; closing the
    * returned server removes the socket (the tunnel stays open).
+   *
+   * @param tunnel the tunnel
+   * @param directory the socket directory
+   * @return the running server; closing it removes the socket
+   * @throws java.io.IOException when the socket cannot be created
    */
   public static UapiServer serve(Tunnel tunnel, Path directory) throws IOException {
     return UapiServer.start(directory, tunnel.name(), new TunnelBackend(tunnel), UapiServer.Limits.DEFAULT);

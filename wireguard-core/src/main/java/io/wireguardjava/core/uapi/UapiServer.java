@@ -79,6 +79,14 @@ public final class UapiServer implements Closeable {
       return (int) Math.max(16L << 20, Math.min(1L << 30, maxHeap / 8));
     }
 
+    /**
+     * Checks that the limits leave room for a valid request.
+     *
+     * @param maxLineBytes the longest line accepted
+     * @param maxRequestBytes the largest request accepted
+     * @param requestTimeout how long one request may take
+     * @param maxClients how many clients are served at once
+     */
     public Limits {
       if (maxLineBytes < 128 || maxRequestBytes < maxLineBytes || maxClients < 1) {
         throw new IllegalArgumentException("limits too small");
@@ -132,7 +140,14 @@ public final class UapiServer implements Closeable {
     busyResponder.allowCoreThreadTimeOut(true);
   }
 
-  /** Starts serving {@code backend} on {@code /var/run/wireguard/<name>.sock}. */
+  /**
+   * Starts serving {@code backend} on {@code /var/run/wireguard/<name>.sock}.
+   *
+   * @param name the interface name
+   * @param backend the device to serve
+   * @return the running server; closing it removes the socket
+   * @throws java.io.IOException when the socket cannot be created
+   */
   public static UapiServer start(String name, UapiBackend backend) throws IOException {
     return start(DEFAULT_DIRECTORY, name, backend, Limits.DEFAULT);
   }
@@ -140,6 +155,11 @@ public final class UapiServer implements Closeable {
   /**
    * Starts serving {@code backend} on {@code <directory>/<name>.sock}.
    *
+   * @param directory the socket directory
+   * @param name the interface name
+   * @param backend the device to serve
+   * @param limits the bounds on each client
+   * @return the running server; closing it removes the socket
    * @throws IOException when the directory cannot be created, the name is not a valid interface
    *     name, or another live process serves that socket ("unix socket in use")
    */
@@ -177,7 +197,11 @@ public final class UapiServer implements Closeable {
     return s;
   }
 
-  /** The socket file, {@code <directory>/<name>.sock}. */
+  /**
+   * The socket file, {@code <directory>/<name>.sock}.
+   *
+   * @return the socket file, {@code <directory>/<name>.sock}
+   */
   public Path socketPath() {
     return socketPath;
   }
@@ -185,6 +209,9 @@ public final class UapiServer implements Closeable {
   /**
    * Whether our socket file is still in place: false once someone removed or replaced it, which
    * newer {@code wg-quick down} does to stop a userspace daemon.
+   *
+   * @return whether our socket file is still in place: false once someone removed or replaced it,
+   *     which newer {@code wg-quick down} does to stop a userspace daemon
    */
   public boolean isSocketPresent() {
     try {

@@ -131,7 +131,8 @@ class SpliceTest {
       if (total < (1 << 20)) {
         Thread.sleep(1);
       }
-      assertThat(total).isLessThanOrEqualTo(written.get());
+      // the writer counts a chunk after write returns, so one chunk may arrive before it is counted
+      assertThat(total).isLessThanOrEqualTo(written.get() + chunk.length);
     }
     writer.get();
     assertThat(total).isEqualTo(64L << 20);

@@ -255,7 +255,7 @@ final class InterfaceSetup implements LinuxTun.Teardown {
   }
 
   private static void trace(String what) {
-    LOG.log(Level.INFO, "[#] " + what);
+    LOG.log(Level.DEBUG, "[#] " + what);
   }
 
   // ---- teardown

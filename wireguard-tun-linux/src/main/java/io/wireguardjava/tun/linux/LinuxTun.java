@@ -113,6 +113,7 @@ public final class LinuxTun implements PacketDevice {
    *
    * @param requestedName the interface name, at most 15 bytes; empty: the kernel picks {@code tunN}
    * @param mtu the MTU the caller will set on the interface (reported by {@link #mtu()})
+   * @return the open device; closing it deletes the interface
    * @throws IOException when {@code /dev/net/tun} cannot be opened or {@code TUNSETIFF} fails
    */
   public static LinuxTun create(Optional<String> requestedName, int mtu) throws IOException {
@@ -421,7 +422,11 @@ public final class LinuxTun implements PacketDevice {
     }
   }
 
-  /** Whether {@link #close()} was called. */
+  /**
+   * Whether {@link #close()} was called.
+   *
+   * @return whether {@link #close()} was called
+   */
   public boolean isClosed() {
     return (state.get() & CLOSED_BIT) != 0;
   }

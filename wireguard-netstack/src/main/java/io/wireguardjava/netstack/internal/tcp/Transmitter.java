@@ -183,6 +183,10 @@ final class Transmitter {
           return true;
         }
         len = Math.max(len, 0);
+        if (h == c.sndUna) {
+          c.unaRetransmitted = true;
+          c.unaRetransmitMarker = c.sndMax;
+        }
         emit(c, h, len, TcpHeader.ACK | (fin ? TcpHeader.FIN : 0), now);
         c.highRxt = h + len + (fin ? 1 : 0);
         c.forceRetransmit = false;

@@ -105,7 +105,8 @@ class LinkedStacksTest {
     int threadsBefore = Thread.activeCount();
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (LinkedStacks net = new LinkedStacks(settings, 7)) {
-      try (ServerSocket server = new TunnelServerSocket(net.b.sockets, new InetSocketAddress(5002), 50)) {
+      ServerSocket server = new TunnelServerSocket(net.b.sockets, new InetSocketAddress(5002), 50);
+      try {
         Future<Integer> served =
             async(
                 pool,
@@ -131,6 +132,8 @@ class LinkedStacksTest {
         }
         server.close();
         assertThat(served.get(30, TimeUnit.SECONDS)).isEqualTo(10_000);
+      } finally {
+        server.close();
       }
       // TIME-WAIT (2 MSL = 100 ms here) ends; then no connection, buffer or port is left.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -211,7 +214,14 @@ class LinkedStacksTest {
                       new Random(id).nextBytes(data);
                       c.getOutputStream().write(data);
                       c.shutdownOutput();
-                      byte[] back = c.getInputStream().readAllBytes();
+                      byte[] back;
+                      try {
+                        back = c.getInputStream().readAllBytes();
+                      } catch (java.net.SocketTimeoutException e) {
+                        throw new AssertionError(
+                            "connection " + id + " stalled: " + c + "; a " + net.a.tcp.stats() + "; b "
+                                + net.b.tcp.stats(), e);
+                      }
                       assertThat(java.util.Arrays.equals(back, data))
                           .as("connection %d: %d bytes back, first difference at %d", id, back.length,
                               java.util.Arrays.mismatch(back, data))

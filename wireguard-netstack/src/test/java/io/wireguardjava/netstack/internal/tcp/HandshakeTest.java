@@ -235,4 +235,22 @@ class HandshakeTest {
     long k1 = 0x0f0e0d0c0b0a0908L;
     assertThat(SipHash.hash(k0, k1, m, 0, 15)).isEqualTo(0xa129ca6149be45e5L);
   }
+
+  @Test
+  void ipv6MssIsMtuLessSixty() throws Exception {
+    java.util.List<Seg> sent = new java.util.ArrayList<>();
+    TcpLayer layer = new TcpLayer((f, b, o, n) -> {
+      assertThat(f.ipv6()).isTrue();
+      sent.add(Scripted.decode(b, o, n));
+      return true;
+    }, TcpSettings.defaults(), new java.util.SplittableRandom(1), () -> { });
+    layer.connect(new InetSocketAddress(InetAddress.getByName("fd00::1"), 0),
+        new InetSocketAddress(InetAddress.getByName("fd00::2"), 80));
+    layer.poll(0);
+    assertThat(sent).hasSize(1);
+    assertThat(sent.get(0).mss()).isEqualTo(1360);
+    assertThatThrownBy(() -> layer.connect(new InetSocketAddress(InetAddress.getByName("fd00::1"), 0),
+        new InetSocketAddress(Scripted.PEER, 80))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mixes IPv4 and IPv6");
+  }
 }

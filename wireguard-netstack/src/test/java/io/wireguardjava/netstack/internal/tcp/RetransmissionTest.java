@@ -123,10 +123,16 @@ class RetransmissionTest {
     Scripted.Connected c = connected(t, false);
     c.socket.write(new byte[20 * 1380], 0, 20 * 1380);
     assertThat(t.poll()).hasSize(10);
-    assertThat(c.ack(c.ourNext).window(65535).send()).isEmpty();
-    // first duplicate -> one new segment
-    c.ack(c.ourNext).send();
-    assertThat(c.socket.connection().dupAcks).isEqualTo(1);
+    assertThat(c.ack(c.ourNext).window(65535).send()).as("a window update, not a duplicate").isEmpty();
+    // RFC 3042: each of the first two duplicates lets one new segment out.
+    List<Seg> first = c.ack(c.ourNext).window(65535).send();
+    assertThat(first).extracting(Seg::seq).containsExactly(c.ourNext + 10 * 1380);
+    List<Seg> second = c.ack(c.ourNext).window(65535).send();
+    assertThat(second).extracting(Seg::seq).containsExactly(c.ourNext + 11 * 1380);
+    // The third is fast retransmit of the first segment.
+    List<Seg> third = c.ack(c.ourNext).window(65535).send();
+    assertThat(third).extracting(Seg::seq).startsWith(c.ourNext);
+    assertThat(c.socket.connection().inRecovery).isTrue();
   }
 
   @Test

@@ -15,6 +15,7 @@ import jnr.ffi.types.ssize_t;
  * #allocate(int)}, never as Java arrays (JNR would copy them, and pinning is unsafe for blocking
  * calls). Struct layouts are written by hand at fixed offsets (x86-64 and aarch64 agree on them).
  */
+@SuppressWarnings("exports") // JNR types: this package is exported for JNR-FFI only, not as API
 public interface LibC {
 
   // open(2)
