@@ -54,7 +54,7 @@ ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
 ip -n "$A" route add 192.168.202.0/24 via 192.168.201.2
 ip -n "$B" route add 192.168.201.0/24 via 192.168.202.1
 # Loss on what the relay sends (both directions); the clean path is forwarded, not sent, by R.
-nft -f - <<NFT
+ip netns exec "$R" nft -f - <<NFT
 table inet ${id}loss {
   chain out { type filter hook output priority 0; meta l4proto udp numgen random mod 100 < $LOSS counter drop; }
 }

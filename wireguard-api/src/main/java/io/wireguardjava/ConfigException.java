@@ -246,6 +246,8 @@ public final class ConfigException extends Exception {
   /**
    * The offending text, cut to 32 characters; empty for secrets, for lines that might hold one,
    * and for problems with no single value.
+   *
+   * @return the offending text, if it may be shown
    */
   public Optional<String> text() {
     return Optional.ofNullable(text);

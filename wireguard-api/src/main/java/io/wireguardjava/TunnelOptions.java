@@ -210,7 +210,11 @@ public final class TunnelOptions {
       return this;
     }
 
-    /** Uses an OS TUN device with a name the OS picks (the default). */
+    /**
+     * Uses an OS TUN device with a name the OS picks (the default).
+     *
+     * @return this builder
+     */
     public Builder osDevice() {
       this.deviceKind = DeviceKind.OS;
       this.device = null;

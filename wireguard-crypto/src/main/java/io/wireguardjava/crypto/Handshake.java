@@ -188,7 +188,11 @@ public final class Handshake {
     return io.wireguardjava.Key.fromBytes(remoteStatic);
   }
 
-  /** False when the peer's public key is a low-order point: no handshake can succeed. */
+  /**
+   * Whether a handshake with this peer can succeed at all.
+   *
+   * @return false when the peer's public key is a low-order point
+   */
   public synchronized boolean isUsable() {
     return staticStaticReady();
   }

@@ -90,6 +90,55 @@ class SocketTest {
   }
 
   @Test
+  void sixteenMiBEachWayThroughRealTunnelsArriveIntact() throws Exception {
+    int size = 16 << 20;
+    try (ServerSocket server = pair.b.listen(8050)) {
+      CompletableFuture<Socket> accepted = async(server::accept);
+      try (Socket c = pair.a.connect(new InetSocketAddress(NetworkPair.B6, 8050), T);
+          Socket s = accepted.get(30, TimeUnit.SECONDS)) {
+        c.setSoTimeout(60_000);
+        s.setSoTimeout(60_000);
+        long start = System.nanoTime();
+        CompletableFuture<byte[]> aSent = async(() -> sendRandom(c, size, 1));
+        CompletableFuture<byte[]> bSent = async(() -> sendRandom(s, size, 2));
+        CompletableFuture<byte[]> bGot = async(() -> digestToEof(s, size));
+        byte[] aGot = digestToEof(c, size);
+        assertThat(bGot.get(120, TimeUnit.SECONDS)).isEqualTo(aSent.get(120, TimeUnit.SECONDS));
+        assertThat(aGot).isEqualTo(bSent.get(120, TimeUnit.SECONDS));
+        System.out.printf("16 MiB each way over IPv6 through two tunnels: %.1f s%n", (System.nanoTime() - start) / 1e9);
+      }
+    }
+  }
+
+  private static byte[] sendRandom(Socket s, int size, long seed) throws Exception {
+    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+    java.util.Random r = new java.util.Random(seed);
+    byte[] buf = new byte[32 * 1024];
+    OutputStream out = s.getOutputStream();
+    for (int left = size; left > 0; left -= buf.length) {
+      r.nextBytes(buf);
+      int n = Math.min(left, buf.length);
+      out.write(buf, 0, n);
+      md.update(buf, 0, n);
+    }
+    s.shutdownOutput();
+    return md.digest();
+  }
+
+  private static byte[] digestToEof(Socket s, int size) throws Exception {
+    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+    byte[] buf = new byte[32 * 1024];
+    InputStream in = s.getInputStream();
+    long total = 0;
+    for (int n; (n = in.read(buf)) >= 0; ) {
+      md.update(buf, 0, n);
+      total += n;
+    }
+    assertThat(total).isEqualTo(size);
+    return md.digest();
+  }
+
+  @Test
   void soTimeoutOnReadAndAccept() throws Exception {
     try (ServerSocket server = pair.b.listen(8010)) {
       server.setSoTimeout(100);

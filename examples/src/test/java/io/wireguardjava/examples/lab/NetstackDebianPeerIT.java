@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * build in {@link NetstackInteropIT}.
  */
 class NetstackDebianPeerIT {
-  static final long BULK = 20_000_000L;
+  static final long BULK = 10_000_000L;
   static final Duration BULK_TIME = Duration.ofSeconds(120);
   static final Duration SHORT = Duration.ofSeconds(30);
 

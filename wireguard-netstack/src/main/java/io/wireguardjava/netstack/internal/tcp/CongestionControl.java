@@ -12,8 +12,8 @@ interface CongestionControl {
   /** The slow-start threshold in bytes. */
   int ssthresh();
 
-  /** New data was cumulatively acknowledged outside loss recovery. */
-  void onAck(int ackedBytes, int flightBytes, long nowNanos);
+  /** New data was cumulatively acknowledged outside loss recovery; srtt is -1 before a sample. */
+  void onAck(int ackedBytes, int flightBytes, long srttNanos, long nowNanos);
 
   /** Fast retransmit starts a recovery episode; {@code flightBytes} is what was outstanding. */
   void onEnterRecovery(int flightBytes, long nowNanos);

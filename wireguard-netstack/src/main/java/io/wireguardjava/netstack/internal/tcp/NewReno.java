@@ -32,7 +32,7 @@ final class NewReno implements CongestionControl {
   }
 
   @Override
-  public void onAck(int ackedBytes, int flightBytes, long nowNanos) {
+  public void onAck(int ackedBytes, int flightBytes, long srttNanos, long nowNanos) {
     if (cwnd < ssthresh) {
       cwnd = saturatingAdd(cwnd, Math.min(ackedBytes, 2 * mss));
       return;

@@ -86,6 +86,13 @@ final class SegmentProcessor {
     }
     if (c.state == TcpState.SYN_RECEIVED) {
       if (Seq.gt(ack, c.sndUna) && Seq.le(ack, c.sndMax)) {
+        TcpListener l = c.listener;
+        if (l != null && l.queueFull()) {
+          // As Linux: with the accept queue full the final ACK is dropped; the SYN-ACK is
+          // resent later and the handshake completes once the application accepts.
+          c.layer.count(Counter.DROPPED_SYN_BACKLOG);
+          return;
+        }
         established(c, now);
         c.sndWnd = wnd << c.sndScale;
         c.sndWl1 = seq;
@@ -114,6 +121,9 @@ final class SegmentProcessor {
     } else if (ack == c.sndUna && c.sndMax != c.sndUna
         && ((dataLen == 0 && !fin && newWnd == c.sndWnd) || sackNews)) {
       onDuplicateAck(c, now);
+    }
+    if (c.inRecovery && sackNews) {
+      detectLostRetransmission(c);
     }
     if (Seq.lt(c.sndWl1, seq) || (c.sndWl1 == seq && Seq.le(c.sndWl2, ack))) {
       boolean opened = c.sndWnd == 0 && newWnd > 0;
@@ -255,7 +265,7 @@ final class SegmentProcessor {
   static void negotiate(TcpConnection c, TcpOptions o) {
     int peerMss = o.mss > 0 ? o.mss : 536; // RFC 9293 §3.7.1 default
     c.mss = Math.max(64, Math.min(c.ourMss, peerMss));
-    c.cc = new NewReno(c.mss);
+    c.cc = c.settings.congestionControl().create(c.mss);
     if (o.windowScale >= 0 && c.settings.windowScaling()) {
       c.sndScale = o.windowScale;
     } else {
@@ -320,6 +330,9 @@ final class SegmentProcessor {
       c.sndNxt = ack;
     }
     c.scoreboard.acknowledge(ack);
+    // The new first hole: if it was already resent, watch it from now on.
+    c.unaRetransmitted = c.inRecovery && Seq.gt(c.highRxt, ack);
+    c.unaRetransmitMarker = c.sndMax;
     if (c.inRecovery) {
       if (Seq.ge(ack, c.recoveryPoint)) {
         c.inRecovery = false;
@@ -337,13 +350,29 @@ final class SegmentProcessor {
       }
     } else {
       c.dupAcks = 0;
-      c.cc.onAck(acked, flight, now);
+      c.cc.onAck(acked, flight, c.rtt.srtt(), now);
     }
     c.rtoAt = c.sndUna == c.sndMax ? TcpConnection.NEVER : now + c.rtt.rto();
     if (c.finQueued && c.finAcked()) {
       c.releaseBuffersIfDone();
     }
     c.changed.signalAll();
+  }
+
+  /**
+   * A retransmission can be lost too. If data sent after we retransmitted the first hole is
+   * SACKed (more than DupThresh-1 segments of it) while that hole is still unacknowledged, the
+   * retransmission is deemed lost and sent again now, instead of waiting for the timeout (the idea
+   * of Linux's lost-retransmit detection and RFC 8985).
+   */
+  private static void detectLostRetransmission(TcpConnection c) {
+    if (c.unaRetransmitted && Seq.lt(c.unaRetransmitMarker, c.sndMax)
+        && c.scoreboard.sackedIn(c.unaRetransmitMarker, c.sndMax)
+            > (SackScoreboard.DUP_THRESH - 1) * c.mss) {
+      c.unaRetransmitted = false;
+      c.highRxt = c.sndUna;
+      c.forceRetransmit = true;
+    }
   }
 
   private static void onDuplicateAck(TcpConnection c, long now) {
@@ -359,6 +388,7 @@ final class SegmentProcessor {
         || (c.sackOk && Seq.gt(c.scoreboard.lostBoundary(c.sndUna, c.mss), c.sndUna));
     if (lost && Seq.ge(c.sndUna, c.recoverGuard)) {
       c.inRecovery = true;
+      c.unaRetransmitted = false;
       c.recoveryPoint = c.sndMax;
       c.recoverGuard = c.sndMax;
       c.highRxt = c.sndUna;

@@ -105,8 +105,13 @@ final class TcpConnection {
   int recoverGuard;
   /** Without SACK: the lost segment's end in a NewReno recovery. */
   int renoLostEnd;
+  /** The segment at SND.UNA was retransmitted in this recovery, when SND.MAX was this marker. */
+  boolean unaRetransmitted;
+  int unaRetransmitMarker;
   /** The next transmit must be the first hole, whatever the pipe says (fast retransmit). */
   boolean forceRetransmit;
+  /** When data (or SYN/FIN) was last sent: for the restart after idle (RFC 5681 §4.1). */
+  long lastSentAt;
   long persistAt = NEVER;
   int persistBackoff;
   long keepaliveAt = NEVER;
@@ -144,7 +149,7 @@ final class TcpConnection {
     this.scoreboard = new SackScoreboard(Math.max(4, settings.maxOutOfOrderRanges()));
     this.rtt = new RttEstimator(settings.initialRto().toNanos(), settings.minRto().toNanos(),
         settings.maxRto().toNanos());
-    this.cc = new NewReno(mss);
+    this.cc = settings.congestionControl().create(mss);
     this.rcvScale = settings.windowScaling() ? scaleFor(settings.maxReceiveBuffer()) : 0;
     this.socket = new TcpSocket(this);
   }

@@ -8,6 +8,18 @@ import java.util.Objects;
  * WireGuard tunnel (MTU 1420: MSS 1380 over IPv4, 1360 over IPv6).
  */
 public final class TcpSettings {
+  /** The congestion-control algorithms on offer. */
+  public enum CongestionAlgorithm {
+    /** NewReno (RFC 5681, RFC 6582): the default. */
+    NEW_RENO,
+    /** CUBIC (RFC 9438), for paths with a large bandwidth-delay product. */
+    CUBIC;
+
+    CongestionControl create(int mss) {
+      return this == CUBIC ? new Cubic(mss) : new NewReno(mss);
+    }
+  }
+
   private final int mtu;
   private final int initialReceiveBuffer;
   private final int maxReceiveBuffer;
@@ -33,6 +45,7 @@ public final class TcpSettings {
   private final boolean windowScaling;
   private final int ephemeralPortLow;
   private final int ephemeralPortHigh;
+  private final CongestionAlgorithm congestionControl;
 
   private TcpSettings(Builder b) {
     mtu = b.mtu;
@@ -60,6 +73,16 @@ public final class TcpSettings {
     windowScaling = b.windowScaling;
     ephemeralPortLow = b.ephemeralPortLow;
     ephemeralPortHigh = b.ephemeralPortHigh;
+    congestionControl = b.congestionControl;
+  }
+
+  /**
+   * The congestion-control algorithm of new connections.
+   *
+   * @return the algorithm
+   */
+  public CongestionAlgorithm congestionControl() {
+    return congestionControl;
   }
 
   /**
@@ -342,18 +365,30 @@ public final class TcpSettings {
     private boolean windowScaling = true;
     private int ephemeralPortLow = 49152;
     private int ephemeralPortHigh = 65535;
+    private CongestionAlgorithm congestionControl = CongestionAlgorithm.NEW_RENO;
 
     private Builder() {}
 
     /**
+     * Chooses the congestion-control algorithm.
+     *
+     * @param v the algorithm
+     * @return this builder
+     */
+    public Builder congestionControl(CongestionAlgorithm v) {
+      congestionControl = Objects.requireNonNull(v, "congestionControl");
+      return this;
+    }
+
+    /**
      * Sets the interface MTU.
      *
-     * @param v bytes, 1280..65535
+     * @param v bytes, 576..65535
      * @return this builder
      * @throws IllegalArgumentException if out of range
      */
     public Builder mtu(int v) {
-      mtu = check("mtu", v, 1280, 65535);
+      mtu = check("mtu", v, 576, 65535);
       return this;
     }
 

@@ -116,6 +116,12 @@ final class Transmitter {
       }
       return false;
     }
+    if (flight == 0 && c.sndNxt == c.sndMax && c.lastSentAt != 0
+        && now - c.lastSentAt > c.rtt.rto()) {
+      c.cc.onIdleRestart(now); // RFC 5681 §4.1: no line-rate burst after an idle period
+      cwndRoom = c.cc.cwnd();
+      usable = Math.min(cwndRoom, peerRoom);
+    }
     if (usable <= 0) {
       return false;
     }
@@ -183,6 +189,10 @@ final class Transmitter {
           return true;
         }
         len = Math.max(len, 0);
+        if (h == c.sndUna) {
+          c.unaRetransmitted = true;
+          c.unaRetransmitMarker = c.sndMax;
+        }
         emit(c, h, len, TcpHeader.ACK | (fin ? TcpHeader.FIN : 0), now);
         c.highRxt = h + len + (fin ? 1 : 0);
         c.forceRetransmit = false;
@@ -314,6 +324,7 @@ final class Transmitter {
       c.rttSeq = seq;
       c.rttSentAt = now;
     }
+    c.lastSentAt = now;
     int end = seq + consumed;
     if (!c.inRecovery || Seq.ge(seq, c.sndNxt)) {
       c.sndNxt = Seq.max(c.sndNxt, end);

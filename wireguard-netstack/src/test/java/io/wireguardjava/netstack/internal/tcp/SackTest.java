@@ -65,6 +65,25 @@ class SackTest {
   }
 
   @Test
+  void aLostRetransmissionIsSentAgainWithoutWaitingForTheTimeout() throws Exception {
+    Scripted t = new Scripted();
+    Scripted.Connected c = t.connect();
+    c.socket.setNoDelay(true);
+    c.socket.write(new byte[20 * MSS], 0, 20 * MSS);
+    assertThat(t.poll()).hasSize(10);
+    int s0 = c.ourNext;
+    List<Seg> r1 = c.ack(s0 + MSS).sack(s0 + 2 * MSS, s0 + 5 * MSS).send();
+    assertThat(r1).extracting(Seg::seq).containsExactly(s0 + MSS);
+    // Everything but segment 1 arrives; new data goes out as the pipe drains.
+    List<Seg> r2 = c.ack(s0 + MSS).sack(s0 + 2 * MSS, s0 + 10 * MSS).send();
+    assertThat(r2).isNotEmpty().allMatch(x -> x.seq() >= s0 + 10 * MSS);
+    // Three segments sent after the retransmission are SACKed, segment 1 still is not: resend it.
+    List<Seg> r3 = c.ack(s0 + MSS).sack(s0 + 2 * MSS, s0 + 13 * MSS).send();
+    assertThat(r3).extracting(Seg::seq).contains(s0 + MSS);
+    assertThat(t.layer.stats().retransmissionTimeouts()).isZero();
+  }
+
+  @Test
   void scoreboardBookkeeping() {
     SackScoreboard sb = new SackScoreboard(8);
     assertThat(sb.add(200, 300, 100, 1000)).isTrue();

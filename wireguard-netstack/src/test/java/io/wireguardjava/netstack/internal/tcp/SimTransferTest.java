@@ -99,4 +99,42 @@ class SimTransferTest {
     System.out.printf("2%% loss without SACK 5 MiB each way: %.2f Mbit/s simulated, A %s%n",
         r.mbitPerSecond(), r.statsA);
   }
+
+  /** The benchmark's impaired cell: 1 % loss, 20 ms RTT, 100 Mbit/s; prints the simulated rate. */
+  @Test
+  void onePercentLossTwentyMillisecondRtt() throws Exception {
+    SimNetwork.Faults f = new SimNetwork.Faults().loss(0.01).delayMillis(10);
+    SimNetwork.Faults g = new SimNetwork.Faults().loss(0.01).delayMillis(10);
+    Result r = transfer(TcpSettings.defaults(), f, g, 20 << 20, false, 17);
+    System.out.printf("1%% loss, 20 ms RTT, 100 Mbit/s, 20 MiB: %.2f Mbit/s simulated%n  A %s%n",
+        r.mbitPerSecond(), r.statsA);
+    assertThat(r.mbitPerSecond()).isGreaterThan(3);
+  }
+
+  @Test
+  void cubicOnALongFatLossyPath() throws Exception {
+    // 1 Gbit/s, 60 ms RTT, 0.01 % loss: where CUBIC's growth beats NewReno's one segment per RTT.
+    java.util.function.Function<TcpSettings.CongestionAlgorithm, Double> run = cc -> {
+      try {
+        SimNetwork.Faults f = new SimNetwork.Faults().loss(0.0001).delayMillis(30).rate(125_000_000);
+        f.queueLimitNanos = 60_000_000;
+        SimNetwork.Faults g = new SimNetwork.Faults().delayMillis(30);
+        TcpSettings s = TcpSettings.builder().congestionControl(cc).build();
+        return transfer(s, f, g, 200 << 20, false, 23).mbitPerSecond();
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+    double reno = run.apply(TcpSettings.CongestionAlgorithm.NEW_RENO);
+    double cubic = run.apply(TcpSettings.CongestionAlgorithm.CUBIC);
+    System.out.printf("1 Gbit/s, 60 ms RTT, 0.01%% loss, 200 MiB: NewReno %.0f Mbit/s, CUBIC %.0f Mbit/s%n",
+        reno, cubic);
+    assertThat(cubic).isGreaterThan(reno);
+    // And it stays correct on a bad path.
+    SimNetwork.Faults bad = new SimNetwork.Faults().loss(0.03).reorder(0.05).duplicate(0.01).delayMillis(10);
+    SimNetwork.Faults bad2 = new SimNetwork.Faults().loss(0.03).reorder(0.05).duplicate(0.01).delayMillis(10);
+    Result r = transfer(TcpSettings.builder().congestionControl(TcpSettings.CongestionAlgorithm.CUBIC)
+        .build(), bad, bad2, 5 << 20, true, 29);
+    System.out.printf("CUBIC, 3%% loss, 20 ms RTT, 5 MiB each way: %.2f Mbit/s%n", r.mbitPerSecond());
+  }
 }
