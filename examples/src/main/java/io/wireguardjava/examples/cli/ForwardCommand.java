@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,7 +59,7 @@ final class ForwardCommand implements Callable<Integer>, OneLineUsageErrors {
   int udpTimeoutSeconds;
 
   /** Set while running, so tests can stop it as a signal would. */
-  volatile Foreground foreground;
+  volatile @Nullable Foreground foreground;
 
   /** {@code -L}'s syntax. */
   static final class LocalSpec implements ITypeConverter<ForwardSpec> {

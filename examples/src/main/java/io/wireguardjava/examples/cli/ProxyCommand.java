@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,7 +60,7 @@ final class ProxyCommand implements Callable<Integer>, OneLineUsageErrors {
   Path passwordFile;
 
   /** Set while running, so tests can stop it as a signal would. */
-  volatile Foreground foreground;
+  volatile @Nullable Foreground foreground;
 
   @Override
   public Integer call() {

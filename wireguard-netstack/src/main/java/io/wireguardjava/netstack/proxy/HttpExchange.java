@@ -50,10 +50,23 @@ final class HttpExchange implements AutoCloseable {
   private final ExecutorService executor;
   private final Counters counters;
 
-  private @Nullable Socket upstream;
-  private @Nullable InputStream upstreamIn;
-  private @Nullable OutputStream upstreamOut;
-  private String upstreamKey = "";
+  /** The server connection kept between requests, or null before the first and after errors. */
+  private @Nullable Upstream upstream;
+
+  /** One connection to a server, with buffered streams, for one host and port. */
+  private static final class Upstream {
+    final Socket socket;
+    final InputStream in;
+    final OutputStream out;
+    final String key;
+
+    Upstream(Socket socket, String key) throws IOException {
+      this.socket = socket;
+      this.in = new BufferedInputStream(socket.getInputStream(), 8192);
+      this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+      this.key = key;
+    }
+  }
 
   HttpExchange(Dialer dialer, Socket client, InputStream clientIn, OutputStream clientOut,
       Connection connection, ExecutorService executor, Counters counters) {
@@ -84,23 +97,22 @@ final class HttpExchange implements AutoCloseable {
     byte[] head = requestHead(request, target, requestBody, http10 && clientKeepAlive);
 
     String key = target.host().toLowerCase(Locale.ROOT) + " " + target.port();
-    boolean reused = upstream != null && key.equals(upstreamKey);
-    if (!reused) {
-      open(target, key);
-    }
+    Upstream current = upstream;
+    boolean reused = current != null && key.equals(current.key);
+    Upstream u = reused && current != null ? current : open(target, key);
     BodyPump pump = null;
     HttpHead response;
     try {
-      send(head);
+      send(u, head);
       if (requestBody != HttpBody.NONE) {
-        pump = new BodyPump(requestBody);
+        pump = new BodyPump(requestBody, u);
       }
-      Optional<HttpHead> first = readFinalResponse(http10);
+      Optional<HttpHead> first = readFinalResponse(u, http10);
       if (first.isEmpty() && reused && pump == null) {
         // the server closed the idle connection before it saw this request: once more
-        open(target, key);
-        send(head);
-        first = readFinalResponse(http10);
+        u = open(target, key);
+        send(u, head);
+        first = readFinalResponse(u, http10);
       }
       if (first.isEmpty()) {
         throw new HttpException(502, "the server closed the connection without a response");
@@ -113,8 +125,9 @@ final class HttpExchange implements AutoCloseable {
           : e;
     } catch (IOException e) {
       closeUpstream();
-      if (pump != null && pump.clientFault() != null) {
-        throw pump.clientFault(); // the body was malformed, which is why the server went away
+      HttpException fault = pump == null ? null : pump.clientFault();
+      if (fault != null) {
+        throw fault; // the body was malformed, which is why the server went away
       }
       throw new HttpException(502, "the server connection failed: " + e.getMessage(), e);
     }
@@ -143,7 +156,7 @@ final class HttpExchange implements AutoCloseable {
     try {
       clientOut.write(HttpHead.serialize(
           "HTTP/1.1 " + response.second + " " + response.third, fields));
-      body.copy(upstreamIn, clientOut, dechunk, counters.bytesIn);
+      body.copy(u.in, clientOut, dechunk, counters.bytesIn);
       clientOut.flush();
     } catch (IOException e) {
       // half a response already went out: only a reset tells the client it is cut short
@@ -159,33 +172,33 @@ final class HttpExchange implements AutoCloseable {
     return keepAlive && requestDone;
   }
 
-  private void open(HttpTarget target, String key) throws IOException {
+  private Upstream open(HttpTarget target, String key) throws IOException {
     closeUpstream();
     Socket s;
     try {
       s = dialer.dial(target.host(), target.port());
     } catch (DialException e) {
       counters.failed.increment();
-      throw new HttpException(HttpException.statusOf(e.failure()), e.getMessage(), e);
+      throw new HttpException(HttpException.statusOf(e.failure()),
+          String.valueOf(e.getMessage()), e);
     }
     if (!connection.track(s)) {
       throw new IOException("the proxy is closing");
     }
-    upstream = s;
-    upstreamIn = new BufferedInputStream(s.getInputStream(), 8192);
-    upstreamOut = new BufferedOutputStream(s.getOutputStream(), 8192);
-    upstreamKey = key;
+    Upstream u = new Upstream(s, key);
+    upstream = u;
+    return u;
   }
 
-  private void send(byte[] head) throws IOException {
-    upstreamOut.write(head);
-    upstreamOut.flush();
+  private static void send(Upstream u, byte[] head) throws IOException {
+    u.out.write(head);
+    u.out.flush();
   }
 
   /** Passes 1xx responses on (not to an HTTP/1.0 client) and returns the final one. */
-  private Optional<HttpHead> readFinalResponse(boolean http10) throws IOException {
+  private Optional<HttpHead> readFinalResponse(Upstream u, boolean http10) throws IOException {
     while (true) {
-      Optional<HttpHead> r = HttpHeadReader.read(upstreamIn, false);
+      Optional<HttpHead> r = HttpHeadReader.read(u.in, false);
       if (r.isEmpty()) {
         return r;
       }
@@ -235,13 +248,11 @@ final class HttpExchange implements AutoCloseable {
   }
 
   private void closeUpstream() {
-    if (upstream != null) {
-      Sockets.closeQuietly(upstream);
-      connection.untrack(upstream);
+    Upstream u = upstream;
+    if (u != null) {
+      Sockets.closeQuietly(u.socket);
+      connection.untrack(u.socket);
       upstream = null;
-      upstreamIn = null;
-      upstreamOut = null;
-      upstreamKey = "";
     }
   }
 
@@ -256,9 +267,9 @@ final class HttpExchange implements AutoCloseable {
     private volatile boolean ok;
     private volatile @Nullable HttpException clientFault;
 
-    BodyPump(HttpBody body) throws IOException {
-      OutputStream out = upstreamOut;
-      Socket server = upstream;
+    BodyPump(HttpBody body, Upstream u) throws IOException {
+      OutputStream out = u.out;
+      Socket server = u.socket;
       try {
         executor.execute(() -> {
           try {
