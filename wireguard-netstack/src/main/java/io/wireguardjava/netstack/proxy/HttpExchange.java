@@ -17,30 +17,36 @@ import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The absolute-form requests of one client connection ({@code GET http://host/path}), each sent
- * on in origin-form over an upstream connection kept open between requests to the same
- * host and port.
+ * The absolute-form requests of one client connection ({@code GET http://host/path}), each sent on
+ * in origin-form over an upstream connection kept open between requests to the same host and port.
  *
  * <ol>
- *   <li>The request head loses its hop-by-hop fields (RFC 9110 §7.6.1), gets {@code Host} from
- *       the URL, and goes out; a request body is copied on a second thread, so that a server's
- *       {@code 100 Continue} can come back while the client waits for it.
+ *   <li>The request head loses its hop-by-hop fields (RFC 9110 §7.6.1), gets {@code Host} from the
+ *       URL, and goes out; a request body is copied on a second thread, so that a server's {@code
+ *       100 Continue} can come back while the client waits for it.
  *   <li>Interim 1xx responses are passed on; the final response's head is passed on without
- *       hop-by-hop fields and with this proxy's own {@code Connection}; its body is copied with
- *       its framing (de-chunked for an HTTP/1.0 client, who then gets a close).
+ *       hop-by-hop fields and with this proxy's own {@code Connection}; its body is copied with its
+ *       framing (de-chunked for an HTTP/1.0 client, who then gets a close).
  *   <li>A request sent on a reused connection that the server had closed meanwhile (no byte of
  *       response) is sent once more on a new connection, when it has no body.
  * </ol>
  */
 final class HttpExchange implements AutoCloseable {
   /**
-   * How long a request body may still be on its way after the whole response went out (a
-   * server that answered early, 413 say); then the client connection is given up.
+   * How long a request body may still be on its way after the whole response went out (a server
+   * that answered early, 413 say); then the client connection is given up.
    */
   private static final long BODY_FINISH_WAIT_MILLIS = 5_000;
 
-  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive",
-      "proxy-connection", "proxy-authorization", "proxy-authenticate", "te", "upgrade");
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "proxy-authorization",
+          "proxy-authenticate",
+          "te",
+          "upgrade");
 
   private final Dialer dialer;
   private final Socket client;
@@ -68,8 +74,14 @@ final class HttpExchange implements AutoCloseable {
     }
   }
 
-  HttpExchange(Dialer dialer, Socket client, InputStream clientIn, OutputStream clientOut,
-      Connection connection, ExecutorService executor, Counters counters) {
+  HttpExchange(
+      Dialer dialer,
+      Socket client,
+      InputStream clientIn,
+      OutputStream clientOut,
+      Connection connection,
+      ExecutorService executor,
+      Counters counters) {
     this.dialer = dialer;
     this.client = client;
     this.clientIn = clientIn;
@@ -89,11 +101,12 @@ final class HttpExchange implements AutoCloseable {
     HttpTarget target = HttpTarget.ofAbsolute(request.second);
     HttpBody requestBody = HttpBody.ofRequest(request);
     boolean http10 = request.third.equals("HTTP/1.0");
-    boolean clientKeepAlive = http10
-        ? request.hasToken("Connection", "keep-alive")
-            || request.hasToken("Proxy-Connection", "keep-alive")
-        : !request.hasToken("Connection", "close")
-            && !request.hasToken("Proxy-Connection", "close");
+    boolean clientKeepAlive =
+        http10
+            ? request.hasToken("Connection", "keep-alive")
+                || request.hasToken("Proxy-Connection", "keep-alive")
+            : !request.hasToken("Connection", "close")
+                && !request.hasToken("Proxy-Connection", "close");
     byte[] head = requestHead(request, target, requestBody, http10 && clientKeepAlive);
 
     String key = target.host().toLowerCase(Locale.ROOT) + " " + target.port();
@@ -141,12 +154,12 @@ final class HttpExchange implements AutoCloseable {
       throw new HttpException(502, "bad response from the server: " + e.getMessage(), e);
     }
     boolean dechunk = http10 && body.framing == HttpBody.Framing.CHUNKED;
-    boolean upstreamKeepAlive = body.framing != HttpBody.Framing.UNTIL_CLOSE
-        && (response.first.equals("HTTP/1.1")
-            ? !response.hasToken("Connection", "close")
-            : response.hasToken("Connection", "keep-alive"));
-    boolean keepAlive = clientKeepAlive && body.framing != HttpBody.Framing.UNTIL_CLOSE
-        && !dechunk;
+    boolean upstreamKeepAlive =
+        body.framing != HttpBody.Framing.UNTIL_CLOSE
+            && (response.first.equals("HTTP/1.1")
+                ? !response.hasToken("Connection", "close")
+                : response.hasToken("Connection", "keep-alive"));
+    boolean keepAlive = clientKeepAlive && body.framing != HttpBody.Framing.UNTIL_CLOSE && !dechunk;
 
     List<String[]> fields = endToEnd(response);
     if (dechunk) {
@@ -154,8 +167,8 @@ final class HttpExchange implements AutoCloseable {
     }
     fields.add(new String[] {"Connection", keepAlive ? "keep-alive" : "close"});
     try {
-      clientOut.write(HttpHead.serialize(
-          "HTTP/1.1 " + response.second + " " + response.third, fields));
+      clientOut.write(
+          HttpHead.serialize("HTTP/1.1 " + response.second + " " + response.third, fields));
       body.copy(u.in, clientOut, dechunk, counters.bytesIn);
       clientOut.flush();
     } catch (IOException e) {
@@ -179,8 +192,8 @@ final class HttpExchange implements AutoCloseable {
       s = dialer.dial(target.host(), target.port());
     } catch (DialException e) {
       counters.failed.increment();
-      throw new HttpException(HttpException.statusOf(e.failure()),
-          String.valueOf(e.getMessage()), e);
+      throw new HttpException(
+          HttpException.statusOf(e.failure()), String.valueOf(e.getMessage()), e);
     }
     if (!connection.track(s)) {
       throw new IOException("the proxy is closing");
@@ -210,20 +223,21 @@ final class HttpExchange implements AutoCloseable {
         return r;
       }
       if (!http10) {
-        clientOut.write(HttpHead.serialize("HTTP/1.1 " + r.get().second + " " + r.get().third,
-            endToEnd(r.get())));
+        clientOut.write(
+            HttpHead.serialize(
+                "HTTP/1.1 " + r.get().second + " " + r.get().third, endToEnd(r.get())));
         clientOut.flush();
       }
     }
   }
 
-  private static byte[] requestHead(HttpHead request, HttpTarget target, HttpBody body,
-      boolean keepAliveHttp10) {
+  private static byte[] requestHead(
+      HttpHead request, HttpTarget target, HttpBody body, boolean keepAliveHttp10) {
     List<String[]> fields = new ArrayList<>();
     fields.add(new String[] {"Host", target.authority()});
     for (String[] f : endToEnd(request)) {
-      boolean lengthBesideChunked = body.framing == HttpBody.Framing.CHUNKED
-          && f[0].equalsIgnoreCase("Content-Length");
+      boolean lengthBesideChunked =
+          body.framing == HttpBody.Framing.CHUNKED && f[0].equalsIgnoreCase("Content-Length");
       if (!f[0].equalsIgnoreCase("Host") && !lengthBesideChunked) {
         fields.add(f);
       }
@@ -271,21 +285,22 @@ final class HttpExchange implements AutoCloseable {
       OutputStream out = u.out;
       Socket server = u.socket;
       try {
-        executor.execute(() -> {
-          try {
-            body.copy(clientIn, out, false, counters.bytesOut);
-            out.flush();
-            ok = true;
-          } catch (HttpException e) {
-            clientFault = e;
-            // the server waits for the rest of a body that will never come: stop waiting
-            Sockets.abort(server);
-          } catch (IOException e) {
-            Sockets.abort(server);
-          } finally {
-            done.countDown();
-          }
-        });
+        executor.execute(
+            () -> {
+              try {
+                body.copy(clientIn, out, false, counters.bytesOut);
+                out.flush();
+                ok = true;
+              } catch (HttpException e) {
+                clientFault = e;
+                // the server waits for the rest of a body that will never come: stop waiting
+                Sockets.abort(server);
+              } catch (IOException e) {
+                Sockets.abort(server);
+              } finally {
+                done.countDown();
+              }
+            });
       } catch (RejectedExecutionException e) {
         throw new IOException("the proxy is closing", e);
       }
@@ -297,8 +312,8 @@ final class HttpExchange implements AutoCloseable {
     }
 
     /**
-     * Whether the whole body went out. Called after the response: if the server answered
-     * before reading it all, the client connection cannot be reused (its rest is unread).
+     * Whether the whole body went out. Called after the response: if the server answered before
+     * reading it all, the client connection cannot be reused (its rest is unread).
      */
     boolean finishedWell() {
       // normally the pump finished before the server could answer; give it time to say so
