@@ -174,7 +174,7 @@ final class ProxyCommand implements Callable<Integer>, OneLineUsageErrors {
       return Socks5Credentials.of(user, password);
     } catch (IllegalArgumentException e) {
       throw bad(
-          (e.getMessage().contains("password")
+          (String.valueOf(e.getMessage()).contains("password")
                   ? "--socks5-password-file " + passwordFile
                   : "--socks5-user")
               + ": "
