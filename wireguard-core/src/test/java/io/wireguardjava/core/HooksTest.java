@@ -52,11 +52,29 @@ class HooksTest {
     TunnelOptions o = TunnelOptions.builder().inProcessDevice().interfaceName("hk1")
         .uapiDirectory(uapi).runHooks(true).build();
     try (Tunnel t = Tunnel.open(config(log, check), o)) {
+      assertThat(t.name()).isEqualTo("hk1");
       assertThat(Files.readAllLines(log)).containsExactly("pre-up hk1", "post-up hk1",
           "socket hk1");
     }
     assertThat(Files.readAllLines(log)).containsExactly("pre-up hk1", "post-up hk1", "socket hk1",
         "pre-down hk1", "post-down hk1");
+  }
+
+  @Test
+  void preDownStillFindsTheUapiSocket() throws Exception {
+    Path log = dir.resolve("log");
+    Path uapi = dir.resolve("uapi");
+    Config c = Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate())
+        .addPreDown("test -S " + uapi + "/%i.sock && echo socket at pre-down %i >> " + log)
+        .addPostDown("test -S " + uapi + "/%i.sock || echo socket gone at post-down %i >> " + log)
+        .build()).build();
+    TunnelOptions o = TunnelOptions.builder().inProcessDevice().interfaceName("hk3")
+        .uapiDirectory(uapi).runHooks(true).build();
+    Tunnel t = Tunnel.open(c, o);
+    t.close();
+    assertThat(Files.readAllLines(log)).containsExactly("socket at pre-down hk3",
+        "socket gone at post-down hk3");
+    assertThat(uapi.resolve("hk3.sock")).doesNotExist();
   }
 
   @Test
