@@ -213,12 +213,14 @@ final class SegmentProcessor {
   /**
    * A window field counts in units of 2^scale, and one we advertised earlier is never taken back
    * (RFC 9293 §3.8.6), so the edge we promised can lie up to 2^scale - 1 bytes past the free ring
-   * space. Data there is ours to take: grows the ring by {@code need} bytes from the layer's budget.
-   * Returns the bytes gained (0 when the budget is exhausted).
+   * space. Data there is ours to take: grows the ring by {@code need} bytes from the layer's budget,
+   * at most one scale unit past the buffer ceiling (each window-closing episode can round up again).
+   * Returns the bytes gained (0 when the budget or the ceiling says no).
    */
   private static int makeRoomForAdvertised(TcpConnection c, int need) {
     ByteRing ring = c.recvRing;
-    if (ring == null || need <= 0 || !c.layer.budget().reserve(need)) {
+    if (ring == null || need <= 0 || ring.capacity() + need > Math.max(c.recvLimit, ring.capacity())
+        + (1 << c.rcvScale) || !c.layer.budget().reserve(need)) {
       return 0;
     }
     ring.grow(ring.capacity() + need, c.assembler.highestEnd(c.rcvNxt) - c.rcvNxt);

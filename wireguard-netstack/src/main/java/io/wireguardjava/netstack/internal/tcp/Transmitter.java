@@ -73,7 +73,9 @@ final class Transmitter {
     int grow = (int) (edge - c.rcvAdvEdge);
     ByteRing r = c.recvRing;
     int cap = r == null ? 0 : r.capacity();
-    return grow >= Math.min(cap / 2, 2 * c.mss) && grow > 0
+    // RFC 9293 §3.8.6.2.2: once the edge can move by min(buffer / 2, MSS). (Two MSS here made a
+    // window left small by scaling round-up wait for the peer's next probe.)
+    return grow >= Math.min(cap / 2, c.mss) && grow > 0
         || c.rcvAdvEdge == c.rcvNxt && grow > 0;
   }
 

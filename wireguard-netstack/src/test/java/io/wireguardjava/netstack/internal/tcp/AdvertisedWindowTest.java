@@ -69,4 +69,27 @@ class AdvertisedWindowTest {
     assertThat(t.layer.stats().droppedMemoryLimit()).isEqualTo(2);
     assertThat(t.layer.stats().droppedOutOfWindow()).isZero();
   }
+
+  @Test
+  void readingAClosedWindowOpenSendsAWindowUpdate() throws Exception {
+    Scripted t = new Scripted();
+    Scripted.Connected c = t.connect();
+    TcpConnection conn = c.socket.connection();
+    c.data(MSS);
+    Seg first = t.runMillis(50).get(0);
+    int edge = first.ack() + (first.window() << conn.rcvScale);
+    while (c.peerNext != edge) {
+      c.data(Math.min(MSS, edge - c.peerNext));
+    }
+    List<Seg> closing = t.runMillis(50);
+    // Closed, or all but: less than one scale unit of 2^7 bytes (rounded up, never retracted).
+    assertThat(closing).isNotEmpty().allSatisfy(s -> assertThat(s.window()).isLessThanOrEqualTo(1));
+    // Two segments' worth read: the window reopens and the peer is told at once, unasked.
+    byte[] sink = new byte[2 * MSS];
+    assertThat(c.socket.readNow(sink, 0, sink.length)).isEqualTo(sink.length);
+    List<Seg> update = t.poll();
+    assertThat(update).hasSize(1);
+    assertThat(update.get(0).ack()).isEqualTo(edge);
+    assertThat(update.get(0).window() << conn.rcvScale).isGreaterThanOrEqualTo(2 * MSS - 127);
+  }
 }
