@@ -24,39 +24,14 @@ WG_JAVA_JAR=${WG_JAVA_JAR:-examples/target/wg-java.jar}
 ROWS=${ROWS:-"veth wggo ours-wggo ours-ours"}
 RUNS=${RUNS:-1}
 
-[ "$(id -u)" = 0 ] || { echo "throughput.sh: run as root" >&2; exit 1; }
-for t in ip iperf3 ping wireguard-go wg; do
-  command -v "$t" >/dev/null || { echo "throughput.sh: $t is missing (bash .ci/install-deps)" >&2; exit 1; }
-done
-
-id=wb$(printf '%04x' $((RANDOM % 65536)))
+BENCH=throughput.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_require ip iperf3 ping wireguard-go wg
+bench_init wb
 A=${id}a B=${id}b
-work=$(mktemp -d)
-pids=()
-
-cleanup() {
-  set +e
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null
-  done
-  ip netns del "$A" 2>/dev/null
-  ip netns del "$B" 2>/dev/null
-  rm -f /var/run/wireguard/${id}*.sock
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-ip netns add "$A"
-ip netns add "$B"
-ip -n "$A" link set lo up
-ip -n "$B" link set lo up
-ip link add ${id}va netns "$A" type veth peer name ${id}vb netns "$B"
-ip -n "$A" addr add 10.200.0.1/24 dev ${id}va
-ip -n "$B" addr add 10.200.0.2/24 dev ${id}vb
-ip -n "$A" link set ${id}va up
-ip -n "$B" link set ${id}vb up
+ns_add "$A" "$B"
+veth "$A" ${id}va 10.200.0.1/24 "$B" ${id}vb 10.200.0.2/24
 
 ka=$(wg genkey) kb=$(wg genkey)
 pa=$(wg pubkey <<<"$ka") pb=$(wg pubkey <<<"$kb")
@@ -71,40 +46,14 @@ conf() { # side iface
   fi >"$work/$iface.conf"
 }
 
-wait_link() { # ns iface
-  for _ in $(seq 150); do
-    ip -n "$1" link show "$2" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "throughput.sh: $2 did not appear in $1" >&2
-  return 1
-}
-
 start_wggo() { # side ns iface
-  local side=$1 ns=$2 iface=$3
-  conf "$side" "$iface"
-  ip netns exec "$ns" env WG_PROCESS_FOREGROUND=1 wireguard-go -f "$iface" >"$work/$iface.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do [ -S /var/run/wireguard/$iface.sock ] && break; sleep 0.05; done
-  wg setconf "$iface" <(grep -v '^Address' "$work/$iface.conf")
-  ip -n "$ns" addr add "$(sed -n 's/^Address = //p' "$work/$iface.conf")" dev "$iface"
-  ip -n "$ns" link set "$iface" mtu 1420 up
+  conf "$1" "$3"
+  wggo_up "$2" "$3" "$work/$3.conf"
 }
 
 start_ours() { # side ns iface
-  local side=$1 ns=$2 iface=$3
-  conf "$side" "$iface"
-  # shellcheck disable=SC2086
-  ip netns exec "$ns" ${WG_JAVA_UP:-"$JAVA" $JAVA_OPTS -jar "$WG_JAVA_JAR" up} "$work/$iface.conf" >"$work/$iface.log" 2>&1 &
-  pids+=($!)
-  wait_link "$ns" "$iface" || { cat "$work/$iface.log" >&2; return 1; }
-  sleep 0.5
-}
-
-stop_all() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  pids=()
+  conf "$1" "$3"
+  wgjava_up "$2" "$work/$3.conf"
 }
 
 # iperf3 A -> B, receiver throughput in Mbit/s
@@ -116,11 +65,6 @@ tcp() { # target streams
 rtt() { # target -> average ms
   ip netns exec "$A" ping -q -c 20 -i 0.05 -W 2 "$1" 2>&1 \
     | awk -F/ '/^rtt|^round-trip/ {print $5} END {}' | grep . || echo fail
-}
-
-median() { # values... -> the median (fail if any run failed)
-  printf '%s\n' "$@" | grep -q fail && { echo fail; return; }
-  printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'
 }
 
 once() { # target streams -> Mbit/s, against a one-shot server in B
@@ -143,7 +87,7 @@ measure() { # label target
   printf '| %-30s | %12s | %12s | %10s |\n' "$label" "$(median "${t1[@]}")" "$(median "${t4[@]}")" "$(median "${r[@]}")"
 }
 
-echo "# $(date -u +%FT%TZ) $(uname -r), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+machine_line
 echo "# iperf3 -t $DURATION -O $OMIT, A -> B, median of $RUNS run(s); JVM: $("$JAVA" -version 2>&1 | head -1)"
 printf '| %-30s | %12s | %12s | %10s |\n' "path" "TCP 1 Mbit/s" "TCP 4 Mbit/s" "ping ms"
 printf '|%s|%s|%s|%s|\n' "--------------------------------" "--------------" "--------------" "------------"

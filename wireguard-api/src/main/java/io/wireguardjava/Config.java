@@ -47,9 +47,13 @@ public final class Config {
    * PreUp, PostUp, PreDown, PostDown and SaveConfig. Keys match case-insensitively, {@code #}
    * starts a comment anywhere, blank lines are ignored, list keys (Address, DNS, AllowedIPs)
    * take comma-separated values and may repeat, as may the hook keys (kept in order). Other
-   * keys may appear once per section. An {@code [Interface]} section with a PrivateKey is
-   * required.
+   * keys may appear once per section. An {@code [Interface]} section is required; its
+   * PrivateKey is not (as for {@code wg-quick} and {@code wg setconf}: a tunnel opened without
+   * one has no identity until {@link Tunnel#setPrivateKey} or {@code wg set <if> private-key}
+   * gives it one, the {@code PostUp = wg set %i private-key ...} idiom).
    *
+   * @param text the file's text
+   * @return the configuration
    * @throws ConfigException naming the line, section, key and problem
    */
   public static Config parse(String text) throws ConfigException {
@@ -61,18 +65,28 @@ public final class Config {
    * {@code [Interface]}, which may be absent, as may the PrivateKey; a wg-quick-only key is an
    * error ({@link ConfigException.Reason#WG_QUICK_ONLY_KEY}).
    *
+   * @param text the file's text
+   * @return the configuration, without wg-quick settings
    * @throws ConfigException naming the line, section, key and problem
    */
   public static Config parseSetconf(String text) throws ConfigException {
     return WgQuickFormat.parse(Objects.requireNonNull(text, "text"), true);
   }
 
-  /** A builder holding an empty interface and no peers. */
+  /**
+   * A builder holding an empty interface and no peers.
+   *
+   * @return a builder holding an empty interface and no peers
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this configuration. */
+  /**
+   * A builder holding this configuration.
+   *
+   * @return a builder holding this configuration
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.iface = iface;
@@ -80,17 +94,30 @@ public final class Config {
     return b;
   }
 
-  /** The {@code [Interface]} section. */
+  /**
+   * The {@code [Interface]} section.
+   *
+   * @return the {@code [Interface]} section
+   */
   public Interface iface() {
     return iface;
   }
 
-  /** The {@code [Peer]} sections, in order. */
+  /**
+   * The {@code [Peer]} sections, in order.
+   *
+   * @return the {@code [Peer]} sections, in order
+   */
   public List<Peer> peers() {
     return peers;
   }
 
-  /** The peer with this public key, if any. */
+  /**
+   * The peer with this public key, if any.
+   *
+   * @param publicKey the peer's public key
+   * @return the peer with this public key, if any
+   */
   public Optional<Peer> peer(Key publicKey) {
     return peers.stream().filter(p -> p.publicKey().equals(publicKey)).findFirst();
   }
@@ -98,6 +125,9 @@ public final class Config {
   /**
    * The wg-quick(8) text of this configuration, private keys included: keep it as secret as
    * the keys. Ends with a newline.
+   *
+   * @return the wg-quick(8) text of this configuration, private keys included: keep it as secret as
+   *     the keys
    */
   public String toWgQuickString() {
     return WgQuickFormat.print(this, true);
@@ -106,12 +136,19 @@ public final class Config {
   /**
    * The {@code wg setconf} text: the wg-quick-only keys left out, as {@code wg-quick strip}
    * does. Includes the private key. Ends with a newline.
+   *
+   * @return the {@code wg setconf} text: the wg-quick-only keys left out, as {@code wg-quick strip}
+   *     does
    */
   public String toSetconfString() {
     return WgQuickFormat.print(this, false);
   }
 
-  /** This configuration without the wg-quick-only settings of its interface. */
+  /**
+   * This configuration without the wg-quick-only settings of its interface.
+   *
+   * @return this configuration without the wg-quick-only settings of its interface
+   */
   public Config withoutWgQuickSettings() {
     return new Config(iface.withoutWgQuickSettings(), peers);
   }
@@ -140,25 +177,45 @@ public final class Config {
 
     private Builder() {}
 
-    /** Sets the {@code [Interface]} section. */
+    /**
+     * Sets the {@code [Interface]} section.
+     *
+     * @param iface the {@code [Interface]} section
+     * @return this builder
+     */
     public Builder iface(Interface iface) {
       this.iface = Objects.requireNonNull(iface, "iface");
       return this;
     }
 
-    /** Adds a peer. */
+    /**
+     * Adds a peer.
+     *
+     * @param peer the peer to add
+     * @return this builder
+     */
     public Builder addPeer(Peer peer) {
       peers.add(Objects.requireNonNull(peer, "peer"));
       return this;
     }
 
-    /** Adds peers, in order. */
+    /**
+     * Adds peers, in order.
+     *
+     * @param list the peers to add
+     * @return this builder
+     */
     public Builder addPeers(Collection<Peer> list) {
       list.forEach(this::addPeer);
       return this;
     }
 
-    /** Replaces the peers. */
+    /**
+     * Replaces the peers.
+     *
+     * @param list the new peers, in order
+     * @return this builder
+     */
     public Builder peers(Collection<Peer> list) {
       peers.clear();
       return addPeers(list);
@@ -167,6 +224,7 @@ public final class Config {
     /**
      * The configuration.
      *
+     * @return the configuration
      * @throws IllegalArgumentException if two peers have the same public key
      */
     public Config build() {

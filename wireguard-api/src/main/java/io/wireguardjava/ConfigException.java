@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * line 7, [Peer] 2, AllowedIPs: '10.0.0.300/32' is not an IP network}; each part is also
  * readable on its own: {@link #line()}, {@link #section()}, {@link #peerNumber()}, {@link #key()},
  * {@link #reason()} and {@link #text()}. The text of a private or preshared key is never
- * included.
+ * included, nor any line or key name that might hold one (a line without its {@code =}, a file
+ * with CR-only line endings): those are described by their length instead.
  */
 public final class ConfigException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -33,7 +34,11 @@ public final class ConfigException extends Exception {
       this.header = header;
     }
 
-    /** The header as written in a file, such as {@code [Peer]}; empty for {@link #NONE}. */
+    /**
+     * The header as written in a file, such as {@code [Peer]}; empty for {@link #NONE}.
+     *
+     * @return the header as written in a file, such as {@code [Peer]}; empty for {@link #NONE}
+     */
     public String header() {
       return header;
     }
@@ -57,7 +62,7 @@ public final class ConfigException extends Exception {
     WG_QUICK_ONLY_KEY("wg-quick key, not allowed by wg setconf"),
     /** A key given twice in one section that may appear only once. */
     DUPLICATE_KEY("given twice in one section"),
-    /** A required key is absent: PublicKey of a peer, PrivateKey of a wg-quick interface. */
+    /** A required key is absent: the PublicKey of a peer. */
     MISSING_KEY("missing"),
     /** Two peers with the same public key. */
     DUPLICATE_PEER("'%s' is the public key of an earlier peer"),
@@ -84,20 +89,33 @@ public final class ConfigException extends Exception {
       this.template = template;
     }
 
-    /** The problem in words; a {@code null} text (a secret) is called "the value". */
+    /**
+     * The problem in words; a {@code null} text (a secret, or a line that may hold one) is
+     * called "the line" or "the value".
+     */
     String describe(@Nullable String text) {
       if (!template.contains("%s")) {
         return template;
       }
-      return text == null ? template.replace("'%s'", "the value") : String.format(template, text);
+      if (text == null) {
+        boolean wholeLine = this == SYNTAX_ERROR || this == UNKNOWN_SECTION;
+        return template.replace("'%s'", wholeLine ? "the line" : "the value");
+      }
+      return String.format(template, text);
     }
   }
 
+  /** The 1-based line number, or 0 when the error is not tied to a line. */
   private final int line;
+  /** The section the error is in. */
   private final Section section;
+  /** For a peer section, its 1-based number; else 0. */
   private final int peerNumber;
+  /** The key of the offending line, when there is one. */
   private final @Nullable String key;
+  /** What is wrong. */
   private final Reason reason;
+  /** The offending value (never a secret), when there is one. */
   private final @Nullable String text;
 
   /**
@@ -108,12 +126,13 @@ public final class ConfigException extends Exception {
    * @param peerNumber the 1-based number of the {@code [Peer]} section, or 0 outside a peer
    * @param key the key as the configuration names it, such as {@code AllowedIPs}, or {@code null}
    * @param reason what is wrong
-   * @param text the offending text, or {@code null}; for a secret key pass {@code null}
+   * @param text the offending text, or {@code null}; for a secret key pass {@code null}; text
+   *     longer than 32 characters is cut to its first 29 and {@code ...}
    * @param detail more explanation appended to the message, or {@code null}
    */
   public ConfigException(int line, Section section, int peerNumber, @Nullable String key,
       Reason reason, @Nullable String text, @Nullable String detail) {
-    super(message(line, section, peerNumber, key, reason, text, detail));
+    super(message(line, section, peerNumber, key, reason, shorten(text), detail));
     if (line < 0 || peerNumber < 0) {
       throw new IllegalArgumentException("negative line or peer number");
     }
@@ -122,7 +141,19 @@ public final class ConfigException extends Exception {
     this.peerNumber = section == Section.PEER ? peerNumber : 0;
     this.key = key;
     this.reason = Objects.requireNonNull(reason, "reason");
-    this.text = text;
+    this.text = shorten(text);
+  }
+
+  /**
+   * The most of an offending value a message quotes: enough to recognise an address or a
+   * command, never a whole key (44 base64 characters) pasted where it does not belong.
+   */
+  static final int MAX_QUOTED = 32;
+
+  private static @Nullable String shorten(@Nullable String text) {
+    return text == null || text.length() <= MAX_QUOTED
+        ? text
+        : text.substring(0, MAX_QUOTED - 3) + "...";
   }
 
   private static String message(int line, Section section, int peerNumber, @Nullable String key,
@@ -156,39 +187,68 @@ public final class ConfigException extends Exception {
     return sb.toString();
   }
 
-  /** The 1-based line number, empty when the problem concerns the text as a whole. */
+  /**
+   * The 1-based line number, empty when the problem concerns the text as a whole.
+   *
+   * @return the 1-based line number, empty when the problem concerns the text as a whole
+   */
   public OptionalInt line() {
     return line > 0 ? OptionalInt.of(line) : OptionalInt.empty();
   }
 
-  /** The section the problem is in. */
+  /**
+   * The section the problem is in.
+   *
+   * @return the section the problem is in
+   */
   public Section section() {
     return section;
   }
 
-  /** For {@link Section#PEER}, the 1-based number of the peer section; else empty. */
+  /**
+   * For {@link Section#PEER}, the 1-based number of the peer section; else empty.
+   *
+   * @return the peer section's number, or empty outside a peer section
+   */
   public OptionalInt peerNumber() {
     return peerNumber > 0 ? OptionalInt.of(peerNumber) : OptionalInt.empty();
   }
 
-  /** The section as the message names it: {@code [Interface]}, {@code [Peer] 2}, or empty. */
+  /**
+   * The section as the message names it: {@code [Interface]}, {@code [Peer] 2}, or empty.
+   *
+   * @return the section as the message names it: {@code [Interface]}, {@code [Peer] 2}, or empty
+   */
   public String sectionLabel() {
     return section == Section.PEER && peerNumber > 0
         ? section.header() + " " + peerNumber
         : section.header();
   }
 
-  /** The key, as the text spelled it (wg matches keys case-insensitively). */
+  /**
+   * The key, as the text spelled it (wg matches keys case-insensitively).
+   *
+   * @return the key, as the text spelled it (wg matches keys case-insensitively)
+   */
   public Optional<String> key() {
     return Optional.ofNullable(key);
   }
 
-  /** What is wrong. */
+  /**
+   * What is wrong.
+   *
+   * @return what is wrong
+   */
   public Reason reason() {
     return reason;
   }
 
-  /** The offending text; empty for secrets and for problems with no single value. */
+  /**
+   * The offending text, cut to 32 characters; empty for secrets, for lines that might hold one,
+   * and for problems with no single value.
+   *
+   * @return the offending text, if it may be shown
+   */
   public Optional<String> text() {
     return Optional.ofNullable(text);
   }

@@ -26,6 +26,9 @@ public final class Endpoint {
   /**
    * An endpoint from a host (IP literal without brackets, or a DNS name) and a port.
    *
+   * @param host an IP literal without brackets, or a DNS name
+   * @param port the UDP port, 1..65535
+   * @return an endpoint from a host (IP literal without brackets, or a DNS name) and a port
    * @throws IllegalArgumentException if the port is not in 1..65535 or the host is empty or
    *     contains characters that cannot appear in a host name or IP literal
    */
@@ -44,6 +47,9 @@ public final class Endpoint {
    * An endpoint from a socket address: its IP address if it has one, else its unresolved host
    * name.
    *
+   * @param address the socket address
+   * @return an endpoint from a socket address: its IP address if it has one, else its unresolved
+   *     host name
    * @throws IllegalArgumentException if the port is 0
    */
   public static Endpoint of(InetSocketAddress address) {
@@ -57,6 +63,8 @@ public final class Endpoint {
    * Parses {@code host:port}, {@code ipv4:port} or {@code [ipv6]:port}, as {@code wg} reads the
    * Endpoint key. Does not resolve.
    *
+   * @param text the endpoint's text
+   * @return the endpoint
    * @throws IllegalArgumentException if {@code text} is not such an endpoint
    */
   public static Endpoint parse(String text) {
@@ -141,17 +149,29 @@ public final class Endpoint {
     return true;
   }
 
-  /** The host: an IP literal (IPv6 without brackets) or a DNS name, as configured. */
+  /**
+   * The host: an IP literal (IPv6 without brackets) or a DNS name, as configured.
+   *
+   * @return the host: an IP literal (IPv6 without brackets) or a DNS name, as configured
+   */
   public String host() {
     return host;
   }
 
-  /** The UDP port, 1..65535. */
+  /**
+   * The UDP port, 1..65535.
+   *
+   * @return the UDP port, 1..65535
+   */
   public int port() {
     return port;
   }
 
-  /** The host's IP address if the host is an IP literal; empty for a DNS name. */
+  /**
+   * The host's IP address if the host is an IP literal; empty for a DNS name.
+   *
+   * @return the host's IP address if the host is an IP literal; empty for a DNS name
+   */
   public Optional<InetAddress> literalAddress() {
     return Optional.ofNullable(InetLiterals.parse(host));
   }
@@ -159,6 +179,7 @@ public final class Endpoint {
   /**
    * Resolves the host now (an IP literal without DNS) and returns the socket address.
    *
+   * @return the resolved socket address
    * @throws UnknownHostException if the name does not resolve
    */
   public InetSocketAddress resolve() throws UnknownHostException {

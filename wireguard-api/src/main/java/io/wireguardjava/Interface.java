@@ -47,12 +47,20 @@ public final class Interface {
     saveConfig = b.saveConfig;
   }
 
-  /** A builder with nothing set. */
+  /**
+   * A builder with nothing set.
+   *
+   * @return a builder with nothing set
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this interface's settings. */
+  /**
+   * A builder holding this interface's settings.
+   *
+   * @return a builder holding this interface's settings
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.privateKey = privateKey;
@@ -71,12 +79,20 @@ public final class Interface {
     return b;
   }
 
-  /** {@code PrivateKey}: this side's private key. */
+  /**
+   * {@code PrivateKey}: this side's private key.
+   *
+   * @return this side's private key
+   */
   public Optional<PrivateKey> privateKey() {
     return Optional.ofNullable(privateKey);
   }
 
-  /** {@code ListenPort}: the UDP port, 0..65535 (0: any free port); empty: chosen at random. */
+  /**
+   * {@code ListenPort}: the UDP port, 0..65535 (0: any free port); empty: chosen at random.
+   *
+   * @return the UDP port, 0..65535 (0: any free port); empty: chosen at random
+   */
   public Optional<Integer> listenPort() {
     return listenPort < 0 ? Optional.empty() : Optional.of(listenPort);
   }
@@ -84,69 +100,120 @@ public final class Interface {
   /**
    * {@code FwMark}: the 32-bit firewall mark of outgoing packets, to be read as unsigned
    * ({@link Integer#toUnsignedLong}); empty when off.
+   *
+   * @return the 32-bit firewall mark of outgoing packets, to be read as unsigned ({@link
+   *     Integer#toUnsignedLong}); empty when off
    */
   public Optional<Integer> fwMark() {
     return fwMark == 0 ? Optional.empty() : Optional.of(fwMark);
   }
 
-  /** {@code Address} (wg-quick): the interface's addresses with their prefix lengths. */
+  /**
+   * {@code Address} (wg-quick): the interface's addresses with their prefix lengths.
+   *
+   * @return the interface's addresses with their prefix lengths
+   */
   public List<InetNetwork> addresses() {
     return addresses;
   }
 
-  /** {@code DNS} (wg-quick): the DNS servers' addresses. */
+  /**
+   * {@code DNS} (wg-quick): the DNS servers' addresses.
+   *
+   * @return the DNS servers' addresses
+   */
   public List<InetAddress> dnsServers() {
     return dnsServers;
   }
 
-  /** {@code DNS} (wg-quick): the entries that are not addresses, i.e. search domains. */
+  /**
+   * {@code DNS} (wg-quick): the entries that are not addresses, i.e. search domains.
+   *
+   * @return the entries that are not addresses, i.e. search domains
+   */
   public List<String> dnsSearch() {
     return dnsSearch;
   }
 
-  /** {@code MTU} (wg-quick): 68..65535; empty: chosen automatically. */
+  /**
+   * {@code MTU} (wg-quick): 68..65535; empty: chosen automatically.
+   *
+   * @return 68..65535; empty: chosen automatically
+   */
   public Optional<Integer> mtu() {
     return mtu == 0 ? Optional.empty() : Optional.of(mtu);
   }
 
-  /** {@code Table} (wg-quick): a routing table name or number, {@code off} or {@code auto}. */
+  /**
+   * {@code Table} (wg-quick): a routing table name or number, {@code off} or {@code auto}.
+   *
+   * @return a routing table name or number, {@code off} or {@code auto}
+   */
   public Optional<String> table() {
     return Optional.ofNullable(table);
   }
 
-  /** {@code PreUp} (wg-quick): shell commands run before the interface is set up, in order. */
+  /**
+   * {@code PreUp} (wg-quick): shell commands run before the interface is set up, in order.
+   *
+   * @return shell commands run before the interface is set up, in order
+   */
   public List<String> preUp() {
     return preUp;
   }
 
-  /** {@code PostUp} (wg-quick): shell commands run after the interface is up, in order. */
+  /**
+   * {@code PostUp} (wg-quick): shell commands run after the interface is up, in order.
+   *
+   * @return shell commands run after the interface is up, in order
+   */
   public List<String> postUp() {
     return postUp;
   }
 
-  /** {@code PreDown} (wg-quick): shell commands run before the interface is removed. */
+  /**
+   * {@code PreDown} (wg-quick): shell commands run before the interface is removed.
+   *
+   * @return shell commands run before the interface is removed
+   */
   public List<String> preDown() {
     return preDown;
   }
 
-  /** {@code PostDown} (wg-quick): shell commands run after the interface is removed. */
+  /**
+   * {@code PostDown} (wg-quick): shell commands run after the interface is removed.
+   *
+   * @return shell commands run after the interface is removed
+   */
   public List<String> postDown() {
     return postDown;
   }
 
-  /** {@code SaveConfig} (wg-quick): whether {@code wg-quick down} writes the state back. */
+  /**
+   * {@code SaveConfig} (wg-quick): whether {@code wg-quick down} writes the state back.
+   *
+   * @return whether {@code wg-quick down} writes the state back
+   */
   public boolean saveConfig() {
     return saveConfig;
   }
 
-  /** Whether any wg-quick-only setting (Address, DNS, MTU, Table, hooks, SaveConfig) is set. */
+  /**
+   * Whether any wg-quick-only setting (Address, DNS, MTU, Table, hooks, SaveConfig) is set.
+   *
+   * @return whether any wg-quick-only setting (Address, DNS, MTU, Table, hooks, SaveConfig) is set
+   */
   public boolean hasWgQuickSettings() {
     return !addresses.isEmpty() || !dnsServers.isEmpty() || !dnsSearch.isEmpty() || mtu != 0
         || table != null || !preUp.isEmpty() || !postUp.isEmpty() || !preDown.isEmpty()
         || !postDown.isEmpty() || saveConfig;
   }
 
-  /** This interface without its wg-quick-only settings: what {@code wg setconf} accepts. */
+  /**
+   * This interface without its wg-quick-only settings: what {@code wg setconf} accepts.
+   *
+   * @return this interface without its wg-quick-only settings: what {@code wg setconf} accepts
+   */
   public Interface withoutWgQuickSettings() {
     Builder b = builder();
     b.privateKey = privateKey;
@@ -223,13 +290,22 @@ public final class Interface {
 
     private Builder() {}
 
-    /** Sets {@code PrivateKey}. */
+    /**
+     * Sets {@code PrivateKey}.
+     *
+     * @param key the {@code PrivateKey}
+     * @return this builder
+     */
     public Builder privateKey(PrivateKey key) {
       this.privateKey = Objects.requireNonNull(key, "key");
       return this;
     }
 
-    /** Unsets {@code PrivateKey}. */
+    /**
+     * Unsets {@code PrivateKey}.
+     *
+     * @return this builder
+     */
     public Builder clearPrivateKey() {
       this.privateKey = null;
       return this;
@@ -238,6 +314,8 @@ public final class Interface {
     /**
      * Sets {@code ListenPort}.
      *
+     * @param port the {@code ListenPort}
+     * @return this builder
      * @throws IllegalArgumentException unless {@code port} is in 0..65535
      */
     public Builder listenPort(int port) {
@@ -245,43 +323,77 @@ public final class Interface {
       return this;
     }
 
-    /** Unsets {@code ListenPort} (a random port is used). */
+    /**
+     * Unsets {@code ListenPort} (a random port is used).
+     *
+     * @return this builder
+     */
     public Builder clearListenPort() {
       this.listenPort = -1;
       return this;
     }
 
-    /** Sets {@code FwMark}, an unsigned 32-bit value; 0 means off. */
+    /**
+     * Sets {@code FwMark}, an unsigned 32-bit value; 0 means off.
+     *
+     * @param mark the firewall mark, 0 for none
+     * @return this builder
+     */
     public Builder fwMark(int mark) {
       this.fwMark = mark;
       return this;
     }
 
-    /** Adds an {@code Address}. */
+    /**
+     * Adds an {@code Address}.
+     *
+     * @param address the address with its prefix length
+     * @return this builder
+     */
     public Builder addAddress(InetNetwork address) {
       addresses.add(Objects.requireNonNull(address, "address"));
       return this;
     }
 
-    /** Adds {@code Address}es, in order. */
+    /**
+     * Adds {@code Address}es, in order.
+     *
+     * @param list the addresses to add
+     * @return this builder
+     */
     public Builder addAddresses(Collection<InetNetwork> list) {
       list.forEach(this::addAddress);
       return this;
     }
 
-    /** Replaces the {@code Address} list. */
+    /**
+     * Replaces the {@code Address} list.
+     *
+     * @param list the new addresses, in order
+     * @return this builder
+     */
     public Builder addresses(Collection<InetNetwork> list) {
       addresses.clear();
       return addAddresses(list);
     }
 
-    /** Adds a DNS server address. */
+    /**
+     * Adds a DNS server address.
+     *
+     * @param server the DNS server's address
+     * @return this builder
+     */
     public Builder addDnsServer(InetAddress server) {
       dnsServers.add(Objects.requireNonNull(server, "server"));
       return this;
     }
 
-    /** Replaces the DNS servers. */
+    /**
+     * Replaces the DNS servers.
+     *
+     * @param list the new DNS server addresses, in order
+     * @return this builder
+     */
     public Builder dnsServers(Collection<InetAddress> list) {
       dnsServers.clear();
       list.forEach(this::addDnsServer);
@@ -291,6 +403,8 @@ public final class Interface {
     /**
      * Adds a DNS search domain.
      *
+     * @param domain the search domain
+     * @return this builder
      * @throws IllegalArgumentException if {@code domain} is not a domain name, or would read
      *     back as an address (wg-quick takes digits-and-dots and anything with a colon as a
      *     server)
@@ -304,7 +418,12 @@ public final class Interface {
       return this;
     }
 
-    /** Replaces the DNS search domains. */
+    /**
+     * Replaces the DNS search domains.
+     *
+     * @param list the new search domains, in order
+     * @return this builder
+     */
     public Builder dnsSearch(Collection<String> list) {
       dnsSearch.clear();
       list.forEach(this::addDnsSearch);
@@ -314,6 +433,8 @@ public final class Interface {
     /**
      * Sets {@code MTU}.
      *
+     * @param mtu the {@code MTU}
+     * @return this builder
      * @throws IllegalArgumentException unless {@code mtu} is in 68..65535
      */
     public Builder mtu(int mtu) {
@@ -321,7 +442,11 @@ public final class Interface {
       return this;
     }
 
-    /** Unsets {@code MTU}. */
+    /**
+     * Unsets {@code MTU}.
+     *
+     * @return this builder
+     */
     public Builder clearMtu() {
       this.mtu = 0;
       return this;
@@ -330,6 +455,8 @@ public final class Interface {
     /**
      * Sets {@code Table}: {@code off}, {@code auto}, or a routing table name or number.
      *
+     * @param table the table setting
+     * @return this builder
      * @throws IllegalArgumentException if empty or containing whitespace, {@code #} or {@code ,}
      */
     public Builder table(String table) {
@@ -341,7 +468,11 @@ public final class Interface {
       return this;
     }
 
-    /** Unsets {@code Table}. */
+    /**
+     * Unsets {@code Table}.
+     *
+     * @return this builder
+     */
     public Builder clearTable() {
       this.table = null;
       return this;
@@ -350,6 +481,8 @@ public final class Interface {
     /**
      * Adds a {@code PreUp} command (surrounding whitespace is trimmed).
      *
+     * @param command a shell command
+     * @return this builder
      * @throws IllegalArgumentException if the command is blank or contains a line break or
      *     {@code #} (wg-quick cuts a line at {@code #})
      */
@@ -358,31 +491,55 @@ public final class Interface {
       return this;
     }
 
-    /** Adds a {@code PostUp} command; see {@link #addPreUp}. */
+    /**
+     * Adds a {@code PostUp} command; see {@link #addPreUp}.
+     *
+     * @param command a shell command
+     * @return this builder
+     */
     public Builder addPostUp(String command) {
       postUp.add(WgQuickFormat.checkHook("PostUp", command));
       return this;
     }
 
-    /** Adds a {@code PreDown} command; see {@link #addPreUp}. */
+    /**
+     * Adds a {@code PreDown} command; see {@link #addPreUp}.
+     *
+     * @param command a shell command
+     * @return this builder
+     */
     public Builder addPreDown(String command) {
       preDown.add(WgQuickFormat.checkHook("PreDown", command));
       return this;
     }
 
-    /** Adds a {@code PostDown} command; see {@link #addPreUp}. */
+    /**
+     * Adds a {@code PostDown} command; see {@link #addPreUp}.
+     *
+     * @param command a shell command
+     * @return this builder
+     */
     public Builder addPostDown(String command) {
       postDown.add(WgQuickFormat.checkHook("PostDown", command));
       return this;
     }
 
-    /** Sets {@code SaveConfig}. */
+    /**
+     * Sets {@code SaveConfig}.
+     *
+     * @param save the {@code SaveConfig}
+     * @return this builder
+     */
     public Builder saveConfig(boolean save) {
       this.saveConfig = save;
       return this;
     }
 
-    /** The interface. Every combination of settings is valid. */
+    /**
+     * The interface. Every combination of settings is valid.
+     *
+     * @return the interface
+     */
     public Interface build() {
       return new Interface(this);
     }

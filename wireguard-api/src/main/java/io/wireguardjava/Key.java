@@ -24,6 +24,8 @@ public final class Key {
   /**
    * A key from its 32 bytes (copied).
    *
+   * @param bytes the key's 32 bytes
+   * @return a key from its 32 bytes (copied)
    * @throws IllegalArgumentException if {@code bytes} is not 32 bytes long
    */
   public static Key fromBytes(byte[] bytes) {
@@ -37,6 +39,8 @@ public final class Key {
   /**
    * A key from its base64 form, as {@code wg pubkey} prints it.
    *
+   * @param base64 the key in base64 (44 characters)
+   * @return a key from its base64 form, as {@code wg pubkey} prints it
    * @throws IllegalArgumentException unless {@code base64} is 44 characters of canonical base64
    *     encoding 32 bytes
    */
@@ -47,23 +51,37 @@ public final class Key {
   /**
    * A key from 64 lowercase hex digits, the UAPI's form.
    *
+   * @param hex the key in hex (64 digits)
+   * @return a key from 64 lowercase hex digits, the UAPI's form
    * @throws IllegalArgumentException unless {@code hex} is 64 characters of {@code [0-9a-f]}
    */
   public static Key fromHex(String hex) {
     return new Key(KeyCodec.fromHex(Objects.requireNonNull(hex, "hex")));
   }
 
-  /** A copy of the 32 bytes. */
+  /**
+   * A copy of the 32 bytes.
+   *
+   * @return a copy of the 32 bytes
+   */
   public byte[] getBytes() {
     return bytes.clone();
   }
 
-  /** The 44-character base64 form, as {@code wg} prints it. */
+  /**
+   * The 44-character base64 form, as {@code wg} prints it.
+   *
+   * @return the 44-character base64 form, as {@code wg} prints it
+   */
   public String toBase64() {
     return KeyCodec.toBase64(bytes);
   }
 
-  /** The 64-character lowercase hex form used on the UAPI. */
+  /**
+   * The 64-character lowercase hex form used on the UAPI.
+   *
+   * @return the 64-character lowercase hex form used on the UAPI
+   */
   public String toHex() {
     return KeyCodec.toHex(bytes);
   }

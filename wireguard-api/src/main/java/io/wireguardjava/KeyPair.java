@@ -12,22 +12,39 @@ public final class KeyPair {
     this.publicKey = privateKey.publicKey();
   }
 
-  /** A new random key pair, like {@code wg genkey | tee priv | wg pubkey}. */
+  /**
+   * A new random key pair, like {@code wg genkey | tee priv | wg pubkey}.
+   *
+   * @return a new random key pair, like {@code wg genkey | tee priv | wg pubkey}
+   */
   public static KeyPair generate() {
     return new KeyPair(PrivateKey.generate());
   }
 
-  /** The pair of {@code privateKey} and its derived public key. */
+  /**
+   * The pair of {@code privateKey} and its derived public key.
+   *
+   * @param privateKey the private key
+   * @return the pair of {@code privateKey} and its derived public key
+   */
   public static KeyPair of(PrivateKey privateKey) {
     return new KeyPair(Objects.requireNonNull(privateKey, "privateKey"));
   }
 
-  /** The private key. */
+  /**
+   * The private key.
+   *
+   * @return the private key
+   */
   public PrivateKey privateKey() {
     return privateKey;
   }
 
-  /** The public key derived from {@link #privateKey()}. */
+  /**
+   * The public key derived from {@link #privateKey()}.
+   *
+   * @return the public key derived from {@link #privateKey()}
+   */
   public Key publicKey() {
     return publicKey;
   }

@@ -29,12 +29,20 @@ public final class Peer {
     this.persistentKeepalive = b.persistentKeepalive;
   }
 
-  /** A builder with nothing set; {@link Builder#publicKey} is required. */
+  /**
+   * A builder with nothing set; {@link Builder#publicKey} is required.
+   *
+   * @return a builder with nothing set; {@link Builder#publicKey} is required
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this peer's settings. */
+  /**
+   * A builder holding this peer's settings.
+   *
+   * @return a builder holding this peer's settings
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.publicKey = publicKey;
@@ -45,27 +53,47 @@ public final class Peer {
     return b;
   }
 
-  /** {@code PublicKey}: identifies the peer. */
+  /**
+   * {@code PublicKey}: identifies the peer.
+   *
+   * @return identifies the peer
+   */
   public Key publicKey() {
     return publicKey;
   }
 
-  /** {@code PresharedKey}: an extra symmetric secret shared with this peer. */
+  /**
+   * {@code PresharedKey}: an extra symmetric secret shared with this peer.
+   *
+   * @return an extra symmetric secret shared with this peer
+   */
   public Optional<PresharedKey> presharedKey() {
     return Optional.ofNullable(presharedKey);
   }
 
-  /** {@code AllowedIPs}: the source networks accepted from, and routed to, this peer. */
+  /**
+   * {@code AllowedIPs}: the source networks accepted from, and routed to, this peer.
+   *
+   * @return the source networks accepted from, and routed to, this peer
+   */
   public List<InetNetwork> allowedIps() {
     return allowedIps;
   }
 
-  /** {@code Endpoint}: where to send to until the peer is heard from. */
+  /**
+   * {@code Endpoint}: where to send to until the peer is heard from.
+   *
+   * @return where to send to until the peer is heard from
+   */
   public Optional<Endpoint> endpoint() {
     return Optional.ofNullable(endpoint);
   }
 
-  /** {@code PersistentKeepalive}: seconds between keepalives, 1..65535; empty when off. */
+  /**
+   * {@code PersistentKeepalive}: seconds between keepalives, 1..65535; empty when off.
+   *
+   * @return seconds between keepalives, 1..65535; empty when off
+   */
   public Optional<Integer> persistentKeepalive() {
     return persistentKeepalive == 0 ? Optional.empty() : Optional.of(persistentKeepalive);
   }
@@ -113,49 +141,87 @@ public final class Peer {
 
     private Builder() {}
 
-    /** Sets {@code PublicKey} (required). */
+    /**
+     * Sets {@code PublicKey} (required).
+     *
+     * @param key the peer's public key
+     * @return this builder
+     */
     public Builder publicKey(Key key) {
       this.publicKey = Objects.requireNonNull(key, "key");
       return this;
     }
 
-    /** Sets {@code PresharedKey}. */
+    /**
+     * Sets {@code PresharedKey}.
+     *
+     * @param key the {@code PresharedKey}
+     * @return this builder
+     */
     public Builder presharedKey(PresharedKey key) {
       this.presharedKey = Objects.requireNonNull(key, "key");
       return this;
     }
 
-    /** Unsets {@code PresharedKey}. */
+    /**
+     * Unsets {@code PresharedKey}.
+     *
+     * @return this builder
+     */
     public Builder clearPresharedKey() {
       this.presharedKey = null;
       return this;
     }
 
-    /** Adds an {@code AllowedIPs} entry. */
+    /**
+     * Adds an {@code AllowedIPs} entry.
+     *
+     * @param network the network to route to this peer
+     * @return this builder
+     */
     public Builder addAllowedIp(InetNetwork network) {
       allowedIps.add(Objects.requireNonNull(network, "network"));
       return this;
     }
 
-    /** Adds {@code AllowedIPs} entries, in order. */
+    /**
+     * Adds {@code AllowedIPs} entries, in order.
+     *
+     * @param networks the networks to route to this peer
+     * @return this builder
+     */
     public Builder addAllowedIps(Collection<InetNetwork> networks) {
       networks.forEach(this::addAllowedIp);
       return this;
     }
 
-    /** Replaces the {@code AllowedIPs} list. */
+    /**
+     * Replaces the {@code AllowedIPs} list.
+     *
+     * @param networks the new networks, in order
+     * @return this builder
+     */
     public Builder allowedIps(Collection<InetNetwork> networks) {
       allowedIps.clear();
       return addAllowedIps(networks);
     }
 
-    /** Sets {@code Endpoint}. */
+    /**
+     * Sets {@code Endpoint}.
+     *
+     * @param endpoint the {@code Endpoint}
+     * @return this builder
+     */
     public Builder endpoint(Endpoint endpoint) {
       this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
       return this;
     }
 
-    /** Unsets {@code Endpoint}. */
+    /**
+     * Unsets {@code Endpoint}.
+     *
+     * @return this builder
+     */
     public Builder clearEndpoint() {
       this.endpoint = null;
       return this;
@@ -164,6 +230,8 @@ public final class Peer {
     /**
      * Sets {@code PersistentKeepalive} in seconds; 0 turns it off.
      *
+     * @param seconds the interval, 0..65535; 0 is off
+     * @return this builder
      * @throws IllegalArgumentException unless {@code seconds} is in 0..65535
      */
     public Builder persistentKeepalive(int seconds) {
@@ -178,6 +246,7 @@ public final class Peer {
     /**
      * The peer.
      *
+     * @return the peer
      * @throws IllegalStateException if no public key was set
      */
     public Peer build() {

@@ -23,7 +23,16 @@ public record PeerStats(
     long txBytes,
     int persistentKeepaliveSeconds) {
 
-  /** Checks that the key and the optionals are not null. */
+  /**
+   * Checks that the key and the optionals are not null.
+   *
+   * @param publicKey the peer's public key
+   * @param endpoint the peer's current endpoint, if known
+   * @param lastHandshake when the last handshake completed, if ever
+   * @param rxBytes bytes received from the peer (whole datagrams)
+   * @param txBytes bytes sent to the peer (whole datagrams)
+   * @param persistentKeepaliveSeconds the keepalive interval, 0 when off
+   */
   public PeerStats {
     Objects.requireNonNull(publicKey, "publicKey");
     Objects.requireNonNull(endpoint, "endpoint");

@@ -22,7 +22,11 @@ public final class PresharedKey {
     this.bytes = bytes;
   }
 
-  /** A new random preshared key, like {@code wg genpsk}. */
+  /**
+   * A new random preshared key, like {@code wg genpsk}.
+   *
+   * @return a new random preshared key, like {@code wg genpsk}
+   */
   public static PresharedKey generate() {
     byte[] k = new byte[KeyCodec.KEY_LENGTH];
     RANDOM.nextBytes(k);
@@ -32,6 +36,8 @@ public final class PresharedKey {
   /**
    * A preshared key from its 32 bytes (copied).
    *
+   * @param bytes the key's 32 bytes
+   * @return a preshared key from its 32 bytes (copied)
    * @throws IllegalArgumentException if {@code bytes} is not 32 bytes long
    */
   public static PresharedKey fromBytes(byte[] bytes) {
@@ -45,6 +51,8 @@ public final class PresharedKey {
   /**
    * A preshared key from its base64 form.
    *
+   * @param base64 the key in base64 (44 characters)
+   * @return a preshared key from its base64 form
    * @throws IllegalArgumentException unless {@code base64} is 44 characters of canonical base64
    *     encoding 32 bytes (the message never contains the text)
    */
@@ -55,23 +63,37 @@ public final class PresharedKey {
   /**
    * A preshared key from 64 lowercase hex digits, the UAPI's form.
    *
+   * @param hex the key in hex (64 digits)
+   * @return a preshared key from 64 lowercase hex digits, the UAPI's form
    * @throws IllegalArgumentException unless {@code hex} is 64 characters of {@code [0-9a-f]}
    */
   public static PresharedKey fromHex(String hex) {
     return new PresharedKey(KeyCodec.fromHex(Objects.requireNonNull(hex, "hex")));
   }
 
-  /** A copy of the 32 secret bytes; wipe it when done. */
+  /**
+   * A copy of the 32 secret bytes; wipe it when done.
+   *
+   * @return a copy of the 32 secret bytes; wipe it when done
+   */
   public byte[] getBytes() {
     return bytes.clone();
   }
 
-  /** The secret in base64. */
+  /**
+   * The secret in base64.
+   *
+   * @return the secret in base64
+   */
   public String toBase64() {
     return KeyCodec.toBase64(bytes);
   }
 
-  /** The secret in lowercase hex. */
+  /**
+   * The secret in lowercase hex.
+   *
+   * @return the secret in lowercase hex
+   */
   public String toHex() {
     return KeyCodec.toHex(bytes);
   }

@@ -21,6 +21,17 @@ import java.util.ServiceLoader;
  * one peer keeps the sessions of all others, and changing a peer keeps its own session while its
  * public key stays the same.
  *
+ * <p>After {@link #close()}, one rule: the queries ({@link #name}, {@link #listenPort}, {@link
+ * #mtu}, {@link #config}, {@link #stats}, {@link #peerStats}, {@link #isClosed}, {@link
+ * #packets}) keep answering with the state the tunnel had when it closed, except that {@link
+ * #config} no longer holds the private key; every method that would change the tunnel ({@link
+ * #addPeer}, {@link #updatePeer}, {@link #removePeer}, {@link #replacePeers}, {@link
+ * #setPrivateKey}, {@link #clearPrivateKey}, {@link #setListenPort}, {@link #setFwMark}, {@link
+ * #setMtu}, {@link #addListener}) throws {@link IllegalStateException} naming the tunnel; {@link
+ * #close()} and {@link #removeListener} do nothing. On the in-process device, {@link
+ * TunnelPackets#send} then throws {@link java.nio.channels.ClosedChannelException} naming the
+ * tunnel and {@link TunnelPackets#receive} returns -1 once the queue is drained.
+ *
  * <p>The implementation lives in the {@code wireguard-core} module and is found with {@link
  * ServiceLoader} through {@link TunnelProvider}.
  */
@@ -31,6 +42,8 @@ public interface Tunnel extends AutoCloseable {
    * Needs the platform module ({@code wireguard-tun-linux} or {@code wireguard-tun-mac}) on the
    * class path and the privileges to create an interface.
    *
+   * @param config the configuration
+   * @return the running tunnel; close it to take it down
    * @throws IOException when the socket or the device cannot be opened
    * @throws IllegalStateException when {@code wireguard-core} is not on the class path
    */
@@ -42,6 +55,9 @@ public interface Tunnel extends AutoCloseable {
    * Opens a tunnel with the given options, for instance {@link TunnelOptions#inProcessDevice()}
    * to exchange IP packets with the application instead of the OS (no privileges needed).
    *
+   * @param config the configuration
+   * @param options the device and other options
+   * @return the running tunnel; close it to take it down
    * @throws IOException when the socket or the device cannot be opened
    * @throws IllegalStateException when {@code wireguard-core} is not on the class path, or when
    *     an OS device is requested and no platform module is available
@@ -55,16 +71,52 @@ public interface Tunnel extends AutoCloseable {
             + " (it implements io.wireguardjava.spi.TunnelProvider)");
   }
 
-  /** The name of the packet device, such as {@code wg0}, or the in-process device's name. */
+  /**
+   * The name of the packet device, such as {@code wg0}, or the in-process device's name.
+   *
+   * @return the name of the packet device, such as {@code wg0}, or the in-process device's name
+   */
   String name();
 
-  /** The UDP port the tunnel listens on: the configured one, or the one the OS chose. */
+  /**
+   * The UDP port the tunnel listens on: the configured one, or the one the OS chose.
+   *
+   * @return the UDP port the tunnel listens on: the configured one, or the one the OS chose
+   */
   int listenPort();
+
+  /**
+   * The tunnel's MTU: the largest inner IP packet it carries. A larger one, whichever way it
+   * travels (from the device, from a peer, forwarded between peers), is dropped, counted as
+   * {@link DropReason#TOO_LARGE}, and answered with ICMP "fragmentation needed" (IPv4) or
+   * "packet too big" (IPv6) carrying this MTU, so the sender's path-MTU discovery adapts. It
+   * follows the device: when the OS interface's MTU is changed ({@code ip link set mtu}), the
+   * tunnel takes the new value.
+   *
+   * @return the MTU in bytes
+   */
+  int mtu();
+
+  /**
+   * Changes the MTU of the tunnel and of its device (for an OS interface, its link MTU, as
+   * {@code ip link set mtu}); sessions and peers stay. An in-process device can change to at
+   * most the MTU it was opened with.
+   *
+   * @param mtu the new MTU, 576 to 65,472 bytes (the largest whose sealed packets still fit in a
+   *     UDP datagram)
+   * @throws IllegalArgumentException when {@code mtu} is out of range
+   * @throws UnsupportedOperationException when the device cannot change its MTU
+   * @throws IOException when the OS refuses the change; the old MTU then stays
+   * @throws IllegalStateException when the tunnel is closed
+   */
+  void setMtu(int mtu) throws IOException;
 
   /**
    * The in-process packet device, through which the application sends and receives the IP
    * packets of this tunnel.
    *
+   * @return the in-process packet device, through which the application sends and receives the IP
+   *     packets of this tunnel
    * @throws IllegalStateException when the tunnel was opened on an OS device (packets then go
    *     through the OS's network stack)
    */
@@ -74,12 +126,17 @@ public interface Tunnel extends AutoCloseable {
    * A snapshot of the current configuration, as {@code wg showconf} prints it: private key,
    * actual listen port, fwmark, and every peer with its current endpoint (which roaming may have
    * changed).
+   *
+   * @return a snapshot of the current configuration, as {@code wg showconf} prints it: private key,
+   *     actual listen port, fwmark, and every peer with its current endpoint (which roaming may
+   *     have changed)
    */
   Config config();
 
   /**
    * Adds a peer.
    *
+   * @param peer the peer to add
    * @throws IllegalArgumentException when a peer with that public key exists, or the key is the
    *     tunnel's own public key
    */
@@ -89,21 +146,32 @@ public interface Tunnel extends AutoCloseable {
    * Adds a peer, or replaces the settings of the peer with the same public key (preshared key,
    * allowed IPs, persistent keepalive, endpoint) while keeping its sessions. An empty endpoint
    * keeps the peer's current one, as {@code wg set} does.
+   *
+   * @param peer the peer's new settings
    */
   void updatePeer(Peer peer);
 
-  /** Removes a peer and zeroes its keys; returns whether it existed. */
+  /**
+   * Removes a peer and zeroes its keys; returns whether it existed.
+   *
+   * @param publicKey the peer's public key
+   * @return whether the peer existed
+   */
   boolean removePeer(Key publicKey);
 
   /**
    * Makes {@code peers} the complete peer list: others are removed, these added or updated.
    * Peers whose public key stays keep their sessions (like {@code wg syncconf}).
+   *
+   * @param peers the complete new peer list
    */
   void replacePeers(List<Peer> peers);
 
   /**
    * Changes the interface's private key. Every session is dropped (new handshakes follow on
    * demand), and a peer whose public key equals the new public key is removed, as in {@code wg}.
+   *
+   * @param privateKey the new private key
    */
   void setPrivateKey(PrivateKey privateKey);
 
@@ -120,31 +188,67 @@ public interface Tunnel extends AutoCloseable {
   /**
    * Moves the tunnel to another UDP port; 0 lets the OS choose one.
    *
+   * @param port the new UDP port, 0..65535
    * @throws IOException when the port cannot be bound; the old port then stays in use
    */
   void setListenPort(int port) throws IOException;
 
-  /** Sets the firewall mark of outgoing UDP packets (0 = none). */
+  /**
+   * Would set the firewall mark ({@code SO_MARK}) of the tunnel's outgoing UDP packets; this
+   * engine cannot mark its socket yet, so only 0 (no mark, which changes nothing) is accepted. A
+   * mark is refused rather than stored unapplied: a full tunnel routed with {@code not fwmark}
+   * would otherwise send its own UDP packets into itself. {@link #open} likewise refuses a config
+   * with a non-zero {@code FwMark}.
+   *
+   * @param fwMark the mark; only 0 is accepted
+   * @throws UnsupportedOperationException when {@code fwMark} is not 0
+   * @throws IllegalStateException when the tunnel is closed
+   */
   void setFwMark(int fwMark);
 
-  /** Statistics of the whole tunnel and of each peer. */
+  /**
+   * Statistics of the whole tunnel and of each peer.
+   *
+   * @return a snapshot of the statistics
+   */
   TunnelStats stats();
 
-  /** Statistics of one peer, empty when no such peer. */
+  /**
+   * Statistics of one peer, empty when no such peer.
+   *
+   * @param publicKey the peer's public key
+   * @return a snapshot of the peer's statistics, empty when there is no such peer
+   */
   Optional<PeerStats> peerStats(Key publicKey);
 
-  /** Registers a listener; it is called on the tunnel's threads and must return quickly. */
+  /**
+   * Registers a listener; it is called on the tunnel's threads and must return quickly.
+   *
+   * @param listener the listener
+   */
   void addListener(TunnelListener listener);
 
-  /** Removes a listener registered with {@link #addListener}. */
+  /**
+   * Removes a listener registered with {@link #addListener}.
+   *
+   * @param listener the listener
+   */
   void removeListener(TunnelListener listener);
 
-  /** Whether {@link #close()} has been called. */
+  /**
+   * Whether {@link #close()} has been called.
+   *
+   * @return whether {@link #close()} has been called
+   */
   boolean isClosed();
 
   /**
-   * Stops every thread of the tunnel, closes its socket and device, and zeroes every key.
-   * Idempotent.
+   * Stops every thread of the tunnel, closes its socket and device, and wipes the key material
+   * the tunnel owns: every session key, every handshake in progress, the cookie secrets, and the
+   * tunnel's own copy of the private key; the tunnel also lets go of the {@link PrivateKey} it
+   * was given. That {@link PrivateKey} value itself is immutable and the application's: it stays
+   * readable until the application drops it (see {@link PrivateKey}). Idempotent; what the
+   * tunnel answers afterwards is described on {@link Tunnel}.
    */
   @Override
   void close();

@@ -16,24 +16,39 @@ public interface TunnelListener {
    *
    * @param took the time from the first initiation of this attempt to completion, when this side
    *     initiated; zero when the peer initiated
+   * @param peer the peer's public key
    */
   default void onHandshakeCompleted(Key peer, Duration took) {}
 
-  /** The peer's endpoint changed: configured, resolved, or roamed to a new source address. */
+  /**
+   * The peer's endpoint changed: configured, resolved, or roamed to a new source address.
+   *
+   * @param peer the peer's public key
+   * @param endpoint the new endpoint
+   */
   default void onEndpointChanged(Key peer, InetSocketAddress endpoint) {}
 
   /**
    * The peer went stale: handshake attempts gave up after REKEY_ATTEMPT_TIME, or its session
    * keys were zeroed after 3 x REJECT_AFTER_TIME without a new handshake.
+   *
+   * @param peer the peer's public key
    */
   default void onPeerStale(Key peer) {}
 
-  /** A packet was dropped; {@code peer} is set when the packet could be attributed to one. */
+  /**
+   * A packet was dropped; {@code peer} is set when the packet could be attributed to one.
+   *
+   * @param reason why the packet was dropped
+   * @param peer the peer the packet came from or was meant for, when known
+   */
   default void onPacketDropped(DropReason reason, Optional<Key> peer) {}
 
   /**
    * The tunnel closed: by {@link Tunnel#close()} (no cause), or on its own because its packet
    * device or socket failed, for instance when the OS interface was deleted (the cause).
+   *
+   * @param cause the error that closed the tunnel; empty after {@link Tunnel#close()}
    */
   default void onClosed(Optional<Throwable> cause) {}
 }

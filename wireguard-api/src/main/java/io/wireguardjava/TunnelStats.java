@@ -13,7 +13,13 @@ import java.util.Map;
  */
 public record TunnelStats(int listenPort, List<PeerStats> peers, Map<DropReason, Long> drops) {
 
-  /** Copies {@code peers}; fills {@code drops} in with a zero for every missing reason. */
+  /**
+   * Copies {@code peers}; fills {@code drops} in with a zero for every missing reason.
+   *
+   * @param listenPort the UDP port the tunnel listens on
+   * @param peers the statistics of each peer
+   * @param drops the number of dropped packets per reason
+   */
   public TunnelStats {
     peers = List.copyOf(peers);
     EnumMap<DropReason, Long> all = new EnumMap<>(DropReason.class);
@@ -23,12 +29,21 @@ public record TunnelStats(int listenPort, List<PeerStats> peers, Map<DropReason,
     drops = java.util.Collections.unmodifiableMap(all);
   }
 
-  /** The count for one reason. */
+  /**
+   * The count for one reason.
+   *
+   * @param reason the reason
+   * @return the count for one reason
+   */
   public long dropped(DropReason reason) {
     return drops.get(reason);
   }
 
-  /** Packets dropped for any reason. */
+  /**
+   * Packets dropped for any reason.
+   *
+   * @return the sum over every reason
+   */
   public long droppedTotal() {
     return drops.values().stream().mapToLong(Long::longValue).sum();
   }

@@ -105,13 +105,10 @@ final class WgQuickFormat {
       }
       finishPeer();
       if (interfaceLine == 0 && !setconf) {
-        throw new ConfigException(0, Section.NONE, 0, null, Reason.MISSING_SECTION, null, null);
+        throw new ConfigException(0, Section.NONE, 0, null, Reason.MISSING_SECTION, null,
+            crOnlyHint(body));
       }
-      Interface built = iface.build();
-      if (!setconf && built.privateKey().isEmpty()) {
-        throw new ConfigException(interfaceLine, Section.INTERFACE, 0, "PrivateKey",
-            Reason.MISSING_KEY, null, null);
-      }
+      Interface built = iface.build(); // PrivateKey may be absent, as for wg-quick and wg setconf
       return Config.builder().iface(built).addPeers(peers).build();
     }
 
@@ -128,10 +125,11 @@ final class WgQuickFormat {
       int eq = line.indexOf('=');
       String keyText = eq < 0 ? "" : trim(line.substring(0, eq));
       if (eq < 0 || keyText.isEmpty()) {
-        throw error(null, Reason.SYNTAX_ERROR, line, null);
+        // The line may be a key with its '=' missing ("PrivateKey <key>"): never quote it.
+        throw error(null, Reason.SYNTAX_ERROR, null, ErrorText.describeLine(line));
       }
       if (section == Section.NONE) {
-        throw error(keyText, Reason.KEY_OUTSIDE_SECTION, null, null);
+        throw keyError(keyText, Reason.KEY_OUTSIDE_SECTION);
       }
       ConfigKey key = ConfigKey.find(section, keyText);
       if (key == null) {
@@ -141,13 +139,13 @@ final class WgQuickFormat {
         key = squeezed != null && !squeezed.wgQuickOnly ? squeezed : null;
       }
       if (key == null) {
-        throw error(keyText, Reason.UNKNOWN_KEY, null, null);
+        throw keyError(keyText, Reason.UNKNOWN_KEY);
       }
       if (setconf && key.wgQuickOnly) {
-        throw error(keyText, Reason.WG_QUICK_ONLY_KEY, null, null);
+        throw keyError(keyText, Reason.WG_QUICK_ONLY_KEY);
       }
       if (!key.repeatable && !seenInSection.add(key)) {
-        throw error(keyText, Reason.DUPLICATE_KEY, null, null);
+        throw keyError(keyText, Reason.DUPLICATE_KEY);
       }
       String value = trim(line.substring(eq + 1));
       if (!key.wgQuickOnly) {
@@ -180,7 +178,11 @@ final class WgQuickFormat {
         peerHasKey = false;
       } else {
         section = Section.NONE;
-        throw error(null, Reason.UNKNOWN_SECTION, line, null);
+        // A file with CR-only line endings is one long line that starts with '[': quote the
+        // header only when it cannot hold anything but a section name.
+        throw ErrorText.isHeaderWord(line)
+            ? error(null, Reason.UNKNOWN_SECTION, line, null)
+            : error(null, Reason.UNKNOWN_SECTION, null, ErrorText.describeLine(line));
       }
     }
 
@@ -306,6 +308,20 @@ final class WgQuickFormat {
         @Nullable String detail) {
       return new ConfigException(lineNumber, section, peerNumber, key, reason, text, detail);
     }
+
+    /** An error about the key name of a line; a name that could hold key material is not shown. */
+    private ConfigException keyError(String keyText, Reason reason) {
+      return ErrorText.isKeyName(keyText)
+          ? error(keyText, reason, null, null)
+          : error(null, reason, null, ErrorText.describeLine(keyText));
+    }
+  }
+
+  /** Why a text that failed to parse may look like one long line; else null. */
+  private static @Nullable String crOnlyHint(String body) {
+    return body.indexOf('\r') >= 0 && body.indexOf('\n') < 0
+        ? "the text has carriage returns but no line feeds: use \\n or \\r\\n line endings"
+        : null;
   }
 
   private interface Decoder<T> {

@@ -106,6 +106,16 @@ class ConfigParseTest {
   }
 
   @Test
+  void anInterfaceWithoutPrivateKeyIsAcceptedAsWgQuickStripDoes() throws Exception {
+    Config c = Config.parse("[Interface]\nAddress = 10.0.0.1/24\nPostUp = wg set %i private-key"
+        + " /etc/wireguard/wg0.key\n\n" + PEER1);
+    assertThat(c.iface().privateKey()).isEmpty();
+    assertThat(c.iface().postUp()).containsExactly("wg set %i private-key /etc/wireguard/wg0.key");
+    assertThat(c.toSetconfString()).startsWith("[Interface]\n\n[Peer]\nPublicKey = " + PUB1);
+    assertThat(Config.parse(c.toWgQuickString())).isEqualTo(c);
+  }
+
+  @Test
   void setconfStringLeavesOutWgQuickKeys() throws Exception {
     Config c = Config.parse(FULL);
     String text = c.toSetconfString();
@@ -207,8 +217,6 @@ class ConfigParseTest {
     return Stream.of(
         bad("no interface", PEER1, Reason.MISSING_SECTION, 0, Section.NONE, null),
         bad("empty text", "", Reason.MISSING_SECTION, 0, Section.NONE, null),
-        bad("no private key", "[Interface]\nListenPort = 1\n",
-            Reason.MISSING_KEY, 1, Section.INTERFACE, "PrivateKey"),
         bad("peer without public key", IFACE + PEER1 + "[Peer]\nAllowedIPs = 10.0.0.0/8\n",
             Reason.MISSING_KEY, 5, Section.PEER, "PublicKey"),
         bad("duplicate peers", IFACE + PEER1 + "[Peer]\n# same\nPublicKey = " + PUB1 + "\n",

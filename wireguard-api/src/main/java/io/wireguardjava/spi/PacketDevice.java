@@ -2,6 +2,7 @@ package io.wireguardjava.spi;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.function.IntConsumer;
 
 /**
  * A source and sink of IP packets: a TUN interface of the OS, or an in-process device.
@@ -19,21 +20,66 @@ import java.io.IOException;
  */
 public interface PacketDevice extends Closeable {
 
-  /** The interface name, such as {@code wg0}; for an in-process device, the name it was given. */
+  /**
+   * The interface name, such as {@code wg0}; for an in-process device, the name it was given.
+   *
+   * @return the interface name, such as {@code wg0}; for an in-process device, the name it was
+   *     given
+   */
   String name();
 
-  /** The MTU: the largest packet {@link #read} returns and {@link #write} accepts. */
+  /**
+   * The current MTU: the largest packet the device is meant to carry. It may change while the
+   * device is open (an administrator's {@code ip link set mtu}); see {@link #onMtuChange}.
+   *
+   * @return the MTU in bytes
+   */
   int mtu();
 
   /**
-   * Reads one IP packet into {@code buf[offset..offset+length)}.
+   * Changes the device's MTU (for an OS interface, its link MTU, as {@code ip link set mtu}
+   * does). The default refuses.
    *
-   * @return the packet's length, or {@code -1} once the device is closed
+   * @param mtu the new MTU in bytes
+   * @throws IOException when the OS refuses the change; the old MTU stays
+   * @throws UnsupportedOperationException when this device cannot change its MTU
+   */
+  default void setMtu(int mtu) throws IOException {
+    throw new UnsupportedOperationException("device " + name() + " cannot change its MTU");
+  }
+
+  /**
+   * Registers the one listener told the new MTU whenever it changes other than through {@link
+   * #setMtu} (wireguard-go's {@code EventMTUUpdate}); a later call replaces it. The listener may
+   * be called on any thread, including the one blocked in {@link #read}, and must return quickly.
+   * The default does nothing: the device's MTU never changes on its own.
+   *
+   * @param listener called with the new MTU
+   */
+  default void onMtuChange(IntConsumer listener) {}
+
+  /**
+   * Reads one IP packet into {@code buf[offset..offset+length)}. A packet longer than {@code
+   * length} is not skipped: its first {@code length} bytes are copied and its full length is
+   * returned, so the caller can count it (and answer it) as too large.
+   *
+   * @param buf where the packet goes; the caller's, not kept
+   * @param offset where in {@code buf} it starts
+   * @param length how many bytes of {@code buf} may be written
+   * @return the packet's full length (more than {@code length} when it was cut short), or {@code
+   *     -1} once the device is closed
    * @throws IOException when the OS reports an error other than being closed
    */
   int read(byte[] buf, int offset, int length) throws IOException;
 
-  /** Writes one IP packet, {@code buf[offset..offset+length)}, towards the host. */
+  /**
+   * Writes one IP packet, {@code buf[offset..offset+length)}, towards the host.
+   *
+   * @param buf the buffer holding the packet; the device does not keep it
+   * @param offset where the packet starts
+   * @param length the packet's length
+   * @throws java.io.IOException when the device fails
+   */
   void write(byte[] buf, int offset, int length) throws IOException;
 
   /** Closes the device and wakes any blocked reader; idempotent. */

@@ -14,6 +14,9 @@ public interface TunnelProvider {
   /**
    * Opens a tunnel: binds its UDP socket, opens its packet device, starts its threads.
    *
+   * @param config the configuration
+   * @param options the device and other options
+   * @return the running tunnel
    * @throws IOException when the socket or the device cannot be opened
    * @throws IllegalStateException when the options ask for an OS device and none is available
    */

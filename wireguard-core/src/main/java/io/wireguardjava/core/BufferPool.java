@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 final class BufferPool {
   private final ArrayBlockingQueue<byte[]> free;
   private final AtomicInteger created = new AtomicInteger();
-  private final int bufferSize;
+  private volatile int bufferSize;
   private final int max;
 
   BufferPool(int bufferSize, int max) {
@@ -25,11 +25,21 @@ final class BufferPool {
     return bufferSize;
   }
 
+  /**
+   * Makes buffers {@code size} bytes from now on (the MTU changed); buffers of the old size are
+   * dropped when next taken or given back.
+   */
+  void resize(int size) {
+    bufferSize = size; // take() and give() let buffers of another size go
+  }
+
   /** A buffer of {@link #bufferSize()} bytes, or null when all {@code max} are in use. */
   byte @Nullable [] take() {
-    byte[] b = free.poll();
-    if (b != null) {
-      return b;
+    for (byte[] b; (b = free.poll()) != null; ) {
+      if (b.length == bufferSize) {
+        return b;
+      }
+      created.decrementAndGet(); // of a size before resize(): let it go
     }
     if (created.incrementAndGet() <= max) {
       return new byte[bufferSize];
@@ -40,8 +50,8 @@ final class BufferPool {
 
   /** Returns a buffer from {@link #take()}. */
   void give(byte[] b) {
-    if (b.length == bufferSize) {
-      free.offer(b);
+    if (b.length != bufferSize || !free.offer(b)) {
+      created.decrementAndGet(); // of a size before resize(): let it go
     }
   }
 

@@ -12,23 +12,46 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /** The engine's entry point for {@link Tunnel#open}, registered with {@link ServiceLoader}. */
 public final class CoreTunnelProvider implements TunnelProvider {
+
+  /**
+   * Numbers the in-process tunnels opened without a name ({@code inproc1}, {@code inproc2},
+   * ...), so that two of them in one JVM have distinct thread names and error texts.
+   */
+  private static final AtomicInteger UNNAMED_TUNNELS = new AtomicInteger();
 
   /** For {@link ServiceLoader}. */
   public CoreTunnelProvider() {}
 
   @Override
   public Tunnel open(Config config, TunnelOptions options) throws IOException {
+    Engine.checkApplicable(config);
+    Hooks hooks = new Hooks(config.iface());
+    if (options.runHooks()) {
+      hooks.preUp(options.interfaceName().orElse(""));
+    }
     Engine engine = open(config, options, Clock.SYSTEM);
-    return options.uapiDirectory().isEmpty()
+    Tunnel tunnel = options.uapiDirectory().isEmpty()
         ? engine
         : ServedTunnel.serve(engine, options.uapiDirectory().get()); // closes engine on failure
+    if (options.runHooks()) {
+      try {
+        hooks.postUp(tunnel.name()); // after the UDP and UAPI sockets: `wg set %i ...` works
+      } catch (IOException | RuntimeException e) {
+        tunnel.close(); // as wg-quick's del_if: no PreDown/PostDown for a tunnel never up
+        throw e;
+      }
+      engine.setDownHooks(hooks);
+    }
+    return tunnel;
   }
 
   static Engine open(Config config, TunnelOptions options, Clock clock) throws IOException {
+    Engine.checkApplicable(config); // before an OS device and its routes exist
     int mtu = config.iface().mtu().orElse(options.mtu());
     PacketDevice device;
     @Nullable TunnelPackets appSide = null;
@@ -36,7 +59,7 @@ public final class CoreTunnelProvider implements TunnelProvider {
       case IN_PROCESS -> {
         InProcessDevice d =
             new InProcessDevice(
-                options.interfaceName().orElse("wg-java"), mtu, Limits.IN_PROCESS_QUEUE_PACKETS);
+                options.interfaceName().orElseGet(CoreTunnelProvider::defaultName), mtu, Limits.IN_PROCESS_QUEUE_PACKETS);
         device = d;
         appSide = d.appSide();
       }
@@ -52,6 +75,10 @@ public final class CoreTunnelProvider implements TunnelProvider {
       device.close();
       throw e;
     }
+  }
+
+  private static String defaultName() {
+    return "inproc" + UNNAMED_TUNNELS.incrementAndGet();
   }
 
   private static PacketDevice openOsDevice(Config config, TunnelOptions options)

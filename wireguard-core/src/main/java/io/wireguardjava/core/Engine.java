@@ -17,7 +17,7 @@ import io.wireguardjava.spi.PacketDevice;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +39,9 @@ import org.jspecify.annotations.Nullable;
  * </ol>
  *
  * Reconfiguration takes {@link #configLock} and publishes immutable snapshots the threads read
- * without locks ({@link #peers}, the {@link AllowedIps} tries).
+ * without locks ({@link #peers}, the {@link AllowedIps} tries). A change of peers is one
+ * {@link AllowedIps.Edit}: only the prefixes that differ touch the trie, and the data path sees
+ * the routes before or after the whole change.
  */
 final class Engine implements Tunnel {
   final Clock clock;
@@ -58,7 +60,8 @@ final class Engine implements Tunnel {
   final Handshakes handshakes;
   final HandshakeWorker handshakeThread;
   final boolean forwarding;
-  final int mtu;
+  /** The tunnel's MTU: every packet-size check and buffer follows it ({@link PacketSize}). */
+  volatile int mtu;
 
   private final Object configLock = new Object();
   private final @Nullable TunnelPackets appSide;
@@ -67,9 +70,14 @@ final class Engine implements Tunnel {
   private final List<Thread> threads = new ArrayList<>();
   /** Peers by public key; the map itself is concurrent, its insertion order kept by order. */
   private final ConcurrentHashMap<Key, PeerState> peers = new ConcurrentHashMap<>();
-  private final List<Key> order = new ArrayList<>();
+  private final Set<Key> order = new LinkedHashSet<>();
   private volatile Interface iface;
   private volatile boolean closed;
+  /** Set by the first close(): the one that runs PreDown, then closes. */
+  private final java.util.concurrent.atomic.AtomicBoolean closing =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  /** PreDown/PostDown, when the application asked for hooks (TunnelOptions.runHooks). */
+  private volatile @Nullable Hooks downHooks;
 
   Engine(
       Config config,
@@ -82,10 +90,10 @@ final class Engine implements Tunnel {
     this.scheduler = new Scheduler(clock);
     this.device = device;
     this.appSide = appSide;
-    this.mtu = device.mtu();
+    this.mtu = PacketSize.checkMtu(device.mtu());
     this.forwarding = options.forwarding();
     this.iface = config.iface();
-    this.pool = new BufferPool(Math.max(mtu, 1500), 16 * Limits.MAX_STAGED_PACKETS);
+    this.pool = new BufferPool(PacketSize.stagingLength(mtu), 16 * Limits.MAX_STAGED_PACKETS);
     this.transport = new UdpTransport(options.bindAddress(), config.iface().listenPort().orElse(0));
     try {
       this.handshakes = new Handshakes(this, config.iface().privateKey());
@@ -93,9 +101,14 @@ final class Engine implements Tunnel {
       for (InetNetwork n : config.iface().addresses()) {
         localAddresses.insert(n.address().getAddress(), n.address().getAddress().length * 8, true);
       }
-      for (Peer p : config.peers()) {
-        addPeerLocked(p);
+      List<Runnable> after = new ArrayList<>();
+      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
+        for (Peer p : config.peers()) {
+          addPeerLocked(p, routes, after);
+        }
+        routes.commit();
       }
+      after.forEach(Runnable::run);
       this.sendLoop = new SendLoop(this);
       this.receiveLoop = new ReceiveLoop(this);
     } catch (RuntimeException e) {
@@ -105,6 +118,7 @@ final class Engine implements Tunnel {
   }
 
   void start() {
+    device.onMtuChange(this::deviceMtuChanged);
     String n = device.name();
     threads.add(thread(sendLoop, "wg-java-" + n + "-send"));
     threads.add(thread(receiveLoop, "wg-java-" + n + "-receive"));
@@ -166,6 +180,42 @@ final class Engine implements Tunnel {
   }
 
   @Override
+  public int mtu() {
+    return mtu;
+  }
+
+  @Override
+  public void setMtu(int newMtu) throws IOException {
+    PacketSize.checkMtu(newMtu);
+    synchronized (configLock) {
+      checkOpen();
+      device.setMtu(newMtu);
+      applyMtu(newMtu);
+    }
+  }
+
+  /**
+   * Takes a new MTU, set through {@link #setMtu} or reported by the device: the size checks use
+   * it at once, the staging pool makes buffers of the new size, and each sending thread grows its
+   * datagram buffer when it next needs to ({@link SendContext#ensureCapacity}).
+   */
+  private void applyMtu(int newMtu) {
+    pool.resize(PacketSize.stagingLength(newMtu));
+    mtu = newMtu;
+    synchronized (configLock) {
+      iface = iface.toBuilder().mtu(newMtu).build(); // config() reports it, as wg-quick saves it
+    }
+  }
+
+  /** The device says its MTU changed ({@code ip link set mtu}); called on the device's thread. */
+  private void deviceMtuChanged(int newMtu) {
+    if (newMtu <= 0 || newMtu > PacketSize.MAX_MTU) {
+      return; // no packet could be carried at that size anyway; keep the last usable one
+    }
+    applyMtu(newMtu); // the config lock is only ever held briefly, never across a device read
+  }
+
+  @Override
   public TunnelPackets packets() {
     if (appSide == null) {
       throw new IllegalStateException(
@@ -192,13 +242,31 @@ final class Engine implements Tunnel {
     }
   }
 
+  /**
+   * The prefixes that route to {@code p}, host bits cleared, in the order its configuration
+   * lists them: those a later peer took over are left out. O(prefixes of p), not of the table.
+   */
   private List<InetNetwork> allowedIpsOf(PeerState p) {
-    List<InetNetwork> l = new ArrayList<>();
-    for (AllowedIps.Entry<PeerState> e : allowedIps.entriesOf(p)) {
-      try {
-        l.add(InetNetwork.of(java.net.InetAddress.getByAddress(e.address()), e.cidr()));
-      } catch (java.net.UnknownHostException ex) {
-        throw new AssertionError(ex);
+    List<InetNetwork> configured = p.config.allowedIps();
+    List<InetNetwork> l = new ArrayList<>(configured.size());
+    Set<InetNetwork> seen = configured.size() > 1 ? new HashSet<>() : null;
+    for (InetNetwork n : configured) {
+      byte[] address = n.address().getAddress();
+      if (allowedIps.exact(address, n.prefixLength()) != p) {
+        continue;
+      }
+      byte[] maskedAddress = AllowedIps.mask(address, n.prefixLength());
+      InetNetwork masked = n;
+      if (!java.util.Arrays.equals(maskedAddress, address)) { // most are masked already
+        try {
+          masked = InetNetwork.of(java.net.InetAddress.getByAddress(maskedAddress),
+              n.prefixLength());
+        } catch (java.net.UnknownHostException ex) {
+          throw new AssertionError(ex);
+        }
+      }
+      if (seen == null || seen.add(masked)) {
+        l.add(masked);
       }
     }
     return l;
@@ -211,7 +279,13 @@ final class Engine implements Tunnel {
       if (peers.containsKey(peer.publicKey())) {
         throw new IllegalArgumentException("peer " + peer.publicKey() + " exists");
       }
-      addPeerLocked(peer);
+      checkNotOwnKey(peer);
+      List<Runnable> after = new ArrayList<>();
+      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
+        addPeerLocked(peer, routes, after);
+        routes.commit();
+      }
+      after.forEach(Runnable::run);
     }
   }
 
@@ -219,83 +293,145 @@ final class Engine implements Tunnel {
   public void updatePeer(Peer peer) {
     synchronized (configLock) {
       checkOpen();
-      PeerState p = peers.get(peer.publicKey());
-      if (p == null) {
-        addPeerLocked(peer);
-        return;
+      checkNotOwnKey(peer);
+      List<Runnable> after = new ArrayList<>();
+      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
+        updatePeerLocked(peer, routes, after);
+        routes.commit();
       }
-      boolean pskChanged = !p.config.presharedKey().equals(peer.presharedKey());
-      p.config = peer;
-      allowedIps.removeValue(p);
-      insertAllowedIps(p, peer);
-      peer.endpoint().ifPresent(e -> {
-        java.net.InetSocketAddress a = PeerState.literal(Optional.of(e));
-        if (a != null) {
-          p.setEndpoint(a);
-        } else {
-          handshakes.reresolve(p);
-        }
-      });
-      p.timers.setPersistentKeepalive(peer.persistentKeepalive().orElse(0));
-      if (pskChanged) {
-        handshakes.updatePeerKeys(p);
-      }
+      after.forEach(Runnable::run);
     }
   }
 
-  private void addPeerLocked(Peer peer) {
+  /**
+   * Adds or changes one peer; route changes go into {@code routes}, and what must wait until the
+   * routes are published goes into {@code after}. Cannot fail once {@link #checkNotOwnKey} passed.
+   */
+  private void updatePeerLocked(Peer peer, AllowedIps<PeerState>.Edit routes,
+      List<Runnable> after) {
+    PeerState p = peers.get(peer.publicKey());
+    if (p == null) {
+      addPeerLocked(peer, routes, after);
+      return;
+    }
+    boolean pskChanged = !p.config.presharedKey().equals(peer.presharedKey());
+    Peer old = p.config;
+    p.config = peer;
+    updateRoutes(p, old.allowedIps(), peer.allowedIps(), routes);
+    peer.endpoint().ifPresent(e -> {
+      java.net.InetSocketAddress a = PeerState.literal(Optional.of(e));
+      if (a != null) {
+        p.setEndpoint(a);
+      } else {
+        handshakes.reresolve(p);
+      }
+    });
+    p.timers.setPersistentKeepalive(peer.persistentKeepalive().orElse(0));
+    if (pskChanged) {
+      handshakes.updatePeerKeys(p);
+    }
+  }
+
+  private void checkNotOwnKey(Peer peer) {
     if (handshakes.isOwnKey(peer.publicKey())) {
       throw new IllegalArgumentException("a peer cannot have the interface's own public key");
     }
+  }
+
+  private void addPeerLocked(Peer peer, AllowedIps<PeerState>.Edit routes,
+      List<Runnable> after) {
+    checkNotOwnKey(peer);
     PeerState p = new PeerState(this, peer);
     handshakes.addPeer(p);
     peers.put(peer.publicKey(), p);
     order.add(peer.publicKey());
-    insertAllowedIps(p, peer);
+    updateRoutes(p, List.of(), peer.allowedIps(), routes);
     if (p.endpoint != null) {
       events.endpointChanged(p.publicKey, p.endpoint);
     }
-    // last: its first keepalive may fire at once, and needs the peer fully registered
-    p.timers.setPersistentKeepalive(peer.persistentKeepalive().orElse(0));
+    // after the routes are live: its first keepalive may fire at once, and needs the peer fully
+    // registered
+    after.add(() -> p.timers.setPersistentKeepalive(peer.persistentKeepalive().orElse(0)));
   }
 
-  private void insertAllowedIps(PeerState p, Peer peer) {
-    for (InetNetwork n : peer.allowedIps()) {
-      allowedIps.insert(n.address().getAddress(), n.prefixLength(), p);
+  /**
+   * Moves {@code p}'s routes from {@code before} to {@code now}: removes what it no longer lists
+   * (unless another peer took it meanwhile), inserts the rest, which is a walk without a copy for
+   * a prefix that already routes to {@code p}.
+   */
+  private static void updateRoutes(PeerState p, List<InetNetwork> before, List<InetNetwork> now,
+      AllowedIps<PeerState>.Edit routes) {
+    if (!before.isEmpty() && !before.equals(now)) {
+      Set<InetNetwork> kept = new HashSet<>(now);
+      for (InetNetwork n : before) {
+        if (!kept.contains(n)) {
+          routes.remove(n.address().getAddress(), n.prefixLength(), p);
+        }
+      }
+    }
+    for (InetNetwork n : now) {
+      routes.insert(n.address().getAddress(), n.prefixLength(), p);
     }
   }
 
   @Override
   public boolean removePeer(Key publicKey) {
     synchronized (configLock) {
-      PeerState p = peers.remove(publicKey);
+      checkOpen();
+      PeerState p = peers.get(publicKey);
       if (p == null) {
         return false;
       }
-      order.remove(publicKey);
-      allowedIps.removeValue(p);
-      handshakes.removePeer(p);
-      p.destroy();
+      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
+        updateRoutes(p, p.config.allowedIps(), List.of(), routes);
+        routes.commit();
+      }
+      forgetPeer(p);
       return true;
     }
   }
 
+  /** After its routes are gone: drops the peer from the tables and wipes its secrets. */
+  private void forgetPeer(PeerState p) {
+    peers.remove(p.publicKey);
+    order.remove(p.publicKey);
+    handshakes.removePeer(p);
+    p.destroy();
+  }
+
+  /**
+   * One edit of the routing table for the whole list, published once: peers that stay keep their
+   * sessions, and only prefixes that change touch the trie. Checked first (no peer with our own
+   * key), so it applies whole or not at all.
+   */
   @Override
   public void replacePeers(List<Peer> newPeers) {
     synchronized (configLock) {
       checkOpen();
       Set<Key> keep = new HashSet<>();
       for (Peer p : newPeers) {
+        checkNotOwnKey(p);
         keep.add(p.publicKey());
       }
-      for (Key k : new ArrayList<>(order)) {
-        if (!keep.contains(k)) {
-          removePeer(k);
+      List<PeerState> gone = new ArrayList<>();
+      List<Runnable> after = new ArrayList<>();
+      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
+        for (Key k : order) {
+          if (!keep.contains(k)) {
+            PeerState p = peers.get(k);
+            updateRoutes(p, p.config.allowedIps(), List.of(), routes);
+            gone.add(p);
+          }
         }
+        for (Peer p : newPeers) {
+          updatePeerLocked(p, routes, after);
+        }
+        routes.commit();
       }
-      for (Peer p : newPeers) {
-        updatePeer(p);
+      for (PeerState p : gone) {
+        forgetPeer(p);
       }
+      after.forEach(Runnable::run);
     }
   }
 
@@ -343,9 +479,30 @@ final class Engine implements Tunnel {
   public void setFwMark(int fwMark) {
     synchronized (configLock) {
       checkOpen();
-      Interface.Builder b = iface.toBuilder();
-      iface = b.fwMark(fwMark).build();
+      if (fwMark != 0) {
+        throw new UnsupportedOperationException(fwMarkRefusal(fwMark));
+      }
     }
+  }
+
+  /**
+   * Refuses a configuration this engine cannot carry out, before anything is opened: a FwMark,
+   * which only {@code SO_MARK} on the UDP socket could apply. Stored but not applied, it would
+   * make the routing rule {@code not fwmark T} of a full tunnel loop the tunnel's own packets.
+   *
+   * @throws IllegalArgumentException naming the setting
+   */
+  static void checkApplicable(Config config) {
+    int mark = config.iface().fwMark().orElse(0);
+    if (mark != 0) {
+      throw new IllegalArgumentException(fwMarkRefusal(mark));
+    }
+  }
+
+  private static String fwMarkRefusal(int mark) {
+    return "FwMark = " + Integer.toUnsignedString(mark) + " cannot be applied: this engine's UDP"
+        + " socket cannot be marked (no SO_MARK yet); remove FwMark (a full tunnel needs a"
+        + " ListenPort instead)";
   }
 
   @Override
@@ -365,7 +522,10 @@ final class Engine implements Tunnel {
 
   @Override
   public void addListener(TunnelListener listener) {
-    events.add(listener);
+    synchronized (configLock) {
+      checkOpen();
+      events.add(listener);
+    }
   }
 
   @Override
@@ -397,11 +557,20 @@ final class Engine implements Tunnel {
     close(cause);
   }
 
+  /** Runs {@code hooks}' PreDown first and PostDown last when the tunnel closes. */
+  void setDownHooks(Hooks hooks) {
+    downHooks = hooks;
+  }
+
   private void close(@Nullable Throwable cause) {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    Hooks hooks = downHooks;
+    if (hooks != null) {
+      hooks.preDown(device.name()); // while the tunnel still runs, as wg-quick down does
+    }
     synchronized (configLock) {
-      if (closed) {
-        return;
-      }
       closed = true;
     }
     transport.close(); // wakes the receive thread
@@ -428,8 +597,12 @@ final class Engine implements Tunnel {
       for (PeerState p : peers.values()) {
         p.destroy();
       }
-      handshakes.destroy();
+      handshakes.destroy(); // wipes the engine's copy of the private key (StaticIdentity)
       handshakeThread.destroy();
+      iface = iface.toBuilder().clearPrivateKey().build(); // and drops the app's PrivateKey
+    }
+    if (hooks != null) {
+      hooks.postDown(device.name());
     }
     events.closed(Optional.ofNullable(cause));
     if (interrupted) {
@@ -446,10 +619,5 @@ final class Engine implements Tunnel {
   /** For tests: the threads of this tunnel. */
   List<Thread> threads() {
     return List.copyOf(threads);
-  }
-
-  /** For tests: the configured peers by key. */
-  Map<Key, PeerState> peersByKey() {
-    return new LinkedHashMap<>(peers);
   }
 }

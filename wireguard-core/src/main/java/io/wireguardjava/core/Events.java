@@ -3,6 +3,7 @@ package io.wireguardjava.core;
 import io.wireguardjava.DropReason;
 import io.wireguardjava.Key;
 import io.wireguardjava.TunnelListener;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -10,8 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * logged and otherwise ignored: it cannot break the data path.
  */
 final class Events {
-  private static final Logger LOG = Logger.getLogger(Events.class.getName());
+  private static final System.Logger LOG = System.getLogger(Events.class.getName());
   private static final DropReason[] REASONS = DropReason.values();
 
   private final AtomicLongArray drops = new AtomicLongArray(REASONS.length);

@@ -5,12 +5,11 @@ import io.wireguardjava.crypto.CookieChecker;
 import io.wireguardjava.crypto.Protocol;
 import io.wireguardjava.crypto.StaticIdentity;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The handshake thread: consumes the handshake messages the receive thread queued, sends the
@@ -24,7 +23,7 @@ import java.util.logging.Logger;
  * {@code receive.c} and {@code cookie.c}).
  */
 final class HandshakeWorker implements Runnable {
-  private static final Logger LOG = Logger.getLogger(HandshakeWorker.class.getName());
+  private static final System.Logger LOG = System.getLogger(HandshakeWorker.class.getName());
 
   private final Engine engine;
   private final Handshakes handshakes;
@@ -134,7 +133,7 @@ final class HandshakeWorker implements Runnable {
       // closing
     } catch (RuntimeException | Error e) {
       if (!stopped) {
-        LOG.log(Level.SEVERE, "handshake thread failed", e);
+        LOG.log(Level.ERROR, "handshake thread failed", e);
       }
     }
   }

@@ -14,6 +14,7 @@ import io.wireguardjava.crypto.Reason;
 import io.wireguardjava.crypto.StaticIdentity;
 import io.wireguardjava.crypto.TimeSource;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -22,8 +23,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * remove peers. Guarded by this object's lock; the data path reads only {@link #indices}.
  */
 final class Handshakes {
-  private static final Logger LOG = Logger.getLogger(Handshakes.class.getName());
+  private static final System.Logger LOG = System.getLogger(Handshakes.class.getName());
 
   private final Engine engine;
   final IndexTable<IndexEntry> indices = new IndexTable<>();
@@ -51,7 +50,7 @@ final class Handshakes {
 
   Handshakes(Engine engine, Optional<PrivateKey> privateKey) {
     this.engine = engine;
-    this.ctx = new SendContext(Math.max(engine.mtu, 1500) + Times.DATA_OVERHEAD + 16);
+    this.ctx = new SendContext(PacketSize.datagramLength(engine.mtu));
     Clock clock = engine.clock;
     this.time =
         new TimeSource() {
@@ -211,7 +210,7 @@ final class Handshakes {
       if (!isRetry) {
         peer.timers.resetHandshakeAttempts();
       }
-      if (now - peer.lastSentHandshakeNanos < Times.HANDSHAKE_INITIATION_RATE) {
+      if (now - peer.lastSentHandshakeNanos < Protocol.REKEY_TIMEOUT_NANOS /* once per REKEY_TIMEOUT, send.c */) {
         return;
       }
       InetSocketAddress to = peer.endpoint;
@@ -272,7 +271,7 @@ final class Handshakes {
       }
       return a;
     } catch (UnknownHostException ex) {
-      LOG.log(Level.FINE, "cannot resolve {0}", e.get());
+      LOG.log(Level.DEBUG, "cannot resolve {0}", e.get());
       return null;
     }
   }

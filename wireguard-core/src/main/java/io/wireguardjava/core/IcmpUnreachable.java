@@ -7,12 +7,21 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds the ICMP "destination unreachable" answer to a packet that no peer's allowed IPs cover,
- * as the kernel module does ({@code icmp_ndo_send}: host unreachable for IPv4, address
- * unreachable for IPv6), so that {@code ping} says why instead of timing out. The answer comes
- * from the interface's own address of the same family; without one, or when the packet is itself
- * an ICMP error, nothing is sent. Used by the send thread only, into its own buffer, at most
- * {@link #PER_SECOND} a second.
+ * Builds the ICMP errors the tunnel answers a packet with, as the kernel module does ({@code
+ * icmp_ndo_send}), so that {@code ping} says why instead of timing out:
+ *
+ * <ul>
+ *   <li>{@link #answer}: "destination unreachable" (host unreachable for IPv4, address
+ *       unreachable for IPv6) for a packet that no peer's allowed IPs cover, or whose peer has no
+ *       endpoint;
+ *   <li>{@link #tooBig}: "fragmentation needed" (IPv4, with the next-hop MTU) or "packet too big"
+ *       (IPv6, with the MTU) for a packet over the tunnel's MTU, so path-MTU discovery works
+ *       through the tunnel.
+ * </ul>
+ *
+ * The answer comes from the interface's own address of the same family; without one, or when the
+ * packet is itself an ICMP error, nothing is sent. Each thread that answers owns one instance
+ * (its own buffer), limited to {@link #PER_SECOND} answers a second.
  */
 final class IcmpUnreachable {
   static final int PER_SECOND = 100;
@@ -54,7 +63,20 @@ final class IcmpUnreachable {
     if (!allowed()) {
       return 0;
     }
-    return version == 4 ? answer4(p, len) : answer6(p, len);
+    return version == 4 ? answer4(p, len, 1, 0) : answer6(p, len, 1, 3, 0);
+  }
+
+  /**
+   * Writes the "fragmentation needed" (IPv4: type 3, code 4, next-hop MTU) or "packet too big"
+   * (IPv6: type 2, MTU) answer to the IP packet {@code p[0..len)} into {@link #buffer()}; returns
+   * its length, or 0 when none is due. IPv4 gets it whether or not DF is set: the tunnel never
+   * fragments, so telling the sender is the only way its packet can get through.
+   */
+  int tooBig(byte[] p, int len, int version, int mtu) {
+    if (!allowed()) {
+      return 0;
+    }
+    return version == 4 ? answer4(p, len, 4, mtu) : answer6(p, len, 2, 0, mtu);
   }
 
   private boolean allowed() {
@@ -66,7 +88,7 @@ final class IcmpUnreachable {
     return sentInWindow++ < PER_SECOND;
   }
 
-  private int answer4(byte[] p, int len) {
+  private int answer4(byte[] p, int len, int code, int mtu) {
     int ihl = (p[0] & 0x0F) * 4;
     if (source4 == null || ihl < 20 || len < ihl) {
       return 0;
@@ -85,13 +107,14 @@ final class IcmpUnreachable {
     System.arraycopy(p, 12, out, 16, 4); // back to the sender
     put16(out, 10, checksum(out, 0, 20, 0));
     out[20] = 3; // destination unreachable
-    out[21] = 1; // host unreachable
+    out[21] = (byte) code; // 1: host unreachable, 4: fragmentation needed
+    put16(out, 26, mtu); // next-hop MTU (RFC 1191), 0 for the other codes
     System.arraycopy(p, 0, out, 28, quote);
     put16(out, 22, checksum(out, 20, total - 20, 0));
     return total;
   }
 
-  private int answer6(byte[] p, int len) {
+  private int answer6(byte[] p, int len, int type, int code, int mtu) {
     if (source6 == null || len < 40) {
       return 0;
     }
@@ -107,8 +130,10 @@ final class IcmpUnreachable {
     out[7] = 64;
     System.arraycopy(source6, 0, out, 8, 16);
     System.arraycopy(p, 8, out, 24, 16);
-    out[40] = 1; // destination unreachable
-    out[41] = 3; // address unreachable
+    out[40] = (byte) type; // 1: destination unreachable, 2: packet too big
+    out[41] = (byte) code; // 3: address unreachable
+    put16(out, 44, mtu >>> 16); // packet too big: the MTU (RFC 4443 3.2); else unused, 0
+    put16(out, 46, mtu);
     System.arraycopy(p, 0, out, 48, quote);
     // pseudo-header: source, destination, upper-layer length, next header
     long pseudo = sum(out, 8, 32) + icmpLength + 58;

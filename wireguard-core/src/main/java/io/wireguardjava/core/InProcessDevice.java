@@ -19,7 +19,9 @@ import java.time.Duration;
  */
 final class InProcessDevice implements PacketDevice {
   private final String name;
-  private final int mtu;
+  /** The MTU it was created with: the size of its queue slots, the most {@link #setMtu} takes. */
+  private final int capacity;
+  private volatile int mtu;
   private final PacketRing fromApp;
   private final PacketRing toApp;
   private final TunnelPackets appSide = new AppSide();
@@ -27,6 +29,7 @@ final class InProcessDevice implements PacketDevice {
 
   InProcessDevice(String name, int mtu, int queuePackets) {
     this.name = name;
+    this.capacity = mtu;
     this.mtu = mtu;
     this.fromApp = new PacketRing(queuePackets, mtu);
     this.toApp = new PacketRing(queuePackets, mtu);
@@ -47,10 +50,25 @@ final class InProcessDevice implements PacketDevice {
     return mtu;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>An in-process device's queues are sized at creation: it can change to at most the MTU it
+   * was created with.
+   */
+  @Override
+  public void setMtu(int newMtu) {
+    if (newMtu > capacity) {
+      throw new UnsupportedOperationException("in-process device " + name + " was opened with MTU "
+          + capacity + " and cannot grow to " + newMtu);
+    }
+    mtu = newMtu;
+  }
+
   @Override
   public int read(byte[] buf, int offset, int length) throws IOException {
     try {
-      return fromApp.take(buf, offset, length, -1);
+      return fromApp.take(buf, offset, length, -1, true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted");
@@ -113,7 +131,7 @@ final class InProcessDevice implements PacketDevice {
       try {
         fromApp.put(packet, offset, length, true);
       } catch (ClosedChannelException e) {
-        throw e;
+        throw new TunnelClosedException(name);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted");
@@ -123,7 +141,7 @@ final class InProcessDevice implements PacketDevice {
     @Override
     public int receive(byte[] buf, int offset, int length) throws IOException {
       try {
-        return toApp.take(buf, offset, length, -1);
+        return toApp.take(buf, offset, length, -1, false);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted");
@@ -133,7 +151,7 @@ final class InProcessDevice implements PacketDevice {
     @Override
     public int receive(byte[] buf, int offset, int length, Duration timeout) throws IOException {
       try {
-        return toApp.take(buf, offset, length, Math.max(0, timeout.toNanos()));
+        return toApp.take(buf, offset, length, Math.max(0, timeout.toNanos()), false);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted");

@@ -2,8 +2,9 @@ package io.wireguardjava.core;
 
 /**
  * Implementation limits of the engine: sizes of queues, pools and tables. The protocol's own
- * constants (REKEY_AFTER_TIME and friends) are in {@link Times}, named as in the whitepaper; these
- * are our choices, named as in the kernel's {@code messages.h} where it has a counterpart.
+ * constants (REKEY_AFTER_TIME and friends) are in {@link io.wireguardjava.crypto.Protocol}, named
+ * as in the whitepaper; these are our choices, named as in the kernel's {@code messages.h} where
+ * it has a counterpart.
  */
 final class Limits {
   private Limits() {}
@@ -23,17 +24,17 @@ final class Limits {
   /** How long the tunnel stays under load after the queue drops below the threshold (1 s). */
   static final long UNDER_LOAD_AFTER_NANOS = 1_000_000_000L;
 
-  /** Handshake initiations accepted per source address per second (ratelimiter.c). */
-  static final int INITIATIONS_PER_SECOND = 20;
+  /**
+   * Handshake initiations accepted per source address per second (ratelimiter.c's
+   * INITIATIONS_PER_SECOND; not the per-peer {@code Protocol.PEER_INITIATIONS_PER_SECOND}).
+   */
+  static final int SOURCE_INITIATIONS_PER_SECOND = 20;
 
-  /** Initiations a source may burst above the rate (ratelimiter.c). */
-  static final int INITIATIONS_BURSTABLE = 5;
+  /** Initiations a source may burst above the rate (ratelimiter.c's INITIATIONS_BURSTABLE). */
+  static final int SOURCE_INITIATIONS_BURSTABLE = 5;
 
   /** Source addresses the rate limiter tracks; beyond it, new sources are refused. */
   static final int RATELIMITER_MAX_ENTRIES = 8192;
-
-  /** Largest IP packet handled: the largest a UDP datagram can carry after our overhead. */
-  static final int MAX_PACKET_SIZE = 65535 - Times.DATA_OVERHEAD;
 
   /** Packets in each direction of an in-process device's queues. */
   static final int IN_PROCESS_QUEUE_PACKETS = 1024;

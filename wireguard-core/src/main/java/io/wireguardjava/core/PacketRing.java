@@ -65,9 +65,14 @@ final class PacketRing {
   /**
    * Copies the oldest packet out, waiting at most {@code timeoutNanos} (negative: forever).
    *
-   * @return its length, 0 on timeout, -1 once closed and drained
+   * @param cut whether a packet longer than {@code length} is cut to it ({@link
+   *     io.wireguardjava.spi.PacketDevice#read}'s contract) instead of refused
+   * @return its length (its full length when cut), 0 on timeout, -1 once closed and drained
+   * @throws IllegalArgumentException when the packet is longer than {@code length} and not {@code
+   *     cut}; it stays queued
    */
-  int take(byte[] buf, int offset, int length, long timeoutNanos) throws InterruptedException {
+  int take(byte[] buf, int offset, int length, long timeoutNanos, boolean cut)
+      throws InterruptedException {
     lock.lockInterruptibly();
     try {
       long left = timeoutNanos;
@@ -85,10 +90,10 @@ final class PacketRing {
         }
       }
       int n = lengths[head];
-      if (n > length) {
+      if (n > length && !cut) {
         throw new IllegalArgumentException("buffer of " + length + " bytes for a packet of " + n);
       }
-      System.arraycopy(slots[head], 0, buf, offset, n);
+      System.arraycopy(slots[head], 0, buf, offset, Math.min(n, length));
       head = (head + 1) % slots.length;
       count--;
       notFull.signal();

@@ -7,7 +7,7 @@ import io.wireguardjava.Peer;
 import io.wireguardjava.PeerStats;
 import io.wireguardjava.crypto.Keypair;
 import io.wireguardjava.crypto.Keypairs;
-import io.wireguardjava.crypto.Reason;
+import io.wireguardjava.crypto.Protocol;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -63,7 +63,7 @@ final class PeerState {
     this.config = config;
     this.staged = new StagedPackets(engine.pool);
     this.timers = new Timers(engine.scheduler, new TimerActions(), engine.random);
-    this.lastSentHandshakeNanos = engine.clock.nanos() - Times.REKEY_TIMEOUT - 1;
+    this.lastSentHandshakeNanos = engine.clock.nanos() - Protocol.REKEY_TIMEOUT_NANOS - 1;
     this.endpoint = literal(config.endpoint());
     // the persistent keepalive is armed by the engine once the peer is registered
   }
@@ -78,28 +78,49 @@ final class PeerState {
 
   // ---- sending (any thread) ----
 
+  /** What became of a packet given to {@link #send}; the caller answers a refusal with ICMP. */
+  enum Outcome {
+    /** Sealed and sent, or staged until a handshake completes (or dropped and counted there). */
+    ACCEPTED,
+    /** Larger than the tunnel's MTU: dropped, counted {@code TOO_LARGE}. */
+    TOO_LARGE,
+    /** The peer has no endpoint, configured or learned: dropped, counted {@code NO_ENDPOINT}. */
+    NO_ENDPOINT
+  }
+
   /**
    * Sends one IP packet to this peer: sealed at once with the current keypair, or staged until
-   * a handshake completes. {@code buf[off..off+len)} is only read.
+   * a handshake completes. {@code buf[off..off+len)} is only read. A packet over the MTU, or for
+   * a peer with nowhere to send it (as the kernel's {@code -EDESTADDRREQ}), is dropped and
+   * counted, and the outcome says which.
    */
-  void send(byte[] buf, int off, int len, SendContext ctx) {
+  Outcome send(byte[] buf, int off, int len, SendContext ctx) {
+    if (!PacketSize.fits(len, engine.mtu)) {
+      engine.events.drop(DropReason.TOO_LARGE, this);
+      return Outcome.TOO_LARGE;
+    }
+    if (endpoint == null && config.endpoint().isEmpty()) {
+      engine.events.drop(DropReason.NO_ENDPOINT, this);
+      return Outcome.NO_ENDPOINT;
+    }
     sendLock.lock();
     try {
       if (!staged.isEmpty()) { // keep order behind packets already waiting
         stageLocked(buf, off, len);
         sendStagedLocked(ctx);
-        return;
+        return Outcome.ACCEPTED;
       }
       Keypair kp = usableKeypair();
       if (kp == null) {
         stageLocked(buf, off, len);
         engine.requestHandshake(this);
-        return;
+        return Outcome.ACCEPTED;
       }
       sealAndSend(kp, buf, off, len, ctx);
     } finally {
       sendLock.unlock();
     }
+    return Outcome.ACCEPTED;
   }
 
   /** Sends a keepalive, or the staged packets when some wait (they serve as one). */
@@ -152,7 +173,9 @@ final class PeerState {
       return;
     }
     int r = staged.add(buf, off, len);
-    if (r != 0) {
+    if (r == StagedPackets.TOO_LARGE) {
+      engine.events.drop(DropReason.TOO_LARGE, this);
+    } else if (r != 0) {
       engine.events.drop(DropReason.STAGING_QUEUE_FULL, this);
     }
   }
@@ -171,7 +194,7 @@ final class PeerState {
   private @Nullable Keypair usableKeypair() {
     Keypair kp = keypairs.current();
     if (kp == null || kp.isExpired()
-        || Long.compareUnsigned(kp.sendCounter(), Times.REJECT_AFTER_MESSAGES) >= 0) {
+        || Long.compareUnsigned(kp.sendCounter(), Protocol.REJECT_AFTER_MESSAGES) >= 0) {
       return null;
     }
     return kp;
@@ -184,13 +207,16 @@ final class PeerState {
       engine.events.drop(DropReason.NO_ENDPOINT, this);
       return;
     }
+    int mtu = engine.mtu;
+    if (!PacketSize.fits(len, mtu)) { // staged under a larger MTU than today's
+      engine.events.drop(DropReason.TOO_LARGE, this);
+      return;
+    }
     timers.onAnyAuthenticatedPacketTraversal();
+    ctx.ensureCapacity(PacketSize.datagramLength(mtu)); // grows once after an MTU increase
     int n = kp.seal(buf, off, len, ctx.datagram, 0);
     if (n < 0) {
-      Reason r = Reason.fromCode(n);
-      engine.events.drop(
-          r == Reason.BUFFER_TOO_SMALL ? DropReason.TOO_LARGE : DropReason.SESSION_EXPIRED,
-          this);
+      engine.events.drop(DropReason.SESSION_EXPIRED, this);
       engine.requestHandshake(this);
       return;
     }
@@ -266,7 +292,7 @@ final class PeerState {
    */
   void expireSessions() {
     zeroKeyMaterial();
-    lastSentHandshakeNanos = engine.clock.nanos() - Times.REKEY_TIMEOUT - 1;
+    lastSentHandshakeNanos = engine.clock.nanos() - Protocol.REKEY_TIMEOUT_NANOS - 1;
   }
 
   /**

@@ -7,13 +7,13 @@ import java.util.Map;
 
 /**
  * Per-source-address token bucket for handshake initiations, after the kernel's {@code
- * ratelimiter.c}: {@link Limits#INITIATIONS_PER_SECOND} per address with a burst of {@link
- * Limits#INITIATIONS_BURSTABLE}. IPv6 sources are grouped by /64, as the kernel does. Used by the
+ * ratelimiter.c}: {@link Limits#SOURCE_INITIATIONS_PER_SECOND} per address with a burst of {@link
+ * Limits#SOURCE_INITIATIONS_BURSTABLE}. IPv6 sources are grouped by /64, as the kernel does. Used by the
  * handshake thread only (not thread-safe).
  */
 final class RateLimiter {
-  private static final long PACKET_COST = 1_000_000_000L / Limits.INITIATIONS_PER_SECOND;
-  private static final long TOKEN_MAX = PACKET_COST * Limits.INITIATIONS_BURSTABLE;
+  private static final long PACKET_COST = 1_000_000_000L / Limits.SOURCE_INITIATIONS_PER_SECOND;
+  private static final long TOKEN_MAX = PACKET_COST * Limits.SOURCE_INITIATIONS_BURSTABLE;
 
   private static final class Bucket {
     long lastNanos;

@@ -6,11 +6,10 @@ import io.wireguardjava.crypto.Messages;
 import io.wireguardjava.crypto.Protocol;
 import io.wireguardjava.crypto.Reason;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /*
  * The receive path: one thread, each datagram run to completion before the next is received.
@@ -28,8 +27,11 @@ import java.util.logging.Logger;
  *   7. keepalive an empty plaintext ends here
  *   8. check     inner IPv4/IPv6 header and length; the source address must route to this
  *                same peer (cryptokey routing)    else drop INVALID_IP_PACKET / SOURCE_NOT_ALLOWED
- *   9. deliver   device.write(plain), or, when forwarding and the destination is another
- *                peer's, that peer's send path (sealed again under its send lock)
+ *   9. size      inner length <= MTU        else drop TOO_LARGE, and answer the sender (through
+ *                its peer) with ICMP fragmentation needed / packet too big
+ *  10. deliver   device.write(plain), or, when forwarding and the destination is another
+ *                peer's, that peer's send path (sealed again under its send lock); a peer
+ *                without an endpoint: NO_ENDPOINT, and ICMP unreachable back to the sender
  *
  * Ownership: `datagram`, `plain` and `ctx` belong to this thread and are reused; nothing is
  * allocated per packet (the JDK reuses the InetSocketAddress of a repeated sender). The replay
@@ -40,7 +42,7 @@ import java.util.logging.Logger;
 
 /** The receive thread: UDP to device. */
 final class ReceiveLoop implements Runnable {
-  private static final Logger LOG = Logger.getLogger(ReceiveLoop.class.getName());
+  private static final System.Logger LOG = System.getLogger(ReceiveLoop.class.getName());
   private static final int MAX_DATAGRAM = 65536;
 
   private final Engine engine;
@@ -48,10 +50,13 @@ final class ReceiveLoop implements Runnable {
   private final ByteBuffer view = ByteBuffer.wrap(datagram);
   private final byte[] plain = new byte[MAX_DATAGRAM];
   private final SendContext ctx;
+  /** This thread's ICMP answers, sent back through the peer a refused packet came from. */
+  private final IcmpUnreachable icmp;
 
   ReceiveLoop(Engine engine) {
     this.engine = engine;
-    this.ctx = new SendContext(engine.mtu + Times.DATA_OVERHEAD + 16);
+    this.ctx = new SendContext(PacketSize.datagramLength(engine.mtu));
+    this.icmp = new IcmpUnreachable(engine.interfaceAddresses(), engine.clock);
   }
 
   @Override
@@ -78,11 +83,11 @@ final class ReceiveLoop implements Runnable {
         engine.fail(e);
       }
     } catch (RuntimeException | Error e) {
-      LOG.log(Level.SEVERE, "receive thread failed", e);
+      LOG.log(Level.ERROR, "receive thread failed", e);
     }
   }
 
-  /** Steps 2 to 9 for one datagram {@code buf[0..len)} from {@code from}. */
+  /** Steps 2 to 10 for one datagram {@code buf[0..len)} from {@code from}. */
   void handle(byte[] buf, int len, InetSocketAddress from) {
     if (Messages.validate(buf, 0, len) != Reason.OK) {
       engine.events.drop(DropReason.MALFORMED, null);
@@ -123,11 +128,21 @@ final class ReceiveLoop implements Runnable {
       return;
     }
     peer.timers.onDataReceived();
+    int mtu = engine.mtu;
+    if (!PacketSize.fits(ipLength, mtu)) {
+      engine.events.drop(DropReason.TOO_LARGE, peer);
+      answer(peer, icmp.tooBig(plain, ipLength, version, mtu));
+      return;
+    }
     int dst = IpPackets.destinationOffset(version);
     if (engine.forwarding && engine.localAddresses.lookup(plain, dst, addrLen) == null) {
       PeerState to = engine.allowedIps.lookup(plain, dst, addrLen);
       if (to != null && to != peer) {
-        to.send(plain, 0, ipLength, ctx);
+        switch (to.send(plain, 0, ipLength, ctx)) {
+          case TOO_LARGE -> answer(peer, icmp.tooBig(plain, ipLength, version, engine.mtu));
+          case NO_ENDPOINT -> answer(peer, icmp.answer(plain, ipLength, version));
+          case ACCEPTED -> { }
+        }
         return;
       }
     }
@@ -139,6 +154,13 @@ final class ReceiveLoop implements Runnable {
       if (!engine.closed()) {
         engine.events.drop(DropReason.IO_ERROR, peer);
       }
+    }
+  }
+
+  /** Sends the ICMP answer of length {@code m} (0: none) back to {@code peer}, best effort. */
+  private void answer(PeerState peer, int m) {
+    if (m > 0) {
+      peer.send(icmp.buffer(), 0, m, ctx);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.wireguardjava.core;
 
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,6 +24,8 @@ final class Scheduler {
   final class Timer {
     private volatile long deadline = OFF;
     private final Runnable action;
+    /** Creation order: timers run in the order they were made, as before. */
+    private final long sequence = sequences.getAndIncrement();
 
     private Timer(Runnable action) {
       this.action = action;
@@ -50,7 +53,12 @@ final class Scheduler {
   }
 
   private final Clock clock;
-  private final CopyOnWriteArrayList<Timer> timers = new CopyOnWriteArrayList<>();
+  /**
+   * Every timer, in creation order. A sorted concurrent map rather than a copy-on-write list:
+   * adding the five timers of each of 65,536 peers must not copy the whole list each time.
+   */
+  private final ConcurrentSkipListMap<Long, Timer> timers = new ConcurrentSkipListMap<>();
+  private final AtomicLong sequences = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
   private volatile long sleepTarget = OFF;
@@ -67,7 +75,7 @@ final class Scheduler {
   /** A new, disarmed timer running {@code action} when it expires. */
   Timer newTimer(Runnable action) {
     Timer t = new Timer(action);
-    timers.add(t);
+    timers.put(t.sequence, t);
     return t;
   }
 
@@ -75,7 +83,7 @@ final class Scheduler {
   void remove(Timer... ts) {
     for (Timer t : ts) {
       t.del();
-      timers.remove(t);
+      timers.remove(t.sequence);
     }
   }
 
@@ -96,7 +104,7 @@ final class Scheduler {
     sleepTarget = OFF; // any timer armed while we scan wakes the next await()
     long now = clock.nanos();
     long next = OFF;
-    for (Timer t : timers) {
+    for (Timer t : timers.values()) {
       long d = t.deadline;
       if (d == OFF) {
         continue;

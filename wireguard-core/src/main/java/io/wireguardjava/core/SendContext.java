@@ -8,12 +8,23 @@ import java.nio.ByteBuffer;
  * it is never shared, so the data path allocates nothing.
  */
 final class SendContext {
-  final byte[] datagram;
-  final ByteBuffer view;
+  byte[] datagram;
+  ByteBuffer view;
 
   SendContext(int size) {
     datagram = new byte[size];
     view = ByteBuffer.wrap(datagram);
+  }
+
+  /**
+   * Grows the datagram to at least {@code size} bytes (the MTU went up): allocates only then.
+   * Called by the owning thread only.
+   */
+  void ensureCapacity(int size) {
+    if (datagram.length < size) {
+      datagram = new byte[size];
+      view = ByteBuffer.wrap(datagram);
+    }
   }
 
   /** The view positioned on {@code datagram[0..length)}. */

@@ -2,17 +2,19 @@ package io.wireguardjava.core;
 
 import io.wireguardjava.DropReason;
 import java.io.IOException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.lang.System.Logger.Level;
 
 /*
  * The send path: one thread, each packet run to completion before the next is read.
  *
  *   1. read      device.read(packet)                   blocks; -1 once the device is closed
- *   2. check     IPv4/IPv6 header, length <= MTU        else drop INVALID_IP_PACKET / TOO_LARGE
+ *   2. check     IPv4/IPv6 header                       else drop INVALID_IP_PACKET
  *   3. route     allowedIps.lookup(destination)         else drop NO_ROUTE, and answer with
  *                                                       ICMP unreachable (IcmpUnreachable)
- *   4. to peer   PeerState.send, under the peer's send lock:
+ *   4. to peer   PeerState.send: length <= MTU          else drop TOO_LARGE, answer ICMP
+ *                                                       fragmentation needed / packet too big;
+ *                an endpoint                            else drop NO_ENDPOINT, answer ICMP
+ *                                                       unreachable; then under the send lock:
  *                a. no usable session: copy into a pooled buffer on the peer's staging queue
  *                   (128 packets, oldest dropped), ask the handshake thread for an initiation
  *                b. seal: Keypair.seal(packet -> ctx.datagram) takes the next counter
@@ -20,7 +22,9 @@ import java.util.logging.Logger;
  *                d. timers: any-authenticated-sent, data-sent; rekey request if the session is old
  *
  * Ownership: `packet` and `ctx` belong to this thread alone and are reused for every packet;
- * nothing is allocated per packet. A staged packet's bytes are copied into a pool buffer owned
+ * nothing is allocated per packet. `packet` holds the largest IP packet, so one over the MTU (an
+ * application's, or read while the MTU changes) arrives whole, to be counted and answered; `ctx`
+ * follows PacketSize.datagramLength of the current MTU, growing only when the MTU does. A staged packet's bytes are copied into a pool buffer owned
  * by the peer's staging queue until it is sealed (by whichever thread flushes the queue, under
  * the same lock) and returned to the pool. Counters are taken under the peer's send lock, so a
  * peer's packets leave in order; the send lock is also what makes the handshake thread's
@@ -30,7 +34,7 @@ import java.util.logging.Logger;
 
 /** The send thread: device to UDP. */
 final class SendLoop implements Runnable {
-  private static final Logger LOG = Logger.getLogger(SendLoop.class.getName());
+  private static final System.Logger LOG = System.getLogger(SendLoop.class.getName());
 
   private final Engine engine;
   private final byte[] packet;
@@ -40,8 +44,8 @@ final class SendLoop implements Runnable {
   SendLoop(Engine engine) {
     this.engine = engine;
     this.unreachable = new IcmpUnreachable(engine.interfaceAddresses(), engine.clock);
-    this.packet = new byte[engine.mtu];
-    this.ctx = new SendContext(engine.mtu + Times.DATA_OVERHEAD + 16);
+    this.packet = new byte[PacketSize.MAX_IP_PACKET];
+    this.ctx = new SendContext(PacketSize.datagramLength(engine.mtu));
   }
 
   @Override
@@ -68,18 +72,18 @@ final class SendLoop implements Runnable {
         engine.fail(e);
       }
     } catch (RuntimeException | Error e) {
-      LOG.log(Level.SEVERE, "send thread failed", e);
+      LOG.log(Level.ERROR, "send thread failed", e);
     }
   }
 
   private void route(byte[] buf, int n) {
+    if (n > buf.length) { // the device cut it short (PacketDevice.read): larger than any IP packet
+      engine.events.drop(DropReason.TOO_LARGE, null);
+      return;
+    }
     int version = IpPackets.version(buf, 0, n);
     if (version == 0) {
       engine.events.drop(DropReason.INVALID_IP_PACKET, null);
-      return;
-    }
-    if (n > engine.mtu) {
-      engine.events.drop(DropReason.TOO_LARGE, null);
       return;
     }
     PeerState peer =
@@ -87,16 +91,24 @@ final class SendLoop implements Runnable {
             buf, IpPackets.destinationOffset(version), IpPackets.addressLength(version));
     if (peer == null) {
       engine.events.drop(DropReason.NO_ROUTE, null);
-      int m = unreachable.answer(buf, n, version);
-      if (m > 0) {
-        try {
-          engine.device.write(unreachable.buffer(), 0, m);
-        } catch (IOException e) {
-          // best effort
-        }
-      }
+      reply(unreachable.answer(buf, n, version));
       return;
     }
-    peer.send(buf, 0, n, ctx);
+    switch (peer.send(buf, 0, n, ctx)) {
+      case TOO_LARGE -> reply(unreachable.tooBig(buf, n, version, engine.mtu));
+      case NO_ENDPOINT -> reply(unreachable.answer(buf, n, version));
+      case ACCEPTED -> { }
+    }
+  }
+
+  /** Writes the ICMP answer of length {@code m} (0: none) back to the device. */
+  private void reply(int m) {
+    if (m > 0) {
+      try {
+        engine.device.write(unreachable.buffer(), 0, m);
+      } catch (IOException e) {
+        // best effort, as any ICMP error
+      }
+    }
   }
 }

@@ -8,6 +8,9 @@ import io.wireguardjava.crypto.Keypair;
  * BufferPool} and go back to it when sent or dropped. Guarded by the peer's send lock.
  */
 final class StagedPackets {
+  /** {@link #add} refused a packet larger than a pool buffer. */
+  static final int TOO_LARGE = -2;
+
   private final BufferPool pool;
   private final byte[][] buffers = new byte[Limits.MAX_STAGED_PACKETS][];
   private final int[] lengths = new int[Limits.MAX_STAGED_PACKETS];
@@ -30,10 +33,14 @@ final class StagedPackets {
   /**
    * Copies a packet in.
    *
-   * @return the number of packets dropped to make room (0 or 1), or -1 when no buffer was free
-   *     (the new packet is dropped)
+   * @return the number of packets dropped to make room (0 or 1), -1 when no buffer was free
+   *     (the new packet is dropped), or {@link #TOO_LARGE} when the packet is larger than the
+   *     pool's buffers (the MTU shrank after it was checked; dropped, nothing taken)
    */
   int add(byte[] buf, int off, int len) {
+    if (len > pool.bufferSize()) {
+      return TOO_LARGE;
+    }
     int dropped = 0;
     if (count == buffers.length) {
       pool.give(buffers[head]);
@@ -45,6 +52,10 @@ final class StagedPackets {
     byte[] b = pool.take();
     if (b == null) {
       return -1;
+    }
+    if (b.length < len) { // resized smaller between the check and the take
+      pool.give(b);
+      return TOO_LARGE;
     }
     System.arraycopy(buf, off, b, 0, len);
     int tail = (head + count) % buffers.length;

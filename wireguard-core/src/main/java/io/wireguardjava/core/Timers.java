@@ -1,5 +1,6 @@
 package io.wireguardjava.core;
 
+import io.wireguardjava.crypto.Protocol;
 import java.util.random.RandomGenerator;
 
 /**
@@ -75,7 +76,7 @@ final class Timers {
       actions.handshakeGaveUp();
       // Destroy whatever a partial exchange left behind.
       if (!zeroKeyMaterial.pending()) {
-        mod(zeroKeyMaterial, Times.REJECT_AFTER_TIME * 3);
+        mod(zeroKeyMaterial, Protocol.REJECT_AFTER_TIME_NANOS * 3);
       }
     } else {
       handshakeAttempts++;
@@ -88,7 +89,7 @@ final class Timers {
     actions.sendKeepalive();
     if (needAnotherKeepalive) {
       needAnotherKeepalive = false;
-      mod(sendKeepalive, Times.KEEPALIVE_TIMEOUT);
+      mod(sendKeepalive, Protocol.KEEPALIVE_TIMEOUT_NANOS);
     }
   }
 
@@ -111,14 +112,14 @@ final class Timers {
   /** Call after an authenticated data packet (not a keepalive) is sent. */
   void onDataSent() {
     if (!newHandshake.pending()) {
-      mod(newHandshake, Times.KEEPALIVE_TIMEOUT + Times.REKEY_TIMEOUT + jitter());
+      mod(newHandshake, Protocol.KEEPALIVE_TIMEOUT_NANOS + Protocol.REKEY_TIMEOUT_NANOS + jitter());
     }
   }
 
   /** Call after an authenticated data packet (not a keepalive) is received. */
   void onDataReceived() {
     if (!sendKeepalive.pending()) {
-      mod(sendKeepalive, Times.KEEPALIVE_TIMEOUT);
+      mod(sendKeepalive, Protocol.KEEPALIVE_TIMEOUT_NANOS);
     } else {
       needAnotherKeepalive = true;
     }
@@ -144,7 +145,7 @@ final class Timers {
 
   /** Call after a handshake initiation is sent. */
   void onHandshakeInitiated() {
-    mod(retransmitHandshake, Times.REKEY_TIMEOUT + jitter());
+    mod(retransmitHandshake, Protocol.REKEY_TIMEOUT_NANOS + jitter());
   }
 
   /**
@@ -158,7 +159,7 @@ final class Timers {
 
   /** Call after session keys are derived: before sending a response, after receiving one. */
   void onSessionDerived() {
-    mod(zeroKeyMaterial, Times.REJECT_AFTER_TIME * 3);
+    mod(zeroKeyMaterial, Protocol.REJECT_AFTER_TIME_NANOS * 3);
   }
 
   /** Call when an initiation starts a new attempt sequence (not a retransmission). */

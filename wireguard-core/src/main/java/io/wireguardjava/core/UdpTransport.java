@@ -2,6 +2,7 @@ package io.wireguardjava.core;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -36,15 +37,29 @@ final class UdpTransport implements AutoCloseable {
 
   private DatagramChannel open(int port) throws IOException {
     DatagramChannel ch;
+    InetSocketAddress local;
     if (bindAddress.isPresent()) {
       InetAddress a = bindAddress.get();
       ch =
           DatagramChannel.open(
               a instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
-      ch.bind(new InetSocketAddress(a, port));
+      local = new InetSocketAddress(a, port);
     } else {
       ch = DatagramChannel.open(); // IPv6 socket accepting IPv4 too, when the host has IPv6
-      ch.bind(new InetSocketAddress(port));
+      local = new InetSocketAddress(port);
+    }
+    try {
+      ch.bind(local);
+    } catch (IOException e) {
+      ch.close();
+      if (e instanceof BindException) { // the JDK's says "Address already in use", not which
+        BindException named = new BindException("cannot bind UDP "
+            + bindAddress.map(a -> io.wireguardjava.InetNetwork.addressText(a)).orElse("*")
+            + " port " + port + ": " + e.getMessage());
+        named.initCause(e);
+        throw named;
+      }
+      throw e;
     }
     try {
       ch.setOption(StandardSocketOptions.SO_RCVBUF, Limits.SOCKET_BUFFER_BYTES);

@@ -48,6 +48,19 @@ class CloseTest {
   }
 
   @Test
+  void unnamedInProcessTunnelsGetDistinctNamesAndThreads() throws Exception {
+    Config c =
+        Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
+    try (Tunnel t1 = Tunnel.open(c, TunnelOptions.inProcessDevice());
+        Tunnel t2 = Tunnel.open(c, TunnelOptions.inProcessDevice())) {
+      assertThat(t1.name()).startsWith("inproc").isNotEqualTo(t2.name());
+      assertThat(engineThreads())
+          .contains("wg-java-" + t1.name() + "-send", "wg-java-" + t2.name() + "-send")
+          .doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
   void tunnelClosesItselfWhenItsDeviceGoesAway() throws Exception {
     InProcessDevice device = new InProcessDevice("gone0", 1420, 16);
     Config c =

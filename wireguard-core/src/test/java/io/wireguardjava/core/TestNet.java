@@ -55,11 +55,20 @@ final class TestNet implements AutoCloseable {
   }
 
   Node node(int n) throws IOException {
+    return node(n, Interface.builder());
+  }
+
+  /** A node with both addresses (v4 and v6) and the given MTU. */
+  Node node(int n, int mtu) throws IOException {
+    return node(n, Interface.builder().mtu(mtu).addAddress(InetNetwork.parse("fd00::" + n + "/128")));
+  }
+
+  private Node node(int n, Interface.Builder iface) throws IOException {
     Node node = new Node(n);
     Config c =
         Config.builder()
             .iface(
-                Interface.builder()
+                iface
                     .privateKey(node.key)
                     .addAddress(InetNetwork.parse(node.v4() + "/32"))
                     .build())

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * {@code MAC} (keyed BLAKE2s-128), {@code HMAC} (HMAC-BLAKE2s-256) and {@code KDF1/2/3} (HKDF
  * over HMAC-BLAKE2s). Backed by BouncyCastle's digest. Stateless and thread-safe.
  */
-public final class Blake2s {
+final class Blake2s {
 
   /** Output length of {@link #hash}. */
   public static final int HASH_LENGTH = 32;

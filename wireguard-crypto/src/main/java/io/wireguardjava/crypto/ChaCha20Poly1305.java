@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * {@code dst} may be the same array at the same offset (in place); other overlaps are not
  * allowed.
  */
-public abstract class ChaCha20Poly1305 {
+abstract class ChaCha20Poly1305 {
 
   /** Length of a key. */
   public static final int KEY_LENGTH = 32;

@@ -32,7 +32,13 @@ public final class CookieChecker {
   private long secretBirthNanos;
   private boolean secretSet;
 
-  /** A checker for messages addressed to {@code local}. */
+  /**
+   * A checker for messages addressed to {@code local}.
+   *
+   * @param local our static identity (its public key keys MAC1 and the cookies)
+   * @param time the clock that rotates the cookie secret
+   * @param random the source of the cookie secret and the reply nonces
+   */
   public CookieChecker(StaticIdentity local, TimeSource time, RandomSource random) {
     this.mac1Key = local.mac1Key.clone();
     this.cookieKey = local.cookieKey.clone();
@@ -44,6 +50,12 @@ public final class CookieChecker {
    * Checks an initiation or a response that {@link Messages#validate} accepted.
    *
    * @param underLoad the engine's judgement (e.g. its handshake queue is long)
+   * @param msg the buffer holding the message
+   * @param off where the message starts
+   * @param len the message's length
+   * @param srcAddress the sender's IP address bytes (4 or 16)
+   * @param srcPort the sender's UDP port
+   * @return what to do with the message: process it, answer with a cookie reply, or drop it
    */
   public Verdict check(byte[] msg, int off, int len, byte[] srcAddress, int srcPort,
       boolean underLoad) {
@@ -72,6 +84,13 @@ public final class CookieChecker {
    * Writes the 64-byte cookie reply to the handshake message {@code msg[off..off+len)}, for the
    * sender at {@code srcAddress:srcPort}, at {@code out[outOff]}.
    *
+   * @param msg the buffer holding the handshake message
+   * @param off where the message starts
+   * @param len the message's length
+   * @param srcAddress the sender's IP address bytes (4 or 16)
+   * @param srcPort the sender's UDP port
+   * @param out the buffer for the reply
+   * @param outOff where in {@code out} the reply starts
    * @return {@link Protocol#COOKIE_REPLY_LENGTH}
    */
   public int writeCookieReply(byte[] msg, int off, int len, byte[] srcAddress, int srcPort,

@@ -68,9 +68,15 @@ public final class Handshake {
   private final StaticIdentity local;
   private final byte[] remoteStatic;
   private final byte[] presharedKey = new byte[Protocol.KEY_LENGTH];
-  /** DH(our static, their static), computed once. */
+  /**
+   * DH(our static, their static), computed on first use under this object's lock, not when the
+   * peer is configured: adding 65,536 peers then costs no X25519 at all.
+   */
   private final byte[] staticStatic = new byte[Protocol.KEY_LENGTH];
-  private final boolean staticStaticValid;
+  private static final byte SS_NOT_YET = 0;
+  private static final byte SS_VALID = 1;
+  private static final byte SS_INVALID = 2;
+  private byte staticStaticState = SS_NOT_YET;
   /** HASH(INITIAL_HASH || their static): the initiator's starting hash. */
   private final byte[] initiatorHash;
   private final CookieJar cookies;
@@ -96,8 +102,6 @@ public final class Handshake {
     if (psk != null) {
       setPresharedKey(psk);
     }
-    this.staticStaticValid =
-        X25519.sharedSecret(local.privateKey, this.remoteStatic, 0, staticStatic, 0);
     this.initiatorHash = Blake2s.hash(Noise.INITIAL_HASH, this.remoteStatic);
     this.cookies = new CookieJar(this.remoteStatic);
     this.time = time;
@@ -108,13 +112,30 @@ public final class Handshake {
   /**
    * The handshake between {@code local} and the peer whose static public key is {@code
    * remoteStatic} (32 bytes, copied), with an optional 32-byte preshared key (copied).
+   *
+   * @param local our static identity
+   * @param remoteStatic the peer's static public key (32 bytes)
+   * @param presharedKey the preshared key (32 bytes), or null for none
+   * @param time the clock for timestamps and handshake ages
+   * @param random the source of ephemeral keys
+   * @return the handshake between {@code local} and the peer whose static public key is {@code
+   *     remoteStatic} (32 bytes, copied), with an optional 32-byte preshared key (copied)
    */
   public static Handshake create(StaticIdentity local, byte[] remoteStatic,
       byte @Nullable [] presharedKey, TimeSource time, RandomSource random) {
     return create(local, remoteStatic, presharedKey, time, random, ChaCha20Poly1305.get());
   }
 
-  /** As {@link #create(StaticIdentity, byte[], byte[], TimeSource, RandomSource)}, with the API's key values. */
+  /**
+   * As {@link #create(StaticIdentity, byte[], byte[], TimeSource, RandomSource)}, with the API's key values.
+   *
+   * @param local our static identity
+   * @param remoteStatic the peer's static public key
+   * @param presharedKey the preshared key, if any
+   * @param time the clock for timestamps and handshake ages
+   * @param random the source of ephemeral keys
+   * @return the handshake, in {@link State#ZEROED}
+   */
   public static Handshake create(StaticIdentity local, io.wireguardjava.Key remoteStatic,
       io.wireguardjava.@Nullable PresharedKey presharedKey, TimeSource time,
       RandomSource random) {
@@ -131,6 +152,14 @@ public final class Handshake {
   /**
    * As {@link #create(StaticIdentity, byte[], byte[], TimeSource, RandomSource)}, with a cipher
    * backend for the keypairs.
+   *
+   * @param local our static identity
+   * @param remoteStatic the peer's static public key (32 bytes)
+   * @param presharedKey the preshared key (32 bytes), or null for none
+   * @param time the clock for timestamps and handshake ages
+   * @param random the source of ephemeral keys
+   * @param transportCipher the ChaCha20-Poly1305 backend for the sessions' keypairs
+   * @return the handshake, in {@link State#ZEROED}
    */
   public static Handshake create(StaticIdentity local, byte[] remoteStatic,
       byte @Nullable [] presharedKey, TimeSource time, RandomSource random,
@@ -141,22 +170,50 @@ public final class Handshake {
     return new Handshake(local, remoteStatic, presharedKey, time, random, transportCipher);
   }
 
-  /** The peer's static public key (a copy). */
+  /**
+   * The peer's static public key (a copy).
+   *
+   * @return the peer's static public key (a copy)
+   */
   public byte[] remoteStatic() {
     return remoteStatic.clone();
   }
 
-  /** The peer's static public key as the API's value type. */
+  /**
+   * The peer's static public key as the API's value type.
+   *
+   * @return the peer's static public key as the API's value type
+   */
   public io.wireguardjava.Key remoteKey() {
     return io.wireguardjava.Key.fromBytes(remoteStatic);
   }
 
-  /** False when the peer's public key is a low-order point: no handshake can succeed. */
-  public boolean isUsable() {
-    return staticStaticValid;
+  /**
+   * Whether a handshake with this peer can succeed at all.
+   *
+   * @return false when the peer's public key is a low-order point
+   */
+  public synchronized boolean isUsable() {
+    return staticStaticReady();
   }
 
-  /** Replaces the preshared key (32 bytes, copied); null means none (all zeros). */
+  /** Computes DH(s, s) the first time it is needed; false for a low-order public key. */
+  private boolean staticStaticReady() {
+    assert Thread.holdsLock(this);
+    if (staticStaticState == SS_NOT_YET) {
+      staticStaticState =
+          X25519.sharedSecret(local.privateKey, remoteStatic, 0, staticStatic, 0)
+              ? SS_VALID
+              : SS_INVALID;
+    }
+    return staticStaticState == SS_VALID;
+  }
+
+  /**
+   * Replaces the preshared key (32 bytes, copied); null means none (all zeros).
+   *
+   * @param psk the new preshared key (32 bytes), or null for none
+   */
   public synchronized void setPresharedKey(byte @Nullable [] psk) {
     if (psk == null) {
       Arrays.fill(presharedKey, (byte) 0);
@@ -168,17 +225,29 @@ public final class Handshake {
     System.arraycopy(psk, 0, presharedKey, 0, Protocol.KEY_LENGTH);
   }
 
-  /** The current state. */
+  /**
+   * The current state.
+   *
+   * @return the current state
+   */
   public synchronized State state() {
     return state;
   }
 
-  /** The local index of the handshake in progress (meaningful unless {@link State#ZEROED}). */
+  /**
+   * The local index of the handshake in progress (meaningful unless {@link State#ZEROED}).
+   *
+   * @return the local index of the handshake in progress (meaningful unless {@link State#ZEROED})
+   */
   public synchronized int localIndex() {
     return localIndex;
   }
 
-  /** Whether we hold a fresh cookie from this peer (so our next message carries MAC2). */
+  /**
+   * Whether we hold a fresh cookie from this peer (so our next message carries MAC2).
+   *
+   * @return whether we hold a fresh cookie from this peer (so our next message carries MAC2)
+   */
   public synchronized boolean hasCookie() {
     return cookies.hasCookie(time.nanoTime());
   }
@@ -191,12 +260,14 @@ public final class Handshake {
    *
    * @param localIndex our index for this handshake, chosen by the engine (the response and the
    *     session's transport messages come back with it)
+   * @param out the buffer for the message
+   * @param off where in {@code out} the message starts
    * @return {@link Protocol#INITIATION_LENGTH}, or {@link Reason#LOW_ORDER_POINT}'s code when
    *     the peer's public key is unusable
    */
   public synchronized int createInitiation(int localIndex, byte[] out, int off) {
     clearHandshake();
-    if (!staticStaticValid) {
+    if (!staticStaticReady()) {
       return Reason.LOW_ORDER_POINT.code();
     }
     byte[] key = new byte[Protocol.KEY_LENGTH];
@@ -254,6 +325,11 @@ public final class Handshake {
    * Takes in a handshake response routed here by its receiver index. MAC1 is checked first,
    * before any Diffie-Hellman work; on success the handshake state is wiped and the new session
    * returned (the engine installs it with {@link Keypairs#install}).
+   *
+   * @param msg the buffer holding the response
+   * @param off where the response starts
+   * @param len the response's length
+   * @return the new session, or the {@link Reason} the response was rejected for
    */
   public synchronized ResponseResult consumeResponse(byte[] msg, int off, int len) {
     Reason valid = Messages.validate(msg, off, len);
@@ -321,6 +397,11 @@ public final class Handshake {
   /**
    * Takes in a cookie reply routed here by its receiver index: stores the cookie so that the
    * next handshake message carries MAC2.
+   *
+   * @param msg the buffer holding the cookie reply
+   * @param off where the cookie reply starts
+   * @param len the cookie reply's length
+   * @return {@link Reason#OK}, or why the reply was rejected
    */
   public synchronized Reason consumeCookieReply(byte[] msg, int off, int len) {
     Reason valid = Messages.validate(msg, off, len);
@@ -344,6 +425,14 @@ public final class Handshake {
    * then checks the timestamp (must grow) and the flood limit. On success the peer's handshake
    * is in {@link State#CONSUMED_INITIATION}, ready for {@link #createResponse}. Device-wide:
    * MAC2 and cookies are the {@link CookieChecker}'s business, before this call.
+   *
+   * @param local our static identity
+   * @param msg the buffer holding the initiation
+   * @param off where the initiation starts
+   * @param len the initiation's length
+   * @param lookup finds the peer's handshake by the initiator's static public key
+* @return the peer's handshake, ready to respond, or the {@link Reason} the initiation was rejected
+    *     for
    */
   public static InitiationResult consumeInitiation(StaticIdentity local, byte[] msg, int off,
       int len, Lookup lookup) {
@@ -389,7 +478,7 @@ public final class Handshake {
       }
       synchronized (peer) {
         // ss
-        if (!peer.staticStaticValid) {
+        if (!peer.staticStaticReady()) {
           return new InitiationResult(Reason.LOW_ORDER_POINT, null);
         }
         Blake2s.kdf(ck, peer.staticStatic, 0, Protocol.KEY_LENGTH, ck, key, null);
@@ -435,6 +524,10 @@ public final class Handshake {
    * send before the initiator's first data packet confirms it: install it with {@link
    * Keypairs#install}, which keeps it as "next" until then.
    *
+   * @param localIndex our index for the new session, chosen by the engine
+   * @param out the buffer for the message
+   * @param off where in {@code out} the message starts
+   * @return the new session, to be confirmed by the initiator's first data packet
    * @throws IllegalStateException unless the state is {@link State#CONSUMED_INITIATION}
    */
   public synchronized Keypair createResponse(int localIndex, byte[] out, int off) {
@@ -525,6 +618,7 @@ public final class Handshake {
     clearHandshake();
     Arrays.fill(presharedKey, (byte) 0);
     Arrays.fill(staticStatic, (byte) 0);
+    staticStaticState = SS_INVALID; // never recomputed from a destroyed identity
     cookies.destroy();
   }
 

@@ -45,32 +45,56 @@ public final class Keypair {
     this.createdNanos = time.nanoTime();
   }
 
-  /** Our index: transport messages for this keypair arrive with it as receiver index. */
+  /**
+   * Our index: transport messages for this keypair arrive with it as receiver index.
+   *
+   * @return our index: transport messages for this keypair arrive with it as receiver index
+   */
   public int localIndex() {
     return localIndex;
   }
 
-  /** The peer's index: written into every transport message we send with this keypair. */
+  /**
+   * The peer's index: written into every transport message we send with this keypair.
+   *
+   * @return the peer's index: written into every transport message we send with this keypair
+   */
   public int remoteIndex() {
     return remoteIndex;
   }
 
-  /** Whether we initiated the handshake that made this keypair. */
+  /**
+   * Whether we initiated the handshake that made this keypair.
+   *
+   * @return whether we initiated the handshake that made this keypair
+   */
   public boolean isInitiator() {
     return initiator;
   }
 
-  /** {@link TimeSource#nanoTime()} when the keypair was made. */
+  /**
+   * {@link TimeSource#nanoTime()} when the keypair was made.
+   *
+   * @return {@link TimeSource#nanoTime()} when the keypair was made
+   */
   public long createdNanos() {
     return createdNanos;
   }
 
-  /** The next send counter that {@link #seal(byte[], int, int, byte[], int)} would use. */
+  /**
+   * The next send counter that {@link #seal(byte[], int, int, byte[], int)} would use.
+   *
+   * @return the next send counter that {@link #seal(byte[], int, int, byte[], int)} would use
+   */
   public long sendCounter() {
     return sendCounter.get();
   }
 
-  /** Which cipher backend this keypair uses. */
+  /**
+   * Which cipher backend this keypair uses.
+   *
+   * @return which cipher backend this keypair uses
+   */
   public ChaCha20Poly1305.Backend backend() {
     return aead.backend();
   }
@@ -78,6 +102,8 @@ public final class Keypair {
   /**
    * Reserves the next send counter, for pipelines that number packets sequentially and encrypt
    * them in parallel with {@link #seal(long, byte[], int, int, byte[], int)}.
+   *
+   * @return the reserved counter
    */
   public long reserveCounter() {
     return sendCounter.getAndIncrement();
@@ -89,6 +115,11 @@ public final class Keypair {
    * is zero-padded to a multiple of 16. In place is allowed: {@code src == dst} and {@code srcOff
    * == dstOff + 16}.
    *
+   * @param src the buffer holding the packet
+   * @param srcOff where the packet starts
+   * @param len the packet's length (0 for a keepalive)
+   * @param dst the buffer for the transport message
+   * @param dstOff where in {@code dst} the message starts
    * @return the message length, or a negative {@link Reason} code ({@link Reason#KEYPAIR_EXPIRED},
    *     {@link Reason#COUNTER_LIMIT}, {@link Reason#BUFFER_TOO_SMALL})
    */
@@ -99,7 +130,17 @@ public final class Keypair {
     return seal(sendCounter.getAndIncrement(), src, srcOff, len, dst, dstOff);
   }
 
-  /** As {@link #seal(byte[], int, int, byte[], int)} with a counter from {@link #reserveCounter}. */
+  /**
+   * As {@link #seal(byte[], int, int, byte[], int)} with a counter from {@link #reserveCounter}.
+   *
+   * @param counter a counter from {@link #reserveCounter()}
+   * @param src the buffer holding the packet
+   * @param srcOff where the packet starts
+   * @param len the packet's length (0 for a keepalive)
+   * @param dst the buffer for the transport message
+   * @param dstOff where in {@code dst} the message starts
+   * @return the message's length, as {@link #seal(byte[], int, int, byte[], int)} returns it
+   */
   public int seal(long counter, byte[] src, int srcOff, int len, byte[] dst, int dstOff) {
     if (destroyed || time.nanoTime() - createdNanos >= Protocol.REJECT_AFTER_TIME.toNanos()) {
       return Reason.KEYPAIR_EXPIRED.code();
@@ -130,6 +171,11 @@ public final class Keypair {
    * length tells the real size. In place is allowed: {@code dst == msg}, {@code dstOff == off +
    * 16}. The counter is recorded in the replay window only after authentication.
    *
+   * @param msg the buffer holding the transport message
+   * @param off where the message starts
+   * @param len the message's length
+   * @param dst the buffer for the plaintext
+   * @param dstOff where in {@code dst} the plaintext starts
    * @return the plaintext length (0 for a keepalive), or a negative {@link Reason} code
    *     ({@link Reason#WRONG_LENGTH}, {@link Reason#KEYPAIR_EXPIRED},
    *     {@link Reason#WRONG_RECEIVER_INDEX}, {@link Reason#COUNTER_LIMIT},
@@ -164,12 +210,20 @@ public final class Keypair {
     return n;
   }
 
-  /** Age in nanoseconds. */
+  /**
+   * Age in nanoseconds.
+   *
+   * @return nanoseconds since the handshake that made this keypair
+   */
   public long ageNanos() {
     return time.nanoTime() - createdNanos;
   }
 
-  /** Older than REJECT_AFTER_TIME, or destroyed: neither sends nor receives any more. */
+  /**
+   * Older than REJECT_AFTER_TIME, or destroyed: neither sends nor receives any more.
+   *
+   * @return whether the keypair may no longer be used
+   */
   public boolean isExpired() {
     return destroyed || ageNanos() >= Protocol.REJECT_AFTER_TIME.toNanos();
   }
@@ -177,6 +231,9 @@ public final class Keypair {
   /**
    * Whether sending with this keypair should trigger a new handshake (whitepaper 6.2): more than
    * REKEY_AFTER_MESSAGES sent, or, for the initiator, older than REKEY_AFTER_TIME.
+   *
+   * @return whether sending with this keypair should trigger a new handshake (whitepaper 6.2): more
+   *     than REKEY_AFTER_MESSAGES sent, or, for the initiator, older than REKEY_AFTER_TIME
    */
   public boolean needsRekeyOnSend() {
     return Long.compareUnsigned(sendCounter.get(), Protocol.REKEY_AFTER_MESSAGES) > 0
@@ -186,6 +243,9 @@ public final class Keypair {
   /**
    * Whether receiving with this keypair should trigger a new handshake: the initiator's keypair
    * is older than REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT (165 s).
+   *
+   * @return whether receiving with this keypair should trigger a new handshake: the initiator's
+   *     keypair is older than REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT (165 s)
    */
   public boolean needsRekeyOnReceive() {
     return initiator && ageNanos() >= Protocol.REJECT_AFTER_TIME.minus(Protocol.KEEPALIVE_TIMEOUT)

@@ -20,22 +20,36 @@ public final class Keypairs {
    *
    * <p>Null rather than {@code Optional}, as are {@link #previous()} and {@link #next()}: the
    * engine reads this on every packet sent and received, and the data path must not allocate.
+   *
+   * @return the keypair to send with, or null: none yet, or the responder waits for confirmation
    */
   public @Nullable Keypair current() {
     return current;
   }
 
-  /** The previous keypair (still accepted for receiving), or null. */
+  /**
+   * The previous keypair (still accepted for receiving), or null.
+   *
+   * @return the previous keypair (still accepted for receiving), or null
+   */
   public synchronized @Nullable Keypair previous() {
     return previous;
   }
 
-  /** The responder's unconfirmed keypair, or null. */
+  /**
+   * The responder's unconfirmed keypair, or null.
+   *
+   * @return the responder's unconfirmed keypair, or null
+   */
   public synchronized @Nullable Keypair next() {
     return next;
   }
 
-  /** Installs the keypair of a completed handshake (see the class comment). */
+  /**
+   * Installs the keypair of a completed handshake (see the class comment).
+   *
+   * @param keypair the new session
+   */
   public synchronized void install(Keypair keypair) {
     if (keypair.isInitiator()) {
       if (next != null) {
@@ -61,6 +75,7 @@ public final class Keypairs {
    * Call after a transport message was authenticated with {@code keypair}. If it is the "next"
    * keypair, it becomes current (the old current becomes previous).
    *
+   * @param keypair the keypair that authenticated the message
    * @return true when this confirmed the next keypair (the engine may then send queued packets)
    */
   public boolean receivedWith(Keypair keypair) {

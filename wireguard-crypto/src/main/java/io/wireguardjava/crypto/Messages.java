@@ -16,12 +16,26 @@ public final class Messages {
 
   private Messages() {}
 
-  /** The type byte (1..4 for valid messages), or -1 for an empty range. */
+  /**
+   * The type byte (1..4 for valid messages), or -1 for an empty range.
+   *
+   * @param buf the buffer holding the message
+   * @param off where the message starts
+   * @param len the message's length
+   * @return the type byte (1..4 for valid messages), or -1 for an empty range
+   */
   public static int type(byte[] buf, int off, int len) {
     return len < 1 ? -1 : buf[off] & 0xff;
   }
 
-  /** Checks type, reserved bytes and the length that the type requires. */
+  /**
+   * Checks type, reserved bytes and the length that the type requires.
+   *
+   * @param buf the buffer holding the message
+   * @param off where the message starts
+   * @param len the message's length
+   * @return {@link Reason#OK}, or what is wrong with the message
+   */
   public static Reason validate(byte[] buf, int off, int len) {
     if (len < 4) {
       return len < 1 ? Reason.WRONG_LENGTH : typeKnown(buf[off]) ? Reason.WRONG_LENGTH
@@ -58,7 +72,13 @@ public final class Messages {
     return b >= Protocol.TYPE_INITIATION && b <= Protocol.TYPE_TRANSPORT;
   }
 
-  /** The sender index of an initiation or a response. */
+  /**
+   * The sender index of an initiation or a response.
+   *
+   * @param buf the buffer holding the message
+   * @param off where the message starts
+   * @return the sender index of an initiation or a response
+   */
   public static int senderIndex(byte[] buf, int off) {
     return le32(buf, off + 4);
   }
@@ -66,12 +86,23 @@ public final class Messages {
   /**
    * The receiver index: of a response (offset 8), or of a cookie reply or transport message
    * (offset 4). The type byte decides.
+   *
+   * @param buf the buffer holding the message
+   * @param off where the message starts
+   * @return the receiver index: of a response (offset 8), or of a cookie reply or transport message
+   *     (offset 4)
    */
   public static int receiverIndex(byte[] buf, int off) {
     return le32(buf, off + ((buf[off] & 0xff) == Protocol.TYPE_RESPONSE ? 8 : 4));
   }
 
-  /** The counter of a transport message (an unsigned 64-bit value). */
+  /**
+   * The counter of a transport message (an unsigned 64-bit value).
+   *
+   * @param buf the buffer holding the message
+   * @param off where the message starts
+   * @return the counter of a transport message (an unsigned 64-bit value)
+   */
   public static long counter(byte[] buf, int off) {
     return (le32(buf, off + 8) & 0xffffffffL) | ((long) le32(buf, off + 12)) << 32;
   }

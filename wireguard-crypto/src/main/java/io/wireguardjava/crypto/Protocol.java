@@ -43,16 +43,24 @@ public final class Protocol {
   public static final Duration REKEY_TIMEOUT = Duration.ofSeconds(5);
   /** A keepalive is sent when data was received but nothing sent for this long. */
   public static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
+
+  // The engine's timers compare raw nanosecond longs: the times above, converted once.
+  /** {@link #REJECT_AFTER_TIME} in nanoseconds. */
+  public static final long REJECT_AFTER_TIME_NANOS = REJECT_AFTER_TIME.toNanos();
+  /** {@link #REKEY_TIMEOUT} in nanoseconds. */
+  public static final long REKEY_TIMEOUT_NANOS = REKEY_TIMEOUT.toNanos();
+  /** {@link #KEEPALIVE_TIMEOUT} in nanoseconds. */
+  public static final long KEEPALIVE_TIMEOUT_NANOS = KEEPALIVE_TIMEOUT.toNanos();
   /** The responder's cookie secret changes this often; a received cookie lives this long. */
   public static final Duration COOKIE_REFRESH_TIME = Duration.ofSeconds(120);
 
   // ---- Implementation constants (kernel / wireguard-go) ------------------------------------
 
   /** Handshake initiations accepted per peer per second (the "flood" limit): one per 20 ms. */
-  public static final int INITIATIONS_PER_SECOND = 50;
+  public static final int PEER_INITIATIONS_PER_SECOND = 50;
   /** Minimum spacing between two accepted initiations of one peer. */
   public static final Duration INITIATION_MIN_INTERVAL =
-      Duration.ofNanos(1_000_000_000L / INITIATIONS_PER_SECOND);
+      Duration.ofNanos(1_000_000_000L / PEER_INITIATIONS_PER_SECOND);
   /**
    * A stored cookie is used for MAC2 only while younger than {@code COOKIE_REFRESH_TIME -
    * COOKIE_SECRET_LATENCY} (kernel {@code COOKIE_SECRET_LATENCY}).
@@ -110,12 +118,22 @@ public final class Protocol {
   /** Offset of MAC1 in a response. */
   public static final int RESPONSE_MAC1_OFFSET = RESPONSE_LENGTH - 2 * MAC_LENGTH;
 
-  /** The transport message length for a plaintext of {@code plaintextLength} bytes. */
+  /**
+   * The transport message length for a plaintext of {@code plaintextLength} bytes.
+   *
+   * @param plaintextLength the IP packet's length (0 for a keepalive)
+   * @return the transport message length for a plaintext of {@code plaintextLength} bytes
+   */
   public static int transportLength(int plaintextLength) {
     return TRANSPORT_HEADER_LENGTH + paddedLength(plaintextLength) + TAG_LENGTH;
   }
 
-  /** {@code length} rounded up to a multiple of {@link #PADDING_MULTIPLE}. */
+  /**
+   * {@code length} rounded up to a multiple of {@link #PADDING_MULTIPLE}.
+   *
+   * @param length the length to round up
+   * @return {@code length} rounded up to a multiple of {@link #PADDING_MULTIPLE}
+   */
   public static int paddedLength(int length) {
     return (length + PADDING_MULTIPLE - 1) & -PADDING_MULTIPLE;
   }

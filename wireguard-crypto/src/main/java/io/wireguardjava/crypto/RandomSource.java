@@ -9,15 +9,28 @@ import java.security.SecureRandom;
 @FunctionalInterface
 public interface RandomSource {
 
-  /** Fills {@code out} with random bytes. */
+  /**
+   * Fills {@code out} with random bytes.
+   *
+   * @param out the array to fill
+   */
   void nextBytes(byte[] out);
 
-  /** A shared {@link SecureRandom} (thread-safe). */
+  /**
+   * A shared {@link SecureRandom} (thread-safe).
+   *
+   * @return a shared {@link SecureRandom} (thread-safe)
+   */
   static RandomSource secure() {
     return SecureHolder.SECURE::nextBytes;
   }
 
-  /** Adapts any {@link SecureRandom}. */
+  /**
+   * Adapts any {@link SecureRandom}.
+   *
+   * @param random the generator
+   * @return a source drawing from {@code random}
+   */
   static RandomSource of(SecureRandom random) {
     return random::nextBytes;
   }

@@ -65,12 +65,21 @@ public enum Reason {
 
   private static final Reason[] VALUES = values();
 
-  /** A non-positive code for the {@code int} results of the data path ({@code OK} is 0). */
+  /**
+   * A non-positive code for the {@code int} results of the data path ({@code OK} is 0).
+   *
+   * @return a non-positive code for the {@code int} results of the data path ({@code OK} is 0)
+   */
   public int code() {
     return -ordinal();
   }
 
-  /** The reason of a negative {@code int} result; {@link #OK} for any non-negative value. */
+  /**
+   * The reason of a negative {@code int} result; {@link #OK} for any non-negative value.
+   *
+   * @param code an {@code int} result
+   * @return the reason of a negative {@code int} result; {@link #OK} for any non-negative value
+   */
   public static Reason fromCode(int code) {
     if (code >= 0) {
       return OK;

@@ -9,7 +9,7 @@ package io.wireguardjava.crypto;
  * <p>Counters are unsigned 64-bit; a counter at or beyond {@link Protocol#REJECT_AFTER_MESSAGES}
  * is always refused.
  */
-public final class ReplayWindow {
+final class ReplayWindow {
 
   private static final int BITS_PER_WORD = 64;
   private static final int WORD_SHIFT = 6;

@@ -30,7 +30,12 @@ public final class StaticIdentity {
     this.responderHash = Blake2s.hash(Noise.INITIAL_HASH, publicKey);
   }
 
-  /** An identity from a 32-byte private key (copied, then clamped as WireGuard does). */
+  /**
+   * An identity from a 32-byte private key (copied, then clamped as WireGuard does).
+   *
+   * @param privateKey the 32-byte private key
+   * @return an identity from a 32-byte private key (copied, then clamped as WireGuard does)
+   */
   public static StaticIdentity of(byte[] privateKey) {
     if (privateKey.length != Protocol.KEY_LENGTH) {
       throw new IllegalArgumentException("private key must be 32 bytes");
@@ -40,7 +45,12 @@ public final class StaticIdentity {
     return new StaticIdentity(k);
   }
 
-  /** An identity from the API's private key value. */
+  /**
+   * An identity from the API's private key value.
+   *
+   * @param privateKey the private key
+   * @return an identity from the API's private key value
+   */
   public static StaticIdentity of(io.wireguardjava.PrivateKey privateKey) {
     byte[] k = privateKey.getBytes();
     try {
@@ -50,17 +60,30 @@ public final class StaticIdentity {
     }
   }
 
-  /** A new random identity. */
+  /**
+   * A new random identity.
+   *
+   * @param random the source of the private key
+   * @return a new random identity
+   */
   public static StaticIdentity generate(RandomSource random) {
     return new StaticIdentity(X25519.generatePrivateKey(random));
   }
 
-  /** Our static public key (a copy). */
+  /**
+   * Our static public key (a copy).
+   *
+   * @return our static public key (a copy)
+   */
   public byte[] publicKey() {
     return publicKey.clone();
   }
 
-  /** Our static public key as the API's value type. */
+  /**
+   * Our static public key as the API's value type.
+   *
+   * @return our static public key as the API's value type
+   */
   public io.wireguardjava.Key key() {
     return io.wireguardjava.Key.fromBytes(publicKey);
   }
@@ -70,6 +93,20 @@ public final class StaticIdentity {
     Arrays.fill(privateKey, (byte) 0);
     Arrays.fill(mac1Key, (byte) 0);
     Arrays.fill(cookieKey, (byte) 0);
+  }
+
+  /**
+   * Whether {@link #destroy()} has run: the private key bytes are all zero (checked without
+   * branching on them).
+   *
+   * @return true once destroyed
+   */
+  public boolean isDestroyed() {
+    int or = 0;
+    for (byte b : privateKey) {
+      or |= b;
+    }
+    return or == 0;
   }
 
   @Override

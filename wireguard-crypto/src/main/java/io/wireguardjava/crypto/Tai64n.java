@@ -6,7 +6,7 @@ package io.wireguardjava.crypto;
  * libtai's "TAI64 label of 1970", and the nanoseconds are rounded down to a multiple of
  * {@link Protocol#TIMESTAMP_WHITENING_NANOS}. Compared as unsigned bytes, a later time is larger.
  */
-public final class Tai64n {
+final class Tai64n {
 
   /** {@code 2^62 + 10}: the TAI64 label of the Unix epoch (libtai convention). */
   public static final long BASE = (1L << 62) + 10;

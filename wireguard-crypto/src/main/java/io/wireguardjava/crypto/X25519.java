@@ -4,7 +4,7 @@ package io.wireguardjava.crypto;
  * X25519 (RFC 7748) on 32-byte arrays, backed by BouncyCastle's constant-time implementation
  * (measured 2x faster than the JDK's XDH here). Stateless and thread-safe.
  */
-public final class X25519 {
+final class X25519 {
 
   /** Length of keys and shared secrets. */
   public static final int KEY_LENGTH = 32;

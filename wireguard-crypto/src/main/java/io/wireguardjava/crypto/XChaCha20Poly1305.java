@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * the first 16 nonce bytes, then ChaCha20-Poly1305 runs with nonce {@code 0^4 || nonce[16..24)}.
  * WireGuard uses it only for cookie replies. Stateless and thread-safe.
  */
-public final class XChaCha20Poly1305 {
+final class XChaCha20Poly1305 {
 
   /** Length of the extended nonce. */
   public static final int NONCE_LENGTH = 24;

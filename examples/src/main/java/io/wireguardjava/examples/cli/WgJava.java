@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
         ShowCommand.class,
         DownCommand.class,
         DemoCommand.class,
+        ProxyCommand.class,
+        ForwardCommand.class,
     })
 public final class WgJava implements Callable<Integer> {
   /** The exit status of a failed command, as {@code wg} uses. */
@@ -69,6 +71,17 @@ public final class WgJava implements Callable<Integer> {
   public static CommandLine commandLine(InputStream stdin) {
     CommandLine cl = new CommandLine(new WgJava(stdin));
     useFailureExitCodes(cl);
+    CommandLine.IParameterExceptionHandler usual = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine where = ex.getCommandLine();
+      if (!(where.getCommand() instanceof OneLineUsageErrors)) {
+        return usual.handleParseException(ex, args);
+      }
+      // one line naming the argument, for the commands whose output scripts read
+      where.getErr().println("wg-java " + where.getCommandName() + ": " + ex.getMessage());
+      where.getErr().flush();
+      return OneLineUsageErrors.BAD_ARGUMENT;
+    });
     return cl;
   }
 

@@ -4,9 +4,6 @@ import io.wireguardjava.Config;
 import io.wireguardjava.Interface;
 import io.wireguardjava.Tunnel;
 import io.wireguardjava.TunnelOptions;
-import io.wireguardjava.core.uapi.TunnelBackend;
-import io.wireguardjava.core.uapi.UapiClient;
-import io.wireguardjava.core.uapi.UapiException;
 import io.wireguardjava.core.uapi.UapiServer;
 import java.io.BufferedReader;
 import java.io.File;
@@ -248,42 +245,23 @@ public final class Launcher {
     final String name;
     final Tunnel tunnel;
     final Path socket;
-    /** Our own server; null when {@link Tunnel#open} already serves the UAPI itself. */
-    private final @Nullable UapiServer uapi;
     private final @Nullable Object socketKey;
     private volatile boolean closed;
 
-    private Running(String name, Tunnel tunnel, Path socket, @Nullable UapiServer uapi) {
+    private Running(String name, Tunnel tunnel, Path socket) {
       this.name = name;
       this.tunnel = tunnel;
       this.socket = socket;
-      this.uapi = uapi;
       this.socketKey = fileKey(socket);
     }
 
     static Running start(String name, Path socketDirectory) throws IOException {
       Config empty = Config.builder().iface(Interface.builder().build()).build();
+      // The engine serves the UAPI socket <directory>/<name>.sock itself (uapiDirectory), and
+      // removes it when the tunnel closes.
       Tunnel tunnel = Tunnel.open(empty,
           TunnelOptions.builder().osDevice(name).uapiDirectory(socketDirectory).build());
-      try {
-        Path socket = socketDirectory.resolve(name + ".sock");
-        // If the engine serves the UAPI of named tunnels itself, use its socket (a socket of
-        // another process with this name makes TunnelBackend.serve fail: "unix socket in use").
-        UapiServer uapi =
-            servedBy(tunnel, socketDirectory, name) ? null : TunnelBackend.serve(tunnel, socketDirectory);
-        return new Running(name, tunnel, socket, uapi);
-      } catch (IOException | RuntimeException e) {
-        tunnel.close();
-        throw e;
-      }
-    }
-
-    private static boolean servedBy(Tunnel tunnel, Path directory, String name) {
-      try {
-        return new UapiClient(directory).get(name).boundListenPort() == tunnel.listenPort();
-      } catch (IOException | UapiException e) {
-        return false;
-      }
+      return new Running(name, tunnel, socketDirectory.resolve(name + ".sock"));
     }
 
     private static @Nullable Object fileKey(Path p) {
@@ -323,9 +301,6 @@ public final class Launcher {
         return;
       }
       closed = true;
-      if (uapi != null) {
-        uapi.close();
-      }
       tunnel.close();
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wireguardjava.PresharedKey;
 import io.wireguardjava.PrivateKey;
+import io.wireguardjava.examples.lab.Lab;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -18,17 +18,34 @@ import org.jspecify.annotations.Nullable;
  */
 public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key, PeerRuntime> runtime) {
 
+  /**
+   * Copies the runtime map.
+   *
+   * @param settings the device's settings
+   * @param boundListenPort the UDP port the device is bound to
+   * @param runtime the live state of each peer
+   */
   public DeviceState {
     runtime = Map.copyOf(runtime);
   }
 
-  /** Reads the state of {@code backend}, peer by peer. */
+  /**
+   * Reads the state of {@code backend}, peer by peer.
+   *
+   * @param backend the device to read
+   * @return the device's state now
+   */
   public static DeviceState of(UapiBackend backend) {
     DeviceSettings settings = backend.settings();
     return new DeviceState(settings, backend.boundListenPort(), backend.runtimes(settings));
   }
 
-  /** The live state of a peer; {@link PeerRuntime#NONE} when unknown. */
+  /**
+   * The live state of a peer; {@link PeerRuntime#NONE} when unknown.
+   *
+   * @param peer the peer's public key
+   * @return the live state of a peer; {@link PeerRuntime#NONE} when unknown
+   */
   public PeerRuntime runtime(Key peer) {
     return runtime.getOrDefault(peer, PeerRuntime.NONE);
   }
@@ -39,6 +56,12 @@ public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key,
    * then per peer {@code public_key}, {@code preshared_key} (zeros when none),
    * {@code protocol_version=1}, {@code endpoint} (when known), the handshake time, the byte
    * counters, the keepalive interval and one {@code allowed_ip} per prefix.
+   *
+   * @return the body of a {@code get=1} reply, every line ending in {@code \n}, without the final
+   *     {@code errno=} line: keys in lowercase hex, the private key, port and mark left out when
+   *     zero, then per peer {@code public_key}, {@code preshared_key} (zeros when none), {@code
+   *     protocol_version=1}, {@code endpoint} (when known), the handshake time, the byte counters,
+   *     the keepalive interval and one {@code allowed_ip} per prefix
    */
   public String render() {
     StringBuilder sb = new StringBuilder(256 + 400 * settings.peers().size());
@@ -75,7 +98,8 @@ public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key,
       sb.append("rx_bytes=").append(Long.toUnsignedString(r.rxBytes())).append('\n');
       sb.append("persistent_keepalive_interval=").append(p.persistentKeepalive()).append('\n');
       for (Prefix prefix : p.allowedIps()) {
-        sb.append("allowed_ip=").append(prefix).append('\n');
+        sb.append("allowed_ip=").append(IpText.format(prefix.address())).append('/')
+            .append(prefix.bits()).append('\n');
       }
     }
     return sb.toString();
@@ -94,6 +118,8 @@ public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key,
    * Parses the body of a {@code get=1} reply (the lines before {@code errno=}), as {@code wg}
    * does: unknown keys are skipped, a malformed value is an error.
    *
+   * @param lines the reply's lines
+   * @return the device's state
    * @throws UapiException with {@link Errno#PROTOCOL} on a malformed line
    */
   public static DeviceState parse(List<String> lines) throws UapiException {
@@ -199,6 +225,7 @@ public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key,
   }
 
   private static UapiException bad(String line) {
-    return new UapiException(Errno.PROTOCOL, "malformed line in get reply: " + SetRequest.quote(line));
+    return new UapiException(
+        Errno.PROTOCOL, "malformed line in get reply: " + SetRequest.describe(line));
   }
 }

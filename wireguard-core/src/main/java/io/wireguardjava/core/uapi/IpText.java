@@ -147,7 +147,12 @@ public final class IpText {
     return out;
   }
 
-  /** {@code a.b.c.d} or RFC 5952 IPv6 ({@code 2001:db8::1}, {@code ::ffff:192.0.2.1}). */
+  /**
+   * {@code a.b.c.d} or RFC 5952 IPv6 ({@code 2001:db8::1}, {@code ::ffff:192.0.2.1}).
+   *
+   * @param address the address
+   * @return {@code a.b.c.d} or RFC 5952 IPv6 ({@code 2001:db8::1}, {@code ::ffff:192.0.2.1})
+   */
   public static String format(InetAddress address) {
     return InetNetwork.addressText(address);
   }
@@ -188,6 +193,9 @@ public final class IpText {
    * Parses {@code a.b.c.d:port} or {@code [v6]:port} (IP literals only, no DNS); empty when
    * malformed. Only configuration requests call it, so the {@link Optional} costs nothing that
    * matters.
+   *
+   * @param s the endpoint's text
+   * @return the endpoint, or empty when the text is not one
    */
   public static Optional<InetSocketAddress> parseEndpoint(String s) {
     String host;
@@ -218,7 +226,12 @@ public final class IpText {
     return Optional.of(new InetSocketAddress(address, port));
   }
 
-  /** {@code a.b.c.d:port} or {@code [v6]:port}. */
+  /**
+   * {@code a.b.c.d:port} or {@code [v6]:port}.
+   *
+   * @param endpoint the endpoint, with an IP address
+   * @return {@code a.b.c.d:port} or {@code [v6]:port}
+   */
   public static String formatEndpoint(InetSocketAddress endpoint) {
     InetAddress address = endpoint.getAddress();
     if (address == null) {

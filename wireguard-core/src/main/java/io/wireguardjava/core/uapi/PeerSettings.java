@@ -18,6 +18,15 @@ public record PeerSettings(
     int persistentKeepalive,
     List<Prefix> allowedIps) {
 
+  /**
+   * Checks the keepalive range and copies the prefix list.
+   *
+   * @param publicKey the peer's public key
+   * @param presharedKey the preshared key, if set
+   * @param endpoint the endpoint, if known
+   * @param persistentKeepalive the keepalive interval in seconds, 0..65535 (0: off)
+   * @param allowedIps the allowed-IP prefixes, in order
+   */
   public PeerSettings {
     if (persistentKeepalive < 0 || persistentKeepalive > 0xffff) {
       throw new IllegalArgumentException("keepalive out of range: " + persistentKeepalive);
@@ -25,7 +34,12 @@ public record PeerSettings(
     allowedIps = List.copyOf(allowedIps);
   }
 
-  /** A new peer with nothing but its key, as {@code public_key=} creates it. */
+  /**
+   * A new peer with nothing but its key, as {@code public_key=} creates it.
+   *
+   * @param publicKey the peer's public key
+   * @return a new peer with nothing but its key, as {@code public_key=} creates it
+   */
   public static PeerSettings of(Key publicKey) {
     return new PeerSettings(publicKey, Optional.empty(), Optional.empty(), 0, List.of());
   }

@@ -9,6 +9,12 @@ import java.net.UnknownHostException;
  */
 public record Prefix(InetAddress address, int bits) {
 
+  /**
+   * Checks the prefix length (the host bits are left as given: see {@link #of}).
+   *
+   * @param address the address
+   * @param bits the prefix length
+   */
   public Prefix {
     int max = address.getAddress().length * 8;
     if (bits < 0 || bits > max) {
@@ -16,16 +22,28 @@ public record Prefix(InetAddress address, int bits) {
     }
   }
 
-  /** The prefix of {@code address} with {@code bits} leading bits kept, the rest cleared. */
+  /**
+   * The prefix of {@code address} with {@code bits} leading bits kept, the rest cleared.
+   *
+   * @param address any address of the network
+   * @param bits the prefix length: 0..32 for IPv4, 0..128 for IPv6
+   * @return the prefix of {@code address} with {@code bits} leading bits kept, the rest cleared
+   */
   public static Prefix of(InetAddress address, int bits) {
     byte[] b = address.getAddress();
     int max = b.length * 8;
     if (bits < 0 || bits > max) {
       throw new IllegalArgumentException("prefix length " + bits + " out of range 0.." + max);
     }
+    boolean changed = false;
     for (int i = 0; i < b.length; i++) {
       int keep = Math.max(0, Math.min(8, bits - 8 * i));
-      b[i] &= (byte) (0xff00 >> keep);
+      byte masked = (byte) (b[i] & (0xff00 >> keep));
+      changed |= masked != b[i];
+      b[i] = masked;
+    }
+    if (!changed && address instanceof java.net.Inet4Address) {
+      return new Prefix(address, bits); // already masked: no new address (a million in a get)
     }
     try {
       InetAddress masked =
@@ -38,7 +56,12 @@ public record Prefix(InetAddress address, int bits) {
     }
   }
 
-  /** Parses {@code addr/bits} (IP literals only); throws on anything else. */
+  /**
+   * Parses {@code addr/bits} (IP literals only); throws on anything else.
+   *
+   * @param text the prefix's text
+   * @return the prefix
+   */
   public static Prefix parse(String text) {
     Prefix p = IpText.parsePrefix(text);
     if (p == null) {

@@ -37,6 +37,11 @@ public final class ServedTunnel implements Tunnel {
   /**
    * Starts serving {@code tunnel}'s UAPI in {@code directory}; if that fails, closes the tunnel
    * and throws.
+   *
+   * @param tunnel the tunnel to serve; closed by the returned tunnel's close()
+   * @param directory the socket directory
+   * @return the tunnel, which also removes the socket when closed
+   * @throws java.io.IOException when the socket cannot be created
    */
   public static ServedTunnel serve(Tunnel tunnel, Path directory) throws IOException {
     try {
@@ -58,12 +63,20 @@ public final class ServedTunnel implements Tunnel {
     }
   }
 
-  /** The UAPI socket file. */
+  /**
+   * The UAPI socket file.
+   *
+   * @return the UAPI socket file
+   */
   public Path socketPath() {
     return server.socketPath();
   }
 
-  /** The tunnel this wraps. */
+  /**
+   * The tunnel this wraps.
+   *
+   * @return the tunnel this wraps
+   */
   public Tunnel tunnel() {
     return tunnel;
   }
@@ -121,6 +134,16 @@ public final class ServedTunnel implements Tunnel {
   @Override
   public void setListenPort(int port) throws IOException {
     tunnel.setListenPort(port);
+  }
+
+  @Override
+  public int mtu() {
+    return tunnel.mtu();
+  }
+
+  @Override
+  public void setMtu(int mtu) throws IOException {
+    tunnel.setMtu(mtu);
   }
 
   @Override

@@ -5,7 +5,9 @@ import io.wireguardjava.PresharedKey;
 import io.wireguardjava.PrivateKey;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +63,13 @@ public final class SetRequest {
     this.ops = List.copyOf(ops);
   }
 
-  /** Parses a whole request body: the lines after {@code set=1}, without the blank line. */
+  /**
+   * Parses a whole request body: the lines after {@code set=1}, without the blank line.
+   *
+   * @param lines the request's lines
+   * @return the checked request
+* @throws io.wireguardjava.core.uapi.UapiException at the first bad line, with wireguard-go's errno
+   */
   public static SetRequest parse(List<String> lines) throws UapiException {
     Parser parser = new Parser();
     for (String line : lines) {
@@ -70,7 +78,11 @@ public final class SetRequest {
     return parser.finish();
   }
 
-  /** The number of checked lines (for limits and tests). */
+  /**
+   * The number of checked lines (for limits and tests).
+   *
+   * @return the number of checked lines (for limits and tests)
+   */
   public int size() {
     return ops.size();
   }
@@ -80,11 +92,20 @@ public final class SetRequest {
     private final List<Op> ops = new ArrayList<>();
     private boolean inPeer;
 
-    /** Checks one line (without its {@code \n}) and keeps it. */
+    /** An empty request. */
+    public Parser() {}
+
+    /**
+     * Checks one line (without its {@code \n}) and keeps it.
+     *
+     * @param line the line
+* @throws io.wireguardjava.core.uapi.UapiException when the line is bad, with wireguard-go's errno
+     */
     public void line(String line) throws UapiException {
       int eq = line.indexOf('=');
       if (eq < 0) {
-        throw new UapiException(Errno.PROTOCOL, "failed to parse line " + quote(line));
+        // Possibly a key with its '=' lost: described, never quoted.
+        throw new UapiException(Errno.PROTOCOL, "failed to parse line: " + describe(line));
       }
       String key = line.substring(0, eq);
       String value = line.substring(eq + 1);
@@ -96,7 +117,11 @@ public final class SetRequest {
       ops.add(inPeer ? peerLine(key, value) : deviceLine(key, value));
     }
 
-    /** The request, once its blank line has been read. */
+    /**
+     * The request, once its blank line has been read.
+     *
+     * @return the request, once its blank line has been read
+     */
     public SetRequest finish() {
       return new SetRequest(ops);
     }
@@ -130,7 +155,7 @@ public final class SetRequest {
           requireTrue("replace_peers", value);
           return new ReplacePeers();
         default:
-          throw new UapiException(Errno.INVALID, "invalid UAPI device key: " + quote(key));
+          throw new UapiException(Errno.INVALID, "invalid UAPI device key: " + describe(key));
       }
     }
 
@@ -182,7 +207,7 @@ public final class SetRequest {
           }
           return new ProtocolVersion();
         default:
-          throw new UapiException(Errno.INVALID, "invalid UAPI peer key: " + quote(key));
+          throw new UapiException(Errno.INVALID, "invalid UAPI peer key: " + describe(key));
       }
     }
   }
@@ -190,14 +215,23 @@ public final class SetRequest {
   /**
    * The settings after this request, computed from {@code current}. Pure: {@code current} is not
    * changed, and nothing can fail here (every line was checked when parsed).
+   *
+   * @param current the device's settings now
+   * @return the settings after this request, computed from {@code current}
    */
   public DeviceSettings applyTo(DeviceSettings current) {
     Optional<PrivateKey> privateKey = current.privateKey();
     int listenPort = current.listenPort();
     int fwmark = current.fwmark();
     Map<Key, Work> peers = new LinkedHashMap<>();
+    // Which peer holds each prefix: a moved prefix costs O(1), not a scan of every peer.
+    Map<Prefix, Work> owners = new HashMap<>();
     for (PeerSettings p : current.peers()) {
-      peers.put(p.publicKey(), new Work(p));
+      Work w = new Work(p);
+      peers.put(p.publicKey(), w);
+      for (Prefix prefix : w.allowedIps) {
+        owners.put(prefix, w);
+      }
     }
     @Nullable Work selected = null; // null: no peer selected, or a dummy
     boolean created = false;
@@ -207,13 +241,14 @@ public final class SetRequest {
       if (op instanceof SetPrivateKey) {
         privateKey = ((SetPrivateKey) op).key();
         // As wireguard-go's SetPrivateKey: a peer with our own new public key is dropped.
-        privateKey.ifPresent(k -> peers.remove(k.publicKey()));
+        privateKey.ifPresent(k -> drop(peers.get(k.publicKey()), peers, owners));
       } else if (op instanceof SetListenPort) {
         listenPort = ((SetListenPort) op).port();
       } else if (op instanceof SetFwmark) {
         fwmark = ((SetFwmark) op).mark();
       } else if (op instanceof ReplacePeers) {
         peers.clear();
+        owners.clear();
       } else if (op instanceof SelectPeer) {
         Key key = ((SelectPeer) op).publicKey();
         dummy = privateKey.isPresent() && privateKey.get().publicKey().equals(key);
@@ -229,14 +264,12 @@ public final class SetRequest {
         }
       } else if (op instanceof UpdateOnly) {
         if (created && selected != null) {
-          peers.remove(selected.publicKey);
+          drop(selected, peers, owners);
           selected = null;
           dummy = true;
         }
       } else if (op instanceof RemovePeer) {
-        if (selected != null) {
-          peers.remove(selected.publicKey);
-        }
+        drop(selected, peers, owners);
         selected = null;
         dummy = true;
       } else if (selected == null) {
@@ -248,20 +281,20 @@ public final class SetRequest {
       } else if (op instanceof SetKeepalive) {
         selected.keepalive = ((SetKeepalive) op).seconds();
       } else if (op instanceof ReplaceAllowedIps) {
+        for (Prefix prefix : selected.allowedIps) {
+          owners.remove(prefix);
+        }
         selected.allowedIps.clear();
       } else if (op instanceof AllowedIp) {
         AllowedIp a = (AllowedIp) op;
         if (a.add()) {
-          for (Work other : peers.values()) {
-            if (other != selected) {
-              other.allowedIps.remove(a.prefix());
-            }
+          Work other = owners.put(a.prefix(), selected);
+          if (other != null && other != selected) {
+            other.allowedIps.remove(a.prefix());
           }
-          if (!selected.allowedIps.contains(a.prefix())) {
-            selected.allowedIps.add(a.prefix());
-          }
-        } else {
-          selected.allowedIps.remove(a.prefix());
+          selected.allowedIps.add(a.prefix()); // a set: kept at its first position
+        } else if (selected.allowedIps.remove(a.prefix())) {
+          owners.remove(a.prefix());
         }
       }
     }
@@ -273,24 +306,37 @@ public final class SetRequest {
     return new DeviceSettings(privateKey, listenPort, fwmark, out);
   }
 
+  /** Removes a peer and its prefixes' ownership; nothing for null. */
+  private static void drop(@Nullable Work w, Map<Key, Work> peers, Map<Prefix, Work> owners) {
+    if (w == null) {
+      return;
+    }
+    peers.remove(w.publicKey);
+    for (Prefix prefix : w.allowedIps) {
+      owners.remove(prefix);
+    }
+  }
+
   /** A peer being changed. */
   private static final class Work {
     final Key publicKey;
     Optional<PresharedKey> presharedKey;
     Optional<InetSocketAddress> endpoint;
     int keepalive;
-    final List<Prefix> allowedIps;
+    /** In the order added; a set, so a peer with a million prefixes checks each in O(1). */
+    final LinkedHashSet<Prefix> allowedIps;
 
     Work(PeerSettings p) {
       publicKey = p.publicKey();
       presharedKey = p.presharedKey();
       endpoint = p.endpoint();
       keepalive = p.persistentKeepalive();
-      allowedIps = new ArrayList<>(p.allowedIps());
+      allowedIps = new LinkedHashSet<>(p.allowedIps());
     }
 
     PeerSettings build() {
-      return new PeerSettings(publicKey, presharedKey, endpoint, keepalive, allowedIps);
+      return new PeerSettings(publicKey, presharedKey, endpoint, keepalive,
+          new ArrayList<>(allowedIps));
     }
   }
 
@@ -306,7 +352,8 @@ public final class SetRequest {
       if (hi < 0 || lo < 0 || value.charAt(2 * i) > 'f' || value.charAt(2 * i + 1) > 'f') {
         java.util.Arrays.fill(out, (byte) 0);
         throw new UapiException(
-            Errno.INVALID, "failed to set " + what + ": " + (secret ? "not hex" : quote(value)));
+            Errno.INVALID, "failed to set " + what + ": "
+                + (secret ? "not hex" : quote(value, MAX_VALUE_QUOTE)));
       }
       out[i] = (byte) ((hi << 4) | lo);
     }
@@ -328,13 +375,54 @@ public final class SetRequest {
   }
 
   private static UapiException invalid(String what, String value) {
-    return new UapiException(Errno.INVALID, what + ": " + quote(value));
+    return new UapiException(Errno.INVALID, what + ": " + quote(value, MAX_VALUE_QUOTE));
   }
 
-  /** A line quoted for a log message: at most 80 chars, control and non-ASCII bytes escaped. */
+  /** The most of a (non-secret) value an error quotes. */
+  private static final int MAX_VALUE_QUOTE = 24;
+
+  /** The longest UAPI key name ({@code persistent_keepalive_interval}) and some room. */
+  private static final int MAX_NAME = 32;
+
+  /**
+   * Text whose meaning is unknown (a line without {@code =}, an unknown key) for an error or a
+   * log line: quoted when it is a short name of {@code [a-z0-9_]}, which no key's hex text is;
+   * else only the name before a {@code =} and the length.
+   */
+  static String describe(String text) {
+    if (isName(text)) {
+      return quote(text);
+    }
+    int eq = text.indexOf('=');
+    String name = eq > 0 && isName(text.substring(0, eq)) ? text.substring(0, eq) : "";
+    return (name.isEmpty() ? "" : quote(name) + "=..., ")
+        + text.length() + " bytes, not shown";
+  }
+
+  private static boolean isName(String s) {
+    if (s.isEmpty() || s.length() > MAX_NAME) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Non-secret text quoted for a log message: at most 80 chars, control and non-ASCII bytes
+   * escaped. Text that may hold a key goes through {@link #describe} instead.
+   */
   static String quote(String s) {
+    return quote(s, 80);
+  }
+
+  private static String quote(String s, int max) {
     StringBuilder sb = new StringBuilder("\"");
-    int n = Math.min(s.length(), 80);
+    int n = Math.min(s.length(), max);
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {

@@ -32,7 +32,11 @@ public final class TunnelBackend implements UapiBackend {
   private final Tunnel tunnel;
   private final Object lock = new Object();
 
-  /** A backend that reads and changes {@code tunnel}; it does not close the tunnel. */
+  /**
+   * A backend that reads and changes {@code tunnel}; it does not close the tunnel.
+   *
+   * @param tunnel the tunnel
+   */
   public TunnelBackend(Tunnel tunnel) {
     this.tunnel = tunnel;
   }
@@ -40,6 +44,11 @@ public final class TunnelBackend implements UapiBackend {
   /**
    * Serves {@code tunnel}'s UAPI on {@code <directory>/<tunnel.name()>.sock}; closing the
    * returned server removes the socket (the tunnel stays open).
+   *
+   * @param tunnel the tunnel
+   * @param directory the socket directory
+   * @return the running server; closing it removes the socket
+   * @throws java.io.IOException when the socket cannot be created
    */
   public static UapiServer serve(Tunnel tunnel, Path directory) throws IOException {
     return UapiServer.start(directory, tunnel.name(), new TunnelBackend(tunnel), UapiServer.Limits.DEFAULT);
@@ -68,7 +77,12 @@ public final class TunnelBackend implements UapiBackend {
         tunnel.clearPrivateKey(); // private_key=0000...: as wireguard-go, the device has no identity
       }
       if (next.fwmark() != current.fwmark()) {
-        tunnel.setFwMark(next.fwmark());
+        try {
+          tunnel.setFwMark(next.fwmark());
+        } catch (UnsupportedOperationException e) {
+          // wireguard-go answers a mark its socket cannot take with the port-in-use errno
+          throw new UapiException(Errno.PORT_IN_USE, "failed to set fwmark: " + e.getMessage(), e);
+        }
       }
       if (!next.peers().equals(current.peers())) {
         List<Peer> peers = new ArrayList<>(next.peers().size());
@@ -117,17 +131,15 @@ public final class TunnelBackend implements UapiBackend {
     Interface iface = config.iface();
     List<PeerSettings> peers = new ArrayList<>(config.peers().size());
     for (Peer p : config.peers()) {
-      List<Prefix> allowed = new ArrayList<>(p.allowedIps().size());
+      // A set keeps the first of two spellings of one prefix, in O(1) each.
+      java.util.LinkedHashSet<Prefix> allowed = new java.util.LinkedHashSet<>();
       for (InetNetwork n : p.allowedIps()) {
-        Prefix prefix = Prefix.of(n.address(), n.prefixLength());
-        if (!allowed.contains(prefix)) {
-          allowed.add(prefix);
-        }
+        allowed.add(Prefix.of(n.address(), n.prefixLength()));
       }
       Optional<InetSocketAddress> endpoint =
           p.endpoint().flatMap(e -> e.literalAddress().map(a -> new InetSocketAddress(a, e.port())));
       peers.add(new PeerSettings(p.publicKey(), p.presharedKey(), endpoint,
-          p.persistentKeepalive().orElse(0), allowed));
+          p.persistentKeepalive().orElse(0), new ArrayList<>(allowed)));
     }
     return new DeviceSettings(iface.privateKey(), iface.listenPort().orElse(0),
         iface.fwMark().orElse(0), peers);

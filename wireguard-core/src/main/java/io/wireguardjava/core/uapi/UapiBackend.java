@@ -13,7 +13,11 @@ import java.util.function.UnaryOperator;
  */
 public interface UapiBackend {
 
-  /** The current settings. */
+  /**
+   * The current settings.
+   *
+   * @return the current settings
+   */
   DeviceSettings settings();
 
   /**
@@ -22,19 +26,34 @@ public interface UapiBackend {
    * When the new settings cannot be applied (the listen port is taken), the device keeps its old
    * settings and this throws.
    *
+   * @param change computes the new settings from the current ones
    * @throws UapiException with {@link Errno#PORT_IN_USE} when the port or mark cannot be applied
    */
   void update(UnaryOperator<DeviceSettings> change) throws UapiException;
 
-  /** The UDP port the device is bound to now (the OS-chosen one when the setting is 0); 0: none. */
+  /**
+   * The UDP port the device is bound to now (the OS-chosen one when the setting is 0); 0: none.
+   *
+   * @return the UDP port the device is bound to now (the OS-chosen one when the setting is 0); 0:
+   *     none
+   */
   int boundListenPort();
 
-  /** The live state of the peer with this key, {@link PeerRuntime#NONE} if nothing is known. */
+  /**
+   * The live state of the peer with this key, {@link PeerRuntime#NONE} if nothing is known.
+   *
+   * @param peer the peer's public key
+   * @return the live state of the peer with this key, {@link PeerRuntime#NONE} if nothing is known
+   */
   PeerRuntime runtime(Key peer);
 
   /**
    * The live state of every peer of {@code settings}, for one {@code get}; the default asks
    * {@link #runtime} peer by peer, a tunnel can answer all at once.
+   *
+   * @param settings the settings whose peers to read
+   * @return the live state of every peer of {@code settings}, for one {@code get}; the default asks
+   *     {@link #runtime} peer by peer, a tunnel can answer all at once
    */
   default Map<Key, PeerRuntime> runtimes(DeviceSettings settings) {
     Map<Key, PeerRuntime> out = new LinkedHashMap<>();

@@ -23,12 +23,21 @@ public final class UapiClient {
 
   private final Path directory;
 
-  /** A client for sockets in {@code directory} (usually {@link UapiServer#DEFAULT_DIRECTORY}). */
+  /**
+   * A client for sockets in {@code directory} (usually {@link UapiServer#DEFAULT_DIRECTORY}).
+   *
+   * @param directory the socket directory
+   */
   public UapiClient(Path directory) {
     this.directory = directory;
   }
 
-  /** The socket path of interface {@code name}. */
+  /**
+   * The socket path of interface {@code name}.
+   *
+   * @param name the interface name
+   * @return the socket path of interface {@code name}
+   */
   public Path socketPath(String name) {
     if (name.indexOf('/') >= 0) {
       throw new IllegalArgumentException("invalid interface name: " + name);
@@ -39,6 +48,10 @@ public final class UapiClient {
   /**
    * The names of the interfaces with a socket that answers, sorted; stale sockets are skipped
    * (not removed).
+   *
+   * @return the names of the interfaces with a socket that answers, sorted; stale sockets are
+   *     skipped (not removed)
+   * @throws java.io.IOException when the directory cannot be listed
    */
   public List<String> interfaces() throws IOException {
     List<String> out = new ArrayList<>();
@@ -62,7 +75,15 @@ public final class UapiClient {
     return out;
   }
 
-  /** {@code get=1}: the device's state. */
+  /**
+   * {@code get=1}: the device's state.
+   *
+   * @param name the interface name
+   * @return the device's state
+   * @throws java.io.IOException when the socket cannot be reached
+* @throws io.wireguardjava.core.uapi.UapiException when the device answers with an error, or the
+    *     reply is malformed
+   */
   public DeviceState get(String name) throws IOException, UapiException {
     List<String> lines = exchange(name, "get=1\n\n");
     return DeviceState.parse(lines);
@@ -71,7 +92,10 @@ public final class UapiClient {
   /**
    * {@code set=1} with {@code body} (lines each ending in {@code \n}, without the blank line).
    *
+   * @param name the interface name
+   * @param body the request's lines
    * @throws UapiException with the errno of the reply when it is not 0
+   * @throws java.io.IOException when the socket cannot be reached
    */
   public void set(String name, String body) throws IOException, UapiException {
     exchange(name, "set=1\n" + body + "\n");
@@ -80,9 +104,12 @@ public final class UapiClient {
   /**
    * Sends {@code request} and reads the reply up to {@code errno=N} and its blank line.
    *
+   * @param name the interface name
+   * @param request the whole request, ending in a blank line
    * @return the reply lines before the {@code errno=} line
    * @throws UapiException when the errno is not 0, or the reply is malformed ({@link
    *     Errno#PROTOCOL})
+   * @throws java.io.IOException when the socket cannot be reached
    */
   public List<String> exchange(String name, String request) throws IOException, UapiException {
     try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {

@@ -4,6 +4,7 @@ package io.wireguardjava.core.uapi;
 public final class UapiException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  /** The errno the protocol reports (negative, as wireguard-go writes it). */
   private final int errno;
 
   /**
@@ -21,13 +22,23 @@ public final class UapiException extends Exception {
     this.errno = errno;
   }
 
-  /** Like {@link #UapiException(int, String)}, with the exception that caused it. */
+  /**
+   * Like {@link #UapiException(int, String)}, with the exception that caused it.
+   *
+   * @param errno the errno, as in {@link #UapiException(int, String)}
+   * @param message what went wrong
+   * @param cause the underlying failure
+   */
   public UapiException(int errno, String message, Throwable cause) {
     this(errno, message);
     initCause(cause);
   }
 
-  /** The negated errno, such as {@link Errno#INVALID}. */
+  /**
+   * The negated errno, such as {@link Errno#INVALID}.
+   *
+   * @return the negated errno, such as {@link Errno#INVALID}
+   */
   public int errno() {
     return errno;
   }

@@ -63,11 +63,29 @@ public final class UapiServer implements Closeable {
       int maxLineBytes, int maxRequestBytes, Duration requestTimeout, int maxClients) {
 
     /**
-     * 4 KiB lines (a valid line is under 200 bytes), 16 MiB requests (a {@code setconf} of some
-     * 50,000 peers), 10 seconds, 32 clients.
+     * 4 KiB lines (a valid line is under 200 bytes), requests as large as an eighth of the heap
+     * (at least 16 MiB; 24 MB carry a peer with a million prefixes, 12 MB a {@code setconf} of
+     * 65,536 peers), 10 seconds, 32 clients. Only the socket's owner can connect (mode 0600), so
+     * the request size is bounded by what the owner sends and the memory it gave the JVM, not by
+     * a small constant; a request is still parsed whole before anything is applied.
      */
-    public static final Limits DEFAULT = new Limits(4096, 16 << 20, Duration.ofSeconds(10), 32);
+    public static final Limits DEFAULT =
+        new Limits(4096, requestBytesForHeap(Runtime.getRuntime().maxMemory()),
+            Duration.ofSeconds(10), 32);
 
+    /** An eighth of {@code maxHeap}, at least 16 MiB, at most 1 GiB. */
+    static int requestBytesForHeap(long maxHeap) {
+      return (int) Math.max(16L << 20, Math.min(1L << 30, maxHeap / 8));
+    }
+
+    /**
+     * Checks that the limits leave room for a valid request.
+     *
+     * @param maxLineBytes the longest line accepted
+     * @param maxRequestBytes the largest request accepted
+     * @param requestTimeout how long one request may take
+     * @param maxClients how many clients are served at once
+     */
     public Limits {
       if (maxLineBytes < 128 || maxRequestBytes < maxLineBytes || maxClients < 1) {
         throw new IllegalArgumentException("limits too small");
@@ -121,7 +139,14 @@ public final class UapiServer implements Closeable {
     busyResponder.allowCoreThreadTimeOut(true);
   }
 
-  /** Starts serving {@code backend} on {@code /var/run/wireguard/<name>.sock}. */
+  /**
+   * Starts serving {@code backend} on {@code /var/run/wireguard/<name>.sock}.
+   *
+   * @param name the interface name
+   * @param backend the device to serve
+   * @return the running server; closing it removes the socket
+   * @throws java.io.IOException when the socket cannot be created
+   */
   public static UapiServer start(String name, UapiBackend backend) throws IOException {
     return start(DEFAULT_DIRECTORY, name, backend, Limits.DEFAULT);
   }
@@ -129,6 +154,11 @@ public final class UapiServer implements Closeable {
   /**
    * Starts serving {@code backend} on {@code <directory>/<name>.sock}.
    *
+   * @param directory the socket directory
+   * @param name the interface name
+   * @param backend the device to serve
+   * @param limits the bounds on each client
+   * @return the running server; closing it removes the socket
    * @throws IOException when the directory cannot be created, the name is not a valid interface
    *     name, or another live process serves that socket ("unix socket in use")
    */
@@ -166,7 +196,11 @@ public final class UapiServer implements Closeable {
     return s;
   }
 
-  /** The socket file, {@code <directory>/<name>.sock}. */
+  /**
+   * The socket file, {@code <directory>/<name>.sock}.
+   *
+   * @return the socket file, {@code <directory>/<name>.sock}
+   */
   public Path socketPath() {
     return socketPath;
   }
@@ -174,6 +208,9 @@ public final class UapiServer implements Closeable {
   /**
    * Whether our socket file is still in place: false once someone removed or replaced it, which
    * newer {@code wg-quick down} does to stop a userspace daemon.
+   *
+   * @return whether our socket file is still in place: false once someone removed or replaced it,
+   *     which newer {@code wg-quick down} does to stop a userspace daemon
    */
   public boolean isSocketPresent() {
     try {
@@ -343,7 +380,7 @@ public final class UapiServer implements Closeable {
           } else if (op.equals("set=1")) {
             reply = "errno=" + set() + "\n\n";
           } else {
-            LOG.log(Level.DEBUG, "invalid UAPI operation: {0}", SetRequest.quote(op));
+            LOG.log(Level.DEBUG, "invalid UAPI operation: {0}", SetRequest.describe(op));
             reply = "errno=" + Errno.PROTOCOL + "\n\n";
             keepOpen = false;
           }
@@ -430,7 +467,8 @@ public final class UapiServer implements Closeable {
         }
       }
       if (error != null) {
-        LOG.log(Level.INFO, "UAPI set on {0} rejected: {1}", name, error.getMessage());
+        // A client's mistake, answered with its errno: nothing for the application's log.
+        LOG.log(Level.DEBUG, "UAPI set on {0} rejected: {1}", name, error.getMessage());
         return error.errno();
       }
       SetRequest request = parser.finish();
@@ -438,7 +476,7 @@ public final class UapiServer implements Closeable {
         backend.update(request::applyTo);
         return Errno.OK;
       } catch (UapiException e) {
-        LOG.log(Level.INFO, "UAPI set on {0} failed: {1}", name, e.getMessage());
+        LOG.log(Level.DEBUG, "UAPI set on {0} failed: {1}", name, e.getMessage());
         return e.errno();
       } catch (IllegalArgumentException e) {
         LOG.log(Level.WARNING, "UAPI set on " + name + " refused by the tunnel", e);

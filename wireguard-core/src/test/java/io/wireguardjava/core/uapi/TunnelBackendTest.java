@@ -90,6 +90,8 @@ class TunnelBackendTest {
     @Override public void addListener(TunnelListener listener) {}
     @Override public void removeListener(TunnelListener listener) {}
     @Override public boolean isClosed() { return false; }
+    @Override public int mtu() { return 1420; }
+    @Override public void setMtu(int mtu) { calls.add("setMtu"); }
     @Override public void close() {}
   }
 

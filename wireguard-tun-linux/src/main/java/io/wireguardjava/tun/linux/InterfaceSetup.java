@@ -23,28 +23,27 @@ import java.util.regex.Pattern;
  * Brings a TUN interface up as {@code wg-quick up} does, and down again as {@code wg-quick down}:
  *
  * <ol>
- *   <li>PreUp hooks; create the TUN; every Address; MTU (1420 unless configured) and link up;
- *       DNS through resolvconf; the routes and rules of {@link RoutePlan}; PostUp hooks.
- *   <li>On close: PreDown hooks; the TUN is closed, which deletes it with its addresses and
- *       routes; DNS removed; policy rules and routes in other tables removed; PostDown hooks.
+ *   <li>Create the TUN; every Address; MTU (unless configured, wg-quick's: the route MTU to
+ *       the endpoints minus 80, see {@link AutoMtu}) and link up; DNS through resolvconf; the
+ *       routes and rules of {@link RoutePlan}; for a full tunnel, the anti-spoofing rule.
+ *   <li>On close: the TUN is closed, which deletes it with its addresses and routes; DNS
+ *       removed; policy rules and routes in other tables removed.
  * </ol>
  *
- * Hooks run as wg-quick runs them: {@code bash -c} with {@code %i} replaced by the interface name,
- * output inherited; a failing PreUp/PostUp aborts {@code up} (and undoes it), a failing
- * PreDown/PostDown is logged. Every step is logged as {@code [#] ...} at INFO, like wg-quick's
- * trace on stderr. A JVM shutdown hook closes the device on SIGINT/SIGTERM.
+ * The PreUp/PostUp/PreDown/PostDown hooks are not run here: the engine runs them, and only when
+ * the application asked for them ({@code TunnelOptions.Builder#runHooks}), with PostUp after
+ * the UDP and UAPI sockets exist. Every step is logged as {@code [#] ...} at INFO, like
+ * wg-quick's trace on stderr. A JVM shutdown hook closes the device on SIGINT/SIGTERM.
  */
 final class InterfaceSetup implements LinuxTun.Teardown {
 
-  static final int DEFAULT_MTU = 1420;
   private static final Logger LOG = System.getLogger("io.wireguardjava.tun.linux");
-  private static final long HOOK_TIMEOUT_SECONDS = 60;
+  private static final long COMMAND_TIMEOUT_SECONDS = 60;
 
   private final String name;
   private final Interface iface;
   private final Netlink netlink;
   private final Deque<Undo> undo = new ArrayDeque<>();
-  private volatile boolean upCompleted;
   private volatile Optional<String> dnsInterface = Optional.empty();
   private volatile Optional<Thread> shutdownHook = Optional.empty();
 
@@ -62,8 +61,7 @@ final class InterfaceSetup implements LinuxTun.Teardown {
   static LinuxTun up(Optional<String> requestedName, Config config) throws IOException {
     Interface iface = config.iface();
     RoutePlan plan = RoutePlan.of(iface, config.peers()); // refuse a bad Table before any change
-    runHooks("PreUp", iface.preUp(), requestedName.orElse(""), true);
-    int mtu = iface.mtu().orElse(DEFAULT_MTU);
+    int mtu = iface.mtu().orElseGet(() -> AutoMtu.of(config.peers())); // wg-quick's rule
     LinuxTun tun = LinuxTun.create(requestedName, mtu);
     trace("ip tuntap add mode tun name " + tun.name());
     Netlink netlink;
@@ -77,8 +75,6 @@ final class InterfaceSetup implements LinuxTun.Teardown {
     tun.setTeardown(setup);
     try {
       setup.configure(plan, mtu);
-      runHooks("PostUp", iface.postUp(), tun.name(), true);
-      setup.upCompleted = true;
       setup.installShutdownHook(tun);
       return tun;
     } catch (IOException | RuntimeException e) {
@@ -112,6 +108,37 @@ final class InterfaceSetup implements LinuxTun.Teardown {
           + (r.table() == Netlink.RT_TABLE_MAIN ? "" : " table " + r.table()));
       netlink.addRoute(index, d.address(), d.prefixLength(), r.table());
       // routes in main go away with the interface; the others too, but be explicit
+    }
+    boolean v4 = plan.routes().stream().anyMatch(r -> r.dst().prefixLength() == 0 && r.dst().isIpv4());
+    boolean v6 = plan.routes().stream().anyMatch(r -> r.dst().prefixLength() == 0 && !r.dst().isIpv4());
+    if (v4 || v6) {
+      addAntiSpoofing(v4, v6);
+    }
+  }
+
+  /** wg-quick's raw-prerouting drop for a full tunnel, with the nft binary ({@link AntiSpoofing}). */
+  private void addAntiSpoofing(boolean v4, boolean v6) throws IOException {
+    Optional<Path> nft = onPath("nft");
+    if (nft.isEmpty()) {
+      LOG.log(Level.WARNING, "full tunnel " + name + " without its anti-spoofing rule: nft is not"
+          + " installed (package nftables)");
+      return;
+    }
+    String script = AntiSpoofing.script(name, iface.addresses(), v4, v6);
+    script.lines().forEach(l -> trace("nft " + l));
+    List<AntiSpoofing.Table> tables = AntiSpoofing.tables(name, v4, v6);
+    int rc = run(List.of(nft.get().toString(), "-f", "-"), script);
+    if (rc != 0) {
+      deleteTables(nft.get(), tables); // half a script may have run
+      throw new IOException("nft -f (anti-spoofing rule for " + name + ") failed with status " + rc);
+    }
+    undo.push(() -> deleteTables(nft.get(), tables));
+  }
+
+  private static void deleteTables(Path nft, List<AntiSpoofing.Table> tables) throws IOException {
+    for (AntiSpoofing.Table t : tables) {
+      trace("nft delete table " + t);
+      run(List.of(nft.toString(), "delete", "table", t.family(), t.name()), "");
     }
   }
 
@@ -199,32 +226,7 @@ final class InterfaceSetup implements LinuxTun.Teardown {
     return Optional.empty();
   }
 
-  // ---- hooks
-
-  /** Runs hooks as wg-quick does; with {@code fatal}, a failure throws. */
-  static void runHooks(String kind, List<String> hooks, String ifaceName, boolean fatal)
-      throws IOException {
-    for (String hook : hooks) {
-      String cmd = hook.replace("%i", ifaceName);
-      trace(cmd);
-      int rc;
-      try {
-        rc = run(List.of("bash", "-c", cmd), null);
-      } catch (IOException e) {
-        if (fatal) {
-          throw new IOException(kind + " hook '" + cmd + "': " + e.getMessage(), e);
-        }
-        LOG.log(Level.WARNING, kind + " hook '" + cmd + "': " + e.getMessage());
-        continue;
-      }
-      if (rc != 0) {
-        if (fatal) {
-          throw new IOException(kind + " hook '" + cmd + "' failed with status " + rc);
-        }
-        LOG.log(Level.WARNING, kind + " hook '" + cmd + "' failed with status " + rc);
-      }
-    }
-  }
+  // ---- commands
 
   /** Runs a command with inherited output; {@code stdin} null: inherited too. */
   private static int run(List<String> command, String stdin) throws IOException {
@@ -240,9 +242,9 @@ final class InterfaceSetup implements LinuxTun.Teardown {
       }
     }
     try {
-      if (!p.waitFor(HOOK_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IOException("timed out after " + HOOK_TIMEOUT_SECONDS + " s");
+        throw new IOException("timed out after " + COMMAND_TIMEOUT_SECONDS + " s");
       }
       return p.exitValue();
     } catch (InterruptedException e) {
@@ -253,7 +255,7 @@ final class InterfaceSetup implements LinuxTun.Teardown {
   }
 
   private static void trace(String what) {
-    LOG.log(Level.INFO, "[#] " + what);
+    LOG.log(Level.DEBUG, "[#] " + what);
   }
 
   // ---- teardown
@@ -268,16 +270,6 @@ final class InterfaceSetup implements LinuxTun.Teardown {
     }
   }
 
-  @Override
-  public void beforeClose() {
-    if (upCompleted) {
-      try {
-        runHooks("PreDown", iface.preDown(), name, false);
-      } catch (IOException e) {
-        LOG.log(Level.WARNING, e.getMessage());
-      }
-    }
-  }
 
   @Override
   public void afterClose() {
@@ -295,13 +287,6 @@ final class InterfaceSetup implements LinuxTun.Teardown {
       }
     }
     netlink.close();
-    if (upCompleted) {
-      try {
-        runHooks("PostDown", iface.postDown(), name, false);
-      } catch (IOException e) {
-        LOG.log(Level.WARNING, e.getMessage());
-      }
-    }
     shutdownHook.ifPresent(h -> {
       if (Thread.currentThread() != h) {
         try {

@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 import jnr.ffi.Pointer;
 
 /**
@@ -49,11 +51,22 @@ public final class LinuxTun implements PacketDevice {
     default void afterClose() {}
   }
 
+  /** How often the reader asks the kernel for the MTU (SIOCGIFMTU) to notice {@code ip link set mtu}. */
+  private static final long MTU_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final LibC libc;
   private final int fd;
   private final int wakeFd;
+  /** An AF_INET datagram socket, only for the interface ioctls (MTU). */
+  private final int ctlFd;
   private final String name;
   private volatile int mtu;
+  private volatile IntConsumer mtuListener = m -> { };
+  /** Reader thread only: when the MTU is next asked for. */
+  private long nextMtuCheck;
+  private final Pointer mtuReq = LibC.allocate(LibC.IFREQ_SIZE);
+  /** Guards {@link #mtuReq}, shared by {@link #setMtu} and the reader's check. */
+  private final ReentrantLock mtuLock = new ReentrantLock();
   private volatile Teardown teardown = Teardown.NONE;
 
   private final boolean offload;
@@ -76,8 +89,11 @@ public final class LinuxTun implements PacketDevice {
 
   private static final int CLOSED_BIT = 1 << 30;
 
-  private LinuxTun(LibC libc, int fd, int wakeFd, String name, int mtu, boolean offload) {
+  private LinuxTun(LibC libc, int fd, int wakeFd, int ctlFd, String name, int mtu,
+      boolean offload) {
     this.libc = libc;
+    this.ctlFd = ctlFd;
+    this.nextMtuCheck = System.nanoTime() + MTU_CHECK_NANOS;
     this.offload = offload;
     this.raw = new byte[offload ? MAX_PACKET + VirtioNet.HEADER_LEN : 0];
     this.segment = new byte[offload ? MAX_PACKET : 0];
@@ -97,6 +113,7 @@ public final class LinuxTun implements PacketDevice {
    *
    * @param requestedName the interface name, at most 15 bytes; empty: the kernel picks {@code tunN}
    * @param mtu the MTU the caller will set on the interface (reported by {@link #mtu()})
+   * @return the open device; closing it deletes the interface
    * @throws IOException when {@code /dev/net/tun} cannot be opened or {@code TUNSETIFF} fails
    */
   public static LinuxTun create(Optional<String> requestedName, int mtu) throws IOException {
@@ -122,6 +139,7 @@ public final class LinuxTun implements PacketDevice {
       throw new IOException(LibC.describe("open /dev/net/tun", LibC.errno()));
     }
     int wakeFd = -1;
+    int ctlFd = -1;
     try {
       Pointer ifr = LibC.allocate(LibC.IFREQ_SIZE);
       ifr.put(0, nameBytes, 0, nameBytes.length);
@@ -145,11 +163,18 @@ public final class LinuxTun implements PacketDevice {
       if (wakeFd < 0) {
         throw new IOException(LibC.describe("eventfd", LibC.errno()));
       }
-      return new LinuxTun(libc, fd, wakeFd, name, mtu, offload);
+      ctlFd = libc.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
+      if (ctlFd < 0) {
+        throw new IOException(LibC.describe("socket(AF_INET) for " + name, LibC.errno()));
+      }
+      return new LinuxTun(libc, fd, wakeFd, ctlFd, name, mtu, offload);
     } catch (IOException | RuntimeException e) {
       libc.close(fd);
       if (wakeFd >= 0) {
         libc.close(wakeFd);
+      }
+      if (ctlFd >= 0) {
+        libc.close(ctlFd);
       }
       throw e;
     }
@@ -159,8 +184,72 @@ public final class LinuxTun implements PacketDevice {
     this.teardown = teardown;
   }
 
-  void setMtu(int mtu) {
-    this.mtu = mtu;
+  /**
+   * Sets the interface's link MTU ({@code SIOCSIFMTU}, as {@code ip link set mtu}).
+   *
+   * @throws IOException when the kernel refuses it (the old MTU stays)
+   */
+  @Override
+  public void setMtu(int newMtu) throws IOException {
+    if (!enter()) {
+      throw new ClosedChannelException();
+    }
+    try {
+      mtuLock.lock();
+      try {
+        ifreq();
+        mtuReq.putInt(LibC.IFNAMSIZ, newMtu);
+        if (libc.ioctl(ctlFd, LibC.SIOCSIFMTU, mtuReq) < 0) {
+          throw new IOException(LibC.describe("SIOCSIFMTU " + name + " " + newMtu, LibC.errno()));
+        }
+        mtu = newMtu;
+      } finally {
+        mtuLock.unlock();
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The reader notices a change within a second ({@code SIOCGIFMTU}, asked at most once a
+   * second while reading or waiting), and at once when a packet longer than the known MTU
+   * arrives; the listener is called on the reading thread.
+   */
+  @Override
+  public void onMtuChange(IntConsumer listener) {
+    this.mtuListener = listener;
+  }
+
+  /** Asks the kernel for the MTU and tells the listener when it changed (reader thread). */
+  private void checkMtu() {
+    nextMtuCheck = System.nanoTime() + MTU_CHECK_NANOS;
+    int now;
+    mtuLock.lock();
+    try {
+      ifreq();
+      if (libc.ioctl(ctlFd, LibC.SIOCGIFMTU, mtuReq) < 0) {
+        return; // the interface is going away: the read reports that
+      }
+      now = mtuReq.getInt(LibC.IFNAMSIZ);
+      if (now == mtu) {
+        return;
+      }
+      mtu = now;
+    } finally {
+      mtuLock.unlock();
+    }
+    mtuListener.accept(now);
+  }
+
+  private void ifreq() {
+    byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < LibC.IFREQ_SIZE; i++) {
+      mtuReq.putByte(i, (byte) 0);
+    }
+    mtuReq.put(0, n, 0, n.length);
   }
 
   @Override
@@ -177,8 +266,9 @@ public final class LinuxTun implements PacketDevice {
    * {@inheritDoc}
    *
    * <p>Also returns {@code -1} when the interface was deleted from outside ({@code ip link
-   * delete}, as {@code wg-quick down} does): the tunnel should then close. A packet longer than {@code length} is dropped (and the next one read): a truncated IP
-   * packet is of no use to anyone.
+   * delete}, as {@code wg-quick down} does): the tunnel should then close. A packet longer than
+   * {@code length} is cut to it and its full length returned (the contract), so the caller sees
+   * and counts it.
    */
   @Override
   public int read(byte[] buf, int offset, int length) throws IOException {
@@ -187,12 +277,12 @@ public final class LinuxTun implements PacketDevice {
     }
     try {
       while (true) {
+        if (System.nanoTime() - nextMtuCheck >= 0) {
+          checkMtu();
+        }
         if (pendingNext < pendingCount) {
           int i = pendingNext++;
-          if (pendingLength[i] > length) {
-            continue;
-          }
-          System.arraycopy(pending, pendingOffset[i], buf, offset, pendingLength[i]);
+          System.arraycopy(pending, pendingOffset[i], buf, offset, Math.min(length, pendingLength[i]));
           return pendingLength[i];
         }
         long n = libc.read(fd, readBuf, MAX_PACKET + (offload ? VirtioNet.HEADER_LEN : 0));
@@ -204,10 +294,10 @@ public final class LinuxTun implements PacketDevice {
           continue;
         }
         if (n > 0) {
-          if (n > length) {
-            continue;
+          if (n > mtu) {
+            checkMtu(); // ip link set mtu raised it: say so before the packet is judged too large
           }
-          readBuf.get(0, buf, offset, (int) n);
+          readBuf.get(0, buf, offset, (int) Math.min(n, length));
           return (int) n;
         }
         int errno = n < 0 ? LibC.errno() : LibC.EAGAIN;
@@ -250,7 +340,7 @@ public final class LinuxTun implements PacketDevice {
     while (true) {
       pollFds.putShort(6, (short) 0);
       pollFds.putShort(14, (short) 0);
-      int r = libc.poll(pollFds, 2, -1);
+      int r = libc.poll(pollFds, 2, (int) TimeUnit.NANOSECONDS.toMillis(MTU_CHECK_NANOS));
       if (r < 0) {
         int errno = LibC.errno();
         if (errno == LibC.EINTR) {
@@ -260,6 +350,10 @@ public final class LinuxTun implements PacketDevice {
       }
       if (pollFds.getShort(14) != 0 || isClosed()) {
         return false;
+      }
+      if (r == 0) {
+        checkMtu(); // idle a second: the MTU may still have changed
+        continue;
       }
       short revents = pollFds.getShort(6);
       if ((revents & (LibC.POLLIN | LibC.POLLERR | LibC.POLLHUP | LibC.POLLNVAL)) != 0) {
@@ -322,12 +416,17 @@ public final class LinuxTun implements PacketDevice {
         }
         libc.close(fd);
         libc.close(wakeFd);
+        libc.close(ctlFd); // no reader or setMtu is inside any more (the wait above)
         teardown.afterClose();
       }
     }
   }
 
-  /** Whether {@link #close()} was called. */
+  /**
+   * Whether {@link #close()} was called.
+   *
+   * @return whether {@link #close()} was called
+   */
   public boolean isClosed() {
     return (state.get() & CLOSED_BIT) != 0;
   }

@@ -13,6 +13,9 @@ import java.util.Optional;
  */
 public final class LinuxTunProvider implements PacketDeviceProvider {
 
+  /** Public for {@link java.util.ServiceLoader}. */
+  public LinuxTunProvider() {}
+
   @Override
   public String name() {
     return "linux-tun";

@@ -22,12 +22,20 @@ public final class LinuxTunSupport {
 
   private LinuxTunSupport() {}
 
-  /** True when {@link #unavailabilityCause()} is empty. */
+  /**
+   * True when {@link #unavailabilityCause()} is empty.
+   *
+   * @return true when {@link #unavailabilityCause()} is empty
+   */
   public static boolean isAvailable() {
     return unavailabilityCause().isEmpty();
   }
 
-  /** Throws an {@link IOException} with the reason when TUN devices cannot be opened. */
+  /**
+   * Throws an {@link IOException} with the reason when TUN devices cannot be opened.
+   *
+   * @throws IOException when they cannot, with {@link #unavailabilityCause()} as its message
+   */
   public static void ensureAvailability() throws IOException {
     Optional<String> c = unavailabilityCause();
     if (c.isPresent()) {
@@ -35,7 +43,11 @@ public final class LinuxTunSupport {
     }
   }
 
-  /** Why TUN devices cannot be opened here, in words a user can act on; empty when they can. */
+  /**
+   * Why TUN devices cannot be opened here, in words a user can act on; empty when they can.
+   *
+   * @return why TUN devices cannot be opened here, in words a user can act on; empty when they can
+   */
   public static Optional<String> unavailabilityCause() {
     Optional<String> c = cause;
     if (c == null) {

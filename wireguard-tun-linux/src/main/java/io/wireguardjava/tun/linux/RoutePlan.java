@@ -33,11 +33,11 @@ import java.util.Set;
  * </pre>
  *
  * The selector: wg-quick marks the WireGuard socket with {@code SO_MARK} and uses {@code not
- * fwmark T}. A pure-Java UDP socket cannot be marked, so when the interface has a {@code
- * ListenPort} the selector is {@code ipproto udp sport ListenPort} instead (Linux 4.17+): the
- * tunnel's encrypted packets leave through the main table, everything else through the tunnel.
- * Only without a ListenPort, and with a FwMark, is the {@code fwmark} selector used; the engine
- * must then mark its socket. Without either, {@link #of} refuses a {@code /0} route.
+ * fwmark T}. A pure-Java UDP socket cannot be marked, so the selector is {@code ipproto udp sport
+ * ListenPort} instead (Linux 4.17+): the tunnel's encrypted packets leave through the main table,
+ * everything else through the tunnel. Without a ListenPort, {@link #of} refuses a {@code /0}
+ * route (a FwMark does not help: nothing would mark the socket, and {@code not fwmark T} would
+ * send the tunnel's own packets into itself).
  */
 record RoutePlan(List<Route> routes, List<PolicyRule> rules) {
 
@@ -91,14 +91,10 @@ record RoutePlan(List<Route> routes, List<PolicyRule> rules) {
       } else if (dst.prefixLength() == 0) {
         int table = iface.fwMark().filter(m -> m != 0).orElse(DEFAULT_ROUTE_TABLE);
         boolean v6 = !dst.isIpv4();
-        int port = iface.listenPort().filter(p -> p != 0).orElse(0);
-        int mark = 0;
-        if (port == 0) {
-          mark = iface.fwMark().filter(m -> m != 0).orElseThrow(() -> new IOException(
-              "AllowedIPs " + dst + " with Table = auto needs ListenPort (or FwMark) in"
-                  + " [Interface], so the tunnel's own UDP packets can bypass the tunnel"));
-        }
-        rules.add(new PolicyRule(v6, 0, table, true, mark, port, -1));
+        int port = iface.listenPort().filter(p -> p != 0).orElseThrow(() -> new IOException(
+            "AllowedIPs " + dst + " with Table = auto needs ListenPort in [Interface], so the"
+                + " tunnel's own UDP packets can bypass the tunnel"));
+        rules.add(new PolicyRule(v6, 0, table, true, 0, port, -1));
         rules.add(new PolicyRule(v6, 0, Netlink.RT_TABLE_MAIN, false, 0, 0, 0));
         routes.add(new Route(dst, table));
       } else if (!coveredByAddress(dst, iface.addresses())) {

@@ -288,6 +288,74 @@ abstract class InteropSuite {
         .isZero();
   }
 
+  /** Gives the veth underlay room for sealed 1500-byte packets, so no outer fragmentation. */
+  void widenUnderlay() {
+    lab.exec(nsA, "ip", "link", "set", "dev", lab.name("va"), "mtu", "1600").check("veth mtu");
+    lab.exec(nsB, "ip", "link", "set", "dev", lab.name("vb"), "mtu", "1600").check("veth mtu");
+  }
+
+  @Test
+  void aBigPingThroughOurSmallerTunnelGetsFragmentationNeededAndPacketTooBig() throws Exception {
+    Tunnel a = up(Setup.plain());
+    ping(nsA, "10.100.0.2");
+    ping(nsA, "fd00:100::2");
+    widenUnderlay();
+    // B's tunnel takes 1500-byte packets; ours stays at 1420 (wg-quick's: 1500 minus 80)
+    lab.exec(nsB, "ip", "link", "set", "dev", lab.name("wb"), "mtu", "1500").check("mtu 1500");
+    assertThat(a.mtu()).isEqualTo(1420);
+    NetnsLab.sleepMillis(2500); // B, when it is ours, notices its new MTU within a second or two
+    String v4 = lab.exec(nsB, "ping", "-c", "1", "-W", "3", "-M", "do", "-s", "1472", "10.100.0.1")
+        .stdout();
+    assertThat(v4).as("1500-byte IPv4 ping with DF from B").contains("From 10.100.0.1")
+        .contains("Frag needed").contains("mtu = 1420");
+    String v6 = lab.exec(nsB, "ping", "-6", "-c", "1", "-W", "3", "-M", "do", "-s", "1452",
+        "fd00:100::1").stdout();
+    assertThat(v6).as("1500-byte IPv6 ping from B").contains("From fd00:100::1")
+        .contains("Packet too big").contains("mtu=1420");
+    assertThat(a.stats().dropped(io.wireguardjava.DropReason.TOO_LARGE)).isEqualTo(2);
+    // path-MTU discovery did its work: a ping that fits goes through
+    lab.exec(nsB, "ping", "-c", "1", "-W", "3", "-M", "do", "-s", "1392", "10.100.0.1")
+        .check("1420-byte ping");
+  }
+
+  @Test
+  @Timeout(180)
+  void theTunnelFollowsIpLinkSetMtuUnderTraffic() throws Exception {
+    Tunnel a = up(Setup.plain());
+    ping(nsA, "10.100.0.2");
+    widenUnderlay();
+    CompletableFuture<String> transfer = lab.async(() -> {
+      try {
+        return iperf(nsA, "10.100.0.2", "-t", "6", "-i", "1");
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+    NetnsLab.sleepMillis(2500);
+    // as wg-quick does through the launcher: the link MTU changes under the running tunnel
+    lab.exec(nsA, "ip", "link", "set", "dev", lab.name("wa"), "mtu", "1500").check("mtu A");
+    lab.exec(nsB, "ip", "link", "set", "dev", lab.name("wb"), "mtu", "1500").check("mtu B");
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (a.mtu() != 1500 && System.nanoTime() < deadline) {
+      NetnsLab.sleepMillis(50);
+    }
+    assertThat(a.mtu()).as("our tunnel took the new link MTU").isEqualTo(1500);
+    String report = transfer.get(60, TimeUnit.SECONDS);
+    List<Double> rates = new ArrayList<>();
+    Matcher m = Pattern.compile("sec\\s+[\\d.]+ \\w?Bytes\\s+([\\d.]+) Mbits/sec").matcher(report);
+    while (m.find()) {
+      rates.add(Double.parseDouble(m.group(1)));
+    }
+    assertThat(rates.size()).as(report).isGreaterThanOrEqualTo(6);
+    assertThat(Math.max(rates.get(4), rates.get(5)))
+        .as("throughput after the MTU change:\n" + report).isPositive();
+    NetnsLab.sleepMillis(2000); // B, when it is ours, notices too
+    // 1500-byte packets with DF now cross the tunnel both ways
+    lab.exec(nsA, "ping", "-c", "2", "-W", "3", "-M", "do", "-s", "1472", "10.100.0.2")
+        .check("1500-byte ping after ip link set mtu 1500");
+    assertThat(a.stats().dropped(io.wireguardjava.DropReason.TOO_LARGE)).isZero();
+  }
+
   /** Counts packets matching a capture filter on {@code dev} in {@code ns} for some seconds. */
   int capture(String ns, String dev, String filter, int seconds) {
     NetnsLab.Result r = lab.exec(ns, Duration.ofSeconds(seconds + 30), "tshark", "-n", "-q",

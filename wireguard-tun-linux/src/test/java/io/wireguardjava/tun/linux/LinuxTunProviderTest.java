@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wireguardjava.Config;
 import io.wireguardjava.PrivateKey;
+import io.wireguardjava.Tunnel;
+import io.wireguardjava.TunnelOptions;
 import io.wireguardjava.spi.PacketDevice;
 import io.wireguardjava.spi.PacketDeviceProvider;
 import java.io.BufferedReader;
@@ -30,7 +32,7 @@ class LinuxTunProviderTest {
 
   @BeforeAll
   static void tools() {
-    NetnsLab.requireTools("bash");
+    NetnsLab.requireTools("bash", "nft");
   }
 
   private String config(String extraInterface, String allowedIps) {
@@ -78,16 +80,51 @@ class LinuxTunProviderTest {
             .contains("from all lookup main suppress_prefixlength 0");
         assertThat(lab.exec(ns, "ip", "-6", "rule").stdout())
             .contains("not from all ipproto udp sport 51820 lookup 51820");
-        assertThat(Files.readAllLines(hooks)).containsExactly("pre-up " + name, "post-up " + name);
+        String nft = lab.exec(ns, "nft", "list", "table", "ip", "wg-java-" + name).check("nft")
+            .stdout();
+        assertThat(nft).contains("iifname != \"" + name + "\" ip daddr 10.100.0.1 fib saddr type"
+            + " != local drop");
+        assertThat(lab.exec(ns, "nft", "list", "table", "ip6", "wg-java-" + name).stdout())
+            .contains("ip6 daddr fd00:100::1");
+        // hooks are the engine's to run, and only when asked (TunnelOptions.runHooks)
+        assertThat(hooks).as("no hook ran from the device provider").doesNotExist();
       } finally {
-        dev.close();
+        // from inside the namespace, as a process living there would: nft runs where it is called
+        NetnsLab.inNamespace(ns, () -> {
+          dev.close();
+          return null;
+        });
       }
       assertThat(lab.exec(ns, "ip", "link", "show", name).exitCode()).isNotZero();
       assertThat(lab.exec(ns, "ip", "rule").stdout()).doesNotContain("51820")
           .doesNotContain("suppress_prefixlength");
       assertThat(lab.exec(ns, "ip", "-6", "rule").stdout()).doesNotContain("51820");
-      assertThat(Files.readAllLines(hooks)).containsExactly("pre-up " + name, "post-up " + name,
-          "pre-down " + name, "post-down " + name);
+      assertThat(hooks).doesNotExist();
+      assertThat(lab.exec(ns, "nft", "list", "tables").stdout()).doesNotContain("wg-java-");
+    }
+  }
+
+  @Test
+  void withoutMtuTheRouteMtuToTheEndpointMinus80() throws Exception {
+    try (NetnsLab lab = new NetnsLab()) {
+      String ns = lab.namespace("a");
+      String name = lab.name("t");
+      lab.exec(ns, "ip", "link", "add", lab.name("v"), "mtu", "9000", "type", "veth", "peer",
+          "name", lab.name("w")).check("veth");
+      lab.exec(ns, "ip", "address", "add", "192.0.2.1/24", "dev", lab.name("v")).check("addr");
+      lab.exec(ns, "ip", "link", "set", lab.name("v"), "up").check("up");
+      Config config = Config.parse("[Interface]\nPrivateKey = " + PrivateKey.generate().toBase64()
+          + "\nAddress = 10.100.0.1/24\n[Peer]\nPublicKey = "
+          + PrivateKey.generate().publicKey().toBase64()
+          + "\nAllowedIPs = 10.100.0.2/32\nEndpoint = 192.0.2.7:51820\n");
+      PacketDevice dev = NetnsLab.inNamespace(ns,
+          () -> new LinuxTunProvider().open(Optional.of(name), config));
+      try {
+        assertThat(dev.mtu()).isEqualTo(9000 - 80);
+        assertThat(lab.exec(ns, "ip", "link", "show", name).stdout()).contains("mtu 8920");
+      } finally {
+        dev.close();
+      }
     }
   }
 
@@ -97,12 +134,31 @@ class LinuxTunProviderTest {
       String ns = lab.namespace("a");
       String name = lab.name("t");
       Config config = Config.parse(config("PostUp = exit 3\n", "0.0.0.0/0"));
-      assertThatThrownBy(() -> NetnsLab.inNamespace(ns,
-          () -> new LinuxTunProvider().open(Optional.of(name), config)))
+      TunnelOptions o = TunnelOptions.builder().osDevice(name).noUapi().runHooks(true).build();
+      assertThatThrownBy(() -> NetnsLab.inNamespace(ns, () -> Tunnel.open(config, o)))
           .isInstanceOf(IOException.class).hasMessageContaining("PostUp")
           .hasMessageContaining("status 3");
       assertThat(lab.exec(ns, "ip", "link", "show", name).exitCode()).isNotZero();
       assertThat(lab.exec(ns, "ip", "rule").stdout()).doesNotContain("51820");
+    }
+  }
+
+  @Test
+  void aKeylessConfigGetsItsKeyFromPostUpThroughWg() throws Exception {
+    NetnsLab.requireTools("wg");
+    try (NetnsLab lab = new NetnsLab()) {
+      String ns = lab.namespace("a");
+      String name = lab.name("t");
+      PrivateKey key = PrivateKey.generate();
+      Path keyFile = Files.writeString(dir.resolve("key"), key.toBase64() + "\n");
+      Config config = Config.parse("[Interface]\nListenPort = 51820\nAddress = 10.100.0.1/24\n"
+          + "PostUp = wg set %i private-key " + keyFile + "\n");
+      TunnelOptions o = TunnelOptions.builder().osDevice(name).runHooks(true).build();
+      try (Tunnel t = NetnsLab.inNamespace(ns, () -> Tunnel.open(config, o))) {
+        assertThat(t.config().iface().privateKey()).contains(key);
+        assertThat(lab.exec(ns, "wg", "show", name, "public-key").check("wg show").stdout().trim())
+            .isEqualTo(key.publicKey().toBase64());
+      }
     }
   }
 
@@ -125,7 +181,7 @@ class LinuxTunProviderTest {
       String ns = lab.namespace("a");
       String name = lab.name("t");
       Path conf = Files.writeString(dir.resolve(name + ".conf"),
-          config("PostDown = touch " + dir.resolve("down") + "\nDNS = 10.0.0.53, example.com\n",
+          config("DNS = 10.0.0.53, example.com\n",
               "0.0.0.0/0, 10.9.0.0/16"));
       // a resolvconf that records how it was called
       Path bin = Files.createDirectories(dir.resolve("bin"));
@@ -156,7 +212,6 @@ class LinuxTunProviderTest {
       }
       assertThat(lab.exec(ns, "ip", "link", "show", name).exitCode()).isNotZero();
       assertThat(lab.exec(ns, "ip", "rule").stdout()).doesNotContain("51820");
-      assertThat(dir.resolve("down")).exists();
       assertThat(Files.readAllLines(dnsLog)).containsExactly("-a " + name + " -m 0 -x",
           "nameserver 10.0.0.53", "search example.com", "-d " + name + " -f");
     }

@@ -135,6 +135,64 @@ class LinuxTunTest {
   }
 
   @Test
+  void anMtuChangedFromOutsideIsReportedAndALongPacketIsCutNotSkipped() throws Exception {
+    try (NetnsLab lab = new NetnsLab()) {
+      String ns = lab.namespace("a");
+      LinuxTun tun = NetnsLab.inNamespace(ns, () -> {
+        LinuxTun t = LinuxTun.create(Optional.of(lab.name("t")), 1420);
+        try (Netlink nl = Netlink.open()) {
+          int index = nl.linkIndex(t.name());
+          nl.addAddress(index, InetAddress.getByName("10.77.0.1"), 24);
+          nl.setMtu(index, 1420);
+          nl.setUp(index);
+        }
+        return t;
+      });
+      java.util.concurrent.BlockingQueue<Integer> mtus =
+          new java.util.concurrent.LinkedBlockingQueue<>();
+      tun.onMtuChange(mtus::add);
+      java.util.concurrent.BlockingQueue<Integer> lengths =
+          new java.util.concurrent.LinkedBlockingQueue<>();
+      Thread reader = new Thread(() -> {
+        byte[] small = new byte[100]; // shorter than any ping below
+        try {
+          int n;
+          while ((n = tun.read(small, 0, small.length)) >= 0) {
+            lengths.add(n);
+          }
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+      });
+      reader.start();
+      try {
+        lab.exec(ns, "ip", "link", "set", "dev", tun.name(), "mtu", "1500").check("ip link set");
+        assertThat(mtus.poll(10, java.util.concurrent.TimeUnit.SECONDS)).as("reported within a"
+            + " second or two, while the reader waits").isEqualTo(1500);
+        assertThat(tun.mtu()).isEqualTo(1500);
+
+        lab.exec(ns, "ping", "-c", "1", "-W", "1", "-s", "1000", "10.77.0.2"); // no answer: ours
+        Integer n;
+        do { // IPv6 router solicitations and the like come through too: they fit
+          n = lengths.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        } while (n != null && n <= 100);
+        assertThat(n).as("full length of the cut packet").isEqualTo(1028);
+
+        tun.setMtu(1280);
+        String link = lab.exec(ns, "ip", "link", "show", tun.name()).check("ip link").stdout();
+        assertThat(link).contains("mtu 1280");
+        assertThat(tun.mtu()).isEqualTo(1280);
+        Thread.sleep(1500); // the reader's next checks: our own change is not reported back
+        assertThat(mtus).isEmpty();
+      } finally {
+        tun.close();
+      }
+      reader.join(2000);
+      assertThat(reader.isAlive()).isFalse();
+    }
+  }
+
+  @Test
   void anInterfaceNameThatIsTooLongIsRefused() {
     assertThatThrownBy(() -> LinuxTun.create(Optional.of("a-name-far-too-long"), 1420))
         .hasMessageContaining("invalid interface name");

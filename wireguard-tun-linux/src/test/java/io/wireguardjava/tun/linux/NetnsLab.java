@@ -65,7 +65,9 @@ final class NetnsLab implements AutoCloseable {
   }
 
   NetnsLab() {
-    this.id = "wj" + Integer.toHexString(0x1000 + RANDOM.nextInt(0xefff));
+    // -Dnetns.prefix=... keeps labs of engineers working side by side apart (default "wj")
+    this.id = System.getProperty("netns.prefix", "wj")
+        + Integer.toHexString(0x1000 + RANDOM.nextInt(0xefff));
     try {
       this.logDir = Files.createDirectories(Path.of("target", "netns-logs", id));
     } catch (IOException e) {

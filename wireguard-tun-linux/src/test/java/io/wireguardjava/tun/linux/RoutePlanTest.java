@@ -79,14 +79,10 @@ class RoutePlanTest {
   }
 
   @Test
-  void withoutListenPortTheFwMarkSelectsTheTunnelsPackets() throws Exception {
-    RoutePlan p = plan("FwMark = 0x1234", "0.0.0.0/0", "10.0.0.2/32");
-    assertThat(p.rules()).extracting(PolicyRule::toString).containsExactly(
-        "-4 not fwmark 0x1234 table 4660", "-4 table main suppress_prefixlength 0");
-  }
-
-  @Test
-  void aDefaultRouteWithNeitherListenPortNorFwMarkIsRefused() {
+  void aDefaultRouteWithoutListenPortIsRefusedEvenWithAFwMark() {
+    // nothing marks the socket: "not fwmark T" would route the tunnel's own packets into it
+    assertThatThrownBy(() -> plan("FwMark = 0x1234", "0.0.0.0/0", "10.0.0.2/32"))
+        .isInstanceOf(IOException.class).hasMessageContaining("ListenPort");
     assertThatThrownBy(() -> plan("Address = 10.0.0.1/24", "0.0.0.0/0", "10.0.0.2/32"))
         .isInstanceOf(IOException.class).hasMessageContaining("ListenPort");
   }

@@ -48,7 +48,7 @@ public final class MacTunProvider implements PacketDeviceProvider {
     LibC libc = LibC.get();
     int unit = Utun.unitFor(interfaceName);
     if (unit == 0 && interfaceName.filter(n -> !n.equals("utun")).isPresent()) {
-      LOG.log(Level.INFO, "macOS names utun interfaces itself; {0} gets the first free utun",
+      LOG.log(Level.DEBUG, "macOS names utun interfaces itself; {0} gets the first free utun",
           interfaceName.get());
     }
     Utun.Opened opened = Utun.open(libc, unit);

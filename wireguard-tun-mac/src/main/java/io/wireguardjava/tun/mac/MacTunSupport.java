@@ -16,12 +16,20 @@ public final class MacTunSupport {
 
   private MacTunSupport() {}
 
-  /** True when {@link #unavailabilityCause()} is empty. */
+  /**
+   * True when {@link #unavailabilityCause()} is empty.
+   *
+   * @return true when {@link #unavailabilityCause()} is empty
+   */
   public static boolean isAvailable() {
     return unavailabilityCause().isEmpty();
   }
 
-  /** Throws an {@link IOException} with the reason when utun devices cannot be opened. */
+  /**
+   * Throws an {@link IOException} with the reason when utun devices cannot be opened.
+   *
+   * @throws IOException when they cannot, with {@link #unavailabilityCause()} as its message
+   */
   public static void ensureAvailability() throws IOException {
     Optional<String> c = unavailabilityCause();
     if (c.isPresent()) {
@@ -29,7 +37,11 @@ public final class MacTunSupport {
     }
   }
 
-  /** Why utun devices cannot be opened here, in words a user can act on; empty when they can. */
+  /**
+   * Why utun devices cannot be opened here, in words a user can act on; empty when they can.
+   *
+   * @return why utun devices cannot be opened here, in words a user can act on; empty when they can
+   */
   public static Optional<String> unavailabilityCause() {
     Optional<String> c = cause;
     if (c == null) {

@@ -15,6 +15,7 @@ import jnr.ffi.types.ssize_t;
  * #allocate(int)}, never as Java arrays (JNR would copy them, and pinning is unsafe for blocking
  * calls). Struct layouts are written by hand at fixed offsets (x86-64 and aarch64 agree on them).
  */
+@SuppressWarnings("exports") // JNR types: this package is exported for JNR-FFI only, not as API
 public interface LibC {
 
   // open(2)
@@ -41,6 +42,8 @@ public interface LibC {
   int EBUSY = 16;
   // socket(2)
   int AF_NETLINK = 16;
+  int AF_INET = 2;
+  int SOCK_DGRAM = 2;
   int SOCK_RAW = 3;
   int SOCK_CLOEXEC = 0x80000;
   int NETLINK_ROUTE = 0;
@@ -58,6 +61,9 @@ public interface LibC {
   int TUN_F_CSUM = 1;
   int TUN_F_TSO4 = 2;
   int TUN_F_TSO6 = 4;
+  /** Interface MTU ioctls (linux/sockios.h), on any socket, with {@code ifr_mtu} at offset 16. */
+  long SIOCGIFMTU = 0x8921L;
+  long SIOCSIFMTU = 0x8922L;
   /** sizeof(struct ifreq). */
   int IFREQ_SIZE = 40;
   /** IFNAMSIZ, including the terminating NUL. */

@@ -15,7 +15,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /** parse(print(c)) equals c, for generated configurations. */
-class ConfigRoundTripProperties {
+class ConfigRoundTripPropertiesTest {
 
   @Property(tries = 250)
   void wgQuickTextReadsBackEqual(@ForAll("configs") Config config) throws Exception {

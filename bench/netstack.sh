@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Bulk TCP through our userspace stack (TunnelNetwork: no TUN, run as nobody) against the Linux
+# kernel's TCP over `wg-java up` (a TUN) on the same engine, in one run, on the same namespaces and
+# peer (wireguard-go on a TUN in its own namespace), both directions, on a clean path and on an
+# impaired one (every tunnel datagram through a delay relay, DELAY_MS each way, and LOSS % of them
+# dropped by nftables). The same bulk tool on both sides and in both cases: the lab's LabAgent
+# (plain JDK sockets for the kernel, TunnelNetwork for ours), DURATION seconds of writing, goodput
+# measured by the receiver. Then iperf3 through `wg-java forward -L` against iperf3 over
+# `wg-java up`. Prints one table with the ratio ours/kernel.
+#
+#   ours (A) ==veth== relay (R: kernel forwarding | UdpDelayRelay + nft loss) ==veth== peer (B)
+#
+# Usage (as root):  bench/netstack.sh      after  mvn -B -q -o package -DskipTests
+#   DURATION=10         seconds of writing per transfer
+#   DELAY_MS=10 LOSS=1  the impaired path: one-way delay (10 = 20 ms more round trip), loss %
+#   JAVA=java JAVA_OPTS=   the JVM for both our rows (and the bulk tool)
+#   WG_JAVA_JAR=examples/target/wg-java.jar  CLASSES=examples/target/test-classes
+#   WIREGUARD_GO=        the peer (default: the current build under shared/tools, else Debian's)
+#   ROWS="clean impaired forward"
+# Needs: ip, wg, nft, iperf3, setpriv, sysctl. Cleans up its namespaces on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10}
+DELAY_MS=${DELAY_MS:-10}
+LOSS=${LOSS:-1}
+JAVA=${JAVA:-java}
+JAVA_OPTS=${JAVA_OPTS:-}
+WG_JAVA_JAR=${WG_JAVA_JAR:-examples/target/wg-java.jar}
+CLASSES=${CLASSES:-examples/target/test-classes}
+ROWS=${ROWS:-"clean impaired forward"}
+AGENT=io.wireguardjava.examples.lab.LabAgent
+RELAY=io.wireguardjava.examples.lab.UdpDelayRelay
+
+BENCH=netstack.sh
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+bench_require ip wg nft iperf3 setpriv sysctl
+for f in "$WG_JAVA_JAR" "$CLASSES/${AGENT//.//}.class"; do
+  [ -f "$f" ] || { echo "$BENCH: $f is missing (mvn -B -q -o package -DskipTests)" >&2; exit 1; }
+done
+if [ -z "${WIREGUARD_GO:-}" ]; then
+  WIREGUARD_GO=$(ls -d "$PWD"/../shared/tools/wireguard-go-*/wireguard-go "$PWD"/../../shared/tools/wireguard-go-*/wireguard-go \
+    2>/dev/null | sort | tail -1 || true)
+  WIREGUARD_GO=${WIREGUARD_GO:-$(command -v wireguard-go)}
+fi
+
+bench_init nb
+A=${id}-a R=${id}-r B=${id}-b
+ns_add "$A" "$R" "$B"
+veth "$A" ${id}xa 192.168.201.1/24 "$R" ${id}xb 192.168.201.2/24
+veth "$R" ${id}ya 192.168.202.1/24 "$B" ${id}yb 192.168.202.2/24
+ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
+ip -n "$A" route add 192.168.202.0/24 via 192.168.201.2
+ip -n "$B" route add 192.168.201.0/24 via 192.168.202.1
+# Loss on what the relay sends (both directions); the clean path is forwarded, not sent, by R.
+ip netns exec "$R" nft -f - <<NFT
+table inet ${id}loss {
+  chain out { type filter hook output priority 0; meta l4proto udp numgen random mod 100 < $LOSS counter drop; }
+}
+NFT
+
+# What nobody runs must be world-readable: a copy of the jar and the lab classes.
+pub=$work/pub
+mkdir -p "$pub/classes/io/wireguardjava/examples"
+cp "$WG_JAVA_JAR" "$pub/wg-java.jar"
+cp -r "$CLASSES/io/wireguardjava/examples/lab" "$pub/classes/io/wireguardjava/examples/"
+chmod -R a+rX "$pub"
+cp_lab="$pub/classes:$pub/wg-java.jar"
+
+ka=$(wg genkey) kb=$(wg genkey)
+pa=$(wg pubkey <<<"$ka") pb=$(wg pubkey <<<"$kb")
+printf '[Interface]\nPrivateKey = %s\nListenPort = 51820\nAddress = 10.201.0.1/24\n\n[Peer]\nPublicKey = %s\nAllowedIPs = 10.201.0.2/32\n' \
+  "$kb" "$pa" >"$work/peer.conf"
+wggo_up "$B" ${id}g "$work/peer.conf" "$WIREGUARD_GO"
+
+mkfifo "$work/relay.in"
+exec 9<>"$work/relay.in" # the relay runs until its stdin ends: we hold it open
+ip netns exec "$R" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+  "$JAVA" -cp "$cp_lab" $RELAY 192.168.201.2:51999 192.168.202.2:51820 "$DELAY_MS" <"$work/relay.in" >"$work/relay.log" 2>&1 &
+pids+=($!)
+
+# ours_conf NAME clean|impaired: our side's wg-quick file, readable only by nobody
+ours_conf() {
+  local ep=192.168.202.2:51820
+  [ "$2" = impaired ] && ep=192.168.201.2:51999
+  printf '[Interface]\nPrivateKey = %s\nAddress = 10.201.0.2/24\nMTU = 1420\n\n[Peer]\nPublicKey = %s\nEndpoint = %s\nAllowedIPs = 10.201.0.0/24\nPersistentKeepalive = 25\n' \
+    "$ka" "$pb" "$ep" >"$work/$1.conf"
+  chown 65534:65534 "$work/$1.conf"
+  chmod 600 "$work/$1.conf"
+}
+
+as_nobody() { # ns cmd...
+  local ns=$1; shift
+  ip netns exec "$ns" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"
+}
+
+# agent_ours MODE... -- the bulk tool on our side (as nobody); agent_peer -- on the peer (kernel)
+agent_ours() { # shellcheck disable=SC2086
+  as_nobody "$A" "$JAVA" $JAVA_OPTS -cp "$cp_lab" $AGENT "$@"
+}
+agent_peer() { # shellcheck disable=SC2086
+  ip netns exec "$B" "$JAVA" $JAVA_OPTS -cp "$cp_lab" $AGENT kernel "$@"
+}
+
+# rate FILE: Mbit/s from the receiver's "0 ok BYTES SHA MILLIS", else fail
+rate() {
+  awk '$2 == "ok" && NF == 5 {printf "%.1f", $3 * 8 / $5 / 1000; ok = 1} END {if (!ok) print "fail"}' "$1"
+}
+
+wait_listening() { # file
+  for _ in $(seq 200); do grep -q '^0 listening' "$1" 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+
+# a_to_b MODE...: our side sends for DURATION seconds to the peer's receiver
+a_to_b() {
+  local out=$work/a2b.out
+  agent_peer once serve-recv 7001 >"$out" 2>&1 & local r=$!
+  wait_listening "$out" || { echo fail; return; }
+  agent_ours "$@" once send 10.201.0.1 7001 "${DURATION}s" >"$work/a2b.send" 2>&1 || true
+  wait $r 2>/dev/null || true
+  rate "$out"
+}
+
+# b_to_a MODE...: the peer sends for DURATION seconds to our receiver
+b_to_a() {
+  local out=$work/b2a.out
+  agent_ours "$@" once serve-recv 7002 >"$out" 2>&1 & local r=$!
+  wait_listening "$out" || { echo fail; return; }
+  sleep 1 # our persistent keepalive tells the peer our endpoint
+  agent_peer once send 10.201.0.2 7002 "${DURATION}s" >"$work/b2a.send" 2>&1 || true
+  wait $r 2>/dev/null || true
+  rate "$out"
+}
+
+# iperf_over TARGET PORT [-R]: iperf3 from A (as nobody) against a one-shot server on the peer
+iperf_over() {
+  ip netns exec "$B" iperf3 -s -1 -B 10.201.0.1 -p 5201 >/dev/null 2>&1 & local s=$!
+  sleep 0.3
+  as_nobody "$A" iperf3 -c "$1" -p "$2" -t "$DURATION" -f m ${3:-} 2>&1 \
+    | awk '/receiver/ {v=$(NF-2)} END {if (v == "") print "fail"; else print v}'
+  kill $s 2>/dev/null || true
+  wait $s 2>/dev/null || true
+}
+
+ratio() { # ours kernel
+  if [[ $1 == fail || $2 == fail ]]; then echo "-"; else awk -v o="$1" -v k="$2" 'BEGIN {printf "%.0f %%", 100 * o / k}'; fi
+}
+
+row() { # label kernel ours
+  printf '| %-36s | %15s | %14s | %11s |\n' "$1" "$2" "$3" "$(ratio "$3" "$2")"
+}
+
+kernel_up() { # clean|impaired -> brings up wg-java up (TUN) in A
+  ours_conf ${id}k "$1"
+  wgjava_up "$A" "$work/${id}k.conf"
+}
+
+machine_line
+echo "# $DURATION s per transfer, goodput at the receiver, Mbit/s; peer: $WIREGUARD_GO; JVM: $("$JAVA" -version 2>&1 | head -1)"
+echo "# impaired: $DELAY_MS ms each way through a UDP relay (+$((2 * DELAY_MS)) ms round trip), $LOSS % of tunnel datagrams dropped"
+printf '| %-36s | %15s | %14s | %11s |\n' "transfer" "kernel TCP, TUN" "our stack" "ours/kernel"
+printf '|%s|%s|%s|%s|\n' "--------------------------------------" "-----------------" "----------------" "-------------"
+
+for row in $ROWS; do
+  case $row in
+    clean|impaired)
+      kernel_up "$row"
+      k1=$(a_to_b kernel) k2=$(b_to_a kernel)
+      kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
+      ours_conf ${id}n "$row"
+      o1=$(a_to_b tunnel "$work/${id}n.conf") o2=$(b_to_a tunnel "$work/${id}n.conf")
+      row "$row: ours -> peer" "$k1" "$o1"
+      row "$row: peer -> ours" "$k2" "$o2" ;;
+    forward)
+      if ! unzip -l "$WG_JAVA_JAR" 2>/dev/null | grep -q 'cli/ForwardCommand.class' \
+          && ! "$JAVA" -cp "$WG_JAVA_JAR" io.wireguardjava.examples.cli.WgJava forward --help >/dev/null 2>&1; then
+        row "iperf3 (no 'forward' in the jar)" "-" "-"; continue
+      fi
+      kernel_up clean
+      k1=$(iperf_over 10.201.0.1 5201) k2=$(iperf_over 10.201.0.1 5201 -R)
+      kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
+      ours_conf ${id}f clean
+      as_nobody "$A" "$JAVA" $JAVA_OPTS -jar "$pub/wg-java.jar" forward "$work/${id}f.conf" \
+        -L 127.0.0.1:5201:10.201.0.1:5201 >"$work/forward.log" 2>&1 &
+      pids+=($!)
+      for _ in $(seq 100); do grep -q 5201 "$work/forward.log" && break; sleep 0.1; done
+      o1=$(iperf_over 127.0.0.1 5201) o2=$(iperf_over 127.0.0.1 5201 -R)
+      kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
+      row "iperf3 -L forward: ours -> peer" "$k1" "$o1"
+      row "iperf3 -L forward: peer -> ours" "$k2" "$o2" ;;
+    *) echo "unknown row $row" >&2; exit 2 ;;
+  esac
+done

@@ -1,0 +1,57 @@
+package io.wireguardjava.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wireguardjava.Config;
+import io.wireguardjava.Interface;
+import io.wireguardjava.PrivateKey;
+import io.wireguardjava.Tunnel;
+import io.wireguardjava.TunnelOptions;
+import io.wireguardjava.core.uapi.Errno;
+import io.wireguardjava.core.uapi.SetRequest;
+import io.wireguardjava.core.uapi.TunnelBackend;
+import io.wireguardjava.core.uapi.UapiException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A FwMark the engine cannot apply (no SO_MARK on a Java socket yet) is refused with a clear
+ * error, never stored unapplied: at open, through {@link Tunnel#setFwMark}, and over UAPI.
+ */
+class FwMarkTest {
+
+  @Test
+  void aConfigWithAFwMarkIsRefusedAtOpenNamingTheSetting() {
+    Config c = Config.builder()
+        .iface(Interface.builder().privateKey(PrivateKey.generate()).fwMark(0x1234).build())
+        .build();
+    assertThatThrownBy(() -> Tunnel.open(c, TunnelOptions.inProcessDevice()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("FwMark = 4660")
+        .hasMessageContaining("SO_MARK");
+  }
+
+  @Test
+  void setFwMarkRefusesAMarkAndAcceptsZero() throws Exception {
+    Config c = Config.builder()
+        .iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
+    try (Tunnel t = Tunnel.open(c, TunnelOptions.inProcessDevice())) {
+      assertThatThrownBy(() -> t.setFwMark(51820))
+          .isInstanceOf(UnsupportedOperationException.class)
+          .hasMessageContaining("FwMark = 51820");
+      assertThat(t.config().iface().fwMark()).as("not stored").isEmpty();
+      t.setFwMark(0);
+      assertThat(t.config().iface().fwMark()).isEmpty();
+
+      // `wg set <if> fwmark 3` gets wireguard-go's errno for a mark the socket cannot take
+      TunnelBackend uapi = new TunnelBackend(t);
+      SetRequest set = SetRequest.parse(List.of("fwmark=3"));
+      assertThatThrownBy(() -> uapi.update(set::applyTo))
+          .isInstanceOfSatisfying(UapiException.class,
+              e -> assertThat(e.errno()).isEqualTo(Errno.PORT_IN_USE))
+          .hasMessageContaining("fwmark");
+      assertThat(t.config().iface().fwMark()).isEmpty();
+    }
+  }
+}

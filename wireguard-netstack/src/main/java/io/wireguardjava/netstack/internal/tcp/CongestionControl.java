@@ -1,0 +1,32 @@
+package io.wireguardjava.netstack.internal.tcp;
+
+/**
+ * A congestion-control algorithm: owns cwnd and ssthresh in bytes. Loss recovery itself (what to
+ * retransmit, the pipe estimate of RFC 6675) stays in the connection; this only decides how big
+ * the window is. Called on the stack thread under the connection's lock.
+ */
+interface CongestionControl {
+  /** The congestion window in bytes. */
+  int cwnd();
+
+  /** The slow-start threshold in bytes. */
+  int ssthresh();
+
+  /** New data was cumulatively acknowledged outside loss recovery; srtt is -1 before a sample. */
+  void onAck(int ackedBytes, int flightBytes, long srttNanos, long nowNanos);
+
+  /** Fast retransmit starts a recovery episode; {@code flightBytes} is what was outstanding. */
+  void onEnterRecovery(int flightBytes, long nowNanos);
+
+  /** The recovery episode ended (the recovery point was acknowledged). */
+  void onExitRecovery(long nowNanos);
+
+  /** The retransmission timer expired. */
+  void onRetransmissionTimeout(int flightBytes, long nowNanos);
+
+  /** The send MSS changed (peer option, path MTU). */
+  void onMssChanged(int mss);
+
+  /** The connection was idle for at least an RTO with nothing in flight (RFC 5681 §4.1). */
+  void onIdleRestart(long nowNanos);
+}

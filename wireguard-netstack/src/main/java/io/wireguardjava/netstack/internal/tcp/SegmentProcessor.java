@@ -1,0 +1,488 @@
+package io.wireguardjava.netstack.internal.tcp;
+
+import io.wireguardjava.netstack.internal.tcp.TcpCounters.Counter;
+
+/**
+ * "SEGMENT ARRIVES" of RFC 9293 §3.10.7 for one connection, with the RFC 5961 checks (RST and
+ * SYN in window, ACK range), RFC 5681/6675 duplicate-ACK and SACK handling, delayed ACKs and
+ * out-of-order reassembly. Stack thread, connection lock held. Outputs only set flags and timers;
+ * {@link Transmitter} sends.
+ */
+final class SegmentProcessor {
+  private SegmentProcessor() {}
+
+  static void onSegment(TcpConnection c, byte[] p, int off, int len, TcpOptions o, long now) {
+    int hl = TcpHeader.headerLength(p, off);
+    int flags = TcpHeader.flags(p, off);
+    int seq = TcpHeader.seq(p, off);
+    int ack = TcpHeader.ack(p, off);
+    int wnd = TcpHeader.window(p, off);
+    int dataOff = off + hl;
+    int dataLen = len - hl;
+    c.lastReceivedAt = now;
+    c.keepaliveSent = 0;
+    if (c.state == TcpState.SYN_SENT) {
+      synSent(c, flags, seq, ack, wnd, o, now);
+      return;
+    }
+    if (c.state == TcpState.CLOSED) {
+      return;
+    }
+    boolean syn = (flags & TcpHeader.SYN) != 0;
+    boolean fin = (flags & TcpHeader.FIN) != 0;
+    boolean rst = (flags & TcpHeader.RST) != 0;
+    if (c.state == TcpState.SYN_RECEIVED && syn && seq == c.irs) {
+      if ((flags & TcpHeader.ACK) == 0) {
+        // Our SYN-ACK was lost: the peer retransmitted its SYN.
+        c.sndNxt = c.iss;
+        c.ackNow = true;
+        return;
+      }
+      // Simultaneous open (RFC 9293 figure 8): the peer's SYN-ACK repeats its SYN, which we have;
+      // only its ACK is new.
+      syn = false;
+      seq += 1;
+    }
+    int segLen = dataLen + (syn ? 1 : 0) + (fin ? 1 : 0);
+    // 1. Sequence acceptability (RFC 9293 §3.10.7.4, first check).
+    int rcvWnd = Math.max(0, c.rcvAdvEdge - c.rcvNxt);
+    boolean acceptable;
+    if (segLen == 0) {
+      acceptable = rcvWnd == 0 ? seq == c.rcvNxt : Seq.inRange(seq, c.rcvNxt, c.rcvNxt + rcvWnd);
+    } else if (rcvWnd == 0) {
+      acceptable = seq == c.rcvNxt; // RFC 9293: still take ACK, RST and window from it
+    } else {
+      acceptable = Seq.inRange(seq, c.rcvNxt, c.rcvNxt + rcvWnd)
+          || Seq.inRange(seq + segLen - 1, c.rcvNxt, c.rcvNxt + rcvWnd);
+    }
+    if (!acceptable) {
+      if (c.state == TcpState.TIME_WAIT && fin) {
+        c.timeWaitAt = now + 2 * c.settings.msl().toNanos();
+      }
+      if (!rst) {
+        c.ackNow = true;
+      }
+      c.layer.count(Counter.DROPPED_OUT_OF_WINDOW);
+      return;
+    }
+    // 2. RST (RFC 5961 §3.2: exact match resets, anything else in window gets a challenge ACK).
+    if (rst) {
+      if (seq == c.rcvNxt) {
+        c.layer.count(Counter.RESETS_RECEIVED);
+        onReset(c);
+      } else {
+        c.layer.challengeAck(c);
+      }
+      return;
+    }
+    // 4. SYN in a synchronized state (RFC 5961 §4.2): challenge ACK.
+    if (syn) {
+      c.layer.challengeAck(c);
+      return;
+    }
+    // 5. ACK.
+    if ((flags & TcpHeader.ACK) == 0) {
+      return;
+    }
+    if (c.state == TcpState.SYN_RECEIVED) {
+      if (Seq.gt(ack, c.sndUna) && Seq.le(ack, c.sndMax)) {
+        established(c, now);
+        c.sndWnd = wnd << c.sndScale;
+        c.sndWl1 = seq;
+        c.sndWl2 = ack;
+        c.maxSndWnd = Math.max(c.maxSndWnd, c.sndWnd);
+      } else {
+        c.layer.sendReset(c.flow, ack, 0, false);
+        return;
+      }
+    }
+    if (Seq.gt(ack, c.sndMax)) {
+      c.ackNow = true; // acknowledges something not yet sent
+      return;
+    }
+    if (Seq.lt(ack, c.sndUna - Math.max(c.maxSndWnd, 1))) {
+      c.layer.challengeAck(c); // RFC 5961 §5.2
+      return;
+    }
+    boolean sackNews = c.sackOk && o.sackCount > 0 && addSack(c, o);
+    int newWnd = wnd << c.sndScale;
+    if (Seq.gt(ack, c.sndUna)) {
+      onNewAck(c, ack, now);
+      if (c.sackOk && o.sackCount > 0 && !c.inRecovery && c.sndMax != c.sndUna) {
+        maybeEnterRecovery(c, now); // as Linux: SACK can show a loss on a cumulative ACK too
+      }
+    } else if (ack == c.sndUna && c.sndMax != c.sndUna
+        && ((dataLen == 0 && !fin && newWnd == c.sndWnd) || sackNews)) {
+      onDuplicateAck(c, now);
+    }
+    if (c.inRecovery && sackNews) {
+      detectLostRetransmission(c);
+    }
+    if (Seq.lt(c.sndWl1, seq) || (c.sndWl1 == seq && Seq.le(c.sndWl2, ack))) {
+      boolean opened = c.sndWnd == 0 && newWnd > 0;
+      c.sndWnd = newWnd;
+      c.sndWl1 = seq;
+      c.sndWl2 = ack;
+      c.maxSndWnd = Math.max(c.maxSndWnd, newWnd);
+      if (newWnd > 0) {
+        c.persistAt = TcpConnection.NEVER;
+        c.persistBackoff = 0;
+      }
+      if (opened) {
+        c.changed.signalAll();
+      }
+    }
+    if (c.finAcked()) {
+      switch (c.state) {
+        case FIN_WAIT_1 -> {
+          c.state = TcpState.FIN_WAIT_2;
+          if (c.appClosed) {
+            c.finWait2At = now + c.settings.finWait2Timeout().toNanos();
+          }
+          c.changed.signalAll();
+        }
+        case CLOSING -> c.enterTimeWait(now);
+        case LAST_ACK -> {
+          c.enterClosed(null);
+          return;
+        }
+        default -> { }
+      }
+    }
+    if (c.state == TcpState.TIME_WAIT) {
+      return;
+    }
+    // 7. Segment text.
+    int dseq = seq;
+    if (fin && Seq.lt(dseq + dataLen, c.rcvNxt)) {
+      fin = false; // an old FIN we already took
+    }
+    if (Seq.lt(dseq, c.rcvNxt)) {
+      int d = Math.min(c.rcvNxt - dseq, dataLen);
+      dataOff += d;
+      dataLen -= d;
+      dseq += d;
+    }
+    if (dataLen > 0) {
+      if (!c.state.receivesData()) {
+        return; // RFC 9293: ignore text after the peer's FIN
+      }
+      if (c.appClosed) {
+        // Data for a socket the application closed: reset, as Linux does.
+        c.layer.sendReset(c.flow, c.sndMax, 0, false);
+        c.enterClosed(ErrorKind.RESET);
+        return;
+      }
+      int space = c.receiveSpace();
+      int wndEnd = c.rcvNxt + space;
+      if (Seq.gt(dseq + dataLen, wndEnd)) {
+        dataLen = Math.max(0, wndEnd - dseq);
+        fin = false;
+        c.layer.count(Counter.DROPPED_OUT_OF_WINDOW);
+        c.ackNow = true;
+      }
+      if (dataLen > 0) {
+        receiveData(c, p, dataOff, dataLen, dseq, now);
+      }
+    }
+    // 8. FIN.
+    if (fin) {
+      int finSeq = dseq + dataLen;
+      if (finSeq == c.rcvNxt) {
+        receiveFin(c, now);
+      } else if (Seq.gt(finSeq, c.rcvNxt)) {
+        c.finPending = true;
+        c.peerFinSeq = finSeq;
+        c.ackNow = true;
+      }
+    }
+  }
+
+  private static boolean addSack(TcpConnection c, TcpOptions o) {
+    boolean news = false;
+    for (int i = 0; i < o.sackCount; i++) {
+      news |= c.scoreboard.add(o.sackStart[i], o.sackEnd[i], c.sndUna, c.sndMax);
+    }
+    return news;
+  }
+
+  private static void synSent(TcpConnection c, int flags, int seq, int ack, int wnd, TcpOptions o,
+      long now) {
+    boolean hasAck = (flags & TcpHeader.ACK) != 0;
+    if (hasAck && (Seq.le(ack, c.iss) || Seq.gt(ack, c.sndMax))) {
+      if ((flags & TcpHeader.RST) == 0) {
+        c.layer.sendReset(c.flow, ack, 0, false);
+      }
+      return;
+    }
+    if ((flags & TcpHeader.RST) != 0) {
+      if (hasAck) {
+        c.layer.count(Counter.RESETS_RECEIVED);
+        c.enterClosed(ErrorKind.REFUSED);
+      }
+      return;
+    }
+    if ((flags & TcpHeader.SYN) == 0) {
+      return;
+    }
+    c.irs = seq;
+    c.rcvNxt = seq + 1;
+    negotiate(c, o);
+    if (hasAck) {
+      if (c.rttTiming) {
+        c.rtt.sample(now - c.rttSentAt);
+        c.rttTiming = false;
+      }
+      c.sndUna = ack;
+      c.sndWnd = wnd; // RFC 7323 §2.2: the window of a SYN-ACK is never scaled
+      c.sndWl1 = seq;
+      c.sndWl2 = ack;
+      c.maxSndWnd = c.sndWnd;
+      c.rtoAt = TcpConnection.NEVER;
+      c.retries = 0;
+      established(c, now);
+      c.ackNow = true;
+    } else {
+      // Simultaneous open (RFC 9293 §3.5, figure 7).
+      c.state = TcpState.SYN_RECEIVED;
+      c.sndWnd = wnd; // unscaled in a SYN
+      c.sndWl1 = seq;
+      c.sndWl2 = c.iss;
+      c.sndNxt = c.iss; // resend our SYN, now with ACK
+      c.rttTiming = false;
+      c.ackNow = true;
+    }
+  }
+
+  /** Takes the peer's SYN options: MSS, window scale (both sides or neither), SACK-permitted. */
+  static void negotiate(TcpConnection c, TcpOptions o) {
+    int peerMss = o.mss > 0 ? o.mss : 536; // RFC 9293 §3.7.1 default
+    c.mss = Math.max(64, Math.min(c.ourMss, peerMss));
+    c.cc = c.settings.congestionControl().create(c.mss);
+    if (o.windowScale >= 0 && c.settings.windowScaling()) {
+      c.sndScale = o.windowScale;
+    } else {
+      c.sndScale = 0;
+      c.rcvScale = 0;
+    }
+    c.sackOk = o.sackPermitted && c.settings.sack();
+    c.rcvAdvEdge = c.rcvNxt + Math.min(c.receiveSpace(), 65535 << c.rcvScale);
+  }
+
+  static void established(TcpConnection c, long now) {
+    if (c.state == TcpState.SYN_RECEIVED && c.listener != null) {
+      c.listener.halfOpenDone();
+    }
+    c.state = TcpState.ESTABLISHED;
+    c.everConnected = true;
+    c.tuneStart = now;
+    if (c.finQueued) {
+      c.state = TcpState.FIN_WAIT_1; // closed by the application before the handshake finished
+    }
+    TcpListener l = c.listener;
+    if (l != null) {
+      c.listener = null;
+      if (!l.deliver(c.socket)) {
+        c.layer.sendReset(c.flow, c.sndMax, 0, false);
+        c.enterClosed(ErrorKind.RESET);
+        return;
+      }
+    }
+    c.changed.signalAll();
+  }
+
+  private static void onReset(TcpConnection c) {
+    if (c.state == TcpState.SYN_RECEIVED && c.listener != null) {
+      c.enterClosed(null); // passive: back to LISTEN, nobody saw it
+    } else if (c.state == TcpState.SYN_RECEIVED) {
+      c.enterClosed(ErrorKind.REFUSED);
+    } else if (c.state == TcpState.CLOSING || c.state == TcpState.LAST_ACK
+        || c.state == TcpState.TIME_WAIT) {
+      c.enterClosed(null);
+    } else {
+      c.enterClosed(ErrorKind.RESET);
+    }
+  }
+
+  private static void onNewAck(TcpConnection c, int ack, long now) {
+    int acked = ack - c.sndUna;
+    int flight = c.sndMax - c.sndUna;
+    ByteRing ring = c.sendRing;
+    int dataAcked = Seq.min(ack, c.dataEnd()) - c.bufSeq;
+    if (dataAcked > 0 && ring != null) {
+      ring.discard(dataAcked);
+      c.bufSeq += dataAcked;
+    }
+    if (c.rttTiming && Seq.gt(ack, c.rttSeq)) {
+      c.rtt.sample(now - c.rttSentAt);
+      c.rttTiming = false;
+    }
+    c.retries = 0;
+    c.sndUna = ack;
+    if (Seq.lt(c.sndNxt, ack)) {
+      c.sndNxt = ack;
+    }
+    c.scoreboard.acknowledge(ack);
+    // The new first hole: if it was already resent, watch it from now on.
+    c.unaRetransmitted = c.inRecovery && Seq.gt(c.highRxt, ack);
+    c.unaRetransmitMarker = c.sndMax;
+    if (c.inRecovery) {
+      if (Seq.ge(ack, c.recoveryPoint)) {
+        c.inRecovery = false;
+        c.dupAcks = 0;
+        c.cc.onExitRecovery(now);
+      } else {
+        // Partial ACK (RFC 6582 §3.2 step 3): the next hole is lost too.
+        if (!c.sackOk) {
+          c.dupAcks = 0;
+          c.renoLostEnd = c.sndUna + c.mss;
+          c.highRxt = c.sndUna;
+          c.forceRetransmit = true;
+        }
+        c.highRxt = Seq.max(c.highRxt, c.sndUna);
+      }
+    } else {
+      c.dupAcks = 0;
+      c.cc.onAck(acked, flight, c.rtt.srtt(), now);
+    }
+    c.rtoAt = c.sndUna == c.sndMax ? TcpConnection.NEVER : now + c.rtt.rto();
+    if (c.finQueued && c.finAcked()) {
+      c.releaseBuffersIfDone();
+    }
+    c.changed.signalAll();
+  }
+
+  /**
+   * A retransmission can be lost too. If data sent after we retransmitted the first hole is
+   * SACKed (more than DupThresh-1 segments of it) while that hole is still unacknowledged, the
+   * retransmission is deemed lost and sent again now, instead of waiting for the timeout (the idea
+   * of Linux's lost-retransmit detection and RFC 8985).
+   */
+  private static void detectLostRetransmission(TcpConnection c) {
+    if (c.unaRetransmitted && Seq.lt(c.unaRetransmitMarker, c.sndMax)
+        && c.scoreboard.sackedIn(c.unaRetransmitMarker, c.sndMax)
+            > (SackScoreboard.DUP_THRESH - 1) * c.mss) {
+      c.unaRetransmitted = false;
+      c.highRxt = c.sndUna;
+      c.forceRetransmit = true;
+    }
+  }
+
+  private static void onDuplicateAck(TcpConnection c, long now) {
+    c.dupAcks++;
+    if (!c.inRecovery) {
+      maybeEnterRecovery(c, now);
+    }
+  }
+
+  /** RFC 6675 §5: DupThresh duplicate ACKs, or the first unacknowledged byte IsLost. */
+  private static void maybeEnterRecovery(TcpConnection c, long now) {
+    boolean lost = c.dupAcks >= SackScoreboard.DUP_THRESH
+        || (c.sackOk && Seq.gt(c.scoreboard.lostBoundary(c.sndUna, c.mss), c.sndUna));
+    if (lost && Seq.ge(c.sndUna, c.recoverGuard)) {
+      c.inRecovery = true;
+      c.unaRetransmitted = false;
+      c.recoveryPoint = c.sndMax;
+      c.recoverGuard = c.sndMax;
+      c.highRxt = c.sndUna;
+      c.renoLostEnd = c.sndUna + c.mss;
+      c.forceRetransmit = true;
+      c.rttTiming = false;
+      c.cc.onEnterRecovery(c.sndMax - c.sndUna, now);
+      c.layer.count(Counter.FAST_RETRANSMITS);
+    }
+  }
+
+  private static void receiveData(TcpConnection c, byte[] p, int off, int len, int dseq, long now) {
+    c.largestSegmentSeen = Math.max(c.largestSegmentSeen, len);
+    ByteRing ring = c.recvRing;
+    if (ring == null || c.inputShutdown) {
+      // Input shut down: take and discard in-order data, keep the window open.
+      if (dseq == c.rcvNxt) {
+        c.rcvNxt += len;
+        c.rcvAdvEdge = Seq.max(c.rcvAdvEdge, c.rcvNxt);
+      }
+      c.ackNow = true;
+      return;
+    }
+    int offset = dseq - c.rcvNxt;
+    if (offset == 0) {
+      boolean hadGaps = !c.assembler.isEmpty();
+      ring.writeAt(0, p, off, len);
+      int newNxt = c.assembler.advance(c.rcvNxt + len);
+      ring.commit(newNxt - c.rcvNxt);
+      c.tuneBytes += newNxt - c.rcvNxt;
+      c.rcvNxt = newNxt;
+      if (c.finPending && c.rcvNxt == c.peerFinSeq) {
+        c.finPending = false;
+        receiveFin(c, now);
+      }
+      if (hadGaps) {
+        c.ackNow = true; // RFC 5681 §4.2: ACK at once when a gap fills
+      } else {
+        c.bytesSinceAck += len;
+        int fullSegment = Math.min(c.ourMss, c.largestSegmentSeen);
+        if (c.bytesSinceAck >= 2 * fullSegment) {
+          c.ackNow = true;
+        } else if (c.delayedAckAt == TcpConnection.NEVER) {
+          c.delayedAckAt = now + c.settings.delayedAck().toNanos();
+        }
+      }
+      autoTune(c, now);
+      c.changed.signalAll();
+    } else {
+      if (c.assembler.covers(dseq, dseq + len)) {
+        c.ackNow = true; // a duplicate: ACK so the sender learns
+        return;
+      }
+      if (c.assembler.add(dseq, dseq + len)) {
+        ring.writeAt(offset, p, off, len);
+      } else {
+        c.layer.count(Counter.DROPPED_NO_BUFFER);
+      }
+      c.ackNow = true; // RFC 5681 §4.2: out-of-order data is ACKed at once
+    }
+  }
+
+  private static void receiveFin(TcpConnection c, long now) {
+    c.rcvNxt += 1;
+    c.finReceived = true;
+    c.ackNow = true;
+    switch (c.state) {
+      case SYN_RECEIVED, ESTABLISHED -> c.state = TcpState.CLOSE_WAIT;
+      case FIN_WAIT_1 -> {
+        if (c.finAcked()) {
+          c.enterTimeWait(now);
+        } else {
+          c.state = TcpState.CLOSING;
+        }
+      }
+      case FIN_WAIT_2 -> c.enterTimeWait(now);
+      default -> { }
+    }
+    c.releaseBuffersIfDone();
+    c.changed.signalAll();
+  }
+
+  /**
+   * Dynamic right-sizing of the receive buffer: when the peer delivered at least half the buffer
+   * within one RTT, the window is what limits it, so the buffer doubles (up to the limit and the
+   * layer's memory budget).
+   */
+  private static void autoTune(TcpConnection c, long now) {
+    long srtt = c.rtt.srtt();
+    long period = srtt > 0 ? Math.max(srtt, 1_000_000L) : 50_000_000L;
+    if (now - c.tuneStart < period) {
+      return;
+    }
+    ByteRing ring = c.recvRing;
+    if (ring != null && c.tuneBytes * 2L >= ring.capacity() && ring.capacity() < c.recvLimit) {
+      int target = (int) Math.min((long) ring.capacity() * 2, c.recvLimit);
+      if (c.layer.budget().reserve(target - ring.capacity())) {
+        ring.grow(target, c.assembler.highestEnd(c.rcvNxt) - c.rcvNxt);
+      }
+    }
+    c.tuneStart = now;
+    c.tuneBytes = 0;
+  }
+}

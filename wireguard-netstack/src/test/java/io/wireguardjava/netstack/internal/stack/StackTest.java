@@ -1,0 +1,281 @@
+package io.wireguardjava.netstack.internal.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.wireguardjava.netstack.internal.wire.Bytes;
+import io.wireguardjava.netstack.internal.wire.Checksum;
+import io.wireguardjava.netstack.internal.wire.Icmp;
+import io.wireguardjava.netstack.internal.wire.Ipv4;
+import io.wireguardjava.netstack.internal.wire.Ipv6;
+import io.wireguardjava.netstack.internal.wire.PacketCheck;
+import io.wireguardjava.netstack.internal.wire.Udp;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The sans-I/O stack with scripted packets and a manual clock: no threads, no sleeping. */
+class StackTest {
+  private static final byte[] US4 = {10, 9, 0, 1};
+  private static final byte[] THEM4 = {10, 9, 0, 2};
+  private static final byte[] US6 = addr("fd09::1");
+  private static final byte[] THEM6 = addr("fd09::2");
+
+  private final List<byte[]> sent = new ArrayList<>();
+  private final AtomicInteger wakes = new AtomicInteger();
+  private long now = 1_000_000_000L;
+  private final Stack stack =
+      new Stack(
+          new OwnAddresses(List.of(inet(US4), inet(US6))),
+          1420,
+          (b, off, len) -> sent.add(Arrays.copyOfRange(b, off, off + len)),
+          new SplittableRandom(1),
+          () -> now,
+          wakes::incrementAndGet);
+
+  private static byte[] addr(String s) {
+    try {
+      return InetAddress.getByName(s).getAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static InetAddress inet(byte[] b) {
+    try {
+      return InetAddress.getByAddress(b);
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static byte[] udp(byte[] src, byte[] dst, int srcPort, int dstPort, byte[] payload) {
+    boolean v6 = src.length == 16;
+    int h = v6 ? 40 : 20;
+    byte[] p = new byte[h + 8 + payload.length];
+    System.arraycopy(payload, 0, p, h + 8, payload.length);
+    if (v6) {
+      Ipv6.write(p, 0, 8 + payload.length, Udp.PROTOCOL, src, dst);
+    } else {
+      Ipv4.write(p, 0, p.length, 1, Udp.PROTOCOL, src, dst);
+    }
+    Udp.write(p, 0, v6, h, srcPort, dstPort, payload.length);
+    return p;
+  }
+
+  static byte[] echo(byte[] src, byte[] dst, int type, int idSeq, int dataLength) {
+    boolean v6 = src.length == 16;
+    int h = v6 ? 40 : 20;
+    byte[] p = new byte[h + 8 + dataLength];
+    if (v6) {
+      Ipv6.write(p, 0, 8 + dataLength, Icmp.PROTOCOL_V6, src, dst);
+    } else {
+      Ipv4.write(p, 0, p.length, 2, Icmp.PROTOCOL_V4, src, dst);
+    }
+    p[h] = (byte) type;
+    Bytes.put32(p, h + 4, idSeq);
+    for (int i = 0; i < dataLength; i++) {
+      p[h + 8 + i] = (byte) (i * 7);
+    }
+    Icmp.fillChecksum(p, 0, v6, h, 8 + dataLength);
+    return p;
+  }
+
+  private void in(byte[] p) {
+    stack.onPacket(p, 0, p.length, now);
+  }
+
+  private byte[] onlySent() {
+    assertThat(sent).hasSize(1);
+    return sent.remove(0);
+  }
+
+  @Test
+  void answersIpv4EchoRequestsToItsAddress() {
+    in(echo(THEM4, US4, Icmp.V4_ECHO_REQUEST, 0x12340001, 56));
+    byte[] r = onlySent();
+    assertThat(Ipv4.check(r, 0, r.length)).isEqualTo(PacketCheck.OK);
+    assertThat(Arrays.copyOfRange(r, 12, 16)).isEqualTo(US4);
+    assertThat(Arrays.copyOfRange(r, 16, 20)).isEqualTo(THEM4);
+    assertThat(Icmp.type(r, 20)).isEqualTo(Icmp.V4_ECHO_REPLY);
+    assertThat(Icmp.check(r, 0, false, 20, r.length - 20)).isEqualTo(PacketCheck.OK);
+    assertThat(Bytes.i32(r, 24)).isEqualTo(0x12340001);
+    byte[] req = echo(THEM4, US4, Icmp.V4_ECHO_REQUEST, 0x12340001, 56);
+    assertThat(Arrays.copyOfRange(r, 28, r.length)).isEqualTo(Arrays.copyOfRange(req, 28, req.length));
+  }
+
+  @Test
+  void answersIpv6EchoRequests() {
+    in(echo(THEM6, US6, Icmp.V6_ECHO_REQUEST, 0x00070003, 100));
+    byte[] r = onlySent();
+    assertThat(Ipv6.check(r, 0, r.length)).isEqualTo(PacketCheck.OK);
+    assertThat(Icmp.type(r, 40)).isEqualTo(Icmp.V6_ECHO_REPLY);
+    assertThat(Icmp.check(r, 0, true, 40, r.length - 40)).isEqualTo(PacketCheck.OK);
+    assertThat(Arrays.copyOfRange(r, 24, 40)).isEqualTo(THEM6);
+  }
+
+  @Test
+  void dropsAndCountsWhatIsNotForItOrBroken() {
+    in(echo(THEM4, new byte[] {10, 9, 0, 3}, Icmp.V4_ECHO_REQUEST, 1, 8));
+    byte[] bad = echo(THEM4, US4, Icmp.V4_ECHO_REQUEST, 1, 8);
+    bad[bad.length - 1] ^= 1; // ICMP checksum no longer verifies
+    in(bad);
+    byte[] badUdp = udp(THEM4, US4, 1, 2, new byte[10]);
+    badUdp[30] ^= 1;
+    in(badUdp);
+    stack.onPacket(new byte[] {0x70}, 0, 1, now);
+    assertThat(sent).isEmpty();
+    assertThat(stack.counters().dropped(StackDrop.NOT_FOR_US)).isEqualTo(1);
+    assertThat(stack.counters().dropped(StackDrop.MALFORMED)).isEqualTo(3);
+  }
+
+  @Test
+  void udpToAClosedPortIsAnsweredWithPortUnreachableQuotingIt() {
+    byte[] d = udp(THEM4, US4, 5000, 9999, "x".getBytes(StandardCharsets.US_ASCII));
+    in(d);
+    byte[] r = onlySent();
+    assertThat(Ipv4.check(r, 0, r.length)).isEqualTo(PacketCheck.OK);
+    assertThat(Icmp.type(r, 20)).isEqualTo(Icmp.V4_UNREACHABLE);
+    assertThat(Icmp.code(r, 20)).isEqualTo(Icmp.V4_CODE_PORT_UNREACHABLE);
+    assertThat(Icmp.check(r, 0, false, 20, r.length - 20)).isEqualTo(PacketCheck.OK);
+    assertThat(Arrays.copyOfRange(r, 28, r.length)).isEqualTo(d);
+
+    byte[] d6 = udp(THEM6, US6, 5000, 9999, new byte[3000 - 48]); // large: the quote is capped
+    in(d6);
+    byte[] r6 = onlySent();
+    assertThat(r6.length).isEqualTo(1280);
+    assertThat(Icmp.type(r6, 40)).isEqualTo(Icmp.V6_UNREACHABLE);
+    assertThat(Icmp.code(r6, 40)).isEqualTo(Icmp.V6_CODE_PORT_UNREACHABLE);
+    assertThat(Icmp.check(r6, 0, true, 40, r6.length - 40)).isEqualTo(PacketCheck.OK);
+  }
+
+  @Test
+  void portUnreachableIsRateLimited() {
+    for (int i = 0; i < 200; i++) {
+      in(udp(THEM4, US4, 5000, 9999, new byte[1]));
+    }
+    assertThat(sent).hasSize(50); // the burst
+    now += TimeUnit.MILLISECONDS.toNanos(10);
+    sent.clear();
+    for (int i = 0; i < 200; i++) {
+      in(udp(THEM4, US4, 5000, 9999, new byte[1]));
+    }
+    assertThat(sent).hasSize(10); // 1 per ms
+    assertThat(stack.counters().dropped(StackDrop.ICMP_RATE_LIMITED)).isEqualTo(340);
+  }
+
+  @Test
+  void udpIsDeliveredToTheBoundEndpointBothFamilies() throws Exception {
+    UdpEndpoint ep = stack.bindUdp(5353);
+    in(udp(THEM4, US4, 1111, 5353, "four".getBytes(StandardCharsets.US_ASCII)));
+    in(udp(THEM6, US6, 2222, 5353, "six".getBytes(StandardCharsets.US_ASCII)));
+    ByteBuffer b = ByteBuffer.allocate(100);
+    assertThat(ep.receive(b, 0)).isEqualTo(new InetSocketAddress(inet(THEM4), 1111));
+    assertThat(new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII)).isEqualTo("four");
+    b.clear();
+    assertThat(ep.receive(b, 0)).isEqualTo(new InetSocketAddress(inet(THEM6), 2222));
+    assertThat(b.position()).isEqualTo(3);
+    assertThatThrownBy(() -> ep.receive(ByteBuffer.allocate(1), 1_000_000))
+        .isInstanceOf(SocketTimeoutException.class);
+    assertThat(sent).isEmpty();
+  }
+
+  @Test
+  void connectedEndpointFiltersAndReportsPortUnreachable() throws Exception {
+    UdpEndpoint ep = stack.bindUdp(0);
+    InetSocketAddress peer = new InetSocketAddress(inet(THEM4), 53);
+    ep.connect(peer);
+    ep.send(ByteBuffer.wrap(new byte[] {1, 2, 3}), null);
+    assertThat(wakes.get()).isPositive();
+    assertThat(sent).isEmpty(); // built by the application thread, sent by the stack thread's poll
+    stack.poll(now);
+    byte[] out = onlySent();
+    assertThat(Udp.check(out, 0, 4, 20, out.length - 20)).isEqualTo(PacketCheck.OK);
+    assertThat(Udp.srcPort(out, 20)).isEqualTo(ep.port());
+
+    in(udp(new byte[] {10, 9, 0, 7}, US4, 53, ep.port(), new byte[1])); // someone else: dropped
+    assertThat(ep.queued()).isZero();
+    assertThat(stack.counters().dropped(StackDrop.UDP_NOT_CONNECTED_PEER)).isEqualTo(1);
+
+    // The peer answers with port unreachable quoting our datagram.
+    byte[] icmp = new byte[20 + 8 + out.length];
+    Ipv4.write(icmp, 0, icmp.length, 3, Icmp.PROTOCOL_V4, THEM4, US4);
+    icmp[20] = (byte) Icmp.V4_UNREACHABLE;
+    icmp[21] = (byte) Icmp.V4_CODE_PORT_UNREACHABLE;
+    System.arraycopy(out, 0, icmp, 28, out.length);
+    Icmp.fillChecksum(icmp, 0, false, 20, icmp.length - 20);
+    in(icmp);
+    assertThatThrownBy(() -> ep.send(ByteBuffer.wrap(new byte[1]), null))
+        .isInstanceOf(PortUnreachableException.class);
+    ep.send(ByteBuffer.wrap(new byte[1]), null); // reported once, as Linux does
+    ep.close();
+    assertThat(stack.udpBindings()).isZero();
+  }
+
+  @Test
+  void fragmentedUdpIsReassembledAndDelivered() throws Exception {
+    UdpEndpoint ep = stack.bindUdp(53);
+    byte[] payload = new byte[4000];
+    new java.util.Random(5).nextBytes(payload);
+    byte[] whole = udp(THEM4, US4, 53, 53, payload);
+    int ipPayload = whole.length - 20;
+    for (int at = 0; at < ipPayload; at += 1480) {
+      int n = Math.min(1480, ipPayload - at);
+      byte[] f = new byte[20 + n];
+      Ipv4.write(f, 0, f.length, 77, Udp.PROTOCOL, THEM4, US4);
+      Bytes.put16(f, 6, (at + n < ipPayload ? 0x2000 : 0) | at / 8);
+      Bytes.put16(f, 10, 0);
+      Bytes.put16(f, 10, Checksum.of(f, 0, 20));
+      System.arraycopy(whole, 20 + at, f, 20, n);
+      in(f);
+    }
+    ByteBuffer b = ByteBuffer.allocate(5000);
+    ep.receive(b, 1);
+    assertThat(Arrays.copyOf(b.array(), b.position())).isEqualTo(payload);
+  }
+
+  @Test
+  void pingCompletesWhenTheReplyArrives() throws Exception {
+    CompletableFuture<Long> rtt =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return stack.ping(inet(THEM6), TimeUnit.SECONDS.toNanos(10));
+              } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+              }
+            });
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (sent.isEmpty() && System.nanoTime() < deadline) {
+      stack.poll(now);
+      Thread.onSpinWait();
+    }
+    byte[] req = onlySent();
+    assertThat(Icmp.type(req, 40)).isEqualTo(Icmp.V6_ECHO_REQUEST);
+    assertThat(Icmp.check(req, 0, true, 40, req.length - 40)).isEqualTo(PacketCheck.OK);
+    now += TimeUnit.MILLISECONDS.toNanos(42);
+    byte[] reply = req.clone();
+    System.arraycopy(req, 8, reply, 24, 16);
+    System.arraycopy(req, 24, reply, 8, 16);
+    reply[40] = (byte) Icmp.V6_ECHO_REPLY;
+    Icmp.fillChecksum(reply, 0, true, 40, reply.length - 40);
+    in(reply);
+    assertThat(rtt.get(10, TimeUnit.SECONDS)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(42));
+  }
+
+  @Test
+  void pingTimesOutWithoutAReply() throws Exception {
+    assertThat(stack.ping(inet(THEM4), TimeUnit.MILLISECONDS.toNanos(20))).isEqualTo(-1);
+  }
+}

@@ -1,0 +1,107 @@
+package io.wireguardjava.netstack.internal.tcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wireguardjava.netstack.internal.tcp.Scripted.Seg;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** SACK: blocks we emit for gaps (RFC 2018) and the sender scoreboard (RFC 6675). */
+class SackTest {
+  private static final int MSS = 1380;
+
+  @Test
+  void gapsAreAckedAtOnceWithSackBlocksMostRecentFirst() throws Exception {
+    Scripted t = new Scripted();
+    Scripted.Connected c = t.connect();
+    int base = c.peerNext;
+    Seg a = t.in(40000, TcpHeader.ACK, base + 1000, c.ourNext).payload(500).send().get(0);
+    assertThat(a.ack()).isEqualTo(base);
+    assertThat(a.sackStarts()).containsExactly(base + 1000);
+    assertThat(a.sackEnds()).containsExactly(base + 1500);
+    Seg b = t.in(40000, TcpHeader.ACK, base + 3000, c.ourNext).payload(500).send().get(0);
+    assertThat(b.sackStarts()).containsExactly(base + 3000, base + 1000);
+    Seg d = t.in(40000, TcpHeader.ACK, base + 1500, c.ourNext).payload(500).send().get(0);
+    assertThat(d.sackStarts()).as("the grown block first").containsExactly(base + 1000, base + 3000);
+    assertThat(d.sackEnds()).containsExactly(base + 2000, base + 3500);
+    // Filling the first gap acks up to the next one, at once.
+    Seg e = t.in(40000, TcpHeader.ACK, base, c.ourNext).payload(1000).send().get(0);
+    assertThat(e.ack()).isEqualTo(base + 2000);
+    assertThat(e.sackStarts()).containsExactly(base + 3000);
+    byte[] got = new byte[5000];
+    assertThat(c.socket.readNow(got, 0, 5000)).isEqualTo(2000);
+  }
+
+  @Test
+  void noSackBlocksWhenNotNegotiated() throws Exception {
+    Scripted t = new Scripted();
+    Scripted.Connected c = t.connect(7, false, 1380);
+    Seg a = t.in(40000, TcpHeader.ACK, c.peerNext + 1000, c.ourNext).payload(500).send().get(0);
+    assertThat(a.sackStarts()).isEmpty();
+  }
+
+  @Test
+  void scoreboardRetransmitsOnlyTheHoles() throws Exception {
+    Scripted t = new Scripted();
+    Scripted.Connected c = t.connect();
+    c.socket.setNoDelay(true);
+    c.socket.write(new byte[10 * MSS], 0, 10 * MSS);
+    List<Seg> burst = t.poll();
+    assertThat(burst).hasSize(10);
+    int s0 = c.ourNext;
+    // Segments 1 and 5 lost: the peer acks 0 and SACKs 2-4, then 6-9.
+    List<Seg> r1 = c.ack(s0 + MSS).sack(s0 + 2 * MSS, s0 + 5 * MSS).send();
+    assertThat(r1).as("3 segments SACKed above the hole: lost at once (RFC 6675 IsLost)").hasSize(1);
+    assertThat(r1.get(0).seq()).isEqualTo(s0 + MSS);
+    assertThat(t.layer.stats().fastRetransmits()).isEqualTo(1);
+    List<Seg> r2 = c.ack(s0 + MSS).sack(s0 + 6 * MSS, s0 + 10 * MSS, s0 + 2 * MSS, s0 + 5 * MSS).send();
+    assertThat(r2).extracting(Seg::seq).as("only the hole at segment 5").containsExactly(s0 + 5 * MSS);
+    // Nothing SACKed is ever resent.
+    List<Seg> r3 = c.ack(s0 + 5 * MSS).sack(s0 + 6 * MSS, s0 + 10 * MSS).send();
+    assertThat(r3).noneMatch(s -> s.seq() >= s0 + 6 * MSS && s.seq() < s0 + 10 * MSS);
+    c.ack(s0 + 10 * MSS).send();
+    assertThat(c.socket.connection().inRecovery).isFalse();
+    assertThat(t.layer.stats().retransmittedSegments()).isEqualTo(2);
+  }
+
+  @Test
+  void aLostRetransmissionIsSentAgainWithoutWaitingForTheTimeout() throws Exception {
+    Scripted t = new Scripted();
+    Scripted.Connected c = t.connect();
+    c.socket.setNoDelay(true);
+    c.socket.write(new byte[20 * MSS], 0, 20 * MSS);
+    assertThat(t.poll()).hasSize(10);
+    int s0 = c.ourNext;
+    List<Seg> r1 = c.ack(s0 + MSS).sack(s0 + 2 * MSS, s0 + 5 * MSS).send();
+    assertThat(r1).extracting(Seg::seq).containsExactly(s0 + MSS);
+    // Everything but segment 1 arrives; new data goes out as the pipe drains.
+    List<Seg> r2 = c.ack(s0 + MSS).sack(s0 + 2 * MSS, s0 + 10 * MSS).send();
+    assertThat(r2).isNotEmpty().allMatch(x -> x.seq() >= s0 + 10 * MSS);
+    // Three segments sent after the retransmission are SACKed, segment 1 still is not: resend it.
+    List<Seg> r3 = c.ack(s0 + MSS).sack(s0 + 2 * MSS, s0 + 13 * MSS).send();
+    assertThat(r3).extracting(Seg::seq).contains(s0 + MSS);
+    assertThat(t.layer.stats().retransmissionTimeouts()).isZero();
+  }
+
+  @Test
+  void scoreboardBookkeeping() {
+    SackScoreboard sb = new SackScoreboard(8);
+    assertThat(sb.add(200, 300, 100, 1000)).isTrue();
+    assertThat(sb.add(200, 300, 100, 1000)).as("nothing new").isFalse();
+    assertThat(sb.add(500, 2000, 100, 1000)).as("beyond what was sent").isFalse();
+    assertThat(sb.add(50, 90, 100, 1000)).as("below the cumulative ACK").isFalse();
+    sb.add(400, 500, 100, 1000);
+    sb.add(300, 350, 100, 1000);
+    assertThat(sb.sackedBytes()).isEqualTo(250);
+    assertThat(sb.nextHole(100, 1000)).isEqualTo(100);
+    assertThat(sb.holeEnd).isEqualTo(200);
+    assertThat(sb.nextHole(200, 1000)).isEqualTo(350);
+    assertThat(sb.holeEnd).isEqualTo(400);
+    assertThat(sb.holeBytes(100, 500)).isEqualTo(100 + 50);
+    assertThat(sb.lostBoundary(100, 50)).as("more than 2*MSS SACKed above 200").isEqualTo(200);
+    sb.acknowledge(320);
+    assertThat(sb.sackedBytes()).isEqualTo(30 + 100);
+    assertThat(sb.isSacked(330)).isTrue();
+    assertThat(sb.isSacked(360)).isFalse();
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Linux TUN devices and wg-quick style interface setup, registered as a {@link
+ * io.wireguardjava.spi.PacketDeviceProvider}; {@link io.wireguardjava.tun.linux.LinuxTunSupport}
+ * says whether they can be used here.
+ */
+@SuppressWarnings("requires-automatic") // JNR-FFI ships an Automatic-Module-Name only
+module io.wireguardjava.tun.linux {
+  requires transitive io.wireguardjava;
+  requires org.jnrproject.ffi;
+  requires static transitive org.jspecify;
+
+  exports io.wireguardjava.tun.linux;
+  // Not API: JNR-FFI implements the libc binding in a class loader of its own, whose classes
+  // can only use an interface of an unconditionally exported package.
+  exports io.wireguardjava.tun.linux.internal;
+
+  provides io.wireguardjava.spi.PacketDeviceProvider with
+      io.wireguardjava.tun.linux.LinuxTunProvider;
+}
