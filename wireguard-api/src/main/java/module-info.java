@@ -4,7 +4,7 @@
  * ({@code io.wireguardjava.core}) and OS device modules implement.
  */
 module io.wireguardjava {
-  requires static transitive org.jspecify;
+  requires transitive org.jspecify;
 
   exports io.wireguardjava;
   exports io.wireguardjava.spi;

@@ -7,7 +7,7 @@
 module io.wireguardjava.core {
   requires transitive io.wireguardjava;
   requires io.wireguardjava.crypto;
-  requires static transitive org.jspecify;
+  requires transitive org.jspecify;
 
   // The UAPI socket (wg/wg-quick management); used by the wg-java command line.
   exports io.wireguardjava.core.uapi;

@@ -7,7 +7,7 @@
 module io.wireguardjava.crypto {
   requires io.wireguardjava;
   requires org.bouncycastle.provider;
-  requires static transitive org.jspecify;
+  requires transitive org.jspecify;
 
   exports io.wireguardjava.crypto to
       io.wireguardjava.core;

@@ -6,7 +6,7 @@
  */
 module io.wireguardjava.netstack {
   requires transitive io.wireguardjava;
-  requires static transitive org.jspecify;
+  requires transitive org.jspecify;
 
   exports io.wireguardjava.netstack;
   exports io.wireguardjava.netstack.proxy;

@@ -7,7 +7,7 @@
 module io.wireguardjava.tun.linux {
   requires transitive io.wireguardjava;
   requires org.jnrproject.ffi;
-  requires static transitive org.jspecify;
+  requires transitive org.jspecify;
 
   exports io.wireguardjava.tun.linux;
   // Not API: JNR-FFI implements the libc binding in a class loader of its own, whose classes

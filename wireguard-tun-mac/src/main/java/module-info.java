@@ -7,7 +7,7 @@
 module io.wireguardjava.tun.mac {
   requires transitive io.wireguardjava;
   requires org.jnrproject.ffi;
-  requires static transitive org.jspecify;
+  requires transitive org.jspecify;
 
   exports io.wireguardjava.tun.mac;
 

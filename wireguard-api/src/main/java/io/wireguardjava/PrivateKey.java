@@ -2,6 +2,7 @@ package io.wireguardjava;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import org.jspecify.annotations.Nullable;
 import java.util.Objects;
 
 /**
@@ -25,7 +26,7 @@ public final class PrivateKey {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final byte[] bytes;
-  private volatile Key publicKey; // derived lazily
+  private volatile @Nullable Key publicKey; // derived lazily
 
   private PrivateKey(byte[] bytes) {
     this.bytes = bytes;

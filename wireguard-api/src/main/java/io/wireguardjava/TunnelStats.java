@@ -36,7 +36,7 @@ public record TunnelStats(int listenPort, List<PeerStats> peers, Map<DropReason,
    * @return the count for one reason
    */
   public long dropped(DropReason reason) {
-    return drops.get(reason);
+    return drops.getOrDefault(reason, 0L);
   }
 
   /**

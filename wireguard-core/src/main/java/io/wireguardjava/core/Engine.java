@@ -601,10 +601,10 @@ final class Engine implements Tunnel {
       handshakeThread.destroy();
       iface = iface.toBuilder().clearPrivateKey().build(); // and drops the app's PrivateKey
     }
+    events.closed(Optional.ofNullable(cause)); // a served tunnel's UAPI socket goes here
     if (hooks != null) {
-      hooks.postDown(device.name());
+      hooks.postDown(device.name()); // last, as wg-quick: device and socket are gone
     }
-    events.closed(Optional.ofNullable(cause));
     if (interrupted) {
       Thread.currentThread().interrupt();
     }

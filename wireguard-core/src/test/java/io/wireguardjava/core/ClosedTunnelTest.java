@@ -64,6 +64,14 @@ class ClosedTunnelTest {
       byte[] p = TestPackets.ip(a.v4(), b.v4(), "late".getBytes());
       assertThatThrownBy(() -> t.packets().send(p, 0, p.length))
           .isInstanceOf(ClosedChannelException.class).hasMessage("tunnel t1 is closed");
+
+      // `wg set` racing the close gets an errno, not a stack trace in the log
+      io.wireguardjava.core.uapi.SetRequest set =
+          io.wireguardjava.core.uapi.SetRequest.parse(List.of("listen_port=1"));
+      assertThatThrownBy(() -> new io.wireguardjava.core.uapi.TunnelBackend(t).update(set::applyTo))
+          .isInstanceOfSatisfying(io.wireguardjava.core.uapi.UapiException.class,
+              e -> assertThat(e.errno()).isEqualTo(io.wireguardjava.core.uapi.Errno.IO))
+          .hasMessageStartingWith("tunnel t1 is closed");
     }
   }
 

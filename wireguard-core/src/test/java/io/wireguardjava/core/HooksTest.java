@@ -60,6 +60,23 @@ class HooksTest {
   }
 
   @Test
+  void preDownStillFindsTheUapiSocket() throws Exception {
+    Path log = dir.resolve("log");
+    Path uapi = dir.resolve("uapi");
+    Config c = Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate())
+        .addPreDown("test -S " + uapi + "/%i.sock && echo socket at pre-down %i >> " + log)
+        .addPostDown("test -S " + uapi + "/%i.sock || echo socket gone at post-down %i >> " + log)
+        .build()).build();
+    TunnelOptions o = TunnelOptions.builder().inProcessDevice().interfaceName("hk3")
+        .uapiDirectory(uapi).runHooks(true).build();
+    Tunnel t = Tunnel.open(c, o);
+    t.close();
+    assertThat(Files.readAllLines(log)).containsExactly("socket at pre-down hk3",
+        "socket gone at post-down hk3");
+    assertThat(uapi.resolve("hk3.sock")).doesNotExist();
+  }
+
+  @Test
   void aFailingPostUpClosesTheTunnelAndSaysWhich() throws Exception {
     Path log = dir.resolve("log");
     TunnelOptions o = TunnelOptions.builder().inProcessDevice().interfaceName("hk2")

@@ -116,11 +116,15 @@ final class UdpShim implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     a.close();
     b.close();
-    ta.join();
-    tb.join();
+    try {
+      ta.join();
+      tb.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static IntPredicate any() {

@@ -179,7 +179,9 @@ public final class ServedTunnel implements Tunnel {
   /** Removes the socket, then closes the tunnel. */
   @Override
   public void close() {
-    server.close();
+    // the tunnel first: its PreDown hooks (when asked for) may still use the socket, as with
+    // wg-quick's `PreDown = wg showconf %i > ...`; a `set` meanwhile is refused as closed
     tunnel.close();
+    server.close();
   }
 }

@@ -61,6 +61,17 @@ public final class TunnelBackend implements UapiBackend {
 
   @Override
   public void update(UnaryOperator<DeviceSettings> change) throws UapiException {
+    try {
+      updateOpen(change);
+    } catch (IllegalStateException e) {
+      if (!tunnel.isClosed()) {
+        throw e;
+      }
+      throw new UapiException(Errno.IO, "tunnel " + tunnel.name() + " is closed", e);
+    }
+  }
+
+  private void updateOpen(UnaryOperator<DeviceSettings> change) throws UapiException {
     synchronized (lock) {
       DeviceSettings current = settings();
       DeviceSettings next = change.apply(current);

@@ -63,7 +63,9 @@ public final class UapiClient {
           continue;
         }
         try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(p))) {
-          out.add(name);
+          if (c.isConnected()) { // open(address) connects: a live daemon
+            out.add(name);
+          }
         } catch (IOException e) {
           // not a live daemon
         }

@@ -104,9 +104,9 @@ final class HttpBody {
       case UNTIL_CLOSE:
         int n;
         while ((n = in.read(buf)) >= 0) {
+          bytes.add(n); // before the write: whoever sees the bytes sees them counted
           out.write(buf, 0, n);
           out.flush();
-          bytes.add(n);
         }
         return;
       case CHUNKED:
@@ -123,9 +123,9 @@ final class HttpBody {
       if (n < 0) {
         throw new EOFException("the body ended " + left + " bytes early");
       }
+      bytes.add(n);
       out.write(buf, 0, n);
       out.flush(); // a stream of small pieces (server-sent events) is not held back
-      bytes.add(n);
       left -= n;
     }
   }

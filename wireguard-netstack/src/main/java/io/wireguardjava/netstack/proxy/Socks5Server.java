@@ -137,8 +137,8 @@ public final class Socks5Server implements AutoCloseable {
     int[] methods = Socks5Codec.readGreeting(in);
     int wanted = credentials.isPresent() ? Socks5.METHOD_USER_PASS : Socks5.METHOD_NO_AUTH;
     if (Arrays.stream(methods).noneMatch(m -> m == wanted)) {
+      counters.failed.increment(); // before the reply: whoever sees it sees the count
       Socks5Codec.writeMethod(out, Socks5.METHOD_NONE_ACCEPTABLE);
-      counters.failed.increment();
       return false;
     }
     Socks5Codec.writeMethod(out, wanted);
@@ -148,12 +148,12 @@ public final class Socks5Server implements AutoCloseable {
     byte[][] userPass = Socks5Codec.readUserPass(in);
     try {
       boolean ok = credentials.get().matches(userPass[0], userPass[1]);
-      Socks5Codec.writeUserPassStatus(out,
-          ok ? Socks5.USER_PASS_SUCCESS : Socks5.USER_PASS_FAILURE);
       if (!ok) {
         counters.failed.increment();
         LOG.log(System.Logger.Level.DEBUG, "SOCKS5 login failed");
       }
+      Socks5Codec.writeUserPassStatus(out,
+          ok ? Socks5.USER_PASS_SUCCESS : Socks5.USER_PASS_FAILURE);
       return ok;
     } finally {
       Arrays.fill(userPass[1], (byte) 0);

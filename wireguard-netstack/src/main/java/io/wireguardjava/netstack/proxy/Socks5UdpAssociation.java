@@ -138,10 +138,13 @@ final class Socks5UdpAssociation {
         continue;
       }
       buffer.limit(length).position(header.payloadOffset);
+      // counted before the send, so whoever sees the reply sees the count
+      int n = length - header.payloadOffset;
+      counters.bytesOut.add(n);
       try {
         tunnel.send(buffer, to);
-        counters.bytesOut.add(length - header.payloadOffset);
       } catch (IOException e) {
+        counters.bytesOut.add(-n);
         counters.datagramsDropped.increment();
       }
     }
@@ -206,10 +209,12 @@ final class Socks5UdpAssociation {
       int end = buffer.position();
       int start = Socks5UdpHeader.prepend(bytes, Socks5UdpHeader.MAX_REPLY_LENGTH, from);
       buffer.limit(end).position(start);
+      int n = end - Socks5UdpHeader.MAX_REPLY_LENGTH;
+      counters.bytesIn.add(n);
       try {
         relay.send(buffer, to);
-        counters.bytesIn.add(end - Socks5UdpHeader.MAX_REPLY_LENGTH);
       } catch (IOException e) {
+        counters.bytesIn.add(-n);
         counters.datagramsDropped.increment();
       }
     }

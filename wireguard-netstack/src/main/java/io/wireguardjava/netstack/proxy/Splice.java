@@ -102,13 +102,13 @@ final class Splice {
         Sockets.shutdownOutput(to);
         return;
       }
+      bytes.add(n); // before the write: whoever sees the bytes sees them counted
       try {
         out.write(buffer, 0, n);
       } catch (IOException e) {
         abortBoth();
         return;
       }
-      bytes.add(n);
     }
   }
 

@@ -103,10 +103,11 @@ final class UdpForward implements AutoCloseable {
         }
       }
       int n = buffer.remaining();
+      counters.bytesOut.add(n); // before the send: whoever sees the reply sees the count
       try {
         flow.flow.socket.send(buffer, flow.flow.target);
-        counters.bytesOut.add(n);
       } catch (IOException e) {
+        counters.bytesOut.add(-n);
         counters.datagramsDropped.increment();
       }
     }
@@ -148,10 +149,11 @@ final class UdpForward implements AutoCloseable {
         buffer.flip();
         flow.touch(clock.getAsLong());
         int n = buffer.remaining();
+        counters.bytesIn.add(n);
         try {
           listener.send(buffer, flow.client);
-          counters.bytesIn.add(n);
         } catch (IOException e) {
+          counters.bytesIn.add(-n);
           counters.datagramsDropped.increment();
         }
       }

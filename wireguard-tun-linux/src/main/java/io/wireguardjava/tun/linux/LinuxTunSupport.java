@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whether TUN interfaces can be opened here: on Linux, with {@code /dev/net/tun} present and
@@ -18,7 +19,7 @@ public final class LinuxTunSupport {
   static final Path TUN_DEVICE = Path.of("/dev/net/tun");
   private static final int CAP_NET_ADMIN = 12;
 
-  private static volatile Optional<String> cause;
+  private static volatile @Nullable Optional<String> cause; // null until probed
 
   private LinuxTunSupport() {}
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whether utun interfaces can be opened here: on macOS, with libc loadable through JNR-FFI, as
@@ -12,7 +13,7 @@ import java.util.function.Supplier;
  */
 public final class MacTunSupport {
 
-  private static volatile Optional<String> cause;
+  private static volatile @Nullable Optional<String> cause; // null until probed
 
   private MacTunSupport() {}
 

@@ -86,6 +86,13 @@ final class SegmentProcessor {
     }
     if (c.state == TcpState.SYN_RECEIVED) {
       if (Seq.gt(ack, c.sndUna) && Seq.le(ack, c.sndMax)) {
+        TcpListener l = c.listener;
+        if (l != null && l.queueFull()) {
+          // As Linux: with the accept queue full the final ACK is dropped; the SYN-ACK is
+          // resent later and the handshake completes once the application accepts.
+          c.layer.count(Counter.DROPPED_SYN_BACKLOG);
+          return;
+        }
         established(c, now);
         c.sndWnd = wnd << c.sndScale;
         c.sndWl1 = seq;

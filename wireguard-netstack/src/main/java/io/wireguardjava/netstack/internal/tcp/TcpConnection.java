@@ -110,6 +110,8 @@ final class TcpConnection {
   int unaRetransmitMarker;
   /** The next transmit must be the first hole, whatever the pipe says (fast retransmit). */
   boolean forceRetransmit;
+  /** When data (or SYN/FIN) was last sent: for the restart after idle (RFC 5681 §4.1). */
+  long lastSentAt;
   long persistAt = NEVER;
   int persistBackoff;
   long keepaliveAt = NEVER;

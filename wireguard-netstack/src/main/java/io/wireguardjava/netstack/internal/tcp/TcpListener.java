@@ -149,8 +149,17 @@ public final class TcpListener {
   boolean admitsSyn(int synBacklog) {
     lock.lock();
     try {
-      return !closed && halfOpen.get() < synBacklog && queue.size() + halfOpen.get() < backlog + synBacklog
-          && queue.size() < backlog;
+      return !closed && halfOpen.get() < synBacklog && queue.size() < backlog;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stack thread: true while the accept queue is at its bound (and the listener open). */
+  boolean queueFull() {
+    lock.lock();
+    try {
+      return !closed && queue.size() >= backlog;
     } finally {
       lock.unlock();
     }

@@ -116,6 +116,12 @@ final class Transmitter {
       }
       return false;
     }
+    if (flight == 0 && c.sndNxt == c.sndMax && c.lastSentAt != 0
+        && now - c.lastSentAt > c.rtt.rto()) {
+      c.cc.onIdleRestart(now); // RFC 5681 §4.1: no line-rate burst after an idle period
+      cwndRoom = c.cc.cwnd();
+      usable = Math.min(cwndRoom, peerRoom);
+    }
     if (usable <= 0) {
       return false;
     }
@@ -318,6 +324,7 @@ final class Transmitter {
       c.rttSeq = seq;
       c.rttSentAt = now;
     }
+    c.lastSentAt = now;
     int end = seq + consumed;
     if (!c.inRecovery || Seq.ge(seq, c.sndNxt)) {
       c.sndNxt = Seq.max(c.sndNxt, end);

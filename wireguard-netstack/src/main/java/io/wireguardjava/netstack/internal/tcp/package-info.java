@@ -11,6 +11,25 @@
  * {@link java.util.concurrent.locks.Condition}s (no {@code synchronized} waits, so virtual threads
  * do not pin). Each connection's state is guarded by its own lock, taken by the stack thread while
  * it processes that connection.
+ *
+ * <p>Where things are:
+ * <ul>
+ *   <li>{@code TcpLayer}: demultiplexing ({@code ConnectionTable}, by packet bytes), listeners,
+ *       ports, RST for closed ports, the pending-work stack and the {@code TimerHeap};</li>
+ *   <li>{@code SegmentProcessor}: RFC 9293 "segment arrives" with the RFC 5961 checks, ACK,
+ *       duplicate-ACK and SACK processing, data and FIN, delayed ACKs, receive-buffer tuning;</li>
+ *   <li>{@code Transmitter}: what to send (window, Nagle, SWS, limited transmit, RFC 6675
+ *       recovery, go-back-N after a timeout) and segment building;</li>
+ *   <li>{@code ConnectionTimers}: retransmission, delayed ACK, persist, keepalive, TIME-WAIT;</li>
+ *   <li>values and helpers: {@code TcpHeader}, {@code TcpOptions}, {@code Seq}, {@code ByteRing},
+ *       {@code Assembler}, {@code SackScoreboard}, {@code RttEstimator},
+ *       {@code CongestionControl} ({@code NewReno}, {@code Cubic}), {@code IsnGenerator}
+ *       ({@code SipHash}), {@code MemoryBudget}, {@code TcpCounters};</li>
+ *   <li>application side: {@code TcpSocket}, {@code TcpListener}.</li>
+ * </ul>
+ * Not implemented: timestamps/PAWS (RFC 7323 §3-5), full RACK-TLP (RFC 8985; only a lost
+ * retransmission of the first hole is detected), PRR (RFC 6937), SYN cookies (a bounded SYN
+ * backlog instead), TCP Fast Open, ECN, urgent data (taken inline).
  */
 @NullMarked
 package io.wireguardjava.netstack.internal.tcp;

@@ -15,7 +15,7 @@ class BuffersModelTest {
     ByteRing ring = new ByteRing(64);
     java.util.ArrayDeque<Byte> model = new java.util.ArrayDeque<>();
     int next = 0;
-    for (int op = 0; op < 20_000; op++) {
+    for (int op = 0; op < 5_000; op++) {
       int kind = r.nextInt(4);
       if (kind == 0 && ring.free() > 0) {
         int n = 1 + r.nextInt(ring.free());
@@ -41,7 +41,7 @@ class BuffersModelTest {
         for (int i = 0; i < n; i++) {
           assertThat(b[i]).isEqualTo(all[off + i]);
         }
-      } else if (kind == 3 && ring.capacity() < 4096 && r.nextInt(50) == 0) {
+      } else if (kind == 3 && ring.capacity() < 1024 && r.nextInt(50) == 0) {
         ring.grow(ring.capacity() * 2, 0);
       }
       assertThat(ring.size()).isEqualTo(model.size());

@@ -253,4 +253,22 @@ class HandshakeTest {
         new InetSocketAddress(Scripted.PEER, 80))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("mixes IPv4 and IPv6");
   }
+
+  @Test
+  void aFullAcceptQueueDropsTheFinalAckUntilTheApplicationAccepts() throws Exception {
+    Scripted t = new Scripted();
+    TcpListener l = t.layer.listen(new InetSocketAddress(Scripted.US, 80), 1);
+    Seg a1 = t.in(80, SYN, 1000, 0).from(1001).send().get(0);
+    Seg a2 = t.in(80, SYN, 2000, 0).from(1002).send().get(0);
+    t.in(80, ACK, 1001, a1.seq() + 1).from(1001).send();
+    assertThat(t.in(80, ACK, 2001, a2.seq() + 1).from(1002).send()).as("dropped, no RST").isEmpty();
+    assertThat(t.layer.stats().droppedSynBacklog()).isEqualTo(1);
+    assertThat(l.accept(1)).isNotNull();
+    // The SYN-ACK is resent; the peer's ACK now completes the handshake.
+    List<Seg> again = t.runMillis(1000);
+    assertThat(again).anyMatch(x -> x.flags() == (SYN | ACK) && x.dstPort() == 1002);
+    t.in(80, ACK, 2001, a2.seq() + 1).from(1002).send();
+    assertThat(l.accept(1).remoteAddress().getPort()).isEqualTo(1002);
+    assertThat(t.layer.stats().resetsSent()).isZero();
+  }
 }

@@ -16,7 +16,7 @@ class RandomSegmentsTest {
   @Test
   void randomSegmentsNeverThrowAndLeaveConsistentState() throws Exception {
     SplittableRandom r = new SplittableRandom(99);
-    for (int trial = 0; trial < 40; trial++) {
+    for (int trial = 0; trial < 20; trial++) {
       Scripted t = new Scripted(TcpSettings.builder().maxOutOfOrderRanges(4)
           .initialReceiveBuffer(4096).maxReceiveBuffer(16384).build());
       t.layer.listen(new InetSocketAddress(Scripted.US, 80), 4);

@@ -92,6 +92,20 @@ class RetransmissionTest {
   }
 
   @Test
+  void afterAnIdlePeriodTheWindowRestartsAtTheInitialWindow() throws Exception {
+    Scripted t = new Scripted();
+    Scripted.Connected c = connected(t, true);
+    c.socket.write(new byte[13_800], 0, 13_800);
+    assertThat(t.poll()).hasSize(10);
+    c.ack(c.ourNext + 13_800).send();
+    c.ourNext += 13_800;
+    assertThat(c.socket.connection().cc.cwnd()).isEqualTo(13_800 + 2760);
+    t.advanceMillis(5_000);
+    c.socket.write(new byte[30 * 1380], 0, 30 * 1380);
+    assertThat(t.poll()).as("RFC 5681 §4.1 restart window").hasSize(10);
+  }
+
+  @Test
   void threeDuplicateAcksTriggerFastRetransmitWithoutSack() throws Exception {
     Scripted t = new Scripted();
     Scripted.Connected c = connected(t, false);
