@@ -18,6 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code wg-java forward CONF -L [udp:][BIND:]PORT:HOST:HOSTPORT ... -R
@@ -58,7 +59,7 @@ final class ForwardCommand implements Callable<Integer>, OneLineUsageErrors {
   int udpTimeoutSeconds;
 
   /** Set while running, so tests can stop it as a signal would. */
-  volatile Foreground foreground;
+  volatile @Nullable Foreground foreground;
 
   /** {@code -L}'s syntax. */
   static final class LocalSpec implements ITypeConverter<ForwardSpec> {

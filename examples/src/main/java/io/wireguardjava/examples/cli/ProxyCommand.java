@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code wg-java proxy CONF [--socks5 HOST:PORT] [--http HOST:PORT] [--socks5-user USER
@@ -59,7 +60,7 @@ final class ProxyCommand implements Callable<Integer>, OneLineUsageErrors {
   Path passwordFile;
 
   /** Set while running, so tests can stop it as a signal would. */
-  volatile Foreground foreground;
+  volatile @Nullable Foreground foreground;
 
   @Override
   public Integer call() {
@@ -152,7 +153,7 @@ final class ProxyCommand implements Callable<Integer>, OneLineUsageErrors {
     try {
       return Socks5Credentials.of(user, password);
     } catch (IllegalArgumentException e) {
-      throw bad((e.getMessage().contains("password")
+      throw bad((String.valueOf(e.getMessage()).contains("password")
           ? "--socks5-password-file " + passwordFile : "--socks5-user") + ": " + e.getMessage());
     } finally {
       Arrays.fill(password, (byte) 0);

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * The absolute-form requests of one client connection ({@code GET http://host/path}), each sent
@@ -143,7 +144,7 @@ final class HttpExchange implements AutoCloseable {
     try {
       clientOut.write(HttpHead.serialize(
           "HTTP/1.1 " + response.second + " " + response.third, fields));
-      body.copy(upstreamIn, clientOut, dechunk, counters.bytesIn);
+      body.copy(upstreamIn(), clientOut, dechunk, counters.bytesIn);
       clientOut.flush();
     } catch (IOException e) {
       // half a response already went out: only a reset tells the client it is cut short
@@ -166,7 +167,7 @@ final class HttpExchange implements AutoCloseable {
       s = dialer.dial(target.host(), target.port());
     } catch (DialException e) {
       counters.failed.increment();
-      throw new HttpException(HttpException.statusOf(e.failure()), e.getMessage(), e);
+      throw new HttpException(HttpException.statusOf(e.failure()), String.valueOf(e.getMessage()), e);
     }
     if (!connection.track(s)) {
       throw new IOException("the proxy is closing");
@@ -177,15 +178,24 @@ final class HttpExchange implements AutoCloseable {
     upstreamKey = key;
   }
 
+  private InputStream upstreamIn() {
+    return Objects.requireNonNull(upstreamIn, "not connected");
+  }
+
+  private OutputStream upstreamOut() {
+    return Objects.requireNonNull(upstreamOut, "not connected");
+  }
+
   private void send(byte[] head) throws IOException {
-    upstreamOut.write(head);
-    upstreamOut.flush();
+    OutputStream out = upstreamOut();
+    out.write(head);
+    out.flush();
   }
 
   /** Passes 1xx responses on (not to an HTTP/1.0 client) and returns the final one. */
   private Optional<HttpHead> readFinalResponse(boolean http10) throws IOException {
     while (true) {
-      Optional<HttpHead> r = HttpHeadReader.read(upstreamIn, false);
+      Optional<HttpHead> r = HttpHeadReader.read(upstreamIn(), false);
       if (r.isEmpty()) {
         return r;
       }
@@ -257,8 +267,8 @@ final class HttpExchange implements AutoCloseable {
     private volatile @Nullable HttpException clientFault;
 
     BodyPump(HttpBody body) throws IOException {
-      OutputStream out = upstreamOut;
-      Socket server = upstream;
+      OutputStream out = upstreamOut();
+      Socket server = Objects.requireNonNull(upstream, "not connected");
       try {
         executor.execute(() -> {
           try {

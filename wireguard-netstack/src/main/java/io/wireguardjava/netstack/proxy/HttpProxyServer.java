@@ -148,7 +148,7 @@ public final class HttpProxyServer implements AutoCloseable {
       upstream = dialer.dial(target.host(), target.port());
     } catch (DialException e) {
       counters.failed.increment();
-      throw new HttpException(HttpException.statusOf(e.failure()), e.getMessage(), e);
+      throw new HttpException(HttpException.statusOf(e.failure()), String.valueOf(e.getMessage()), e);
     }
     if (!connection.track(upstream)) {
       return;
