@@ -180,12 +180,17 @@ final class SegmentProcessor {
         c.enterClosed(ErrorKind.RESET);
         return;
       }
-      int space = c.receiveSpace();
-      int wndEnd = c.rcvNxt + space;
+      int wndEnd = c.rcvNxt + c.receiveSpace();
+      if (Seq.gt(dseq + dataLen, wndEnd) && Seq.gt(c.rcvAdvEdge, wndEnd)) {
+        wndEnd += makeRoomForAdvertised(c, Seq.min(dseq + dataLen, c.rcvAdvEdge) - wndEnd);
+      }
       if (Seq.gt(dseq + dataLen, wndEnd)) {
+        // Past what we advertised: out of window. Within it, but the budget refused the room:
+        // memory pressure.
+        boolean advertised = Seq.le(dseq + dataLen, c.rcvAdvEdge);
         dataLen = Math.max(0, wndEnd - dseq);
         fin = false;
-        c.layer.count(Counter.DROPPED_OUT_OF_WINDOW);
+        c.layer.count(advertised ? Counter.DROPPED_MEMORY_LIMIT : Counter.DROPPED_OUT_OF_WINDOW);
         c.ackNow = true;
       }
       if (dataLen > 0) {
@@ -203,6 +208,21 @@ final class SegmentProcessor {
         c.ackNow = true;
       }
     }
+  }
+
+  /**
+   * A window field counts in units of 2^scale, and one we advertised earlier is never taken back
+   * (RFC 9293 §3.8.6), so the edge we promised can lie up to 2^scale - 1 bytes past the free ring
+   * space. Data there is ours to take: grows the ring by {@code need} bytes from the layer's budget.
+   * Returns the bytes gained (0 when the budget is exhausted).
+   */
+  private static int makeRoomForAdvertised(TcpConnection c, int need) {
+    ByteRing ring = c.recvRing;
+    if (ring == null || need <= 0 || !c.layer.budget().reserve(need)) {
+      return 0;
+    }
+    ring.grow(ring.capacity() + need, c.assembler.highestEnd(c.rcvNxt) - c.rcvNxt);
+    return need;
   }
 
   private static boolean addSack(TcpConnection c, TcpOptions o) {

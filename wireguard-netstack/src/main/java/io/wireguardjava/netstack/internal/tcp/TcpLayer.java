@@ -163,7 +163,7 @@ public final class TcpLayer {
     TcpFlow flow = TcpFlow.fromPacket(p, srcOff, dstOff, addrLen, srcPort, dstPort);
     TcpConnection c = new TcpConnection(this, flow, TcpState.SYN_RECEIVED);
     if (!c.allocateBuffers()) {
-      counters.increment(Counter.DROPPED_CONNECTION_LIMIT);
+      counters.increment(Counter.DROPPED_MEMORY_LIMIT);
       return;
     }
     registryLock.lock();
@@ -460,7 +460,7 @@ public final class TcpLayer {
       }
       c = new TcpConnection(this, flow, TcpState.SYN_SENT);
       if (!c.allocateBuffers()) {
-        counters.increment(Counter.DROPPED_CONNECTION_LIMIT);
+        counters.increment(Counter.DROPPED_MEMORY_LIMIT);
         throw new SocketException("TCP buffer memory exhausted (limit "
             + settings.maxTotalBufferBytes() + " bytes)");
       }

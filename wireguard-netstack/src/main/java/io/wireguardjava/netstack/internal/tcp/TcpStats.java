@@ -12,7 +12,9 @@ package io.wireguardjava.netstack.internal.tcp;
  * @param droppedOutOfWindow segments (or parts) outside the receive window
  * @param droppedNoBuffer segments dropped because no buffer or reassembly range was left
  * @param droppedSynBacklog SYNs dropped because a listener's half-open or accept queue was full
- * @param droppedConnectionLimit SYNs dropped by the connection or memory bound
+ * @param droppedConnectionLimit SYNs dropped by the connection-count bound
+ * @param droppedMemoryLimit SYNs dropped, connects refused and received data dropped because the
+ *     layer's total buffer memory bound was reached (memory pressure)
  * @param droppedOutputFull segments the output refused
  * @param resetsSent RST segments sent
  * @param resetsReceived acceptable RST segments received
@@ -34,6 +36,7 @@ public record TcpStats(
     long droppedNoBuffer,
     long droppedSynBacklog,
     long droppedConnectionLimit,
+    long droppedMemoryLimit,
     long droppedOutputFull,
     long resetsSent,
     long resetsReceived,

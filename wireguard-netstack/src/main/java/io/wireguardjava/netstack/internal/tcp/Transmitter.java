@@ -32,7 +32,7 @@ final class Transmitter {
         if (c.sndNxt == c.iss) {
           sendSyn(c, TcpHeader.SYN | TcpHeader.ACK, now);
         } else if (c.ackNow) {
-          emit(c, c.sndNxt, 0, TcpHeader.ACK, now);
+          emit(c, ackSequence(c), 0, TcpHeader.ACK, now);
         }
         return;
       }
@@ -49,9 +49,22 @@ final class Transmitter {
       armPersist(c, now);
     }
     if (!sent && (c.ackNow || c.windowUpdatePending && windowGrewEnough(c))) {
-      emit(c, c.sndNxt, 0, TcpHeader.ACK, now);
+      emit(c, ackSequence(c), 0, TcpHeader.ACK, now);
     }
     c.windowUpdatePending = false;
+  }
+
+  /**
+   * The sequence number of a segment without data (ACK, window update): SND.MAX, the highest we
+   * sent, as Linux's tcp_acceptable_seq, and never past the peer's window. Not SND.NXT: after a
+   * timeout SND.NXT goes back to SND.UNA while the peer may already hold everything up to SND.MAX,
+   * and an ACK numbered below its RCV.NXT is unacceptable there (RFC 9293 §3.10.7.4): dropped,
+   * with its acknowledgement and window, and answered by an ACK. When both sides time out at once
+   * neither takes the other's ACKs, and the connection stalls until it gives up.
+   */
+  static int ackSequence(TcpConnection c) {
+    int windowEnd = c.sndUna + c.sndWnd;
+    return Seq.le(c.sndMax, windowEnd) ? c.sndMax : Seq.max(windowEnd, c.sndNxt);
   }
 
   /** Whether a window update is worth a segment (RFC 9293 §3.8.6.2.2 receiver SWS avoidance). */
