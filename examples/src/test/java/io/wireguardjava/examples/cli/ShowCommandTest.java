@@ -85,6 +85,7 @@ class ShowCommandTest {
 
   /** Our output, byte for byte the same as wg's, for the same socket. */
   @Test
+  @SuppressWarnings("try") // the server only has to run while wg reads it
   void sameTextAsTheRealWg() throws Exception {
     boolean ok = haveWg();
     if ("true".equals(System.getenv("CI"))) {

@@ -53,6 +53,7 @@ public final class UapiClient {
    *     skipped (not removed)
    * @throws java.io.IOException when the directory cannot be listed
    */
+  @SuppressWarnings("try") // the resource is opened only to see whether it can be
   public List<String> interfaces() throws IOException {
     List<String> out = new ArrayList<>();
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(directory, "*.sock")) {

@@ -609,6 +609,7 @@ public final class UapiServer implements Closeable {
   }
 
   /** Removes {@code path} if it is a socket nobody answers on (a daemon that died). */
+  @SuppressWarnings("try") // the probe connection is opened only to see whether it can be
   private static void removeStaleSocket(Path path) throws IOException {
     BasicFileAttributes attrs;
     try {
