@@ -10,13 +10,13 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A WireGuard configuration: one {@link Interface} and its {@link Peer}s, as a wg-quick(8) file
- * or a {@code wg setconf} file (wg(8)) holds it.
+ * A WireGuard configuration: one {@link Interface} and its {@link Peer}s, as a wg-quick(8) file or
+ * a {@code wg setconf} file (wg(8)) holds it.
  *
- * <p>Immutable. Read one with {@link #parse} (wg-quick format) or {@link #parseSetconf}, build
- * one with {@link #builder()}, and print with {@link #toWgQuickString()} or
- * {@link #toSetconfString()}; {@code Config.parse(c.toWgQuickString())} equals {@code c} for
- * every config with a private key. No two peers share a public key.
+ * <p>Immutable. Read one with {@link #parse} (wg-quick format) or {@link #parseSetconf}, build one
+ * with {@link #builder()}, and print with {@link #toWgQuickString()} or {@link #toSetconfString()};
+ * {@code Config.parse(c.toWgQuickString())} equals {@code c} for every config with a private key.
+ * No two peers share a public key.
  *
  * <pre>{@code
  * Config config = Config.builder()
@@ -44,14 +44,14 @@ public final class Config {
   }
 
   /**
-   * Reads a wg-quick(8) configuration: every key of wg(8) plus Address, DNS, MTU, Table,
-   * PreUp, PostUp, PreDown, PostDown and SaveConfig. Keys match case-insensitively, {@code #}
-   * starts a comment anywhere, blank lines are ignored, list keys (Address, DNS, AllowedIPs)
-   * take comma-separated values and may repeat, as may the hook keys (kept in order). Other
-   * keys may appear once per section. An {@code [Interface]} section is required; its
-   * PrivateKey is not (as for {@code wg-quick} and {@code wg setconf}: a tunnel opened without
-   * one has no identity until {@link Tunnel#setPrivateKey} or {@code wg set <if> private-key}
-   * gives it one, the {@code PostUp = wg set %i private-key ...} idiom).
+   * Reads a wg-quick(8) configuration: every key of wg(8) plus Address, DNS, MTU, Table, PreUp,
+   * PostUp, PreDown, PostDown and SaveConfig. Keys match case-insensitively, {@code #} starts a
+   * comment anywhere, blank lines are ignored, list keys (Address, DNS, AllowedIPs) take
+   * comma-separated values and may repeat, as may the hook keys (kept in order). Other keys may
+   * appear once per section. An {@code [Interface]} section is required; its PrivateKey is not (as
+   * for {@code wg-quick} and {@code wg setconf}: a tunnel opened without one has no identity until
+   * {@link Tunnel#setPrivateKey} or {@code wg set <if> private-key} gives it one, the {@code PostUp
+   * = wg set %i private-key ...} idiom).
    *
    * @param text the file's text
    * @return the configuration
@@ -124,8 +124,8 @@ public final class Config {
   }
 
   /**
-   * The wg-quick(8) text of this configuration, private keys included: keep it as secret as
-   * the keys. Ends with a newline.
+   * The wg-quick(8) text of this configuration, private keys included: keep it as secret as the
+   * keys. Ends with a newline.
    *
    * @return the wg-quick(8) text of this configuration, private keys included: keep it as secret as
    *     the keys
@@ -135,8 +135,8 @@ public final class Config {
   }
 
   /**
-   * The {@code wg setconf} text: the wg-quick-only keys left out, as {@code wg-quick strip}
-   * does. Includes the private key. Ends with a newline.
+   * The {@code wg setconf} text: the wg-quick-only keys left out, as {@code wg-quick strip} does.
+   * Includes the private key. Ends with a newline.
    *
    * @return the {@code wg setconf} text: the wg-quick-only keys left out, as {@code wg-quick strip}
    *     does
@@ -156,7 +156,8 @@ public final class Config {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof Config && iface.equals(((Config) o).iface)
+    return o instanceof Config
+        && iface.equals(((Config) o).iface)
         && peers.equals(((Config) o).peers);
   }
 

@@ -6,15 +6,15 @@ import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A configuration text that cannot be read: the one exception of {@link Config#parse} and
- * {@link Config#parseSetconf}.
+ * A configuration text that cannot be read: the one exception of {@link Config#parse} and {@link
+ * Config#parseSetconf}.
  *
- * <p>The message names the line, the section, the key and what is wrong, for example {@code
- * line 7, [Peer] 2, AllowedIPs: '10.0.0.300/32' is not an IP network}; each part is also
- * readable on its own: {@link #line()}, {@link #section()}, {@link #peerNumber()}, {@link #key()},
- * {@link #reason()} and {@link #text()}. The text of a private or preshared key is never
- * included, nor any line or key name that might hold one (a line without its {@code =}, a file
- * with CR-only line endings): those are described by their length instead.
+ * <p>The message names the line, the section, the key and what is wrong, for example {@code line 7,
+ * [Peer] 2, AllowedIPs: '10.0.0.300/32' is not an IP network}; each part is also readable on its
+ * own: {@link #line()}, {@link #section()}, {@link #peerNumber()}, {@link #key()}, {@link
+ * #reason()} and {@link #text()}. The text of a private or preshared key is never included, nor any
+ * line or key name that might hold one (a line without its {@code =}, a file with CR-only line
+ * endings): those are described by their length instead.
  */
 public final class ConfigException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -90,8 +90,8 @@ public final class ConfigException extends Exception {
     }
 
     /**
-     * The problem in words; a {@code null} text (a secret, or a line that may hold one) is
-     * called "the line" or "the value".
+     * The problem in words; a {@code null} text (a secret, or a line that may hold one) is called
+     * "the line" or "the value".
      */
     String describe(@Nullable String text) {
       if (!template.contains("%s")) {
@@ -107,14 +107,19 @@ public final class ConfigException extends Exception {
 
   /** The 1-based line number, or 0 when the error is not tied to a line. */
   private final int line;
+
   /** The section the error is in. */
   private final Section section;
+
   /** For a peer section, its 1-based number; else 0. */
   private final int peerNumber;
+
   /** The key of the offending line, when there is one. */
   private final @Nullable String key;
+
   /** What is wrong. */
   private final Reason reason;
+
   /** The offending value (never a secret), when there is one. */
   private final @Nullable String text;
 
@@ -130,8 +135,14 @@ public final class ConfigException extends Exception {
    *     longer than 32 characters is cut to its first 29 and {@code ...}
    * @param detail more explanation appended to the message, or {@code null}
    */
-  public ConfigException(int line, Section section, int peerNumber, @Nullable String key,
-      Reason reason, @Nullable String text, @Nullable String detail) {
+  public ConfigException(
+      int line,
+      Section section,
+      int peerNumber,
+      @Nullable String key,
+      Reason reason,
+      @Nullable String text,
+      @Nullable String detail) {
     super(message(line, section, peerNumber, key, reason, shorten(text), detail));
     if (line < 0 || peerNumber < 0) {
       throw new IllegalArgumentException("negative line or peer number");
@@ -145,8 +156,8 @@ public final class ConfigException extends Exception {
   }
 
   /**
-   * The most of an offending value a message quotes: enough to recognise an address or a
-   * command, never a whole key (44 base64 characters) pasted where it does not belong.
+   * The most of an offending value a message quotes: enough to recognise an address or a command,
+   * never a whole key (44 base64 characters) pasted where it does not belong.
    */
   static final int MAX_QUOTED = 32;
 
@@ -156,8 +167,14 @@ public final class ConfigException extends Exception {
         : text.substring(0, MAX_QUOTED - 3) + "...";
   }
 
-  private static String message(int line, Section section, int peerNumber, @Nullable String key,
-      Reason reason, @Nullable String text, @Nullable String detail) {
+  private static String message(
+      int line,
+      Section section,
+      int peerNumber,
+      @Nullable String key,
+      Reason reason,
+      @Nullable String text,
+      @Nullable String detail) {
     StringBuilder sb = new StringBuilder();
     if (line > 0) {
       sb.append("line ").append(line);
@@ -244,8 +261,8 @@ public final class ConfigException extends Exception {
   }
 
   /**
-   * The offending text, cut to 32 characters; empty for secrets, for lines that might hold one,
-   * and for problems with no single value.
+   * The offending text, cut to 32 characters; empty for secrets, for lines that might hold one, and
+   * for problems with no single value.
    *
    * @return the offending text, if it may be shown
    */

@@ -18,8 +18,8 @@ final class ConfigValues {
     final @Nullable String detail;
 
     InvalidValue(ConfigException.Reason reason, @Nullable String text, @Nullable String detail) {
-      super(reason.describe(text) + (detail == null ? "" : " (" + detail + ")"), null, false,
-          false);
+      super(
+          reason.describe(text) + (detail == null ? "" : " (" + detail + ")"), null, false, false);
       this.reason = reason;
       this.text = text;
       this.detail = detail;

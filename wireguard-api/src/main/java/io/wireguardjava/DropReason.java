@@ -39,8 +39,8 @@ public enum DropReason {
   /** A UDP send or device write that failed. */
   IO_ERROR,
   /**
-   * A packet, handshake message or timer action that failed with an unexpected exception (a bug
-   * in the tunnel); it was logged at WARNING and the tunnel carried on.
+   * A packet, handshake message or timer action that failed with an unexpected exception (a bug in
+   * the tunnel); it was logged at WARNING and the tunnel carried on.
    */
   INTERNAL_ERROR
 }

@@ -10,10 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A peer's endpoint as configured: a host (an IP literal or a DNS name) and a UDP port.
  *
- * <p>A host name is kept unresolved: {@link #resolve()} asks the resolver on each call, so a
- * caller can re-resolve later, as users of dynamic DNS need (the JDK itself caches successful
- * look-ups for {@code networkaddress.cache.ttl}, 30 seconds by default). An IP literal never
- * involves DNS.
+ * <p>A host name is kept unresolved: {@link #resolve()} asks the resolver on each call, so a caller
+ * can re-resolve later, as users of dynamic DNS need (the JDK itself caches successful look-ups for
+ * {@code networkaddress.cache.ttl}, 30 seconds by default). An IP literal never involves DNS.
  */
 public final class Endpoint {
   private final String host;
@@ -45,8 +44,7 @@ public final class Endpoint {
   }
 
   /**
-   * An endpoint from a socket address: its IP address if it has one, else its unresolved host
-   * name.
+   * An endpoint from a socket address: its IP address if it has one, else its unresolved host name.
    *
    * @param address the socket address
    * @return an endpoint from a socket address: its IP address if it has one, else its unresolved
@@ -122,8 +120,8 @@ public final class Endpoint {
   }
 
   /**
-   * A DNS name or IPv4 literal ({@code [A-Za-z0-9._-]}), or an IPv6 literal with an optional
-   * {@code %zone}.
+   * A DNS name or IPv4 literal ({@code [A-Za-z0-9._-]}), or an IPv6 literal with an optional {@code
+   * %zone}.
    */
   private static boolean isValidHost(String host) {
     if (host.isEmpty() || host.length() > 253) {
@@ -141,8 +139,13 @@ public final class Endpoint {
   private static boolean isNameChars(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '-' || c == '_';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '-'
+              || c == '_';
       if (!ok) {
         return false;
       }
@@ -191,8 +194,7 @@ public final class Endpoint {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof Endpoint && port == ((Endpoint) o).port
-        && host.equals(((Endpoint) o).host);
+    return o instanceof Endpoint && port == ((Endpoint) o).port && host.equals(((Endpoint) o).host);
   }
 
   @Override

@@ -5,8 +5,8 @@ import java.util.Locale;
 /**
  * What a configuration error may quote of a line whose meaning is unknown. A line without its
  * {@code =} ({@code PrivateKey <key>}), a name glued to a key, or a whole file with CR-only line
- * endings can all carry key material, so such text is described (its length, a known key name
- * it starts with), never quoted.
+ * endings can all carry key material, so such text is described (its length, a known key name it
+ * starts with), never quoted.
  */
 final class ErrorText {
   private ErrorText() {}
@@ -36,8 +36,8 @@ final class ErrorText {
   }
 
   /**
-   * A description of a line that is not quoted: its length, the known key name it starts with,
-   * and a hint when it holds carriage returns (a file with CR-only line endings).
+   * A description of a line that is not quoted: its length, the known key name it starts with, and
+   * a hint when it holds carriage returns (a file with CR-only line endings).
    */
   static String describeLine(String line) {
     StringBuilder sb = new StringBuilder("not shown: ").append(line.length()).append(" characters");

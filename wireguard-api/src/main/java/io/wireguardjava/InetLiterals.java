@@ -7,12 +7,12 @@ import java.net.UnknownHostException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * IP address literals, parsed and printed without ever asking DNS ({@link
- * InetAddress#getByName} would resolve anything that is not a literal).
+ * IP address literals, parsed and printed without ever asking DNS ({@link InetAddress#getByName}
+ * would resolve anything that is not a literal).
  *
- * <p>IPv4: four decimal numbers 0..255 without leading zeros, as {@code inet_pton} accepts.
- * IPv6: RFC 4291 text forms, optionally ending in an IPv4 dotted quad; printed in the RFC 5952
- * compressed form, as {@code inet_ntop} prints it.
+ * <p>IPv4: four decimal numbers 0..255 without leading zeros, as {@code inet_pton} accepts. IPv6:
+ * RFC 4291 text forms, optionally ending in an IPv4 dotted quad; printed in the RFC 5952 compressed
+ * form, as {@code inet_ntop} prints it.
  */
 final class InetLiterals {
   private InetLiterals() {}
@@ -137,10 +137,21 @@ final class InetLiterals {
     for (int i = 0; i < 8; i++) {
       groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
     }
-    boolean mapped = groups[0] == 0 && groups[1] == 0 && groups[2] == 0 && groups[3] == 0
-        && groups[4] == 0 && groups[5] == 0xffff;
+    boolean mapped =
+        groups[0] == 0
+            && groups[1] == 0
+            && groups[2] == 0
+            && groups[3] == 0
+            && groups[4] == 0
+            && groups[5] == 0xffff;
     if (mapped) {
-      return "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "."
+      return "::ffff:"
+          + (b[12] & 0xff)
+          + "."
+          + (b[13] & 0xff)
+          + "."
+          + (b[14] & 0xff)
+          + "."
           + (b[15] & 0xff);
     }
     // The longest run of two or more zero groups (the first one on a tie) becomes "::".

@@ -10,10 +10,10 @@ import org.jspecify.annotations.Nullable;
  * An IP address with a prefix length, such as {@code 10.0.0.1/24} or {@code fd00::/64}: an
  * interface {@code Address} or a peer's {@code AllowedIPs} entry.
  *
- * <p>The address is kept as written (host bits are not cleared: {@code 10.0.0.1/24} as an
- * interface address means "10.0.0.1 on the network 10.0.0.0/24"); {@link #masked()} gives the
- * network with host bits cleared, as {@code wg} stores allowed IPs. Equality compares address
- * and prefix length. Parsing never asks DNS.
+ * <p>The address is kept as written (host bits are not cleared: {@code 10.0.0.1/24} as an interface
+ * address means "10.0.0.1 on the network 10.0.0.0/24"); {@link #masked()} gives the network with
+ * host bits cleared, as {@code wg} stores allowed IPs. Equality compares address and prefix length.
+ * Parsing never asks DNS.
  */
 public final class InetNetwork {
   private final InetAddress address;
@@ -30,15 +30,14 @@ public final class InetNetwork {
    * @param address any address of the network (host bits are kept, as wg does)
    * @param prefixLength 0..32 for IPv4, 0..128 for IPv6
    * @return the network {@code address/prefixLength}
-   * @throws IllegalArgumentException if the prefix length is negative or longer than the
-   *     address (32 bits for IPv4, 128 for IPv6)
+   * @throws IllegalArgumentException if the prefix length is negative or longer than the address
+   *     (32 bits for IPv4, 128 for IPv6)
    */
   public static InetNetwork of(InetAddress address, int prefixLength) {
     Objects.requireNonNull(address, "address");
     int max = maxPrefix(address);
     if (prefixLength < 0 || prefixLength > max) {
-      throw new IllegalArgumentException(
-          "prefix length " + prefixLength + " is not in 0.." + max);
+      throw new IllegalArgumentException("prefix length " + prefixLength + " is not in 0.." + max);
     }
     return new InetNetwork(address, prefixLength);
   }
@@ -55,13 +54,13 @@ public final class InetNetwork {
   }
 
   /**
-   * Parses {@code address/prefix} (IPv4 or IPv6 literal); without {@code /prefix} the network
-   * is the single address.
+   * Parses {@code address/prefix} (IPv4 or IPv6 literal); without {@code /prefix} the network is
+   * the single address.
    *
    * @param text the network's text
    * @return the network
-   * @throws IllegalArgumentException if {@code text} is not an IP network or the prefix is out
-   *     of range
+   * @throws IllegalArgumentException if {@code text} is not an IP network or the prefix is out of
+   *     range
    */
   public static InetNetwork parse(String text) {
     Objects.requireNonNull(text, "text");
@@ -84,7 +83,9 @@ public final class InetNetwork {
       return new InetNetwork(address, max);
     }
     String prefixText = text.substring(slash + 1);
-    if (prefixText.isEmpty() || prefixText.length() > 3 || !ConfigValues.isDecimal(prefixText)
+    if (prefixText.isEmpty()
+        || prefixText.length() > 3
+        || !ConfigValues.isDecimal(prefixText)
         || (prefixText.length() > 1 && prefixText.charAt(0) == '0')) {
       throw new ConfigValues.InvalidValue(ConfigException.Reason.INVALID_NETWORK, text, null);
     }
@@ -142,8 +143,8 @@ public final class InetNetwork {
   }
 
   /**
-   * Whether {@code candidate} lies in this network. An IPv4 address is never in an IPv6
-   * network (IPv4-mapped addresses included) and vice versa.
+   * Whether {@code candidate} lies in this network. An IPv4 address is never in an IPv6 network
+   * (IPv4-mapped addresses included) and vice versa.
    *
    * @param candidate the address to test
    * @return whether {@code candidate} lies in this network
@@ -179,8 +180,11 @@ public final class InetNetwork {
     byte[] b = address.getAddress();
     int h = prefixLength;
     for (int i = 0; i < b.length; i += 4) {
-      int word = (b[i] & 0xff) << 24 | (b[i + 1] & 0xff) << 16 | (b[i + 2] & 0xff) << 8
-          | (b[i + 3] & 0xff);
+      int word =
+          (b[i] & 0xff) << 24
+              | (b[i + 1] & 0xff) << 16
+              | (b[i + 2] & 0xff) << 8
+              | (b[i + 3] & 0xff);
       h = h * 0x9E3779B1 + word;
     }
     return h ^ (h >>> 15);

@@ -9,12 +9,12 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code [Interface]} section of a configuration: this side's key and port, which
- * {@code wg} sets, and the settings only {@code wg-quick} acts on (addresses, DNS, MTU, routing
- * table, hook commands, SaveConfig).
+ * The {@code [Interface]} section of a configuration: this side's key and port, which {@code wg}
+ * sets, and the settings only {@code wg-quick} acts on (addresses, DNS, MTU, routing table, hook
+ * commands, SaveConfig).
  *
- * <p>Immutable; build one with {@link #builder()} or change a copy with {@link #toBuilder()}.
- * Lists keep the order they were given in.
+ * <p>Immutable; build one with {@link #builder()} or change a copy with {@link #toBuilder()}. Lists
+ * keep the order they were given in.
  */
 public final class Interface {
   private final @Nullable PrivateKey privateKey;
@@ -98,8 +98,8 @@ public final class Interface {
   }
 
   /**
-   * {@code FwMark}: the 32-bit firewall mark of outgoing packets, to be read as unsigned
-   * ({@link Integer#toUnsignedLong}); empty when off.
+   * {@code FwMark}: the 32-bit firewall mark of outgoing packets, to be read as unsigned ({@link
+   * Integer#toUnsignedLong}); empty when off.
    *
    * @return the 32-bit firewall mark of outgoing packets, to be read as unsigned ({@link
    *     Integer#toUnsignedLong}); empty when off
@@ -204,9 +204,16 @@ public final class Interface {
    * @return whether any wg-quick-only setting (Address, DNS, MTU, Table, hooks, SaveConfig) is set
    */
   public boolean hasWgQuickSettings() {
-    return !addresses.isEmpty() || !dnsServers.isEmpty() || !dnsSearch.isEmpty() || mtu != 0
-        || table != null || !preUp.isEmpty() || !postUp.isEmpty() || !preDown.isEmpty()
-        || !postDown.isEmpty() || saveConfig;
+    return !addresses.isEmpty()
+        || !dnsServers.isEmpty()
+        || !dnsSearch.isEmpty()
+        || mtu != 0
+        || table != null
+        || !preUp.isEmpty()
+        || !postUp.isEmpty()
+        || !preDown.isEmpty()
+        || !postDown.isEmpty()
+        || saveConfig;
   }
 
   /**
@@ -228,18 +235,37 @@ public final class Interface {
       return false;
     }
     Interface i = (Interface) o;
-    return Objects.equals(privateKey, i.privateKey) && listenPort == i.listenPort
-        && fwMark == i.fwMark && addresses.equals(i.addresses)
-        && dnsServers.equals(i.dnsServers) && dnsSearch.equals(i.dnsSearch) && mtu == i.mtu
-        && Objects.equals(table, i.table) && preUp.equals(i.preUp) && postUp.equals(i.postUp)
-        && preDown.equals(i.preDown) && postDown.equals(i.postDown)
+    return Objects.equals(privateKey, i.privateKey)
+        && listenPort == i.listenPort
+        && fwMark == i.fwMark
+        && addresses.equals(i.addresses)
+        && dnsServers.equals(i.dnsServers)
+        && dnsSearch.equals(i.dnsSearch)
+        && mtu == i.mtu
+        && Objects.equals(table, i.table)
+        && preUp.equals(i.preUp)
+        && postUp.equals(i.postUp)
+        && preDown.equals(i.preDown)
+        && postDown.equals(i.postDown)
         && saveConfig == i.saveConfig;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(privateKey, listenPort, fwMark, addresses, dnsServers, dnsSearch, mtu,
-        table, preUp, postUp, preDown, postDown, saveConfig);
+    return Objects.hash(
+        privateKey,
+        listenPort,
+        fwMark,
+        addresses,
+        dnsServers,
+        dnsSearch,
+        mtu,
+        table,
+        preUp,
+        postUp,
+        preDown,
+        postDown,
+        saveConfig);
   }
 
   /** A summary for logs; the private key shows as {@code redacted}, its public key in full. */
@@ -405,9 +431,8 @@ public final class Interface {
      *
      * @param domain the search domain
      * @return this builder
-     * @throws IllegalArgumentException if {@code domain} is not a domain name, or would read
-     *     back as an address (wg-quick takes digits-and-dots and anything with a colon as a
-     *     server)
+     * @throws IllegalArgumentException if {@code domain} is not a domain name, or would read back
+     *     as an address (wg-quick takes digits-and-dots and anything with a colon as a server)
      */
     public Builder addDnsSearch(String domain) {
       Objects.requireNonNull(domain, "domain");
@@ -483,8 +508,8 @@ public final class Interface {
      *
      * @param command a shell command
      * @return this builder
-     * @throws IllegalArgumentException if the command is blank or contains a line break or
-     *     {@code #} (wg-quick cuts a line at {@code #})
+     * @throws IllegalArgumentException if the command is blank or contains a line break or {@code
+     *     #} (wg-quick cuts a line at {@code #})
      */
     public Builder addPreUp(String command) {
       preUp.add(WgQuickFormat.checkHook("PreUp", command));
@@ -546,8 +571,7 @@ public final class Interface {
 
     private static int checkRange(String name, int value, int min, int max) {
       if (value < min || value > max) {
-        throw new IllegalArgumentException(
-            name + " " + value + " is not in " + min + ".." + max);
+        throw new IllegalArgumentException(name + " " + value + " is not in " + min + ".." + max);
       }
       return value;
     }

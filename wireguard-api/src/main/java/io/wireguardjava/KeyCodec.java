@@ -34,18 +34,20 @@ final class KeyCodec {
 
   /** Branch-free mapping of 0..63 to the base64 alphabet (from wg's encoding.c). */
   private static char encodeSixBits(int i) {
-    return (char) (i + 'A'
-        + (((25 - i) >> 8) & 6)
-        - (((51 - i) >> 8) & 75)
-        - (((61 - i) >> 8) & 15)
-        + (((62 - i) >> 8) & 3));
+    return (char)
+        (i
+            + 'A'
+            + (((25 - i) >> 8) & 6)
+            - (((51 - i) >> 8) & 75)
+            - (((61 - i) >> 8) & 15)
+            + (((62 - i) >> 8) & 3));
   }
 
   /**
    * Decodes a base64 key.
    *
-   * @throws IllegalArgumentException unless {@code text} is 44 base64 characters ending in
-   *     {@code =} that decode canonically to 32 bytes
+   * @throws IllegalArgumentException unless {@code text} is 44 base64 characters ending in {@code
+   *     =} that decode canonically to 32 bytes
    */
   static byte[] fromBase64(String text) {
     if (text.length() != BASE64_LENGTH || text.charAt(BASE64_LENGTH - 1) != '=') {
@@ -57,8 +59,12 @@ final class KeyCodec {
     int bad = 0;
     int i;
     for (i = 0; i < KEY_LENGTH / 3; i++) {
-      int val = decodeGroup(text.charAt(i * 4), text.charAt(i * 4 + 1), text.charAt(i * 4 + 2),
-          text.charAt(i * 4 + 3));
+      int val =
+          decodeGroup(
+              text.charAt(i * 4),
+              text.charAt(i * 4 + 1),
+              text.charAt(i * 4 + 2),
+              text.charAt(i * 4 + 3));
       bad |= val >>> 31;
       key[i * 3] = (byte) (val >> 16);
       key[i * 3 + 1] = (byte) (val >> 8);
@@ -77,8 +83,8 @@ final class KeyCodec {
   }
 
   /**
-   * The branch-free character decoders assume 7-bit input; this check reveals through timing
-   * only whether some character is outside ASCII, never which one.
+   * The branch-free character decoders assume 7-bit input; this check reveals through timing only
+   * whether some character is outside ASCII, never which one.
    */
   private static void requireAscii(String text) {
     int all = 0;
@@ -92,8 +98,7 @@ final class KeyCodec {
 
   /** Decodes 4 base64 characters into 24 bits, or a negative number if one is not base64. */
   private static int decodeGroup(char c0, char c1, char c2, char c3) {
-    return (decodeChar(c0) << 18) | (decodeChar(c1) << 12) | (decodeChar(c2) << 6)
-        | decodeChar(c3);
+    return (decodeChar(c0) << 18) | (decodeChar(c1) << 12) | (decodeChar(c2) << 6) | decodeChar(c3);
   }
 
   /** Branch-free: 0..63 for a base64 character, -1 (all bits set) otherwise. */
@@ -128,8 +133,7 @@ final class KeyCodec {
    */
   static byte[] fromHex(String text) {
     if (text.length() != HEX_LENGTH) {
-      throw new IllegalArgumentException(
-          "a key in hex has 64 characters, not " + text.length());
+      throw new IllegalArgumentException("a key in hex has 64 characters, not " + text.length());
     }
     requireAscii(text);
     byte[] key = new byte[KEY_LENGTH];

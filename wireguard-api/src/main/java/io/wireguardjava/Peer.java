@@ -8,11 +8,11 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@code [Peer]} section: the remote side's public key, optional preshared key, the networks
- * it may send from and is routed to ({@code AllowedIPs}), where to reach it, and the keepalive.
+ * A {@code [Peer]} section: the remote side's public key, optional preshared key, the networks it
+ * may send from and is routed to ({@code AllowedIPs}), where to reach it, and the keepalive.
  *
- * <p>Immutable; build with {@link #builder()}, for example
- * {@code Peer.builder().publicKey(k).addAllowedIp(InetNetwork.parse("10.0.0.2/32")).build()}.
+ * <p>Immutable; build with {@link #builder()}, for example {@code
+ * Peer.builder().publicKey(k).addAllowedIp(InetNetwork.parse("10.0.0.2/32")).build()}.
  */
 public final class Peer {
   private final Key publicKey;
@@ -104,8 +104,10 @@ public final class Peer {
       return false;
     }
     Peer p = (Peer) o;
-    return publicKey.equals(p.publicKey) && Objects.equals(presharedKey, p.presharedKey)
-        && allowedIps.equals(p.allowedIps) && Objects.equals(endpoint, p.endpoint)
+    return publicKey.equals(p.publicKey)
+        && Objects.equals(presharedKey, p.presharedKey)
+        && allowedIps.equals(p.allowedIps)
+        && Objects.equals(endpoint, p.endpoint)
         && persistentKeepalive == p.persistentKeepalive;
   }
 

@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
  * post-quantum resistance.
  *
  * <p>Security guarantees: {@link #toString()} never shows the key; {@link #equals} compares in
- * constant time; {@link #hashCode()} is a constant, so the secret is never hashed; decoding
- * takes time independent of the key's value. The bytes are read only through
- * {@link #getBytes()}, {@link #toBase64()} and {@link #toHex()}, each a fresh copy.
+ * constant time; {@link #hashCode()} is a constant, so the secret is never hashed; decoding takes
+ * time independent of the key's value. The bytes are read only through {@link #getBytes()}, {@link
+ * #toBase64()} and {@link #toHex()}, each a fresh copy.
  */
 public final class PresharedKey {
   private static final SecureRandom RANDOM = new SecureRandom();

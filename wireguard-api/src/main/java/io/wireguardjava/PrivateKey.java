@@ -2,25 +2,25 @@ package io.wireguardjava;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import org.jspecify.annotations.Nullable;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A WireGuard (X25519) private key: 32 secret bytes.
  *
  * <p>Security guarantees: {@link #toString()} never shows the key; {@link #equals} compares in
- * constant time and {@link #hashCode()} is a constant, so the secret is never hashed; decoding
- * from base64 or hex takes time independent of the key's value. The bytes are read only through
- * {@link #getBytes()}, {@link #toBase64()} and {@link #toHex()}, each returning a fresh copy the
- * caller should wipe when done.
+ * constant time and {@link #hashCode()} is a constant, so the secret is never hashed; decoding from
+ * base64 or hex takes time independent of the key's value. The bytes are read only through {@link
+ * #getBytes()}, {@link #toBase64()} and {@link #toHex()}, each returning a fresh copy the caller
+ * should wipe when done.
  *
  * <p>A {@code PrivateKey} is an immutable value and cannot be wiped: it is the application's to
  * drop. A {@link Tunnel} copies the bytes it needs and wipes that copy when it closes, and lets go
  * of the {@code PrivateKey} it was given.
  *
  * <p>Keys decoded from text are kept exactly as given; {@link #generate()} clamps its keys as
- * Curve25519 requires (as {@code wg genkey} does), and X25519 clamps any key when it is used, so
- * an unclamped key has the same public key as its clamped form.
+ * Curve25519 requires (as {@code wg genkey} does), and X25519 clamps any key when it is used, so an
+ * unclamped key has the same public key as its clamped form.
  */
 public final class PrivateKey {
   private static final SecureRandom RANDOM = new SecureRandom();

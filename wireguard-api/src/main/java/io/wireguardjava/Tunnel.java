@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
- * A running WireGuard interface: a UDP socket, a set of peers, and a packet device whose IP
- * packets are carried to and from those peers.
+ * A running WireGuard interface: a UDP socket, a set of peers, and a packet device whose IP packets
+ * are carried to and from those peers.
  *
  * <pre>{@code
  * try (Tunnel tunnel = Tunnel.open(config, TunnelOptions.inProcessDevice())) {
@@ -17,20 +17,20 @@ import java.util.ServiceLoader;
  * }
  * }</pre>
  *
- * <p>Every method is thread-safe. Reconfiguration is live and follows {@code wg set}: changing
- * one peer keeps the sessions of all others, and changing a peer keeps its own session while its
- * public key stays the same.
+ * <p>Every method is thread-safe. Reconfiguration is live and follows {@code wg set}: changing one
+ * peer keeps the sessions of all others, and changing a peer keeps its own session while its public
+ * key stays the same.
  *
  * <p>After {@link #close()}, one rule: the queries ({@link #name}, {@link #listenPort}, {@link
- * #mtu}, {@link #config}, {@link #stats}, {@link #peerStats}, {@link #isClosed}, {@link
- * #packets}) keep answering with the state the tunnel had when it closed, except that {@link
- * #config} no longer holds the private key; every method that would change the tunnel ({@link
- * #addPeer}, {@link #updatePeer}, {@link #removePeer}, {@link #replacePeers}, {@link
- * #setPrivateKey}, {@link #clearPrivateKey}, {@link #setListenPort}, {@link #setFwMark}, {@link
- * #setMtu}, {@link #addListener}) throws {@link IllegalStateException} naming the tunnel; {@link
- * #close()} and {@link #removeListener} do nothing. On the in-process device, {@link
- * TunnelPackets#send} then throws {@link java.nio.channels.ClosedChannelException} naming the
- * tunnel and {@link TunnelPackets#receive} returns -1 once the queue is drained.
+ * #mtu}, {@link #config}, {@link #stats}, {@link #peerStats}, {@link #isClosed}, {@link #packets})
+ * keep answering with the state the tunnel had when it closed, except that {@link #config} no
+ * longer holds the private key; every method that would change the tunnel ({@link #addPeer}, {@link
+ * #updatePeer}, {@link #removePeer}, {@link #replacePeers}, {@link #setPrivateKey}, {@link
+ * #clearPrivateKey}, {@link #setListenPort}, {@link #setFwMark}, {@link #setMtu}, {@link
+ * #addListener}) throws {@link IllegalStateException} naming the tunnel; {@link #close()} and
+ * {@link #removeListener} do nothing. On the in-process device, {@link TunnelPackets#send} then
+ * throws {@link java.nio.channels.ClosedChannelException} naming the tunnel and {@link
+ * TunnelPackets#receive} returns -1 once the queue is drained.
  *
  * <p>The implementation lives in the {@code wireguard-core} module and is found with {@link
  * ServiceLoader} through {@link TunnelProvider}.
@@ -38,9 +38,9 @@ import java.util.ServiceLoader;
 public interface Tunnel extends AutoCloseable {
 
   /**
-   * Opens a tunnel on the OS packet device (a TUN interface), as {@code wg-quick up} would.
-   * Needs the platform module ({@code wireguard-tun-linux} or {@code wireguard-tun-mac}) on the
-   * class path and the privileges to create an interface.
+   * Opens a tunnel on the OS packet device (a TUN interface), as {@code wg-quick up} would. Needs
+   * the platform module ({@code wireguard-tun-linux} or {@code wireguard-tun-mac}) on the class
+   * path and the privileges to create an interface.
    *
    * @param config the configuration
    * @return the running tunnel; close it to take it down
@@ -52,15 +52,15 @@ public interface Tunnel extends AutoCloseable {
   }
 
   /**
-   * Opens a tunnel with the given options, for instance {@link TunnelOptions#inProcessDevice()}
-   * to exchange IP packets with the application instead of the OS (no privileges needed).
+   * Opens a tunnel with the given options, for instance {@link TunnelOptions#inProcessDevice()} to
+   * exchange IP packets with the application instead of the OS (no privileges needed).
    *
    * @param config the configuration
    * @param options the device and other options
    * @return the running tunnel; close it to take it down
    * @throws IOException when the socket or the device cannot be opened
-   * @throws IllegalStateException when {@code wireguard-core} is not on the class path, or when
-   *     an OS device is requested and no platform module is available
+   * @throws IllegalStateException when {@code wireguard-core} is not on the class path, or when an
+   *     OS device is requested and no platform module is available
    */
   static Tunnel open(Config config, TunnelOptions options) throws IOException {
     for (TunnelProvider provider : ServiceLoader.load(TunnelProvider.class)) {
@@ -87,20 +87,20 @@ public interface Tunnel extends AutoCloseable {
 
   /**
    * The tunnel's MTU: the largest inner IP packet it carries. A larger one, whichever way it
-   * travels (from the device, from a peer, forwarded between peers), is dropped, counted as
-   * {@link DropReason#TOO_LARGE}, and answered with ICMP "fragmentation needed" (IPv4) or
-   * "packet too big" (IPv6) carrying this MTU, so the sender's path-MTU discovery adapts. It
-   * follows the device: when the OS interface's MTU is changed ({@code ip link set mtu}), the
-   * tunnel takes the new value.
+   * travels (from the device, from a peer, forwarded between peers), is dropped, counted as {@link
+   * DropReason#TOO_LARGE}, and answered with ICMP "fragmentation needed" (IPv4) or "packet too big"
+   * (IPv6) carrying this MTU, so the sender's path-MTU discovery adapts. It follows the device:
+   * when the OS interface's MTU is changed ({@code ip link set mtu}), the tunnel takes the new
+   * value.
    *
    * @return the MTU in bytes
    */
   int mtu();
 
   /**
-   * Changes the MTU of the tunnel and of its device (for an OS interface, its link MTU, as
-   * {@code ip link set mtu}); sessions and peers stay. An in-process device can change to at
-   * most the MTU it was opened with.
+   * Changes the MTU of the tunnel and of its device (for an OS interface, its link MTU, as {@code
+   * ip link set mtu}); sessions and peers stay. An in-process device can change to at most the MTU
+   * it was opened with.
    *
    * @param mtu the new MTU, 576 to 65,472 bytes (the largest whose sealed packets still fit in a
    *     UDP datagram)
@@ -112,8 +112,8 @@ public interface Tunnel extends AutoCloseable {
   void setMtu(int mtu) throws IOException;
 
   /**
-   * The in-process packet device, through which the application sends and receives the IP
-   * packets of this tunnel.
+   * The in-process packet device, through which the application sends and receives the IP packets
+   * of this tunnel.
    *
    * @return the in-process packet device, through which the application sends and receives the IP
    *     packets of this tunnel
@@ -123,9 +123,8 @@ public interface Tunnel extends AutoCloseable {
   TunnelPackets packets();
 
   /**
-   * A snapshot of the current configuration, as {@code wg showconf} prints it: private key,
-   * actual listen port, fwmark, and every peer with its current endpoint (which roaming may have
-   * changed).
+   * A snapshot of the current configuration, as {@code wg showconf} prints it: private key, actual
+   * listen port, fwmark, and every peer with its current endpoint (which roaming may have changed).
    *
    * @return a snapshot of the current configuration, as {@code wg showconf} prints it: private key,
    *     actual listen port, fwmark, and every peer with its current endpoint (which roaming may
@@ -160,8 +159,8 @@ public interface Tunnel extends AutoCloseable {
   boolean removePeer(Key publicKey);
 
   /**
-   * Makes {@code peers} the complete peer list: others are removed, these added or updated.
-   * Peers whose public key stays keep their sessions (like {@code wg syncconf}).
+   * Makes {@code peers} the complete peer list: others are removed, these added or updated. Peers
+   * whose public key stays keep their sessions (like {@code wg syncconf}).
    *
    * @param peers the complete new peer list
    */
@@ -176,12 +175,12 @@ public interface Tunnel extends AutoCloseable {
   void setPrivateKey(PrivateKey privateKey);
 
   /**
-   * Removes the interface's private key, as {@code wg set <iface> private-key /dev/null} does:
-   * the tunnel then has no identity. Every session and handshake in progress is dropped and its
-   * keys zeroed; the tunnel neither initiates nor answers handshakes (packets to peers wait for a
+   * Removes the interface's private key, as {@code wg set <iface> private-key /dev/null} does: the
+   * tunnel then has no identity. Every session and handshake in progress is dropped and its keys
+   * zeroed; the tunnel neither initiates nor answers handshakes (packets to peers wait for a
    * session as usual) until {@link #setPrivateKey} gives it a key again. {@link #config()} then
-   * reports no private key. Peers, listen port and statistics stay. Does nothing harmful when
-   * there is no key.
+   * reports no private key. Peers, listen port and statistics stay. Does nothing harmful when there
+   * is no key.
    */
   void clearPrivateKey();
 
@@ -194,11 +193,11 @@ public interface Tunnel extends AutoCloseable {
   void setListenPort(int port) throws IOException;
 
   /**
-   * Would set the firewall mark ({@code SO_MARK}) of the tunnel's outgoing UDP packets; this
-   * engine cannot mark its socket yet, so only 0 (no mark, which changes nothing) is accepted. A
-   * mark is refused rather than stored unapplied: a full tunnel routed with {@code not fwmark}
-   * would otherwise send its own UDP packets into itself. {@link #open} likewise refuses a config
-   * with a non-zero {@code FwMark}.
+   * Would set the firewall mark ({@code SO_MARK}) of the tunnel's outgoing UDP packets; this engine
+   * cannot mark its socket yet, so only 0 (no mark, which changes nothing) is accepted. A mark is
+   * refused rather than stored unapplied: a full tunnel routed with {@code not fwmark} would
+   * otherwise send its own UDP packets into itself. {@link #open} likewise refuses a config with a
+   * non-zero {@code FwMark}.
    *
    * @param fwMark the mark; only 0 is accepted
    * @throws UnsupportedOperationException when {@code fwMark} is not 0
@@ -243,12 +242,12 @@ public interface Tunnel extends AutoCloseable {
   boolean isClosed();
 
   /**
-   * Stops every thread of the tunnel, closes its socket and device, and wipes the key material
-   * the tunnel owns: every session key, every handshake in progress, the cookie secrets, and the
-   * tunnel's own copy of the private key; the tunnel also lets go of the {@link PrivateKey} it
-   * was given. That {@link PrivateKey} value itself is immutable and the application's: it stays
-   * readable until the application drops it (see {@link PrivateKey}). Idempotent; what the
-   * tunnel answers afterwards is described on {@link Tunnel}.
+   * Stops every thread of the tunnel, closes its socket and device, and wipes the key material the
+   * tunnel owns: every session key, every handshake in progress, the cookie secrets, and the
+   * tunnel's own copy of the private key; the tunnel also lets go of the {@link PrivateKey} it was
+   * given. That {@link PrivateKey} value itself is immutable and the application's: it stays
+   * readable until the application drops it (see {@link PrivateKey}). Idempotent; what the tunnel
+   * answers afterwards is described on {@link Tunnel}.
    */
   @Override
   void close();

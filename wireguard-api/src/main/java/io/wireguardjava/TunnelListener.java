@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * Events of a {@link Tunnel} an application may want to react to. Every method has an empty
- * default. Methods are called on the tunnel's own threads (packet drops on the data path), so
- * they must return quickly, must not block, and must not close the tunnel.
+ * default. Methods are called on the tunnel's own threads (packet drops on the data path), so they
+ * must return quickly, must not block, and must not close the tunnel.
  */
 public interface TunnelListener {
 
@@ -29,8 +29,8 @@ public interface TunnelListener {
   default void onEndpointChanged(Key peer, InetSocketAddress endpoint) {}
 
   /**
-   * The peer went stale: handshake attempts gave up after REKEY_ATTEMPT_TIME, or its session
-   * keys were zeroed after 3 x REJECT_AFTER_TIME without a new handshake.
+   * The peer went stale: handshake attempts gave up after REKEY_ATTEMPT_TIME, or its session keys
+   * were zeroed after 3 x REJECT_AFTER_TIME without a new handshake.
    *
    * @param peer the peer's public key
    */

@@ -49,9 +49,12 @@ public final class TunnelOptions {
     this.mtu = b.mtu;
     this.forwarding = b.forwarding;
     this.bindAddress = Optional.ofNullable(b.bindAddress);
-    this.uapiDirectory = b.uapiChosen
-        ? Optional.ofNullable(b.uapiDirectory)
-        : b.deviceKind == DeviceKind.OS ? Optional.of(DEFAULT_UAPI_DIRECTORY) : Optional.empty();
+    this.uapiDirectory =
+        b.uapiChosen
+            ? Optional.ofNullable(b.uapiDirectory)
+            : b.deviceKind == DeviceKind.OS
+                ? Optional.of(DEFAULT_UAPI_DIRECTORY)
+                : Optional.empty();
   }
 
   /**
@@ -101,8 +104,8 @@ public final class TunnelOptions {
   }
 
   /**
-   * For {@link DeviceKind#OS}, the interface name; for the others, the device's name. An
-   * in-process device opened without one is called {@code inproc<n>}, numbered per JVM.
+   * For {@link DeviceKind#OS}, the interface name; for the others, the device's name. An in-process
+   * device opened without one is called {@code inproc<n>}, numbered per JVM.
    *
    * @return the interface or device name; empty when the OS or the engine picks one
    */
@@ -129,8 +132,8 @@ public final class TunnelOptions {
   }
 
   /**
-   * Whether a packet received from one peer and addressed to another peer's allowed IPs is sent
-   * on to that peer inside the engine (a bounce server). Off by default, like {@code ip_forward}.
+   * Whether a packet received from one peer and addressed to another peer's allowed IPs is sent on
+   * to that peer inside the engine (a bounce server). Off by default, like {@code ip_forward}.
    *
    * @return whether a packet received from one peer and addressed to another peer's allowed IPs is
    *     sent on to that peer inside the engine (a bounce server)
@@ -150,8 +153,8 @@ public final class TunnelOptions {
 
   /**
    * The directory where the tunnel serves the UAPI socket {@code <name>.sock} (so that {@code wg
-   * show}, {@code wg set} and friends manage it); empty: no socket. By default
-   * {@link #DEFAULT_UAPI_DIRECTORY} for an OS device and none for the other kinds.
+   * show}, {@code wg set} and friends manage it); empty: no socket. By default {@link
+   * #DEFAULT_UAPI_DIRECTORY} for an OS device and none for the other kinds.
    *
    * @return the directory where the tunnel serves the UAPI socket {@code <name>.sock} (so that
    *     {@code wg show}, {@code wg set} and friends manage it); empty: no socket
@@ -161,8 +164,8 @@ public final class TunnelOptions {
   }
 
   /**
-   * Whether the config's {@code PreUp}, {@code PostUp}, {@code PreDown} and {@code PostDown}
-   * hooks run; off by default. See {@link Builder#runHooks}.
+   * Whether the config's {@code PreUp}, {@code PostUp}, {@code PreDown} and {@code PostDown} hooks
+   * run; off by default. See {@link Builder#runHooks}.
    *
    * @return true when the hooks run
    */
@@ -172,9 +175,15 @@ public final class TunnelOptions {
 
   @Override
   public String toString() {
-    return "TunnelOptions[device=" + deviceKind + interfaceName.map(n -> " " + n).orElse("")
-        + ", forwarding=" + forwarding + bindAddress.map(a -> ", bind=" + a).orElse("")
-        + uapiDirectory.map(d -> ", uapi=" + d).orElse("") + (runHooks ? ", hooks" : "") + "]";
+    return "TunnelOptions[device="
+        + deviceKind
+        + interfaceName.map(n -> " " + n).orElse("")
+        + ", forwarding="
+        + forwarding
+        + bindAddress.map(a -> ", bind=" + a).orElse("")
+        + uapiDirectory.map(d -> ", uapi=" + d).orElse("")
+        + (runHooks ? ", hooks" : "")
+        + "]";
   }
 
   /** Builds {@link TunnelOptions}; the default is the OS device, no forwarding. */
@@ -192,15 +201,14 @@ public final class TunnelOptions {
     private Builder() {}
 
     /**
-     * Runs the config's hooks as {@code wg-quick} does (off by default): each {@code PreUp},
-     * {@code PostUp}, {@code PreDown} and {@code PostDown} line through {@code bash -c}, with
-     * {@code %i} replaced by the interface name, in this JVM's process, with its privileges.
-     * {@code PreUp} runs before the device is created, {@code PostUp} once the UDP socket and the
-     * UAPI socket exist (so {@code PostUp = wg set %i private-key ...} works); a failing one
-     * undoes the open (without PreDown/PostDown, as wg-quick) and fails it. {@code PreDown} runs
-     * first and {@code PostDown} last in {@link Tunnel#close()}. Only turn this on for configs as
-     * trusted as a shell script, as {@code wg-java up} does; off, the hooks are ignored, as
-     * wireguard-android does.
+     * Runs the config's hooks as {@code wg-quick} does (off by default): each {@code PreUp}, {@code
+     * PostUp}, {@code PreDown} and {@code PostDown} line through {@code bash -c}, with {@code %i}
+     * replaced by the interface name, in this JVM's process, with its privileges. {@code PreUp}
+     * runs before the device is created, {@code PostUp} once the UDP socket and the UAPI socket
+     * exist (so {@code PostUp = wg set %i private-key ...} works); a failing one undoes the open
+     * (without PreDown/PostDown, as wg-quick) and fails it. {@code PreDown} runs first and {@code
+     * PostDown} last in {@link Tunnel#close()}. Only turn this on for configs as trusted as a shell
+     * script, as {@code wg-java up} does; off, the hooks are ignored, as wireguard-android does.
      *
      * @param run whether to run the hooks
      * @return this builder

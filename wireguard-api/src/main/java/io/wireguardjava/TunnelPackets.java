@@ -5,13 +5,13 @@ import java.time.Duration;
 
 /**
  * The application's side of an in-process packet device: IP packets sent here leave through the
- * tunnel (routed to the peer whose allowed IPs contain the destination), and IP packets the
- * tunnel receives from peers are read here.
+ * tunnel (routed to the peer whose allowed IPs contain the destination), and IP packets the tunnel
+ * receives from peers are read here.
  *
- * <p>The caller owns every array passed in; the tunnel copies the bytes before returning and
- * keeps no reference. {@code send} may be called from several threads; {@code receive} too, each
- * packet being returned to exactly one caller. After the tunnel closes, {@code receive} returns
- * {@code -1} and {@code send} throws {@link java.nio.channels.ClosedChannelException}.
+ * <p>The caller owns every array passed in; the tunnel copies the bytes before returning and keeps
+ * no reference. {@code send} may be called from several threads; {@code receive} too, each packet
+ * being returned to exactly one caller. After the tunnel closes, {@code receive} returns {@code -1}
+ * and {@code send} throws {@link java.nio.channels.ClosedChannelException}.
  */
 public interface TunnelPackets {
 
@@ -23,8 +23,8 @@ public interface TunnelPackets {
   int mtu();
 
   /**
-   * Sends one IPv4 or IPv6 packet, {@code packet[offset..offset+length)}, into the tunnel.
-   * Blocks while the tunnel's input queue is full.
+   * Sends one IPv4 or IPv6 packet, {@code packet[offset..offset+length)}, into the tunnel. Blocks
+   * while the tunnel's input queue is full.
    *
    * @param packet the buffer holding the packet
    * @param offset where the packet starts

@@ -15,12 +15,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The wg-quick(8) and {@code wg setconf} text formats: parser and printer.
  *
- * <p>Reading follows the real tools where they agree: {@code #} cuts a line anywhere (both
- * wg-quick and wg do this, even inside PostUp commands), keys and section headers match
- * case-insensitively, values of wg's own keys lose all whitespace as wg strips it, values of
- * wg-quick keys are trimmed. It is stricter than the tools where they silently merge or
- * override: a second {@code [Interface]}, a single-valued key given twice in a section, and two
- * peers with one public key are errors.
+ * <p>Reading follows the real tools where they agree: {@code #} cuts a line anywhere (both wg-quick
+ * and wg do this, even inside PostUp commands), keys and section headers match case-insensitively,
+ * values of wg's own keys lose all whitespace as wg strips it, values of wg-quick keys are trimmed.
+ * It is stricter than the tools where they silently merge or override: a second {@code
+ * [Interface]}, a single-valued key given twice in a section, and two peers with one public key are
+ * errors.
  */
 final class WgQuickFormat {
   private WgQuickFormat() {}
@@ -105,8 +105,8 @@ final class WgQuickFormat {
       }
       finishPeer();
       if (interfaceLine == 0 && !setconf) {
-        throw new ConfigException(0, Section.NONE, 0, null, Reason.MISSING_SECTION, null,
-            crOnlyHint(body));
+        throw new ConfigException(
+            0, Section.NONE, 0, null, Reason.MISSING_SECTION, null, crOnlyHint(body));
       }
       Interface built = iface.build(); // PrivateKey may be absent, as for wg-quick and wg setconf
       return Config.builder().iface(built).addPeers(peers).build();
@@ -193,14 +193,14 @@ final class WgQuickFormat {
       }
       peer = null;
       if (!peerHasKey) {
-        throw new ConfigException(peerLine, Section.PEER, peerNumber, "PublicKey",
-            Reason.MISSING_KEY, null, null);
+        throw new ConfigException(
+            peerLine, Section.PEER, peerNumber, "PublicKey", Reason.MISSING_KEY, null, null);
       }
       peers.add(b.build());
     }
 
-    private void apply(ConfigKey key, String value) throws ConfigValues.InvalidValue,
-        ConfigException {
+    private void apply(ConfigKey key, String value)
+        throws ConfigValues.InvalidValue, ConfigException {
       Peer.Builder p = peer;
       switch (key) {
         case PRIVATE_KEY:
@@ -228,8 +228,8 @@ final class WgQuickFormat {
             } else if (isSearchDomain(item)) {
               iface.addDnsSearch(item);
             } else {
-              throw new ConfigValues.InvalidValue(Reason.INVALID_VALUE, item,
-                  "neither an IP address nor a search domain");
+              throw new ConfigValues.InvalidValue(
+                  Reason.INVALID_VALUE, item, "neither an IP address nor a search domain");
             }
           }
           break;
@@ -238,8 +238,8 @@ final class WgQuickFormat {
           break;
         case TABLE:
           if (!isWord(value)) {
-            throw new ConfigValues.InvalidValue(Reason.INVALID_VALUE, value,
-                "a routing table name or number, off or auto");
+            throw new ConfigValues.InvalidValue(
+                Reason.INVALID_VALUE, value, "a routing table name or number, off or auto");
           }
           iface.table(value);
           break;
@@ -261,16 +261,15 @@ final class WgQuickFormat {
           } else if (value.equalsIgnoreCase("false")) {
             iface.saveConfig(false);
           } else {
-            throw new ConfigValues.InvalidValue(Reason.INVALID_VALUE, value,
-                "neither true nor false");
+            throw new ConfigValues.InvalidValue(
+                Reason.INVALID_VALUE, value, "neither true nor false");
           }
           break;
         case PUBLIC_KEY:
           Key publicKey = decodeKey(value, Key::fromBase64);
           Integer earlier = peerKeys.putIfAbsent(publicKey, peerNumber);
           if (earlier != null) {
-            throw new ConfigValues.InvalidValue(Reason.DUPLICATE_PEER, value,
-                "[Peer] " + earlier);
+            throw new ConfigValues.InvalidValue(Reason.DUPLICATE_PEER, value, "[Peer] " + earlier);
           }
           peerHasKey = true;
           requirePeer(p).publicKey(publicKey);
@@ -289,8 +288,9 @@ final class WgQuickFormat {
           requirePeer(p).endpoint(Endpoint.parseChecked(value));
           break;
         case PERSISTENT_KEEPALIVE:
-          requirePeer(p).persistentKeepalive(
-              value.equalsIgnoreCase("off") ? 0 : ConfigValues.parseInt(value, 0, 65535));
+          requirePeer(p)
+              .persistentKeepalive(
+                  value.equalsIgnoreCase("off") ? 0 : ConfigValues.parseInt(value, 0, 65535));
           break;
         default:
           throw new AssertionError(key);
@@ -304,8 +304,8 @@ final class WgQuickFormat {
       return p;
     }
 
-    private ConfigException error(@Nullable String key, Reason reason, @Nullable String text,
-        @Nullable String detail) {
+    private ConfigException error(
+        @Nullable String key, Reason reason, @Nullable String text, @Nullable String detail) {
       return new ConfigException(lineNumber, section, peerNumber, key, reason, text, detail);
     }
 
@@ -417,8 +417,14 @@ final class WgQuickFormat {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '-' || c == '_' || c == '~';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '-'
+              || c == '_'
+              || c == '~';
       if (!ok) {
         return false;
       }
@@ -449,8 +455,8 @@ final class WgQuickFormat {
     for (int i = 0; i < trimmed.length(); i++) {
       char c = trimmed.charAt(i);
       if (c == '#' || c == '\n' || c == '\r') {
-        throw new IllegalArgumentException(key
-            + " command contains '#' or a line break, which a wg-quick file cannot hold");
+        throw new IllegalArgumentException(
+            key + " command contains '#' or a line break, which a wg-quick file cannot hold");
       }
     }
     return trimmed;

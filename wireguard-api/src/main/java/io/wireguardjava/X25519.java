@@ -11,8 +11,8 @@ import javax.crypto.KeyAgreement;
 
 /**
  * The X25519 function of RFC 7748, computed by the JDK's {@code XDH} provider (JDK 11+), so that
- * the API module needs no crypto library. Only used to derive public keys here; the protocol's
- * hot path lives in wireguard-crypto.
+ * the API module needs no crypto library. Only used to derive public keys here; the protocol's hot
+ * path lives in wireguard-crypto.
  */
 final class X25519 {
   /** The u-coordinate of the Curve25519 base point. */
@@ -27,12 +27,12 @@ final class X25519 {
   }
 
   /**
-   * X25519(k, u): the scalar {@code k} (32 bytes, little-endian, clamped here as RFC 7748
-   * requires) times the point with u-coordinate {@code u} (32 bytes, little-endian; the top bit
-   * is ignored, as RFC 7748 section 5 requires).
+   * X25519(k, u): the scalar {@code k} (32 bytes, little-endian, clamped here as RFC 7748 requires)
+   * times the point with u-coordinate {@code u} (32 bytes, little-endian; the top bit is ignored,
+   * as RFC 7748 section 5 requires).
    *
-   * @throws IllegalStateException if the result is all zeros (u is a point of small order) or
-   *     the JDK lacks X25519
+   * @throws IllegalStateException if the result is all zeros (u is a point of small order) or the
+   *     JDK lacks X25519
    */
   static byte[] scalarMult(byte[] k, byte[] u) {
     byte[] uBigEndian = new byte[32];
@@ -45,8 +45,9 @@ final class X25519 {
       KeyFactory factory = KeyFactory.getInstance("XDH");
       java.security.PrivateKey priv =
           factory.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar));
-      java.security.PublicKey pub = factory.generatePublic(
-          new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, uBigEndian)));
+      java.security.PublicKey pub =
+          factory.generatePublic(
+              new XECPublicKeySpec(NamedParameterSpec.X25519, new BigInteger(1, uBigEndian)));
       KeyAgreement agreement = KeyAgreement.getInstance("X25519");
       agreement.init(priv);
       agreement.doPhase(pub, true);

@@ -8,11 +8,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * Fuzzes {@link Config#parse} and {@link Config#parseSetconf}: any text gives a clear {@link
  * ConfigException} (a message, a reason, a line inside the text) or a config that prints back to
- * itself, whose {@code wg setconf} form ({@code wg-quick strip}) reads back with the same keys
- * and peers. Anything else (another exception, a hang) is a finding.
+ * itself, whose {@code wg setconf} form ({@code wg-quick strip}) reads back with the same keys and
+ * peers. Anything else (another exception, a hang) is a finding.
  *
  * <p>The input's first byte picks the format ({@code S}: setconf, anything else: wg-quick); the
- * rest is the text in UTF-8. Seeds: {@code src/test/resources/io/wireguardjava/ConfigFuzzTestInputs}.
+ * rest is the text in UTF-8. Seeds: {@code
+ * src/test/resources/io/wireguardjava/ConfigFuzzTestInputs}.
  */
 class ConfigFuzzTest {
 

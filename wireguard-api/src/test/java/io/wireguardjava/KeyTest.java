@@ -34,18 +34,19 @@ class KeyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "",
-      "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo", // 43 characters, no padding
-      "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo==", // 45
-      "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmp=", // non-canonical: spare bits set
-      "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTm==", // padding in the key
-      "hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo=", // URL-safe alphabet
-      "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmoA", // no '='
-      " SDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=", // space
-      "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmé=", // non-ASCII
-      "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbT\u0100o=", // wide char aliasing 'A'+256
-  })
+  @ValueSource(
+      strings = {
+        "",
+        "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo", // 43 characters, no padding
+        "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo==", // 45
+        "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmp=", // non-canonical: spare bits set
+        "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTm==", // padding in the key
+        "hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo=", // URL-safe alphabet
+        "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmoA", // no '='
+        " SDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=", // space
+        "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmé=", // non-ASCII
+        "hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbT\u0100o=", // wide char aliasing 'A'+256
+      })
   void base64DecodingIsStrict(String text) {
     assertThatThrownBy(() -> Key.fromBase64(text)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> PrivateKey.fromBase64(text))
@@ -55,19 +56,19 @@ class KeyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "",
-      "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6", // 63
-      "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a0", // 65
-      "8520F0098930A754748B7DDCB43EF75A0DBF3A0D26381AF4EBA4A98EAA9B4E6A", // uppercase
-      "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6g",
-      "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6 ",
-      "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e\u0130",
-  })
+  @ValueSource(
+      strings = {
+        "",
+        "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6", // 63
+        "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a0", // 65
+        "8520F0098930A754748B7DDCB43EF75A0DBF3A0D26381AF4EBA4A98EAA9B4E6A", // uppercase
+        "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6g",
+        "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6 ",
+        "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e\u0130",
+      })
   void hexDecodingIsStrictAndLowercase(String text) {
     assertThatThrownBy(() -> Key.fromHex(text)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> PrivateKey.fromHex(text))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PrivateKey.fromHex(text)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -134,7 +135,8 @@ class KeyTest {
     assertThat(a).isNotEqualTo(Key.fromBase64(ALICE_PRIVATE));
     PresharedKey psk = PresharedKey.fromBase64(ALICE_PRIVATE);
     assertThat(psk.toString()).isEqualTo("PresharedKey[redacted]");
-    assertThat(psk).isEqualTo(PresharedKey.fromBase64(ALICE_PRIVATE))
+    assertThat(psk)
+        .isEqualTo(PresharedKey.fromBase64(ALICE_PRIVATE))
         .isNotEqualTo(PresharedKey.generate());
     KeyPair pair = KeyPair.of(a);
     assertThat(pair.toString()).doesNotContain(ALICE_PRIVATE).contains(ALICE_PUBLIC);

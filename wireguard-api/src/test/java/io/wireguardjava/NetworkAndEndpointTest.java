@@ -15,19 +15,19 @@ class NetworkAndEndpointTest {
 
   @ParameterizedTest
   @CsvSource({
-      "10.0.0.0/24, 10.0.0.0/24",
-      "10.0.0.1, 10.0.0.1/32",
-      "0.0.0.0/0, 0.0.0.0/0",
-      "::/0, ::/0",
-      "fd00::1, fd00::1/128",
-      "FD00:0:0:0:0:0:0:1/64, fd00::1/64",
-      "2001:db8:0:0:1:0:0:1/128, 2001:db8::1:0:0:1/128",
-      "2001:0db8:0000:0000:0000:ff00:0042:8329/48, 2001:db8::ff00:42:8329/48",
-      "1:0:0:2:0:0:0:3/128, 1:0:0:2::3/128",
-      "::ffff:1.2.3.4/128, ::ffff:1.2.3.4/128",
-      "::1.2.3.4/128, ::102:304/128",
-      "1::/16, 1::/16",
-      "1:2:3:4:5:6:7:8/128, 1:2:3:4:5:6:7:8/128",
+    "10.0.0.0/24, 10.0.0.0/24",
+    "10.0.0.1, 10.0.0.1/32",
+    "0.0.0.0/0, 0.0.0.0/0",
+    "::/0, ::/0",
+    "fd00::1, fd00::1/128",
+    "FD00:0:0:0:0:0:0:1/64, fd00::1/64",
+    "2001:db8:0:0:1:0:0:1/128, 2001:db8::1:0:0:1/128",
+    "2001:0db8:0000:0000:0000:ff00:0042:8329/48, 2001:db8::ff00:42:8329/48",
+    "1:0:0:2:0:0:0:3/128, 1:0:0:2::3/128",
+    "::ffff:1.2.3.4/128, ::ffff:1.2.3.4/128",
+    "::1.2.3.4/128, ::102:304/128",
+    "1::/16, 1::/16",
+    "1:2:3:4:5:6:7:8/128, 1:2:3:4:5:6:7:8/128",
   })
   void parsesAndPrintsNetworksCanonically(String text, String printed) {
     InetNetwork n = InetNetwork.parse(text);
@@ -36,10 +36,28 @@ class NetworkAndEndpointTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "/24", "10.0.0/24", "10.0.0.0.0/8", "010.0.0.1/32", "10.0.0.256",
-      "10.0.0.0/", "10.0.0.0/024", "10.0.0.0/33", "fd00::/129", "fd00:::1/64", "1:2:3:4:5:6:7:8:9",
-      "1::2::3", "g::1", "12345::", "localhost/32", "::ffff:1.2.3/128", "1:2:3:4:5:6:7::8/128x",
-      " 10.0.0.0/8"})
+  @ValueSource(
+      strings = {
+        "",
+        "/24",
+        "10.0.0/24",
+        "10.0.0.0.0/8",
+        "010.0.0.1/32",
+        "10.0.0.256",
+        "10.0.0.0/",
+        "10.0.0.0/024",
+        "10.0.0.0/33",
+        "fd00::/129",
+        "fd00:::1/64",
+        "1:2:3:4:5:6:7:8:9",
+        "1::2::3",
+        "g::1",
+        "12345::",
+        "localhost/32",
+        "::ffff:1.2.3/128",
+        "1:2:3:4:5:6:7::8/128x",
+        " 10.0.0.0/8"
+      })
   void rejectsBadNetworks(String text) {
     assertThatThrownBy(() -> InetNetwork.parse(text)).isInstanceOf(IllegalArgumentException.class);
   }
@@ -71,11 +89,11 @@ class NetworkAndEndpointTest {
 
   @ParameterizedTest
   @CsvSource({
-      "vpn.example.com:51820, vpn.example.com, 51820",
-      "1.2.3.4:1, 1.2.3.4, 1",
-      "[2001:db8::1]:65535, 2001:db8::1, 65535",
-      "[fe80::1%eth0]:51820, fe80::1%eth0, 51820",
-      "my_host-1:80, my_host-1, 80",
+    "vpn.example.com:51820, vpn.example.com, 51820",
+    "1.2.3.4:1, 1.2.3.4, 1",
+    "[2001:db8::1]:65535, 2001:db8::1, 65535",
+    "[fe80::1%eth0]:51820, fe80::1%eth0, 51820",
+    "my_host-1:80, my_host-1, 80",
   })
   void parsesEndpoints(String text, String host, int port) {
     Endpoint e = Endpoint.parse(text);
@@ -86,9 +104,27 @@ class NetworkAndEndpointTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "host", ":51820", "host:", "host:0", "host:65536", "host:-1",
-      "host:1x", "[1.2.3.4]:1", "[::1:1", "[::1]1", "::1:51820", "[zz::1]:1", "a b:1",
-      "a,b:1", "[::1]:", "[]:1", "a/b:1"})
+  @ValueSource(
+      strings = {
+        "",
+        "host",
+        ":51820",
+        "host:",
+        "host:0",
+        "host:65536",
+        "host:-1",
+        "host:1x",
+        "[1.2.3.4]:1",
+        "[::1:1",
+        "[::1]1",
+        "::1:51820",
+        "[zz::1]:1",
+        "a b:1",
+        "a,b:1",
+        "[::1]:",
+        "[]:1",
+        "a/b:1"
+      })
   void rejectsBadEndpoints(String text) {
     assertThatThrownBy(() -> Endpoint.parse(text)).isInstanceOf(IllegalArgumentException.class);
   }
@@ -119,8 +155,7 @@ class NetworkAndEndpointTest {
     assertThat(Endpoint.of(InetSocketAddress.createUnresolved("example.org", 8)).toString())
         .isEqualTo("example.org:8");
     assertThatThrownBy(() -> Endpoint.of("h", 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Endpoint.of("::1::2", 1))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Endpoint.of("::1::2", 1)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @ParameterizedTest
@@ -133,9 +168,10 @@ class NetworkAndEndpointTest {
   })
   void addressTextIsTheRfc5952Form(String in, String out) throws Exception {
     byte[] bytes = InetAddress.getByName(in).getAddress();
-    InetAddress address = bytes.length == 4
-        ? InetAddress.getByAddress(bytes)
-        : Inet6Address.getByAddress(null, bytes, null);
+    InetAddress address =
+        bytes.length == 4
+            ? InetAddress.getByAddress(bytes)
+            : Inet6Address.getByAddress(null, bytes, null);
     assertThat(InetNetwork.addressText(address)).isEqualTo(out);
   }
 

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs the real wireguard-tools. Under {@code CI=true} a missing tool fails the test; elsewhere
- * it skips it.
+ * Runs the real wireguard-tools. Under {@code CI=true} a missing tool fails the test; elsewhere it
+ * skips it.
  */
 final class RealTools {
   private RealTools() {}
@@ -71,7 +71,9 @@ final class RealTools {
       fail("timed out: " + command);
     }
     errReader.join();
-    return new Result(p.exitValue(), new String(out[0], StandardCharsets.UTF_8),
+    return new Result(
+        p.exitValue(),
+        new String(out[0], StandardCharsets.UTF_8),
         new String(out[1], StandardCharsets.UTF_8));
   }
 

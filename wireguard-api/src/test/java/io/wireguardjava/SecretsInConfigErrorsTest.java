@@ -15,22 +15,38 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every way the parser can fail, each with a private key somewhere in the offending line: the
- * key's text (or any 12 characters of it) is in no message, no {@code text()} and no {@code
- * key()}. Issue 13, defect 3: {@code PrivateKey <key>} without {@code =}, CR-only line endings
- * and "not a known section" used to print keys.
+ * Every way the parser can fail, each with a private key somewhere in the offending line: the key's
+ * text (or any 12 characters of it) is in no message, no {@code text()} and no {@code key()}. Issue
+ * 13, defect 3: {@code PrivateKey <key>} without {@code =}, CR-only line endings and "not a known
+ * section" used to print keys.
  */
 class SecretsInConfigErrorsTest {
   static final String KEY = PrivateKey.generate().toBase64();
   static final String PUB = PrivateKey.generate().publicKey().toBase64();
-  static final String IFACE = "[Interface]\nPrivateKey = " + PrivateKey.generate().toBase64()
-      + "\n";
+  static final String IFACE =
+      "[Interface]\nPrivateKey = " + PrivateKey.generate().toBase64() + "\n";
   static final String PEER = "[Peer]\nPublicKey = " + PUB + "\n";
 
   /** Every key of both formats, to put a secret in the value of each. */
-  static final List<String> ALL_KEYS = List.of("PrivateKey", "ListenPort", "FwMark", "Address",
-      "DNS", "MTU", "Table", "PreUp", "PostUp", "PreDown", "PostDown", "SaveConfig", "PublicKey",
-      "PresharedKey", "AllowedIPs", "Endpoint", "PersistentKeepalive");
+  static final List<String> ALL_KEYS =
+      List.of(
+          "PrivateKey",
+          "ListenPort",
+          "FwMark",
+          "Address",
+          "DNS",
+          "MTU",
+          "Table",
+          "PreUp",
+          "PostUp",
+          "PreDown",
+          "PostDown",
+          "SaveConfig",
+          "PublicKey",
+          "PresharedKey",
+          "AllowedIPs",
+          "Endpoint",
+          "PersistentKeepalive");
 
   static Stream<Arguments> texts() {
     String noPad = KEY.substring(0, KEY.length() - 1);
@@ -53,8 +69,10 @@ class SecretsInConfigErrorsTest {
     add(cases, "PrivateKey in a peer", IFACE + PEER + "PrivateKey = " + KEY + "\n");
     add(cases, "PresharedKey in the interface", "[Interface]\nPresharedKey = " + KEY + "\n");
     add(cases, "PrivateKey twice", IFACE + "PrivateKey = " + KEY + "\n");
-    add(cases, "PresharedKey twice", IFACE + PEER + "PresharedKey = " + KEY
-        + "\nPresharedKey = " + KEY + "\n");
+    add(
+        cases,
+        "PresharedKey twice",
+        IFACE + PEER + "PresharedKey = " + KEY + "\nPresharedKey = " + KEY + "\n");
     add(cases, "misspelt PrivateKey", "[Interface]\nPrivatKey = " + KEY + "\n");
     add(cases, "PrivateKey with a space", "[Interface]\nPrivate Key = " + KEY + "x\n");
     add(cases, "PrivateKey bad character", "[Interface]\nPrivateKey = " + KEY + "!\n");
@@ -63,11 +81,14 @@ class SecretsInConfigErrorsTest {
     add(cases, "no private key after a broken line", "[Interface]\n" + KEY + "# x\n");
     add(cases, "wg-quick key in setconf", "[Interface]\nAddress = " + KEY + "\n", false);
     // The other reasons, with the secret keys of the file right above the bad line.
-    String secrets = "[Interface]\nPrivateKey = " + KEY + "\n" + PEER + "PresharedKey = " + KEY
-        + "\n";
+    String secrets =
+        "[Interface]\nPrivateKey = " + KEY + "\n" + PEER + "PresharedKey = " + KEY + "\n";
     add(cases, "second interface", secrets + "[Interface]\nPrivateKey = " + KEY + "\n");
-    add(cases, "key pasted as two public keys", secrets + "[Peer]\nPublicKey = " + KEY
-        + "\n[Peer]\nPublicKey = " + KEY + "\n", false);
+    add(
+        cases,
+        "key pasted as two public keys",
+        secrets + "[Peer]\nPublicKey = " + KEY + "\n[Peer]\nPublicKey = " + KEY + "\n",
+        false);
     add(cases, "port out of range", secrets + "Endpoint = h:70000\n");
     add(cases, "prefix too long", secrets + "AllowedIPs = 10.0.0.0/33\n");
     add(cases, "bad DNS server", "[Interface]\nPrivateKey = " + KEY + "\nDNS = 1.2.3.256\n");
@@ -75,8 +96,11 @@ class SecretsInConfigErrorsTest {
     // The key pasted as the value of every key, in both sections: a non-secret value may be
     // quoted in part, never whole.
     for (String k : ALL_KEYS) {
-      add(cases, k + " = key (interface)", IFACE.replace("PrivateKey", "#") + k + " = " + KEY
-          + "x\n", false);
+      add(
+          cases,
+          k + " = key (interface)",
+          IFACE.replace("PrivateKey", "#") + k + " = " + KEY + "x\n",
+          false);
       add(cases, k + " = key (peer)", IFACE + PEER + k + " = " + KEY + "x\n", false);
       add(cases, k + " = key twice", IFACE + PEER + k + " = " + KEY + ", " + KEY + "\n", false);
     }
@@ -95,14 +119,16 @@ class SecretsInConfigErrorsTest {
   @MethodSource("texts")
   void noKeyTextInAnyError(String name, String text, boolean strict) {
     for (boolean setconf : new boolean[] {false, true}) {
-      ConfigException e = catchThrowableOfType(ConfigException.class,
-          () -> {
-            if (setconf) {
-              Config.parseSetconf(text);
-            } else {
-              Config.parse(text);
-            }
-          });
+      ConfigException e =
+          catchThrowableOfType(
+              ConfigException.class,
+              () -> {
+                if (setconf) {
+                  Config.parseSetconf(text);
+                } else {
+                  Config.parse(text);
+                }
+              });
       if (e == null) {
         continue; // this text is valid in this format (a setconf without a private key)
       }
@@ -137,12 +163,13 @@ class SecretsInConfigErrorsTest {
 
   @Test
   void crOnlyLineEndingsAreExplained() {
-    ConfigException e = catchThrowableOfType(ConfigException.class,
-        () -> Config.parse("[Interface]\rPrivateKey = " + KEY + "\r"));
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class, () -> Config.parse("[Interface]\rPrivateKey = " + KEY + "\r"));
     assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_SECTION);
     assertThat(e.getMessage()).contains("carriage returns").doesNotContain(KEY);
-    ConfigException missing = catchThrowableOfType(ConfigException.class,
-        () -> Config.parse("# wg0\r[Interface]\r"));
+    ConfigException missing =
+        catchThrowableOfType(ConfigException.class, () -> Config.parse("# wg0\r[Interface]\r"));
     assertThat(missing.reason()).isEqualTo(Reason.MISSING_SECTION);
     assertThat(missing.getMessage()).contains("carriage returns");
   }
@@ -150,21 +177,25 @@ class SecretsInConfigErrorsTest {
   @Test
   void aMissingEqualsSignNamesTheKeyOnly() {
     String noPad = KEY.substring(0, KEY.length() - 1);
-    ConfigException e = catchThrowableOfType(ConfigException.class,
-        () -> Config.parse("[Interface]\nPrivateKey " + noPad + "\n"));
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class, () -> Config.parse("[Interface]\nPrivateKey " + noPad + "\n"));
     assertThat(e.reason()).isEqualTo(Reason.SYNTAX_ERROR);
-    assertThat(e.getMessage()).isEqualTo("line 2, [Interface]: the line is not a section header"
-        + " or a key = value line (not shown: 54 characters, starting with PrivateKey)");
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "line 2, [Interface]: the line is not a section header"
+                + " or a key = value line (not shown: 54 characters, starting with PrivateKey)");
     assertThat(e.text()).isEmpty();
   }
 
   @Test
   void harmlessNamesAreStillQuoted() {
-    ConfigException e = catchThrowableOfType(ConfigException.class,
-        () -> Config.parse("[Interface]\nFoo = bar\n[Peers]\n"));
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class, () -> Config.parse("[Interface]\nFoo = bar\n[Peers]\n"));
     assertThat(e.key()).contains("Foo");
-    ConfigException section = catchThrowableOfType(ConfigException.class,
-        () -> Config.parse("[Peers]\n"));
+    ConfigException section =
+        catchThrowableOfType(ConfigException.class, () -> Config.parse("[Peers]\n"));
     assertThat(section.getMessage()).contains("'[Peers]' is not a known section");
   }
 

@@ -22,10 +22,16 @@ class WgToolInteropTest {
   @Test
   void ourPublicKeysEqualWgPubkeyForKeysFromWgGenkey() throws Exception {
     // One shell for all 50 pairs and no subshells: process start-up dominates the test time.
-    RealTools.Result r = RealTools.run(List.of("bash", "-c",
-        "set -e; keys=$(for i in {1.." + COUNT + "}; do wg genkey; done);"
-            + " while read -r k; do printf '%s ' \"$k\"; wg pubkey <<< \"$k\"; done <<< \"$keys\""),
-        "");
+    RealTools.Result r =
+        RealTools.run(
+            List.of(
+                "bash",
+                "-c",
+                "set -e; keys=$(for i in {1.."
+                    + COUNT
+                    + "}; do wg genkey; done);"
+                    + " while read -r k; do printf '%s ' \"$k\"; wg pubkey <<< \"$k\"; done <<< \"$keys\""),
+            "");
     assertThat(r.exitCode).as(r.stderr).isZero();
     String[] lines = r.stdout.split("\n");
     assertThat(lines).hasSize(COUNT);
@@ -49,8 +55,10 @@ class WgToolInteropTest {
       pairs.add(pair);
       input.append(pair.privateKey().toBase64()).append('\n');
     }
-    RealTools.Result r = RealTools.run(List.of("bash", "-c",
-        "while read -r k; do wg pubkey <<< \"$k\" || exit 1; done"), input.toString());
+    RealTools.Result r =
+        RealTools.run(
+            List.of("bash", "-c", "while read -r k; do wg pubkey <<< \"$k\" || exit 1; done"),
+            input.toString());
     assertThat(r.exitCode).as(r.stderr).isZero();
     String[] lines = r.stdout.split("\n");
     assertThat(lines).hasSize(COUNT);
@@ -69,8 +77,8 @@ class WgToolInteropTest {
   }
 
   /**
-   * {@code wg-quick strip} keeps the original lines minus the wg-quick keys; our
-   * {@link Config#toSetconfString()} prints the same configuration in normal form.
+   * {@code wg-quick strip} keeps the original lines minus the wg-quick keys; our {@link
+   * Config#toSetconfString()} prints the same configuration in normal form.
    */
   @Test
   void setconfStringMeansWhatWgQuickStripPrints(@TempDir Path dir) throws Exception {

@@ -15,18 +15,20 @@ class X25519Test {
 
   @Test
   void rfc7748Section52Vector1() {
-    byte[] out = X25519.scalarMult(
-        hex("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4"),
-        hex("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c"));
+    byte[] out =
+        X25519.scalarMult(
+            hex("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4"),
+            hex("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c"));
     assertThat(HEX.formatHex(out))
         .isEqualTo("c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552");
   }
 
   @Test
   void rfc7748Section52Vector2MasksTheTopBitOfU() {
-    byte[] out = X25519.scalarMult(
-        hex("4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d"),
-        hex("e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493"));
+    byte[] out =
+        X25519.scalarMult(
+            hex("4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d"),
+            hex("e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493"));
     assertThat(HEX.formatHex(out))
         .isEqualTo("95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957");
   }
@@ -50,10 +52,10 @@ class X25519Test {
 
   @Test
   void rfc7748Section61DiffieHellman() {
-    PrivateKey alice = PrivateKey.fromHex(
-        "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
-    PrivateKey bob = PrivateKey.fromHex(
-        "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
+    PrivateKey alice =
+        PrivateKey.fromHex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
+    PrivateKey bob =
+        PrivateKey.fromHex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
     assertThat(alice.publicKey().toHex())
         .isEqualTo("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
     assertThat(bob.publicKey().toHex())

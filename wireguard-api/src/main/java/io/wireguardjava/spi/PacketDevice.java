@@ -8,9 +8,10 @@ import java.util.function.IntConsumer;
  * A source and sink of IP packets: a TUN interface of the OS, or an in-process device.
  *
  * <p>Contract, for every implementation:
+ *
  * <ul>
- *   <li>{@link #read} blocks until one whole IPv4 or IPv6 packet is available, and is called by
- *       one thread at a time; {@link #write} may be called by another thread concurrently.
+ *   <li>{@link #read} blocks until one whole IPv4 or IPv6 packet is available, and is called by one
+ *       thread at a time; {@link #write} may be called by another thread concurrently.
  *   <li>The caller owns every array passed in; the implementation must not keep a reference to it
  *       after returning.
  *   <li>After {@link #close()}, a blocked or later {@code read} returns {@code -1}, and a later
@@ -37,8 +38,8 @@ public interface PacketDevice extends Closeable {
   int mtu();
 
   /**
-   * Changes the device's MTU (for an OS interface, its link MTU, as {@code ip link set mtu}
-   * does). The default refuses.
+   * Changes the device's MTU (for an OS interface, its link MTU, as {@code ip link set mtu} does).
+   * The default refuses.
    *
    * @param mtu the new MTU in bytes
    * @throws IOException when the OS refuses the change; the old MTU stays
@@ -50,9 +51,9 @@ public interface PacketDevice extends Closeable {
 
   /**
    * Registers the one listener told the new MTU whenever it changes other than through {@link
-   * #setMtu} (wireguard-go's {@code EventMTUUpdate}); a later call replaces it. The listener may
-   * be called on any thread, including the one blocked in {@link #read}, and must return quickly.
-   * The default does nothing: the device's MTU never changes on its own.
+   * #setMtu} (wireguard-go's {@code EventMTUUpdate}); a later call replaces it. The listener may be
+   * called on any thread, including the one blocked in {@link #read}, and must return quickly. The
+   * default does nothing: the device's MTU never changes on its own.
    *
    * @param listener called with the new MTU
    */

@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * Creates OS packet devices (TUN on Linux, utun on macOS); found with {@link java.util.ServiceLoader}
- * from the platform module on the class path.
+ * Creates OS packet devices (TUN on Linux, utun on macOS); found with {@link
+ * java.util.ServiceLoader} from the platform module on the class path.
  */
 public interface PacketDeviceProvider {
 
@@ -33,9 +33,9 @@ public interface PacketDeviceProvider {
   Optional<String> unavailabilityCause();
 
   /**
-   * Creates the interface {@code interfaceName} (empty: the OS picks the name) and configures it
-   * as wg-quick would from {@code config}: MTU, addresses, routes for the peers' allowed IPs, link
-   * up. Everything it sets up is undone when the returned device is closed.
+   * Creates the interface {@code interfaceName} (empty: the OS picks the name) and configures it as
+   * wg-quick would from {@code config}: MTU, addresses, routes for the peers' allowed IPs, link up.
+   * Everything it sets up is undone when the returned device is closed.
    *
    * @param interfaceName the interface name; empty: the OS picks one
    * @param config the configuration, for the addresses, MTU, routes and hooks

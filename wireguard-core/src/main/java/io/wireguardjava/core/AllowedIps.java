@@ -15,13 +15,13 @@ import org.jspecify.annotations.Nullable;
  * model: a path-compressed binary trie per family, one node per prefix plus inner nodes where
  * prefixes diverge).
  *
- * <p>Lookups happen per packet on the data-path threads, without locks and without allocation:
- * they read one volatile field holding both roots and walk nodes that never change once
- * published. Changes are incremental and copy-on-write: an {@link Edit} copies only the nodes
- * on the paths it changes (and changes nodes it made itself in place), then publishes both new
- * roots at once in {@link Edit#commit}. So a reader sees the table before or after a whole edit,
- * never half of one, and an edit of k prefixes costs O(k x depth), whatever the table's size.
- * Inserting a prefix that exists moves it to the new value, as in the kernel.
+ * <p>Lookups happen per packet on the data-path threads, without locks and without allocation: they
+ * read one volatile field holding both roots and walk nodes that never change once published.
+ * Changes are incremental and copy-on-write: an {@link Edit} copies only the nodes on the paths it
+ * changes (and changes nodes it made itself in place), then publishes both new roots at once in
+ * {@link Edit#commit}. So a reader sees the table before or after a whole edit, never half of one,
+ * and an edit of k prefixes costs O(k x depth), whatever the table's size. Inserting a prefix that
+ * exists moves it to the new value, as in the kernel.
  */
 final class AllowedIps<T> {
 
@@ -31,9 +31,9 @@ final class AllowedIps<T> {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   /**
-   * A trie node: the prefix's bits in {@code hi}/{@code lo} (an IPv4 address in the top 32 bits
-   * of {@code hi}), host bits cleared; {@code value} null for an inner node, which always has
-   * two children. Fields change only while {@code edit} is the edit in progress.
+   * A trie node: the prefix's bits in {@code hi}/{@code lo} (an IPv4 address in the top 32 bits of
+   * {@code hi}), host bits cleared; {@code value} null for an inner node, which always has two
+   * children. Fields change only while {@code edit} is the edit in progress.
    */
   private static final class Node<T> {
     final long hi;
@@ -74,8 +74,8 @@ final class AllowedIps<T> {
       return lookup(r.v4(), ((long) (int) INT_BE.get(buf, offset)) << 32, 0, 32);
     }
     if (len == 16) {
-      return lookup(r.v6(), (long) LONG_BE.get(buf, offset), (long) LONG_BE.get(buf, offset + 8),
-          128);
+      return lookup(
+          r.v6(), (long) LONG_BE.get(buf, offset), (long) LONG_BE.get(buf, offset + 8), 128);
     }
     return null;
   }
@@ -156,8 +156,8 @@ final class AllowedIps<T> {
   // ---------------------------------------------------------------- changes
 
   /**
-   * Starts an edit: takes the write lock until {@link Edit#close()}. Lookups go on seeing the
-   * table as it was until {@link Edit#commit()}.
+   * Starts an edit: takes the write lock until {@link Edit#close()}. Lookups go on seeing the table
+   * as it was until {@link Edit#commit()}.
    */
   Edit edit() {
     writeLock.lock();
@@ -166,12 +166,13 @@ final class AllowedIps<T> {
 
   /**
    * A batch of inserts and removals, published together by {@link #commit()}; closing without a
-   * commit drops them. One thread at a time (the write lock is held from {@link #edit()} to
-   * {@link #close()}).
+   * commit drops them. One thread at a time (the write lock is held from {@link #edit()} to {@link
+   * #close()}).
    */
   final class Edit implements AutoCloseable {
     /** Marks the nodes this edit made: only those may be changed in place. */
     private final Object token = new Object();
+
     private @Nullable Node<T> v4;
     private @Nullable Node<T> v6;
     private int size;
@@ -285,8 +286,8 @@ final class AllowedIps<T> {
       return parent;
     }
 
-    private @Nullable Node<T> removeAt(@Nullable Node<T> node, long hi, long lo, int cidr,
-        T value) {
+    private @Nullable Node<T> removeAt(
+        @Nullable Node<T> node, long hi, long lo, int cidr, T value) {
       if (node == null || node.cidr > cidr || !contains(node, hi, lo)) {
         return node; // the prefix is not in this subtree
       }

@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Packet buffers shared by the staging queues of all peers: taken when a packet must wait for a
- * handshake, returned when it is sent or dropped. Buffers are created on demand up to {@code
- * max}, then reused forever; taking and returning does not allocate.
+ * handshake, returned when it is sent or dropped. Buffers are created on demand up to {@code max},
+ * then reused forever; taking and returning does not allocate.
  */
 final class BufferPool {
   private final ArrayBlockingQueue<byte[]> free;

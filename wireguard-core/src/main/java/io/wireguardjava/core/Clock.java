@@ -3,8 +3,8 @@ package io.wireguardjava.core;
 import java.time.Instant;
 
 /**
- * The engine's time source: a monotonic clock for timers and session ages, and a wall clock for
- * the "latest handshake" users see. Tests use a manual implementation so every timer runs in
+ * The engine's time source: a monotonic clock for timers and session ages, and a wall clock for the
+ * "latest handshake" users see. Tests use a manual implementation so every timer runs in
  * microseconds.
  */
 interface Clock {

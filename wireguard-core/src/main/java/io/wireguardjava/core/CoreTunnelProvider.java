@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
 public final class CoreTunnelProvider implements TunnelProvider {
 
   /**
-   * Numbers the in-process tunnels opened without a name ({@code inproc1}, {@code inproc2},
-   * ...), so that two of them in one JVM have distinct thread names and error texts.
+   * Numbers the in-process tunnels opened without a name ({@code inproc1}, {@code inproc2}, ...),
+   * so that two of them in one JVM have distinct thread names and error texts.
    */
   private static final AtomicInteger UNNAMED_TUNNELS = new AtomicInteger();
 
@@ -35,9 +35,10 @@ public final class CoreTunnelProvider implements TunnelProvider {
       hooks.preUp(options.interfaceName().orElse(""));
     }
     Engine engine = open(config, options, Clock.SYSTEM);
-    Tunnel tunnel = options.uapiDirectory().isEmpty()
-        ? engine
-        : ServedTunnel.serve(engine, options.uapiDirectory().get()); // closes engine on failure
+    Tunnel tunnel =
+        options.uapiDirectory().isEmpty()
+            ? engine
+            : ServedTunnel.serve(engine, options.uapiDirectory().get()); // closes engine on failure
     if (options.runHooks()) {
       try {
         hooks.postUp(tunnel.name()); // after the UDP and UAPI sockets: `wg set %i ...` works
@@ -59,7 +60,9 @@ public final class CoreTunnelProvider implements TunnelProvider {
       case IN_PROCESS -> {
         InProcessDevice d =
             new InProcessDevice(
-                options.interfaceName().orElseGet(CoreTunnelProvider::defaultName), mtu, Limits.IN_PROCESS_QUEUE_PACKETS);
+                options.interfaceName().orElseGet(CoreTunnelProvider::defaultName),
+                mtu,
+                Limits.IN_PROCESS_QUEUE_PACKETS);
         device = d;
         appSide = d.appSide();
       }
@@ -97,7 +100,8 @@ public final class CoreTunnelProvider implements TunnelProvider {
               + " TunnelOptions.inProcessDevice() to exchange packets in the application");
     }
     throw new IllegalStateException(
-        "No OS packet device available here (" + String.join("; ", causes)
+        "No OS packet device available here ("
+            + String.join("; ", causes)
             + "); TunnelOptions.inProcessDevice() needs no privileges");
   }
 }

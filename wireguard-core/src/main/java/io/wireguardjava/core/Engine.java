@@ -19,13 +19,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
-import java.util.Objects;
 
 /**
  * A running tunnel: the {@link Tunnel} implementation. It owns the UDP transport, the packet
@@ -34,33 +33,38 @@ import java.util.Objects;
  * <ol>
  *   <li>{@link SendLoop}: device read, route, seal, UDP send;
  *   <li>{@link ReceiveLoop}: UDP receive, dispatch, open, check source, device write;
- *   <li>{@link HandshakeWorker}: handshake messages (protocol work in {@link Handshakes}),
- *       cookie replies, rate limiting, and every
- *       peer's timers.
+ *   <li>{@link HandshakeWorker}: handshake messages (protocol work in {@link Handshakes}), cookie
+ *       replies, rate limiting, and every peer's timers.
  * </ol>
  *
  * Reconfiguration takes {@link #configLock} and publishes immutable snapshots the threads read
- * without locks ({@link #peers}, the {@link AllowedIps} tries). A change of peers is one
- * {@link AllowedIps.Edit}: only the prefixes that differ touch the trie, and the data path sees
- * the routes before or after the whole change.
+ * without locks ({@link #peers}, the {@link AllowedIps} tries). A change of peers is one {@link
+ * AllowedIps.Edit}: only the prefixes that differ touch the trie, and the data path sees the routes
+ * before or after the whole change.
  */
 final class Engine implements Tunnel {
   final Clock clock;
+
   /** How host-name endpoints are resolved; tests replace it to resolve without DNS. */
   volatile Resolver resolver = Resolver.SYSTEM;
+
   /** Timer jitter; shared by every thread, so a thread-safe generator. */
   final RandomGenerator random = new java.util.Random();
+
   final Scheduler scheduler;
   final Events events = new Events();
   final BufferPool pool;
   final UdpTransport transport;
   final PacketDevice device;
   final AllowedIps<PeerState> allowedIps = new AllowedIps<>();
+
   /** The interface's own addresses: packets to them are delivered, never forwarded. */
   final AllowedIps<Boolean> localAddresses = new AllowedIps<>();
+
   final Handshakes handshakes;
   final HandshakeWorker handshakeThread;
   final boolean forwarding;
+
   /** The tunnel's MTU: every packet-size check and buffer follows it ({@link PacketSize}). */
   volatile int mtu;
 
@@ -69,14 +73,18 @@ final class Engine implements Tunnel {
   private final SendLoop sendLoop;
   private final ReceiveLoop receiveLoop;
   private final List<Thread> threads = new ArrayList<>();
+
   /** Peers by public key; the map itself is concurrent, its insertion order kept by order. */
   private final ConcurrentHashMap<Key, PeerState> peers = new ConcurrentHashMap<>();
+
   private final Set<Key> order = new LinkedHashSet<>();
   private volatile Interface iface;
   private volatile boolean closed;
+
   /** Set by the first close(): the one that runs PreDown, then closes. */
   private final java.util.concurrent.atomic.AtomicBoolean closing =
       new java.util.concurrent.atomic.AtomicBoolean();
+
   /** PreDown/PostDown, when the application asked for hooks (TunnelOptions.runHooks). */
   private volatile @Nullable Hooks downHooks;
 
@@ -196,8 +204,8 @@ final class Engine implements Tunnel {
   }
 
   /**
-   * Takes a new MTU, set through {@link #setMtu} or reported by the device: the size checks use
-   * it at once, the staging pool makes buffers of the new size, and each sending thread grows its
+   * Takes a new MTU, set through {@link #setMtu} or reported by the device: the size checks use it
+   * at once, the staging pool makes buffers of the new size, and each sending thread grows its
    * datagram buffer when it next needs to ({@link SendContext#ensureCapacity}).
    */
   private void applyMtu(int newMtu) {
@@ -244,8 +252,8 @@ final class Engine implements Tunnel {
   }
 
   /**
-   * The prefixes that route to {@code p}, host bits cleared, in the order its configuration
-   * lists them: those a later peer took over are left out. O(prefixes of p), not of the table.
+   * The prefixes that route to {@code p}, host bits cleared, in the order its configuration lists
+   * them: those a later peer took over are left out. O(prefixes of p), not of the table.
    */
   private List<InetNetwork> allowedIpsOf(PeerState p) {
     List<InetNetwork> configured = p.config.allowedIps();
@@ -260,8 +268,8 @@ final class Engine implements Tunnel {
       InetNetwork masked = n;
       if (!java.util.Arrays.equals(maskedAddress, address)) { // most are masked already
         try {
-          masked = InetNetwork.of(java.net.InetAddress.getByAddress(maskedAddress),
-              n.prefixLength());
+          masked =
+              InetNetwork.of(java.net.InetAddress.getByAddress(maskedAddress), n.prefixLength());
         } catch (java.net.UnknownHostException ex) {
           throw new AssertionError(ex);
         }
@@ -308,8 +316,8 @@ final class Engine implements Tunnel {
    * Adds or changes one peer; route changes go into {@code routes}, and what must wait until the
    * routes are published goes into {@code after}. Cannot fail once {@link #checkNotOwnKey} passed.
    */
-  private void updatePeerLocked(Peer peer, AllowedIps<PeerState>.Edit routes,
-      List<Runnable> after) {
+  private void updatePeerLocked(
+      Peer peer, AllowedIps<PeerState>.Edit routes, List<Runnable> after) {
     PeerState p = peers.get(peer.publicKey());
     if (p == null) {
       addPeerLocked(peer, routes, after);
@@ -319,14 +327,16 @@ final class Engine implements Tunnel {
     Peer old = p.config;
     p.config = peer;
     updateRoutes(p, old.allowedIps(), peer.allowedIps(), routes);
-    peer.endpoint().ifPresent(e -> {
-      java.net.InetSocketAddress a = PeerState.literal(Optional.of(e));
-      if (a != null) {
-        p.setEndpoint(a);
-      } else {
-        handshakes.reresolve(p);
-      }
-    });
+    peer.endpoint()
+        .ifPresent(
+            e -> {
+              java.net.InetSocketAddress a = PeerState.literal(Optional.of(e));
+              if (a != null) {
+                p.setEndpoint(a);
+              } else {
+                handshakes.reresolve(p);
+              }
+            });
     p.timers.setPersistentKeepalive(peer.persistentKeepalive().orElse(0));
     if (pskChanged) {
       handshakes.updatePeerKeys(p);
@@ -339,8 +349,7 @@ final class Engine implements Tunnel {
     }
   }
 
-  private void addPeerLocked(Peer peer, AllowedIps<PeerState>.Edit routes,
-      List<Runnable> after) {
+  private void addPeerLocked(Peer peer, AllowedIps<PeerState>.Edit routes, List<Runnable> after) {
     checkNotOwnKey(peer);
     PeerState p = new PeerState(this, peer);
     handshakes.addPeer(p);
@@ -357,10 +366,13 @@ final class Engine implements Tunnel {
 
   /**
    * Moves {@code p}'s routes from {@code before} to {@code now}: removes what it no longer lists
-   * (unless another peer took it meanwhile), inserts the rest, which is a walk without a copy for
-   * a prefix that already routes to {@code p}.
+   * (unless another peer took it meanwhile), inserts the rest, which is a walk without a copy for a
+   * prefix that already routes to {@code p}.
    */
-  private static void updateRoutes(PeerState p, List<InetNetwork> before, List<InetNetwork> now,
+  private static void updateRoutes(
+      PeerState p,
+      List<InetNetwork> before,
+      List<InetNetwork> now,
       AllowedIps<PeerState>.Edit routes) {
     if (!before.isEmpty() && !before.equals(now)) {
       Set<InetNetwork> kept = new HashSet<>(now);
@@ -493,8 +505,8 @@ final class Engine implements Tunnel {
 
   /**
    * Refuses a configuration this engine cannot carry out, before anything is opened: a FwMark,
-   * which only {@code SO_MARK} on the UDP socket could apply. Stored but not applied, it would
-   * make the routing rule {@code not fwmark T} of a full tunnel loop the tunnel's own packets.
+   * which only {@code SO_MARK} on the UDP socket could apply. Stored but not applied, it would make
+   * the routing rule {@code not fwmark T} of a full tunnel loop the tunnel's own packets.
    *
    * @throws IllegalArgumentException naming the setting
    */
@@ -506,7 +518,9 @@ final class Engine implements Tunnel {
   }
 
   private static String fwMarkRefusal(int mark) {
-    return "FwMark = " + Integer.toUnsignedString(mark) + " cannot be applied: this engine's UDP"
+    return "FwMark = "
+        + Integer.toUnsignedString(mark)
+        + " cannot be applied: this engine's UDP"
         + " socket cannot be marked (no SO_MARK yet); remove FwMark (a full tunnel needs a"
         + " ListenPort instead)";
   }

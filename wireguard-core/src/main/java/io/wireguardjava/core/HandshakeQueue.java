@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Handshake messages (initiations, responses, cookie replies) waiting for the handshake thread,
  * with their source addresses: a bounded ring of preallocated 148-byte slots. The receive thread
- * offers (never blocks: a full queue drops), the handshake thread polls. Its length is the
- * "under load" signal.
+ * offers (never blocks: a full queue drops), the handshake thread polls. Its length is the "under
+ * load" signal.
  */
 final class HandshakeQueue {
   static final int SLOT = 148;

@@ -33,10 +33,13 @@ final class HandshakeWorker implements Runnable {
   private final RateLimiter rateLimiter;
   private final byte[] message = new byte[HandshakeQueue.SLOT];
   private final int[] length = new int[1];
+
   /** Counts and logs a timer action that threw; created once, so the loop does not allocate. */
   private final Consumer<RuntimeException> timerFailed = e -> failed("a timer action", e);
+
   private long underLoadUntil;
   private volatile boolean stopped;
+
   /** Loop iterations completed; tests wait on it to know the thread caught up. */
   private volatile long rounds;
 
@@ -74,7 +77,8 @@ final class HandshakeWorker implements Runnable {
     long start = rounds;
     engine.scheduler.wakeup();
     while ((rounds < start + 2 || queue.size() > 0 || !requests.isEmpty())
-        && System.nanoTime() < deadline && !stopped) {
+        && System.nanoTime() < deadline
+        && !stopped) {
       engine.scheduler.wakeup();
       Thread.sleep(1);
     }

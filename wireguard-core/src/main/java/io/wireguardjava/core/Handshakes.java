@@ -41,8 +41,10 @@ final class Handshakes {
   final IndexTable<IndexEntry> indices = new IndexTable<>();
   private final TimeSource time;
   private final SendContext ctx;
+
   /** Each peer's handshake and indices; touched under this object's lock (config + thread). */
   private final Map<PeerState, Handshake> handshakes = new IdentityHashMap<>();
+
   private final Map<PeerState, List<IndexEntry>> entries = new IdentityHashMap<>();
   private final Map<PeerState, Integer> handshakeIndex = new IdentityHashMap<>();
   private volatile @Nullable StaticIdentity identity;
@@ -91,7 +93,8 @@ final class Handshakes {
       publicKey = null;
       cookieChecker = null;
     }
-    for (PeerState p : new ArrayList<>(entries.keySet())) { // every peer, also those keyless until now
+    for (PeerState p :
+        new ArrayList<>(entries.keySet())) { // every peer, also those keyless until now
       replaceHandshake(p);
     }
     if (old != null) {
@@ -211,7 +214,8 @@ final class Handshakes {
       if (!isRetry) {
         peer.timers.resetHandshakeAttempts();
       }
-      if (now - peer.lastSentHandshakeNanos < Protocol.REKEY_TIMEOUT_NANOS /* once per REKEY_TIMEOUT, send.c */) {
+      if (now - peer.lastSentHandshakeNanos
+          < Protocol.REKEY_TIMEOUT_NANOS /* once per REKEY_TIMEOUT, send.c */) {
         return;
       }
       InetSocketAddress to = peer.endpoint;
@@ -307,7 +311,8 @@ final class Handshakes {
     PeerState peer = found[0];
     if (r.reason() != Reason.OK || peer == null) {
       engine.events.drop(
-          r.reason() == Reason.INITIATION_FLOOD ? DropReason.RATE_LIMITED
+          r.reason() == Reason.INITIATION_FLOOD
+              ? DropReason.RATE_LIMITED
               : DropReason.HANDSHAKE_INVALID,
           peer);
       return;

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  * PostDown is logged and the rest go on.
  *
  * <p>Only run when the application asked for them ({@code TunnelOptions.Builder#runHooks}), as
- * {@code wg-java up} does: a config that comes from elsewhere must not run commands in the JVM
- * that opens it. PostUp runs once the UDP and UAPI sockets exist, so {@code PostUp = wg set %i
+ * {@code wg-java up} does: a config that comes from elsewhere must not run commands in the JVM that
+ * opens it. PostUp runs once the UDP and UAPI sockets exist, so {@code PostUp = wg set %i
  * private-key ...} works.
  */
 final class Hooks {

@@ -11,17 +11,16 @@ import org.jspecify.annotations.Nullable;
  * icmp_ndo_send}), so that {@code ping} says why instead of timing out:
  *
  * <ul>
- *   <li>{@link #answer}: "destination unreachable" (host unreachable for IPv4, address
- *       unreachable for IPv6) for a packet that no peer's allowed IPs cover, or whose peer has no
- *       endpoint;
+ *   <li>{@link #answer}: "destination unreachable" (host unreachable for IPv4, address unreachable
+ *       for IPv6) for a packet that no peer's allowed IPs cover, or whose peer has no endpoint;
  *   <li>{@link #tooBig}: "fragmentation needed" (IPv4, with the next-hop MTU) or "packet too big"
  *       (IPv6, with the MTU) for a packet over the tunnel's MTU, so path-MTU discovery works
  *       through the tunnel.
  * </ul>
  *
  * The answer comes from the interface's own address of the same family; without one, or when the
- * packet is itself an ICMP error, nothing is sent. Each thread that answers owns one instance
- * (its own buffer), limited to {@link #PER_SECOND} answers a second.
+ * packet is itself an ICMP error, nothing is sent. Each thread that answers owns one instance (its
+ * own buffer), limited to {@link #PER_SECOND} answers a second.
  */
 final class IcmpUnreachable {
   static final int PER_SECOND = 100;
@@ -56,8 +55,8 @@ final class IcmpUnreachable {
   }
 
   /**
-   * Writes the answer to the IP packet {@code p[0..len)} of {@code version} into {@link
-   * #buffer()}; returns its length, or 0 when none is due.
+   * Writes the answer to the IP packet {@code p[0..len)} of {@code version} into {@link #buffer()};
+   * returns its length, or 0 when none is due.
    */
   int answer(byte[] p, int len, int version) {
     if (!allowed()) {

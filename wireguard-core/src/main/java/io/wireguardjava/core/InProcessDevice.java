@@ -13,14 +13,16 @@ import java.time.Duration;
  * engine's {@link #read}; the engine's {@link #write} feeds the application's {@link
  * TunnelPackets#receive}. Both copy, so neither side keeps the other's arrays.
  *
- * <p>A full outbound ring makes the application's {@code send} wait (back-pressure); a full
- * inbound ring drops the packet in {@link #write}, as a TUN does when the host is not reading,
- * and the caller counts it.
+ * <p>A full outbound ring makes the application's {@code send} wait (back-pressure); a full inbound
+ * ring drops the packet in {@link #write}, as a TUN does when the host is not reading, and the
+ * caller counts it.
  */
 final class InProcessDevice implements PacketDevice {
   private final String name;
+
   /** The MTU it was created with: the size of its queue slots, the most {@link #setMtu} takes. */
   private final int capacity;
+
   private volatile int mtu;
   private final PacketRing fromApp;
   private final PacketRing toApp;
@@ -53,14 +55,19 @@ final class InProcessDevice implements PacketDevice {
   /**
    * {@inheritDoc}
    *
-   * <p>An in-process device's queues are sized at creation: it can change to at most the MTU it
-   * was created with.
+   * <p>An in-process device's queues are sized at creation: it can change to at most the MTU it was
+   * created with.
    */
   @Override
   public void setMtu(int newMtu) {
     if (newMtu > capacity) {
-      throw new UnsupportedOperationException("in-process device " + name + " was opened with MTU "
-          + capacity + " and cannot grow to " + newMtu);
+      throw new UnsupportedOperationException(
+          "in-process device "
+              + name
+              + " was opened with MTU "
+              + capacity
+              + " and cannot grow to "
+              + newMtu);
     }
     mtu = newMtu;
   }

@@ -5,10 +5,10 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps the 32-bit session indices this side hands out (the receiver index of incoming messages)
- * to their owner: a pending handshake or a keypair. Reads happen per packet on the receive thread
- * and neither lock nor allocate (no boxing): an open-addressing table of parallel arrays,
- * replaced whole on every change under the lock (changes happen per handshake only).
+ * Maps the 32-bit session indices this side hands out (the receiver index of incoming messages) to
+ * their owner: a pending handshake or a keypair. Reads happen per packet on the receive thread and
+ * neither lock nor allocate (no boxing): an open-addressing table of parallel arrays, replaced
+ * whole on every change under the lock (changes happen per handshake only).
  */
 final class IndexTable<T> {
   private static final class Table {

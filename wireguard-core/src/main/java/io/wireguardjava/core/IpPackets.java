@@ -1,8 +1,8 @@
 package io.wireguardjava.core;
 
 /**
- * Reading the few IPv4 and IPv6 header fields the engine routes on, in place, without
- * allocation. Offsets are relative to the packet's first byte.
+ * Reading the few IPv4 and IPv6 header fields the engine routes on, in place, without allocation.
+ * Offsets are relative to the packet's first byte.
  */
 final class IpPackets {
   private IpPackets() {}

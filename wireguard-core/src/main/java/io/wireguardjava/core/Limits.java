@@ -3,8 +3,8 @@ package io.wireguardjava.core;
 /**
  * Implementation limits of the engine: sizes of queues, pools and tables. The protocol's own
  * constants (REKEY_AFTER_TIME and friends) are in {@link io.wireguardjava.crypto.Protocol}, named
- * as in the whitepaper; these are our choices, named as in the kernel's {@code messages.h} where
- * it has a counterpart.
+ * as in the whitepaper; these are our choices, named as in the kernel's {@code messages.h} where it
+ * has a counterpart.
  */
 final class Limits {
   private Limits() {}

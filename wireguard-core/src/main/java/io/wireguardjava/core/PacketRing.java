@@ -5,8 +5,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A bounded FIFO of packets copied into preallocated slots: no allocation per packet, and no
- * array handed from one thread to another. Any number of producers and consumers.
+ * A bounded FIFO of packets copied into preallocated slots: no allocation per packet, and no array
+ * handed from one thread to another. Any number of producers and consumers.
  */
 final class PacketRing {
   private final byte[][] slots;

@@ -4,10 +4,10 @@ import io.wireguardjava.crypto.Protocol;
 
 /**
  * The one rule that sizes the data path: an inner IP packet is at most the tunnel's MTU, and a
- * transport message carrying it is {@link Protocol#transportLength} of that (header, padding to
- * a multiple of 16, tag). Every send buffer is {@link #datagramLength(int)} of the current MTU,
- * every staging buffer {@link #stagingLength(int)}; a packet over the MTU is dropped as
- * {@code TOO_LARGE} on every path (send, receive, forward) before it reaches a buffer.
+ * transport message carrying it is {@link Protocol#transportLength} of that (header, padding to a
+ * multiple of 16, tag). Every send buffer is {@link #datagramLength(int)} of the current MTU, every
+ * staging buffer {@link #stagingLength(int)}; a packet over the MTU is dropped as {@code TOO_LARGE}
+ * on every path (send, receive, forward) before it reaches a buffer.
  */
 final class PacketSize {
   private PacketSize() {}
@@ -19,10 +19,11 @@ final class PacketSize {
   static final int MIN_MTU = 576;
 
   /**
-   * The largest MTU accepted: a sealed packet of that size, padding included, must still fit in
-   * one UDP datagram over IPv4 (65,535 minus 28 bytes of IPv4 and UDP headers).
+   * The largest MTU accepted: a sealed packet of that size, padding included, must still fit in one
+   * UDP datagram over IPv4 (65,535 minus 28 bytes of IPv4 and UDP headers).
    */
-  static final int MAX_MTU = (65535 - 28 - Protocol.transportLength(0)) & -Protocol.PADDING_MULTIPLE;
+  static final int MAX_MTU =
+      (65535 - 28 - Protocol.transportLength(0)) & -Protocol.PADDING_MULTIPLE;
 
   /** Bytes a send buffer needs for any packet of at most {@code mtu} bytes, sealed. */
   static int datagramLength(int mtu) {

@@ -21,39 +21,46 @@ import org.jspecify.annotations.Nullable;
  * One peer inside the engine: its configuration, endpoint, sessions, staged packets, timers and
  * counters.
  *
- * <p>Who touches what: the send lock guards the staging queue and makes "pick the keypair,
- * seal, send" one step, so a peer's packets leave in the order they were staged or read, whichever
- * thread sends them (send thread, handshake thread flushing after a handshake, receive thread
- * when forwarding). {@link Keypairs} has its own lock; the handshake state is the handshake
- * thread's alone. Endpoint and configuration fields are volatile, written on reconfiguration or
- * by roaming.
+ * <p>Who touches what: the send lock guards the staging queue and makes "pick the keypair, seal,
+ * send" one step, so a peer's packets leave in the order they were staged or read, whichever thread
+ * sends them (send thread, handshake thread flushing after a handshake, receive thread when
+ * forwarding). {@link Keypairs} has its own lock; the handshake state is the handshake thread's
+ * alone. Endpoint and configuration fields are volatile, written on reconfiguration or by roaming.
  */
 final class PeerState {
   final Engine engine;
   final Key publicKey;
+
   /** {@link #publicKey} wrapped once, for listener calls on the data path. */
   final Optional<Key> optionalKey;
+
   final Keypairs keypairs = new Keypairs();
   final Timers timers;
   final ReentrantLock sendLock = new ReentrantLock();
   private final StagedPackets staged;
+
   /** Seals one staged packet; one object per peer, so flushing allocates nothing. */
-  private final StagedPackets.Sink sealStaged =
-      (kp, ctx, b, n) -> sealAndSend(kp, b, 0, n, ctx);
+  private final StagedPackets.Sink sealStaged = (kp, ctx, b, n) -> sealAndSend(kp, b, 0, n, ctx);
+
   final AtomicLong rxBytes = new AtomicLong();
   final AtomicLong txBytes = new AtomicLong();
+
   /** Set while the peer waits in the handshake thread's request queue. */
   final AtomicBoolean handshakeRequested = new AtomicBoolean();
 
   volatile Peer config;
   volatile @Nullable InetSocketAddress endpoint;
   volatile @Nullable Instant lastHandshake;
+
   /** When the latest initiation or response was sent ({@link Clock#nanos()}). */
   volatile long lastSentHandshakeNanos;
+
   /** Handshake thread: when the current attempt sequence began, for the "took" figure. */
   long attemptStartNanos;
+
   /** Whether the receive-side "last minute" rekey was already asked for this keypair. */
   volatile boolean sentLastMinuteHandshake;
+
   volatile boolean removed;
 
   PeerState(Engine engine, Peer config) {
@@ -89,10 +96,10 @@ final class PeerState {
   }
 
   /**
-   * Sends one IP packet to this peer: sealed at once with the current keypair, or staged until
-   * a handshake completes. {@code buf[off..off+len)} is only read. A packet over the MTU, or for
-   * a peer with nowhere to send it (as the kernel's {@code -EDESTADDRREQ}), is dropped and
-   * counted, and the outcome says which.
+   * Sends one IP packet to this peer: sealed at once with the current keypair, or staged until a
+   * handshake completes. {@code buf[off..off+len)} is only read. A packet over the MTU, or for a
+   * peer with nowhere to send it (as the kernel's {@code -EDESTADDRREQ}), is dropped and counted,
+   * and the outcome says which.
    */
   Outcome send(byte[] buf, int off, int len, SendContext ctx) {
     if (!PacketSize.fits(len, engine.mtu)) {
@@ -193,7 +200,8 @@ final class PeerState {
   /** The current keypair if it may still send, else null. */
   private @Nullable Keypair usableKeypair() {
     Keypair kp = keypairs.current();
-    if (kp == null || kp.isExpired()
+    if (kp == null
+        || kp.isExpired()
         || Long.compareUnsigned(kp.sendCounter(), Protocol.REJECT_AFTER_MESSAGES) >= 0) {
       return null;
     }
@@ -242,10 +250,11 @@ final class PeerState {
   // ---- receiving (receive thread) ----
 
   /**
-   * Bookkeeping after a transport message from this peer was authenticated with {@code kp}:
-   * session confirmation, roaming, timers, counters.
+   * Bookkeeping after a transport message from this peer was authenticated with {@code kp}: session
+   * confirmation, roaming, timers, counters.
    */
-  void onAuthenticatedData(Keypair kp, InetSocketAddress from, int datagramLength, SendContext ctx) {
+  void onAuthenticatedData(
+      Keypair kp, InetSocketAddress from, int datagramLength, SendContext ctx) {
     if (keypairs.receivedWith(kp)) { // the responder's new session is confirmed
       timers.onHandshakeComplete();
       handshakeCompleted(0);

@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * Per-source-address token bucket for handshake initiations, after the kernel's {@code
  * ratelimiter.c}: {@link Limits#SOURCE_INITIATIONS_PER_SECOND} per address with a burst of {@link
- * Limits#SOURCE_INITIATIONS_BURSTABLE}. IPv6 sources are grouped by /64, as the kernel does. Used by the
- * handshake thread only (not thread-safe).
+ * Limits#SOURCE_INITIATIONS_BURSTABLE}. IPv6 sources are grouped by /64, as the kernel does. Used
+ * by the handshake thread only (not thread-safe).
  */
 final class RateLimiter {
   private static final long PACKET_COST = 1_000_000_000L / Limits.SOURCE_INITIATIONS_PER_SECOND;

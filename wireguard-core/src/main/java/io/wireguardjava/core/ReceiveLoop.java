@@ -50,6 +50,7 @@ final class ReceiveLoop implements Runnable {
   private final ByteBuffer view = ByteBuffer.wrap(datagram);
   private final byte[] plain = new byte[MAX_DATAGRAM];
   private final SendContext ctx;
+
   /** This thread's ICMP answers, sent back through the peer a refused packet came from. */
   private final IcmpUnreachable icmp;
 
@@ -141,7 +142,7 @@ final class ReceiveLoop implements Runnable {
         switch (to.send(plain, 0, ipLength, ctx)) {
           case TOO_LARGE -> answer(peer, icmp.tooBig(plain, ipLength, version, engine.mtu));
           case NO_ENDPOINT -> answer(peer, icmp.answer(plain, ipLength, version));
-          case ACCEPTED -> { }
+          case ACCEPTED -> {}
         }
         return;
       }

@@ -7,8 +7,8 @@ import java.net.UnknownHostException;
 /**
  * Turns a peer's configured endpoint into a socket address; the engine calls it on the handshake
  * thread when a host-name endpoint is first needed and again after {@link
- * Limits#RERESOLVE_AFTER_ATTEMPTS} failed handshake attempts. A seam for tests, which resolve
- * host names without DNS.
+ * Limits#RERESOLVE_AFTER_ATTEMPTS} failed handshake attempts. A seam for tests, which resolve host
+ * names without DNS.
  */
 interface Resolver {
   /** The system resolver: {@link Endpoint#resolve()}, anew on each call. */

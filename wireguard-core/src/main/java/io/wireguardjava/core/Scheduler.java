@@ -2,20 +2,20 @@ package io.wireguardjava.core;
 
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The timers of every peer, and the wait point of the handshake thread that runs them.
  *
- * <p>A {@link Timer} is one volatile deadline: arming or disarming it from a data-path thread is
- * a field write, with no allocation and no lock, unless the new deadline is earlier than the one
- * the handshake thread sleeps towards (then it is woken). The handshake thread calls {@link
- * #runDue()} to run expired timers and {@link #await()} to sleep until the next deadline or a
- * {@link #wakeup()}. Tests create a scheduler on a manual clock and call {@link #runDue()}
- * themselves after advancing it: no thread, no sleeping.
+ * <p>A {@link Timer} is one volatile deadline: arming or disarming it from a data-path thread is a
+ * field write, with no allocation and no lock, unless the new deadline is earlier than the one the
+ * handshake thread sleeps towards (then it is woken). The handshake thread calls {@link #runDue()}
+ * to run expired timers and {@link #await()} to sleep until the next deadline or a {@link
+ * #wakeup()}. Tests create a scheduler on a manual clock and call {@link #runDue()} themselves
+ * after advancing it: no thread, no sleeping.
  */
 final class Scheduler {
   private static final long OFF = Long.MAX_VALUE;
@@ -24,6 +24,7 @@ final class Scheduler {
   final class Timer {
     private volatile long deadline = OFF;
     private final Runnable action;
+
     /** Creation order: timers run in the order they were made, as before. */
     private final long sequence = sequences.getAndIncrement();
 
@@ -53,11 +54,13 @@ final class Scheduler {
   }
 
   private final Clock clock;
+
   /**
    * Every timer, in creation order. A sorted concurrent map rather than a copy-on-write list:
    * adding the five timers of each of 65,536 peers must not copy the whole list each time.
    */
   private final ConcurrentSkipListMap<Long, Timer> timers = new ConcurrentSkipListMap<>();
+
   private final AtomicLong sequences = new AtomicLong();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();

@@ -3,9 +3,9 @@ package io.wireguardjava.core;
 import java.nio.ByteBuffer;
 
 /**
- * One thread's scratch space for sending: the datagram being built and a {@link ByteBuffer} view
- * of it for the socket. Each sending thread (send, receive when forwarding, handshake) owns one;
- * it is never shared, so the data path allocates nothing.
+ * One thread's scratch space for sending: the datagram being built and a {@link ByteBuffer} view of
+ * it for the socket. Each sending thread (send, receive when forwarding, handshake) owns one; it is
+ * never shared, so the data path allocates nothing.
  */
 final class SendContext {
   byte[] datagram;

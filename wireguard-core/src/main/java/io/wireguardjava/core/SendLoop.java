@@ -97,7 +97,7 @@ final class SendLoop implements Runnable {
     switch (peer.send(buf, 0, n, ctx)) {
       case TOO_LARGE -> reply(unreachable.tooBig(buf, n, version, engine.mtu));
       case NO_ENDPOINT -> reply(unreachable.answer(buf, n, version));
-      case ACCEPTED -> { }
+      case ACCEPTED -> {}
     }
   }
 

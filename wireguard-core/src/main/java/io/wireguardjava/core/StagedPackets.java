@@ -33,9 +33,9 @@ final class StagedPackets {
   /**
    * Copies a packet in.
    *
-   * @return the number of packets dropped to make room (0 or 1), -1 when no buffer was free
-   *     (the new packet is dropped), or {@link #TOO_LARGE} when the packet is larger than the
-   *     pool's buffers (the MTU shrank after it was checked; dropped, nothing taken)
+   * @return the number of packets dropped to make room (0 or 1), -1 when no buffer was free (the
+   *     new packet is dropped), or {@link #TOO_LARGE} when the packet is larger than the pool's
+   *     buffers (the MTU shrank after it was checked; dropped, nothing taken)
    */
   int add(byte[] buf, int off, int len) {
     if (len > pool.bufferSize()) {

@@ -7,22 +7,22 @@ import java.util.random.RandomGenerator;
  * The five timers of one peer, after the kernel's {@code timers.c}:
  *
  * <ul>
- *   <li><b>retransmit handshake</b>: if no response arrives {@code REKEY_TIMEOUT} + jitter after
- *       an initiation, send another; after {@code REKEY_ATTEMPT_TIME / REKEY_TIMEOUT} tries, give
- *       up, drop the staged packets and schedule key zeroing.
+ *   <li><b>retransmit handshake</b>: if no response arrives {@code REKEY_TIMEOUT} + jitter after an
+ *       initiation, send another; after {@code REKEY_ATTEMPT_TIME / REKEY_TIMEOUT} tries, give up,
+ *       drop the staged packets and schedule key zeroing.
  *   <li><b>send keepalive</b>: if a data packet was received and nothing was sent back within
  *       {@code KEEPALIVE_TIMEOUT}, send an empty authenticated packet (passive keepalive).
  *   <li><b>new handshake</b>: if data was sent and nothing at all came back within {@code
  *       KEEPALIVE_TIMEOUT + REKEY_TIMEOUT} + jitter, start a new handshake.
- *   <li><b>zero key material</b>: {@code 3 * REJECT_AFTER_TIME} after the last session was
- *       derived, wipe every key and handshake state.
+ *   <li><b>zero key material</b>: {@code 3 * REJECT_AFTER_TIME} after the last session was derived,
+ *       wipe every key and handshake state.
  *   <li><b>persistent keepalive</b>: if configured, an empty authenticated packet every interval
  *       seconds after the last authenticated packet in either direction.
  * </ul>
  *
- * The hooks are named after the events that arm them and say when to call them; data-path
- * threads call them per packet (a volatile read or write each, no allocation). The timers' actions
- * run on the handshake thread, through {@link Actions}.
+ * The hooks are named after the events that arm them and say when to call them; data-path threads
+ * call them per packet (a volatile read or write each, no allocation). The timers' actions run on
+ * the handshake thread, through {@link Actions}.
  */
 final class Timers {
 
@@ -174,8 +174,8 @@ final class Timers {
   /**
    * Call when the persistent keepalive interval is configured ({@code 0} = off). Switching it on,
    * or to another interval, sends a keepalive at once (it starts a handshake when there is no
-   * session); the next ones follow the new interval. wireguard-go does the same when it is
-   * switched on from off.
+   * session); the next ones follow the new interval. wireguard-go does the same when it is switched
+   * on from off.
    */
   void setPersistentKeepalive(int seconds) {
     int old = persistentKeepaliveSeconds;

@@ -1,8 +1,8 @@
 package io.wireguardjava.core;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.BindException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The tunnel's UDP socket: one blocking {@link DatagramChannel}, dual stack (IPv6 with IPv4-mapped
- * addresses) unless bound to one address. The receive thread blocks in {@link #receive}; any
- * thread may {@link #send} concurrently (the channel has separate read and write locks).
+ * addresses) unless bound to one address. The receive thread blocks in {@link #receive}; any thread
+ * may {@link #send} concurrently (the channel has separate read and write locks).
  *
  * <p>{@link #rebind} opens the new socket before closing the old one, so a failure leaves the
  * tunnel on its old port; the receive thread sees the old channel close and continues on the new
@@ -42,7 +42,9 @@ final class UdpTransport implements AutoCloseable {
       InetAddress a = bindAddress.get();
       ch =
           DatagramChannel.open(
-              a instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+              a instanceof Inet4Address
+                  ? StandardProtocolFamily.INET
+                  : StandardProtocolFamily.INET6);
       local = new InetSocketAddress(a, port);
     } else {
       ch = DatagramChannel.open(); // IPv6 socket accepting IPv4 too, when the host has IPv6
@@ -53,9 +55,14 @@ final class UdpTransport implements AutoCloseable {
     } catch (IOException e) {
       ch.close();
       if (e instanceof BindException) { // the JDK's says "Address already in use", not which
-        BindException named = new BindException("cannot bind UDP "
-            + bindAddress.map(a -> io.wireguardjava.InetNetwork.addressText(a)).orElse("*")
-            + " port " + port + ": " + e.getMessage());
+        BindException named =
+            new BindException(
+                "cannot bind UDP "
+                    + bindAddress.map(a -> io.wireguardjava.InetNetwork.addressText(a)).orElse("*")
+                    + " port "
+                    + port
+                    + ": "
+                    + e.getMessage());
         named.initCause(e);
         throw named;
       }

@@ -70,7 +70,8 @@ class AllowedIpsTest {
           }
           for (int q = 0; q < 20; q++) {
             byte[] probe = randomNear(rnd, bases, len);
-            assertThat(trie.lookup(probe)).as("seed %d probe %d", seed, q)
+            assertThat(trie.lookup(probe))
+                .as("seed %d probe %d", seed, q)
                 .isEqualTo(naive.lookup(probe));
           }
         }
@@ -157,8 +158,8 @@ class AllowedIpsTest {
                 if (removed) {
                   contents.remove(keyOf(addr, cidr));
                   byte[] m = AllowedIps.mask(addr, cidr);
-                  naive.rows.removeIf(r -> ((Integer) r[1]) == cidr
-                      && java.util.Arrays.equals((byte[]) r[0], m));
+                  naive.rows.removeIf(
+                      r -> ((Integer) r[1]) == cidr && java.util.Arrays.equals((byte[]) r[0], m));
                 }
               }
             }
@@ -167,7 +168,8 @@ class AllowedIpsTest {
           assertThat(trie.size()).isEqualTo(contents.size());
           for (int q = 0; q < 10; q++) {
             byte[] probe = randomNear(rnd, bases, len);
-            assertThat(trie.lookup(probe)).as("seed %d step %d", seed, step)
+            assertThat(trie.lookup(probe))
+                .as("seed %d step %d", seed, step)
                 .isEqualTo(naive.lookup(probe));
           }
           if (!addrs.isEmpty()) {
@@ -211,17 +213,20 @@ class AllowedIpsTest {
     AllowedIps<String> t = new AllowedIps<>();
     byte[] outer = {10, 0, 0, 0};
     byte[] inner = {10, 1, 2, 3};
-    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.atomic.AtomicReference<String> seen =
         new java.util.concurrent.atomic.AtomicReference<>();
-    Thread reader = new Thread(() -> {
-      while (!stop.get()) {
-        String v = t.lookup(inner);
-        if ("outer".equals(v)) {
-          seen.set(v);
-        }
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              while (!stop.get()) {
+                String v = t.lookup(inner);
+                if ("outer".equals(v)) {
+                  seen.set(v);
+                }
+              }
+            });
     reader.start();
     try {
       for (int round = 0; round < 20_000; round++) {

@@ -1,16 +1,16 @@
 package io.wireguardjava.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.wireguardjava.Tunnel;
-import io.wireguardjava.TunnelOptions;
 import io.wireguardjava.Config;
 import io.wireguardjava.Interface;
 import io.wireguardjava.PrivateKey;
+import io.wireguardjava.Tunnel;
+import io.wireguardjava.TunnelOptions;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** close() stops every thread and zeroes keys; the public entry point finds the engine. */
 class CloseTest {
@@ -50,7 +50,9 @@ class CloseTest {
   @Test
   void unnamedInProcessTunnelsGetDistinctNamesAndThreads() throws Exception {
     Config c =
-        Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
+        Config.builder()
+            .iface(Interface.builder().privateKey(PrivateKey.generate()).build())
+            .build();
     try (Tunnel t1 = Tunnel.open(c, TunnelOptions.inProcessDevice());
         Tunnel t2 = Tunnel.open(c, TunnelOptions.inProcessDevice())) {
       assertThat(t1.name()).startsWith("inproc").isNotEqualTo(t2.name());
@@ -64,7 +66,9 @@ class CloseTest {
   void tunnelClosesItselfWhenItsDeviceGoesAway() throws Exception {
     InProcessDevice device = new InProcessDevice("gone0", 1420, 16);
     Config c =
-        Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
+        Config.builder()
+            .iface(Interface.builder().privateKey(PrivateKey.generate()).build())
+            .build();
     java.util.concurrent.CompletableFuture<java.util.Optional<Throwable>> closed =
         new java.util.concurrent.CompletableFuture<>();
     try (Tunnel t = Tunnel.open(c, TunnelOptions.builder().device(device).build())) {
@@ -78,15 +82,17 @@ class CloseTest {
       device.close(); // as when `ip link delete` removes the OS interface
       assertThat(closed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isPresent();
       assertThat(t.isClosed()).isTrue();
-      TestNet.eventually("threads gone", () -> ((Engine) t).threads().stream()
-          .noneMatch(Thread::isAlive));
+      TestNet.eventually(
+          "threads gone", () -> ((Engine) t).threads().stream().noneMatch(Thread::isAlive));
     }
   }
 
   @Test
   void osDeviceWithoutAPlatformModuleNamesTheModuleToAdd() {
     Config c =
-        Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
+        Config.builder()
+            .iface(Interface.builder().privateKey(PrivateKey.generate()).build())
+            .build();
     assertThatThrownBy(() -> Tunnel.open(c))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("wireguard-tun-linux")
@@ -97,7 +103,9 @@ class CloseTest {
   @Test
   void tunnelOpenFindsTheEngineThroughServiceLoader() throws Exception {
     Config c =
-        Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
+        Config.builder()
+            .iface(Interface.builder().privateKey(PrivateKey.generate()).build())
+            .build();
     try (Tunnel t = Tunnel.open(c, TunnelOptions.inProcessDevice())) {
       assertThat(t).isInstanceOf(Engine.class);
       assertThat(t.listenPort()).as("chosen by the OS").isPositive();

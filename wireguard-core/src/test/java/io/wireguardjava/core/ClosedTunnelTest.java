@@ -36,19 +36,21 @@ class ClosedTunnelTest {
       t.close();
 
       TunnelListener listener = new TunnelListener() {};
-      List<ThrowingCallable> changes = List.of(
-          () -> t.addPeer(TestNet.peerOf(net.node(3)).build()),
-          () -> t.updatePeer(TestNet.peerOf(b).build()),
-          () -> t.removePeer(b.key.publicKey()),
-          () -> t.replacePeers(List.of()),
-          () -> t.setPrivateKey(PrivateKey.generate()),
-          t::clearPrivateKey,
-          () -> t.setListenPort(0),
-          () -> t.setFwMark(0),
-          () -> t.setMtu(1280),
-          () -> t.addListener(listener));
+      List<ThrowingCallable> changes =
+          List.of(
+              () -> t.addPeer(TestNet.peerOf(net.node(3)).build()),
+              () -> t.updatePeer(TestNet.peerOf(b).build()),
+              () -> t.removePeer(b.key.publicKey()),
+              () -> t.replacePeers(List.of()),
+              () -> t.setPrivateKey(PrivateKey.generate()),
+              t::clearPrivateKey,
+              () -> t.setListenPort(0),
+              () -> t.setFwMark(0),
+              () -> t.setMtu(1280),
+              () -> t.addListener(listener));
       for (ThrowingCallable change : changes) {
-        assertThatThrownBy(change).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(change)
+            .isInstanceOf(IllegalStateException.class)
             .hasMessage("tunnel t1 is closed");
       }
       assertThat(t.name()).isEqualTo("t1");
@@ -63,13 +65,15 @@ class ClosedTunnelTest {
 
       byte[] p = TestPackets.ip(a.v4(), b.v4(), "late".getBytes());
       assertThatThrownBy(() -> t.packets().send(p, 0, p.length))
-          .isInstanceOf(ClosedChannelException.class).hasMessage("tunnel t1 is closed");
+          .isInstanceOf(ClosedChannelException.class)
+          .hasMessage("tunnel t1 is closed");
 
       // `wg set` racing the close gets an errno, not a stack trace in the log
       io.wireguardjava.core.uapi.SetRequest set =
           io.wireguardjava.core.uapi.SetRequest.parse(List.of("listen_port=1"));
       assertThatThrownBy(() -> new io.wireguardjava.core.uapi.TunnelBackend(t).update(set::applyTo))
-          .isInstanceOfSatisfying(io.wireguardjava.core.uapi.UapiException.class,
+          .isInstanceOfSatisfying(
+              io.wireguardjava.core.uapi.UapiException.class,
               e -> assertThat(e.errno()).isEqualTo(io.wireguardjava.core.uapi.Errno.IO))
           .hasMessageStartingWith("tunnel t1 is closed");
     }
@@ -90,10 +94,15 @@ class ClosedTunnelTest {
 
   @Test
   void aBusyPortIsNamedInTheBindException() throws Exception {
-    Config c = Config.builder()
-        .iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
-    TunnelOptions o = TunnelOptions.builder().inProcessDevice()
-        .bindAddress(InetAddress.getLoopbackAddress()).build();
+    Config c =
+        Config.builder()
+            .iface(Interface.builder().privateKey(PrivateKey.generate()).build())
+            .build();
+    TunnelOptions o =
+        TunnelOptions.builder()
+            .inProcessDevice()
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .build();
     try (Tunnel first = Tunnel.open(c, o)) {
       int port = first.listenPort();
       Config same = c.toBuilder().iface(c.iface().toBuilder().listenPort(port).build()).build();
@@ -103,7 +112,8 @@ class ClosedTunnelTest {
           .hasMessageContaining("port " + port);
       try (Tunnel second = Tunnel.open(c, o)) {
         assertThatThrownBy(() -> second.setListenPort(port))
-            .isInstanceOf(BindException.class).hasMessageContaining("port " + port);
+            .isInstanceOf(BindException.class)
+            .hasMessageContaining("port " + port);
       }
     }
   }

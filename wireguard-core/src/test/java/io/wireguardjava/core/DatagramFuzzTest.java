@@ -12,15 +12,15 @@ import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 
 /**
- * Fuzzes the receive path with datagrams from anyone: {@link Messages#validate} and then
- * {@link ReceiveLoop#handle} of a live tunnel that has a session with one peer. No datagram may
- * throw, none may be delivered (the fuzzer cannot forge Poly1305), and the receive thread's
- * work allocates no more than a constant per datagram (the JDK cipher's garbage).
+ * Fuzzes the receive path with datagrams from anyone: {@link Messages#validate} and then {@link
+ * ReceiveLoop#handle} of a live tunnel that has a session with one peer. No datagram may throw,
+ * none may be delivered (the fuzzer cannot forge Poly1305), and the receive thread's work allocates
+ * no more than a constant per datagram (the JDK cipher's garbage).
  *
- * <p>Input: the first byte picks the shape, the rest is the datagram. {@code 0}: as is; {@code
- * 1}: typed as transport data addressed to the live session's index, so it reaches
- * decryption; {@code 2}: a copy of the last real datagram with the input's bytes XORed into
- * it. Seeds: {@code src/test/resources/io/wireguardjava/core/DatagramFuzzTestInputs}.
+ * <p>Input: the first byte picks the shape, the rest is the datagram. {@code 0}: as is; {@code 1}:
+ * typed as transport data addressed to the live session's index, so it reaches decryption; {@code
+ * 2}: a copy of the last real datagram with the input's bytes XORed into it. Seeds: {@code
+ * src/test/resources/io/wireguardjava/core/DatagramFuzzTestInputs}.
  */
 class DatagramFuzzTest {
   /** Two tunnels with a session between them, made on first use (the fuzzer calls often). */
@@ -72,8 +72,8 @@ class DatagramFuzzTest {
     Reason valid = Messages.validate(datagram, 0, datagram.length);
     assertThat(valid).isNotNull();
     long deliveredBefore = delivered();
-    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
-        java.lang.management.ManagementFactory.getThreadMXBean();
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     Live.LOOP.handle(datagram.clone(), datagram.length, Live.FROM); // first time: class loading
     long before = mx.getCurrentThreadAllocatedBytes();
     Live.LOOP.handle(datagram, datagram.length, Live.FROM);
@@ -93,30 +93,32 @@ class DatagramFuzzTest {
   private static byte[] shape(byte[] input) {
     byte[] rest = Arrays.copyOfRange(input, 1, input.length);
     switch (input[0] & 3) {
-      case 1: {
-        byte[] d = Arrays.copyOf(rest, Math.max(rest.length, 32));
-        d[0] = 4;
-        d[1] = 0;
-        d[2] = 0;
-        d[3] = 0;
-        int index = Live.liveIndex(); // receiver index, little-endian
-        for (int i = 0; i < 4; i++) {
-          d[4 + i] = (byte) (index >>> (8 * i));
+      case 1:
+        {
+          byte[] d = Arrays.copyOf(rest, Math.max(rest.length, 32));
+          d[0] = 4;
+          d[1] = 0;
+          d[2] = 0;
+          d[3] = 0;
+          int index = Live.liveIndex(); // receiver index, little-endian
+          for (int i = 0; i < 4; i++) {
+            d[4 + i] = (byte) (index >>> (8 * i));
+          }
+          return d;
         }
-        return d;
-      }
-      case 2: {
-        byte[] d = Live.REAL.clone();
-        boolean changed = false;
-        for (int i = 0; i < rest.length && i < d.length; i++) {
-          d[i] ^= rest[i];
-          changed |= rest[i] != 0;
+      case 2:
+        {
+          byte[] d = Live.REAL.clone();
+          boolean changed = false;
+          for (int i = 0; i < rest.length && i < d.length; i++) {
+            d[i] ^= rest[i];
+            changed |= rest[i] != 0;
+          }
+          if (!changed) {
+            d[d.length - 1] ^= 1; // the real datagram itself would be delivered (or replayed)
+          }
+          return d;
         }
-        if (!changed) {
-          d[d.length - 1] ^= 1; // the real datagram itself would be delivered (or replayed)
-        }
-        return d;
-      }
       default:
         return rest;
     }

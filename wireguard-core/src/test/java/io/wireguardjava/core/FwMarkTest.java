@@ -16,16 +16,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A FwMark the engine cannot apply (no SO_MARK on a Java socket yet) is refused with a clear
- * error, never stored unapplied: at open, through {@link Tunnel#setFwMark}, and over UAPI.
+ * A FwMark the engine cannot apply (no SO_MARK on a Java socket yet) is refused with a clear error,
+ * never stored unapplied: at open, through {@link Tunnel#setFwMark}, and over UAPI.
  */
 class FwMarkTest {
 
   @Test
   void aConfigWithAFwMarkIsRefusedAtOpenNamingTheSetting() {
-    Config c = Config.builder()
-        .iface(Interface.builder().privateKey(PrivateKey.generate()).fwMark(0x1234).build())
-        .build();
+    Config c =
+        Config.builder()
+            .iface(Interface.builder().privateKey(PrivateKey.generate()).fwMark(0x1234).build())
+            .build();
     assertThatThrownBy(() -> Tunnel.open(c, TunnelOptions.inProcessDevice()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("FwMark = 4660")
@@ -34,8 +35,10 @@ class FwMarkTest {
 
   @Test
   void setFwMarkRefusesAMarkAndAcceptsZero() throws Exception {
-    Config c = Config.builder()
-        .iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
+    Config c =
+        Config.builder()
+            .iface(Interface.builder().privateKey(PrivateKey.generate()).build())
+            .build();
     try (Tunnel t = Tunnel.open(c, TunnelOptions.inProcessDevice())) {
       assertThatThrownBy(() -> t.setFwMark(51820))
           .isInstanceOf(UnsupportedOperationException.class)
@@ -48,8 +51,8 @@ class FwMarkTest {
       TunnelBackend uapi = new TunnelBackend(t);
       SetRequest set = SetRequest.parse(List.of("fwmark=3"));
       assertThatThrownBy(() -> uapi.update(set::applyTo))
-          .isInstanceOfSatisfying(UapiException.class,
-              e -> assertThat(e.errno()).isEqualTo(Errno.PORT_IN_USE))
+          .isInstanceOfSatisfying(
+              UapiException.class, e -> assertThat(e.errno()).isEqualTo(Errno.PORT_IN_USE))
           .hasMessageContaining("fwmark");
       assertThat(t.config().iface().fwMark()).isEmpty();
     }

@@ -16,28 +16,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Config hooks run only when the application opts in (TunnelOptions.runHooks), in wg-quick's
- * order, with PostUp after the UDP and UAPI sockets exist; a failing PostUp undoes the open.
+ * Config hooks run only when the application opts in (TunnelOptions.runHooks), in wg-quick's order,
+ * with PostUp after the UDP and UAPI sockets exist; a failing PostUp undoes the open.
  */
 class HooksTest {
   @TempDir Path dir;
 
   private Config config(Path log, String extra) {
     String rec = " >> " + log;
-    return Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate())
-        .addPreUp("echo pre-up %i" + rec)
-        .addPostUp("echo post-up %i" + rec)
-        .addPostUp(extra)
-        .addPreDown("echo pre-down %i" + rec)
-        .addPostDown("echo post-down %i" + rec)
-        .build()).build();
+    return Config.builder()
+        .iface(
+            Interface.builder()
+                .privateKey(PrivateKey.generate())
+                .addPreUp("echo pre-up %i" + rec)
+                .addPostUp("echo post-up %i" + rec)
+                .addPostUp(extra)
+                .addPreDown("echo pre-down %i" + rec)
+                .addPostDown("echo post-down %i" + rec)
+                .build())
+        .build();
   }
 
   @Test
   void hooksDoNotRunUnlessAsked() throws Exception {
     Path log = dir.resolve("log");
-    try (Tunnel t = Tunnel.open(config(log, "true"),
-        TunnelOptions.builder().inProcessDevice().interfaceName("hk0").build())) {
+    try (Tunnel t =
+        Tunnel.open(
+            config(log, "true"),
+            TunnelOptions.builder().inProcessDevice().interfaceName("hk0").build())) {
       assertThat(t.isClosed()).isFalse();
     }
     assertThat(log).doesNotExist();
@@ -49,39 +55,60 @@ class HooksTest {
     Path uapi = dir.resolve("uapi");
     // PostUp checks the UAPI socket is there, as `wg set %i private-key ...` needs it
     String check = "test -S " + uapi + "/%i.sock && echo socket %i >> " + log;
-    TunnelOptions o = TunnelOptions.builder().inProcessDevice().interfaceName("hk1")
-        .uapiDirectory(uapi).runHooks(true).build();
+    TunnelOptions o =
+        TunnelOptions.builder()
+            .inProcessDevice()
+            .interfaceName("hk1")
+            .uapiDirectory(uapi)
+            .runHooks(true)
+            .build();
     try (Tunnel t = Tunnel.open(config(log, check), o)) {
       assertThat(t.name()).isEqualTo("hk1");
-      assertThat(Files.readAllLines(log)).containsExactly("pre-up hk1", "post-up hk1",
-          "socket hk1");
+      assertThat(Files.readAllLines(log))
+          .containsExactly("pre-up hk1", "post-up hk1", "socket hk1");
     }
-    assertThat(Files.readAllLines(log)).containsExactly("pre-up hk1", "post-up hk1", "socket hk1",
-        "pre-down hk1", "post-down hk1");
+    assertThat(Files.readAllLines(log))
+        .containsExactly(
+            "pre-up hk1", "post-up hk1", "socket hk1", "pre-down hk1", "post-down hk1");
   }
 
   @Test
   void preDownStillFindsTheUapiSocket() throws Exception {
     Path log = dir.resolve("log");
     Path uapi = dir.resolve("uapi");
-    Config c = Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate())
-        .addPreDown("test -S " + uapi + "/%i.sock && echo socket at pre-down %i >> " + log)
-        .addPostDown("test -S " + uapi + "/%i.sock || echo socket gone at post-down %i >> " + log)
-        .build()).build();
-    TunnelOptions o = TunnelOptions.builder().inProcessDevice().interfaceName("hk3")
-        .uapiDirectory(uapi).runHooks(true).build();
+    Config c =
+        Config.builder()
+            .iface(
+                Interface.builder()
+                    .privateKey(PrivateKey.generate())
+                    .addPreDown(
+                        "test -S " + uapi + "/%i.sock && echo socket at pre-down %i >> " + log)
+                    .addPostDown(
+                        "test -S "
+                            + uapi
+                            + "/%i.sock || echo socket gone at post-down %i >> "
+                            + log)
+                    .build())
+            .build();
+    TunnelOptions o =
+        TunnelOptions.builder()
+            .inProcessDevice()
+            .interfaceName("hk3")
+            .uapiDirectory(uapi)
+            .runHooks(true)
+            .build();
     Tunnel t = Tunnel.open(c, o);
     t.close();
-    assertThat(Files.readAllLines(log)).containsExactly("socket at pre-down hk3",
-        "socket gone at post-down hk3");
+    assertThat(Files.readAllLines(log))
+        .containsExactly("socket at pre-down hk3", "socket gone at post-down hk3");
     assertThat(uapi.resolve("hk3.sock")).doesNotExist();
   }
 
   @Test
   void aFailingPostUpClosesTheTunnelAndSaysWhich() throws Exception {
     Path log = dir.resolve("log");
-    TunnelOptions o = TunnelOptions.builder().inProcessDevice().interfaceName("hk2")
-        .runHooks(true).build();
+    TunnelOptions o =
+        TunnelOptions.builder().inProcessDevice().interfaceName("hk2").runHooks(true).build();
     List<String> before = threadNames();
     assertThatThrownBy(() -> Tunnel.open(config(log, "exit 3"), o))
         .isInstanceOf(IOException.class)
@@ -92,7 +119,11 @@ class HooksTest {
   }
 
   private static List<String> threadNames() {
-    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-        .map(Thread::getName).filter(n -> n.startsWith("wg-java-hk")).sorted().toList();
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("wg-java-hk"))
+        .sorted()
+        .toList();
   }
 }

@@ -26,8 +26,7 @@ class IcmpUnreachableTest {
                     .addAddress(InetNetwork.parse("fd00::1/64"))
                     .build())
             .build();
-    try (Engine e =
-        CoreTunnelProvider.open(c, TunnelOptions.inProcessDevice(), Clock.SYSTEM)) {
+    try (Engine e = CoreTunnelProvider.open(c, TunnelOptions.inProcessDevice(), Clock.SYSTEM)) {
       byte[] buf = new byte[2000];
       byte[] v4 = TestPackets.ip("10.0.0.1", "10.0.0.99", "nobody".getBytes());
       e.packets().send(v4, 0, v4.length);
@@ -52,7 +51,8 @@ class IcmpUnreachableTest {
       pseudo[35] = (byte) (n - 40);
       pseudo[39] = 58;
       System.arraycopy(buf, 40, pseudo, 40, n - 40);
-      assertThat(IcmpUnreachable.checksum(pseudo, 0, pseudo.length, 0)).as("ICMPv6 checksum")
+      assertThat(IcmpUnreachable.checksum(pseudo, 0, pseudo.length, 0))
+          .as("ICMPv6 checksum")
           .isZero();
       assertThat(e.stats().dropped(DropReason.NO_ROUTE)).isEqualTo(2);
 

@@ -8,16 +8,17 @@ import java.util.List;
 
 /**
  * Fuzzes the IP header checks of both paths ({@link IpPackets}, as {@link SendLoop} and {@link
- * ReceiveLoop} use them) and the ICMP "unreachable" answer built from a packet with no route:
- * any bytes are either refused (version 0) or have every field the engine reads inside the
- * packet, and an answer, when there is one, is a well-formed packet of the same family.
- * Seeds: {@code src/test/resources/io/wireguardjava/core/IpHeaderFuzzTestInputs}.
+ * ReceiveLoop} use them) and the ICMP "unreachable" answer built from a packet with no route: any
+ * bytes are either refused (version 0) or have every field the engine reads inside the packet, and
+ * an answer, when there is one, is a well-formed packet of the same family. Seeds: {@code
+ * src/test/resources/io/wireguardjava/core/IpHeaderFuzzTestInputs}.
  */
 class IpHeaderFuzzTest {
   /** Moved a second per input, so the answer's rate limit never hides a packet. */
   private static final ManualClock CLOCK = new ManualClock();
-  private static final IcmpUnreachable ICMP = new IcmpUnreachable(
-      List.of(address("10.0.0.1"), address("fd00::1")), CLOCK);
+
+  private static final IcmpUnreachable ICMP =
+      new IcmpUnreachable(List.of(address("10.0.0.1"), address("fd00::1")), CLOCK);
 
   private static InetAddress address(String literal) {
     try {

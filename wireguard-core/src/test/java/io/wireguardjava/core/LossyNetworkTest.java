@@ -61,7 +61,8 @@ class LossyNetworkTest {
         assertThat(got.size()).isBetween(total - lost - 1, total - lost);
         assertThat(shim.duplicated.get()).isPositive();
         assertThat(shim.reordered.get()).isPositive();
-        TestNet.eventually("every duplicate rejected",
+        TestNet.eventually(
+            "every duplicate rejected",
             () -> b.engine.stats().dropped(DropReason.REPLAYED) == shim.duplicated.get());
         long replayed = b.engine.stats().dropped(DropReason.REPLAYED);
         // a datagram replayed later is rejected too

@@ -44,9 +44,11 @@ class MtuTest {
       assertThat(b.engine.stats().dropped(DropReason.TOO_LARGE)).isEqualTo(1);
 
       assertThatThrownBy(() -> b.engine.setMtu(9000))
-          .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("1420");
+          .isInstanceOf(UnsupportedOperationException.class)
+          .hasMessageContaining("1420");
       assertThatThrownBy(() -> b.engine.setMtu(100))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("576");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("576");
       assertThat(b.engine.mtu()).isEqualTo(1420);
     }
   }
@@ -54,12 +56,16 @@ class MtuTest {
   @Test
   void aDeviceReportingANewMtuResizesTheTunnel() throws Exception {
     ScriptedDevice device = new ScriptedDevice("mtu0", 1420);
-    Config c = Config.builder()
-        .iface(Interface.builder().privateKey(PrivateKey.generate())
-            .addAddress(InetNetwork.parse("10.9.0.1/24")).build())
-        .build();
-    try (Engine e = CoreTunnelProvider.open(c, TunnelOptions.builder().device(device).build(),
-        Clock.SYSTEM)) {
+    Config c =
+        Config.builder()
+            .iface(
+                Interface.builder()
+                    .privateKey(PrivateKey.generate())
+                    .addAddress(InetNetwork.parse("10.9.0.1/24"))
+                    .build())
+            .build();
+    try (Engine e =
+        CoreTunnelProvider.open(c, TunnelOptions.builder().device(device).build(), Clock.SYSTEM)) {
       device.changeMtu(1500);
       assertThat(e.mtu()).isEqualTo(1500);
       assertThat(e.pool.bufferSize()).isEqualTo(1500);

@@ -9,9 +9,9 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * A packet for a peer that has no endpoint, configured or learned, is dropped, counted
- * NO_ENDPOINT and answered with ICMP host unreachable (the kernel's -EDESTADDRREQ path), instead
- * of waiting silently for a handshake that cannot be sent.
+ * A packet for a peer that has no endpoint, configured or learned, is dropped, counted NO_ENDPOINT
+ * and answered with ICMP host unreachable (the kernel's -EDESTADDRREQ path), instead of waiting
+ * silently for a handshake that cannot be sent.
  */
 class NoEndpointTest {
 
@@ -20,8 +20,11 @@ class NoEndpointTest {
     try (TestNet net = new TestNet()) {
       TestNet.Node a = net.node(1);
       TestNet.Node b = net.node(2);
-      Peer noEndpoint = Peer.builder().publicKey(b.key.publicKey())
-          .addAllowedIp(io.wireguardjava.InetNetwork.parse(b.v4() + "/32")).build();
+      Peer noEndpoint =
+          Peer.builder()
+              .publicKey(b.key.publicKey())
+              .addAllowedIp(io.wireguardjava.InetNetwork.parse(b.v4() + "/32"))
+              .build();
       a.engine.addPeer(noEndpoint);
 
       byte[] p = TestPackets.ip(a.v4(), b.v4(), "anyone there?".getBytes());

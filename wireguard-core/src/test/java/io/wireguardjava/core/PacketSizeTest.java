@@ -14,10 +14,9 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * One packet-size rule on every path: a packet over the tunnel's MTU is dropped, counted
- * TOO_LARGE, and answered with ICMP "fragmentation needed" (IPv4) or "packet too big" (IPv6)
- * carrying the MTU, so path-MTU discovery works through the tunnel; no buffer leaks and no
- * handshake is asked for.
+ * One packet-size rule on every path: a packet over the tunnel's MTU is dropped, counted TOO_LARGE,
+ * and answered with ICMP "fragmentation needed" (IPv4) or "packet too big" (IPv6) carrying the MTU,
+ * so path-MTU discovery works through the tunnel; no buffer leaks and no handshake is asked for.
  */
 class PacketSizeTest {
 
@@ -30,7 +29,8 @@ class PacketSizeTest {
       return new int[] {p[20] & 0xFF, p[21] & 0xFF, ((p[26] & 0xFF) << 8) | (p[27] & 0xFF)};
     }
     assertThat(p[6]).as("ICMPv6").isEqualTo((byte) 58);
-    int mtu = ((p[44] & 0xFF) << 24) | ((p[45] & 0xFF) << 16) | ((p[46] & 0xFF) << 8) | (p[47] & 0xFF);
+    int mtu =
+        ((p[44] & 0xFF) << 24) | ((p[45] & 0xFF) << 16) | ((p[46] & 0xFF) << 8) | (p[47] & 0xFF);
     return new int[] {p[40] & 0xFF, p[41] & 0xFF, mtu};
   }
 
@@ -52,7 +52,8 @@ class PacketSizeTest {
       int n = receive(a, buf);
       assertThat(icmp(buf, n)).as("fragmentation needed, MTU 1420").containsExactly(3, 4, 1420);
       assertThat(Arrays.copyOfRange(buf, 12, 16)).as("from b").isEqualTo(new byte[] {10, 0, 0, 2});
-      assertThat(Arrays.copyOfRange(buf, 28, 48)).as("quotes the header")
+      assertThat(Arrays.copyOfRange(buf, 28, 48))
+          .as("quotes the header")
           .isEqualTo(Arrays.copyOf(big, 20));
 
       byte[] big6 = TestPackets.ip(a.v6(), b.v6(), new byte[1500]);
@@ -94,15 +95,22 @@ class PacketSizeTest {
   @Test
   void packetFromTheDeviceOverTheMtuIsAnsweredOnTheDevice() throws Exception {
     ScriptedDevice device = new ScriptedDevice("big0", 1420);
-    Config c = Config.builder()
-        .iface(Interface.builder().privateKey(PrivateKey.generate())
-            .addAddress(InetNetwork.parse("10.9.0.1/24")).build())
-        .addPeer(Peer.builder().publicKey(PrivateKey.generate().publicKey())
-            .addAllowedIp(InetNetwork.parse("10.9.0.2/32"))
-            .endpoint(io.wireguardjava.Endpoint.parse("127.0.0.1:9")).build())
-        .build();
-    try (Engine e = CoreTunnelProvider.open(c, TunnelOptions.builder().device(device).build(),
-        Clock.SYSTEM)) {
+    Config c =
+        Config.builder()
+            .iface(
+                Interface.builder()
+                    .privateKey(PrivateKey.generate())
+                    .addAddress(InetNetwork.parse("10.9.0.1/24"))
+                    .build())
+            .addPeer(
+                Peer.builder()
+                    .publicKey(PrivateKey.generate().publicKey())
+                    .addAllowedIp(InetNetwork.parse("10.9.0.2/32"))
+                    .endpoint(io.wireguardjava.Endpoint.parse("127.0.0.1:9"))
+                    .build())
+            .build();
+    try (Engine e =
+        CoreTunnelProvider.open(c, TunnelOptions.builder().device(device).build(), Clock.SYSTEM)) {
       byte[] big = TestPackets.ip("10.9.0.1", "10.9.0.2", new byte[1500 - 20]);
       device.inject(big);
       byte[] answer = device.nextWritten();

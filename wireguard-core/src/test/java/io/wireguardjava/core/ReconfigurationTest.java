@@ -52,7 +52,8 @@ class ReconfigurationTest {
       a.engine.replacePeers(List.of(TestNet.peerOf(b).build(), TestNet.peerOf(c).build()));
       assertThat(a.engine.peer(b.key.publicKey()).keypairs.current()).isSameAs(withB);
       TestNet.roundTrip(a, c, a.v4(), c.v4(), "back".getBytes());
-      assertThat(a.engine.config().peers()).extracting(Peer::publicKey)
+      assertThat(a.engine.config().peers())
+          .extracting(Peer::publicKey)
           .containsExactly(b.key.publicKey(), c.key.publicKey());
       assertThatThrownBy(() -> a.engine.addPeer(TestNet.peerOf(b).build()))
           .isInstanceOf(IllegalArgumentException.class);
@@ -110,8 +111,8 @@ class ReconfigurationTest {
       byte[] fromB = TestPackets.ip(b.v4(), a.v4(), "from b".getBytes());
       b.engine.packets().send(fromB, 0, fromB.length);
       net.settle();
-      TestNet.eventually("initiation dropped",
-          () -> a.engine.stats().dropped(DropReason.HANDSHAKE_INVALID) >= 1);
+      TestNet.eventually(
+          "initiation dropped", () -> a.engine.stats().dropped(DropReason.HANDSHAKE_INVALID) >= 1);
       net.advance(Duration.ofSeconds(12), Duration.ofSeconds(1)); // b retries; a stays silent
       assertThat(txBytes(a, b)).as("no response without a key").isEqualTo(txA);
       assertThat(b.engine.peer(a.key.publicKey()).keypairs.current()).isNull();
@@ -145,8 +146,10 @@ class ReconfigurationTest {
       PresharedKey psk = PresharedKey.generate();
       // a reaches b by host name; resolved at the first handshake
       a.engine.addPeer(
-          TestNet.peerOf(b).endpoint(Endpoint.of("localhost", b.engine.listenPort()))
-              .presharedKey(psk).build());
+          TestNet.peerOf(b)
+              .endpoint(Endpoint.of("localhost", b.engine.listenPort()))
+              .presharedKey(psk)
+              .build());
       b.engine.addPeer(TestNet.peerOf(a).presharedKey(psk).build());
       assertThat(a.engine.peerStats(b.key.publicKey()).orElseThrow().endpoint()).isEmpty();
       TestNet.roundTrip(a, b, a.v4(), b.v4(), "by name".getBytes());

@@ -32,8 +32,7 @@ class ReresolveTest {
             assertThat(e.host()).isEqualTo("peer-b.example");
             return calls.incrementAndGet() == 1 ? dead : b.udp(); // "the DNS record changed"
           };
-      a.engine.addPeer(
-          TestNet.peerOf(b).endpoint(Endpoint.parse("peer-b.example:51820")).build());
+      a.engine.addPeer(TestNet.peerOf(b).endpoint(Endpoint.parse("peer-b.example:51820")).build());
 
       byte[] p = TestPackets.ip(a.v4(), b.v4(), "after re-resolution".getBytes());
       a.engine.packets().send(p, 0, p.length); // staged; the initiation goes to the dead address
@@ -49,8 +48,7 @@ class ReresolveTest {
       // the third retry (~15 s) resolves again: the peer is found and the handshake completes
       net.advance(Duration.ofSeconds(6), Duration.ofSeconds(1));
       assertThat(calls.get()).as("resolved again").isEqualTo(2);
-      TestNet.eventually(
-          "handshake", () -> a.engine.peer(b.key.publicKey()).lastHandshake != null);
+      TestNet.eventually("handshake", () -> a.engine.peer(b.key.publicKey()).lastHandshake != null);
       assertThat(a.engine.peer(b.key.publicKey()).endpoint).isEqualTo(b.udp());
       byte[] buf = new byte[2000];
       int n = b.engine.packets().receive(buf, 0, buf.length, Duration.ofSeconds(30));

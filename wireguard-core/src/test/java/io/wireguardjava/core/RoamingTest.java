@@ -35,8 +35,13 @@ class RoamingTest {
       assertThat(newPort).isNotEqualTo(oldPort);
       // b speaks first from its new address; a follows it
       TestNet.roundTrip(b, a, b.v4(), a.v4(), "from the new port".getBytes());
-      assertThat(a.engine.peerStats(b.key.publicKey()).orElseThrow().endpoint().orElseThrow()
-              .getPort())
+      assertThat(
+              a.engine
+                  .peerStats(b.key.publicKey())
+                  .orElseThrow()
+                  .endpoint()
+                  .orElseThrow()
+                  .getPort())
           .isEqualTo(newPort);
       assertThat(seenByA).extracting(InetSocketAddress::getPort).contains(newPort);
       for (int i = 0; i < 5; i++) {

@@ -9,9 +9,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A packet device for tests that hands the engine whatever packets the test queues, of any size
- * (an OS device may deliver one over the MTU while the MTU changes), and records what the engine
- * writes back.
+ * A packet device for tests that hands the engine whatever packets the test queues, of any size (an
+ * OS device may deliver one over the MTU while the MTU changes), and records what the engine writes
+ * back.
  */
 final class ScriptedDevice implements PacketDevice {
   private static final byte[] CLOSED = new byte[0];
@@ -20,7 +20,7 @@ final class ScriptedDevice implements PacketDevice {
   private final BlockingQueue<byte[]> toEngine = new LinkedBlockingQueue<>();
   final BlockingQueue<byte[]> written = new LinkedBlockingQueue<>();
   private volatile boolean closed;
-  private volatile java.util.function.IntConsumer mtuListener = m -> { };
+  private volatile java.util.function.IntConsumer mtuListener = m -> {};
 
   ScriptedDevice(String name, int mtu) {
     this.name = name;

@@ -60,7 +60,8 @@ final class TestNet implements AutoCloseable {
 
   /** A node with both addresses (v4 and v6) and the given MTU. */
   Node node(int n, int mtu) throws IOException {
-    return node(n, Interface.builder().mtu(mtu).addAddress(InetNetwork.parse("fd00::" + n + "/128")));
+    return node(
+        n, Interface.builder().mtu(mtu).addAddress(InetNetwork.parse("fd00::" + n + "/128")));
   }
 
   private Node node(int n, Interface.Builder iface) throws IOException {
@@ -68,10 +69,7 @@ final class TestNet implements AutoCloseable {
     Config c =
         Config.builder()
             .iface(
-                iface
-                    .privateKey(node.key)
-                    .addAddress(InetNetwork.parse(node.v4() + "/32"))
-                    .build())
+                iface.privateKey(node.key).addAddress(InetNetwork.parse(node.v4() + "/32")).build())
             .build();
     TunnelOptions o =
         TunnelOptions.builder()

@@ -14,11 +14,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * A hub and two peers: the hub exchanges 10,000 packets with each peer in each direction, all
- * four streams at once; every stream arrives in order and intact (a SHA-256 per stream).
+ * A hub and two peers: the hub exchanges 10,000 packets with each peer in each direction, all four
+ * streams at once; every stream arrives in order and intact (a SHA-256 per stream).
  */
 class ThreeTunnelsTest {
   private static final int TOTAL = 10_000;
+
   /** UDP has no flow control: a window per stream keeps the socket buffers from overflowing. */
   private static final int IN_FLIGHT = 64;
 
@@ -95,7 +96,8 @@ class ThreeTunnelsTest {
           if (failure.get() != null) {
             return;
           }
-          java.util.concurrent.locks.LockSupport.parkNanos(20_000); // leave the cores to the tunnels
+          java.util.concurrent.locks.LockSupport.parkNanos(
+              20_000); // leave the cores to the tunnels
         }
         s.from.engine.packets().send(p, 0, p.length);
       }

@@ -88,7 +88,9 @@ class TimersTest {
     double previous = 0;
     for (String r : retries) {
       double gap = at(r) - previous;
-      assertThat(gap).as(r).isBetween(5.0, 5.45); // REKEY_TIMEOUT + up to 333 ms jitter, 100 ms steps
+      assertThat(gap)
+          .as(r)
+          .isBetween(5.0, 5.45); // REKEY_TIMEOUT + up to 333 ms jitter, 100 ms steps
       previous = at(r);
     }
     String gaveUp = events("gave-up").get(0);

@@ -102,8 +102,7 @@ class TwoTunnelsTest {
   @Test
   void dualStackSocketTalksIpv4AndIpv6Outside() throws Exception {
     InetAddress v6 = InetAddress.getByName("::1");
-    Assumptions.assumeTrue(
-        NetworkInterface.getByInetAddress(v6) != null, "no IPv6 loopback here");
+    Assumptions.assumeTrue(NetworkInterface.getByInetAddress(v6) != null, "no IPv6 loopback here");
     PrivateKey ka = PrivateKey.generate();
     PrivateKey kb = PrivateKey.generate();
     TunnelOptions dual = TunnelOptions.inProcessDevice();
@@ -122,18 +121,16 @@ class TwoTunnelsTest {
       assertThat(a.packets().receive(buf, 0, buf.length, Duration.ofSeconds(30)))
           .isEqualTo(q.length);
       assertThat(b.peerStats(ka.publicKey()).orElseThrow().endpoint().orElseThrow().getAddress())
-          .as("b saw a's IPv6 source").isEqualTo(v6);
+          .as("b saw a's IPv6 source")
+          .isEqualTo(v6);
     }
   }
 
   private static Config config(PrivateKey k) {
-    return Config.builder()
-        .iface(Interface.builder().privateKey(k).build())
-        .build();
+    return Config.builder().iface(Interface.builder().privateKey(k).build()).build();
   }
 
-  private static Peer peer(PrivateKey k, String allowed,
-      String endpoint) {
+  private static Peer peer(PrivateKey k, String allowed, String endpoint) {
     return Peer.builder()
         .publicKey(k.publicKey())
         .addAllowedIp(InetNetwork.parse(allowed))

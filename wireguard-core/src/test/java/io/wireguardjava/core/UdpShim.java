@@ -21,15 +21,20 @@ final class UdpShim implements AutoCloseable {
   final AtomicInteger dropped = new AtomicInteger();
   final AtomicInteger duplicated = new AtomicInteger();
   final AtomicInteger reordered = new AtomicInteger();
+
   /** Data datagrams received from side A so far (before any loss is applied). */
   final AtomicInteger dataFromA = new AtomicInteger();
+
   volatile double lossRate;
   volatile double duplicateRate;
   volatile double reorderRate;
+
   /** Datagram types to drop unconditionally, n at a time: dropNext[type] remaining. */
   final AtomicInteger[] dropNext = new AtomicInteger[5];
+
   /** The last data datagram that passed, for replay tests. */
   volatile byte[] lastData;
+
   private final Random random = new Random(42);
   private volatile InetSocketAddress peerOfA;
   private volatile InetSocketAddress peerOfB;
@@ -68,7 +73,8 @@ final class UdpShim implements AutoCloseable {
     b.send(new DatagramPacket(d, d.length, peerOfB));
   }
 
-  private void pump(DatagramSocket in, DatagramSocket out, java.util.function.Supplier<InetSocketAddress> to) {
+  private void pump(
+      DatagramSocket in, DatagramSocket out, java.util.function.Supplier<InetSocketAddress> to) {
     byte[] buf = new byte[65536];
     byte[] held = null;
     try {

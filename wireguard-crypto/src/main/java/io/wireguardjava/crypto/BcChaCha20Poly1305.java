@@ -7,9 +7,9 @@ import org.bouncycastle.crypto.params.ParametersWithIV;
 import org.jspecify.annotations.Nullable;
 
 /**
- * ChaCha20-Poly1305 through BouncyCastle's lightweight API, one engine per thread. The
- * parameters object is a reusable subclass (BouncyCastle copies the nonce in {@code init}), so
- * this class allocates nothing per call; BouncyCastle itself allocates a Poly1305 key object.
+ * ChaCha20-Poly1305 through BouncyCastle's lightweight API, one engine per thread. The parameters
+ * object is a reusable subclass (BouncyCastle copies the nonce in {@code init}), so this class
+ * allocates nothing per call; BouncyCastle itself allocates a Poly1305 key object.
  */
 final class BcChaCha20Poly1305 extends ChaCha20Poly1305 {
 
@@ -35,8 +35,17 @@ final class BcChaCha20Poly1305 extends ChaCha20Poly1305 {
   }
 
   @Override
-  public int seal(Key key, int noncePrefix, long counter, byte @Nullable [] ad, byte[] src,
-      int srcOff, int len, int zeroPadding, byte[] dst, int dstOff) {
+  public int seal(
+      Key key,
+      int noncePrefix,
+      long counter,
+      byte @Nullable [] ad,
+      byte[] src,
+      int srcOff,
+      int len,
+      int zeroPadding,
+      byte[] dst,
+      int dstOff) {
     if (key.destroyed) {
       throw new IllegalStateException("key destroyed");
     }
@@ -49,8 +58,8 @@ final class BcChaCha20Poly1305 extends ChaCha20Poly1305 {
       // BouncyCastle refuses to seal twice in a row with one key and nonce: nonce reuse.
       // Start a fresh engine so this thread is not stuck, and report the misuse.
       s.aead = new org.bouncycastle.crypto.modes.ChaCha20Poly1305();
-      throw new IllegalStateException("ChaCha20-Poly1305 seal refused: nonce reuse",
-          sameKeyAndNonce);
+      throw new IllegalStateException(
+          "ChaCha20-Poly1305 seal refused: nonce reuse", sameKeyAndNonce);
     }
     if (ad != null) {
       c.processAADBytes(ad, 0, ad.length);
@@ -69,8 +78,16 @@ final class BcChaCha20Poly1305 extends ChaCha20Poly1305 {
   }
 
   @Override
-  public int open(Key key, int noncePrefix, long counter, byte @Nullable [] ad, byte[] src,
-      int srcOff, int len, byte[] dst, int dstOff) {
+  public int open(
+      Key key,
+      int noncePrefix,
+      long counter,
+      byte @Nullable [] ad,
+      byte[] src,
+      int srcOff,
+      int len,
+      byte[] dst,
+      int dstOff) {
     if (len < TAG_LENGTH || key.destroyed) {
       return -1;
     }

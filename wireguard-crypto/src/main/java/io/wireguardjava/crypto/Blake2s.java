@@ -6,13 +6,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * BLAKE2s (RFC 7693) and the functions the whitepaper builds on it: {@code HASH} (BLAKE2s-256),
- * {@code MAC} (keyed BLAKE2s-128), {@code HMAC} (HMAC-BLAKE2s-256) and {@code KDF1/2/3} (HKDF
- * over HMAC-BLAKE2s). Backed by BouncyCastle's digest. Stateless and thread-safe.
+ * {@code MAC} (keyed BLAKE2s-128), {@code HMAC} (HMAC-BLAKE2s-256) and {@code KDF1/2/3} (HKDF over
+ * HMAC-BLAKE2s). Backed by BouncyCastle's digest. Stateless and thread-safe.
  */
 final class Blake2s {
 
   /** Output length of {@link #hash}. */
   public static final int HASH_LENGTH = 32;
+
   private static final int BLOCK_LENGTH = 64;
 
   private Blake2s() {}
@@ -29,8 +30,7 @@ final class Blake2s {
   }
 
   /** BLAKE2s of {@code in[off..off+len)} with the given output length (1..32) and optional key. */
-  public static byte[] digest(byte @Nullable [] key, int outLength,
-      byte[] in, int off, int len) {
+  public static byte[] digest(byte @Nullable [] key, int outLength, byte[] in, int off, int len) {
     Blake2sDigest d = new Blake2sDigest(key, outLength, null, null);
     d.update(in, off, len);
     byte[] out = new byte[outLength];
@@ -84,11 +84,16 @@ final class Blake2s {
   }
 
   /**
-   * {@code KDFn(key, input)} of the whitepaper: {@code t0 = HMAC(key, input)}, {@code t1 =
-   * HMAC(t0, 0x1)}, {@code t2 = HMAC(t0, t1 || 0x2)}, {@code t3 = HMAC(t0, t2 || 0x3)}; writes t1,
-   * t2, t3 into the non-null outputs (each 32 bytes). {@code out1} may be {@code key} itself.
+   * {@code KDFn(key, input)} of the whitepaper: {@code t0 = HMAC(key, input)}, {@code t1 = HMAC(t0,
+   * 0x1)}, {@code t2 = HMAC(t0, t1 || 0x2)}, {@code t3 = HMAC(t0, t2 || 0x3)}; writes t1, t2, t3
+   * into the non-null outputs (each 32 bytes). {@code out1} may be {@code key} itself.
    */
-  public static void kdf(byte[] key, byte[] in, int off, int len, byte[] out1,
+  public static void kdf(
+      byte[] key,
+      byte[] in,
+      int off,
+      int len,
+      byte[] out1,
       byte @Nullable [] out2,
       byte @Nullable [] out3) {
     byte[] t0 = new byte[HASH_LENGTH];

@@ -5,23 +5,23 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * ChaCha20-Poly1305 (RFC 8439) on {@code byte[]} ranges, with the fastest backend of the
- * running JVM chosen once ({@link #get()}, rule in {@link #defaultBackend}):
+ * ChaCha20-Poly1305 (RFC 8439) on {@code byte[]} ranges, with the fastest backend of the running
+ * JVM chosen once ({@link #get()}, rule in {@link #defaultBackend}):
  *
  * <ul>
  *   <li>{@link Backend#JDK}: the JDK's {@code Cipher}; on JDK 20+ it has ChaCha20 and Poly1305
  *       intrinsics and is about 4x faster than any pure-Java code.
- *   <li>{@link Backend#CONSCRYPT}: used only if {@code org.conscrypt} is on the class path (never
- *       a required dependency); BoringSSL through JNI, fast on every JDK, little garbage.
+ *   <li>{@link Backend#CONSCRYPT}: used only if {@code org.conscrypt} is on the class path (never a
+ *       required dependency); BoringSSL through JNI, fast on every JDK, little garbage.
  *   <li>{@link Backend#BOUNCY_CASTLE}: BouncyCastle's pure-Java implementation.
  * </ul>
  *
  * <p>The system property {@code wireguardjava.chacha20poly1305} ({@code jdk}, {@code conscrypt},
  * {@code bc}) overrides the choice.
  *
- * <p>The 96-bit nonce is {@code LE32(noncePrefix) || LE64(counter)}; WireGuard always uses prefix
- * 0 and the message counter. Instances are thread-safe: each thread gets its own cipher object
- * (a {@code ThreadLocal}), so seal/open allocate nothing in this class per call. What the backend
+ * <p>The 96-bit nonce is {@code LE32(noncePrefix) || LE64(counter)}; WireGuard always uses prefix 0
+ * and the message counter. Instances are thread-safe: each thread gets its own cipher object (a
+ * {@code ThreadLocal}), so seal/open allocate nothing in this class per call. What the backend
  * allocates inside {@code init} (SunJCE: ~1-2 KB) is the backend's and is measured by the JMH
  * benchmarks, not hidden.
  *
@@ -33,13 +33,13 @@ import org.jspecify.annotations.Nullable;
  * caller's).
  *
  * <p>Buffers: the caller owns every array; nothing is kept after a call returns. {@code src} and
- * {@code dst} may be the same array at the same offset (in place); other overlaps are not
- * allowed.
+ * {@code dst} may be the same array at the same offset (in place); other overlaps are not allowed.
  */
 abstract class ChaCha20Poly1305 {
 
   /** Length of a key. */
   public static final int KEY_LENGTH = 32;
+
   /** Length of the authentication tag appended by {@link #seal}. */
   public static final int TAG_LENGTH = 16;
 
@@ -93,31 +93,55 @@ abstract class ChaCha20Poly1305 {
   public abstract Key key(byte[] key);
 
   /**
-   * Encrypts {@code src[srcOff..srcOff+len)} followed by {@code zeroPadding} zero bytes and
-   * appends the tag: writes {@code len + zeroPadding + 16} bytes at {@code dst[dstOff]}. With
-   * padding, the JCA backends first copy the plaintext to {@code dst}, pad it there and encrypt
-   * it in place in one call (1.6 - 2.3x faster on JDK 25 than encrypting the padding apart).
+   * Encrypts {@code src[srcOff..srcOff+len)} followed by {@code zeroPadding} zero bytes and appends
+   * the tag: writes {@code len + zeroPadding + 16} bytes at {@code dst[dstOff]}. With padding, the
+   * JCA backends first copy the plaintext to {@code dst}, pad it there and encrypt it in place in
+   * one call (1.6 - 2.3x faster on JDK 25 than encrypting the padding apart).
    *
    * @return the number of bytes written
    * @throws IllegalStateException when the backend refuses the key and nonce of this thread's
    *     previous seal (nonce reuse), or the key was destroyed
    */
-  public abstract int seal(Key key, int noncePrefix, long counter, byte @Nullable [] ad,
-      byte[] src, int srcOff, int len, int zeroPadding, byte[] dst, int dstOff);
+  public abstract int seal(
+      Key key,
+      int noncePrefix,
+      long counter,
+      byte @Nullable [] ad,
+      byte[] src,
+      int srcOff,
+      int len,
+      int zeroPadding,
+      byte[] dst,
+      int dstOff);
 
   /**
    * Decrypts and authenticates {@code src[srcOff..srcOff+len)} (ciphertext then tag), writing
    * {@code len - 16} bytes at {@code dst[dstOff]}.
    *
-   * @return the plaintext length, or -1 when authentication fails (then the plaintext written
-   *     so far, if any, has been zeroed)
+   * @return the plaintext length, or -1 when authentication fails (then the plaintext written so
+   *     far, if any, has been zeroed)
    */
-  public abstract int open(Key key, int noncePrefix, long counter, byte @Nullable [] ad,
-      byte[] src, int srcOff, int len, byte[] dst, int dstOff);
+  public abstract int open(
+      Key key,
+      int noncePrefix,
+      long counter,
+      byte @Nullable [] ad,
+      byte[] src,
+      int srcOff,
+      int len,
+      byte[] dst,
+      int dstOff);
 
   /** One-shot seal with a raw key, for handshake messages (allocates). */
-  public static int seal(byte[] key, long counter, byte @Nullable [] ad, byte[] src, int srcOff,
-      int len, byte[] dst, int dstOff) {
+  public static int seal(
+      byte[] key,
+      long counter,
+      byte @Nullable [] ad,
+      byte[] src,
+      int srcOff,
+      int len,
+      byte[] dst,
+      int dstOff) {
     ChaCha20Poly1305 c = get();
     Key k = c.key(key);
     try {
@@ -128,8 +152,15 @@ abstract class ChaCha20Poly1305 {
   }
 
   /** One-shot open with a raw key, for handshake messages (allocates); -1 when not authentic. */
-  public static int open(byte[] key, long counter, byte @Nullable [] ad, byte[] src, int srcOff,
-      int len, byte[] dst, int dstOff) {
+  public static int open(
+      byte[] key,
+      long counter,
+      byte @Nullable [] ad,
+      byte[] src,
+      int srcOff,
+      int len,
+      byte[] dst,
+      int dstOff) {
     ChaCha20Poly1305 c = get();
     Key k = c.key(key);
     try {
@@ -140,8 +171,7 @@ abstract class ChaCha20Poly1305 {
   }
 
   /** Copies {@code src} to {@code dst} (a no-op when already in place) and zero-pads it. */
-  static void padInPlace(byte[] src, int srcOff, int len, int zeroPadding, byte[] dst,
-      int dstOff) {
+  static void padInPlace(byte[] src, int srcOff, int len, int zeroPadding, byte[] dst, int dstOff) {
     if (src != dst || srcOff != dstOff) {
       System.arraycopy(src, srcOff, dst, dstOff, len);
     }
@@ -160,9 +190,9 @@ abstract class ChaCha20Poly1305 {
   }
 
   /**
-   * A key prepared for one backend. Holds a copy of the key bytes; {@link #destroy()} zeroes
-   * it, and BouncyCastle's copy; a JDK {@code SecretKeySpec} keeps its own copy until collected
-   * (it cannot be destroyed on JDK 17 - 25), and SunJCE copies the key on each {@code init}.
+   * A key prepared for one backend. Holds a copy of the key bytes; {@link #destroy()} zeroes it,
+   * and BouncyCastle's copy; a JDK {@code SecretKeySpec} keeps its own copy until collected (it
+   * cannot be destroyed on JDK 17 - 25), and SunJCE copies the key on each {@code init}.
    */
   public static final class Key {
     final byte[] raw;
@@ -198,13 +228,13 @@ abstract class ChaCha20Poly1305 {
 
   /**
    * The rule behind {@link #get()}. JDK 20+: the JDK's {@code Cipher}, which has ChaCha20 and
-   * Poly1305 intrinsics there (JMH, 1420 B, JDK 25: ~1,100 MB/s against BouncyCastle's ~290).
-   * JDK 17 - 19: Conscrypt when present (~900 MB/s), else the JDK's {@code Cipher} too: in our
-   * quietest JDK 17 run it sealed 1420 B at ~270 MB/s and opened at ~275 against
-   * BouncyCastle's ~245 / ~205, and was faster at 64 B as well, although it makes 1.2 KB (seal)
-   * / 5.8 KB (open) of garbage per packet against BouncyCastle's 160 / 288 bytes (JMH's times
-   * include that garbage's collection). {@code -Dwireguardjava.chacha20poly1305=bc} picks
-   * BouncyCastle where garbage matters more than single-thread speed.
+   * Poly1305 intrinsics there (JMH, 1420 B, JDK 25: ~1,100 MB/s against BouncyCastle's ~290). JDK
+   * 17 - 19: Conscrypt when present (~900 MB/s), else the JDK's {@code Cipher} too: in our quietest
+   * JDK 17 run it sealed 1420 B at ~270 MB/s and opened at ~275 against BouncyCastle's ~245 / ~205,
+   * and was faster at 64 B as well, although it makes 1.2 KB (seal) / 5.8 KB (open) of garbage per
+   * packet against BouncyCastle's 160 / 288 bytes (JMH's times include that garbage's collection).
+   * {@code -Dwireguardjava.chacha20poly1305=bc} picks BouncyCastle where garbage matters more than
+   * single-thread speed.
    */
   static Backend defaultBackend(int javaFeatureVersion, boolean conscryptPresent) {
     if (javaFeatureVersion >= 20) {

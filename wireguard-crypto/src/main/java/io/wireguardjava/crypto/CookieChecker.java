@@ -57,8 +57,8 @@ public final class CookieChecker {
    * @param srcPort the sender's UDP port
    * @return what to do with the message: process it, answer with a cookie reply, or drop it
    */
-  public Verdict check(byte[] msg, int off, int len, byte[] srcAddress, int srcPort,
-      boolean underLoad) {
+  public Verdict check(
+      byte[] msg, int off, int len, byte[] srcAddress, int srcPort, boolean underLoad) {
     if (len != Protocol.INITIATION_LENGTH && len != Protocol.RESPONSE_LENGTH) {
       return Verdict.INVALID_MAC1;
     }
@@ -93,12 +93,13 @@ public final class CookieChecker {
    * @param outOff where in {@code out} the reply starts
    * @return {@link Protocol#COOKIE_REPLY_LENGTH}
    */
-  public int writeCookieReply(byte[] msg, int off, int len, byte[] srcAddress, int srcPort,
-      byte[] out, int outOff) {
+  public int writeCookieReply(
+      byte[] msg, int off, int len, byte[] srcAddress, int srcPort, byte[] out, int outOff) {
     byte[] cookie = new byte[Protocol.MAC_LENGTH];
     byte[] nonce = new byte[XChaCha20Poly1305.NONCE_LENGTH];
-    byte[] mac1 = Arrays.copyOfRange(msg, off + len - 2 * Protocol.MAC_LENGTH,
-        off + len - Protocol.MAC_LENGTH);
+    byte[] mac1 =
+        Arrays.copyOfRange(
+            msg, off + len - 2 * Protocol.MAC_LENGTH, off + len - Protocol.MAC_LENGTH);
     try {
       makeCookie(srcAddress, srcPort, cookie);
       random.nextBytes(nonce);
@@ -108,8 +109,7 @@ public final class CookieChecker {
       out[outOff + 3] = 0;
       Messages.putLe32(out, outOff + 4, Messages.senderIndex(msg, off));
       System.arraycopy(nonce, 0, out, outOff + 8, nonce.length);
-      XChaCha20Poly1305.seal(cookieKey, nonce, 0, mac1, cookie, 0, cookie.length, out,
-          outOff + 32);
+      XChaCha20Poly1305.seal(cookieKey, nonce, 0, mac1, cookie, 0, cookie.length, out, outOff + 32);
       return Protocol.COOKIE_REPLY_LENGTH;
     } finally {
       Arrays.fill(cookie, (byte) 0);

@@ -7,15 +7,15 @@ import java.util.Base64;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One peer's Noise IKpsk2 handshake (whitepaper 5.4), in either role, plus the per-peer state
- * that the responder keeps across handshakes: the greatest timestamp seen (replayed initiations
- * are refused), the time of the last accepted initiation (at most 50 per second), and the cookie
- * the peer gave us ({@link CookieJar}).
+ * One peer's Noise IKpsk2 handshake (whitepaper 5.4), in either role, plus the per-peer state that
+ * the responder keeps across handshakes: the greatest timestamp seen (replayed initiations are
+ * refused), the time of the last accepted initiation (at most 50 per second), and the cookie the
+ * peer gave us ({@link CookieJar}).
  *
- * <p>No I/O: messages are written into and read from caller-owned arrays; the engine allocates
- * the 32-bit local indices, keeps the index table, sends the bytes and runs the timers. Each
- * method is synchronized; temporaries are wiped on every exit, and the handshake's ephemeral
- * key, chaining key and hash are wiped once a keypair is derived.
+ * <p>No I/O: messages are written into and read from caller-owned arrays; the engine allocates the
+ * 32-bit local indices, keeps the index table, sends the bytes and runs the timers. Each method is
+ * synchronized; temporaries are wiped on every exit, and the handshake's ephemeral key, chaining
+ * key and hash are wiped once a keypair is derived.
  *
  * <pre>{@code
  * // initiator                                  // responder
@@ -68,17 +68,21 @@ public final class Handshake {
   private final StaticIdentity local;
   private final byte[] remoteStatic;
   private final byte[] presharedKey = new byte[Protocol.KEY_LENGTH];
+
   /**
-   * DH(our static, their static), computed on first use under this object's lock, not when the
-   * peer is configured: adding 65,536 peers then costs no X25519 at all.
+   * DH(our static, their static), computed on first use under this object's lock, not when the peer
+   * is configured: adding 65,536 peers then costs no X25519 at all.
    */
   private final byte[] staticStatic = new byte[Protocol.KEY_LENGTH];
+
   private static final byte SS_NOT_YET = 0;
   private static final byte SS_VALID = 1;
   private static final byte SS_INVALID = 2;
   private byte staticStaticState = SS_NOT_YET;
+
   /** HASH(INITIAL_HASH || their static): the initiator's starting hash. */
   private final byte[] initiatorHash;
+
   private final CookieJar cookies;
   private final TimeSource time;
   private final RandomSource random;
@@ -95,8 +99,13 @@ public final class Handshake {
   private boolean consumedAnInitiation;
   private long lastInitiationConsumptionNanos;
 
-  private Handshake(StaticIdentity local, byte[] remoteStatic, byte @Nullable [] psk,
-      TimeSource time, RandomSource random, ChaCha20Poly1305 aead) {
+  private Handshake(
+      StaticIdentity local,
+      byte[] remoteStatic,
+      byte @Nullable [] psk,
+      TimeSource time,
+      RandomSource random,
+      ChaCha20Poly1305 aead) {
     this.local = local;
     this.remoteStatic = remoteStatic.clone();
     if (psk != null) {
@@ -121,13 +130,18 @@ public final class Handshake {
    * @return the handshake between {@code local} and the peer whose static public key is {@code
    *     remoteStatic} (32 bytes, copied), with an optional 32-byte preshared key (copied)
    */
-  public static Handshake create(StaticIdentity local, byte[] remoteStatic,
-      byte @Nullable [] presharedKey, TimeSource time, RandomSource random) {
+  public static Handshake create(
+      StaticIdentity local,
+      byte[] remoteStatic,
+      byte @Nullable [] presharedKey,
+      TimeSource time,
+      RandomSource random) {
     return create(local, remoteStatic, presharedKey, time, random, ChaCha20Poly1305.get());
   }
 
   /**
-   * As {@link #create(StaticIdentity, byte[], byte[], TimeSource, RandomSource)}, with the API's key values.
+   * As {@link #create(StaticIdentity, byte[], byte[], TimeSource, RandomSource)}, with the API's
+   * key values.
    *
    * @param local our static identity
    * @param remoteStatic the peer's static public key
@@ -136,8 +150,11 @@ public final class Handshake {
    * @param random the source of ephemeral keys
    * @return the handshake, in {@link State#ZEROED}
    */
-  public static Handshake create(StaticIdentity local, io.wireguardjava.Key remoteStatic,
-      io.wireguardjava.@Nullable PresharedKey presharedKey, TimeSource time,
+  public static Handshake create(
+      StaticIdentity local,
+      io.wireguardjava.Key remoteStatic,
+      io.wireguardjava.@Nullable PresharedKey presharedKey,
+      TimeSource time,
       RandomSource random) {
     byte[] psk = presharedKey == null ? null : presharedKey.getBytes();
     try {
@@ -161,8 +178,12 @@ public final class Handshake {
    * @param transportCipher the ChaCha20-Poly1305 backend for the sessions' keypairs
    * @return the handshake, in {@link State#ZEROED}
    */
-  public static Handshake create(StaticIdentity local, byte[] remoteStatic,
-      byte @Nullable [] presharedKey, TimeSource time, RandomSource random,
+  public static Handshake create(
+      StaticIdentity local,
+      byte[] remoteStatic,
+      byte @Nullable [] presharedKey,
+      TimeSource time,
+      RandomSource random,
       ChaCha20Poly1305 transportCipher) {
     if (remoteStatic.length != Protocol.KEY_LENGTH) {
       throw new IllegalArgumentException("public key must be 32 bytes");
@@ -262,8 +283,8 @@ public final class Handshake {
    *     session's transport messages come back with it)
    * @param out the buffer for the message
    * @param off where in {@code out} the message starts
-   * @return {@link Protocol#INITIATION_LENGTH}, or {@link Reason#LOW_ORDER_POINT}'s code when
-   *     the peer's public key is unusable
+   * @return {@link Protocol#INITIATION_LENGTH}, or {@link Reason#LOW_ORDER_POINT}'s code when the
+   *     peer's public key is unusable
    */
   public synchronized int createInitiation(int localIndex, byte[] out, int off) {
     clearHandshake();
@@ -298,8 +319,8 @@ public final class Handshake {
       Blake2s.kdf(chainingKey, dh, 0, dh.length, chainingKey, key, null);
 
       // s
-      ChaCha20Poly1305.seal(key, 0, hash, local.publicKey, 0, Protocol.KEY_LENGTH, out,
-          off + STATIC_OFF);
+      ChaCha20Poly1305.seal(
+          key, 0, hash, local.publicKey, 0, Protocol.KEY_LENGTH, out, off + STATIC_OFF);
       mixHash(hash, out, off + STATIC_OFF, ENCRYPTED_STATIC_LENGTH);
 
       // ss
@@ -307,8 +328,8 @@ public final class Handshake {
 
       // {t}
       Tai64n.write(time.epochNanos(), timestamp, 0);
-      ChaCha20Poly1305.seal(key, 0, hash, timestamp, 0, Protocol.TIMESTAMP_LENGTH, out,
-          off + TIMESTAMP_OFF);
+      ChaCha20Poly1305.seal(
+          key, 0, hash, timestamp, 0, Protocol.TIMESTAMP_LENGTH, out, off + TIMESTAMP_OFF);
       mixHash(hash, out, off + TIMESTAMP_OFF, ENCRYPTED_TIMESTAMP_LENGTH);
 
       cookies.addMacs(out, off, Protocol.INITIATION_LENGTH, time.nanoTime());
@@ -322,9 +343,9 @@ public final class Handshake {
   }
 
   /**
-   * Takes in a handshake response routed here by its receiver index. MAC1 is checked first,
-   * before any Diffie-Hellman work; on success the handshake state is wiped and the new session
-   * returned (the engine installs it with {@link Keypairs#install}).
+   * Takes in a handshake response routed here by its receiver index. MAC1 is checked first, before
+   * any Diffie-Hellman work; on success the handshake state is wiped and the new session returned
+   * (the engine installs it with {@link Keypairs#install}).
    *
    * @param msg the buffer holding the response
    * @param off where the response starts
@@ -375,8 +396,9 @@ public final class Handshake {
       mixHash(h, tau, 0, tau.length);
 
       // {}
-      if (ChaCha20Poly1305.open(key, 0, h, msg, off + RESPONSE_EMPTY_OFF, Protocol.TAG_LENGTH,
-          empty, 0) != 0) {
+      if (ChaCha20Poly1305.open(
+              key, 0, h, msg, off + RESPONSE_EMPTY_OFF, Protocol.TAG_LENGTH, empty, 0)
+          != 0) {
         return new ResponseResult(Reason.RESPONSE_AUTH_FAILED, null);
       }
       mixHash(h, msg, off + RESPONSE_EMPTY_OFF, Protocol.TAG_LENGTH);
@@ -395,8 +417,8 @@ public final class Handshake {
   }
 
   /**
-   * Takes in a cookie reply routed here by its receiver index: stores the cookie so that the
-   * next handshake message carries MAC2.
+   * Takes in a cookie reply routed here by its receiver index: stores the cookie so that the next
+   * handshake message carries MAC2.
    *
    * @param msg the buffer holding the cookie reply
    * @param off where the cookie reply starts
@@ -421,21 +443,21 @@ public final class Handshake {
 
   /**
    * Takes in a handshake initiation addressed to {@code local}: checks MAC1 (before any
-   * Diffie-Hellman), decrypts the initiator's static key, finds the peer with {@code lookup},
-   * then checks the timestamp (must grow) and the flood limit. On success the peer's handshake
-   * is in {@link State#CONSUMED_INITIATION}, ready for {@link #createResponse}. Device-wide:
-   * MAC2 and cookies are the {@link CookieChecker}'s business, before this call.
+   * Diffie-Hellman), decrypts the initiator's static key, finds the peer with {@code lookup}, then
+   * checks the timestamp (must grow) and the flood limit. On success the peer's handshake is in
+   * {@link State#CONSUMED_INITIATION}, ready for {@link #createResponse}. Device-wide: MAC2 and
+   * cookies are the {@link CookieChecker}'s business, before this call.
    *
    * @param local our static identity
    * @param msg the buffer holding the initiation
    * @param off where the initiation starts
    * @param len the initiation's length
    * @param lookup finds the peer's handshake by the initiator's static public key
-* @return the peer's handshake, ready to respond, or the {@link Reason} the initiation was rejected
-    *     for
+   * @return the peer's handshake, ready to respond, or the {@link Reason} the initiation was
+   *     rejected for
    */
-  public static InitiationResult consumeInitiation(StaticIdentity local, byte[] msg, int off,
-      int len, Lookup lookup) {
+  public static InitiationResult consumeInitiation(
+      StaticIdentity local, byte[] msg, int off, int len, Lookup lookup) {
     Reason valid = Messages.validate(msg, off, len);
     if (valid != Reason.OK) {
       return new InitiationResult(valid, null);
@@ -466,8 +488,9 @@ public final class Handshake {
       Blake2s.kdf(ck, dh, 0, dh.length, ck, key, null);
 
       // s
-      if (ChaCha20Poly1305.open(key, 0, h, msg, off + STATIC_OFF, ENCRYPTED_STATIC_LENGTH,
-          remoteStatic, 0) != Protocol.KEY_LENGTH) {
+      if (ChaCha20Poly1305.open(
+              key, 0, h, msg, off + STATIC_OFF, ENCRYPTED_STATIC_LENGTH, remoteStatic, 0)
+          != Protocol.KEY_LENGTH) {
         return new InitiationResult(Reason.STATIC_DECRYPT_FAILED, null);
       }
       mixHash(h, msg, off + STATIC_OFF, ENCRYPTED_STATIC_LENGTH);
@@ -484,8 +507,9 @@ public final class Handshake {
         Blake2s.kdf(ck, peer.staticStatic, 0, Protocol.KEY_LENGTH, ck, key, null);
 
         // {t}
-        if (ChaCha20Poly1305.open(key, 0, h, msg, off + TIMESTAMP_OFF,
-            ENCRYPTED_TIMESTAMP_LENGTH, timestamp, 0) != Protocol.TIMESTAMP_LENGTH) {
+        if (ChaCha20Poly1305.open(
+                key, 0, h, msg, off + TIMESTAMP_OFF, ENCRYPTED_TIMESTAMP_LENGTH, timestamp, 0)
+            != Protocol.TIMESTAMP_LENGTH) {
           return new InitiationResult(Reason.TIMESTAMP_DECRYPT_FAILED, null);
         }
         mixHash(h, msg, off + TIMESTAMP_OFF, ENCRYPTED_TIMESTAMP_LENGTH);
@@ -494,8 +518,9 @@ public final class Handshake {
           return new InitiationResult(Reason.STALE_TIMESTAMP, peer);
         }
         long now = peer.time.nanoTime();
-        if (peer.consumedAnInitiation && now - peer.lastInitiationConsumptionNanos
-            < Protocol.INITIATION_MIN_INTERVAL.toNanos()) {
+        if (peer.consumedAnInitiation
+            && now - peer.lastInitiationConsumptionNanos
+                < Protocol.INITIATION_MIN_INTERVAL.toNanos()) {
           return new InitiationResult(Reason.INITIATION_FLOOD, peer);
         }
 
@@ -520,9 +545,9 @@ public final class Handshake {
 
   /**
    * Writes the handshake response (92 bytes, MAC1 and MAC2 included) at {@code out[off]} to the
-   * initiation just consumed, and returns the new session. As responder, the keypair must not
-   * send before the initiator's first data packet confirms it: install it with {@link
-   * Keypairs#install}, which keeps it as "next" until then.
+   * initiation just consumed, and returns the new session. As responder, the keypair must not send
+   * before the initiator's first data packet confirms it: install it with {@link Keypairs#install},
+   * which keeps it as "next" until then.
    *
    * @param localIndex our index for the new session, chosen by the engine
    * @param out the buffer for the message
@@ -549,10 +574,8 @@ public final class Handshake {
       random.nextBytes(ephemeralPrivate);
       X25519.clamp(ephemeralPrivate);
       byte[] ephemeralPublic = X25519.publicKey(ephemeralPrivate);
-      System.arraycopy(ephemeralPublic, 0, out, off + RESPONSE_EPHEMERAL_OFF,
-          Protocol.KEY_LENGTH);
-      Blake2s.kdf(chainingKey, ephemeralPublic, 0, Protocol.KEY_LENGTH, chainingKey, null,
-          null);
+      System.arraycopy(ephemeralPublic, 0, out, off + RESPONSE_EPHEMERAL_OFF, Protocol.KEY_LENGTH);
+      Blake2s.kdf(chainingKey, ephemeralPublic, 0, Protocol.KEY_LENGTH, chainingKey, null, null);
       mixHash(hash, ephemeralPublic, 0, Protocol.KEY_LENGTH);
 
       // ee (the initiator's ephemeral passed the low-order check in consumeInitiation)
@@ -602,8 +625,7 @@ public final class Handshake {
 
   /**
    * Abandons the handshake in progress and wipes its ephemeral key, chaining key and hash (the
-   * timestamp, flood and cookie state stay). The engine calls this when REKEY_ATTEMPT_TIME ran
-   * out.
+   * timestamp, flood and cookie state stay). The engine calls this when REKEY_ATTEMPT_TIME ran out.
    */
   public synchronized void clearHandshake() {
     Arrays.fill(hash, (byte) 0);
@@ -624,7 +646,10 @@ public final class Handshake {
 
   @Override
   public synchronized String toString() {
-    return "Handshake[peer=" + Base64.getEncoder().encodeToString(remoteStatic) + ", state="
-        + state + "]";
+    return "Handshake[peer="
+        + Base64.getEncoder().encodeToString(remoteStatic)
+        + ", state="
+        + state
+        + "]";
   }
 }

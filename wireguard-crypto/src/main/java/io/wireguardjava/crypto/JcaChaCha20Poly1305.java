@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  * ChaCha20-Poly1305 through a JCA {@link Cipher}: the JDK's SunJCE, or Conscrypt when present.
  *
  * <p>A JCA AEAD cipher must be {@code init}ed for every nonce. To allocate nothing ourselves per
- * packet, the nonce is passed in a reusable {@link IvParameterSpec} subclass (see {@link ReusableIv}):
- * the providers compare a new nonce with the previous one (to refuse reuse) and keep a reference
- * to it, so the array given last must not change until the next {@code init}.
+ * packet, the nonce is passed in a reusable {@link IvParameterSpec} subclass (see {@link
+ * ReusableIv}): the providers compare a new nonce with the previous one (to refuse reuse) and keep
+ * a reference to it, so the array given last must not change until the next {@code init}.
  */
 final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
 
@@ -94,8 +94,17 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
   }
 
   @Override
-  public int seal(Key key, int noncePrefix, long counter, byte @Nullable [] ad, byte[] src,
-      int srcOff, int len, int zeroPadding, byte[] dst, int dstOff) {
+  public int seal(
+      Key key,
+      int noncePrefix,
+      long counter,
+      byte @Nullable [] ad,
+      byte[] src,
+      int srcOff,
+      int len,
+      int zeroPadding,
+      byte[] dst,
+      int dstOff) {
     State s = state.get();
     try {
       Cipher c = s.sealer;
@@ -116,8 +125,16 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
   }
 
   @Override
-  public int open(Key key, int noncePrefix, long counter, byte @Nullable [] ad, byte[] src,
-      int srcOff, int len, byte[] dst, int dstOff) {
+  public int open(
+      Key key,
+      int noncePrefix,
+      long counter,
+      byte @Nullable [] ad,
+      byte[] src,
+      int srcOff,
+      int len,
+      byte[] dst,
+      int dstOff) {
     if (len < TAG_LENGTH || key.destroyed) {
       return -1;
     }
@@ -141,11 +158,10 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
 
   /**
    * {@code init} for one nonce. The providers refuse to init with the key and nonce of their
-   * previous init (JDK 17 even for decryption). For sealing that refusal stands (it is nonce
-   * reuse, and surfaces as {@link IllegalStateException}). For opening it only means the same
-   * thread opens the same message twice (a replayed packet): an init with another nonce in
-   * between resolves it. Sealing and opening use separate ciphers, so a loopback seal-then-open
-   * never meets it.
+   * previous init (JDK 17 even for decryption). For sealing that refusal stands (it is nonce reuse,
+   * and surfaces as {@link IllegalStateException}). For opening it only means the same thread opens
+   * the same message twice (a replayed packet): an init with another nonce in between resolves it.
+   * Sealing and opening use separate ciphers, so a loopback seal-then-open never meets it.
    */
   private static void init(Cipher c, int mode, Key key, ReusableIv iv, int prefix, long counter)
       throws GeneralSecurityException {
@@ -184,10 +200,10 @@ final class JcaChaCha20Poly1305 extends ChaCha20Poly1305 {
   }
 
   /**
-   * An {@link IvParameterSpec} for one {@link Cipher}, whose 12-byte IV rotates through three
-   * owned arrays. The provider keeps the array of its last successful {@code init} and compares
-   * the next nonce with it; with three arrays the one written next is never the one it holds,
-   * even when one {@code init} in between was refused.
+   * An {@link IvParameterSpec} for one {@link Cipher}, whose 12-byte IV rotates through three owned
+   * arrays. The provider keeps the array of its last successful {@code init} and compares the next
+   * nonce with it; with three arrays the one written next is never the one it holds, even when one
+   * {@code init} in between was refused.
    */
   static final class ReusableIv extends IvParameterSpec {
     private final byte[][] arrays = {new byte[12], new byte[12], new byte[12]};

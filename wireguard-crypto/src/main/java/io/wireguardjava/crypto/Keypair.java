@@ -3,21 +3,21 @@ package io.wireguardjava.crypto;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One session's keys, made by a completed handshake: a sending key with its counter, a
- * receiving key with its {@link ReplayWindow}, the local and remote indices, the creation time
- * and who initiated. {@link #seal} and {@link #open} are the data path: they read and write
- * caller-owned arrays and allocate nothing in this package (the JDK cipher's own {@code init}
- * garbage is the backend's, see {@link ChaCha20Poly1305}). Thread-safe: counters are atomic and
- * each thread uses its own cipher object, so many threads may seal and open concurrently.
+ * One session's keys, made by a completed handshake: a sending key with its counter, a receiving
+ * key with its {@link ReplayWindow}, the local and remote indices, the creation time and who
+ * initiated. {@link #seal} and {@link #open} are the data path: they read and write caller-owned
+ * arrays and allocate nothing in this package (the JDK cipher's own {@code init} garbage is the
+ * backend's, see {@link ChaCha20Poly1305}). Thread-safe: counters are atomic and each thread uses
+ * its own cipher object, so many threads may seal and open concurrently.
  *
  * <p>Results are {@code int}s: a length when {@code >= 0}, else a {@link Reason#code()}, turned
  * into a reason by {@link Reason#fromCode(int)}.
  *
- * <p>Security guarantees: a plaintext is returned only after its tag verified under this
- * keypair's receiving key and its counter was new to the replay window; a counter is never
- * used twice for sending (atomic reservation, refused at REJECT_AFTER_MESSAGES); nothing is
- * sealed or opened after REJECT_AFTER_TIME or {@link #destroy()}. Not guaranteed: that the
- * plaintext is a well-formed IP packet from an allowed address (the engine's job).
+ * <p>Security guarantees: a plaintext is returned only after its tag verified under this keypair's
+ * receiving key and its counter was new to the replay window; a counter is never used twice for
+ * sending (atomic reservation, refused at REJECT_AFTER_MESSAGES); nothing is sealed or opened after
+ * REJECT_AFTER_TIME or {@link #destroy()}. Not guaranteed: that the plaintext is a well-formed IP
+ * packet from an allowed address (the engine's job).
  */
 public final class Keypair {
 
@@ -33,8 +33,14 @@ public final class Keypair {
   private final int remoteIndex;
   private volatile boolean destroyed;
 
-  Keypair(ChaCha20Poly1305 aead, byte[] sendKey, byte[] receiveKey, boolean initiator,
-      int localIndex, int remoteIndex, TimeSource time) {
+  Keypair(
+      ChaCha20Poly1305 aead,
+      byte[] sendKey,
+      byte[] receiveKey,
+      boolean initiator,
+      int localIndex,
+      int remoteIndex,
+      TimeSource time) {
     this.aead = aead;
     this.sendKey = aead.key(sendKey);
     this.receiveKey = aead.key(receiveKey);
@@ -100,8 +106,8 @@ public final class Keypair {
   }
 
   /**
-   * Reserves the next send counter, for pipelines that number packets sequentially and encrypt
-   * them in parallel with {@link #seal(long, byte[], int, int, byte[], int)}.
+   * Reserves the next send counter, for pipelines that number packets sequentially and encrypt them
+   * in parallel with {@link #seal(long, byte[], int, int, byte[], int)}.
    *
    * @return the reserved counter
    */
@@ -110,10 +116,10 @@ public final class Keypair {
   }
 
   /**
-   * Encrypts one IP packet (or nothing, for a keepalive) into a whole transport message with
-   * the next counter: {@code dst[dstOff..dstOff+Protocol.transportLength(len))}. The plaintext
-   * is zero-padded to a multiple of 16. In place is allowed: {@code src == dst} and {@code srcOff
-   * == dstOff + 16}.
+   * Encrypts one IP packet (or nothing, for a keepalive) into a whole transport message with the
+   * next counter: {@code dst[dstOff..dstOff+Protocol.transportLength(len))}. The plaintext is
+   * zero-padded to a multiple of 16. In place is allowed: {@code src == dst} and {@code srcOff ==
+   * dstOff + 16}.
    *
    * @param src the buffer holding the packet
    * @param srcOff where the packet starts
@@ -159,27 +165,36 @@ public final class Keypair {
     dst[dstOff + 3] = 0;
     Messages.putLe32(dst, dstOff + 4, remoteIndex);
     Messages.putLe64(dst, dstOff + 8, counter);
-    aead.seal(sendKey, 0, counter, null, src, srcOff, len, padded - len, dst,
+    aead.seal(
+        sendKey,
+        0,
+        counter,
+        null,
+        src,
+        srcOff,
+        len,
+        padded - len,
+        dst,
         dstOff + Protocol.TRANSPORT_HEADER_LENGTH);
     return total;
   }
 
   /**
-   * Authenticates and decrypts a transport message {@code msg[off..off+len)} (already checked
-   * with {@link Messages#validate} and routed here by its receiver index) into {@code dst}, which
-   * needs {@code len - 32} bytes. The result still carries the zero padding: the IP header's
-   * length tells the real size. In place is allowed: {@code dst == msg}, {@code dstOff == off +
-   * 16}. The counter is recorded in the replay window only after authentication.
+   * Authenticates and decrypts a transport message {@code msg[off..off+len)} (already checked with
+   * {@link Messages#validate} and routed here by its receiver index) into {@code dst}, which needs
+   * {@code len - 32} bytes. The result still carries the zero padding: the IP header's length tells
+   * the real size. In place is allowed: {@code dst == msg}, {@code dstOff == off + 16}. The counter
+   * is recorded in the replay window only after authentication.
    *
    * @param msg the buffer holding the transport message
    * @param off where the message starts
    * @param len the message's length
    * @param dst the buffer for the plaintext
    * @param dstOff where in {@code dst} the plaintext starts
-   * @return the plaintext length (0 for a keepalive), or a negative {@link Reason} code
-   *     ({@link Reason#WRONG_LENGTH}, {@link Reason#KEYPAIR_EXPIRED},
-   *     {@link Reason#WRONG_RECEIVER_INDEX}, {@link Reason#COUNTER_LIMIT},
-   *     {@link Reason#DATA_AUTH_FAILED}, {@link Reason#REPLAYED}, {@link Reason#BUFFER_TOO_SMALL})
+   * @return the plaintext length (0 for a keepalive), or a negative {@link Reason} code ({@link
+   *     Reason#WRONG_LENGTH}, {@link Reason#KEYPAIR_EXPIRED}, {@link Reason#WRONG_RECEIVER_INDEX},
+   *     {@link Reason#COUNTER_LIMIT}, {@link Reason#DATA_AUTH_FAILED}, {@link Reason#REPLAYED},
+   *     {@link Reason#BUFFER_TOO_SMALL})
    */
   public int open(byte[] msg, int off, int len, byte[] dst, int dstOff) {
     if (len < Protocol.TRANSPORT_MIN_LENGTH) {
@@ -199,8 +214,17 @@ public final class Keypair {
     if (dstOff < 0 || dst.length - dstOff < plainLen) {
       return Reason.BUFFER_TOO_SMALL.code();
     }
-    int n = aead.open(receiveKey, 0, counter, null, msg, off + Protocol.TRANSPORT_HEADER_LENGTH,
-        len - Protocol.TRANSPORT_HEADER_LENGTH, dst, dstOff);
+    int n =
+        aead.open(
+            receiveKey,
+            0,
+            counter,
+            null,
+            msg,
+            off + Protocol.TRANSPORT_HEADER_LENGTH,
+            len - Protocol.TRANSPORT_HEADER_LENGTH,
+            dst,
+            dstOff);
     if (n < 0) {
       return Reason.DATA_AUTH_FAILED.code();
     }
@@ -241,15 +265,19 @@ public final class Keypair {
   }
 
   /**
-   * Whether receiving with this keypair should trigger a new handshake: the initiator's keypair
-   * is older than REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT (165 s).
+   * Whether receiving with this keypair should trigger a new handshake: the initiator's keypair is
+   * older than REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT (165 s).
    *
    * @return whether receiving with this keypair should trigger a new handshake: the initiator's
    *     keypair is older than REJECT_AFTER_TIME - KEEPALIVE_TIMEOUT - REKEY_TIMEOUT (165 s)
    */
   public boolean needsRekeyOnReceive() {
-    return initiator && ageNanos() >= Protocol.REJECT_AFTER_TIME.minus(Protocol.KEEPALIVE_TIMEOUT)
-        .minus(Protocol.REKEY_TIMEOUT).toNanos();
+    return initiator
+        && ageNanos()
+            >= Protocol.REJECT_AFTER_TIME
+                .minus(Protocol.KEEPALIVE_TIMEOUT)
+                .minus(Protocol.REKEY_TIMEOUT)
+                .toNanos();
   }
 
   /** For the JMH benchmark only: forget all received counters so messages can be opened again. */
@@ -266,8 +294,15 @@ public final class Keypair {
 
   @Override
   public String toString() {
-    return "Keypair[local=" + Integer.toUnsignedString(localIndex) + ", remote="
-        + Integer.toUnsignedString(remoteIndex) + ", initiator=" + initiator + ", sent="
-        + Long.toUnsignedString(sendCounter.get()) + (destroyed ? ", destroyed" : "") + "]";
+    return "Keypair[local="
+        + Integer.toUnsignedString(localIndex)
+        + ", remote="
+        + Integer.toUnsignedString(remoteIndex)
+        + ", initiator="
+        + initiator
+        + ", sent="
+        + Long.toUnsignedString(sendCounter.get())
+        + (destroyed ? ", destroyed" : "")
+        + "]";
   }
 }

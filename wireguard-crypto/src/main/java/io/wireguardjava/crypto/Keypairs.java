@@ -5,9 +5,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A peer's keypairs: previous, current and next, with the whitepaper's rotation rule (and the
  * kernel's {@code add_new_keypair}): an initiator's new keypair becomes current at once; a
- * responder's new keypair waits as "next" until the first data packet received with it
- * ({@link #receivedWith}) confirms that the initiator has it, because the responder must not
- * send first. Replaced keypairs are destroyed (keys zeroed). Thread-safe.
+ * responder's new keypair waits as "next" until the first data packet received with it ({@link
+ * #receivedWith}) confirms that the initiator has it, because the responder must not send first.
+ * Replaced keypairs are destroyed (keys zeroed). Thread-safe.
  */
 public final class Keypairs {
 
@@ -79,7 +79,7 @@ public final class Keypairs {
    * @return true when this confirmed the next keypair (the engine may then send queued packets)
    */
   public boolean receivedWith(Keypair keypair) {
-    if (next != keypair) {  // racy fast path: next is only ever set under the lock
+    if (next != keypair) { // racy fast path: next is only ever set under the lock
       return false;
     }
     synchronized (this) {

@@ -38,8 +38,9 @@ public final class Messages {
    */
   public static Reason validate(byte[] buf, int off, int len) {
     if (len < 4) {
-      return len < 1 ? Reason.WRONG_LENGTH : typeKnown(buf[off]) ? Reason.WRONG_LENGTH
-          : Reason.UNKNOWN_TYPE;
+      return len < 1
+          ? Reason.WRONG_LENGTH
+          : typeKnown(buf[off]) ? Reason.WRONG_LENGTH : Reason.UNKNOWN_TYPE;
     }
     int type = buf[off] & 0xff;
     int expected;
@@ -84,8 +85,8 @@ public final class Messages {
   }
 
   /**
-   * The receiver index: of a response (offset 8), or of a cookie reply or transport message
-   * (offset 4). The type byte decides.
+   * The receiver index: of a response (offset 8), or of a cookie reply or transport message (offset
+   * 4). The type byte decides.
    *
    * @param buf the buffer holding the message
    * @param off where the message starts
@@ -108,7 +109,9 @@ public final class Messages {
   }
 
   static int le32(byte[] b, int off) {
-    return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16
+    return (b[off] & 0xff)
+        | (b[off + 1] & 0xff) << 8
+        | (b[off + 2] & 0xff) << 16
         | (b[off + 3] & 0xff) << 24;
   }
 

@@ -10,9 +10,10 @@ final class Noise {
   /** {@code HASH(CONSTRUCTION)}: the initial chaining key. */
   static final byte[] INITIAL_CHAINING_KEY =
       Blake2s.hash(Protocol.CONSTRUCTION.getBytes(StandardCharsets.US_ASCII));
+
   /** {@code HASH(INITIAL_CHAINING_KEY || IDENTIFIER)}. */
-  static final byte[] INITIAL_HASH = Blake2s.hash(INITIAL_CHAINING_KEY,
-      Protocol.IDENTIFIER.getBytes(StandardCharsets.US_ASCII));
+  static final byte[] INITIAL_HASH =
+      Blake2s.hash(INITIAL_CHAINING_KEY, Protocol.IDENTIFIER.getBytes(StandardCharsets.US_ASCII));
 
   private Noise() {}
 
@@ -48,8 +49,8 @@ final class Noise {
   }
 
   /**
-   * Verifies MAC1 of a handshake message ({@code len} is 148 or 92; MAC1 sits 32 bytes before
-   * the end) against {@code mac1Key}, in constant time.
+   * Verifies MAC1 of a handshake message ({@code len} is 148 or 92; MAC1 sits 32 bytes before the
+   * end) against {@code mac1Key}, in constant time.
    */
   static boolean mac1Valid(byte[] mac1Key, byte[] msg, int off, int len) {
     byte[] expected = new byte[Protocol.MAC_LENGTH];

@@ -3,8 +3,8 @@ package io.wireguardjava.crypto;
 import java.security.SecureRandom;
 
 /**
- * Where ephemeral keys, cookie secrets and cookie nonces come from. Production code passes
- * {@link #secure()}; tests pass a seeded source to make every message reproducible.
+ * Where ephemeral keys, cookie secrets and cookie nonces come from. Production code passes {@link
+ * #secure()}; tests pass a seeded source to make every message reproducible.
  */
 @FunctionalInterface
 public interface RandomSource {

@@ -4,9 +4,9 @@ package io.wireguardjava.crypto;
  * Why a message was accepted or rejected. Every parse or consume method of this package answers
  * with one of these instead of throwing.
  *
- * <p>The zero-allocation data path ({@link Keypair#seal}, {@link Keypair#open}) returns an
- * {@code int}: a length when {@code >= 0}, otherwise {@link #code()} of the reason, turned back
- * into a {@code Reason} by {@link #fromCode(int)}.
+ * <p>The zero-allocation data path ({@link Keypair#seal}, {@link Keypair#open}) returns an {@code
+ * int}: a length when {@code >= 0}, otherwise {@link #code()} of the reason, turned back into a
+ * {@code Reason} by {@link #fromCode(int)}.
  */
 public enum Reason {
   /** Accepted. */

@@ -1,13 +1,13 @@
 package io.wireguardjava.crypto;
 
 /**
- * The receive-side sliding window against replayed transport counters: RFC 6479 style, a ring
- * of 128 64-bit words of which one word is redundant, so it accepts any counter not yet seen
- * within the last {@link Protocol#REPLAY_WINDOW_SIZE} (8128) of the highest one. The same
- * algorithm as the Linux kernel's {@code counter_validate}. Thread-safe (short lock).
+ * The receive-side sliding window against replayed transport counters: RFC 6479 style, a ring of
+ * 128 64-bit words of which one word is redundant, so it accepts any counter not yet seen within
+ * the last {@link Protocol#REPLAY_WINDOW_SIZE} (8128) of the highest one. The same algorithm as the
+ * Linux kernel's {@code counter_validate}. Thread-safe (short lock).
  *
- * <p>Counters are unsigned 64-bit; a counter at or beyond {@link Protocol#REJECT_AFTER_MESSAGES}
- * is always refused.
+ * <p>Counters are unsigned 64-bit; a counter at or beyond {@link Protocol#REJECT_AFTER_MESSAGES} is
+ * always refused.
  */
 final class ReplayWindow {
 
@@ -18,6 +18,7 @@ final class ReplayWindow {
   private static final int WINDOW = BITS_TOTAL - BITS_PER_WORD;
 
   private final long[] bitmap = new long[WORDS];
+
   /** One more than the highest counter accepted so far; 0 when none. */
   private long next;
 
@@ -30,8 +31,8 @@ final class ReplayWindow {
   /**
    * Accepts {@code counter} if it is new and inside the window, and records it.
    *
-   * @return true when accepted; false for a replay, a too old counter, or a counter at or
-   *     beyond REJECT_AFTER_MESSAGES
+   * @return true when accepted; false for a replay, a too old counter, or a counter at or beyond
+   *     REJECT_AFTER_MESSAGES
    */
   public synchronized boolean validate(long counter) {
     if (Long.compareUnsigned(next, Protocol.REJECT_AFTER_MESSAGES + 1) >= 0

@@ -5,28 +5,30 @@ import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * The device's static X25519 key pair, with the values derived from it once: the key of the
- * MAC1 that peers put on messages to us, the key that encrypts our cookie replies, and the
- * initial handshake hash of initiations addressed to us. Immutable until {@link #destroy()}.
+ * The device's static X25519 key pair, with the values derived from it once: the key of the MAC1
+ * that peers put on messages to us, the key that encrypts our cookie replies, and the initial
+ * handshake hash of initiations addressed to us. Immutable until {@link #destroy()}.
  */
 public final class StaticIdentity {
 
   final byte[] privateKey;
   final byte[] publicKey;
+
   /** {@code HASH(LABEL_MAC1 || our public key)}: verifies MAC1 of messages sent to us. */
   final byte[] mac1Key;
+
   /** {@code HASH(LABEL_COOKIE || our public key)}: encrypts the cookie replies we send. */
   final byte[] cookieKey;
+
   /** {@code HASH(HASH(HASH(CONSTRUCTION) || IDENTIFIER) || our public key)}. */
   final byte[] responderHash;
 
   private StaticIdentity(byte[] privateKey) {
     this.privateKey = privateKey;
     this.publicKey = X25519.publicKey(privateKey);
-    this.mac1Key = Blake2s.hash(Protocol.LABEL_MAC1.getBytes(StandardCharsets.US_ASCII),
-        publicKey);
-    this.cookieKey = Blake2s.hash(Protocol.LABEL_COOKIE.getBytes(StandardCharsets.US_ASCII),
-        publicKey);
+    this.mac1Key = Blake2s.hash(Protocol.LABEL_MAC1.getBytes(StandardCharsets.US_ASCII), publicKey);
+    this.cookieKey =
+        Blake2s.hash(Protocol.LABEL_COOKIE.getBytes(StandardCharsets.US_ASCII), publicKey);
     this.responderHash = Blake2s.hash(Noise.INITIAL_HASH, publicKey);
   }
 

@@ -3,8 +3,8 @@ package io.wireguardjava.crypto;
 /**
  * TAI64N timestamps (12 bytes: big-endian {@code 2^62 + 10 + seconds}, then big-endian
  * nanoseconds), as WireGuard and wireguard-go write them: the TAI offset is the constant 10 s of
- * libtai's "TAI64 label of 1970", and the nanoseconds are rounded down to a multiple of
- * {@link Protocol#TIMESTAMP_WHITENING_NANOS}. Compared as unsigned bytes, a later time is larger.
+ * libtai's "TAI64 label of 1970", and the nanoseconds are rounded down to a multiple of {@link
+ * Protocol#TIMESTAMP_WHITENING_NANOS}. Compared as unsigned bytes, a later time is larger.
  */
 final class Tai64n {
 
@@ -13,7 +13,9 @@ final class Tai64n {
 
   private Tai64n() {}
 
-  /** Writes the whitened timestamp of {@code epochNanos} (ns since 1970 UTC) at {@code out[off]}. */
+  /**
+   * Writes the whitened timestamp of {@code epochNanos} (ns since 1970 UTC) at {@code out[off]}.
+   */
   public static void write(long epochNanos, byte[] out, int off) {
     long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
     int nanos = (int) Math.floorMod(epochNanos, 1_000_000_000L);
@@ -36,8 +38,8 @@ final class Tai64n {
 
   /** Compares two 12-byte timestamps as unsigned big-endian numbers (not constant time). */
   public static int compare(byte[] a, int aOff, byte[] b, int bOff) {
-    return java.util.Arrays.compareUnsigned(a, aOff, aOff + Protocol.TIMESTAMP_LENGTH,
-        b, bOff, bOff + Protocol.TIMESTAMP_LENGTH);
+    return java.util.Arrays.compareUnsigned(
+        a, aOff, aOff + Protocol.TIMESTAMP_LENGTH, b, bOff, bOff + Protocol.TIMESTAMP_LENGTH);
   }
 
   /** The epoch nanoseconds a timestamp stands for (for logs and tests). */

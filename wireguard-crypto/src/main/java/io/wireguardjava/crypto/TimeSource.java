@@ -1,9 +1,8 @@
 package io.wireguardjava.crypto;
 
 /**
- * The two clocks the protocol reads: a monotonic one for ages and rate limits, and the wall
- * clock for the initiator's TAI64N timestamp. Injected so tests can move time by hand
- * (a manual clock).
+ * The two clocks the protocol reads: a monotonic one for ages and rate limits, and the wall clock
+ * for the initiator's TAI64N timestamp. Injected so tests can move time by hand (a manual clock).
  */
 public interface TimeSource {
 

@@ -39,8 +39,8 @@ final class X25519 {
    * @return false when the result is all zeros (a low-order public key); {@code out} then holds
    *     zeros and must not be used
    */
-  public static boolean sharedSecret(byte[] privateKey, byte[] publicKey, int publicKeyOff,
-      byte[] out, int outOff) {
+  public static boolean sharedSecret(
+      byte[] privateKey, byte[] publicKey, int publicKeyOff, byte[] out, int outOff) {
     return org.bouncycastle.math.ec.rfc7748.X25519.calculateAgreement(
         privateKey, 0, publicKey, publicKeyOff, out, outOff);
   }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha-03): HChaCha20 derives a subkey from the key and
- * the first 16 nonce bytes, then ChaCha20-Poly1305 runs with nonce {@code 0^4 || nonce[16..24)}.
+ * XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha-03): HChaCha20 derives a subkey from the key and the
+ * first 16 nonce bytes, then ChaCha20-Poly1305 runs with nonce {@code 0^4 || nonce[16..24)}.
  * WireGuard uses it only for cookie replies. Stateless and thread-safe.
  */
 final class XChaCha20Poly1305 {
@@ -20,8 +20,16 @@ final class XChaCha20Poly1305 {
    *
    * @return the number of bytes written, {@code len + 16}
    */
-  public static int seal(byte[] key, byte[] nonce, int nonceOff, byte @Nullable [] ad,
-      byte[] src, int srcOff, int len, byte[] dst, int dstOff) {
+  public static int seal(
+      byte[] key,
+      byte[] nonce,
+      int nonceOff,
+      byte @Nullable [] ad,
+      byte[] src,
+      int srcOff,
+      int len,
+      byte[] dst,
+      int dstOff) {
     byte[] subkey = hChaCha20(key, nonce, nonceOff);
     ChaCha20Poly1305 c = ChaCha20Poly1305.get();
     ChaCha20Poly1305.Key k = c.key(subkey);
@@ -38,8 +46,16 @@ final class XChaCha20Poly1305 {
    *
    * @return the plaintext length, or -1 when authentication fails
    */
-  public static int open(byte[] key, byte[] nonce, int nonceOff, byte @Nullable [] ad,
-      byte[] src, int srcOff, int len, byte[] dst, int dstOff) {
+  public static int open(
+      byte[] key,
+      byte[] nonce,
+      int nonceOff,
+      byte @Nullable [] ad,
+      byte[] src,
+      int srcOff,
+      int len,
+      byte[] dst,
+      int dstOff) {
     byte[] subkey = hChaCha20(key, nonce, nonceOff);
     ChaCha20Poly1305 c = ChaCha20Poly1305.get();
     ChaCha20Poly1305.Key k = c.key(subkey);
@@ -98,7 +114,9 @@ final class XChaCha20Poly1305 {
   }
 
   static int le32(byte[] b, int off) {
-    return (b[off] & 0xff) | (b[off + 1] & 0xff) << 8 | (b[off + 2] & 0xff) << 16
+    return (b[off] & 0xff)
+        | (b[off + 1] & 0xff) << 8
+        | (b[off + 2] & 0xff) << 16
         | (b[off + 3] & 0xff) << 24;
   }
 

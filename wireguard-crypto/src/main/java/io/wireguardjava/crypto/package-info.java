@@ -1,28 +1,30 @@
 /**
- * WireGuard's cryptography and protocol state machines, without I/O: bytes in, a decision and
- * bytes out. Nothing here owns a socket, a thread or a clock; time and randomness are passed in
- * ({@link io.wireguardjava.crypto.TimeSource}, {@link io.wireguardjava.crypto.RandomSource}),
- * so every timer rule is testable without sleeping.
+ * WireGuard's cryptography and protocol state machines, without I/O: bytes in, a decision and bytes
+ * out. Nothing here owns a socket, a thread or a clock; time and randomness are passed in ({@link
+ * io.wireguardjava.crypto.TimeSource}, {@link io.wireguardjava.crypto.RandomSource}), so every
+ * timer rule is testable without sleeping.
  *
  * <h2>Pieces</h2>
+ *
  * <ul>
  *   <li>{@link io.wireguardjava.crypto.Protocol}: all constants, named as in the whitepaper.
  *   <li>Primitives: {@link io.wireguardjava.crypto.X25519}, {@link io.wireguardjava.crypto.Blake2s}
  *       (hash, MAC, HMAC, KDF), {@link io.wireguardjava.crypto.ChaCha20Poly1305} (the fastest
- *       backend of the runtime), {@link io.wireguardjava.crypto.XChaCha20Poly1305},
- *       {@link io.wireguardjava.crypto.Tai64n}.
- *   <li>{@link io.wireguardjava.crypto.Messages}: strict parsing; every rejection is a
- *       {@link io.wireguardjava.crypto.Reason}, never an exception.
- *   <li>{@link io.wireguardjava.crypto.StaticIdentity} (the device's static key),
- *       {@link io.wireguardjava.crypto.Handshake} (one per peer: Noise IKpsk2, timestamps, flood
- *       limit, the peer's cookie), {@link io.wireguardjava.crypto.CookieChecker} (device-wide
- *       MAC1/MAC2 check and cookie replies).
+ *       backend of the runtime), {@link io.wireguardjava.crypto.XChaCha20Poly1305}, {@link
+ *       io.wireguardjava.crypto.Tai64n}.
+ *   <li>{@link io.wireguardjava.crypto.Messages}: strict parsing; every rejection is a {@link
+ *       io.wireguardjava.crypto.Reason}, never an exception.
+ *   <li>{@link io.wireguardjava.crypto.StaticIdentity} (the device's static key), {@link
+ *       io.wireguardjava.crypto.Handshake} (one per peer: Noise IKpsk2, timestamps, flood limit,
+ *       the peer's cookie), {@link io.wireguardjava.crypto.CookieChecker} (device-wide MAC1/MAC2
+ *       check and cookie replies).
  *   <li>{@link io.wireguardjava.crypto.Keypair} (one session: zero-allocation seal/open of
- *       transport data), {@link io.wireguardjava.crypto.Keypairs} (previous/current/next),
- *       {@link io.wireguardjava.crypto.ReplayWindow}.
+ *       transport data), {@link io.wireguardjava.crypto.Keypairs} (previous/current/next), {@link
+ *       io.wireguardjava.crypto.ReplayWindow}.
  * </ul>
  *
  * <h2>How the engine drives it</h2>
+ *
  * <pre>{@code
  * TimeSource time = TimeSource.system();
  * RandomSource random = RandomSource.secure();
@@ -69,9 +71,10 @@
  * }</pre>
  *
  * <h2>Security notes</h2>
- * Tags, MACs and keys are compared in constant time. Temporary secrets are wiped in
- * {@code finally} blocks; long-lived ones by {@code destroy()}/{@code clear()}. No
- * {@code toString()} shows secret bytes.
+ *
+ * Tags, MACs and keys are compared in constant time. Temporary secrets are wiped in {@code finally}
+ * blocks; long-lived ones by {@code destroy()}/{@code clear()}. No {@code toString()} shows secret
+ * bytes.
  */
 @NullMarked
 package io.wireguardjava.crypto;

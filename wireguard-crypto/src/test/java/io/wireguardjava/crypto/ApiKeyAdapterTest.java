@@ -24,8 +24,14 @@ class ApiKeyAdapterTest {
     assertThat(ab.remoteKey()).isEqualTo(pb.publicKey());
     byte[] init = new byte[148];
     ab.createInitiation(1, init, 0);
-    assertThat(Handshake.consumeInitiation(b, init, 0, 148,
-        k -> io.wireguardjava.Key.fromBytes(k).equals(pa.publicKey()) ? ba : null).reason())
+    assertThat(
+            Handshake.consumeInitiation(
+                    b,
+                    init,
+                    0,
+                    148,
+                    k -> io.wireguardjava.Key.fromBytes(k).equals(pa.publicKey()) ? ba : null)
+                .reason())
         .isEqualTo(Reason.OK);
     byte[] resp = new byte[92];
     ba.createResponse(2, resp, 0);

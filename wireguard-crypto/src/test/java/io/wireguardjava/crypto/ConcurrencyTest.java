@@ -41,18 +41,20 @@ class ConcurrencyTest {
       List<Future<?>> fs = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int id = t;
-        fs.add(pool.submit(() -> {
-          for (int i = 0; i < perThread; i++) {
-            byte[] p = new byte[100];
-            p[0] = (byte) id;
-            p[1] = (byte) i;
-            p[2] = (byte) (i >>> 8);
-            byte[] m = new byte[Protocol.transportLength(100)];
-            assertThat(sender.seal(p, 0, 100, m, 0)).isEqualTo(m.length);
-            wire.add(m);
-          }
-          return null;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    byte[] p = new byte[100];
+                    p[0] = (byte) id;
+                    p[1] = (byte) i;
+                    p[2] = (byte) (i >>> 8);
+                    byte[] m = new byte[Protocol.transportLength(100)];
+                    assertThat(sender.seal(p, 0, 100, m, 0)).isEqualTo(m.length);
+                    wire.add(m);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : fs) {
         f.get();
@@ -62,21 +64,23 @@ class ConcurrencyTest {
       boolean[][] seen = new boolean[threads][perThread];
       fs.clear();
       for (int t = 0; t < threads; t++) {
-        fs.add(pool.submit(() -> {
-          byte[] out = new byte[200];
-          byte[] m;
-          while ((m = wire.poll()) != null) {
-            int n = receiver.open(m, 0, m.length, out, 0);
-            assertThat(n).isEqualTo(112);
-            synchronized (seen) {
-              int i = (out[1] & 0xff) | (out[2] & 0xff) << 8;
-              assertThat(seen[out[0]][i]).isFalse();
-              seen[out[0]][i] = true;
-            }
-            ok.incrementAndGet();
-          }
-          return null;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  byte[] out = new byte[200];
+                  byte[] m;
+                  while ((m = wire.poll()) != null) {
+                    int n = receiver.open(m, 0, m.length, out, 0);
+                    assertThat(n).isEqualTo(112);
+                    synchronized (seen) {
+                      int i = (out[1] & 0xff) | (out[2] & 0xff) << 8;
+                      assertThat(seen[out[0]][i]).isFalse();
+                      seen[out[0]][i] = true;
+                    }
+                    ok.incrementAndGet();
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : fs) {
         f.get();

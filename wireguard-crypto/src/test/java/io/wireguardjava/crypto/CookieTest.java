@@ -28,8 +28,7 @@ class CookieTest {
     assertThat(p.aToB.consumeCookieReply(reply, 0, 64)).isEqualTo(Reason.OK);
     assertThat(p.aToB.hasCookie()).isTrue();
     // The same reply again: no MAC1 outstanding any more.
-    assertThat(p.aToB.consumeCookieReply(reply, 0, 64))
-        .isEqualTo(Reason.UNEXPECTED_COOKIE_REPLY);
+    assertThat(p.aToB.consumeCookieReply(reply, 0, 64)).isEqualTo(Reason.UNEXPECTED_COOKIE_REPLY);
 
     p.time.advance(Duration.ofSeconds(1));
     byte[] retry = p.initiation();
@@ -96,11 +95,9 @@ class CookieTest {
     // refuses a reply whose index is not its own.
     byte[] otherIndex = reply.clone();
     otherIndex[4] ^= 1;
-    assertThat(p.aToB.consumeCookieReply(otherIndex, 0, 64))
-        .isEqualTo(Reason.WRONG_RECEIVER_INDEX);
+    assertThat(p.aToB.consumeCookieReply(otherIndex, 0, 64)).isEqualTo(Reason.WRONG_RECEIVER_INDEX);
     // A reply from a checker of another identity does not decrypt.
-    CookieChecker stranger = new CookieChecker(StaticIdentity.generate(p.random), p.time,
-        p.random);
+    CookieChecker stranger = new CookieChecker(StaticIdentity.generate(p.random), p.time, p.random);
     byte[] fake = new byte[64];
     stranger.writeCookieReply(init, 0, 148, ADDR, PORT, fake, 0);
     assertThat(p.aToB.consumeCookieReply(fake, 0, 64)).isEqualTo(Reason.COOKIE_DECRYPT_FAILED);
@@ -108,7 +105,8 @@ class CookieTest {
     for (int bit = 8 * 8; bit < 64 * 8; bit++) {
       byte[] bad = reply.clone();
       bad[bit / 8] ^= (byte) (1 << (bit % 8));
-      assertThat(p.aToB.consumeCookieReply(bad, 0, 64)).as("bit %d", bit)
+      assertThat(p.aToB.consumeCookieReply(bad, 0, 64))
+          .as("bit %d", bit)
           .isEqualTo(Reason.COOKIE_DECRYPT_FAILED);
     }
     // A reply to an earlier MAC1 does not decrypt either.
@@ -120,8 +118,8 @@ class CookieTest {
     assertThat(p.aToB.consumeCookieReply(reply, 0, 64)).isEqualTo(Reason.WRONG_RECEIVER_INDEX);
     // Before any message was sent, a reply is unexpected.
     Pair fresh = new Pair(25, null);
-    assertThat(fresh.aToB.consumeCookieReply(reply, 0, 64)).isIn(
-        Reason.UNEXPECTED_COOKIE_REPLY, Reason.WRONG_RECEIVER_INDEX);
+    assertThat(fresh.aToB.consumeCookieReply(reply, 0, 64))
+        .isIn(Reason.UNEXPECTED_COOKIE_REPLY, Reason.WRONG_RECEIVER_INDEX);
   }
 
   @Test

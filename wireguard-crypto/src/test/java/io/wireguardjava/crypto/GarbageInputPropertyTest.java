@@ -26,5 +26,4 @@ class GarbageInputPropertyTest {
       p.aToB.consumeCookieReply(junk, 0, len);
     }
   }
-
 }

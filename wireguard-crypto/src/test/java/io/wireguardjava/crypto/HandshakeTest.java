@@ -6,14 +6,14 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class HandshakeTest {
 
-  static final byte[] PSK = Hex.b(
-      "fefefefefefefefefefefefefefefefefefefefefefefefefefefefefefefefe");
+  static final byte[] PSK =
+      Hex.b("fefefefefefefefefefefefefefefefefefefefefefefefefefefefefefefefe");
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
@@ -58,7 +58,8 @@ class HandshakeTest {
 
     byte[] packet = "an IP packet of 37 bytes, give or take".getBytes();
     byte[] wire = new byte[Protocol.transportLength(packet.length)];
-    assertThat(ka.seal(packet, 0, packet.length, wire, 0)).isEqualTo(wire.length)
+    assertThat(ka.seal(packet, 0, packet.length, wire, 0))
+        .isEqualTo(wire.length)
         .isEqualTo(16 + 48 + 16);
     assertThat(Messages.validate(wire, 0, wire.length)).isEqualTo(Reason.OK);
     assertThat(Messages.receiverIndex(wire, 0)).isEqualTo(200);
@@ -78,8 +79,7 @@ class HandshakeTest {
     assertThat(ka.open(back, 0, back.length, plain, 0)).isZero();
 
     // Replayed data packet.
-    assertThat(Reason.fromCode(kb.open(wire, 0, wire.length, plain, 0)))
-        .isEqualTo(Reason.REPLAYED);
+    assertThat(Reason.fromCode(kb.open(wire, 0, wire.length, plain, 0))).isEqualTo(Reason.REPLAYED);
   }
 
   @Test
@@ -139,8 +139,8 @@ class HandshakeTest {
     assertThat(Handshake.consumeInitiation(p.b, init, 0, 148, p.lookupOnB()).reason())
         .isEqualTo(Reason.OK);
     p.time.advance(Duration.ofSeconds(1));
-    Handshake.InitiationResult again = Handshake.consumeInitiation(p.b, init, 0, 148,
-        p.lookupOnB());
+    Handshake.InitiationResult again =
+        Handshake.consumeInitiation(p.b, init, 0, 148, p.lookupOnB());
     assertThat(again.reason()).isEqualTo(Reason.STALE_TIMESTAMP);
     assertThat(again.peer()).isSameAs(p.bToA);
     // An older timestamp (wall clock set back) is stale too.
@@ -181,15 +181,14 @@ class HandshakeTest {
     p.bToA.createResponse(9, resp, 0);
     assertThat(p.aToB.consumeResponse(resp, 0, 92).reason()).isEqualTo(Reason.OK);
     // Replayed response: A's handshake is over.
-    assertThat(p.aToB.consumeResponse(resp, 0, 92).reason())
-        .isEqualTo(Reason.UNEXPECTED_RESPONSE);
+    assertThat(p.aToB.consumeResponse(resp, 0, 92).reason()).isEqualTo(Reason.UNEXPECTED_RESPONSE);
   }
 
   @Test
   void createResponseWithoutInitiationIsAProgrammingError() {
     Pair p = new Pair(8, null);
     org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> p.bToA.createResponse(1, new byte[92], 0))
+            () -> p.bToA.createResponse(1, new byte[92], 0))
         .isInstanceOf(IllegalStateException.class);
   }
 
@@ -199,15 +198,16 @@ class HandshakeTest {
     Pair p = new Pair(9, PSK);
     byte[] init = p.initiation();
     Set<Reason> seen = EnumSet.noneOf(Reason.class);
-    for (int bit = 0; bit < (148 - 16) * 8; bit++) {   // MAC2 is only read under load
+    for (int bit = 0; bit < (148 - 16) * 8; bit++) { // MAC2 is only read under load
       byte[] bad = init.clone();
       bad[bit / 8] ^= (byte) (1 << (bit % 8));
       Reason r = Handshake.consumeInitiation(p.b, bad, 0, 148, p.lookupOnB()).reason();
       assertThat(r).as("bit %d", bit).isNotEqualTo(Reason.OK);
       seen.add(r);
     }
-    assertThat(seen).containsExactlyInAnyOrder(Reason.UNKNOWN_TYPE, Reason.WRONG_LENGTH,
-        Reason.NONZERO_RESERVED, Reason.INVALID_MAC1);
+    assertThat(seen)
+        .containsExactlyInAnyOrder(
+            Reason.UNKNOWN_TYPE, Reason.WRONG_LENGTH, Reason.NONZERO_RESERVED, Reason.INVALID_MAC1);
     // With MAC1 recomputed, the Noise layer itself catches each flip.
     seen.clear();
     for (int bit = 8 * 8; bit < 116 * 8; bit++) {
@@ -235,14 +235,16 @@ class HandshakeTest {
     for (int bit = 0; bit < (92 - 16) * 8; bit++) {
       byte[] bad = resp.clone();
       bad[bit / 8] ^= (byte) (1 << (bit % 8));
-      assertThat(p.aToB.consumeResponse(bad, 0, 92).reason()).as("bit %d", bit)
+      assertThat(p.aToB.consumeResponse(bad, 0, 92).reason())
+          .as("bit %d", bit)
           .isNotEqualTo(Reason.OK);
     }
-    for (int bit = 12 * 8; bit < 60 * 8; bit++) {   // ephemeral and empty, MAC1 recomputed
+    for (int bit = 12 * 8; bit < 60 * 8; bit++) { // ephemeral and empty, MAC1 recomputed
       byte[] bad = resp.clone();
       bad[bit / 8] ^= (byte) (1 << (bit % 8));
       Blake2s.mac(p.a.mac1Key, bad, 0, 60, bad, 60);
-      assertThat(p.aToB.consumeResponse(bad, 0, 92).reason()).as("bit %d", bit)
+      assertThat(p.aToB.consumeResponse(bad, 0, 92).reason())
+          .as("bit %d", bit)
           .isIn(Reason.RESPONSE_AUTH_FAILED, Reason.LOW_ORDER_POINT);
     }
     assertThat(p.aToB.consumeResponse(resp, 0, 92).reason()).isEqualTo(Reason.OK);
@@ -261,8 +263,14 @@ class HandshakeTest {
       bad[bit / 8] ^= (byte) (1 << (bit % 8));
       Reason v = Messages.validate(bad, 0, n);
       Reason r = v != Reason.OK ? v : Reason.fromCode(k[1].open(bad, 0, n, out, 0));
-      assertThat(r).as("bit %d", bit).isIn(Reason.UNKNOWN_TYPE, Reason.NONZERO_RESERVED,
-          Reason.WRONG_RECEIVER_INDEX, Reason.DATA_AUTH_FAILED, Reason.COUNTER_LIMIT);
+      assertThat(r)
+          .as("bit %d", bit)
+          .isIn(
+              Reason.UNKNOWN_TYPE,
+              Reason.NONZERO_RESERVED,
+              Reason.WRONG_RECEIVER_INDEX,
+              Reason.DATA_AUTH_FAILED,
+              Reason.COUNTER_LIMIT);
     }
     assertThat(k[1].open(wire, 0, n, out, 0)).isEqualTo(112);
   }
@@ -317,8 +325,8 @@ class HandshakeTest {
     byte[] wire = new byte[64];
     byte[] out = new byte[64];
     int n = k[0].seal(new byte[1], 0, 1, wire, 0);
-    p.time.advance(Protocol.REJECT_AFTER_TIME.minus(Protocol.KEEPALIVE_TIMEOUT)
-        .minus(Protocol.REKEY_TIMEOUT));
+    p.time.advance(
+        Protocol.REJECT_AFTER_TIME.minus(Protocol.KEEPALIVE_TIMEOUT).minus(Protocol.REKEY_TIMEOUT));
     assertThat(k[0].needsRekeyOnReceive()).isTrue();
     assertThat(k[1].needsRekeyOnReceive()).isFalse();
     p.time.advance(Duration.ofSeconds(15));
@@ -332,8 +340,9 @@ class HandshakeTest {
     Pair p = new Pair(14, null);
     Keypair[] k = p.handshake();
     byte[] wire = new byte[64];
-    assertThat(Reason.fromCode(k[0].seal(Protocol.REJECT_AFTER_MESSAGES, new byte[0], 0, 0, wire,
-        0))).isEqualTo(Reason.COUNTER_LIMIT);
+    assertThat(
+            Reason.fromCode(k[0].seal(Protocol.REJECT_AFTER_MESSAGES, new byte[0], 0, 0, wire, 0)))
+        .isEqualTo(Reason.COUNTER_LIMIT);
     assertThat(Reason.fromCode(k[0].seal(new byte[40], 0, 40, new byte[79], 0)))
         .isEqualTo(Reason.BUFFER_TOO_SMALL);
     assertThat(Reason.fromCode(k[0].seal(new byte[40], 0, 40, wire, 0)))
@@ -354,8 +363,7 @@ class HandshakeTest {
 
   @Test
   void destroyedKeysAreZeroed() {
-    ChaCha20Poly1305.Key k = ChaCha20Poly1305.of(ChaCha20Poly1305.Backend.BOUNCY_CASTLE)
-        .key(PSK);
+    ChaCha20Poly1305.Key k = ChaCha20Poly1305.of(ChaCha20Poly1305.Backend.BOUNCY_CASTLE).key(PSK);
     k.destroy();
     assertThat(k.raw).containsOnly(0);
     assertThat(((org.bouncycastle.crypto.params.KeyParameter) k.handle).getKey()).containsOnly(0);
@@ -372,9 +380,20 @@ class HandshakeTest {
   void noSecretInToString() {
     Pair p = new Pair(16, PSK);
     Keypair[] k = p.handshake();
-    String all = p.a + " " + p.aToB + " " + k[0] + " " + p.aKeys + " "
-        + ChaCha20Poly1305.get().key(PSK) + " " + new CookieChecker(p.b, p.time, p.random);
-    assertThat(all).doesNotContain(Hex.s(PSK)).doesNotContain(
-        java.util.Base64.getEncoder().encodeToString(p.a.privateKey));
+    String all =
+        p.a
+            + " "
+            + p.aToB
+            + " "
+            + k[0]
+            + " "
+            + p.aKeys
+            + " "
+            + ChaCha20Poly1305.get().key(PSK)
+            + " "
+            + new CookieChecker(p.b, p.time, p.random);
+    assertThat(all)
+        .doesNotContain(Hex.s(PSK))
+        .doesNotContain(java.util.Base64.getEncoder().encodeToString(p.a.privateKey));
   }
 }

@@ -53,7 +53,8 @@ final class IcmpPackets {
         return false;
       }
     }
-    return p[ihl] == 0 && ((p[ihl + 4] & 0xff) << 8 | (p[ihl + 5] & 0xff)) == id
+    return p[ihl] == 0
+        && ((p[ihl + 4] & 0xff) << 8 | (p[ihl + 5] & 0xff)) == id
         && ((p[ihl + 6] & 0xff) << 8 | (p[ihl + 7] & 0xff)) == seq;
   }
 }

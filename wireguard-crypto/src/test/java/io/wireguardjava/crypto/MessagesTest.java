@@ -48,5 +48,4 @@ class MessagesTest {
     }
     assertThat(Reason.fromCode(1420)).isEqualTo(Reason.OK);
   }
-
 }

@@ -42,8 +42,8 @@ final class Pair {
   /** Runs a whole handshake; returns {initiator's keypair, responder's keypair}. */
   Keypair[] handshake() {
     byte[] init = initiation();
-    Handshake.InitiationResult r = Handshake.consumeInitiation(b, init, 0, init.length,
-        lookupOnB());
+    Handshake.InitiationResult r =
+        Handshake.consumeInitiation(b, init, 0, init.length, lookupOnB());
     if (r.reason() != Reason.OK) {
       throw new AssertionError(r.reason());
     }

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.bouncycastle.crypto.digests.Blake2sDigest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** Known-answer tests from the RFCs and drafts, for every primitive and cipher backend. */
 class PrimitivesKatTest {
@@ -17,13 +17,17 @@ class PrimitivesKatTest {
 
   @Test
   void x25519Rfc7748Section52() {
-    assertThat(Hex.s(X25519.scalarMult(
-        b("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4"),
-        b("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c"))))
+    assertThat(
+            Hex.s(
+                X25519.scalarMult(
+                    b("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4"),
+                    b("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c"))))
         .isEqualTo("c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552");
-    assertThat(Hex.s(X25519.scalarMult(
-        b("4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d"),
-        b("e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493"))))
+    assertThat(
+            Hex.s(
+                X25519.scalarMult(
+                    b("4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d"),
+                    b("e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493"))))
         .isEqualTo("95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957");
   }
 
@@ -57,12 +61,14 @@ class PrimitivesKatTest {
   void x25519RejectsLowOrderPoint() {
     byte[] out = new byte[32];
     byte[] zeroPoint = new byte[32];
-    assertThat(X25519.sharedSecret(X25519.generatePrivateKey(new SeededRandom(1)), zeroPoint, 0,
-        out, 0)).isFalse();
+    assertThat(
+            X25519.sharedSecret(
+                X25519.generatePrivateKey(new SeededRandom(1)), zeroPoint, 0, out, 0))
+        .isFalse();
     byte[] one = new byte[32];
     one[0] = 1;
-    assertThat(X25519.sharedSecret(X25519.generatePrivateKey(new SeededRandom(1)), one, 0, out,
-        0)).isFalse();
+    assertThat(X25519.sharedSecret(X25519.generatePrivateKey(new SeededRandom(1)), one, 0, out, 0))
+        .isFalse();
   }
 
   // ---- RFC 7693 BLAKE2s ----------------------------------------------------------------------
@@ -123,8 +129,10 @@ class PrimitivesKatTest {
 
   // ---- RFC 8439 ------------------------------------------------------------------------------
 
-  static final byte[] SUNSCREEN = ("Ladies and Gentlemen of the class of '99: If I could offer "
-      + "you only one tip for the future, sunscreen would be it.").getBytes(StandardCharsets.US_ASCII);
+  static final byte[] SUNSCREEN =
+      ("Ladies and Gentlemen of the class of '99: If I could offer "
+              + "you only one tip for the future, sunscreen would be it.")
+          .getBytes(StandardCharsets.US_ASCII);
   static final byte[] KEY_80 =
       b("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
   static final byte[] AAD = b("50515253c0c1c2c3c4c5c6c7");
@@ -140,12 +148,13 @@ class PrimitivesKatTest {
     byte[] out = new byte[SUNSCREEN.length + 16];
     assertThat(c.seal(key, 7, counter, AAD, SUNSCREEN, 0, SUNSCREEN.length, 0, out, 0))
         .isEqualTo(out.length);
-    assertThat(Hex.s(out)).isEqualTo(
-        "d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d6"
-            + "3dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b36"
-            + "92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc"
-            + "3ff4def08e4b7a9de576d26586cec64b6116"
-            + "1ae10b594f09e26a7e902ecbd0600691");
+    assertThat(Hex.s(out))
+        .isEqualTo(
+            "d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d6"
+                + "3dbea45e8ca9671282fafb69da92728b1a71de0a9e060b2905d6a5b67ecd3b36"
+                + "92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc"
+                + "3ff4def08e4b7a9de576d26586cec64b6116"
+                + "1ae10b594f09e26a7e902ecbd0600691");
     byte[] back = new byte[SUNSCREEN.length];
     assertThat(c.open(key, 7, counter, AAD, out, 0, out.length, back, 0))
         .isEqualTo(SUNSCREEN.length);
@@ -174,11 +183,9 @@ class PrimitivesKatTest {
       byte[] buf = new byte[len + pad + 16 + 8];
       System.arraycopy(plain, 0, buf, 8, len);
       ChaCha20Poly1305.Key k = c.key(KEY_80);
-      assertThat(c.seal(k, 0, counter, null, buf, 8, len, pad, buf, 8))
-          .isEqualTo(expected.length);
+      assertThat(c.seal(k, 0, counter, null, buf, 8, len, pad, buf, 8)).isEqualTo(expected.length);
       assertThat(Arrays.copyOfRange(buf, 8, buf.length)).isEqualTo(expected);
-      assertThat(c.open(k, 0, counter, null, buf, 8, expected.length, buf, 8))
-          .isEqualTo(len + pad);
+      assertThat(c.open(k, 0, counter, null, buf, 8, expected.length, buf, 8)).isEqualTo(len + pad);
       assertThat(Arrays.copyOfRange(buf, 8, 8 + len)).isEqualTo(plain);
     }
   }
@@ -189,11 +196,12 @@ class PrimitivesKatTest {
     assertThat(ChaCha20Poly1305.defaultBackend(25, true)).isEqualTo(ChaCha20Poly1305.Backend.JDK);
     assertThat(ChaCha20Poly1305.defaultBackend(17, true))
         .isEqualTo(ChaCha20Poly1305.Backend.CONSCRYPT);
-    assertThat(ChaCha20Poly1305.defaultBackend(17, false))
-        .isEqualTo(ChaCha20Poly1305.Backend.JDK);
-    assertThat(ChaCha20Poly1305.get().backend()).isEqualTo(ChaCha20Poly1305.defaultBackend(
-        Runtime.version().feature(),
-        ChaCha20Poly1305.isAvailable(ChaCha20Poly1305.Backend.CONSCRYPT)));
+    assertThat(ChaCha20Poly1305.defaultBackend(17, false)).isEqualTo(ChaCha20Poly1305.Backend.JDK);
+    assertThat(ChaCha20Poly1305.get().backend())
+        .isEqualTo(
+            ChaCha20Poly1305.defaultBackend(
+                Runtime.version().feature(),
+                ChaCha20Poly1305.isAvailable(ChaCha20Poly1305.Backend.CONSCRYPT)));
   }
 
   /** BouncyCastle's engine used directly (a fresh one), as the reference. */
@@ -202,8 +210,10 @@ class PrimitivesKatTest {
         new org.bouncycastle.crypto.modes.ChaCha20Poly1305();
     byte[] nonce = new byte[12];
     ChaCha20Poly1305.nonce(nonce, 0, counter);
-    bc.init(true, new org.bouncycastle.crypto.params.ParametersWithIV(
-        new org.bouncycastle.crypto.params.KeyParameter(KEY_80), nonce));
+    bc.init(
+        true,
+        new org.bouncycastle.crypto.params.ParametersWithIV(
+            new org.bouncycastle.crypto.params.KeyParameter(KEY_80), nonce));
     byte[] in = Arrays.copyOf(plain, plain.length + pad);
     int n = bc.processBytes(in, 0, in.length, out, 0);
     try {
@@ -222,7 +232,7 @@ class PrimitivesKatTest {
     byte[] out = new byte[32];
     c.seal(k, 0, 9, null, SUNSCREEN, 0, 16, 0, out, 0);
     org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> c.seal(k, 0, 9, null, SUNSCREEN, 0, 16, 0, new byte[32], 0))
+            () -> c.seal(k, 0, 9, null, SUNSCREEN, 0, 16, 0, new byte[32], 0))
         .isInstanceOf(IllegalStateException.class);
     // The thread's cipher still works afterwards.
     assertThat(c.seal(k, 0, 10, null, SUNSCREEN, 0, 16, 0, new byte[32], 0)).isEqualTo(32);
@@ -246,12 +256,13 @@ class PrimitivesKatTest {
     byte[] nonce = b("404142434445464748494a4b4c4d4e4f5051525354555657");
     byte[] out = new byte[SUNSCREEN.length + 16];
     XChaCha20Poly1305.seal(KEY_80, nonce, 0, AAD, SUNSCREEN, 0, SUNSCREEN.length, out, 0);
-    assertThat(Hex.s(out)).isEqualTo(
-        "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb"
-            + "731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b452"
-            + "2f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff9"
-            + "21f9664c97637da9768812f615c68b13b52e"
-            + "c0875924c1c7987947deafd8780acf49");
+    assertThat(Hex.s(out))
+        .isEqualTo(
+            "bd6d179d3e83d43b9576579493c0e939572a1700252bfaccbed2902c21396cbb"
+                + "731c7f1b0b4aa6440bf3a82f4eda7e39ae64c6708c54c216cb96b72e1213b452"
+                + "2f8c9ba40db5d945b11b69b982c1bb9e3f3fac2bc369488f76b2383565d3fff9"
+                + "21f9664c97637da9768812f615c68b13b52e"
+                + "c0875924c1c7987947deafd8780acf49");
     byte[] back = new byte[SUNSCREEN.length];
     assertThat(XChaCha20Poly1305.open(KEY_80, nonce, 0, AAD, out, 0, out.length, back, 0))
         .isEqualTo(SUNSCREEN.length);

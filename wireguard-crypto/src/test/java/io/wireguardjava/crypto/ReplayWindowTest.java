@@ -16,7 +16,8 @@ class ReplayWindowTest {
 
   private void t(long counter, boolean expected) {
     n++;
-    assertThat(w.validate(counter)).as("case %d: counter %s", n, Long.toUnsignedString(counter))
+    assertThat(w.validate(counter))
+        .as("case %d: counter %s", n, Long.toUnsignedString(counter))
         .isEqualTo(expected);
   }
 

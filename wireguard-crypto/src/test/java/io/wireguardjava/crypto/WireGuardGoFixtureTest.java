@@ -12,16 +12,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Replays messages captured from the real wireguard-go 0.0.20220316 (see {@link
- * WireGuardGoInteropTest}, which wrote them) with the same keys and the same seeded randomness:
- * our messages must come out byte for byte as they were sent to wireguard-go, and wireguard-go's
+ * WireGuardGoInteropTest}, which wrote them) with the same keys and the same seeded randomness: our
+ * messages must come out byte for byte as they were sent to wireguard-go, and wireguard-go's
  * messages must be accepted and decrypted.
  */
 class WireGuardGoFixtureTest {
 
   private static Properties load(String name) throws IOException {
     Properties p = new Properties();
-    try (InputStream in = WireGuardGoFixtureTest.class.getResourceAsStream(
-        "wireguard-go/" + name + ".properties")) {
+    try (InputStream in =
+        WireGuardGoFixtureTest.class.getResourceAsStream("wireguard-go/" + name + ".properties")) {
       assertThat(in).as(name).isNotNull();
       p.load(in);
     }
@@ -92,8 +92,9 @@ class WireGuardGoFixtureTest {
     CookieChecker checker = new CookieChecker(me, time, new SeededRandom(1));
     assertThat(checker.check(init, 0, 148, new byte[4], 0, false))
         .isEqualTo(CookieChecker.Verdict.VALID);
-    Handshake.InitiationResult r = Handshake.consumeInitiation(me, init, 0, init.length,
-        pub -> Arrays.equals(pub, wgPublic) ? h : null);
+    Handshake.InitiationResult r =
+        Handshake.consumeInitiation(
+            me, init, 0, init.length, pub -> Arrays.equals(pub, wgPublic) ? h : null);
     assertThat(r.reason()).isEqualTo(Reason.OK);
     // The same initiation again is a replay.
     time.advance(java.time.Duration.ofSeconds(1));

@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Live interop with the real wireguard-go (needs root, ip, wg, wireguard-go; runs and fails,
- * not skips, when CI=true). Five peers of one wireguard-go: we initiate without and with a
- * preshared key, and wireguard-go initiates to us without and with one; each of these ends with
- * an ICMP echo through the tunnel answered by the namespace's kernel. The fifth peer is "under
- * load": wireguard-go gets our cookie reply and retries with a MAC2 that we accept (~5 s). The messages are
- * written to {@code target/wireguard-go-fixtures/} in the format of the checked-in fixtures
+ * Live interop with the real wireguard-go (needs root, ip, wg, wireguard-go; runs and fails, not
+ * skips, when CI=true). Five peers of one wireguard-go: we initiate without and with a preshared
+ * key, and wireguard-go initiates to us without and with one; each of these ends with an ICMP echo
+ * through the tunnel answered by the namespace's kernel. The fifth peer is "under load":
+ * wireguard-go gets our cookie reply and retries with a MAC2 that we accept (~5 s). The messages
+ * are written to {@code target/wireguard-go-fixtures/} in the format of the checked-in fixtures
  * that {@link WireGuardGoFixtureTest} replays.
  */
 class WireGuardGoInteropTest {
@@ -57,15 +57,15 @@ class WireGuardGoInteropTest {
     return k;
   }
 
-  private void weInitiate(WireGuardGoLab lab, String name, int host, byte @Nullable [] psk,
-      int seed) throws Exception {
+  private void weInitiate(
+      WireGuardGoLab lab, String name, int host, byte @Nullable [] psk, int seed) throws Exception {
     byte[] priv = key(seed);
     StaticIdentity me = StaticIdentity.of(priv);
     lab.addPeer(me.publicKey(), psk, host, 0);
     long epochNanos = System.currentTimeMillis() * 1_000_000L;
     ManualTimeSource time = new ManualTimeSource(epochNanos);
-    Handshake h = Handshake.create(me, X25519.publicKey(WG_PRIVATE), psk, time,
-        new SeededRandom(seed));
+    Handshake h =
+        Handshake.create(me, X25519.publicKey(WG_PRIVATE), psk, time, new SeededRandom(seed));
     int localIndex = 0x1000 + seed;
     Fixture f = new Fixture(name, priv, psk, seed, epochNanos, localIndex, lab.n);
     try (DatagramSocket sock = new DatagramSocket(new InetSocketAddress(lab.hostAddress, 0))) {
@@ -93,19 +93,22 @@ class WireGuardGoInteropTest {
       byte[] plain = new byte[in.length];
       int m = k.open(in, 0, in.length, plain, 0);
       assertThat(m).as(name).isGreaterThanOrEqualTo(64);
-      assertThat(IcmpPackets.isEchoReply(plain, m, lab.tunnelAddress(1), lab.tunnelAddress(host),
-          seed, 1)).as(name + ": echo reply").isTrue();
+      assertThat(
+              IcmpPackets.isEchoReply(
+                  plain, m, lab.tunnelAddress(1), lab.tunnelAddress(host), seed, 1))
+          .as(name + ": echo reply")
+          .isTrue();
     }
     f.write();
   }
 
-  private void theyInitiate(WireGuardGoLab lab, String name, int host, byte @Nullable [] psk,
-      int seed) throws Exception {
+  private void theyInitiate(
+      WireGuardGoLab lab, String name, int host, byte @Nullable [] psk, int seed) throws Exception {
     byte[] priv = key(seed);
     StaticIdentity me = StaticIdentity.of(priv);
     ManualTimeSource time = new ManualTimeSource(System.currentTimeMillis() * 1_000_000L);
-    Handshake h = Handshake.create(me, X25519.publicKey(WG_PRIVATE), psk, time,
-        new SeededRandom(seed));
+    Handshake h =
+        Handshake.create(me, X25519.publicKey(WG_PRIVATE), psk, time, new SeededRandom(seed));
     CookieChecker checker = new CookieChecker(me, time, new SeededRandom(seed + 1));
     int localIndex = 0x2000 + seed;
     Fixture f = new Fixture(name, priv, psk, seed, time.epochNanos(), localIndex, lab.n);
@@ -116,12 +119,20 @@ class WireGuardGoInteropTest {
       byte[] init = receive(sock, Protocol.TYPE_INITIATION, from);
       f.put("initiation", init, init.length);
       InetSocketAddress wg = (InetSocketAddress) from.getSocketAddress();
-      assertThat(checker.check(init, 0, init.length, wg.getAddress().getAddress(), wg.getPort(),
-          true)).isEqualTo(CookieChecker.Verdict.NEEDS_COOKIE);
-      assertThat(checker.check(init, 0, init.length, wg.getAddress().getAddress(), wg.getPort(),
-          false)).isEqualTo(CookieChecker.Verdict.VALID);
-      Handshake.InitiationResult r = Handshake.consumeInitiation(me, init, 0, init.length,
-          pub -> Arrays.equals(pub, X25519.publicKey(WG_PRIVATE)) ? h : null);
+      assertThat(
+              checker.check(init, 0, init.length, wg.getAddress().getAddress(), wg.getPort(), true))
+          .isEqualTo(CookieChecker.Verdict.NEEDS_COOKIE);
+      assertThat(
+              checker.check(
+                  init, 0, init.length, wg.getAddress().getAddress(), wg.getPort(), false))
+          .isEqualTo(CookieChecker.Verdict.VALID);
+      Handshake.InitiationResult r =
+          Handshake.consumeInitiation(
+              me,
+              init,
+              0,
+              init.length,
+              pub -> Arrays.equals(pub, X25519.publicKey(WG_PRIVATE)) ? h : null);
       assertThat(r.reason()).as(name).isEqualTo(Reason.OK);
 
       byte[] resp = new byte[92];
@@ -144,13 +155,16 @@ class WireGuardGoInteropTest {
       f.put("data_out", out, n);
       byte[] in;
       int m;
-      do {   // skip wireguard-go's persistent keepalives
+      do { // skip wireguard-go's persistent keepalives
         in = receive(sock, Protocol.TYPE_TRANSPORT);
         m = k.open(in, 0, in.length, plain, 0);
       } while (m == 0);
       f.put("data_in2", in, in.length);
-      assertThat(IcmpPackets.isEchoReply(plain, m, lab.tunnelAddress(1), lab.tunnelAddress(host),
-          seed, 1)).as(name + ": echo reply").isTrue();
+      assertThat(
+              IcmpPackets.isEchoReply(
+                  plain, m, lab.tunnelAddress(1), lab.tunnelAddress(host), seed, 1))
+          .as(name + ": echo reply")
+          .isTrue();
     }
     f.write();
   }
@@ -164,8 +178,8 @@ class WireGuardGoInteropTest {
     byte[] priv = key(seed);
     StaticIdentity me = StaticIdentity.of(priv);
     ManualTimeSource time = new ManualTimeSource(System.currentTimeMillis() * 1_000_000L);
-    Handshake h = Handshake.create(me, X25519.publicKey(WG_PRIVATE), null, time,
-        new SeededRandom(seed));
+    Handshake h =
+        Handshake.create(me, X25519.publicKey(WG_PRIVATE), null, time, new SeededRandom(seed));
     CookieChecker checker = new CookieChecker(me, time, new SeededRandom(seed + 1));
     int localIndex = 0x3000 + seed;
     Fixture f = new Fixture(name, priv, null, seed, time.epochNanos(), localIndex, lab.n);
@@ -189,9 +203,10 @@ class WireGuardGoInteropTest {
       byte[] init2 = receive(sock, Protocol.TYPE_INITIATION, from, 8_000_000_000L);
       f.put("initiation2", init2, init2.length);
       assertThat(checker.check(init2, 0, init2.length, addr, wg.getPort(), true))
-          .as("wireguard-go's retry carries a valid MAC2").isEqualTo(CookieChecker.Verdict.VALID);
-      Handshake.InitiationResult r = Handshake.consumeInitiation(me, init2, 0, init2.length,
-          pub -> h);
+          .as("wireguard-go's retry carries a valid MAC2")
+          .isEqualTo(CookieChecker.Verdict.VALID);
+      Handshake.InitiationResult r =
+          Handshake.consumeInitiation(me, init2, 0, init2.length, pub -> h);
       assertThat(r.reason()).isEqualTo(Reason.OK);
       byte[] resp = new byte[92];
       Keypair k = h.createResponse(localIndex, resp, 0);
@@ -238,8 +253,14 @@ class WireGuardGoInteropTest {
     final TreeMap<String, String> p = new TreeMap<>();
     final String name;
 
-    Fixture(String name, byte[] priv, byte @Nullable [] psk, int seed, long epochNanos,
-        int localIndex, int net) {
+    Fixture(
+        String name,
+        byte[] priv,
+        byte @Nullable [] psk,
+        int seed,
+        long epochNanos,
+        int localIndex,
+        int net) {
       this.name = name;
       p.put("wireguard_go_private_key", Hex.s(WG_PRIVATE));
       p.put("our_private_key", Hex.s(priv));
@@ -259,8 +280,12 @@ class WireGuardGoInteropTest {
       Files.createDirectories(dir);
       Properties props = new Properties();
       props.putAll(p);
-      StringBuilder sb = new StringBuilder("# Captured from wireguard-go 0.0.20220316 by "
-          + "WireGuardGoInteropTest (" + name + ")\n");
+      StringBuilder sb =
+          new StringBuilder(
+              "# Captured from wireguard-go 0.0.20220316 by "
+                  + "WireGuardGoInteropTest ("
+                  + name
+                  + ")\n");
       p.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
       try (OutputStream o = Files.newOutputStream(dir.resolve(name + ".properties"))) {
         o.write(sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real wireguard-go in a network namespace of its own, reachable over a veth pair:
- * {@code host 10.213.N.1/30 <-> 10.213.N.2/30 netns}, tunnel address {@code 10.99.N.1/24} on the
- * wireguard-go interface. Everything it creates is removed by {@link #close()}.
+ * A real wireguard-go in a network namespace of its own, reachable over a veth pair: {@code host
+ * 10.213.N.1/30 <-> 10.213.N.2/30 netns}, tunnel address {@code 10.99.N.1/24} on the wireguard-go
+ * interface. Everything it creates is removed by {@link #close()}.
  */
 final class WireGuardGoLab implements AutoCloseable {
 
@@ -49,7 +49,8 @@ final class WireGuardGoLab implements AutoCloseable {
         missing = tool;
       }
     }
-    if (!Files.isExecutable(Path.of("/usr/sbin/ip")) && !Files.isExecutable(Path.of("/sbin/ip"))
+    if (!Files.isExecutable(Path.of("/usr/sbin/ip"))
+        && !Files.isExecutable(Path.of("/sbin/ip"))
         && !Files.isExecutable(Path.of("/usr/bin/ip"))) {
       missing = "ip";
     }
@@ -58,8 +59,8 @@ final class WireGuardGoLab implements AutoCloseable {
     }
     if (missing != null) {
       if (ci) {
-        throw new AssertionError("CI=true but " + missing + " is missing for the wireguard-go"
-            + " interop test");
+        throw new AssertionError(
+            "CI=true but " + missing + " is missing for the wireguard-go" + " interop test");
       }
       Assumptions.abort("needs " + missing);
     }
@@ -90,8 +91,10 @@ final class WireGuardGoLab implements AutoCloseable {
     run("ip", "-n", netns, "link", "set", nsVeth, "up");
     run("ip", "-n", netns, "link", "set", "lo", "up");
     Files.deleteIfExists(socket());
-    ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", netns, "wireguard-go", "-f",
-        iface).redirectErrorStream(true).redirectOutput(tmp.resolve("wireguard-go.log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder("ip", "netns", "exec", netns, "wireguard-go", "-f", iface)
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("wireguard-go.log").toFile());
     pb.environment().put("WG_PROCESS_FOREGROUND", "1");
     pb.environment().put("LOG_LEVEL", "debug");
     processes.add(pb.start());
@@ -103,8 +106,7 @@ final class WireGuardGoLab implements AutoCloseable {
       Thread.sleep(20);
     }
     Path key = writeKey("wg.key", wgPrivateKey);
-    run("wg", "set", iface, "private-key", key.toString(), "listen-port",
-        Integer.toString(wgPort));
+    run("wg", "set", iface, "private-key", key.toString(), "listen-port", Integer.toString(wgPort));
     run("ip", "-n", netns, "addr", "add", "10.99." + n + ".1/24", "dev", iface);
     run("ip", "-n", netns, "link", "set", iface, "up");
   }
@@ -115,18 +117,33 @@ final class WireGuardGoLab implements AutoCloseable {
   }
 
   /** Adds a peer to wireguard-go; {@code endpointPort > 0} makes wireguard-go initiate. */
-  void addPeer(byte[] publicKey, byte @org.jspecify.annotations.Nullable [] psk, int tunnelHost,
-      int endpointPort) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("wg", "set", iface, "peer",
-        Base64.getEncoder().encodeToString(publicKey), "allowed-ips",
-        "10.99." + n + "." + tunnelHost + "/32"));
+  void addPeer(
+      byte[] publicKey,
+      byte @org.jspecify.annotations.Nullable [] psk,
+      int tunnelHost,
+      int endpointPort)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "wg",
+                "set",
+                iface,
+                "peer",
+                Base64.getEncoder().encodeToString(publicKey),
+                "allowed-ips",
+                "10.99." + n + "." + tunnelHost + "/32"));
     if (psk != null) {
       cmd.add("preshared-key");
       cmd.add(writeKey("psk" + tunnelHost, psk).toString());
     }
     if (endpointPort > 0) {
-      cmd.addAll(List.of("endpoint", hostAddress.getHostAddress() + ":" + endpointPort,
-          "persistent-keepalive", "1"));
+      cmd.addAll(
+          List.of(
+              "endpoint",
+              hostAddress.getHostAddress() + ":" + endpointPort,
+              "persistent-keepalive",
+              "1"));
     }
     run(cmd.toArray(new String[0]));
   }

@@ -14,10 +14,10 @@ import java.util.Optional;
  *
  * <p>Every method is thread-safe; {@link #receive} blocks (on a lock condition, so virtual threads
  * do not pin their carrier). Datagrams that arrive while {@value
- * io.wireguardjava.netstack.internal.stack.Stack#UDP_QUEUE_LENGTH} are already waiting are
- * dropped, as a full kernel receive buffer drops them. When connected, only datagrams from the peer
- * are received, and an ICMP port unreachable from the peer makes the next {@link #send(ByteBuffer)}
- * or {@link #receive} throw {@link java.net.PortUnreachableException}.
+ * io.wireguardjava.netstack.internal.stack.Stack#UDP_QUEUE_LENGTH} are already waiting are dropped,
+ * as a full kernel receive buffer drops them. When connected, only datagrams from the peer are
+ * received, and an ICMP port unreachable from the peer makes the next {@link #send(ByteBuffer)} or
+ * {@link #receive} throw {@link java.net.PortUnreachableException}.
  */
 public final class TunnelDatagramSocket implements AutoCloseable {
   private final UdpEndpoint endpoint;
@@ -49,8 +49,8 @@ public final class TunnelDatagramSocket implements AutoCloseable {
    * Sends one datagram to the connected peer.
    *
    * @param data the payload, from position to limit (consumed)
-   * @throws java.net.PortUnreachableException when the peer answered an earlier datagram with
-   *     ICMP port unreachable
+   * @throws java.net.PortUnreachableException when the peer answered an earlier datagram with ICMP
+   *     port unreachable
    * @throws java.net.SocketException when not connected or closed
    * @throws IOException on other failures
    */
@@ -96,8 +96,7 @@ public final class TunnelDatagramSocket implements AutoCloseable {
   }
 
   /**
-   * Connects to a peer: {@link #send(ByteBuffer)} goes there, and only its datagrams are
-   * received.
+   * Connects to a peer: {@link #send(ByteBuffer)} goes there, and only its datagrams are received.
    *
    * @param peer the peer (a resolved address)
    * @throws IllegalArgumentException when {@code peer} is unresolved
@@ -124,8 +123,8 @@ public final class TunnelDatagramSocket implements AutoCloseable {
   }
 
   /**
-   * The local address: the wildcard address (the socket receives on every interface address)
-   * and the bound port.
+   * The local address: the wildcard address (the socket receives on every interface address) and
+   * the bound port.
    *
    * @return the local socket address
    */
@@ -150,6 +149,9 @@ public final class TunnelDatagramSocket implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "TunnelDatagramSocket[" + local + (endpoint.peer() == null ? "" : " -> " + endpoint.peer()) + "]";
+    return "TunnelDatagramSocket["
+        + local
+        + (endpoint.peer() == null ? "" : " -> " + endpoint.peer())
+        + "]";
   }
 }

@@ -4,25 +4,25 @@ import io.wireguardjava.Config;
 import io.wireguardjava.InetNetwork;
 import io.wireguardjava.Interface;
 import io.wireguardjava.Tunnel;
-import io.wireguardjava.TunnelPackets;
 import io.wireguardjava.TunnelOptions;
+import io.wireguardjava.TunnelPackets;
 import io.wireguardjava.netstack.internal.dns.DnsResolver;
 import io.wireguardjava.netstack.internal.stack.NetworkDns;
 import io.wireguardjava.netstack.internal.stack.OwnAddresses;
 import io.wireguardjava.netstack.internal.stack.PacketOutput;
+import io.wireguardjava.netstack.internal.stack.SocketContext;
 import io.wireguardjava.netstack.internal.stack.Stack;
 import io.wireguardjava.netstack.internal.stack.StackCounters;
 import io.wireguardjava.netstack.internal.stack.StackDrop;
 import io.wireguardjava.netstack.internal.stack.StackThread;
-import io.wireguardjava.netstack.internal.stack.SocketContext;
 import io.wireguardjava.netstack.internal.stack.TcpAdapter;
 import io.wireguardjava.netstack.internal.stack.TunnelServerSocket;
 import io.wireguardjava.netstack.internal.stack.TunnelSocket;
 import io.wireguardjava.netstack.internal.stack.TunnelSocketFactory;
+import io.wireguardjava.netstack.internal.stack.UdpEndpoint;
 import io.wireguardjava.netstack.internal.tcp.TcpLayer;
 import io.wireguardjava.netstack.internal.tcp.TcpSettings;
 import io.wireguardjava.netstack.internal.tcp.TcpStats;
-import io.wireguardjava.netstack.internal.stack.UdpEndpoint;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -43,8 +43,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.net.SocketFactory;
 
 /**
- * The network seen through a WireGuard tunnel, for programs without root: TCP and UDP sockets,
- * DNS and ping, carried by a userspace TCP/IP stack over an in-process tunnel. No TUN device, no
+ * The network seen through a WireGuard tunnel, for programs without root: TCP and UDP sockets, DNS
+ * and ping, carried by a userspace TCP/IP stack over an in-process tunnel. No TUN device, no
  * privileges, any OS the JVM runs on.
  *
  * <pre>{@code
@@ -64,8 +64,10 @@ import javax.net.SocketFactory;
 public final class TunnelNetwork implements AutoCloseable {
   /** The accept backlog of {@link #listen(int)} (as Java's {@code ServerSocket}). */
   public static final int DEFAULT_BACKLOG = 50;
+
   /** The smallest MTU the stack runs with. */
   public static final int MIN_MTU = 1280;
+
   private final Tunnel tunnel;
   private final boolean ownsTunnel;
   private final List<InetNetwork> addresses;
@@ -90,8 +92,11 @@ public final class TunnelNetwork implements AutoCloseable {
     this.mtu = Math.min(iface.mtu().orElse(TunnelOptions.DEFAULT_MTU), deviceMtu);
     if (mtu < MIN_MTU) {
       throw new IllegalArgumentException(
-          "the tunnel network needs an MTU of at least " + MIN_MTU + " (IPv6's minimum); the [Interface] MTU"
-              + " and the device allow " + mtu);
+          "the tunnel network needs an MTU of at least "
+              + MIN_MTU
+              + " (IPv6's minimum); the [Interface] MTU"
+              + " and the device allow "
+              + mtu);
     }
     List<InetAddress> own = new ArrayList<>();
     for (InetNetwork n : addresses) {
@@ -105,7 +110,8 @@ public final class TunnelNetwork implements AutoCloseable {
     this.thread =
         StackThread.start(
             wake -> {
-              Stack s = new Stack(ownAddresses, mtu, output(packets), random, System::nanoTime, wake);
+              Stack s =
+                  new Stack(ownAddresses, mtu, output(packets), random, System::nanoTime, wake);
               tcpHolder.set(TcpAdapter.attach(s, tcpSettings, random, wake));
               return s;
             },
@@ -122,7 +128,8 @@ public final class TunnelNetwork implements AutoCloseable {
             iface.dnsSearch(),
             v4,
             v6,
-            new NetworkDns(stack, (to, timeoutNanos) -> connect(to, Duration.ofNanos(timeoutNanos))),
+            new NetworkDns(
+                stack, (to, timeoutNanos) -> connect(to, Duration.ofNanos(timeoutNanos))),
             System::nanoTime,
             random);
     this.sockets = new SocketContext(tcp, ownAddresses, dns::resolve);
@@ -157,8 +164,8 @@ public final class TunnelNetwork implements AutoCloseable {
   }
 
   /**
-   * Like {@link #open(Config)}, with tunnel options (a bind address, an interface name for logs
-   * and thread names). The options must select the in-process device.
+   * Like {@link #open(Config)}, with tunnel options (a bind address, an interface name for logs and
+   * thread names). The options must select the in-process device.
    *
    * @param config the tunnel configuration
    * @param options the tunnel options
@@ -188,9 +195,9 @@ public final class TunnelNetwork implements AutoCloseable {
   }
 
   /**
-   * Runs a stack over a tunnel the application opened with {@link
-   * TunnelOptions#inProcessDevice()}. {@link #close()} closes the stack, not the tunnel. Nothing
-   * else may read the tunnel's packets while the network is open.
+   * Runs a stack over a tunnel the application opened with {@link TunnelOptions#inProcessDevice()}.
+   * {@link #close()} closes the stack, not the tunnel. Nothing else may read the tunnel's packets
+   * while the network is open.
    *
    * @param tunnel the tunnel
    * @param iface its interface settings: addresses, MTU, DNS
@@ -200,16 +207,17 @@ public final class TunnelNetwork implements AutoCloseable {
    *     #MIN_MTU}
    */
   public static TunnelNetwork attach(Tunnel tunnel, Interface iface) {
-    return new TunnelNetwork(Objects.requireNonNull(tunnel, "tunnel"), Objects.requireNonNull(iface, "iface"), false);
+    return new TunnelNetwork(
+        Objects.requireNonNull(tunnel, "tunnel"), Objects.requireNonNull(iface, "iface"), false);
   }
 
   /**
-   * Opens a TCP connection through the tunnel. An unresolved address is resolved with the
-   * tunnel's DNS and each address tried in turn within the timeout.
+   * Opens a TCP connection through the tunnel. An unresolved address is resolved with the tunnel's
+   * DNS and each address tried in turn within the timeout.
    *
    * @param to the server
-   * @param timeout how long connecting may take; {@link Duration#ZERO} waits as long as the
-   *     SYN retries last
+   * @param timeout how long connecting may take; {@link Duration#ZERO} waits as long as the SYN
+   *     retries last
    * @return the connected socket: a real {@code java.net.Socket}
    * @throws java.net.ConnectException when the server refused (RST) or SYN retries ran out
    * @throws java.net.SocketTimeoutException when the timeout passed
@@ -233,8 +241,8 @@ public final class TunnelNetwork implements AutoCloseable {
   /**
    * A socket factory over the tunnel, for libraries that take a {@code javax.net.SocketFactory}
    * (OkHttp, JDBC drivers, JavaMail). {@code createSocket()} returns an unconnected socket whose
-   * {@code connect} goes through the tunnel; host names given to the factory are resolved with
-   * the tunnel's DNS.
+   * {@code connect} goes through the tunnel; host names given to the factory are resolved with the
+   * tunnel's DNS.
    *
    * @return the factory
    */
@@ -295,8 +303,8 @@ public final class TunnelNetwork implements AutoCloseable {
    * @param host a host name or an IP literal
    * @return the addresses, IPv4 first, at least one
    * @throws UnknownHostException when the name does not exist, has no address of a family the
-   *     interface has, no DNS server answered, or the network is closed (the one exception type,
-   *     so that {@code net::resolve} fits OkHttp's {@code Dns})
+   *     interface has, no DNS server answered, or the network is closed (the one exception type, so
+   *     that {@code net::resolve} fits OkHttp's {@code Dns})
    */
   public List<InetAddress> resolve(String host) throws UnknownHostException {
     Objects.requireNonNull(host, "host");
@@ -372,7 +380,12 @@ public final class TunnelNetwork implements AutoCloseable {
     }
     TcpStats t = tcp.stats();
     return new NetworkStats(
-        c.packetsReceived(), c.packetsSent(), dropped, t.connections(), t.retransmittedSegments(), stack.udpBindings());
+        c.packetsReceived(),
+        c.packetsSent(),
+        dropped,
+        t.connections(),
+        t.retransmittedSegments(),
+        stack.udpBindings());
   }
 
   /**
@@ -391,8 +404,8 @@ public final class TunnelNetwork implements AutoCloseable {
   }
 
   /**
-   * Closes every socket (connections are reset, listeners closed, UDP sockets released), stops
-   * the stack's threads and, when the network was {@link #open opened} here, the tunnel.
+   * Closes every socket (connections are reset, listeners closed, UDP sockets released), stops the
+   * stack's threads and, when the network was {@link #open opened} here, the tunnel.
    */
   @Override
   public void close() {
@@ -413,6 +426,13 @@ public final class TunnelNetwork implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "TunnelNetwork[" + tunnel.name() + ", " + addresses + ", mtu=" + mtu + (closed.get() ? ", closed" : "") + "]";
+    return "TunnelNetwork["
+        + tunnel.name()
+        + ", "
+        + addresses
+        + ", mtu="
+        + mtu
+        + (closed.get() ? ", closed" : "")
+        + "]";
   }
 }

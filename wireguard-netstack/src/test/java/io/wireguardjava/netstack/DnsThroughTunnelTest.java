@@ -26,7 +26,8 @@ class DnsThroughTunnelTest {
     dns.add("db.corp.test", 300, NetworkPair.literal("10.9.0.2"), NetworkPair.literal("fd09::2"));
     dns.add("web.example", 300, NetworkPair.literal("192.0.2.80"));
     dns.add("short.example", 0, NetworkPair.literal("192.0.2.81"));
-    dns.add("big.example", 300, NetworkPair.literal("192.0.2.10"), NetworkPair.literal("192.0.2.11"));
+    dns.add(
+        "big.example", 300, NetworkPair.literal("192.0.2.10"), NetworkPair.literal("192.0.2.11"));
     dns.truncateOverUdp.add("big.example");
   }
 
@@ -73,10 +74,12 @@ class DnsThroughTunnelTest {
 
   @Test
   void unknownNamesFailAndAreNegativelyCached() throws Exception {
-    assertThatThrownBy(() -> pair.a.resolve("nope.example.")).isInstanceOf(UnknownHostException.class)
+    assertThatThrownBy(() -> pair.a.resolve("nope.example."))
+        .isInstanceOf(UnknownHostException.class)
         .hasMessageContaining("nope.example");
     int n = dns.queries("nope.example");
-    assertThatThrownBy(() -> pair.a.resolve("nope.example.")).isInstanceOf(UnknownHostException.class);
+    assertThatThrownBy(() -> pair.a.resolve("nope.example."))
+        .isInstanceOf(UnknownHostException.class);
     assertThat(dns.queries("nope.example")).isEqualTo(n);
   }
 
@@ -102,7 +105,8 @@ class DnsThroughTunnelTest {
                 }
               });
       t.start();
-      try (Socket c = pair.a.connect(InetSocketAddress.createUnresolved("db", 8100), Duration.ofSeconds(20))) {
+      try (Socket c =
+          pair.a.connect(InetSocketAddress.createUnresolved("db", 8100), Duration.ofSeconds(20))) {
         c.setSoTimeout(20_000);
         InputStream in = c.getInputStream();
         assertThat(in.read()).isEqualTo('!');

@@ -54,7 +54,8 @@ class LifecycleTest {
     assertThat(net.tunnel().isClosed()).isTrue();
     assertThat(stackThreads("hiplife")).isZero();
     assertThat(udp.isClosed()).isTrue();
-    assertThatThrownBy(() -> udp.receive(ByteBuffer.allocate(1))).isInstanceOf(SocketException.class);
+    assertThatThrownBy(() -> udp.receive(ByteBuffer.allocate(1)))
+        .isInstanceOf(SocketException.class);
     assertThatThrownBy(() -> net.openDatagram(0)).isInstanceOf(SocketException.class);
     assertThatThrownBy(() -> net.resolve("x.test")).isInstanceOf(UnknownHostException.class);
     assertThatThrownBy(() -> net.ping(InetAddress.getByName("10.7.0.2"), Duration.ofSeconds(1)))
@@ -64,13 +65,20 @@ class LifecycleTest {
 
   @Test
   void refusesConfigurationsItCannotRun() {
-    Config noAddress = Config.builder().iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
+    Config noAddress =
+        Config.builder()
+            .iface(Interface.builder().privateKey(PrivateKey.generate()).build())
+            .build();
     assertThatThrownBy(() -> TunnelNetwork.open(noAddress))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Address");
     Config ok =
         Config.builder()
-            .iface(Interface.builder().privateKey(PrivateKey.generate()).addAddress(InetNetwork.parse("10.7.0.1/32")).build())
+            .iface(
+                Interface.builder()
+                    .privateKey(PrivateKey.generate())
+                    .addAddress(InetNetwork.parse("10.7.0.1/32"))
+                    .build())
             .build();
     assertThatThrownBy(() -> TunnelNetwork.open(ok, TunnelOptions.osDevice()))
         .isInstanceOf(IllegalArgumentException.class)
@@ -88,7 +96,10 @@ class LifecycleTest {
             () ->
                 TunnelNetwork.open(
                     small,
-                    TunnelOptions.builder().inProcessDevice().bindAddress(InetAddress.getLoopbackAddress()).build()))
+                    TunnelOptions.builder()
+                        .inProcessDevice()
+                        .bindAddress(InetAddress.getLoopbackAddress())
+                        .build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("1280");
   }

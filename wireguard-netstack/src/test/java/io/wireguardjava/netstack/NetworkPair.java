@@ -39,7 +39,8 @@ final class NetworkPair implements AutoCloseable {
     PrivateKey ka = PrivateKey.generate();
     PrivateKey kb = PrivateKey.generate();
     Interface ia =
-        aExtra.privateKey(ka)
+        aExtra
+            .privateKey(ka)
             .addAddress(InetNetwork.of(A4, 32))
             .addAddress(InetNetwork.of(A6, 128))
             .build();
@@ -87,13 +88,14 @@ final class NetworkPair implements AutoCloseable {
         .publicKey(key.publicKey())
         .addAllowedIp(InetNetwork.of(v4, 32))
         .addAllowedIp(InetNetwork.of(v6, 128))
-        .endpoint(Endpoint.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), at.listenPort())))
+        .endpoint(
+            Endpoint.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), at.listenPort())))
         .build();
   }
 
   /**
-   * Pings with up to three tries: ICMP has no retransmission, and the loopback UDP that carries
-   * the tunnel may lose a packet on a busy host.
+   * Pings with up to three tries: ICMP has no retransmission, and the loopback UDP that carries the
+   * tunnel may lose a packet on a busy host.
    */
   static java.time.Duration ping(TunnelNetwork from, InetAddress to) throws IOException {
     java.net.SocketTimeoutException last = null;

@@ -17,11 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A tiny authoritative DNS server for tests, run on a tunnel network: UDP and TCP on port 53.
- * Names map to addresses with a TTL; unknown names get NXDOMAIN, names without records of the
- * asked type an empty answer, both with an SOA (negative TTL 60).
- * Names in {@link #truncateOverUdp} are answered over UDP with TC set and no records, so the
- * resolver must ask again over TCP.
+ * A tiny authoritative DNS server for tests, run on a tunnel network: UDP and TCP on port 53. Names
+ * map to addresses with a TTL; unknown names get NXDOMAIN, names without records of the asked type
+ * an empty answer, both with an SOA (negative TTL 60). Names in {@link #truncateOverUdp} are
+ * answered over UDP with TC set and no records, so the resolver must ask again over TCP.
  */
 final class ScriptedDnsServer implements AutoCloseable {
   record Entry(List<InetAddress> addresses, int ttl) {}
@@ -120,7 +119,9 @@ final class ScriptedDnsServer implements AutoCloseable {
     List<InetAddress> records =
         e == null || truncate
             ? List.of()
-            : e.addresses().stream().filter(a -> a.getAddress().length == (qtype == 28 ? 16 : 4)).toList();
+            : e.addresses().stream()
+                .filter(a -> a.getAddress().length == (qtype == 28 ? 16 : 4))
+                .toList();
     out.writeShort(records.size());
     boolean soa = records.isEmpty() && !truncate; // NXDOMAIN or NODATA: SOA for negative caching
     out.writeShort(soa ? 1 : 0);

@@ -62,11 +62,17 @@ class SocketTest {
               () -> {
                 try (Socket s = server.accept()) {
                   byte[] all = s.getInputStream().readAllBytes(); // until the client's FIN
-                  s.getOutputStream().write(("got " + new String(all, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
-                  return s.getInetAddress().getHostAddress() + " " + s.getLocalAddress().getHostAddress();
+                  s.getOutputStream()
+                      .write(
+                          ("got " + new String(all, StandardCharsets.UTF_8))
+                              .getBytes(StandardCharsets.UTF_8));
+                  return s.getInetAddress().getHostAddress()
+                      + " "
+                      + s.getLocalAddress().getHostAddress();
                 }
               });
-      InetSocketAddress to = new InetSocketAddress(v6 ? NetworkPair.B6 : NetworkPair.B4, server.getLocalPort());
+      InetSocketAddress to =
+          new InetSocketAddress(v6 ? NetworkPair.B6 : NetworkPair.B4, server.getLocalPort());
       try (Socket c = pair.a.connect(to, T)) {
         assertThat(c.isConnected()).isTrue();
         assertThat(c.getInetAddress()).isEqualTo(to.getAddress());
@@ -84,7 +90,8 @@ class SocketTest {
       String addrs = served.get(30, TimeUnit.SECONDS);
       assertThat(addrs)
           .isEqualTo(
-              (v6 ? NetworkPair.A6 : NetworkPair.A4).getHostAddress() + " "
+              (v6 ? NetworkPair.A6 : NetworkPair.A4).getHostAddress()
+                  + " "
                   + (v6 ? NetworkPair.B6 : NetworkPair.B4).getHostAddress());
     }
   }
@@ -105,7 +112,9 @@ class SocketTest {
         byte[] aGot = digestToEof(c, size);
         assertThat(bGot.get(120, TimeUnit.SECONDS)).isEqualTo(aSent.get(120, TimeUnit.SECONDS));
         assertThat(aGot).isEqualTo(bSent.get(120, TimeUnit.SECONDS));
-        System.out.printf("16 MiB each way over IPv6 through two tunnels: %.1f s%n", (System.nanoTime() - start) / 1e9);
+        System.out.printf(
+            "16 MiB each way over IPv6 through two tunnels: %.1f s%n",
+            (System.nanoTime() - start) / 1e9);
       }
     }
   }
@@ -150,8 +159,10 @@ class SocketTest {
           Socket s = accepted.get(30, TimeUnit.SECONDS)) {
         c.setSoTimeout(100);
         long start = System.nanoTime();
-        assertThatThrownBy(() -> c.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
-        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(90));
+        assertThatThrownBy(() -> c.getInputStream().read())
+            .isInstanceOf(SocketTimeoutException.class);
+        assertThat(System.nanoTime() - start)
+            .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(90));
         // The socket is still usable after a timeout, as a kernel socket.
         s.getOutputStream().write(42);
         c.setSoTimeout((int) T.toMillis());
@@ -206,7 +217,9 @@ class SocketTest {
     // a has b as DNS server, and nothing answers DNS on b here: the name is not found through
     // the tunnel, and the host's resolver (which knows "localhost") is never asked.
     assertThatThrownBy(
-            () -> pair.a.connect(InetSocketAddress.createUnresolved("localhost", 80), Duration.ofSeconds(30)))
+            () ->
+                pair.a.connect(
+                    InetSocketAddress.createUnresolved("localhost", 80), Duration.ofSeconds(30)))
         .isInstanceOf(java.net.UnknownHostException.class);
   }
 

@@ -18,7 +18,9 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
-/** TLS layered on the tunnel's sockets with SSLSocketFactory.createSocket(socket, host, port, true). */
+/**
+ * TLS layered on the tunnel's sockets with SSLSocketFactory.createSocket(socket, host, port, true).
+ */
 class TlsOverTunnelTest {
 
   @Test
@@ -30,7 +32,9 @@ class TlsOverTunnelTest {
           CompletableFuture.supplyAsync(
               () -> {
                 try (Socket raw = server.accept();
-                    SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(raw, null, raw.getPort(), true)) {
+                    SSLSocket s =
+                        (SSLSocket)
+                            tls.getSocketFactory().createSocket(raw, null, raw.getPort(), true)) {
                   s.setUseClientMode(false);
                   DataInputStream in = new DataInputStream(s.getInputStream());
                   byte[] data = new byte[in.readInt()];
@@ -43,8 +47,10 @@ class TlsOverTunnelTest {
                   throw new RuntimeException(e);
                 }
               });
-      Socket raw = pair.a.connect(new InetSocketAddress(NetworkPair.B4, 8443), Duration.ofSeconds(20));
-      try (SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(raw, "db.corp.test", 8443, true)) {
+      Socket raw =
+          pair.a.connect(new InetSocketAddress(NetworkPair.B4, 8443), Duration.ofSeconds(20));
+      try (SSLSocket s =
+          (SSLSocket) tls.getSocketFactory().createSocket(raw, "db.corp.test", 8443, true)) {
         SSLParameters params = s.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS"); // checks the certificate's name
         params.setServerNames(java.util.List.of(new SNIHostName("db.corp.test")));

@@ -46,20 +46,24 @@ class UdpAndPingTest {
         TunnelDatagramSocket client = pair.a.openDatagram(0)) {
       server.setSoTimeout(Duration.ofSeconds(20));
       client.setSoTimeout(Duration.ofSeconds(20));
-      client.send(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)), new InetSocketAddress(bAddr, server.localAddress().getPort()));
+      client.send(
+          ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)),
+          new InetSocketAddress(bAddr, server.localAddress().getPort()));
       ByteBuffer got = ByteBuffer.allocate(2000);
       InetSocketAddress from = server.receive(got);
       assertThat(text(got)).isEqualTo("hello");
       assertThat(from).isEqualTo(new InetSocketAddress(aAddr, client.localAddress().getPort()));
       server.send(ByteBuffer.wrap("world".getBytes(StandardCharsets.UTF_8)), from);
       got.clear();
-      assertThat(client.receive(got)).isEqualTo(new InetSocketAddress(bAddr, server.localAddress().getPort()));
+      assertThat(client.receive(got))
+          .isEqualTo(new InetSocketAddress(bAddr, server.localAddress().getPort()));
       assertThat(text(got)).isEqualTo("world");
       // The largest datagram that fits one packet at the MTU arrives whole.
       int max = pair.a.mtu() - (v6 ? 40 : 20) - 8;
       byte[] big = new byte[max];
       new java.util.Random(1).nextBytes(big);
-      client.send(ByteBuffer.wrap(big), new InetSocketAddress(bAddr, server.localAddress().getPort()));
+      client.send(
+          ByteBuffer.wrap(big), new InetSocketAddress(bAddr, server.localAddress().getPort()));
       got.clear();
       server.receive(got);
       got.flip();
@@ -87,7 +91,8 @@ class UdpAndPingTest {
   void receiveTimesOutAndCloseWakesAReader() throws Exception {
     TunnelDatagramSocket s = pair.a.openDatagram(0);
     s.setSoTimeout(Duration.ofMillis(50));
-    assertThatThrownBy(() -> s.receive(ByteBuffer.allocate(10))).isInstanceOf(SocketTimeoutException.class);
+    assertThatThrownBy(() -> s.receive(ByteBuffer.allocate(10)))
+        .isInstanceOf(SocketTimeoutException.class);
     s.setSoTimeout(Duration.ZERO);
     Thread closer =
         new Thread(
@@ -100,7 +105,8 @@ class UdpAndPingTest {
               s.close();
             });
     closer.start();
-    assertThatThrownBy(() -> s.receive(ByteBuffer.allocate(10))).isInstanceOf(SocketException.class);
+    assertThatThrownBy(() -> s.receive(ByteBuffer.allocate(10)))
+        .isInstanceOf(SocketException.class);
     closer.join();
   }
 

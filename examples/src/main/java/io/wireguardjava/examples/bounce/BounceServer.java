@@ -28,10 +28,10 @@ import java.time.Duration;
  *   java -cp wg-java.jar io.wireguardjava.examples.bounce.BounceServer relay.conf
  * </pre>
  *
- * runs a relay from a wg-quick file (its peers without endpoints: they are learnt from the
- * peers' own packets, which is why the NATed peers set PersistentKeepalive). Without arguments,
- * it shows the whole arrangement in one process: the relay and two "NATed" peers, A and C, that
- * only know the relay; A pings C through it.
+ * runs a relay from a wg-quick file (its peers without endpoints: they are learnt from the peers'
+ * own packets, which is why the NATed peers set PersistentKeepalive). Without arguments, it shows
+ * the whole arrangement in one process: the relay and two "NATed" peers, A and C, that only know
+ * the relay; A pings C through it.
  */
 public final class BounceServer {
   private BounceServer() {}
@@ -60,21 +60,43 @@ public final class BounceServer {
     PrivateKey cKey = PrivateKey.generate();
     InetAddress lo = InetAddress.getLoopbackAddress();
     // The relay knows both peers' keys and addresses, not where they are.
-    Config relayConfig = Config.builder()
-        .iface(Interface.builder().privateKey(relayKey)
-            .addAddress(InetNetwork.parse("10.9.0.1/24")).build())
-        .addPeer(Peer.builder().publicKey(aKey.publicKey())
-            .addAllowedIp(InetNetwork.parse("10.9.0.2/32")).build())
-        .addPeer(Peer.builder().publicKey(cKey.publicKey())
-            .addAllowedIp(InetNetwork.parse("10.9.0.3/32")).build())
-        .build();
-    try (Tunnel relay = Tunnel.open(relayConfig, TunnelOptions.builder().inProcessDevice()
-            .forwarding(true).bindAddress(lo).interfaceName("relay").build());
+    Config relayConfig =
+        Config.builder()
+            .iface(
+                Interface.builder()
+                    .privateKey(relayKey)
+                    .addAddress(InetNetwork.parse("10.9.0.1/24"))
+                    .build())
+            .addPeer(
+                Peer.builder()
+                    .publicKey(aKey.publicKey())
+                    .addAllowedIp(InetNetwork.parse("10.9.0.2/32"))
+                    .build())
+            .addPeer(
+                Peer.builder()
+                    .publicKey(cKey.publicKey())
+                    .addAllowedIp(InetNetwork.parse("10.9.0.3/32"))
+                    .build())
+            .build();
+    try (Tunnel relay =
+            Tunnel.open(
+                relayConfig,
+                TunnelOptions.builder()
+                    .inProcessDevice()
+                    .forwarding(true)
+                    .bindAddress(lo)
+                    .interfaceName("relay")
+                    .build());
         Tunnel a = openNatted(aKey, "10.9.0.2", relayKey, relay, lo);
         Tunnel c = openNatted(cKey, "10.9.0.3", relayKey, relay, lo)) {
-      byte[] ping = Icmp.echo(Icmp.ECHO_REQUEST,
-          (Inet4Address) InetAddress.getByName("10.9.0.2"),
-          (Inet4Address) InetAddress.getByName("10.9.0.3"), 7, 1, new byte[32]);
+      byte[] ping =
+          Icmp.echo(
+              Icmp.ECHO_REQUEST,
+              (Inet4Address) InetAddress.getByName("10.9.0.2"),
+              (Inet4Address) InetAddress.getByName("10.9.0.3"),
+              7,
+              1,
+              new byte[32]);
       a.packets().send(ping, 0, ping.length);
       byte[] buf = new byte[c.packets().mtu()];
       int n = c.packets().receive(buf, 0, buf.length, Duration.ofSeconds(10));
@@ -87,27 +109,41 @@ public final class BounceServer {
       if (n <= 0 || Icmp.type(buf, n) != Icmp.ECHO_REPLY) {
         throw new IllegalStateException("A got no reply through the relay");
       }
-      System.out.println("A (10.9.0.2) pinged C (10.9.0.3) through the relay on udp port "
-          + relay.listenPort() + "; the relay learnt A at "
-          + relay.peerStats(aKey.publicKey()).orElseThrow().endpoint().orElseThrow()
-          + " and C at "
-          + relay.peerStats(cKey.publicKey()).orElseThrow().endpoint().orElseThrow());
+      System.out.println(
+          "A (10.9.0.2) pinged C (10.9.0.3) through the relay on udp port "
+              + relay.listenPort()
+              + "; the relay learnt A at "
+              + relay.peerStats(aKey.publicKey()).orElseThrow().endpoint().orElseThrow()
+              + " and C at "
+              + relay.peerStats(cKey.publicKey()).orElseThrow().endpoint().orElseThrow());
     }
   }
 
   /** A peer behind NAT: it knows only the relay, which carries all of 10.9.0.0/24 for it. */
-  private static Tunnel openNatted(PrivateKey key, String address, PrivateKey relayKey,
-      Tunnel relay, InetAddress lo) throws IOException {
-    Config config = Config.builder()
-        .iface(Interface.builder().privateKey(key)
-            .addAddress(InetNetwork.parse(address + "/24")).build())
-        .addPeer(Peer.builder().publicKey(relayKey.publicKey())
-            .addAllowedIp(InetNetwork.parse("10.9.0.0/24"))
-            .endpoint(Endpoint.of(new InetSocketAddress(lo, relay.listenPort())))
-            .persistentKeepalive(25) // tells the relay where we are, keeps the NAT open
-            .build())
-        .build();
-    return Tunnel.open(config, TunnelOptions.builder().inProcessDevice().bindAddress(lo)
-        .interfaceName("peer-" + address).build());
+  private static Tunnel openNatted(
+      PrivateKey key, String address, PrivateKey relayKey, Tunnel relay, InetAddress lo)
+      throws IOException {
+    Config config =
+        Config.builder()
+            .iface(
+                Interface.builder()
+                    .privateKey(key)
+                    .addAddress(InetNetwork.parse(address + "/24"))
+                    .build())
+            .addPeer(
+                Peer.builder()
+                    .publicKey(relayKey.publicKey())
+                    .addAllowedIp(InetNetwork.parse("10.9.0.0/24"))
+                    .endpoint(Endpoint.of(new InetSocketAddress(lo, relay.listenPort())))
+                    .persistentKeepalive(25) // tells the relay where we are, keeps the NAT open
+                    .build())
+            .build();
+    return Tunnel.open(
+        config,
+        TunnelOptions.builder()
+            .inProcessDevice()
+            .bindAddress(lo)
+            .interfaceName("peer-" + address)
+            .build());
   }
 }

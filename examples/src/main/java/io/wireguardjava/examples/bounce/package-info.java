@@ -1,4 +1,4 @@
-/**   A bounce server: a public relay between two NATed peers, without root. */
+/** A bounce server: a public relay between two NATed peers, without root. */
 @NullMarked
 package io.wireguardjava.examples.bounce;
 

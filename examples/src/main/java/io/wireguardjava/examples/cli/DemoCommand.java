@@ -8,14 +8,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code wg-java demo}: two tunnels in this process, a handshake and pings; no root needed. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Opens two WireGuard tunnels in this process on 127.0.0.1, completes a "
-        + "handshake and pings through them both ways. Needs no root.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Opens two WireGuard tunnels in this process on 127.0.0.1, completes a "
+            + "handshake and pings through them both ways. Needs no root.")
 final class DemoCommand implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Option(names = {"-c", "--count"}, defaultValue = "100",
+  @Option(
+      names = {"-c", "--count"},
+      defaultValue = "100",
       description = "Pings in each direction (default: ${DEFAULT-VALUE}).")
   private int count;
 

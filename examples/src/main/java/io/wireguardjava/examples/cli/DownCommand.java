@@ -17,10 +17,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code wg-java down <interface>}: stops a tunnel started by {@code wg-java up} or by the
- * {@code wireguard-java} launcher the way {@code wg-quick down} does, by deleting its interface;
- * the daemon notices, removes its socket and exits. When there is no interface (a tunnel without
- * a TUN), removing the socket file stops it the same way. Waits until the socket is gone.
+ * {@code wg-java down <interface>}: stops a tunnel started by {@code wg-java up} or by the {@code
+ * wireguard-java} launcher the way {@code wg-quick down} does, by deleting its interface; the
+ * daemon notices, removes its socket and exits. When there is no interface (a tunnel without a
+ * TUN), removing the socket file stops it the same way. Waits until the socket is gone.
  */
 @Command(
     name = "down",

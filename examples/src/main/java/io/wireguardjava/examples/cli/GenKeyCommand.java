@@ -8,11 +8,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code wg-java genkey}: a new private key in base64 and a newline, as {@code wg genkey}. */
-@Command(name = "genkey", mixinStandardHelpOptions = true,
+@Command(
+    name = "genkey",
+    mixinStandardHelpOptions = true,
     description = "Generates a new private key and writes it to stdout.")
 final class GenKeyCommand implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   @Override
   public Integer call() {

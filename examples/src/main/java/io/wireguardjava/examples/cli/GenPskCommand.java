@@ -8,11 +8,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code wg-java genpsk}: a new preshared key in base64 and a newline, as {@code wg genpsk}. */
-@Command(name = "genpsk", mixinStandardHelpOptions = true,
+@Command(
+    name = "genpsk",
+    mixinStandardHelpOptions = true,
     description = "Generates a new preshared key and writes it to stdout.")
 final class GenPskCommand implements Callable<Integer> {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   @Override
   public Integer call() {

@@ -14,21 +14,21 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code wg-java pubkey}: reads a private key from stdin and writes its public key, exactly as
- * {@code wg pubkey} does: the first 44 bytes are the key (no leading whitespace), after which
- * only whitespace and NUL bytes may follow; the errors are wg's.
+ * {@code wg pubkey} does: the first 44 bytes are the key (no leading whitespace), after which only
+ * whitespace and NUL bytes may follow; the errors are wg's.
  */
-@Command(name = "pubkey", mixinStandardHelpOptions = true,
+@Command(
+    name = "pubkey",
+    mixinStandardHelpOptions = true,
     description = "Reads a private key from stdin and writes its public key to stdout.")
 final class PubKeyCommand implements Callable<Integer> {
   static final String BAD_KEY = "Key is not the correct length or format";
   static final String TRAILING = "Trailing characters found after key";
   private static final int BASE64_LENGTH = 44;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @ParentCommand
-  private WgJava parent;
+  @ParentCommand private WgJava parent;
 
   @Override
   public Integer call() throws IOException {

@@ -27,8 +27,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code wg-java show [<interface> | all | interfaces] [dump]}: asks a running tunnel over its
- * UAPI socket and prints what {@code wg show} would, for machines without wireguard-tools.
+ * {@code wg-java show [<interface> | all | interfaces] [dump]}: asks a running tunnel over its UAPI
+ * socket and prints what {@code wg show} would, for machines without wireguard-tools.
  */
 @Command(
     name = "show",
@@ -121,7 +121,8 @@ public final class ShowCommand implements Callable<Integer> {
   static List<PeerSettings> sorted(DeviceState state) {
     List<PeerSettings> peers = new ArrayList<>(state.settings().peers());
     peers.sort(
-        Comparator.comparingLong((PeerSettings p) -> state.runtime(p.publicKey()).lastHandshakeEpochNanos())
+        Comparator.comparingLong(
+                (PeerSettings p) -> state.runtime(p.publicKey()).lastHandshakeEpochNanos())
             .reversed()); // zero (never) is the smallest value, so it sorts last
     return peers;
   }
@@ -130,10 +131,14 @@ public final class ShowCommand implements Callable<Integer> {
   static String pretty(String name, DeviceState state, long now) {
     StringBuilder sb = new StringBuilder();
     sb.append("interface: ").append(name).append('\n');
-    state.settings().privateKey().ifPresent(k -> {
-      sb.append("  public key: ").append(k.publicKey().toBase64()).append('\n');
-      sb.append("  private key: ").append(masked(k.toBase64())).append('\n');
-    });
+    state
+        .settings()
+        .privateKey()
+        .ifPresent(
+            k -> {
+              sb.append("  public key: ").append(k.publicKey().toBase64()).append('\n');
+              sb.append("  private key: ").append(masked(k.toBase64())).append('\n');
+            });
     if (state.boundListenPort() != 0) {
       sb.append("  listening port: ").append(state.boundListenPort()).append('\n');
     }
@@ -148,19 +153,27 @@ public final class ShowCommand implements Callable<Integer> {
       PeerSettings p = peers.get(i);
       PeerRuntime r = state.runtime(p.publicKey());
       sb.append("peer: ").append(p.publicKey().toBase64()).append('\n');
-      p.presharedKey().ifPresent(k -> sb.append("  preshared key: ").append(masked(k.toBase64())).append('\n'));
-      r.endpoint().or(p::endpoint).ifPresent(e -> sb.append("  endpoint: ").append(endpoint(e)).append('\n'));
+      p.presharedKey()
+          .ifPresent(k -> sb.append("  preshared key: ").append(masked(k.toBase64())).append('\n'));
+      r.endpoint()
+          .or(p::endpoint)
+          .ifPresent(e -> sb.append("  endpoint: ").append(endpoint(e)).append('\n'));
       sb.append("  allowed ips: ").append(allowedIps(p, ", ")).append('\n');
       long sec = r.lastHandshakeEpochNanos() / 1_000_000_000L;
       if (sec != 0) {
         sb.append("  latest handshake: ").append(ago(sec, now)).append('\n');
       }
       if (r.rxBytes() != 0 || r.txBytes() != 0) {
-        sb.append("  transfer: ").append(bytes(r.rxBytes())).append(" received, ")
-            .append(bytes(r.txBytes())).append(" sent\n");
+        sb.append("  transfer: ")
+            .append(bytes(r.rxBytes()))
+            .append(" received, ")
+            .append(bytes(r.txBytes()))
+            .append(" sent\n");
       }
       if (p.persistentKeepalive() != 0) {
-        sb.append("  persistent keepalive: every ").append(prettyTime(p.persistentKeepalive())).append('\n');
+        sb.append("  persistent keepalive: every ")
+            .append(prettyTime(p.persistentKeepalive()))
+            .append('\n');
       }
       if (i + 1 < peers.size()) {
         sb.append('\n');
@@ -174,8 +187,10 @@ public final class ShowCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder();
     String prefix = withInterface ? name + "\t" : "";
     sb.append(prefix);
-    sb.append(state.settings().privateKey().map(PrivateKey::toBase64).orElse("(none)")).append('\t');
-    sb.append(state.settings().privateKey().map(k -> k.publicKey().toBase64()).orElse("(none)")).append('\t');
+    sb.append(state.settings().privateKey().map(PrivateKey::toBase64).orElse("(none)"))
+        .append('\t');
+    sb.append(state.settings().privateKey().map(k -> k.publicKey().toBase64()).orElse("(none)"))
+        .append('\t');
     sb.append(state.boundListenPort()).append('\t');
     int fwmark = state.settings().fwmark();
     sb.append(fwmark == 0 ? "off" : "0x" + Integer.toHexString(fwmark)).append('\n');
@@ -184,7 +199,8 @@ public final class ShowCommand implements Callable<Integer> {
       sb.append(prefix);
       sb.append(p.publicKey().toBase64()).append('\t');
       sb.append(p.presharedKey().map(k -> k.toBase64()).orElse("(none)")).append('\t');
-      sb.append(r.endpoint().or(p::endpoint).map(ShowCommand::endpoint).orElse("(none)")).append('\t');
+      sb.append(r.endpoint().or(p::endpoint).map(ShowCommand::endpoint).orElse("(none)"))
+          .append('\t');
       sb.append(allowedIps(p, ",")).append('\t');
       sb.append(r.lastHandshakeEpochNanos() / 1_000_000_000L).append('\t');
       sb.append(Long.toUnsignedString(r.rxBytes())).append('\t');

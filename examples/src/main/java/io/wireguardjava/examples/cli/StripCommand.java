@@ -20,18 +20,22 @@ import picocli.CommandLine.Spec;
  * keys, the text {@code wg setconf} accepts (as {@code wg-quick strip} does, in normal form:
  * comments and layout are not kept). On a bad file: the one-line error on stderr, status 1.
  */
-@Command(name = "strip", mixinStandardHelpOptions = true,
+@Command(
+    name = "strip",
+    mixinStandardHelpOptions = true,
     description = "Prints a wg-quick configuration without its wg-quick-only keys.")
 final class StripCommand implements Callable<Integer> {
   /** wg-quick's rule: an interface name stands for /etc/wireguard/NAME.conf. */
   private static final Pattern INTERFACE_NAME = Pattern.compile("[a-zA-Z0-9_=+.-]{1,15}");
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "<file>",
-      description = "A wg-quick configuration file, or an interface name for "
-          + "/etc/wireguard/<name>.conf.")
+  @Parameters(
+      index = "0",
+      paramLabel = "<file>",
+      description =
+          "A wg-quick configuration file, or an interface name for "
+              + "/etc/wireguard/<name>.conf.")
   private String file = "";
 
   @Override

@@ -28,10 +28,10 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code wg-java up <file | name>}: brings a WireGuard interface up from a wg-quick file, like
- * {@code wg-quick up}, and stays in the foreground until SIGINT/SIGTERM, when it removes
- * everything it set up. The interface is named after the file ({@code /etc/wg/wg0.conf} gives
- * {@code wg0}); a bare name means {@code /etc/wireguard/<name>.conf}. Prints one line per
- * completed handshake and per endpoint change.
+ * {@code wg-quick up}, and stays in the foreground until SIGINT/SIGTERM, when it removes everything
+ * it set up. The interface is named after the file ({@code /etc/wg/wg0.conf} gives {@code wg0}); a
+ * bare name means {@code /etc/wireguard/<name>.conf}. Prints one line per completed handshake and
+ * per endpoint change.
  */
 @Command(
     name = "up",
@@ -50,9 +50,10 @@ public final class UpCommand implements Callable<Integer> {
    * it, as wg-quick prints its commands. Held here so that the configured loggers are not
    * collected.
    */
-  private static final java.util.List<java.util.logging.Logger> SETUP_TRACE = java.util.List.of(
-      java.util.logging.Logger.getLogger("io.wireguardjava.tun"),
-      java.util.logging.Logger.getLogger("io.wireguardjava.core.Hooks"));
+  private static final java.util.List<java.util.logging.Logger> SETUP_TRACE =
+      java.util.List.of(
+          java.util.logging.Logger.getLogger("io.wireguardjava.tun"),
+          java.util.logging.Logger.getLogger("io.wireguardjava.core.Hooks"));
 
   /** wg-quick's rule for interface names. */
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_=+.-]{1,15}");
@@ -90,8 +91,10 @@ public final class UpCommand implements Callable<Integer> {
       name = target;
     }
     if (!NAME.matcher(name).matches()) {
-      err.println("wg-java up: the config file must be a valid interface name (at most 15 of"
-          + " a-z A-Z 0-9 _ = + . -) followed by .conf: " + file);
+      err.println(
+          "wg-java up: the config file must be a valid interface name (at most 15 of"
+              + " a-z A-Z 0-9 _ = + . -) followed by .conf: "
+              + file);
       return 1;
     }
     Config config;
@@ -111,41 +114,58 @@ public final class UpCommand implements Callable<Integer> {
     Tunnel tunnel;
     try {
       // wg-quick's place: the file is the admin's, so its hooks run here (and only here)
-      tunnel = Tunnel.open(withPortForDefaultRoute(config),
-          TunnelOptions.builder().osDevice(name).runHooks(true).build());
+      tunnel =
+          Tunnel.open(
+              withPortForDefaultRoute(config),
+              TunnelOptions.builder().osDevice(name).runHooks(true).build());
     } catch (IOException | RuntimeException e) {
       err.println("wg-java up: " + name + ": " + e.getMessage());
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Saver saver = new Saver(file, tunnel, config.iface().saveConfig());
-    Thread down = new Thread(() -> {
-      saver.snapshot();
-      saver.save(); // SaveConfig: before the tunnel goes, as wg-quick down saves before del_if
-      tunnel.close();
-      stopped.countDown();
-    }, "wg-java-up-shutdown");
+    Thread down =
+        new Thread(
+            () -> {
+              saver.snapshot();
+              saver.save(); // SaveConfig: before the tunnel goes, as wg-quick down saves before
+              // del_if
+              tunnel.close();
+              stopped.countDown();
+            },
+            "wg-java-up-shutdown");
     Runtime.getRuntime().addShutdownHook(down);
-    tunnel.addListener(new TunnelListener() {
-      @Override
-      public void onHandshakeCompleted(Key peer, Duration took) {
-        log("handshake completed with peer " + peer.toBase64()
-            + (took.isZero() ? " (initiated by the peer)" : " in " + took.toMillis() + " ms"));
-      }
+    tunnel.addListener(
+        new TunnelListener() {
+          @Override
+          public void onHandshakeCompleted(Key peer, Duration took) {
+            log(
+                "handshake completed with peer "
+                    + peer.toBase64()
+                    + (took.isZero()
+                        ? " (initiated by the peer)"
+                        : " in " + took.toMillis() + " ms"));
+          }
 
-      @Override
-      public void onEndpointChanged(Key peer, InetSocketAddress endpoint) {
-        log("peer " + peer.toBase64() + " endpoint is now " + format(endpoint));
-      }
+          @Override
+          public void onEndpointChanged(Key peer, InetSocketAddress endpoint) {
+            log("peer " + peer.toBase64() + " endpoint is now " + format(endpoint));
+          }
 
-      @Override
-      public void onPeerStale(Key peer) {
-        log("peer " + peer.toBase64() + " is stale: no handshake");
-      }
-    });
+          @Override
+          public void onPeerStale(Key peer) {
+            log("peer " + peer.toBase64() + " is stale: no handshake");
+          }
+        });
     saver.snapshot();
-    log("interface " + tunnel.name() + " is up, listening on UDP port " + tunnel.listenPort()
-        + ", " + config.peers().size() + " peer(s); Ctrl-C to take it down");
+    log(
+        "interface "
+            + tunnel.name()
+            + " is up, listening on UDP port "
+            + tunnel.listenPort()
+            + ", "
+            + config.peers().size()
+            + " peer(s); Ctrl-C to take it down");
     try {
       while (!tunnel.isClosed() && !stopped.await(1, TimeUnit.SECONDS)) {
         // foreground until a signal or until the tunnel stops (its interface was deleted)
@@ -161,15 +181,21 @@ public final class UpCommand implements Callable<Integer> {
   }
 
   /**
-   * A {@code /0} route without a {@code ListenPort} needs a known port for the rule that keeps
-   * the tunnel's own packets out of the tunnel: pick a free one, as the OS would. (A FwMark
-   * cannot stand in for it: the tunnel refuses one it cannot apply.)
+   * A {@code /0} route without a {@code ListenPort} needs a known port for the rule that keeps the
+   * tunnel's own packets out of the tunnel: pick a free one, as the OS would. (A FwMark cannot
+   * stand in for it: the tunnel refuses one it cannot apply.)
    */
   static Config withPortForDefaultRoute(Config config) throws IOException {
-    boolean tableAuto = config.iface().table()
-        .map(t -> t.trim().toLowerCase(Locale.ROOT).equals("auto")).orElse(true);
-    boolean defaultRoute = config.peers().stream().map(Peer::allowedIps)
-        .anyMatch(l -> l.stream().anyMatch(n -> n.prefixLength() == 0));
+    boolean tableAuto =
+        config
+            .iface()
+            .table()
+            .map(t -> t.trim().toLowerCase(Locale.ROOT).equals("auto"))
+            .orElse(true);
+    boolean defaultRoute =
+        config.peers().stream()
+            .map(Peer::allowedIps)
+            .anyMatch(l -> l.stream().anyMatch(n -> n.prefixLength() == 0));
     if (!tableAuto || !defaultRoute || config.iface().listenPort().isPresent()) {
       return config;
     }
@@ -181,10 +207,10 @@ public final class UpCommand implements Callable<Integer> {
   }
 
   /**
-   * SaveConfig: writes the running config once, on down. A closed tunnel still reports its
-   * peers, endpoints and port as they were at close, but not its private key (wiped, and the
-   * JVM's shutdown hooks may close the device before ours runs), so the key comes from the last
-   * snapshot taken while the tunnel was open (once a second).
+   * SaveConfig: writes the running config once, on down. A closed tunnel still reports its peers,
+   * endpoints and port as they were at close, but not its private key (wiped, and the JVM's
+   * shutdown hooks may close the device before ours runs), so the key comes from the last snapshot
+   * taken while the tunnel was open (once a second).
    */
   private final class Saver {
     private final Path file;

@@ -11,10 +11,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code wg-java}: the command line of wireguard-java, mirroring wg(8) and wg-quick(8).
  *
- * <p>Each subcommand is one class in this package; register a new one by adding its class to
- * {@code subcommands} below. Subcommands write through {@code spec.commandLine().getOut()} and
- * {@code getErr()} and read standard input through {@link #stdin()}, so tests can run them in
- * process with {@link #commandLine(InputStream)}.
+ * <p>Each subcommand is one class in this package; register a new one by adding its class to {@code
+ * subcommands} below. Subcommands write through {@code spec.commandLine().getOut()} and {@code
+ * getErr()} and read standard input through {@link #stdin()}, so tests can run them in process with
+ * {@link #commandLine(InputStream)}.
  */
 @Command(
     name = "wg-java",
@@ -22,16 +22,16 @@ import picocli.CommandLine.Spec;
     versionProvider = WgJava.Version.class,
     description = "A pure-Java WireGuard: keys, configurations and tunnels.",
     subcommands = {
-        GenKeyCommand.class,
-        PubKeyCommand.class,
-        GenPskCommand.class,
-        StripCommand.class,
-        UpCommand.class,
-        ShowCommand.class,
-        DownCommand.class,
-        DemoCommand.class,
-        ProxyCommand.class,
-        ForwardCommand.class,
+      GenKeyCommand.class,
+      PubKeyCommand.class,
+      GenPskCommand.class,
+      StripCommand.class,
+      UpCommand.class,
+      ShowCommand.class,
+      DownCommand.class,
+      DemoCommand.class,
+      ProxyCommand.class,
+      ForwardCommand.class,
     })
 public final class WgJava implements Callable<Integer> {
   /** The exit status of a failed command, as {@code wg} uses. */
@@ -39,8 +39,7 @@ public final class WgJava implements Callable<Integer> {
 
   private final InputStream stdin;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   /** The command reading {@link System#in}. */
   public WgJava() {
@@ -65,23 +64,24 @@ public final class WgJava implements Callable<Integer> {
   }
 
   /**
-   * The command line, configured as {@code main} runs it: invalid arguments exit with 1.
-   * Tests set their own streams with {@link CommandLine#setOut} and {@link CommandLine#setErr}.
+   * The command line, configured as {@code main} runs it: invalid arguments exit with 1. Tests set
+   * their own streams with {@link CommandLine#setOut} and {@link CommandLine#setErr}.
    */
   public static CommandLine commandLine(InputStream stdin) {
     CommandLine cl = new CommandLine(new WgJava(stdin));
     useFailureExitCodes(cl);
     CommandLine.IParameterExceptionHandler usual = cl.getParameterExceptionHandler();
-    cl.setParameterExceptionHandler((ex, args) -> {
-      CommandLine where = ex.getCommandLine();
-      if (!(where.getCommand() instanceof OneLineUsageErrors)) {
-        return usual.handleParseException(ex, args);
-      }
-      // one line naming the argument, for the commands whose output scripts read
-      where.getErr().println("wg-java " + where.getCommandName() + ": " + ex.getMessage());
-      where.getErr().flush();
-      return OneLineUsageErrors.BAD_ARGUMENT;
-    });
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine where = ex.getCommandLine();
+          if (!(where.getCommand() instanceof OneLineUsageErrors)) {
+            return usual.handleParseException(ex, args);
+          }
+          // one line naming the argument, for the commands whose output scripts read
+          where.getErr().println("wg-java " + where.getCommandName() + ": " + ex.getMessage());
+          where.getErr().flush();
+          return OneLineUsageErrors.BAD_ARGUMENT;
+        });
     return cl;
   }
 

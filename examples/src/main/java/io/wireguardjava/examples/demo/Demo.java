@@ -28,10 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The demo behind {@code wg-java demo}: two WireGuard tunnels ("alice" and "bob") in this
- * process, each with its own key and UDP port on 127.0.0.1 and an in-process packet device, so no
- * root and no network set-up are needed. Alice and Bob complete a handshake, ping each other both
- * ways with ICMP echo packets through the encrypted tunnel, and the demo prints what happened.
+ * The demo behind {@code wg-java demo}: two WireGuard tunnels ("alice" and "bob") in this process,
+ * each with its own key and UDP port on 127.0.0.1 and an in-process packet device, so no root and
+ * no network set-up are needed. Alice and Bob complete a handshake, ping each other both ways with
+ * ICMP echo packets through the encrypted tunnel, and the demo prints what happened.
  */
 public final class Demo {
   private final PrintWriter out;
@@ -108,13 +108,15 @@ public final class Demo {
 
   /** Runs the demo; returns the exit status (0: every ping answered). */
   public int run() throws IOException, InterruptedException {
-    out.println("wireguard-java demo: two WireGuard tunnels in one JVM, talking UDP over 127.0.0.1");
+    out.println(
+        "wireguard-java demo: two WireGuard tunnels in one JVM, talking UDP over 127.0.0.1");
     out.println("(no root needed: each tunnel's IP packets are read and written by this program)");
     out.println();
     try (Node alice = new Node("alice", "10.0.0.1");
         Node bob = new Node("bob", "10.0.0.2")) {
       for (Node n : new Node[] {alice, bob}) {
-        out.printf("  %-5s  tunnel address %-9s  udp port %-5d  public key %s%n",
+        out.printf(
+            "  %-5s  tunnel address %-9s  udp port %-5d  public key %s%n",
             n.name, n.address.getHostAddress(), n.tunnel.listenPort(), n.key.publicKey());
       }
       out.println();
@@ -132,10 +134,12 @@ public final class Demo {
 
       long start = System.nanoTime();
       boolean ok = ping(alice, bob, 1, "first ping (starts the handshake)");
-      out.printf("  handshake   alice -> bob: Noise IKpsk2, done in %s (a cold JVM: class loading"
+      out.printf(
+          "  handshake   alice -> bob: Noise IKpsk2, done in %s (a cold JVM: class loading"
               + " and JIT included)%n",
           handshakeNanos.get() < 0 ? "?" : ms(handshakeNanos.get()));
-      out.printf("  first ping  answered %s after it was sent (handshake included)%n",
+      out.printf(
+          "  first ping  answered %s after it was sent (handshake included)%n",
           ms(System.nanoTime() - start));
       ok &= pings(alice, bob);
       ok &= pings(bob, alice);
@@ -143,7 +147,8 @@ public final class Demo {
       for (Node n : new Node[] {alice, bob}) {
         Node other = n == alice ? bob : alice;
         PeerStats s = n.tunnel.peerStats(other.key.publicKey()).orElseThrow();
-        out.printf("  %-5s  sent %,7d bytes, received %,7d bytes of encrypted UDP; drops: %d%n",
+        out.printf(
+            "  %-5s  sent %,7d bytes, received %,7d bytes of encrypted UDP; drops: %d%n",
             n.name, s.txBytes(), s.rxBytes(), n.tunnel.stats().droppedTotal());
       }
       long drops = alice.tunnel.stats().droppedTotal() + bob.tunnel.stats().droppedTotal();
@@ -152,8 +157,12 @@ public final class Demo {
         out.println("OK: handshake done, every ping answered through the encrypted tunnel.");
         return 0;
       }
-      out.println("FAILED: some pings were not answered (drops: "
-          + dropSummary(alice) + "; " + dropSummary(bob) + ")");
+      out.println(
+          "FAILED: some pings were not answered (drops: "
+              + dropSummary(alice)
+              + "; "
+              + dropSummary(bob)
+              + ")");
       return 1;
     } finally {
       out.flush();
@@ -171,10 +180,15 @@ public final class Demo {
     }
     long[] r = Arrays.copyOf(rtts, answered);
     Arrays.sort(r);
-    out.printf(Locale.ROOT, "  ping        %-5s -> %-5s: %d/%d answered, round trip min/median/max"
-            + " %s / %s / %s%n",
-        from.name, to.name, answered, count,
-        answered == 0 ? "-" : ms(r[0]), answered == 0 ? "-" : ms(r[r.length / 2]),
+    out.printf(
+        Locale.ROOT,
+        "  ping        %-5s -> %-5s: %d/%d answered, round trip min/median/max" + " %s / %s / %s%n",
+        from.name,
+        to.name,
+        answered,
+        count,
+        answered == 0 ? "-" : ms(r[0]),
+        answered == 0 ? "-" : ms(r[r.length / 2]),
         answered == 0 ? "-" : ms(r[r.length - 1]));
     return answered == count;
   }
@@ -203,11 +217,15 @@ public final class Demo {
 
   private static String dropSummary(Node n) {
     StringBuilder b = new StringBuilder(n.name);
-    n.tunnel.stats().drops().forEach((DropReason r, Long c) -> {
-      if (c > 0) {
-        b.append(' ').append(r).append('=').append(c);
-      }
-    });
+    n.tunnel
+        .stats()
+        .drops()
+        .forEach(
+            (DropReason r, Long c) -> {
+              if (c > 0) {
+                b.append(' ').append(r).append('=').append(c);
+              }
+            });
     return b.toString();
   }
 

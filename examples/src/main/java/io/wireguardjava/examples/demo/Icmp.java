@@ -3,20 +3,21 @@ package io.wireguardjava.examples.demo;
 import java.net.Inet4Address;
 
 /**
- * IPv4 ICMP echo packets, enough to "ping" through a tunnel whose packets an application reads
- * and writes itself (an in-process device has no network stack to answer).
+ * IPv4 ICMP echo packets, enough to "ping" through a tunnel whose packets an application reads and
+ * writes itself (an in-process device has no network stack to answer).
  */
 public final class Icmp {
   private Icmp() {}
 
   /** ICMP type of an echo request. */
   public static final int ECHO_REQUEST = 8;
+
   /** ICMP type of an echo reply. */
   public static final int ECHO_REPLY = 0;
 
   /** An IPv4 ICMP echo packet with correct checksums. */
-  public static byte[] echo(int type, Inet4Address src, Inet4Address dst, int id, int seq,
-      byte[] payload) {
+  public static byte[] echo(
+      int type, Inet4Address src, Inet4Address dst, int id, int seq, byte[] payload) {
     byte[] p = new byte[28 + payload.length];
     p[0] = 0x45;
     put16(p, 2, p.length);

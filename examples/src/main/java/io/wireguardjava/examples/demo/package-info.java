@@ -1,4 +1,4 @@
-/** The no-root demo: two tunnels in one process, a handshake and pings both ways.   */
+/** The no-root demo: two tunnels in one process, a handshake and pings both ways. */
 @NullMarked
 package io.wireguardjava.examples.demo;
 

@@ -16,9 +16,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
- * The other end for {@link EmbeddingExample}: a tunnel at 10.8.0.1 on 127.0.0.1 that answers
- * ICMP echo requests. WireGuard only talks to configured peers, so clients are let in with
- * {@link #allow}.
+ * The other end for {@link EmbeddingExample}: a tunnel at 10.8.0.1 on 127.0.0.1 that answers ICMP
+ * echo requests. WireGuard only talks to configured peers, so clients are let in with {@link
+ * #allow}.
  */
 final class EchoServer implements AutoCloseable {
   private final PrivateKey key = PrivateKey.generate();
@@ -26,12 +26,22 @@ final class EchoServer implements AutoCloseable {
   private final Thread responder;
 
   EchoServer() throws IOException {
-    Config config = Config.builder()
-        .iface(Interface.builder().privateKey(key)
-            .addAddress(InetNetwork.parse("10.8.0.1/24")).build())
-        .build();
-    tunnel = Tunnel.open(config, TunnelOptions.builder().inProcessDevice().interfaceName("server")
-        .bindAddress(InetAddress.getLoopbackAddress()).build());
+    Config config =
+        Config.builder()
+            .iface(
+                Interface.builder()
+                    .privateKey(key)
+                    .addAddress(InetNetwork.parse("10.8.0.1/24"))
+                    .build())
+            .build();
+    tunnel =
+        Tunnel.open(
+            config,
+            TunnelOptions.builder()
+                .inProcessDevice()
+                .interfaceName("server")
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .build());
     responder = new Thread(this::answer, "echo-server");
     responder.setDaemon(true);
     responder.start();
@@ -42,14 +52,14 @@ final class EchoServer implements AutoCloseable {
   }
 
   Endpoint endpoint() {
-    return Endpoint.of(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-        tunnel.listenPort()));
+    return Endpoint.of(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), tunnel.listenPort()));
   }
 
   /** Lets {@code client} in, with the tunnel address {@code 10.8.0.2}. */
   void allow(Key client) {
-    tunnel.addPeer(Peer.builder().publicKey(client)
-        .addAllowedIp(InetNetwork.parse("10.8.0.2/32")).build());
+    tunnel.addPeer(
+        Peer.builder().publicKey(client).addAllowedIp(InetNetwork.parse("10.8.0.2/32")).build());
   }
 
   private void answer() {

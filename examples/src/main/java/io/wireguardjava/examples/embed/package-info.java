@@ -1,4 +1,4 @@
-/**  Embedding a tunnel in an application: a Config built in code, packets in and out.  */
+/** Embedding a tunnel in an application: a Config built in code, packets in and out. */
 @NullMarked
 package io.wireguardjava.examples.embed;
 

@@ -23,7 +23,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
-
 /**
  * {@code wireguard-java [-f|--foreground] <interface>}: the same command line and behaviour as
  * {@code wireguard-go}, for {@code WG_QUICK_USERSPACE_IMPLEMENTATION}.
@@ -31,12 +30,12 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  *   <li>Creates the TUN interface and its UAPI socket {@code /var/run/wireguard/<interface>.sock},
  *       with no key and no peers: everything arrives through the socket ({@code wg setconf}).
- *   <li>Without {@code -f} (and without {@code WG_PROCESS_FOREGROUND=1}), starts itself again as
- *       a detached child (its own session, no terminal) and returns once the child reports the
+ *   <li>Without {@code -f} (and without {@code WG_PROCESS_FOREGROUND=1}), starts itself again as a
+ *       detached child (its own session, no terminal) and returns once the child reports the
  *       interface and the socket ready; the child's errors are printed and make it exit 1.
  *   <li>Runs until the interface is deleted ({@code ip link delete}, as {@code wg-quick down}
- *       does), its socket file is removed (newer {@code wg-quick}), or it gets SIGINT/SIGTERM;
- *       then removes the socket, closes the tunnel and exits 0.
+ *       does), its socket file is removed (newer {@code wg-quick}), or it gets SIGINT/SIGTERM; then
+ *       removes the socket, closes the tunnel and exits 0.
  * </ol>
  *
  * <p>Environment: {@code WG_JAVA_LOG=<file>} keeps the detached daemon's log (default: none);
@@ -138,7 +137,10 @@ public final class Launcher {
             () -> {
               try {
                 Thread.sleep(READY_TIMEOUT.toMillis());
-                err.println("wireguard-java: the daemon was not ready within " + READY_TIMEOUT.toSeconds() + " s");
+                err.println(
+                    "wireguard-java: the daemon was not ready within "
+                        + READY_TIMEOUT.toSeconds()
+                        + " s");
                 child.destroy();
               } catch (InterruptedException e) {
                 // ready (or failed) in time
@@ -259,14 +261,16 @@ public final class Launcher {
       Config empty = Config.builder().iface(Interface.builder().build()).build();
       // The engine serves the UAPI socket <directory>/<name>.sock itself (uapiDirectory), and
       // removes it when the tunnel closes.
-      Tunnel tunnel = Tunnel.open(empty,
-          TunnelOptions.builder().osDevice(name).uapiDirectory(socketDirectory).build());
+      Tunnel tunnel =
+          Tunnel.open(
+              empty, TunnelOptions.builder().osDevice(name).uapiDirectory(socketDirectory).build());
       return new Running(name, tunnel, socketDirectory.resolve(name + ".sock"));
     }
 
     private static @Nullable Object fileKey(Path p) {
       try {
-        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+            .fileKey();
       } catch (IOException e) {
         return null;
       }

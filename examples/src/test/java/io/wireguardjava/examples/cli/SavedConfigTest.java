@@ -17,11 +17,14 @@ class SavedConfigTest {
   void theRunningConfigReplacesTheFileReadableByItsOwnerOnly() throws Exception {
     Path file = Files.writeString(dir.resolve("wg0.conf"), "old\n");
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-    Config running = Config.parse("[Interface]\nPrivateKey = "
-        + io.wireguardjava.PrivateKey.generate().toBase64() + "\nListenPort = 51820\n"
-        + "Address = 10.0.0.1/24\nPostUp = echo up\nSaveConfig = true\n\n[Peer]\nPublicKey = "
-        + io.wireguardjava.PrivateKey.generate().publicKey().toBase64()
-        + "\nAllowedIPs = 10.0.0.2/32\nEndpoint = 192.0.2.7:51820\n");
+    Config running =
+        Config.parse(
+            "[Interface]\nPrivateKey = "
+                + io.wireguardjava.PrivateKey.generate().toBase64()
+                + "\nListenPort = 51820\n"
+                + "Address = 10.0.0.1/24\nPostUp = echo up\nSaveConfig = true\n\n[Peer]\nPublicKey = "
+                + io.wireguardjava.PrivateKey.generate().publicKey().toBase64()
+                + "\nAllowedIPs = 10.0.0.2/32\nEndpoint = 192.0.2.7:51820\n");
     SavedConfig.write(file, running);
     assertThat(Config.parse(Files.readString(file))).isEqualTo(running);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))

@@ -98,16 +98,28 @@ class ShowCommandTest {
     Key c = PrivateKey.generate().publicKey();
     long now = System.currentTimeMillis() * 1_000_000L;
     DeviceSettings settings =
-        new DeviceSettings(Optional.of(own), 51888, 7, List.of(
-            new PeerSettings(a, Optional.empty(), Optional.empty(), 0, List.of()),
-            new PeerSettings(b, Optional.of(PresharedKey.generate()),
-                Optional.of(new InetSocketAddress("2001:db8::5", 51820)), 25,
-                List.of(Prefix.parse("10.0.0.0/8"), Prefix.parse("fd00::/8"))),
-            new PeerSettings(c, Optional.empty(), Optional.of(new InetSocketAddress("192.0.2.1", 1)), 3700,
-                List.of(Prefix.parse("192.168.0.0/16")))));
-    Map<Key, PeerRuntime> runtimes = Map.of(
-        b, new PeerRuntime(Optional.empty(), now - 3_000_000_000_000L, 1 << 20, 5),
-        c, new PeerRuntime(Optional.empty(), now - 90_000_000_000L, 77, 0));
+        new DeviceSettings(
+            Optional.of(own),
+            51888,
+            7,
+            List.of(
+                new PeerSettings(a, Optional.empty(), Optional.empty(), 0, List.of()),
+                new PeerSettings(
+                    b,
+                    Optional.of(PresharedKey.generate()),
+                    Optional.of(new InetSocketAddress("2001:db8::5", 51820)),
+                    25,
+                    List.of(Prefix.parse("10.0.0.0/8"), Prefix.parse("fd00::/8"))),
+                new PeerSettings(
+                    c,
+                    Optional.empty(),
+                    Optional.of(new InetSocketAddress("192.0.2.1", 1)),
+                    3700,
+                    List.of(Prefix.parse("192.168.0.0/16")))));
+    Map<Key, PeerRuntime> runtimes =
+        Map.of(
+            b, new PeerRuntime(Optional.empty(), now - 3_000_000_000_000L, 1 << 20, 5),
+            c, new PeerRuntime(Optional.empty(), now - 90_000_000_000L, 77, 0));
     String name = "wgs" + ProcessHandle.current().pid() % 100000;
     try (UapiServer server = UapiServer.start(name, new Fixed(settings, runtimes))) {
       assertThat(show(name, "dump")).isEqualTo(run("wg", "show", name, "dump"));

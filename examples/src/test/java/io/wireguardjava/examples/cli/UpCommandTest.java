@@ -13,15 +13,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The parts of {@code up} that need no root; the real thing runs in wireguard-tun-linux's tests. */
+/**
+ * The parts of {@code up} that need no root; the real thing runs in wireguard-tun-linux's tests.
+ */
 class UpCommandTest {
 
   @TempDir Path dir;
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int up(String target) {
-    UpCommand cmd = new UpCommand(new PrintStream(new ByteArrayOutputStream(), true),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    UpCommand cmd =
+        new UpCommand(
+            new PrintStream(new ByteArrayOutputStream(), true),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     return new CommandLine(cmd).execute(target);
   }
 
@@ -54,8 +58,13 @@ class UpCommandTest {
 
   @Test
   void aDefaultRouteWithoutListenPortGetsAFreePort() throws Exception {
-    String base = "[Interface]\nPrivateKey = " + PrivateKey.generate().toBase64() + "\n%s\n[Peer]\n"
-        + "PublicKey = " + PrivateKey.generate().publicKey().toBase64() + "\nAllowedIPs = %s\n";
+    String base =
+        "[Interface]\nPrivateKey = "
+            + PrivateKey.generate().toBase64()
+            + "\n%s\n[Peer]\n"
+            + "PublicKey = "
+            + PrivateKey.generate().publicKey().toBase64()
+            + "\nAllowedIPs = %s\n";
     Config full = Config.parse(String.format(base, "", "0.0.0.0/0"));
     assertThat(UpCommand.withPortForDefaultRoute(full).iface().listenPort()).isPresent();
     Config split = Config.parse(String.format(base, "", "10.0.0.0/8"));

@@ -98,24 +98,47 @@ class WgJavaCliTest {
   @Test
   void stripPrintsTheSetconfText(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("wg0.conf");
-    Files.writeString(file, "# test\n[Interface]\nPrivateKey = " + PRIV
-        + "\nAddress = 10.0.0.1/24\nDNS = 1.1.1.1\nListenPort = 51820\nPostUp = echo up\n"
-        + "\n[Peer]\nPublicKey = " + PUB + "\nAllowedIPs = 10.0.0.2/32\n");
+    Files.writeString(
+        file,
+        "# test\n[Interface]\nPrivateKey = "
+            + PRIV
+            + "\nAddress = 10.0.0.1/24\nDNS = 1.1.1.1\nListenPort = 51820\nPostUp = echo up\n"
+            + "\n[Peer]\nPublicKey = "
+            + PUB
+            + "\nAllowedIPs = 10.0.0.2/32\n");
     Run r = run("", "strip", file.toString());
-    assertThat(r).isEqualTo(new Run(0, "[Interface]\nPrivateKey = " + PRIV
-        + "\nListenPort = 51820\n\n[Peer]\nPublicKey = " + PUB
-        + "\nAllowedIPs = 10.0.0.2/32\n", ""));
+    assertThat(r)
+        .isEqualTo(
+            new Run(
+                0,
+                "[Interface]\nPrivateKey = "
+                    + PRIV
+                    + "\nListenPort = 51820\n\n[Peer]\nPublicKey = "
+                    + PUB
+                    + "\nAllowedIPs = 10.0.0.2/32\n",
+                ""));
   }
 
   @Test
   void stripOnBadInputPrintsOneLineAndExitsWithOne(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("wg0.conf");
-    Files.writeString(file, String.join("\n", "[Interface]", "PrivateKey = " + PRIV,
-        "[Peer]", "PublicKey = " + PUB, "", "[Peer]", "PublicKey = " + KeyPair.generate()
-            .publicKey(), "AllowedIPs = 10.0.0.300/32", ""));
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "[Interface]",
+            "PrivateKey = " + PRIV,
+            "[Peer]",
+            "PublicKey = " + PUB,
+            "",
+            "[Peer]",
+            "PublicKey = " + KeyPair.generate().publicKey(),
+            "AllowedIPs = 10.0.0.300/32",
+            ""));
     Run r = run("", "strip", file.toString());
-    assertThat(r).isEqualTo(new Run(1, "",
-        "line 8, [Peer] 2, AllowedIPs: '10.0.0.300/32' is not an IP network\n"));
+    assertThat(r)
+        .isEqualTo(
+            new Run(1, "", "line 8, [Peer] 2, AllowedIPs: '10.0.0.300/32' is not an IP network\n"));
     Run missing = run("", "strip", dir.resolve("nope.conf").toString());
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.err()).endsWith("does not exist\n").doesNotContain("Exception");
@@ -161,16 +184,17 @@ class WgJavaCliTest {
   @Test
   void pubkeyBehavesAsWgPubkeyOnTheSameInput() throws Exception {
     requireWg();
-    List<byte[]> inputs = List.of(
-        (PRIV + "\n").getBytes(StandardCharsets.US_ASCII),
-        PRIV.getBytes(StandardCharsets.US_ASCII),
-        (PRIV + "\r\n \t\n").getBytes(StandardCharsets.US_ASCII),
-        (PRIV + "\0\n").getBytes(StandardCharsets.US_ASCII),
-        (" " + PRIV + "\n").getBytes(StandardCharsets.US_ASCII),
-        (PRIV + "x\n").getBytes(StandardCharsets.US_ASCII),
-        (PRIV.substring(0, 43) + "A\n").getBytes(StandardCharsets.US_ASCII),
-        "short\n".getBytes(StandardCharsets.US_ASCII),
-        new byte[0]);
+    List<byte[]> inputs =
+        List.of(
+            (PRIV + "\n").getBytes(StandardCharsets.US_ASCII),
+            PRIV.getBytes(StandardCharsets.US_ASCII),
+            (PRIV + "\r\n \t\n").getBytes(StandardCharsets.US_ASCII),
+            (PRIV + "\0\n").getBytes(StandardCharsets.US_ASCII),
+            (" " + PRIV + "\n").getBytes(StandardCharsets.US_ASCII),
+            (PRIV + "x\n").getBytes(StandardCharsets.US_ASCII),
+            (PRIV.substring(0, 43) + "A\n").getBytes(StandardCharsets.US_ASCII),
+            "short\n".getBytes(StandardCharsets.US_ASCII),
+            new byte[0]);
     for (byte[] input : inputs) {
       Run ours = run(input, "pubkey");
       Run wg = runWg(input, "pubkey");
@@ -199,13 +223,18 @@ class WgJavaCliTest {
   @Test
   void stripMeansWhatWgQuickStripPrints(@TempDir Path dir) throws Exception {
     requireWg();
-    Assumptions.assumeTrue("true".equals(System.getenv("CI"))
-        || "root".equals(System.getProperty("user.name")),
+    Assumptions.assumeTrue(
+        "true".equals(System.getenv("CI")) || "root".equals(System.getProperty("user.name")),
         "wg-quick strip re-runs itself with sudo unless root");
     Path file = dir.resolve("wgjcli0.conf");
-    Files.writeString(file, "[Interface]\nPrivateKey = " + PRIV + "\nAddress = 10.0.0.1/24\n"
-        + "MTU = 1420\nFwMark = 51820\nSaveConfig = true\n[Peer]\nPublicKey = " + PUB
-        + "\nAllowedIPs = 0.0.0.0/0\nEndpoint = example.org:51820 # comment\n");
+    Files.writeString(
+        file,
+        "[Interface]\nPrivateKey = "
+            + PRIV
+            + "\nAddress = 10.0.0.1/24\n"
+            + "MTU = 1420\nFwMark = 51820\nSaveConfig = true\n[Peer]\nPublicKey = "
+            + PUB
+            + "\nAllowedIPs = 0.0.0.0/0\nEndpoint = example.org:51820 # comment\n");
     Process p = new ProcessBuilder("wg-quick", "strip", file.toString()).start();
     String real = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).isZero();

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 /**
  * A new user's first hour, automated: the artifacts this build produced are installed (with their
  * poms, the parent and the BOM) into a private local repository under {@code target/}, a
- * stand-alone project ({@code src/it/consumer}: BOM import, the README's dependency lines, a
- * {@code module-info}) is built against it with {@code -Xlint:all -Werror}, and run on the
- * module path with the JDK running this test (CI runs the build on JDK 17 and JDK 25). It opens
- * two tunnels, sends a packet through them and checks the module boundaries.
+ * stand-alone project ({@code src/it/consumer}: BOM import, the README's dependency lines, a {@code
+ * module-info}) is built against it with {@code -Xlint:all -Werror}, and run on the module path
+ * with the JDK running this test (CI runs the build on JDK 17 and JDK 25). It opens two tunnels,
+ * sends a packet through them and checks the module boundaries.
  *
  * <p>The private repository is seeded from {@code ~/.m2} with hard links (the plugins, offline)
  * without our own artifacts; nothing is ever installed into {@code ~/.m2}.
@@ -27,14 +27,16 @@ import org.junit.jupiter.api.Test;
 class ConsumerProjectIT {
 
   private static final String VERSION = "0.1.0-SNAPSHOT";
+
   /** The artifacts, in install order, as (directory, packaging). */
-  private static final List<String[]> ARTIFACTS = List.of(
-      new String[] {".", "pom"},
-      new String[] {"wireguard-bom", "pom"},
-      new String[] {"wireguard-api", "jar"},
-      new String[] {"wireguard-crypto", "jar"},
-      new String[] {"wireguard-core", "jar"},
-      new String[] {"wireguard-tun-linux", "jar"});
+  private static final List<String[]> ARTIFACTS =
+      List.of(
+          new String[] {".", "pom"},
+          new String[] {"wireguard-bom", "pom"},
+          new String[] {"wireguard-api", "jar"},
+          new String[] {"wireguard-crypto", "jar"},
+          new String[] {"wireguard-core", "jar"},
+          new String[] {"wireguard-tun-linux", "jar"});
 
   @Test
   void aConsumerProjectBuildsAgainstTheInstalledArtifactsAndRunsOnTheModulePath() throws Exception {
@@ -68,12 +70,23 @@ class ConsumerProjectIT {
     build.addAll(List.of("package", "-Dwireguard.version=" + VERSION));
     run(project, 300, build.toArray(String[]::new));
 
-    String modulePath = project.resolve("target/classes") + java.io.File.pathSeparator
-        + project.resolve("target/modules");
+    String modulePath =
+        project.resolve("target/classes")
+            + java.io.File.pathSeparator
+            + project.resolve("target/modules");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String out = run(project, 120, java, "--enable-native-access=org.jnrproject.jffi",
-        "--module-path", modulePath, "-m", "example.consumer/example.consumer.Main",
-        String.valueOf(freeUdpPort()), String.valueOf(freeUdpPort()));
+    String out =
+        run(
+            project,
+            120,
+            java,
+            "--enable-native-access=org.jnrproject.jffi",
+            "--module-path",
+            modulePath,
+            "-m",
+            "example.consumer/example.consumer.Main",
+            String.valueOf(freeUdpPort()),
+            String.valueOf(freeUdpPort()));
     assertThat(out)
         .contains("ok: the engine was found as a service in module io.wireguardjava.core")
         .contains("ok: the packet came out of the other tunnel unchanged")
@@ -87,7 +100,8 @@ class ConsumerProjectIT {
 
   /** Runs a command, returns its output (stdout and stderr); fails the test on a non-zero exit. */
   private static String run(Path dir, int timeoutSeconds, String... command) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
     Path log = Files.createTempFile("consumer-it", ".log");
     try {
@@ -95,8 +109,13 @@ class ConsumerProjectIT {
       Process p = pb.start();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new AssertionError("timed out after " + timeoutSeconds + " s: " + String.join(" ", command)
-            + "\n" + Files.readString(log, StandardCharsets.UTF_8));
+        throw new AssertionError(
+            "timed out after "
+                + timeoutSeconds
+                + " s: "
+                + String.join(" ", command)
+                + "\n"
+                + Files.readString(log, StandardCharsets.UTF_8));
       }
       String out = Files.readString(log, StandardCharsets.UTF_8);
       assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The test's handle on a running {@link LabAgent}: sends command lines and waits, bounded in
- * time, for the answers with the same id. A failure names the command, the answer and the agent's
- * stderr log.
+ * The test's handle on a running {@link LabAgent}: sends command lines and waits, bounded in time,
+ * for the answers with the same id. A failure names the command, the answer and the agent's stderr
+ * log.
  */
 final class AgentProcess implements AutoCloseable {
   private static final String READY = "ready";
@@ -78,7 +78,8 @@ final class AgentProcess implements AutoCloseable {
     }
 
     private AssertionError failure(String answer) {
-      return new AssertionError(name + ": `" + command + "` -> " + answer + "\n--- " + name + " log:\n" + log.get());
+      return new AssertionError(
+          name + ": `" + command + "` -> " + answer + "\n--- " + name + " log:\n" + log.get());
     }
   }
 
@@ -104,7 +105,9 @@ final class AgentProcess implements AutoCloseable {
   }
 
   private void readAnswers() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (line.equals(READY)) {
@@ -135,7 +138,9 @@ final class AgentProcess implements AutoCloseable {
     return new Pending(id, command);
   }
 
-  /** Runs {@code command} and returns its result, failing on {@code err} or after {@code timeout}. */
+  /**
+   * Runs {@code command} and returns its result, failing on {@code err} or after {@code timeout}.
+   */
   String call(String command, Duration timeout) {
     return start(command).ok(timeout);
   }

@@ -21,11 +21,13 @@ import java.util.function.Supplier;
 
 /**
  * The interop topology of the netstack tests and the benchmark's twin: three namespaces,
+ *
  * <pre>
  *  ours (a)  192.168.201.1 ==veth== .2  relay (r)  192.168.202.1 ==veth== .2  peer (b)
  *  our JVM as nobody, no TUN           kernel forwarding +                      wireguard-go on a TUN
  *  (or `wg-java up` + kernel TCP)      UdpDelayRelay :51999 + nft loss          :51820, dnsmasq, nc
  * </pre>
+ *
  * Inside the tunnel the peer is 10.201.0.1 / fd00:201::1 and we are 10.201.0.2 / fd00:201::2;
  * dnsmasq on the peer answers {@value #NAME} (and nothing else). Our endpoint for the peer is
  * either its address (routed by the relay namespace's kernel: a clean path) or the relay (each
@@ -36,8 +38,10 @@ final class InteropLab implements AutoCloseable {
   static final String OURS4 = "10.201.0.2";
   static final String PEER6 = "fd00:201::1";
   static final String OURS6 = "fd00:201::2";
+
   /** A name only the peer's dnsmasq knows. */
   static final String NAME = "files.name.test";
+
   static final int MTU = 1420;
   private static final String PEER_UNDERLAY = "192.168.202.2";
   private static final String RELAY_LISTEN = "192.168.201.2";
@@ -70,11 +74,13 @@ final class InteropLab implements AutoCloseable {
   private final PrivateKey peerKey = PrivateKey.generate();
   private final Path pub;
   private final Path java;
-  private final ExecutorService background = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "interop-lab");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService background =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "interop-lab");
+            t.setDaemon(true);
+            return t;
+          });
   private final List<AutoCloseable> closeFirst = new ArrayList<>();
 
   /**
@@ -82,7 +88,8 @@ final class InteropLab implements AutoCloseable {
    * the peer namespace and the delay relay ({@code oneWayDelay}, {@code lossPercent} of the
    * datagrams it sends dropped) in the relay namespace.
    */
-  InteropLab(Path wireguardGo, Duration oneWayDelay, int lossPercent) throws IOException, InterruptedException {
+  InteropLab(Path wireguardGo, Duration oneWayDelay, int lossPercent)
+      throws IOException, InterruptedException {
     lab = new Lab("hlab");
     try {
       nsOurs = lab.namespace("-a");
@@ -90,9 +97,12 @@ final class InteropLab implements AutoCloseable {
       nsPeer = lab.namespace("-b");
       lab.veth(nsOurs, nsRelay, 201, "x");
       lab.veth(nsRelay, nsPeer, 202, "y");
-      lab.exec(nsRelay, "sysctl", "-qw", "net.ipv4.ip_forward=1").ok("forwarding in the relay namespace");
-      lab.exec(nsOurs, "ip", "route", "add", "192.168.202.0/24", "via", RELAY_LISTEN).ok("route a->b");
-      lab.exec(nsPeer, "ip", "route", "add", "192.168.201.0/24", "via", "192.168.202.1").ok("route b->a");
+      lab.exec(nsRelay, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+          .ok("forwarding in the relay namespace");
+      lab.exec(nsOurs, "ip", "route", "add", "192.168.202.0/24", "via", RELAY_LISTEN)
+          .ok("route a->b");
+      lab.exec(nsPeer, "ip", "route", "add", "192.168.201.0/24", "via", "192.168.202.1")
+          .ok("route b->a");
       pub = lab.publicDir();
       java = Path.of(System.getProperty("java.home"), "bin", "java");
       copyDriverClasses();
@@ -116,9 +126,17 @@ final class InteropLab implements AutoCloseable {
     for (Path d = Lab.repo().toAbsolutePath(); d != null; d = d.getParent()) {
       candidates.add(d.resolve(rel));
     }
-    return candidates.stream().filter(Files::isExecutable).findFirst().orElseThrow(() -> new AssertionError(
-        "the current wireguard-go is missing (looked for " + rel + " above " + Lab.repo()
-            + "; set WIREGUARD_GO_CURRENT)"));
+    return candidates.stream()
+        .filter(Files::isExecutable)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "the current wireguard-go is missing (looked for "
+                        + rel
+                        + " above "
+                        + Lab.repo()
+                        + "; set WIREGUARD_GO_CURRENT)"));
   }
 
   /** Debian's wireguard-go. */
@@ -147,7 +165,8 @@ final class InteropLab implements AutoCloseable {
     }
     try (var all = Files.walk(pub)) {
       for (Path p : all.toList()) {
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+        Files.setPosixFilePermissions(
+            p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
       }
     }
   }
@@ -157,58 +176,146 @@ final class InteropLab implements AutoCloseable {
   }
 
   private void startPeer(Path wireguardGo) throws IOException, InterruptedException {
-    lab.start(nsPeer, List.of("WG_PROCESS_FOREGROUND=1"), "wireguard-go", wireguardGo.toString(), "-f", goIf);
+    lab.start(
+        nsPeer,
+        List.of("WG_PROCESS_FOREGROUND=1"),
+        "wireguard-go",
+        wireguardGo.toString(),
+        "-f",
+        goIf);
     assertThat(Lab.await(START, () -> Files.exists(Lab.socket(goIf))))
-        .as("wireguard-go socket: " + lab.log("wireguard-go")).isTrue();
-    Path conf = Files.writeString(lab.dir.resolve("peer.conf"), String.join("\n",
-        "[Interface]", "PrivateKey = " + peerKey.toBase64(), "ListenPort = " + PEER_PORT, "",
-        "[Peer]", "PublicKey = " + ourKey.publicKey().toBase64(),
-        "AllowedIPs = " + OURS4 + "/32, " + OURS6 + "/128", ""));
+        .as("wireguard-go socket: " + lab.log("wireguard-go"))
+        .isTrue();
+    Path conf =
+        Files.writeString(
+            lab.dir.resolve("peer.conf"),
+            String.join(
+                "\n",
+                "[Interface]",
+                "PrivateKey = " + peerKey.toBase64(),
+                "ListenPort = " + PEER_PORT,
+                "",
+                "[Peer]",
+                "PublicKey = " + ourKey.publicKey().toBase64(),
+                "AllowedIPs = " + OURS4 + "/32, " + OURS6 + "/128",
+                ""));
     lab.exec(nsPeer, "wg", "setconf", goIf, conf.toString()).ok("wg setconf");
     lab.exec(nsPeer, "ip", "addr", "add", PEER4 + "/24", "dev", goIf).ok("peer address");
-    lab.exec(nsPeer, "ip", "addr", "add", PEER6 + "/64", "dev", goIf, "nodad").ok("peer address v6");
-    lab.exec(nsPeer, "ip", "link", "set", goIf, "mtu", Integer.toString(MTU), "up").ok("peer link up");
+    lab.exec(nsPeer, "ip", "addr", "add", PEER6 + "/64", "dev", goIf, "nodad")
+        .ok("peer address v6");
+    lab.exec(nsPeer, "ip", "link", "set", goIf, "mtu", Integer.toString(MTU), "up")
+        .ok("peer link up");
     String capture = System.getProperty("hlab.capture", "");
-    if (!capture.isEmpty()) { // -Dhlab.capture=DIR: the tunnel's plaintext packets, for a failure's post-mortem
-      lab.start(nsPeer, List.of(), "tshark", "tshark", "-q", "-i", goIf, "-w",
+    if (!capture.isEmpty()) { // -Dhlab.capture=DIR: the tunnel's plaintext packets, for a failure's
+      // post-mortem
+      lab.start(
+          nsPeer,
+          List.of(),
+          "tshark",
+          "tshark",
+          "-q",
+          "-i",
+          goIf,
+          "-w",
           Path.of(capture, lab.id + ".pcap").toAbsolutePath().toString());
       Thread.sleep(2000); // tshark needs a moment before it captures
     }
-    lab.start(nsPeer, List.of(), "dnsmasq", "dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts",
-        "--listen-address=" + PEER4, "--bind-interfaces", "--log-queries", "--log-facility=-",
+    lab.start(
+        nsPeer,
+        List.of(),
+        "dnsmasq",
+        "dnsmasq",
+        "--no-daemon",
+        "--no-resolv",
+        "--no-hosts",
+        "--listen-address=" + PEER4,
+        "--bind-interfaces",
+        "--log-queries",
+        "--log-facility=-",
         "--pid-file=" + lab.dir.resolve("dnsmasq.pid"),
-        "--address=/name.test/" + PEER4, "--address=/name.test/" + PEER6);
+        "--address=/name.test/" + PEER4,
+        "--address=/name.test/" + PEER6);
     assertThat(Lab.await(START, () -> listening(nsPeer, "-uln", 53)))
-        .as("dnsmasq: " + lab.log("dnsmasq")).isTrue();
+        .as("dnsmasq: " + lab.log("dnsmasq"))
+        .isTrue();
   }
 
   private void startRelay(Duration oneWayDelay, int lossPercent) throws IOException {
     String table = "inet " + lab.id + "loss";
     lab.exec(nsRelay, "nft", "add", "table", "inet", lab.id + "loss").ok("nft table");
-    lab.exec(nsRelay, "nft", "add", "chain", "inet", lab.id + "loss", "out",
-        "{ type filter hook output priority 0; }").ok("nft chain");
+    lab.exec(
+            nsRelay,
+            "nft",
+            "add",
+            "chain",
+            "inet",
+            lab.id + "loss",
+            "out",
+            "{ type filter hook output priority 0; }")
+        .ok("nft chain");
     if (lossPercent > 0) {
-      lab.exec(nsRelay, "nft", "add", "rule", "inet", lab.id + "loss", "out", "meta", "l4proto", "udp",
-          "numgen", "random", "mod", "100", "<", Integer.toString(lossPercent), "counter", "drop").ok("nft " + table);
+      lab.exec(
+              nsRelay,
+              "nft",
+              "add",
+              "rule",
+              "inet",
+              lab.id + "loss",
+              "out",
+              "meta",
+              "l4proto",
+              "udp",
+              "numgen",
+              "random",
+              "mod",
+              "100",
+              "<",
+              Integer.toString(lossPercent),
+              "counter",
+              "drop")
+          .ok("nft " + table);
     }
-    Process relay = lab.startAsNobody(nsRelay, "relay", java.toString(), "-cp", classPath(),
-        UdpDelayRelay.class.getName(), RELAY_LISTEN + ":" + RELAY_PORT, PEER_UNDERLAY + ":" + PEER_PORT,
-        Long.toString(oneWayDelay.toMillis()));
+    Process relay =
+        lab.startAsNobody(
+            nsRelay,
+            "relay",
+            java.toString(),
+            "-cp",
+            classPath(),
+            UdpDelayRelay.class.getName(),
+            RELAY_LISTEN + ":" + RELAY_PORT,
+            PEER_UNDERLAY + ":" + PEER_PORT,
+            Long.toString(oneWayDelay.toMillis()));
     closeFirst.add(AgentProcess.await("relay", relay, logOf("relay"), START));
   }
 
   /** The wg-quick file of our side. */
   String ourConfig(Underlay underlay, boolean withDns) {
-    String endpoint = underlay == Underlay.CLEAN ? PEER_UNDERLAY + ":" + PEER_PORT : RELAY_LISTEN + ":" + RELAY_PORT;
-    List<String> lines = new ArrayList<>(List.of("[Interface]", "PrivateKey = " + ourKey.toBase64(),
-        "Address = " + OURS4 + "/24, " + OURS6 + "/64", "MTU = " + MTU));
+    String endpoint =
+        underlay == Underlay.CLEAN
+            ? PEER_UNDERLAY + ":" + PEER_PORT
+            : RELAY_LISTEN + ":" + RELAY_PORT;
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "[Interface]",
+                "PrivateKey = " + ourKey.toBase64(),
+                "Address = " + OURS4 + "/24, " + OURS6 + "/64",
+                "MTU = " + MTU));
     if (withDns) {
       lines.add("DNS = " + PEER4);
     }
-    lines.addAll(List.of("", "[Peer]", "PublicKey = " + peerKey.publicKey().toBase64(), "Endpoint = " + endpoint,
-        "AllowedIPs = 10.201.0.0/24, fd00:201::/64",
-        // the first keepalive goes out at once: the peer learns our endpoint before it connects to us
-        "PersistentKeepalive = 25", ""));
+    lines.addAll(
+        List.of(
+            "",
+            "[Peer]",
+            "PublicKey = " + peerKey.publicKey().toBase64(),
+            "Endpoint = " + endpoint,
+            "AllowedIPs = 10.201.0.0/24, fd00:201::/64",
+            // the first keepalive goes out at once: the peer learns our endpoint before it connects
+            // to us
+            "PersistentKeepalive = 25",
+            ""));
     return String.join("\n", lines);
   }
 
@@ -220,20 +327,38 @@ final class InteropLab implements AutoCloseable {
     if (side == Side.NETSTACK) {
       Path conf = nobodysConfig(underlay);
       String log = "ours-netstack-" + underlay.name().toLowerCase();
-      Process p = lab.startAsNobody(nsOurs, log, java.toString(), "-cp", classPath(),
-          LabAgent.class.getName(), "tunnel", conf.toString());
+      Process p =
+          lab.startAsNobody(
+              nsOurs,
+              log,
+              java.toString(),
+              "-cp",
+              classPath(),
+              LabAgent.class.getName(),
+              "tunnel",
+              conf.toString());
       return register(AgentProcess.await(log, p, logOf(log), START));
     }
     String iface = lab.iface("w" + (underlay == Underlay.CLEAN ? "c" : "i"));
     Path conf = Files.writeString(lab.dir.resolve(iface + ".conf"), ourConfig(underlay, false));
     String upLog = "up-" + iface;
-    lab.start(nsOurs, List.of(), upLog, java.toString(), "-jar", pub.resolve("wg-java.jar").toString(), "up",
+    lab.start(
+        nsOurs,
+        List.of(),
+        upLog,
+        java.toString(),
+        "-jar",
+        pub.resolve("wg-java.jar").toString(),
+        "up",
         conf.toString());
-    assertThat(Lab.await(START, () -> logOf(upLog).get().contains("is up"))).as("wg-java up: " + logOf(upLog).get())
+    assertThat(Lab.await(START, () -> logOf(upLog).get().contains("is up")))
+        .as("wg-java up: " + logOf(upLog).get())
         .isTrue();
     lab.resolvConf(nsOurs, PEER4);
     String log = "ours-kernel-" + underlay.name().toLowerCase();
-    Process p = lab.startAsNobody(nsOurs, log, java.toString(), "-cp", classPath(), LabAgent.class.getName(), "kernel");
+    Process p =
+        lab.startAsNobody(
+            nsOurs, log, java.toString(), "-cp", classPath(), LabAgent.class.getName(), "kernel");
     return register(AgentProcess.await(log, p, logOf(log), START));
   }
 
@@ -251,35 +376,68 @@ final class InteropLab implements AutoCloseable {
    * {@code <log>.log}; returns once it printed its "Ctrl-C to stop" line (all listeners up).
    */
   Process startWgJavaAsNobody(String log, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-        "--inh-caps=-all", java.toString(), "-jar", pub.resolve("wg-java.jar").toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "--inh-caps=-all",
+                java.toString(),
+                "-jar",
+                pub.resolve("wg-java.jar").toString()));
     cmd.addAll(List.of(args));
     Process p = lab.start(nsOurs, List.of(), log, cmd.toArray(String[]::new));
     assertThat(Lab.await(START, () -> logOf(log).get().contains("Ctrl-C") || !p.isAlive()))
-        .as("wg-java " + args[0] + " starts: " + logOf(log).get()).isTrue();
+        .as("wg-java " + args[0] + " starts: " + logOf(log).get())
+        .isTrue();
     assertThat(p.isAlive()).as("wg-java " + args[0] + " runs: " + logOf(log).get()).isTrue();
     return p;
   }
 
   /** A kernel-socket agent in our namespace as nobody (no TUN there: it reaches only loopback). */
   AgentProcess startLocalAgent() throws IOException {
-    Process p = lab.startAsNobody(nsOurs, "local-agent", java.toString(), "-cp", classPath(),
-        LabAgent.class.getName(), "kernel");
+    Process p =
+        lab.startAsNobody(
+            nsOurs,
+            "local-agent",
+            java.toString(),
+            "-cp",
+            classPath(),
+            LabAgent.class.getName(),
+            "kernel");
     return register(AgentProcess.await("local-agent", p, logOf("local-agent"), START));
   }
 
   /** {@link PeerFileServer} on the peer's tunnel address, serving the lab directory. */
   void startPeerFileServer(int port) throws IOException {
-    Process p = lab.startPiped(nsPeer, "file-server", java.toString(), "-cp", classPath(),
-        PeerFileServer.class.getName(), PEER4, Integer.toString(port), lab.dir.toString());
+    Process p =
+        lab.startPiped(
+            nsPeer,
+            "file-server",
+            java.toString(),
+            "-cp",
+            classPath(),
+            PeerFileServer.class.getName(),
+            PEER4,
+            Integer.toString(port),
+            lab.dir.toString());
     register(AgentProcess.await("file-server", p, logOf("file-server"), START));
   }
 
   /** A kernel-socket agent on the peer side (root), Linux's TCP/UDP for the UDP tests. */
   AgentProcess startPeerAgent() {
     try {
-      Process p = lab.startPiped(nsPeer, "peer-agent", java.toString(), "-cp", classPath(),
-          LabAgent.class.getName(), "kernel");
+      Process p =
+          lab.startPiped(
+              nsPeer,
+              "peer-agent",
+              java.toString(),
+              "-cp",
+              classPath(),
+              LabAgent.class.getName(),
+              "kernel");
       return register(AgentProcess.await("peer-agent", p, logOf("peer-agent"), START));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -306,21 +464,30 @@ final class InteropLab implements AutoCloseable {
     return CompletableFuture.supplyAsync(() -> peerShell(timeout, script), background);
   }
 
-  /** Waits until something listens on {@code port} ({@code ssFlags}: -tln or -uln) in {@code ns}. */
+  /**
+   * Waits until something listens on {@code port} ({@code ssFlags}: -tln or -uln) in {@code ns}.
+   */
   boolean listening(String ns, String ssFlags, int port) {
     Lab.Result r = lab.exec(ns, "ss", "-H", ssFlags, "sport", "=", ":" + port);
     return r.exit() == 0 && !r.out().isBlank();
   }
 
   void awaitPeerListening(int port) throws InterruptedException {
-    assertThat(Lab.await(START, () -> listening(nsPeer, "-tln", port))).as("peer listens on " + port).isTrue();
+    assertThat(Lab.await(START, () -> listening(nsPeer, "-tln", port)))
+        .as("peer listens on " + port)
+        .isTrue();
   }
 
-  /** A file of {@code bytes} random bytes in the peer's (root-only) lab directory; returns its SHA-256. */
+  /**
+   * A file of {@code bytes} random bytes in the peer's (root-only) lab directory; returns its
+   * SHA-256.
+   */
   String peerFile(String name, long bytes) {
     Path f = lab.dir.resolve(name);
     return peerShell(START, "head -c " + bytes + " /dev/urandom > " + f + " && sha256sum < " + f)
-        .ok("make " + name).out().split("\\s+")[0];
+        .ok("make " + name)
+        .out()
+        .split("\\s+")[0];
   }
 
   Path path(String name) {

@@ -8,13 +8,26 @@ final class InteropTools {
 
   /** Root and every tool (skips locally, fails under CI=true); the current wireguard-go too. */
   static void require() {
-    Lab.requireTools("ip", "wg", "wireguard-go", "ping", "nc", "nft", "dnsmasq", "ss", "setpriv", "sysctl", "sha256sum");
+    Lab.requireTools(
+        "ip",
+        "wg",
+        "wireguard-go",
+        "ping",
+        "nc",
+        "nft",
+        "dnsmasq",
+        "ss",
+        "setpriv",
+        "sysctl",
+        "sha256sum");
     if ("true".equals(System.getenv("CI"))) {
       InteropLab.currentWireguardGo(); // fails with what is missing
     }
   }
 
-  /** {@code -Dhlab.side=KERNEL} checks the lab with the kernel's TCP; the default tests our stack. */
+  /**
+   * {@code -Dhlab.side=KERNEL} checks the lab with the kernel's TCP; the default tests our stack.
+   */
   static Side side() {
     return Side.valueOf(System.getProperty("hlab.side", Side.NETSTACK.name()));
   }

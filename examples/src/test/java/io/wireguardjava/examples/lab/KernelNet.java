@@ -82,8 +82,11 @@ final class KernelNet implements Net {
   @Override
   public Duration ping(InetAddress to, Duration timeout) throws IOException {
     long seconds = Math.max(1, timeout.toSeconds());
-    Process p = new ProcessBuilder("ping", "-n", "-c", "1", "-W", Long.toString(seconds), to.getHostAddress())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "ping", "-n", "-c", "1", "-W", Long.toString(seconds), to.getHostAddress())
+            .redirectErrorStream(true)
+            .start();
     try {
       if (!p.waitFor(seconds + 5, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -96,7 +99,8 @@ final class KernelNet implements Net {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     Matcher m = PING_TIME.matcher(out);
     if (p.exitValue() != 0 || !m.find()) {
-      throw new SocketTimeoutException("no echo reply from " + to.getHostAddress() + ": " + out.strip());
+      throw new SocketTimeoutException(
+          "no echo reply from " + to.getHostAddress() + ": " + out.strip());
     }
     return Duration.ofNanos((long) (Double.parseDouble(m.group(1)) * 1_000_000));
   }

@@ -18,20 +18,23 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Network namespaces, background daemons and bounded commands for the netns tests of the
- * examples module (the launcher tests and the netstack interop tests). Names are unique per lab
- * ({@code <prefix><hex>...}); {@link #close()} stops what the lab started (by its own process
- * handles) and deletes its namespaces, socket files and directories.
+ * Network namespaces, background daemons and bounded commands for the netns tests of the examples
+ * module (the launcher tests and the netstack interop tests). Names are unique per lab ({@code
+ * <prefix><hex>...}); {@link #close()} stops what the lab started (by its own process handles) and
+ * deletes its namespaces, socket files and directories.
  */
 public final class Lab implements AutoCloseable {
   /** The longest any one command may run. */
   public static final Duration TIMEOUT = Duration.ofSeconds(60);
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The unique prefix of every name this lab creates. */
   public final String id;
+
   /** A private (0700) directory for configs and logs, deleted by {@link #close()}. */
   public final Path dir;
+
   private final List<String> namespaces = new ArrayList<>();
   private final List<Process> processes = new ArrayList<>();
   private final List<String> interfaces = new ArrayList<>();
@@ -125,11 +128,14 @@ public final class Lab implements AutoCloseable {
     veth(nsA, nsB, n, "v");
   }
 
-  /** As {@link #veth(String, String, int)}, the ends named {@code <id><tag>a}/{@code <id><tag>b}. */
+  /**
+   * As {@link #veth(String, String, int)}, the ends named {@code <id><tag>a}/{@code <id><tag>b}.
+   */
   public void veth(String nsA, String nsB, int n, String tag) {
     String a = name(tag + "a");
     String b = name(tag + "b");
-    run("ip", "link", "add", a, "netns", nsA, "type", "veth", "peer", "name", b, "netns", nsB).ok("veth");
+    run("ip", "link", "add", a, "netns", nsA, "type", "veth", "peer", "name", b, "netns", nsB)
+        .ok("veth");
     exec(nsA, "ip", "addr", "add", "192.168." + n + ".1/24", "dev", a).ok("addr a");
     exec(nsB, "ip", "addr", "add", "192.168." + n + ".2/24", "dev", b).ok("addr b");
     exec(nsA, "ip", "link", "set", a, "up").ok("up a");
@@ -174,12 +180,17 @@ public final class Lab implements AutoCloseable {
     full.addAll(List.of(cmd));
     try {
       Path out = Files.createTempFile(dir, "out", ".txt");
-      Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(out.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      Process p =
+          new ProcessBuilder(full)
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
-        throw new AssertionError("timed out: " + String.join(" ", full) + "\n" + Files.readString(out));
+        throw new AssertionError(
+            "timed out: " + String.join(" ", full) + "\n" + Files.readString(out));
       }
       return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     } catch (IOException e) {
@@ -195,21 +206,34 @@ public final class Lab implements AutoCloseable {
     List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns, "env"));
     full.addAll(env);
     full.addAll(List.of(cmd));
-    Process p = new ProcessBuilder(full).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(log + ".log").toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    Process p =
+        new ProcessBuilder(full)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(log + ".log").toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .start();
     processes.add(p);
     return p;
   }
 
   /**
-   * Starts {@code cmd} in {@code ns} as the unprivileged user nobody (uid/gid 65534, no groups,
-   * no inheritable capabilities), with its stdin and stdout as pipes for the caller and its
-   * stderr appended to {@code <dir>/<log>.log}. Everything it reads must be world-readable.
+   * Starts {@code cmd} in {@code ns} as the unprivileged user nobody (uid/gid 65534, no groups, no
+   * inheritable capabilities), with its stdin and stdout as pipes for the caller and its stderr
+   * appended to {@code <dir>/<log>.log}. Everything it reads must be world-readable.
    */
   public Process startAsNobody(String ns, String log, String... cmd) throws IOException {
-    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns, "setpriv", "--reuid=65534",
-        "--regid=65534", "--clear-groups", "--inh-caps=-all"));
+    List<String> full =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "--inh-caps=-all"));
     full.addAll(List.of(cmd));
     return startPiped(full, log);
   }
@@ -222,8 +246,10 @@ public final class Lab implements AutoCloseable {
   }
 
   private Process startPiped(List<String> full, String log) throws IOException {
-    Process p = new ProcessBuilder(full)
-        .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(log + ".log").toFile())).start();
+    Process p =
+        new ProcessBuilder(full)
+            .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(log + ".log").toFile()))
+            .start();
     processes.add(p);
     return p;
   }
@@ -233,8 +259,11 @@ public final class Lab implements AutoCloseable {
    * read (jars, classes; the launching user's home and {@link #dir} are 0700); close() deletes it.
    */
   public Path publicDir() throws IOException {
-    Path d = Files.createTempDirectory(Path.of("/tmp"), id + "-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Path d =
+        Files.createTempDirectory(
+            Path.of("/tmp"),
+            id + "-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x")); // umask-proof
     extraDirs.add(d);
     return d;
@@ -257,7 +286,8 @@ public final class Lab implements AutoCloseable {
   }
 
   /** Waits (polling every 50 ms) until {@code condition} holds; false after {@code timeout}. */
-  public static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+  public static boolean await(Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
     long end = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < end) {
       if (condition.getAsBoolean()) {

@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
  * {@link Net} once and then executes commands, one per stdin line {@code ID COMMAND ARGS...}, each
  * on its own thread, answering {@code ID ok RESULT...} or {@code ID err MESSAGE} (servers first say
  * {@code ID listening}). Commands:
+ *
  * <pre>
  * send HOST PORT BYTES|SECONDSs    connect, write pattern bytes, half-close, read to EOF
  *                                  -> ok BYTES SHA256 MILLIS
@@ -47,6 +48,7 @@ import java.util.stream.Collectors;
  * http-get URL PROXY_HOST PORT     the JDK HttpClient through an HTTP proxy -> ok BYTES SHA256 MILLIS
  * socks5-dns PROXY_HOST PORT DNS_IP NAME   an A query through SOCKS5 UDP ASSOCIATE -> ok ADDRESS...
  * </pre>
+ *
  * Usage: {@code LabAgent kernel} or {@code LabAgent tunnel CONF} (the wg-quick file of the
  * in-process tunnel). With {@code once COMMAND...} after the mode, runs one command and prints its
  * result (the benchmark's bulk tool). MILLIS counts from connect/accept to EOF.
@@ -121,23 +123,37 @@ public final class LabAgent {
     String[] w = line.trim().split("\\s+");
     String id = w[0];
     try {
-      String result = switch (w.length > 1 ? w[1] : "") {
-        case "send" -> send(net.address(w[2], port(w[3])), w[4]);
-        case "recv" -> recv(net.address(w[2], port(w[3])));
-        case "serve-recv" -> serveRecv(id, port(w[2]));
-        case "serve-send" -> serveSend(id, port(w[2]), Long.parseLong(w[3]));
-        case "udp-echo" -> udpEcho(id, port(w[2]), Integer.parseInt(w[3]));
-        case "udp-ping" -> udpPing(net.address(w[2], port(w[3])), Integer.parseInt(w[4]), Integer.parseInt(w[5]));
-        case "resolve" -> net.resolve(w[2]).stream().map(InetAddress::getHostAddress).collect(Collectors.joining(" "));
-        case "ping" -> Long.toString(net.ping(net.resolve(w[2]).get(0),
-            Duration.ofMillis(Long.parseLong(w[3]))).toNanos() / 1000);
-        case "user" -> System.getProperty("user.name");
-        case "http-get" -> httpGet(URI.create(w[2]), new InetSocketAddress(w[3], port(w[4])));
-        case "socks5-dns" -> Socks5UdpDns.queryA(new InetSocketAddress(w[2], port(w[3])),
-            new InetSocketAddress(w[4], 53), w[5]).stream().map(InetAddress::getHostAddress)
-            .collect(Collectors.joining(" "));
-        default -> throw new IllegalArgumentException("unknown command: " + line);
-      };
+      String result =
+          switch (w.length > 1 ? w[1] : "") {
+            case "send" -> send(net.address(w[2], port(w[3])), w[4]);
+            case "recv" -> recv(net.address(w[2], port(w[3])));
+            case "serve-recv" -> serveRecv(id, port(w[2]));
+            case "serve-send" -> serveSend(id, port(w[2]), Long.parseLong(w[3]));
+            case "udp-echo" -> udpEcho(id, port(w[2]), Integer.parseInt(w[3]));
+            case "udp-ping" ->
+                udpPing(
+                    net.address(w[2], port(w[3])), Integer.parseInt(w[4]), Integer.parseInt(w[5]));
+            case "resolve" ->
+                net.resolve(w[2]).stream()
+                    .map(InetAddress::getHostAddress)
+                    .collect(Collectors.joining(" "));
+            case "ping" ->
+                Long.toString(
+                    net.ping(net.resolve(w[2]).get(0), Duration.ofMillis(Long.parseLong(w[3])))
+                            .toNanos()
+                        / 1000);
+            case "user" -> System.getProperty("user.name");
+            case "http-get" -> httpGet(URI.create(w[2]), new InetSocketAddress(w[3], port(w[4])));
+            case "socks5-dns" ->
+                Socks5UdpDns.queryA(
+                        new InetSocketAddress(w[2], port(w[3])),
+                        new InetSocketAddress(w[4], 53),
+                        w[5])
+                    .stream()
+                    .map(InetAddress::getHostAddress)
+                    .collect(Collectors.joining(" "));
+            default -> throw new IllegalArgumentException("unknown command: " + line);
+          };
       out.println(id + " ok " + result);
       return true;
     } catch (Exception | AssertionError e) {
@@ -154,9 +170,13 @@ public final class LabAgent {
     long start = System.nanoTime();
     try (Socket s = net.connect(to, CONNECT_TIMEOUT)) {
       s.setSoTimeout(Math.toIntExact(IO_TIMEOUT.toMillis()));
-      Transfer t = amount.endsWith("s")
-          ? write(s.getOutputStream(), Long.MAX_VALUE, start + Long.parseLong(amount.replace("s", "")) * 1_000_000_000L)
-          : write(s.getOutputStream(), Long.parseLong(amount), Long.MAX_VALUE);
+      Transfer t =
+          amount.endsWith("s")
+              ? write(
+                  s.getOutputStream(),
+                  Long.MAX_VALUE,
+                  start + Long.parseLong(amount.replace("s", "")) * 1_000_000_000L)
+              : write(s.getOutputStream(), Long.parseLong(amount), Long.MAX_VALUE);
       s.shutdownOutput();
       drain(s.getInputStream());
       return t.result(start);
@@ -261,20 +281,30 @@ public final class LabAgent {
           }
         }
         if (!answered) {
-          throw new SocketTimeoutException("no echo of datagram " + i + " of " + count + " from " + to);
+          throw new SocketTimeoutException(
+              "no echo of datagram " + i + " of " + count + " from " + to);
         }
       }
       return Integer.toString(count);
     }
   }
 
-  /** GET through an HTTP proxy with the JDK's HttpClient (absolute-form for http, CONNECT for https). */
-  private static String httpGet(URI uri, InetSocketAddress proxy) throws IOException, InterruptedException {
+  /**
+   * GET through an HTTP proxy with the JDK's HttpClient (absolute-form for http, CONNECT for
+   * https).
+   */
+  private static String httpGet(URI uri, InetSocketAddress proxy)
+      throws IOException, InterruptedException {
     long start = System.nanoTime();
-    HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(proxy))
-        .connectTimeout(CONNECT_TIMEOUT).build();
-    HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(uri).timeout(IO_TIMEOUT).build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    HttpClient client =
+        HttpClient.newBuilder()
+            .proxy(ProxySelector.of(proxy))
+            .connectTimeout(CONNECT_TIMEOUT)
+            .build();
+    HttpResponse<InputStream> r =
+        client.send(
+            HttpRequest.newBuilder(uri).timeout(IO_TIMEOUT).build(),
+            HttpResponse.BodyHandlers.ofInputStream());
     if (r.statusCode() != 200) {
       throw new IOException("HTTP " + r.statusCode() + " for " + uri);
     }

@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * The network a {@link LabAgent} works on: the kernel's (plain JDK sockets, over whatever the
- * namespace routes, e.g. a {@code wg-java up} TUN) or our userspace stack over an in-process
- * tunnel ({@code TunnelNetwork}). The agent's commands are written once against this, so the same
- * tool measures and checks both.
+ * namespace routes, e.g. a {@code wg-java up} TUN) or our userspace stack over an in-process tunnel
+ * ({@code TunnelNetwork}). The agent's commands are written once against this, so the same tool
+ * measures and checks both.
  */
 interface Net extends AutoCloseable {
 

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
  * datagram of the tunnel goes through {@link UdpDelayRelay} ({@value #ONE_WAY_DELAY_MS} ms each
  * way, so 20 ms more round trip) and nftables drops {@value #LOSS_PERCENT} % of them at random, in
  * both directions. {@value #BULK} bytes per transfer (not 100 MB: at 1 % loss and 20 ms the
- * kernel's own TCP needs several seconds per 10 MB here, and CI runs this twice), SHA-256
- * compared, in both roles and directions; UDP both ways (the driver resends what is lost).
- * {@code -Dhlab.side=KERNEL} runs it with {@code wg-java up} and the kernel's TCP on our side.
+ * kernel's own TCP needs several seconds per 10 MB here, and CI runs this twice), SHA-256 compared,
+ * in both roles and directions; UDP both ways (the driver resends what is lost). {@code
+ * -Dhlab.side=KERNEL} runs it with {@code wg-java up} and the kernel's TCP on our side.
  */
 class NetstackImpairedIT {
   static final int ONE_WAY_DELAY_MS = 10;
@@ -32,7 +32,9 @@ class NetstackImpairedIT {
   @BeforeAll
   static void start() throws Exception {
     InteropTools.require();
-    lab = new InteropLab(InteropLab.currentWireguardGo(), Duration.ofMillis(ONE_WAY_DELAY_MS), LOSS_PERCENT);
+    lab =
+        new InteropLab(
+            InteropLab.currentWireguardGo(), Duration.ofMillis(ONE_WAY_DELAY_MS), LOSS_PERCENT);
     ours = lab.startOurs(InteropTools.side(), Underlay.IMPAIRED);
     assertThat(ours.call("user", SHORT)).as("our side runs unprivileged").isEqualTo("nobody");
     peerAgent = lab.startPeerAgent();
@@ -48,7 +50,8 @@ class NetstackImpairedIT {
 
   @Test
   void javaClientSendsAndReceivesThroughLossAndDelay() {
-    CompletableFuture<Lab.Result> sink = lab.peerShellAsync(BULK_TIME, "nc -l -d " + InteropLab.PEER4 + " 5101 | sha256sum");
+    CompletableFuture<Lab.Result> sink =
+        lab.peerShellAsync(BULK_TIME, "nc -l -d " + InteropLab.PEER4 + " 5101 | sha256sum");
     awaitPeer(5101);
     String[] sent = ours.call("send " + InteropLab.PEER4 + " 5101 " + BULK, BULK_TIME).split(" ");
     assertThat(sent[0]).isEqualTo(Long.toString(BULK));
@@ -56,8 +59,9 @@ class NetstackImpairedIT {
     NetstackInteropIT.report("impaired: java client -> linux server", sent);
 
     String sha = lab.peerFile("bulk-5102", BULK);
-    CompletableFuture<Lab.Result> source = lab.peerShellAsync(BULK_TIME,
-        "nc -l -N " + InteropLab.PEER4 + " 5102 < " + lab.path("bulk-5102"));
+    CompletableFuture<Lab.Result> source =
+        lab.peerShellAsync(
+            BULK_TIME, "nc -l -N " + InteropLab.PEER4 + " 5102 < " + lab.path("bulk-5102"));
     awaitPeer(5102);
     String[] got = ours.call("recv " + InteropLab.PEER4 + " 5102", BULK_TIME).split(" ");
     source.join().ok("nc server");
@@ -70,13 +74,17 @@ class NetstackImpairedIT {
   void linuxClientSendsToAndReceivesFromAJavaServerThroughLossAndDelay() {
     String sha = lab.peerFile("bulk-5103", BULK);
     AgentProcess.Pending server = ours.start("serve-recv 5103").listening(SHORT);
-    lab.peerShell(BULK_TIME, "nc -N " + InteropLab.OURS4 + " 5103 < " + lab.path("bulk-5103")).ok("nc client");
+    lab.peerShell(BULK_TIME, "nc -N " + InteropLab.OURS4 + " 5103 < " + lab.path("bulk-5103"))
+        .ok("nc client");
     String[] got = server.ok(SHORT).split(" ");
     assertThat(got[1]).isEqualTo(sha);
     NetstackInteropIT.report("impaired: linux client -> java server", got);
 
     AgentProcess.Pending source = ours.start("serve-send 5104 " + BULK).listening(SHORT);
-    String peerSha = lab.peerShell(BULK_TIME, "nc -d " + InteropLab.OURS4 + " 5104 | sha256sum").ok("nc client").out();
+    String peerSha =
+        lab.peerShell(BULK_TIME, "nc -d " + InteropLab.OURS4 + " 5104 | sha256sum")
+            .ok("nc client")
+            .out();
     String[] sent = source.ok(SHORT).split(" ");
     assertThat(peerSha).startsWith(sent[1]);
     NetstackInteropIT.report("impaired: java server -> linux client", sent);
@@ -85,9 +93,11 @@ class NetstackImpairedIT {
   @Test
   void udpBothWaysThroughLossAndDelay() {
     AgentProcess.Pending echo = peerAgent.start("udp-echo 6101 100").listening(SHORT);
-    assertThat(ours.call("udp-ping " + InteropLab.PEER4 + " 6101 100 1200", SHORT)).isEqualTo("100");
+    assertThat(ours.call("udp-ping " + InteropLab.PEER4 + " 6101 100 1200", SHORT))
+        .isEqualTo("100");
     AgentProcess.Pending ourEcho = ours.start("udp-echo 6102 100").listening(SHORT);
-    assertThat(peerAgent.call("udp-ping " + InteropLab.OURS4 + " 6102 100 1200", SHORT)).isEqualTo("100");
+    assertThat(peerAgent.call("udp-ping " + InteropLab.OURS4 + " 6102 100 1200", SHORT))
+        .isEqualTo("100");
     // Echoes may be lost and the pinger resends: each echo server saw at least its count.
     assertThat(echo.ok(SHORT)).isEqualTo("100");
     assertThat(ourEcho.ok(SHORT)).isEqualTo("100");

@@ -1,9 +1,9 @@
 package io.wireguardjava.examples.lab;
 
 /**
- * A cheap, deterministic, non-repeating byte stream (xorshift64*): bulk senders fill their
- * buffers from it instead of reading a file, so a transfer's SHA-256 is known without storing it
- * and any misplaced segment changes the hash.
+ * A cheap, deterministic, non-repeating byte stream (xorshift64*): bulk senders fill their buffers
+ * from it instead of reading a file, so a transfer's SHA-256 is known without storing it and any
+ * misplaced segment changes the hash.
  */
 final class PatternBytes {
   private long state;

@@ -27,22 +27,26 @@ public final class PeerFileServer {
    */
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args[2]);
-    HttpServer server = HttpServer.create(new InetSocketAddress(args[0], Integer.parseInt(args[1])), 64);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(args[0], Integer.parseInt(args[1])), 64);
     server.setExecutor(Executors.newCachedThreadPool());
-    server.createContext("/", exchange -> {
-      try (exchange) {
-        String name = exchange.getRequestURI().getPath().substring(1);
-        Path file = dir.resolve(name).normalize();
-        if (name.isEmpty() || name.contains("/") || !Files.isRegularFile(file)) {
-          exchange.sendResponseHeaders(404, -1);
-          return;
-        }
-        exchange.sendResponseHeaders(200, Files.size(file));
-        try (InputStream in = Files.newInputStream(file); OutputStream out = exchange.getResponseBody()) {
-          in.transferTo(out);
-        }
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            String name = exchange.getRequestURI().getPath().substring(1);
+            Path file = dir.resolve(name).normalize();
+            if (name.isEmpty() || name.contains("/") || !Files.isRegularFile(file)) {
+              exchange.sendResponseHeaders(404, -1);
+              return;
+            }
+            exchange.sendResponseHeaders(200, Files.size(file));
+            try (InputStream in = Files.newInputStream(file);
+                OutputStream out = exchange.getResponseBody()) {
+              in.transferTo(out);
+            }
+          }
+        });
     server.start();
     System.out.println("ready");
     System.out.flush();

@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code wg-java proxy} end to end, as a user runs it: the shaded jar as nobody in a namespace
- * without a TUN (SOCKS5 on 127.0.0.1:1080, HTTP on 127.0.0.1:8080), a wireguard-go peer with a
- * file server on 10.201.0.1:8000 that is known by a name only the peer's dnsmasq answers for.
- * curl ({@code --socks5-hostname}, {@code -x http://}) fetches a {@value #BIG}-byte file, curl
- * with CONNECT ({@code --proxytunnel}) and the JDK HttpClient a {@value #SMALL}-byte one (to keep
- * the suite's time down), SHA-256 compared; a DNS query goes through SOCKS5 UDP ASSOCIATE. Fails (never skips) under CI=true when something is missing.
+ * without a TUN (SOCKS5 on 127.0.0.1:1080, HTTP on 127.0.0.1:8080), a wireguard-go peer with a file
+ * server on 10.201.0.1:8000 that is known by a name only the peer's dnsmasq answers for. curl
+ * ({@code --socks5-hostname}, {@code -x http://}) fetches a {@value #BIG}-byte file, curl with
+ * CONNECT ({@code --proxytunnel}) and the JDK HttpClient a {@value #SMALL}-byte one (to keep the
+ * suite's time down), SHA-256 compared; a DNS query goes through SOCKS5 UDP ASSOCIATE. Fails (never
+ * skips) under CI=true when something is missing.
  */
 class ProxyInteropIT {
   static final long BIG = 50_000_000L;
@@ -39,7 +40,14 @@ class ProxyInteropIT {
     smallSha = lab.peerFile("small.bin", SMALL);
     lab.startPeerFileServer(8000);
     Path conf = lab.nobodysConfig(Underlay.CLEAN);
-    lab.startWgJavaAsNobody("proxy", "proxy", conf.toString(), "--socks5", "127.0.0.1:1080", "--http", "127.0.0.1:8080");
+    lab.startWgJavaAsNobody(
+        "proxy",
+        "proxy",
+        conf.toString(),
+        "--socks5",
+        "127.0.0.1:1080",
+        "--http",
+        "127.0.0.1:8080");
     local = lab.startLocalAgent();
   }
 
@@ -56,18 +64,25 @@ class ProxyInteropIT {
 
   @Test
   void theNameIsUnknownOutsideTheTunnel() {
-    assertThat(lab.lab.exec(lab.nsOurs, SHORT, "getent", "hosts", InteropLab.NAME).exit()).isNotZero();
+    assertThat(lab.lab.exec(lab.nsOurs, SHORT, "getent", "hosts", InteropLab.NAME).exit())
+        .isNotZero();
   }
 
   @Test
   void curlThroughSocks5WithTheNameResolvedInTheTunnel() {
-    assertThat(ours("curl -sS --fail --socks5-hostname 127.0.0.1:1080 " + URL + " | sha256sum")).startsWith(sha);
+    assertThat(ours("curl -sS --fail --socks5-hostname 127.0.0.1:1080 " + URL + " | sha256sum"))
+        .startsWith(sha);
   }
 
   @Test
   void curlThroughTheHttpProxyAbsoluteFormAndConnect() {
-    assertThat(ours("curl -sS --fail -x http://127.0.0.1:8080 " + URL + " | sha256sum")).startsWith(sha);
-    assertThat(ours("curl -sS --fail --proxytunnel -x http://127.0.0.1:8080 " + SMALL_URL + " | sha256sum"))
+    assertThat(ours("curl -sS --fail -x http://127.0.0.1:8080 " + URL + " | sha256sum"))
+        .startsWith(sha);
+    assertThat(
+            ours(
+                "curl -sS --fail --proxytunnel -x http://127.0.0.1:8080 "
+                    + SMALL_URL
+                    + " | sha256sum"))
         .startsWith(smallSha);
   }
 
@@ -80,7 +95,9 @@ class ProxyInteropIT {
 
   @Test
   void dnsQueryThroughSocks5UdpAssociate() {
-    assertThat(local.call("socks5-dns 127.0.0.1 1080 " + InteropLab.PEER4 + " " + InteropLab.NAME, SHORT))
+    assertThat(
+            local.call(
+                "socks5-dns 127.0.0.1 1080 " + InteropLab.PEER4 + " " + InteropLab.NAME, SHORT))
         .isEqualTo(InteropLab.PEER4);
   }
 }

@@ -23,7 +23,8 @@ final class Socks5UdpDns {
   private Socks5UdpDns() {}
 
   /** The IPv4 addresses {@code dnsServer} answers for {@code name}, asked through the proxy. */
-  static List<InetAddress> queryA(InetSocketAddress proxy, InetSocketAddress dnsServer, String name) throws IOException {
+  static List<InetAddress> queryA(InetSocketAddress proxy, InetSocketAddress dnsServer, String name)
+      throws IOException {
     try (Socket control = new Socket()) {
       control.connect(proxy, 10_000);
       control.setSoTimeout(10_000);
@@ -44,8 +45,11 @@ final class Socks5UdpDns {
         udp.setSoTimeout(3_000);
         byte[] query = dnsQuery(name);
         ByteBuffer dgram = ByteBuffer.allocate(10 + query.length);
-        dgram.put(new byte[] {0, 0, 0, 1}).put(dnsServer.getAddress().getAddress())
-            .putShort((short) dnsServer.getPort()).put(query);
+        dgram
+            .put(new byte[] {0, 0, 0, 1})
+            .put(dnsServer.getAddress().getAddress())
+            .putShort((short) dnsServer.getPort())
+            .put(query);
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
           udp.send(new DatagramPacket(dgram.array(), dgram.position(), relay));
@@ -58,11 +62,15 @@ final class Socks5UdpDns {
             continue;
           }
           ByteBuffer r = ByteBuffer.wrap(buf, 0, reply.getLength());
-          expect(r.getShort() == 0 && r.get() == 0 && r.get() == 1, "reply without the SOCKS IPv4 header");
+          expect(
+              r.getShort() == 0 && r.get() == 0 && r.get() == 1,
+              "reply without the SOCKS IPv4 header");
           byte[] from = new byte[4];
           r.get(from);
-          expect(InetAddress.getByAddress(from).equals(dnsServer.getAddress())
-              && (r.getShort() & 0xffff) == dnsServer.getPort(), "reply not from the DNS server");
+          expect(
+              InetAddress.getByAddress(from).equals(dnsServer.getAddress())
+                  && (r.getShort() & 0xffff) == dnsServer.getPort(),
+              "reply not from the DNS server");
           return answers(r.slice());
         }
         throw last;
@@ -71,19 +79,24 @@ final class Socks5UdpDns {
   }
 
   private static InetSocketAddress readAddress(DataInputStream in, byte type) throws IOException {
-    byte[] addr = switch (type) {
-      case 1 -> new byte[4];
-      case 4 -> new byte[16];
-      default -> throw new IOException("unexpected BND.ADDR type " + type);
-    };
+    byte[] addr =
+        switch (type) {
+          case 1 -> new byte[4];
+          case 4 -> new byte[16];
+          default -> throw new IOException("unexpected BND.ADDR type " + type);
+        };
     in.readFully(addr);
     return new InetSocketAddress(InetAddress.getByAddress(addr), in.readUnsignedShort());
   }
 
   private static byte[] dnsQuery(String name) {
     ByteBuffer b = ByteBuffer.allocate(512);
-    b.putShort((short) 0x4a11).putShort((short) 0x0100).putShort((short) 1).putShort((short) 0)
-        .putShort((short) 0).putShort((short) 0); // id, RD, one question
+    b.putShort((short) 0x4a11)
+        .putShort((short) 0x0100)
+        .putShort((short) 1)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0); // id, RD, one question
     for (String label : name.split("\\.")) {
       byte[] l = label.getBytes(StandardCharsets.US_ASCII);
       b.put((byte) l.length).put(l);
@@ -98,7 +111,9 @@ final class Socks5UdpDns {
   private static List<InetAddress> answers(ByteBuffer m) throws IOException {
     expect(m.getShort() == 0x4a11, "answer to another query");
     int flags = m.getShort() & 0xffff;
-    expect((flags & 0x8000) != 0 && (flags & 0xf) == 0, "DNS error, flags " + Integer.toHexString(flags));
+    expect(
+        (flags & 0x8000) != 0 && (flags & 0xf) == 0,
+        "DNS error, flags " + Integer.toHexString(flags));
     int qd = m.getShort() & 0xffff;
     int an = m.getShort() & 0xffff;
     m.getInt(); // NS and AR counts

@@ -26,10 +26,13 @@ final class TunnelNet implements Net {
 
   /** Opens the tunnel and its stack from {@code conf}. */
   static Net open(Path conf) throws IOException, ConfigException {
-    return new TunnelNet(TunnelNetwork.open(Config.parse(Files.readString(conf, StandardCharsets.UTF_8))));
+    return new TunnelNet(
+        TunnelNetwork.open(Config.parse(Files.readString(conf, StandardCharsets.UTF_8))));
   }
 
-  /** A literal stays as it is; a name stays unresolved, for TunnelNetwork to ask the tunnel's DNS. */
+  /**
+   * A literal stays as it is; a name stays unresolved, for TunnelNetwork to ask the tunnel's DNS.
+   */
   @Override
   public InetSocketAddress address(String host, int port) throws IOException {
     if (host.contains(":") || host.matches("[0-9.]+")) {

@@ -17,12 +17,12 @@ import java.util.function.Supplier;
 /**
  * A UDP relay that delays every datagram by a fixed time in each direction: the 20 ms of a real
  * path, since this kernel has no {@code netem}. It listens on one address for the client side
- * (WireGuard's endpoint for the peer behind it), forwards to the target from an ephemeral port,
- * and sends the target's answers back to the client that spoke last. A full queue drops (as a
- * router would); loss itself is added by nftables in the relay's namespace.
+ * (WireGuard's endpoint for the peer behind it), forwards to the target from an ephemeral port, and
+ * sends the target's answers back to the client that spoke last. A full queue drops (as a router
+ * would); loss itself is added by nftables in the relay's namespace.
  *
- * <p>Usage: {@code UdpDelayRelay LISTEN_IP:PORT TARGET_IP:PORT ONE_WAY_DELAY_MS}; prints
- * {@code ready} once both sockets are bound, runs until stdin ends or says {@code quit}.
+ * <p>Usage: {@code UdpDelayRelay LISTEN_IP:PORT TARGET_IP:PORT ONE_WAY_DELAY_MS}; prints {@code
+ * ready} once both sockets are bound, runs until stdin ends or says {@code quit}.
  */
 public final class UdpDelayRelay {
   private static final int QUEUE = 8192;
@@ -61,8 +61,8 @@ public final class UdpDelayRelay {
     relay.thread("relay-out-client", () -> relay.emit(toClient, clientSide, () -> relay.client));
     System.out.println("ready");
     System.out.flush();
-    BufferedReader in = new BufferedReader(
-        new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null && !line.equals("quit")) {
       // the relay takes no commands; stdin only tells it when to stop
@@ -72,7 +72,8 @@ public final class UdpDelayRelay {
 
   private static InetSocketAddress parse(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
-    return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    return new InetSocketAddress(
+        hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
   }
 
   private interface IoLoop {
@@ -80,18 +81,22 @@ public final class UdpDelayRelay {
   }
 
   private void thread(String name, IoLoop loop) {
-    Thread t = new Thread(() -> {
-      try {
-        loop.run();
-      } catch (IOException | InterruptedException e) {
-        System.err.println(name + ": " + e);
-        System.exit(1);
-      }
-    }, name);
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                loop.run();
+              } catch (IOException | InterruptedException e) {
+                System.err.println(name + ": " + e);
+                System.exit(1);
+              }
+            },
+            name);
     t.start();
   }
 
-  private void receive(DatagramSocket socket, BlockingQueue<Delayed> queue, boolean fromClient) throws IOException {
+  private void receive(DatagramSocket socket, BlockingQueue<Delayed> queue, boolean fromClient)
+      throws IOException {
     byte[] buf = new byte[MAX_DATAGRAM];
     DatagramPacket p = new DatagramPacket(buf, buf.length);
     while (true) {
@@ -105,8 +110,8 @@ public final class UdpDelayRelay {
   }
 
   /** The queue is FIFO and every datagram waits the same time, so the head is always due first. */
-  private void emit(BlockingQueue<Delayed> queue, DatagramSocket socket,
-      Supplier<SocketAddress> to) throws IOException, InterruptedException {
+  private void emit(BlockingQueue<Delayed> queue, DatagramSocket socket, Supplier<SocketAddress> to)
+      throws IOException, InterruptedException {
     while (true) {
       Delayed d = queue.take();
       long wait;

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The launcher as wg-quick uses it, against the real tools: wg-quick up/down with
  * WG_QUICK_USERSPACE_IMPLEMENTATION=examples/bin/wireguard-java, ping through the tunnel to a
- * wireguard-go peer in another namespace, wg show/set at runtime, and the daemon's lifecycle.
- * Runs after `package` (the script needs the shaded jar); needs root and the tools (fails under
- * CI=true when they are missing).
+ * wireguard-go peer in another namespace, wg show/set at runtime, and the daemon's lifecycle. Runs
+ * after `package` (the script needs the shaded jar); needs root and the tools (fails under CI=true
+ * when they are missing).
  */
 class LauncherIT {
 
@@ -39,73 +39,161 @@ class LauncherIT {
       PrivateKey javaKey = PrivateKey.generate();
 
       // The reference peer: wireguard-go, configured with wg.
-      lab.start(nsGo, List.of("WG_PROCESS_FOREGROUND=1", "LOG_LEVEL=debug"), "wireguard-go", "wireguard-go", "-f", goIf);
-      assertThat(Lab.await(Duration.ofSeconds(30), () -> Files.exists(Lab.socket(goIf)))).as("wireguard-go socket").isTrue();
-      Path goConf = Files.writeString(lab.dir.resolve("go.conf"), String.join("\n",
-          "[Interface]", "PrivateKey = " + goKey.toBase64(), "ListenPort = 51820", "",
-          "[Peer]", "PublicKey = " + javaKey.publicKey().toBase64(), "AllowedIPs = 10.77.0.2/32", ""));
+      lab.start(
+          nsGo,
+          List.of("WG_PROCESS_FOREGROUND=1", "LOG_LEVEL=debug"),
+          "wireguard-go",
+          "wireguard-go",
+          "-f",
+          goIf);
+      assertThat(Lab.await(Duration.ofSeconds(30), () -> Files.exists(Lab.socket(goIf))))
+          .as("wireguard-go socket")
+          .isTrue();
+      Path goConf =
+          Files.writeString(
+              lab.dir.resolve("go.conf"),
+              String.join(
+                  "\n",
+                  "[Interface]",
+                  "PrivateKey = " + goKey.toBase64(),
+                  "ListenPort = 51820",
+                  "",
+                  "[Peer]",
+                  "PublicKey = " + javaKey.publicKey().toBase64(),
+                  "AllowedIPs = 10.77.0.2/32",
+                  ""));
       lab.exec(nsGo, "wg", "setconf", goIf, goConf.toString()).ok("wg setconf (wireguard-go)");
       lab.exec(nsGo, "ip", "addr", "add", "10.77.0.1/24", "dev", goIf).ok("addr");
       lab.exec(nsGo, "ip", "link", "set", goIf, "up").ok("up");
 
       // Ours, brought up by wg-quick through the launcher.
-      Path conf = Files.writeString(lab.dir.resolve(javaIf + ".conf"), String.join("\n",
-          "[Interface]", "PrivateKey = " + javaKey.toBase64(), "Address = 10.77.0.2/24", "",
-          "[Peer]", "PublicKey = " + goKey.publicKey().toBase64(), "Endpoint = 192.168.77.1:51820",
-          "AllowedIPs = 10.77.0.1/32", ""));
-      List<String> env = List.of("WG_QUICK_USERSPACE_IMPLEMENTATION=" + Lab.launcher(),
-          "WG_JAVA_LOG=" + lab.dir.resolve("launcher.log"));
+      Path conf =
+          Files.writeString(
+              lab.dir.resolve(javaIf + ".conf"),
+              String.join(
+                  "\n",
+                  "[Interface]",
+                  "PrivateKey = " + javaKey.toBase64(),
+                  "Address = 10.77.0.2/24",
+                  "",
+                  "[Peer]",
+                  "PublicKey = " + goKey.publicKey().toBase64(),
+                  "Endpoint = 192.168.77.1:51820",
+                  "AllowedIPs = 10.77.0.1/32",
+                  ""));
+      List<String> env =
+          List.of(
+              "WG_QUICK_USERSPACE_IMPLEMENTATION=" + Lab.launcher(),
+              "WG_JAVA_LOG=" + lab.dir.resolve("launcher.log"));
       Lab.Result up = lab.exec(nsJava, env, "wg-quick", "up", conf.toString());
       assertThat(up.exit()).as("wg-quick up: " + up.out() + lab.log("launcher")).isZero();
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Lab.socket(javaIf))))
           .isEqualTo("rw-------");
 
-      lab.exec(nsJava, "ping", "-c", "3", "-i", "0.2", "-W", "5", "10.77.0.1").ok("ping through the tunnel");
+      lab.exec(nsJava, "ping", "-c", "3", "-i", "0.2", "-W", "5", "10.77.0.1")
+          .ok("ping through the tunnel");
       String show = lab.exec(nsJava, "wg", "show", javaIf).ok("wg show").out();
-      assertThat(show).contains("peer: " + goKey.publicKey().toBase64(), "endpoint: 192.168.77.1:51820",
-          "allowed ips: 10.77.0.1/32", "latest handshake:", "transfer:");
+      assertThat(show)
+          .contains(
+              "peer: " + goKey.publicKey().toBase64(),
+              "endpoint: 192.168.77.1:51820",
+              "allowed ips: 10.77.0.1/32",
+              "latest handshake:",
+              "transfer:");
       String[] dump = lab.exec(nsJava, "wg", "show", javaIf, "dump").ok("dump").out().split("\n");
       long rx1 = Long.parseLong(dump[1].split("\t")[5]);
       lab.exec(nsJava, "ping", "-c", "2", "-i", "0.2", "-W", "5", "10.77.0.1").ok("ping again");
-      long rx2 = Long.parseLong(lab.exec(nsJava, "wg", "show", javaIf, "dump").out().split("\n")[1].split("\t")[5]);
+      long rx2 =
+          Long.parseLong(
+              lab.exec(nsJava, "wg", "show", javaIf, "dump").out().split("\n")[1].split("\t")[5]);
       assertThat(rx2).as("transfer counters grow").isGreaterThan(rx1);
       assertThat(lab.exec(nsJava, "wg", "showconf", javaIf).ok("showconf").out())
-          .contains("PrivateKey = " + javaKey.toBase64(), "PublicKey = " + goKey.publicKey().toBase64());
+          .contains(
+              "PrivateKey = " + javaKey.toBase64(), "PublicKey = " + goKey.publicKey().toBase64());
 
       // A new preshared key on both sides: traffic continues after the next handshake.
-      Path psk = Files.writeString(lab.dir.resolve("psk"), PresharedKey.generate().toBase64() + "\n");
-      lab.exec(nsGo, "wg", "set", goIf, "peer", javaKey.publicKey().toBase64(), "preshared-key", psk.toString()).ok("psk go");
-      lab.exec(nsJava, "wg", "set", javaIf, "peer", goKey.publicKey().toBase64(), "preshared-key", psk.toString()).ok("psk ours");
+      Path psk =
+          Files.writeString(lab.dir.resolve("psk"), PresharedKey.generate().toBase64() + "\n");
+      lab.exec(
+              nsGo,
+              "wg",
+              "set",
+              goIf,
+              "peer",
+              javaKey.publicKey().toBase64(),
+              "preshared-key",
+              psk.toString())
+          .ok("psk go");
+      lab.exec(
+              nsJava,
+              "wg",
+              "set",
+              javaIf,
+              "peer",
+              goKey.publicKey().toBase64(),
+              "preshared-key",
+              psk.toString())
+          .ok("psk ours");
       assertThat(lab.exec(nsJava, "wg", "show", javaIf).out()).contains("preshared key: (hidden)");
 
       // Remove the peer: no more traffic. Add it back with wg set: traffic again.
-      lab.exec(nsJava, "wg", "set", javaIf, "peer", goKey.publicKey().toBase64(), "remove").ok("remove");
+      lab.exec(nsJava, "wg", "set", javaIf, "peer", goKey.publicKey().toBase64(), "remove")
+          .ok("remove");
       assertThat(lab.exec(nsJava, "wg", "show", javaIf).out()).doesNotContain("peer:");
       assertThat(lab.exec(nsJava, "ping", "-c", "1", "-W", "1", "10.77.0.1").exit()).isNotZero();
-      lab.exec(nsJava, "wg", "set", javaIf, "peer", goKey.publicKey().toBase64(), "preshared-key", psk.toString(),
-          "endpoint", "192.168.77.1:51820", "allowed-ips", "10.77.0.1/32").ok("add back");
-      lab.exec(nsJava, "ping", "-c", "2", "-i", "0.2", "-W", "5", "10.77.0.1").ok("ping after re-adding the peer");
+      lab.exec(
+              nsJava,
+              "wg",
+              "set",
+              javaIf,
+              "peer",
+              goKey.publicKey().toBase64(),
+              "preshared-key",
+              psk.toString(),
+              "endpoint",
+              "192.168.77.1:51820",
+              "allowed-ips",
+              "10.77.0.1/32")
+          .ok("add back");
+      lab.exec(nsJava, "ping", "-c", "2", "-i", "0.2", "-W", "5", "10.77.0.1")
+          .ok("ping after re-adding the peer");
 
       // Replace the allowed IPs with one that does not cover the peer: traffic stops.
-      lab.exec(nsJava, "wg", "set", javaIf, "peer", goKey.publicKey().toBase64(), "allowed-ips", "10.99.0.0/24").ok("allowed-ips");
+      lab.exec(
+              nsJava,
+              "wg",
+              "set",
+              javaIf,
+              "peer",
+              goKey.publicKey().toBase64(),
+              "allowed-ips",
+              "10.99.0.0/24")
+          .ok("allowed-ips");
       assertThat(lab.exec(nsJava, "ping", "-c", "1", "-W", "1", "10.77.0.1").exit()).isNotZero();
 
       // wg syncconf with the original file: only the difference applied, traffic back.
-      lab.exec(nsJava, "bash", "-c", "wg syncconf " + javaIf + " <(wg-quick strip " + conf + ")").ok("syncconf");
-      lab.exec(nsJava, "ping", "-c", "2", "-i", "0.2", "-W", "5", "10.77.0.1").ok("ping after syncconf");
+      lab.exec(nsJava, "bash", "-c", "wg syncconf " + javaIf + " <(wg-quick strip " + conf + ")")
+          .ok("syncconf");
+      lab.exec(nsJava, "ping", "-c", "2", "-i", "0.2", "-W", "5", "10.77.0.1")
+          .ok("ping after syncconf");
 
       // syncconf with an unchanged file changes nothing: the session (handshake time) stays.
-      String handshake = lab.exec(nsJava, "wg", "show", javaIf, "latest-handshakes").ok("handshakes").out();
+      String handshake =
+          lab.exec(nsJava, "wg", "show", javaIf, "latest-handshakes").ok("handshakes").out();
       assertThat(handshake).doesNotEndWith("\t0\n");
-      lab.exec(nsJava, "bash", "-c", "wg syncconf " + javaIf + " <(wg-quick strip " + conf + ")").ok("syncconf");
-      assertThat(lab.exec(nsJava, "wg", "show", javaIf, "latest-handshakes").out()).isEqualTo(handshake);
+      lab.exec(nsJava, "bash", "-c", "wg syncconf " + javaIf + " <(wg-quick strip " + conf + ")")
+          .ok("syncconf");
+      assertThat(lab.exec(nsJava, "wg", "show", javaIf, "latest-handshakes").out())
+          .isEqualTo(handshake);
       lab.exec(nsJava, "ping", "-c", "1", "-W", "5", "10.77.0.1").ok("ping after a no-op syncconf");
-      assertThat(lab.exec(nsJava, "wg", "show", javaIf, "latest-handshakes").out()).isEqualTo(handshake);
+      assertThat(lab.exec(nsJava, "wg", "show", javaIf, "latest-handshakes").out())
+          .isEqualTo(handshake);
 
       Lab.Result down = lab.exec(nsJava, env, "wg-quick", "down", conf.toString());
       assertThat(down.exit()).as("wg-quick down: " + down.out()).isZero();
       assertThat(Lab.await(Duration.ofSeconds(30), () -> !Files.exists(Lab.socket(javaIf))))
-          .as("the daemon removes its socket when its interface is deleted: " + lab.log("launcher")).isTrue();
+          .as("the daemon removes its socket when its interface is deleted: " + lab.log("launcher"))
+          .isTrue();
       assertThat(lab.exec(nsJava, "ip", "link", "show", javaIf).exit()).isNotZero();
     }
   }
@@ -124,19 +212,35 @@ class LauncherIT {
           .isEqualTo("(none)\t(none)\t" + listenPort(lab, ns, name) + "\toff\n");
       // A bad set through the real tunnel: an errno, and nothing of it applied.
       String peer = PrivateKey.generate().publicKey().toHex();
-      new io.wireguardjava.core.uapi.UapiClient(Path.of("/var/run/wireguard")).set(name,
-          "private_key=" + PrivateKey.generate().toHex() + "\npublic_key=" + peer + "\nallowed_ip=10.1.0.0/16\n");
+      new io.wireguardjava.core.uapi.UapiClient(Path.of("/var/run/wireguard"))
+          .set(
+              name,
+              "private_key="
+                  + PrivateKey.generate().toHex()
+                  + "\npublic_key="
+                  + peer
+                  + "\nallowed_ip=10.1.0.0/16\n");
       String before = lab.exec(ns, "wg", "showconf", name).ok("showconf").out();
-      org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-              new io.wireguardjava.core.uapi.UapiClient(Path.of("/var/run/wireguard")).set(name,
-                  "replace_peers=true\nlisten_port=1\npublic_key=" + peer + "\nallowed_ip=10.2.0.0/33\n"))
-          .isInstanceOfSatisfying(io.wireguardjava.core.uapi.UapiException.class,
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  new io.wireguardjava.core.uapi.UapiClient(Path.of("/var/run/wireguard"))
+                      .set(
+                          name,
+                          "replace_peers=true\nlisten_port=1\npublic_key="
+                              + peer
+                              + "\nallowed_ip=10.2.0.0/33\n"))
+          .isInstanceOfSatisfying(
+              io.wireguardjava.core.uapi.UapiException.class,
               e -> assertThat(e.errno()).isEqualTo(-22));
       assertThat(lab.exec(ns, "wg", "showconf", name).out()).isEqualTo(before);
 
       Files.delete(Lab.socket(name));
-      assertThat(Lab.await(Duration.ofSeconds(30), () -> lab.exec(ns, "ip", "link", "show", name).exit() != 0))
-          .as("interface gone after its socket was removed: " + lab.log("launcher")).isTrue();
+      assertThat(
+              Lab.await(
+                  Duration.ofSeconds(30),
+                  () -> lab.exec(ns, "ip", "link", "show", name).exit() != 0))
+          .as("interface gone after its socket was removed: " + lab.log("launcher"))
+          .isTrue();
     }
   }
 
@@ -148,19 +252,30 @@ class LauncherIT {
   void foregroundStopsOnSigtermAndBadArgumentsFail() throws Exception {
     try (Lab lab = new Lab()) {
       assertThat(lab.run(Lab.launcher().toString()).exit()).isEqualTo(1);
-      assertThat(lab.run(Lab.launcher().toString(), "-x", "wg0").out()).contains("Usage: wireguard-java");
+      assertThat(lab.run(Lab.launcher().toString(), "-x", "wg0").out())
+          .contains("Usage: wireguard-java");
       String ns = lab.namespace("f");
       String name = lab.iface("wgf");
       Process p = lab.start(ns, List.of(), "fg", Lab.launcher().toString(), "-f", name);
-      assertThat(Lab.await(Duration.ofSeconds(30), () -> Files.exists(Lab.socket(name)))).as(lab.log("fg")).isTrue();
+      assertThat(Lab.await(Duration.ofSeconds(30), () -> Files.exists(Lab.socket(name))))
+          .as(lab.log("fg"))
+          .isTrue();
       assertThat(p.isAlive()).as("-f stays in the foreground").isTrue();
       // SIGTERM to the JVM: `ip netns exec`, env and the script each exec the next, so the
       // process we started is the JVM itself (or, if some step forked, its descendant).
-      p.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).forEach(ProcessHandle::destroy);
+      p.descendants()
+          .filter(h -> h.info().command().orElse("").endsWith("java"))
+          .forEach(ProcessHandle::destroy);
       p.destroy();
-      assertThat(Lab.await(Duration.ofSeconds(30), () -> !Files.exists(Lab.socket(name)))).as(lab.log("fg")).isTrue();
-      assertThat(Lab.await(Duration.ofSeconds(30), () -> lab.exec(ns, "ip", "link", "show", name).exit() != 0))
-          .as("the interface goes with the daemon").isTrue();
+      assertThat(Lab.await(Duration.ofSeconds(30), () -> !Files.exists(Lab.socket(name))))
+          .as(lab.log("fg"))
+          .isTrue();
+      assertThat(
+              Lab.await(
+                  Duration.ofSeconds(30),
+                  () -> lab.exec(ns, "ip", "link", "show", name).exit() != 0))
+          .as("the interface goes with the daemon")
+          .isTrue();
       assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as("a clean exit on SIGTERM").isIn(0, 143);
     }
@@ -171,21 +286,36 @@ class LauncherIT {
     try (Lab lab = new Lab()) {
       // In the test's own namespace, so that `down` (run in process) sees the interface.
       String name = lab.iface("wgd");
-      Lab.Result r = lab.run(List.of("WG_JAVA_LOG=" + lab.dir.resolve("launcher.log")), Lab.launcher().toString(), name);
+      Lab.Result r =
+          lab.run(
+              List.of("WG_JAVA_LOG=" + lab.dir.resolve("launcher.log")),
+              Lab.launcher().toString(),
+              name);
       assertThat(r.exit()).as(r.out() + lab.log("launcher")).isZero();
       try {
         PrivateKey key = PrivateKey.generate();
         Path keyFile = Files.writeString(lab.dir.resolve("key"), key.toBase64() + "\n");
-        lab.run("wg", "set", name, "private-key", keyFile.toString(), "peer",
-            PrivateKey.generate().publicKey().toBase64(), "allowed-ips", "10.55.0.0/16").ok("wg set");
+        lab.run(
+                "wg",
+                "set",
+                name,
+                "private-key",
+                keyFile.toString(),
+                "peer",
+                PrivateKey.generate().publicKey().toBase64(),
+                "allowed-ips",
+                "10.55.0.0/16")
+            .ok("wg set");
         java.io.StringWriter out = new java.io.StringWriter();
-        picocli.CommandLine show = new picocli.CommandLine(new io.wireguardjava.examples.cli.ShowCommand());
+        picocli.CommandLine show =
+            new picocli.CommandLine(new io.wireguardjava.examples.cli.ShowCommand());
         show.setOut(new java.io.PrintWriter(out, true));
         assertThat(show.execute(name)).isZero();
         assertThat(out.toString()).isEqualTo(lab.run("wg", "show", name).ok("wg show").out());
 
         java.io.StringWriter err = new java.io.StringWriter();
-        picocli.CommandLine down = new picocli.CommandLine(new io.wireguardjava.examples.cli.DownCommand());
+        picocli.CommandLine down =
+            new picocli.CommandLine(new io.wireguardjava.examples.cli.DownCommand());
         down.setErr(new java.io.PrintWriter(err, true));
         assertThat(down.execute(name)).as(err.toString() + lab.log("launcher")).isZero();
         assertThat(Lab.socket(name)).doesNotExist();

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code wg-java up} with what wg-quick users put in their files: no PrivateKey and {@code PostUp
- * = wg set %i private-key ...}, {@code SaveConfig = true} written back on down and brought up
- * again, and a full tunnel with a FwMark the engine cannot apply, refused in one line. Against
- * wireguard-go in another namespace, as {@link WgJavaUpIT}. Needs root and the tools (fails
- * under CI=true when they are missing).
+ * {@code wg-java up} with what wg-quick users put in their files: no PrivateKey and {@code PostUp =
+ * wg set %i private-key ...}, {@code SaveConfig = true} written back on down and brought up again,
+ * and a full tunnel with a FwMark the engine cannot apply, refused in one line. Against
+ * wireguard-go in another namespace, as {@link WgJavaUpIT}. Needs root and the tools (fails under
+ * CI=true when they are missing).
  */
 class WgJavaUpEdgesIT {
 
@@ -36,10 +36,21 @@ class WgJavaUpEdgesIT {
     String goIf = lab.iface("weg");
     lab.start(ns, List.of("WG_PROCESS_FOREGROUND=1"), "wireguard-go", "wireguard-go", "-f", goIf);
     assertThat(Lab.await(Duration.ofSeconds(20), () -> Files.exists(Lab.socket(goIf))))
-        .as("wireguard-go socket: " + lab.log("wireguard-go")).isTrue();
-    Path goConf = Files.writeString(lab.dir.resolve("go.conf"), String.join("\n",
-        "[Interface]", "PrivateKey = " + key.toBase64(), "ListenPort = 51820", "",
-        "[Peer]", "PublicKey = " + peer.toBase64(), "AllowedIPs = 10.79.0.2/32", ""));
+        .as("wireguard-go socket: " + lab.log("wireguard-go"))
+        .isTrue();
+    Path goConf =
+        Files.writeString(
+            lab.dir.resolve("go.conf"),
+            String.join(
+                "\n",
+                "[Interface]",
+                "PrivateKey = " + key.toBase64(),
+                "ListenPort = 51820",
+                "",
+                "[Peer]",
+                "PublicKey = " + peer.toBase64(),
+                "AllowedIPs = 10.79.0.2/32",
+                ""));
     lab.exec(ns, "wg", "setconf", goIf, goConf.toString()).ok("wg setconf (wireguard-go)");
     lab.exec(ns, "ip", "addr", "add", "10.79.0.1/24", "dev", goIf).ok("addr");
     lab.exec(ns, "ip", "link", "set", goIf, "up").ok("up");
@@ -48,8 +59,16 @@ class WgJavaUpEdgesIT {
 
   private static Process up(Lab lab, String ns, String log, String conf) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return lab.start(ns, List.of("--chdir=" + lab.dir), log, java, "-cp",
-        System.getProperty("java.class.path"), WgJava.class.getName(), "up", conf);
+    return lab.start(
+        ns,
+        List.of("--chdir=" + lab.dir),
+        log,
+        java,
+        "-cp",
+        System.getProperty("java.class.path"),
+        WgJava.class.getName(),
+        "up",
+        conf);
   }
 
   private static void stop(Lab lab, Process up, String log) throws Exception {
@@ -58,8 +77,7 @@ class WgJavaUpEdgesIT {
   }
 
   @Test
-  void keylessConfigGetsItsKeyFromPostUpAndSaveConfigWritesTheRunningConfigBack()
-      throws Exception {
+  void keylessConfigGetsItsKeyFromPostUpAndSaveConfigWritesTheRunningConfigBack() throws Exception {
     try (Lab lab = new Lab()) {
       String nsGo = lab.namespace("eg");
       String nsJava = lab.namespace("ej");
@@ -71,22 +89,42 @@ class WgJavaUpEdgesIT {
       Path keyFile = lab.dir.resolve("private.key");
       Files.writeString(keyFile, javaKey.toBase64() + "\n");
       Path conf = lab.dir.resolve(javaIf + ".conf");
-      Files.writeString(conf, String.join("\n",
-          "[Interface]", "Address = 10.79.0.2/24", "ListenPort = 51830",
-          "PostUp = wg set %i private-key " + keyFile, "SaveConfig = true", "",
-          "[Peer]", "PublicKey = " + goKey.publicKey().toBase64(),
-          "Endpoint = 192.168.79.1:51820", "AllowedIPs = 10.79.0.1/32", ""));
+      Files.writeString(
+          conf,
+          String.join(
+              "\n",
+              "[Interface]",
+              "Address = 10.79.0.2/24",
+              "ListenPort = 51830",
+              "PostUp = wg set %i private-key " + keyFile,
+              "SaveConfig = true",
+              "",
+              "[Peer]",
+              "PublicKey = " + goKey.publicKey().toBase64(),
+              "Endpoint = 192.168.79.1:51820",
+              "AllowedIPs = 10.79.0.1/32",
+              ""));
 
       Process up = up(lab, nsJava, "up1", "./" + javaIf + ".conf");
       try {
         assertThat(Lab.await(Duration.ofSeconds(20), () -> log(lab, "up1").contains("is up")))
-            .as("up: " + log(lab, "up1")).isTrue();
+            .as("up: " + log(lab, "up1"))
+            .isTrue();
         assertThat(lab.exec(nsJava, "wg", "show", javaIf, "public-key").ok("public key").out())
-            .as("the key PostUp gave").isEqualTo(javaKey.publicKey().toBase64() + "\n");
+            .as("the key PostUp gave")
+            .isEqualTo(javaKey.publicKey().toBase64() + "\n");
         lab.exec(nsJava, "ping", "-c", "2", "-i", "0.2", "-W", "5", "10.79.0.1").ok("ping");
         // a change made while running, to be saved
-        lab.exec(nsJava, "wg", "set", javaIf, "peer", PrivateKey.generate().publicKey().toBase64(),
-            "allowed-ips", "10.79.0.9/32").ok("wg set peer");
+        lab.exec(
+                nsJava,
+                "wg",
+                "set",
+                javaIf,
+                "peer",
+                PrivateKey.generate().publicKey().toBase64(),
+                "allowed-ips",
+                "10.79.0.9/32")
+            .ok("wg set peer");
         stop(lab, up, "up1");
       } finally {
         up.destroyForcibly();
@@ -100,7 +138,8 @@ class WgJavaUpEdgesIT {
       assertThat(saved.peers()).hasSize(2);
       Peer go = saved.peer(goKey.publicKey()).orElseThrow();
       assertThat(go.endpoint().orElseThrow().toString()).isEqualTo("192.168.79.1:51820");
-      assertThat(saved.peers().get(1).allowedIps()).extracting(Object::toString)
+      assertThat(saved.peers().get(1).allowedIps())
+          .extracting(Object::toString)
           .containsExactly("10.79.0.9/32");
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)))
           .isEqualTo("rw-------");
@@ -109,7 +148,8 @@ class WgJavaUpEdgesIT {
       Process again = up(lab, nsJava, "up2", "./" + javaIf + ".conf");
       try {
         assertThat(Lab.await(Duration.ofSeconds(20), () -> log(lab, "up2").contains("is up")))
-            .as("up again: " + log(lab, "up2")).isTrue();
+            .as("up again: " + log(lab, "up2"))
+            .isTrue();
         lab.exec(nsJava, "ping", "-c", "2", "-i", "0.2", "-W", "5", "10.79.0.1").ok("ping again");
         assertThat(lab.exec(nsJava, "wg", "show", javaIf, "peers").ok("peers").out().lines())
             .hasSize(2);
@@ -117,7 +157,8 @@ class WgJavaUpEdgesIT {
       } finally {
         again.destroyForcibly();
       }
-      assertThat(Config.parse(Files.readString(conf))).as("saved again, unchanged")
+      assertThat(Config.parse(Files.readString(conf)))
+          .as("saved again, unchanged")
           .isEqualTo(saved);
     }
   }
@@ -127,17 +168,36 @@ class WgJavaUpEdgesIT {
     try (Lab lab = new Lab()) {
       String ns = lab.namespace("ef");
       String javaIf = lab.iface("wef");
-      Files.writeString(lab.dir.resolve(javaIf + ".conf"), String.join("\n",
-          "[Interface]", "PrivateKey = " + PrivateKey.generate().toBase64(),
-          "Address = 10.79.0.2/24", "FwMark = 51820", "",
-          "[Peer]", "PublicKey = " + PrivateKey.generate().publicKey().toBase64(),
-          "Endpoint = 192.168.79.1:51820", "AllowedIPs = 0.0.0.0/0", ""));
+      Files.writeString(
+          lab.dir.resolve(javaIf + ".conf"),
+          String.join(
+              "\n",
+              "[Interface]",
+              "PrivateKey = " + PrivateKey.generate().toBase64(),
+              "Address = 10.79.0.2/24",
+              "FwMark = 51820",
+              "",
+              "[Peer]",
+              "PublicKey = " + PrivateKey.generate().publicKey().toBase64(),
+              "Endpoint = 192.168.79.1:51820",
+              "AllowedIPs = 0.0.0.0/0",
+              ""));
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Lab.Result r = lab.exec(ns, List.of("--chdir=" + lab.dir), java, "-cp",
-          System.getProperty("java.class.path"), WgJava.class.getName(), "up",
-          "./" + javaIf + ".conf");
+      Lab.Result r =
+          lab.exec(
+              ns,
+              List.of("--chdir=" + lab.dir),
+              java,
+              "-cp",
+              System.getProperty("java.class.path"),
+              WgJava.class.getName(),
+              "up",
+              "./" + javaIf + ".conf");
       assertThat(r.exit()).as(r.out()).isEqualTo(1);
-      assertThat(r.out().lines().toList()).as("one line").singleElement().asString()
+      assertThat(r.out().lines().toList())
+          .as("one line")
+          .singleElement()
+          .asString()
           .startsWith("wg-java up: " + javaIf + ": FwMark = 51820 cannot be applied");
       assertThat(lab.exec(ns, "ip", "link", "show", javaIf).exit()).as("no interface").isNotZero();
       assertThat(lab.exec(ns, "ip", "rule").ok("ip rule").out()).doesNotContain("51820");

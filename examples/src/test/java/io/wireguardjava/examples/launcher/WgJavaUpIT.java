@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code wg-java up} end to end, as a user runs it: {@code WgJava up} in a child JVM (on the test
- * class path, so it always runs the classes just built) inside a network
- * namespace, brought up from {@code ./<name>.conf} whose only peer is wireguard-go in another
- * namespace (veth between them) and whose AllowedIPs is {@code 0.0.0.0/0} (so it also adds the
- * wg-quick policy rules, on a free port it picks). A ping through the tunnel gives a handshake,
- * which {@code up} logs and the real {@code wg show} reports through the UAPI socket that
- * Tunnel.open serves; SIGTERM then removes the link, its address, routes, rules and socket.
- * Needs root and the tools (fails under CI=true when they are missing).
+ * class path, so it always runs the classes just built) inside a network namespace, brought up from
+ * {@code ./<name>.conf} whose only peer is wireguard-go in another namespace (veth between them)
+ * and whose AllowedIPs is {@code 0.0.0.0/0} (so it also adds the wg-quick policy rules, on a free
+ * port it picks). A ping through the tunnel gives a handshake, which {@code up} logs and the real
+ * {@code wg show} reports through the UAPI socket that Tunnel.open serves; SIGTERM then removes the
+ * link, its address, routes, rules and socket. Needs root and the tools (fails under CI=true when
+ * they are missing).
  */
 class WgJavaUpIT {
 
@@ -42,12 +42,24 @@ class WgJavaUpIT {
       PrivateKey javaKey = PrivateKey.generate();
 
       // The reference peer: wireguard-go, configured with wg.
-      lab.start(nsGo, List.of("WG_PROCESS_FOREGROUND=1"), "wireguard-go", "wireguard-go", "-f", goIf);
+      lab.start(
+          nsGo, List.of("WG_PROCESS_FOREGROUND=1"), "wireguard-go", "wireguard-go", "-f", goIf);
       assertThat(Lab.await(Duration.ofSeconds(20), () -> Files.exists(Lab.socket(goIf))))
-          .as("wireguard-go socket: " + lab.log("wireguard-go")).isTrue();
-      Path goConf = Files.writeString(lab.dir.resolve("go.conf"), String.join("\n",
-          "[Interface]", "PrivateKey = " + goKey.toBase64(), "ListenPort = 51820", "",
-          "[Peer]", "PublicKey = " + javaKey.publicKey().toBase64(), "AllowedIPs = 10.78.0.2/32", ""));
+          .as("wireguard-go socket: " + lab.log("wireguard-go"))
+          .isTrue();
+      Path goConf =
+          Files.writeString(
+              lab.dir.resolve("go.conf"),
+              String.join(
+                  "\n",
+                  "[Interface]",
+                  "PrivateKey = " + goKey.toBase64(),
+                  "ListenPort = 51820",
+                  "",
+                  "[Peer]",
+                  "PublicKey = " + javaKey.publicKey().toBase64(),
+                  "AllowedIPs = 10.78.0.2/32",
+                  ""));
       lab.exec(nsGo, "wg", "setconf", goIf, goConf.toString()).ok("wg setconf (wireguard-go)");
       lab.exec(nsGo, "ip", "addr", "add", "10.78.0.1/24", "dev", goIf).ok("addr");
       lab.exec(nsGo, "ip", "link", "set", goIf, "up").ok("up");
@@ -55,41 +67,75 @@ class WgJavaUpIT {
       // Ours: `wg-java up ./<name>.conf` in its own JVM, in the file's directory. No ListenPort
       // and a /0: up picks a free port for the rule that keeps the tunnel's packets out of table
       // 51820 (wg-quick's first table), where the default route goes.
-      Files.writeString(lab.dir.resolve(javaIf + ".conf"), String.join("\n",
-          "[Interface]", "PrivateKey = " + javaKey.toBase64(), "Address = 10.78.0.2/24", "",
-          "[Peer]", "PublicKey = " + goKey.publicKey().toBase64(), "Endpoint = 192.168.78.1:51820",
-          "AllowedIPs = 0.0.0.0/0", ""));
+      Files.writeString(
+          lab.dir.resolve(javaIf + ".conf"),
+          String.join(
+              "\n",
+              "[Interface]",
+              "PrivateKey = " + javaKey.toBase64(),
+              "Address = 10.78.0.2/24",
+              "",
+              "[Peer]",
+              "PublicKey = " + goKey.publicKey().toBase64(),
+              "Endpoint = 192.168.78.1:51820",
+              "AllowedIPs = 0.0.0.0/0",
+              ""));
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       // `ip netns exec` and `env` exec the next program: the process we hold is the JVM itself.
-      Process up = lab.start(nsJava, List.of("--chdir=" + lab.dir), "up", java, "-cp",
-          System.getProperty("java.class.path"), WgJava.class.getName(), "up", "./" + javaIf + ".conf");
+      Process up =
+          lab.start(
+              nsJava,
+              List.of("--chdir=" + lab.dir),
+              "up",
+              java,
+              "-cp",
+              System.getProperty("java.class.path"),
+              WgJava.class.getName(),
+              "up",
+              "./" + javaIf + ".conf");
       try {
         assertThat(Lab.await(Duration.ofSeconds(20), () -> logOf(lab).contains("is up")))
-            .as("up: " + logOf(lab)).isTrue();
+            .as("up: " + logOf(lab))
+            .isTrue();
         assertThat(up.isAlive()).as("up stays in the foreground").isTrue();
-        String port = lab.exec(nsJava, "wg", "show", javaIf, "listen-port").ok("listen-port").out().trim();
+        String port =
+            lab.exec(nsJava, "wg", "show", javaIf, "listen-port").ok("listen-port").out().trim();
         assertThat(lab.exec(nsJava, "ip", "rule").out())
             .contains("not from all ipproto udp sport " + port + " lookup 51820")
             .contains("from all lookup main suppress_prefixlength 0");
         assertThat(lab.exec(nsJava, "ip", "route", "show", "table", "51820").out())
             .contains("default dev " + javaIf);
 
-        lab.exec(nsJava, "ping", "-c", "3", "-i", "0.2", "-W", "5", "10.78.0.1").ok("ping through the tunnel");
+        lab.exec(nsJava, "ping", "-c", "3", "-i", "0.2", "-W", "5", "10.78.0.1")
+            .ok("ping through the tunnel");
         String handshakeLine = "handshake completed with peer " + goKey.publicKey().toBase64();
         assertThat(Lab.await(Duration.ofSeconds(10), () -> logOf(lab).contains(handshakeLine)))
-            .as("one log line per handshake: " + logOf(lab)).isTrue();
+            .as("one log line per handshake: " + logOf(lab))
+            .isTrue();
         assertThat(logOf(lab).lines().filter(l -> l.contains(handshakeLine)).count())
-            .as("exactly one handshake so far: " + logOf(lab)).isEqualTo(1);
+            .as("exactly one handshake so far: " + logOf(lab))
+            .isEqualTo(1);
 
         String show = lab.exec(nsJava, "wg", "show", javaIf).ok("wg show").out();
-        assertThat(show).contains("interface: " + javaIf, "listening port: " + port,
-            "peer: " + goKey.publicKey().toBase64(), "endpoint: 192.168.78.1:51820",
-            "allowed ips: 0.0.0.0/0", "latest handshake:", "transfer:");
-        String handshakes = lab.exec(nsJava, "wg", "show", javaIf, "latest-handshakes").ok("handshakes").out();
-        assertThat(handshakes).startsWith(goKey.publicKey().toBase64() + "\t").doesNotEndWith("\t0\n");
+        assertThat(show)
+            .contains(
+                "interface: " + javaIf,
+                "listening port: " + port,
+                "peer: " + goKey.publicKey().toBase64(),
+                "endpoint: 192.168.78.1:51820",
+                "allowed ips: 0.0.0.0/0",
+                "latest handshake:",
+                "transfer:");
+        String handshakes =
+            lab.exec(nsJava, "wg", "show", javaIf, "latest-handshakes").ok("handshakes").out();
+        assertThat(handshakes)
+            .startsWith(goKey.publicKey().toBase64() + "\t")
+            .doesNotEndWith("\t0\n");
 
         up.destroy(); // SIGTERM to the JVM
-        assertThat(up.waitFor(15, TimeUnit.SECONDS)).as("up exits on SIGTERM: " + logOf(lab)).isTrue();
+        assertThat(up.waitFor(15, TimeUnit.SECONDS))
+            .as("up exits on SIGTERM: " + logOf(lab))
+            .isTrue();
         assertThat(up.exitValue()).as("a clean exit on SIGTERM: " + logOf(lab)).isIn(0, 143);
       } finally {
         up.destroyForcibly();
@@ -97,9 +143,11 @@ class WgJavaUpIT {
       assertThat(lab.exec(nsJava, "ip", "link", "show", javaIf).exit()).as("link gone").isNotZero();
       assertThat(lab.exec(nsJava, "ip", "addr").ok("ip addr").out()).doesNotContain("10.78.0.2");
       assertThat(lab.exec(nsJava, "ip", "route", "show", "table", "all").ok("routes").out())
-          .doesNotContain(javaIf).doesNotContain("10.78.0.");
+          .doesNotContain(javaIf)
+          .doesNotContain("10.78.0.");
       assertThat(lab.exec(nsJava, "ip", "rule").ok("ip rule").out())
-          .doesNotContain("sport").doesNotContain("suppress_prefixlength");
+          .doesNotContain("sport")
+          .doesNotContain("suppress_prefixlength");
       assertThat(Lab.socket(javaIf)).as("UAPI socket removed").doesNotExist();
     }
   }

@@ -34,18 +34,31 @@ import org.junit.jupiter.api.Test;
 class HttpThroughTunnelTest {
 
   private static TunnelNetwork open(PrivateKey key, String address, String name) throws Exception {
-    Config c = Config.builder()
-        .iface(Interface.builder().privateKey(key).addAddress(InetNetwork.parse(address)).build())
-        .build();
-    return TunnelNetwork.open(c, TunnelOptions.builder().inProcessDevice().interfaceName(name)
-        .bindAddress(InetAddress.getLoopbackAddress()).build());
+    Config c =
+        Config.builder()
+            .iface(
+                Interface.builder().privateKey(key).addAddress(InetNetwork.parse(address)).build())
+            .build();
+    return TunnelNetwork.open(
+        c,
+        TunnelOptions.builder()
+            .inProcessDevice()
+            .interfaceName(name)
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .build());
   }
 
   private static void peer(TunnelNetwork from, PrivateKey to, String allowed, TunnelNetwork at) {
-    from.tunnel().addPeer(Peer.builder().publicKey(to.publicKey())
-        .addAllowedIp(InetNetwork.parse(allowed))
-        .endpoint(Endpoint.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), at.tunnel().listenPort())))
-        .build());
+    from.tunnel()
+        .addPeer(
+            Peer.builder()
+                .publicKey(to.publicKey())
+                .addAllowedIp(InetNetwork.parse(allowed))
+                .endpoint(
+                    Endpoint.of(
+                        new InetSocketAddress(
+                            InetAddress.getLoopbackAddress(), at.tunnel().listenPort())))
+                .build());
   }
 
   /** Answers one request per connection with a small page naming the request line. */
@@ -54,18 +67,25 @@ class HttpThroughTunnelTest {
       try (Socket raw = server.accept()) {
         Socket s = raw;
         if (tls != null) {
-          SSLSocket t = (SSLSocket) tls.getSocketFactory().createSocket(raw, null, raw.getPort(), true);
+          SSLSocket t =
+              (SSLSocket) tls.getSocketFactory().createSocket(raw, null, raw.getPort(), true);
           t.setUseClientMode(false);
           s = t;
         }
-        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+        BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
         String requestLine = in.readLine();
         for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
           // headers
         }
         byte[] body = ("hello from the tunnel: " + requestLine).getBytes(StandardCharsets.UTF_8);
-        s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length
-            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream()
+            .write(
+                ("HTTP/1.1 200 OK\r\nContent-Length: "
+                        + body.length
+                        + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().write(body);
         s.close();
       } catch (Exception e) {
@@ -90,11 +110,20 @@ class HttpThroughTunnelTest {
       a.start();
       b.start();
       try {
-        String plain = HttpThroughTunnel.get(client, URI.create("http://10.9.0.2/plain"),
-            (SSLSocketFactory) SSLSocketFactory.getDefault());
-        assertThat(plain).startsWith("HTTP/1.1 200 OK").endsWith("hello from the tunnel: GET /plain HTTP/1.1");
-        String secure = HttpThroughTunnel.get(client, URI.create("https://10.9.0.2/secure"), tls.getSocketFactory());
-        assertThat(secure).startsWith("HTTP/1.1 200 OK").endsWith("hello from the tunnel: GET /secure HTTP/1.1");
+        String plain =
+            HttpThroughTunnel.get(
+                client,
+                URI.create("http://10.9.0.2/plain"),
+                (SSLSocketFactory) SSLSocketFactory.getDefault());
+        assertThat(plain)
+            .startsWith("HTTP/1.1 200 OK")
+            .endsWith("hello from the tunnel: GET /plain HTTP/1.1");
+        String secure =
+            HttpThroughTunnel.get(
+                client, URI.create("https://10.9.0.2/secure"), tls.getSocketFactory());
+        assertThat(secure)
+            .startsWith("HTTP/1.1 200 OK")
+            .endsWith("hello from the tunnel: GET /secure HTTP/1.1");
       } finally {
         http.close(); // ends the server loops
         https.close();
@@ -110,19 +139,43 @@ class HttpThroughTunnelTest {
     Path dir = Files.createTempDirectory("hip-tls");
     Path store = dir.resolve("t.p12");
     try {
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-          "-genkeypair", "-alias", "t", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=10.9.0.2",
-          "-ext", "SAN=ip:10.9.0.2", "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-          "-storepass", new String(pw), "-keypass", new String(pw)).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                  "-genkeypair",
+                  "-alias",
+                  "t",
+                  "-keyalg",
+                  "EC",
+                  "-groupname",
+                  "secp256r1",
+                  "-dname",
+                  "CN=10.9.0.2",
+                  "-ext",
+                  "SAN=ip:10.9.0.2",
+                  "-validity",
+                  "2",
+                  "-storetype",
+                  "PKCS12",
+                  "-keystore",
+                  store.toString(),
+                  "-storepass",
+                  new String(pw),
+                  "-keypass",
+                  new String(pw))
+              .redirectErrorStream(true)
+              .start();
       p.getInputStream().readAllBytes();
       assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as("keytool").isTrue();
       KeyStore ks = KeyStore.getInstance("PKCS12");
       try (InputStream in = Files.newInputStream(store)) {
         ks.load(in, pw);
       }
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, pw);
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(ks);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);

@@ -13,10 +13,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A device as a {@code get=1} reply describes it: its settings, the port it is bound to, and the
- * live state of each peer. {@link #render()} writes the reply's lines as wireguard-go does;
- * {@link #parse} reads them back (for {@code wg-java show}).
+ * live state of each peer. {@link #render()} writes the reply's lines as wireguard-go does; {@link
+ * #parse} reads them back (for {@code wg-java show}).
  */
-public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key, PeerRuntime> runtime) {
+public record DeviceState(
+    DeviceSettings settings, int boundListenPort, Map<Key, PeerRuntime> runtime) {
 
   /**
    * Copies the runtime map.
@@ -51,11 +52,11 @@ public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key,
   }
 
   /**
-   * The body of a {@code get=1} reply, every line ending in {@code \n}, without the final
-   * {@code errno=} line: keys in lowercase hex, the private key, port and mark left out when zero,
-   * then per peer {@code public_key}, {@code preshared_key} (zeros when none),
-   * {@code protocol_version=1}, {@code endpoint} (when known), the handshake time, the byte
-   * counters, the keepalive interval and one {@code allowed_ip} per prefix.
+   * The body of a {@code get=1} reply, every line ending in {@code \n}, without the final {@code
+   * errno=} line: keys in lowercase hex, the private key, port and mark left out when zero, then
+   * per peer {@code public_key}, {@code preshared_key} (zeros when none), {@code
+   * protocol_version=1}, {@code endpoint} (when known), the handshake time, the byte counters, the
+   * keepalive interval and one {@code allowed_ip} per prefix.
    *
    * @return the body of a {@code get=1} reply, every line ending in {@code \n}, without the final
    *     {@code errno=} line: keys in lowercase hex, the private key, port and mark left out when
@@ -65,14 +66,17 @@ public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key,
    */
   public String render() {
     StringBuilder sb = new StringBuilder(256 + 400 * settings.peers().size());
-    settings.privateKey().ifPresent(k -> {
-      byte[] b = k.getBytes();
-      try {
-        hexLine(sb, "private_key", b);
-      } finally {
-        java.util.Arrays.fill(b, (byte) 0);
-      }
-    });
+    settings
+        .privateKey()
+        .ifPresent(
+            k -> {
+              byte[] b = k.getBytes();
+              try {
+                hexLine(sb, "private_key", b);
+              } finally {
+                java.util.Arrays.fill(b, (byte) 0);
+              }
+            });
     if (boundListenPort != 0) {
       sb.append("listen_port=").append(boundListenPort).append('\n');
     }
@@ -98,8 +102,11 @@ public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key,
       sb.append("rx_bytes=").append(Long.toUnsignedString(r.rxBytes())).append('\n');
       sb.append("persistent_keepalive_interval=").append(p.persistentKeepalive()).append('\n');
       for (Prefix prefix : p.allowedIps()) {
-        sb.append("allowed_ip=").append(IpText.format(prefix.address())).append('/')
-            .append(prefix.bits()).append('\n');
+        sb.append("allowed_ip=")
+            .append(IpText.format(prefix.address()))
+            .append('/')
+            .append(prefix.bits())
+            .append('\n');
       }
     }
     return sb.toString();
@@ -115,8 +122,8 @@ public record DeviceState(DeviceSettings settings, int boundListenPort, Map<Key,
   }
 
   /**
-   * Parses the body of a {@code get=1} reply (the lines before {@code errno=}), as {@code wg}
-   * does: unknown keys are skipped, a malformed value is an error.
+   * Parses the body of a {@code get=1} reply (the lines before {@code errno=}), as {@code wg} does:
+   * unknown keys are skipped, a malformed value is an error.
    *
    * @param lines the reply's lines
    * @return the device's state

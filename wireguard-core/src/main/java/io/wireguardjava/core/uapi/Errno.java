@@ -2,8 +2,8 @@ package io.wireguardjava.core.uapi;
 
 /**
  * The negated errno values a UAPI reply ends with ({@code errno=N}), the same numbers as
- * wireguard-go's {@code ipc} package on Linux, plus three for situations wireguard-go never
- * reports (a timed-out or overloaded socket).
+ * wireguard-go's {@code ipc} package on Linux, plus three for situations wireguard-go never reports
+ * (a timed-out or overloaded socket).
  */
 public final class Errno {
   /** Success. */

@@ -10,10 +10,10 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * IP literals as the UAPI writes them, parsed without ever touching DNS: {@code 192.0.2.1},
- * {@code 2001:db8::1}, prefixes {@code 10.0.0.0/24}, endpoints {@code 192.0.2.1:51820} and
- * {@code [2001:db8::1]:51820}. Formatting follows Go's {@code netip} (RFC 5952 for IPv6), so a
- * {@code get} reads like wireguard-go's.
+ * IP literals as the UAPI writes them, parsed without ever touching DNS: {@code 192.0.2.1}, {@code
+ * 2001:db8::1}, prefixes {@code 10.0.0.0/24}, endpoints {@code 192.0.2.1:51820} and {@code
+ * [2001:db8::1]:51820}. Formatting follows Go's {@code netip} (RFC 5952 for IPv6), so a {@code get}
+ * reads like wireguard-go's.
  */
 public final class IpText {
   private IpText() {}
@@ -158,8 +158,8 @@ public final class IpText {
   }
 
   /**
-   * Parses {@code addr/bits} strictly and clears the host bits, as wireguard-go's allowed-IPs
-   * table stores it ({@code 10.0.0.1/24} becomes {@code 10.0.0.0/24}).
+   * Parses {@code addr/bits} strictly and clears the host bits, as wireguard-go's allowed-IPs table
+   * stores it ({@code 10.0.0.1/24} becomes {@code 10.0.0.0/24}).
    */
   static @Nullable Prefix parsePrefix(String s) {
     int slash = s.indexOf('/');

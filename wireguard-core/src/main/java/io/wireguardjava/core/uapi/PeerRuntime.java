@@ -9,7 +9,10 @@ import java.util.Optional;
  * epoch ({@code 0}: never), and the bytes of transport data received and sent.
  */
 public record PeerRuntime(
-    Optional<InetSocketAddress> endpoint, long lastHandshakeEpochNanos, long rxBytes, long txBytes) {
+    Optional<InetSocketAddress> endpoint,
+    long lastHandshakeEpochNanos,
+    long rxBytes,
+    long txBytes) {
 
   /** A peer that has never been heard from. */
   public static final PeerRuntime NONE = new PeerRuntime(Optional.empty(), 0, 0, 0);

@@ -4,8 +4,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * An allowed-IP prefix with its host bits cleared, so that two spellings of one network are
- * equal ({@code 10.0.0.1/24} and {@code 10.0.0.0/24}). Written as Go's {@code netip.Prefix}.
+ * An allowed-IP prefix with its host bits cleared, so that two spellings of one network are equal
+ * ({@code 10.0.0.1/24} and {@code 10.0.0.0/24}). Written as Go's {@code netip.Prefix}.
  */
 public record Prefix(InetAddress address, int bits) {
 

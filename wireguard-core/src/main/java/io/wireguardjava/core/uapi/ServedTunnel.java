@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A tunnel together with its UAPI socket: {@code <directory>/<name>.sock} is served for as long
- * as the tunnel is open, and removed when it closes. Everything else is the tunnel's.
+ * A tunnel together with its UAPI socket: {@code <directory>/<name>.sock} is served for as long as
+ * the tunnel is open, and removed when it closes. Everything else is the tunnel's.
  *
  * <p>The socket also goes when the tunnel closes itself (its device failed: the interface was
  * deleted).
@@ -35,8 +35,8 @@ public final class ServedTunnel implements Tunnel {
   }
 
   /**
-   * Starts serving {@code tunnel}'s UAPI in {@code directory}; if that fails, closes the tunnel
-   * and throws.
+   * Starts serving {@code tunnel}'s UAPI in {@code directory}; if that fails, closes the tunnel and
+   * throws.
    *
    * @param tunnel the tunnel to serve; closed by the returned tunnel's close()
    * @param directory the socket directory

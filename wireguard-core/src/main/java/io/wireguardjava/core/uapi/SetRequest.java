@@ -20,10 +20,10 @@ import org.jspecify.annotations.Nullable;
  * line and keeps what came before a bad line; this is the one place we differ on purpose.)
  *
  * <p>Semantics follow wireguard-go's {@code IpcSetOperation}: {@code replace_peers} removes the
- * peers known at that point; {@code public_key} selects a peer, creating it unless a later
- * {@code update_only=true} says not to; a peer with the device's own public key is ignored;
- * {@code remove=true} removes the selected peer and ignores the rest of its lines; an allowed IP
- * moves from whichever peer had it; {@code allowed_ip=-prefix} removes it from this peer only.
+ * peers known at that point; {@code public_key} selects a peer, creating it unless a later {@code
+ * update_only=true} says not to; a peer with the device's own public key is ignored; {@code
+ * remove=true} removes the selected peer and ignores the rest of its lines; an allowed IP moves
+ * from whichever peer had it; {@code allowed_ip=-prefix} removes it from this peer only.
  */
 public final class SetRequest {
 
@@ -68,7 +68,8 @@ public final class SetRequest {
    *
    * @param lines the request's lines
    * @return the checked request
-* @throws io.wireguardjava.core.uapi.UapiException at the first bad line, with wireguard-go's errno
+   * @throws io.wireguardjava.core.uapi.UapiException at the first bad line, with wireguard-go's
+   *     errno
    */
   public static SetRequest parse(List<String> lines) throws UapiException {
     Parser parser = new Parser();
@@ -99,7 +100,8 @@ public final class SetRequest {
      * Checks one line (without its {@code \n}) and keeps it.
      *
      * @param line the line
-* @throws io.wireguardjava.core.uapi.UapiException when the line is bad, with wireguard-go's errno
+     * @throws io.wireguardjava.core.uapi.UapiException when the line is bad, with wireguard-go's
+     *     errno
      */
     public void line(String line) throws UapiException {
       int eq = line.indexOf('=');
@@ -128,29 +130,32 @@ public final class SetRequest {
 
     private static Op deviceLine(String key, String value) throws UapiException {
       switch (key) {
-        case "private_key": {
-          byte[] bytes = hexKey(value, "private_key", true);
-          try {
-            return new SetPrivateKey(
-                isZero(bytes) ? Optional.empty() : Optional.of(PrivateKey.fromBytes(bytes)));
-          } finally {
-            java.util.Arrays.fill(bytes, (byte) 0);
+        case "private_key":
+          {
+            byte[] bytes = hexKey(value, "private_key", true);
+            try {
+              return new SetPrivateKey(
+                  isZero(bytes) ? Optional.empty() : Optional.of(PrivateKey.fromBytes(bytes)));
+            } finally {
+              java.util.Arrays.fill(bytes, (byte) 0);
+            }
           }
-        }
-        case "listen_port": {
-          Integer port = IpText.parseUnsigned(value, 0xffff);
-          if (port == null) {
-            throw invalid("failed to parse listen_port", value);
+        case "listen_port":
+          {
+            Integer port = IpText.parseUnsigned(value, 0xffff);
+            if (port == null) {
+              throw invalid("failed to parse listen_port", value);
+            }
+            return new SetListenPort(port);
           }
-          return new SetListenPort(port);
-        }
-        case "fwmark": {
-          Long mark = IpText.parseUnsignedLong(value, 0xffff_ffffL);
-          if (mark == null) {
-            throw invalid("invalid fwmark", value);
+        case "fwmark":
+          {
+            Long mark = IpText.parseUnsignedLong(value, 0xffff_ffffL);
+            if (mark == null) {
+              throw invalid("invalid fwmark", value);
+            }
+            return new SetFwmark((int) (long) mark);
           }
-          return new SetFwmark((int) (long) mark);
-        }
         case "replace_peers":
           requireTrue("replace_peers", value);
           return new ReplacePeers();
@@ -167,40 +172,44 @@ public final class SetRequest {
         case "remove":
           requireTrue("remove", value);
           return new RemovePeer();
-        case "preshared_key": {
-          byte[] bytes = hexKey(value, "preshared_key", true);
-          try {
-            return new SetPresharedKey(
-                isZero(bytes) ? Optional.empty() : Optional.of(PresharedKey.fromBytes(bytes)));
-          } finally {
-            java.util.Arrays.fill(bytes, (byte) 0);
+        case "preshared_key":
+          {
+            byte[] bytes = hexKey(value, "preshared_key", true);
+            try {
+              return new SetPresharedKey(
+                  isZero(bytes) ? Optional.empty() : Optional.of(PresharedKey.fromBytes(bytes)));
+            } finally {
+              java.util.Arrays.fill(bytes, (byte) 0);
+            }
           }
-        }
-        case "endpoint": {
-          Optional<InetSocketAddress> endpoint = IpText.parseEndpoint(value);
-          if (endpoint.isEmpty() || endpoint.get().getPort() == 0) {
-            throw invalid("failed to set endpoint", value);
+        case "endpoint":
+          {
+            Optional<InetSocketAddress> endpoint = IpText.parseEndpoint(value);
+            if (endpoint.isEmpty() || endpoint.get().getPort() == 0) {
+              throw invalid("failed to set endpoint", value);
+            }
+            return new SetEndpoint(endpoint.get());
           }
-          return new SetEndpoint(endpoint.get());
-        }
-        case "persistent_keepalive_interval": {
-          Integer seconds = IpText.parseUnsigned(value, 0xffff);
-          if (seconds == null) {
-            throw invalid("failed to set persistent keepalive interval", value);
+        case "persistent_keepalive_interval":
+          {
+            Integer seconds = IpText.parseUnsigned(value, 0xffff);
+            if (seconds == null) {
+              throw invalid("failed to set persistent keepalive interval", value);
+            }
+            return new SetKeepalive(seconds);
           }
-          return new SetKeepalive(seconds);
-        }
         case "replace_allowed_ips":
           requireTrue("replace_allowed_ips", value);
           return new ReplaceAllowedIps();
-        case "allowed_ip": {
-          boolean add = !value.startsWith("-");
-          Prefix prefix = IpText.parsePrefix(add ? value : value.substring(1));
-          if (prefix == null) {
-            throw invalid("failed to set allowed ip", value);
+        case "allowed_ip":
+          {
+            boolean add = !value.startsWith("-");
+            Prefix prefix = IpText.parsePrefix(add ? value : value.substring(1));
+            if (prefix == null) {
+              throw invalid("failed to set allowed ip", value);
+            }
+            return new AllowedIp(prefix, add);
           }
-          return new AllowedIp(prefix, add);
-        }
         case "protocol_version":
           if (!value.equals("1")) {
             throw invalid("invalid protocol version", value);
@@ -323,6 +332,7 @@ public final class SetRequest {
     Optional<PresharedKey> presharedKey;
     Optional<InetSocketAddress> endpoint;
     int keepalive;
+
     /** In the order added; a set, so a peer with a million prefixes checks each in O(1). */
     final LinkedHashSet<Prefix> allowedIps;
 
@@ -335,8 +345,8 @@ public final class SetRequest {
     }
 
     PeerSettings build() {
-      return new PeerSettings(publicKey, presharedKey, endpoint, keepalive,
-          new ArrayList<>(allowedIps));
+      return new PeerSettings(
+          publicKey, presharedKey, endpoint, keepalive, new ArrayList<>(allowedIps));
     }
   }
 
@@ -352,8 +362,8 @@ public final class SetRequest {
       if (hi < 0 || lo < 0 || value.charAt(2 * i) > 'f' || value.charAt(2 * i + 1) > 'f') {
         java.util.Arrays.fill(out, (byte) 0);
         throw new UapiException(
-            Errno.INVALID, "failed to set " + what + ": "
-                + (secret ? "not hex" : quote(value, MAX_VALUE_QUOTE)));
+            Errno.INVALID,
+            "failed to set " + what + ": " + (secret ? "not hex" : quote(value, MAX_VALUE_QUOTE)));
       }
       out[i] = (byte) ((hi << 4) | lo);
     }
@@ -385,9 +395,9 @@ public final class SetRequest {
   private static final int MAX_NAME = 32;
 
   /**
-   * Text whose meaning is unknown (a line without {@code =}, an unknown key) for an error or a
-   * log line: quoted when it is a short name of {@code [a-z0-9_]}, which no key's hex text is;
-   * else only the name before a {@code =} and the length.
+   * Text whose meaning is unknown (a line without {@code =}, an unknown key) for an error or a log
+   * line: quoted when it is a short name of {@code [a-z0-9_]}, which no key's hex text is; else
+   * only the name before a {@code =} and the length.
    */
   static String describe(String text) {
     if (isName(text)) {
@@ -395,8 +405,7 @@ public final class SetRequest {
     }
     int eq = text.indexOf('=');
     String name = eq > 0 && isName(text.substring(0, eq)) ? text.substring(0, eq) : "";
-    return (name.isEmpty() ? "" : quote(name) + "=..., ")
-        + text.length() + " bytes, not shown";
+    return (name.isEmpty() ? "" : quote(name) + "=..., ") + text.length() + " bytes, not shown";
   }
 
   private static boolean isName(String s) {

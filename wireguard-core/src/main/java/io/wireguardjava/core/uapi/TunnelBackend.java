@@ -23,9 +23,9 @@ import java.util.function.UnaryOperator;
  * A {@link Tunnel} seen through the UAPI: settings from {@link Tunnel#config()}, live state from
  * {@link Tunnel#peerStats}, changes through the tunnel's live reconfiguration methods.
  *
- * <p>An update applies the only step that can fail (binding a new listen port) first, so a
- * failure leaves the tunnel as it was; the peers then change in one {@link
- * Tunnel#replacePeers} call, which keeps the sessions of peers whose key stays.
+ * <p>An update applies the only step that can fail (binding a new listen port) first, so a failure
+ * leaves the tunnel as it was; the peers then change in one {@link Tunnel#replacePeers} call, which
+ * keeps the sessions of peers whose key stays.
  */
 public final class TunnelBackend implements UapiBackend {
 
@@ -42,8 +42,8 @@ public final class TunnelBackend implements UapiBackend {
   }
 
   /**
-   * Serves {@code tunnel}'s UAPI on {@code <directory>/<tunnel.name()>.sock}; closing the
-   * returned server removes the socket (the tunnel stays open).
+   * Serves {@code tunnel}'s UAPI on {@code <directory>/<tunnel.name()>.sock}; closing the returned
+   * server removes the socket (the tunnel stays open).
    *
    * @param tunnel the tunnel
    * @param directory the socket directory
@@ -51,7 +51,8 @@ public final class TunnelBackend implements UapiBackend {
    * @throws java.io.IOException when the socket cannot be created
    */
   public static UapiServer serve(Tunnel tunnel, Path directory) throws IOException {
-    return UapiServer.start(directory, tunnel.name(), new TunnelBackend(tunnel), UapiServer.Limits.DEFAULT);
+    return UapiServer.start(
+        directory, tunnel.name(), new TunnelBackend(tunnel), UapiServer.Limits.DEFAULT);
   }
 
   @Override
@@ -79,13 +80,15 @@ public final class TunnelBackend implements UapiBackend {
         try {
           tunnel.setListenPort(next.listenPort());
         } catch (IOException e) {
-          throw new UapiException(Errno.PORT_IN_USE, "failed to set listen_port " + next.listenPort(), e);
+          throw new UapiException(
+              Errno.PORT_IN_USE, "failed to set listen_port " + next.listenPort(), e);
         }
       }
       if (next.privateKey().isPresent() && !next.privateKey().equals(current.privateKey())) {
         tunnel.setPrivateKey(next.privateKey().get());
       } else if (next.privateKey().isEmpty() && current.privateKey().isPresent()) {
-        tunnel.clearPrivateKey(); // private_key=0000...: as wireguard-go, the device has no identity
+        tunnel
+            .clearPrivateKey(); // private_key=0000...: as wireguard-go, the device has no identity
       }
       if (next.fwmark() != current.fwmark()) {
         try {
@@ -148,12 +151,18 @@ public final class TunnelBackend implements UapiBackend {
         allowed.add(Prefix.of(n.address(), n.prefixLength()));
       }
       Optional<InetSocketAddress> endpoint =
-          p.endpoint().flatMap(e -> e.literalAddress().map(a -> new InetSocketAddress(a, e.port())));
-      peers.add(new PeerSettings(p.publicKey(), p.presharedKey(), endpoint,
-          p.persistentKeepalive().orElse(0), new ArrayList<>(allowed)));
+          p.endpoint()
+              .flatMap(e -> e.literalAddress().map(a -> new InetSocketAddress(a, e.port())));
+      peers.add(
+          new PeerSettings(
+              p.publicKey(),
+              p.presharedKey(),
+              endpoint,
+              p.persistentKeepalive().orElse(0),
+              new ArrayList<>(allowed)));
     }
-    return new DeviceSettings(iface.privateKey(), iface.listenPort().orElse(0),
-        iface.fwMark().orElse(0), peers);
+    return new DeviceSettings(
+        iface.privateKey(), iface.listenPort().orElse(0), iface.fwMark().orElse(0), peers);
   }
 
   /** A peer of the Java API from the UAPI's view. */

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * What the UAPI needs from a tunnel: its settings, a way to replace them all at once, and the
- * live state of each peer. The engine's tunnel implements it; tests use an in-memory fake.
+ * What the UAPI needs from a tunnel: its settings, a way to replace them all at once, and the live
+ * state of each peer. The engine's tunnel implements it; tests use an in-memory fake.
  *
  * <p>Implementations must be safe to call from several UAPI client threads at once.
  */
@@ -21,10 +21,10 @@ public interface UapiBackend {
   DeviceSettings settings();
 
   /**
-   * Computes new settings from the current ones with {@code change} and applies them, as one
-   * step: no other update may come between reading the current settings and applying the result.
-   * When the new settings cannot be applied (the listen port is taken), the device keeps its old
-   * settings and this throws.
+   * Computes new settings from the current ones with {@code change} and applies them, as one step:
+   * no other update may come between reading the current settings and applying the result. When the
+   * new settings cannot be applied (the listen port is taken), the device keeps its old settings
+   * and this throws.
    *
    * @param change computes the new settings from the current ones
    * @throws UapiException with {@link Errno#PORT_IN_USE} when the port or mark cannot be applied
@@ -48,8 +48,8 @@ public interface UapiBackend {
   PeerRuntime runtime(Key peer);
 
   /**
-   * The live state of every peer of {@code settings}, for one {@code get}; the default asks
-   * {@link #runtime} peer by peer, a tunnel can answer all at once.
+   * The live state of every peer of {@code settings}, for one {@code get}; the default asks {@link
+   * #runtime} peer by peer, a tunnel can answer all at once.
    *
    * @param settings the settings whose peers to read
    * @return the live state of every peer of {@code settings}, for one {@code get}; the default asks

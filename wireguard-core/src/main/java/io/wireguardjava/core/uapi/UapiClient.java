@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The client side of the UAPI socket, as {@code wg} speaks it: one request per connection.
- * Used by {@code wg-java show} and by tests.
+ * The client side of the UAPI socket, as {@code wg} speaks it: one request per connection. Used by
+ * {@code wg-java show} and by tests.
  */
 public final class UapiClient {
 
@@ -46,8 +46,8 @@ public final class UapiClient {
   }
 
   /**
-   * The names of the interfaces with a socket that answers, sorted; stale sockets are skipped
-   * (not removed).
+   * The names of the interfaces with a socket that answers, sorted; stale sockets are skipped (not
+   * removed).
    *
    * @return the names of the interfaces with a socket that answers, sorted; stale sockets are
    *     skipped (not removed)
@@ -84,8 +84,8 @@ public final class UapiClient {
    * @param name the interface name
    * @return the device's state
    * @throws java.io.IOException when the socket cannot be reached
-* @throws io.wireguardjava.core.uapi.UapiException when the device answers with an error, or the
-    *     reply is malformed
+   * @throws io.wireguardjava.core.uapi.UapiException when the device answers with an error, or the
+   *     reply is malformed
    */
   public DeviceState get(String name) throws IOException, UapiException {
     List<String> lines = exchange(name, "get=1\n\n");

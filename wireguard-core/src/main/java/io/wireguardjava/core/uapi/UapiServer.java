@@ -33,20 +33,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Serves the UAPI of one device on {@code <directory>/<name>.sock}, as wireguard-go does on
- * {@code /var/run/wireguard/<name>.sock}.
+ * Serves the UAPI of one device on {@code <directory>/<name>.sock}, as wireguard-go does on {@code
+ * /var/run/wireguard/<name>.sock}.
  *
- * <p>The directory is created with mode 0755 if missing; the socket is bound inside a private
- * 0700 directory, set to 0600 and only then renamed into place, so no other user can ever
- * connect. A socket file left by a dead process is replaced; one that still answers is not
- * ("unix socket in use"). {@link #close()} removes the socket file if it is still ours.
+ * <p>The directory is created with mode 0755 if missing; the socket is bound inside a private 0700
+ * directory, set to 0600 and only then renamed into place, so no other user can ever connect. A
+ * socket file left by a dead process is replaced; one that still answers is not ("unix socket in
+ * use"). {@link #close()} removes the socket file if it is still ours.
  *
- * <p>Each connection is served by its own short-lived thread, at most {@link Limits#maxClients}
- * at once (more get {@code errno=-11} and are closed). A request must arrive whole within {@link
+ * <p>Each connection is served by its own short-lived thread, at most {@link Limits#maxClients} at
+ * once (more get {@code errno=-11} and are closed). A request must arrive whole within {@link
  * Limits#requestTimeout}, with lines of at most {@link Limits#maxLineBytes} and at most {@link
  * Limits#maxRequestBytes} in all; otherwise the client gets an errno ({@code -110}, {@code -5},
- * {@code -90}) and is closed, and nothing is changed. A client that never reads its reply is
- * closed at the same deadline. No client can hold a lock the tunnel or other clients need.
+ * {@code -90}) and is closed, and nothing is changed. A client that never reads its reply is closed
+ * at the same deadline. No client can hold a lock the tunnel or other clients need.
  */
 public final class UapiServer implements Closeable {
 
@@ -64,15 +64,18 @@ public final class UapiServer implements Closeable {
       int maxLineBytes, int maxRequestBytes, Duration requestTimeout, int maxClients) {
 
     /**
-     * 4 KiB lines (a valid line is under 200 bytes), requests as large as an eighth of the heap
-     * (at least 16 MiB; 24 MB carry a peer with a million prefixes, 12 MB a {@code setconf} of
-     * 65,536 peers), 10 seconds, 32 clients. Only the socket's owner can connect (mode 0600), so
-     * the request size is bounded by what the owner sends and the memory it gave the JVM, not by
-     * a small constant; a request is still parsed whole before anything is applied.
+     * 4 KiB lines (a valid line is under 200 bytes), requests as large as an eighth of the heap (at
+     * least 16 MiB; 24 MB carry a peer with a million prefixes, 12 MB a {@code setconf} of 65,536
+     * peers), 10 seconds, 32 clients. Only the socket's owner can connect (mode 0600), so the
+     * request size is bounded by what the owner sends and the memory it gave the JVM, not by a
+     * small constant; a request is still parsed whole before anything is applied.
      */
     public static final Limits DEFAULT =
-        new Limits(4096, requestBytesForHeap(Runtime.getRuntime().maxMemory()),
-            Duration.ofSeconds(10), 32);
+        new Limits(
+            4096,
+            requestBytesForHeap(Runtime.getRuntime().maxMemory()),
+            Duration.ofSeconds(10),
+            32);
 
     /** An eighth of {@code maxHeap}, at least 16 MiB, at most 1 GiB. */
     static int requestBytesForHeap(long maxHeap) {
@@ -105,8 +108,10 @@ public final class UapiServer implements Closeable {
   private final Semaphore slots;
   private final Set<Connection> clients = ConcurrentHashMap.newKeySet();
   private final AtomicInteger connectionCount = new AtomicInteger();
+
   /** One thread that answers clients over the limit with errno=-11, a few at a time. */
   private final ThreadPoolExecutor busyResponder;
+
   private volatile boolean closed;
 
   private UapiServer(
@@ -429,8 +434,8 @@ public final class UapiServer implements Closeable {
     }
 
     /**
-     * Before closing after an error: stops writing and reads what the client still sends (up
-     * to a limit, for at most a second), so that it sees our reply rather than a reset.
+     * Before closing after an error: stops writing and reads what the client still sends (up to a
+     * limit, for at most a second), so that it sees our reply rather than a reset.
      */
     private void linger() {
       try {

@@ -21,9 +21,11 @@ class DeviceStateTest {
 
   @Test
   void rendersLikeWireguardGo() {
-    PrivateKey own = PrivateKey.fromHex("e84b5a6d2717c1003a13b431570353dbaca9146cf150c5f8575680feba52027a");
+    PrivateKey own =
+        PrivateKey.fromHex("e84b5a6d2717c1003a13b431570353dbaca9146cf150c5f8575680feba52027a");
     Key peer = Key.fromHex("b85996fecc9c7f1fc6d2572a76eda11d59bcd20be8e543b15ce4bd85a8e75a33");
-    PresharedKey psk = PresharedKey.fromHex("188515093e952f5f22e865cef3012e72f8b5f0b598ac0309d5dacce3b70fcf52");
+    PresharedKey psk =
+        PresharedKey.fromHex("188515093e952f5f22e865cef3012e72f8b5f0b598ac0309d5dacce3b70fcf52");
     Key bare = Key.fromHex("58402e695ba1772b1cc9309755f043251ea77fdcf10fbe63989ceb7e19321376");
     DeviceSettings settings =
         new DeviceSettings(
@@ -31,13 +33,20 @@ class DeviceStateTest {
             12912,
             0,
             List.of(
-                new PeerSettings(peer, Optional.of(psk), Optional.of(new InetSocketAddress("192.168.4.4", 1234)), 0,
+                new PeerSettings(
+                    peer,
+                    Optional.of(psk),
+                    Optional.of(new InetSocketAddress("192.168.4.4", 1234)),
+                    0,
                     List.of(Prefix.parse("192.168.4.4/32"), Prefix.parse("10.0.0.0/8"))),
-                new PeerSettings(bare, Optional.empty(), Optional.empty(), 111,
-                    List.of(Prefix.parse("::/0")))));
+                new PeerSettings(
+                    bare, Optional.empty(), Optional.empty(), 111, List.of(Prefix.parse("::/0")))));
     PeerRuntime r =
-        new PeerRuntime(Optional.of(new InetSocketAddress("[abcd:23::33%2]".replace("%2", ""), 51820)),
-            1_700_000_000_123_456_789L, 2224, 38333);
+        new PeerRuntime(
+            Optional.of(new InetSocketAddress("[abcd:23::33%2]".replace("%2", ""), 51820)),
+            1_700_000_000_123_456_789L,
+            2224,
+            38333);
     String text = new DeviceState(settings, 12912, Map.of(peer, r)).render();
     assertThat(text)
         .isEqualTo(
@@ -73,9 +82,19 @@ class DeviceStateTest {
     PrivateKey own = PrivateKey.generate();
     Key peer = PrivateKey.generate().publicKey();
     DeviceSettings settings =
-        new DeviceSettings(Optional.of(own), 5, 77, List.of(new PeerSettings(peer, Optional.of(PresharedKey.generate()),
-            Optional.of(new InetSocketAddress("10.9.8.7", 6)), 25, List.of(Prefix.parse("10.0.0.0/8")))));
-    PeerRuntime r = new PeerRuntime(Optional.of(new InetSocketAddress("10.9.8.7", 6)), 5_000_000_007L, 1, 2);
+        new DeviceSettings(
+            Optional.of(own),
+            5,
+            77,
+            List.of(
+                new PeerSettings(
+                    peer,
+                    Optional.of(PresharedKey.generate()),
+                    Optional.of(new InetSocketAddress("10.9.8.7", 6)),
+                    25,
+                    List.of(Prefix.parse("10.0.0.0/8")))));
+    PeerRuntime r =
+        new PeerRuntime(Optional.of(new InetSocketAddress("10.9.8.7", 6)), 5_000_000_007L, 1, 2);
     DeviceState state = new DeviceState(settings, 5, Map.of(peer, r));
     DeviceState back = DeviceState.parse(Arrays.asList(state.render().split("\n")));
     assertThat(back).isEqualTo(state);

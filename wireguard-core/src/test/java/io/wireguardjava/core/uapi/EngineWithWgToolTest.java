@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real engine (two in-process tunnels over loopback UDP), configured and watched only with the
- * real {@code wg} through UAPI sockets: a handshake, growing counters, traffic that follows
- * {@code wg set}, and preshared keys changed at runtime. Needs root and wg (fails under CI=true
- * without them).
+ * real {@code wg} through UAPI sockets: a handshake, growing counters, traffic that follows {@code
+ * wg set}, and preshared keys changed at runtime. Needs root and wg (fails under CI=true without
+ * them).
  */
 class EngineWithWgToolTest {
   @TempDir Path tmp;
@@ -70,24 +70,43 @@ class EngineWithWgToolTest {
     PrivateKey a = PrivateKey.generate();
     PrivateKey b = PrivateKey.generate();
     Config configA = Config.builder().iface(Interface.builder().build()).build();
-    try (ServedTunnel tunnelA = ServedTunnel.serve(
-            Tunnel.open(configA, TunnelOptions.builder().inProcessDevice().interfaceName(name).build()),
-            UapiServer.DEFAULT_DIRECTORY);
-        Tunnel tunnelB = Tunnel.open(
-            Config.builder().iface(Interface.builder().privateKey(b).build()).build(),
-            TunnelOptions.inProcessDevice())) {
+    try (ServedTunnel tunnelA =
+            ServedTunnel.serve(
+                Tunnel.open(
+                    configA, TunnelOptions.builder().inProcessDevice().interfaceName(name).build()),
+                UapiServer.DEFAULT_DIRECTORY);
+        Tunnel tunnelB =
+            Tunnel.open(
+                Config.builder().iface(Interface.builder().privateKey(b).build()).build(),
+                TunnelOptions.inProcessDevice())) {
       // Everything about A arrives through wg.
       Path key = Files.writeString(tmp.resolve("key"), a.toBase64() + "\n");
-      WgToolInteropTest.ok("wg", "set", name, "private-key", key.toString(), "peer", b.publicKey().toBase64(),
-          "allowed-ips", "10.9.0.2/32", "endpoint", "127.0.0.1:" + tunnelB.listenPort());
-      tunnelB.addPeer(Peer.builder().publicKey(a.publicKey()).addAllowedIp(InetNetwork.parse("10.9.0.1/32"))
-          .endpoint(Endpoint.of("127.0.0.1", tunnelA.listenPort())).build());
+      WgToolInteropTest.ok(
+          "wg",
+          "set",
+          name,
+          "private-key",
+          key.toString(),
+          "peer",
+          b.publicKey().toBase64(),
+          "allowed-ips",
+          "10.9.0.2/32",
+          "endpoint",
+          "127.0.0.1:" + tunnelB.listenPort());
+      tunnelB.addPeer(
+          Peer.builder()
+              .publicKey(a.publicKey())
+              .addAllowedIp(InetNetwork.parse("10.9.0.1/32"))
+              .endpoint(Endpoint.of("127.0.0.1", tunnelA.listenPort()))
+              .build());
 
       byte[] buf = new byte[2000];
       tunnelA.packets().send(ipv4Udp("10.9.0.1", "10.9.0.2", 100), 0, 128);
-      assertThat(tunnelB.packets().receive(buf, 0, buf.length, Duration.ofSeconds(20))).isEqualTo(128);
+      assertThat(tunnelB.packets().receive(buf, 0, buf.length, Duration.ofSeconds(20)))
+          .isEqualTo(128);
       tunnelB.packets().send(ipv4Udp("10.9.0.2", "10.9.0.1", 200), 0, 228);
-      assertThat(tunnelA.packets().receive(buf, 0, buf.length, Duration.ofSeconds(20))).isEqualTo(228);
+      assertThat(tunnelA.packets().receive(buf, 0, buf.length, Duration.ofSeconds(20)))
+          .isEqualTo(228);
 
       String[] f = dumpPeerLine(name).split("\t");
       assertThat(f[0]).isEqualTo(b.publicKey().toBase64());
@@ -97,15 +116,21 @@ class EngineWithWgToolTest {
       long tx = Long.parseLong(f[6]);
       assertThat(rx).isPositive();
       assertThat(tx).isPositive();
-      assertThat(WgToolInteropTest.ok("wg", "show", name)).contains("latest handshake:", "transfer:");
+      assertThat(WgToolInteropTest.ok("wg", "show", name))
+          .contains("latest handshake:", "transfer:");
 
       tunnelA.packets().send(ipv4Udp("10.9.0.1", "10.9.0.2", 300), 0, 328);
-      assertThat(tunnelB.packets().receive(buf, 0, buf.length, Duration.ofSeconds(20))).isEqualTo(328);
-      assertThat(Long.parseLong(dumpPeerLine(name).split("\t")[6])).as("tx grows").isGreaterThan(tx);
+      assertThat(tunnelB.packets().receive(buf, 0, buf.length, Duration.ofSeconds(20)))
+          .isEqualTo(328);
+      assertThat(Long.parseLong(dumpPeerLine(name).split("\t")[6]))
+          .as("tx grows")
+          .isGreaterThan(tx);
 
       // Allowed IPs replaced by wg set: a packet for the old address no longer goes out.
-      WgToolInteropTest.ok("wg", "set", name, "peer", b.publicKey().toBase64(), "allowed-ips", "10.9.9.0/24");
-      assertThat(tunnelA.config().peers().get(0).allowedIps()).containsExactly(InetNetwork.parse("10.9.9.0/24"));
+      WgToolInteropTest.ok(
+          "wg", "set", name, "peer", b.publicKey().toBase64(), "allowed-ips", "10.9.9.0/24");
+      assertThat(tunnelA.config().peers().get(0).allowedIps())
+          .containsExactly(InetNetwork.parse("10.9.9.0/24"));
       tunnelA.packets().send(ipv4Udp("10.9.0.1", "10.9.0.2", 10), 0, 38);
       assertThat(tunnelB.packets().receive(buf, 0, buf.length, Duration.ofMillis(500))).isZero();
 
@@ -118,8 +143,8 @@ class EngineWithWgToolTest {
   }
 
   /**
-   * {@code wg set ... preshared-key} on both real engines, as wireguard-go and the kernel do it: the
-   * running session is kept (no new handshake), and the next handshake uses the new key. The
+   * {@code wg set ... preshared-key} on both real engines, as wireguard-go and the kernel do it:
+   * the running session is kept (no new handshake), and the next handshake uses the new key. The
    * tunnels run on manual clocks, so "the next handshake" comes by letting the session expire
    * (REJECT_AFTER_TIME) rather than by waiting two minutes. A key changed on one side only makes
    * that handshake fail: the initiator cannot open the response, and no data passes either way
@@ -138,43 +163,74 @@ class EngineWithWgToolTest {
     ManualClockTunnels clockA = new ManualClockTunnels();
     ManualClockTunnels clockB = new ManualClockTunnels();
     Config empty = Config.builder().iface(Interface.builder().build()).build();
-    try (ServedTunnel tunnelA = ServedTunnel.serve(clockA.open(empty,
-            TunnelOptions.builder().inProcessDevice().interfaceName(nameA).build()), UapiServer.DEFAULT_DIRECTORY);
-        ServedTunnel tunnelB = ServedTunnel.serve(clockB.open(empty,
-            TunnelOptions.builder().inProcessDevice().interfaceName(nameB).build()), UapiServer.DEFAULT_DIRECTORY)) {
+    try (ServedTunnel tunnelA =
+            ServedTunnel.serve(
+                clockA.open(
+                    empty, TunnelOptions.builder().inProcessDevice().interfaceName(nameA).build()),
+                UapiServer.DEFAULT_DIRECTORY);
+        ServedTunnel tunnelB =
+            ServedTunnel.serve(
+                clockB.open(
+                    empty, TunnelOptions.builder().inProcessDevice().interfaceName(nameB).build()),
+                UapiServer.DEFAULT_DIRECTORY)) {
       AtomicInteger handshakesA = new AtomicInteger();
       CountDownLatch invalidAtA = new CountDownLatch(1);
-      tunnelA.addListener(new TunnelListener() {
-        @Override
-        public void onHandshakeCompleted(Key peer, Duration took) {
-          handshakesA.incrementAndGet();
-        }
+      tunnelA.addListener(
+          new TunnelListener() {
+            @Override
+            public void onHandshakeCompleted(Key peer, Duration took) {
+              handshakesA.incrementAndGet();
+            }
 
-        @Override
-        public void onPacketDropped(DropReason reason, Optional<Key> peer) {
-          if (reason == DropReason.HANDSHAKE_INVALID) {
-            invalidAtA.countDown();
-          }
-        }
-      });
+            @Override
+            public void onPacketDropped(DropReason reason, Optional<Key> peer) {
+              if (reason == DropReason.HANDSHAKE_INVALID) {
+                invalidAtA.countDown();
+              }
+            }
+          });
       // Both sides configured only through wg, with a first preshared key.
       Path keyA = Files.writeString(tmp.resolve("a"), a.toBase64() + "\n");
       Path keyB = Files.writeString(tmp.resolve("b"), b.toBase64() + "\n");
       Path psk1 = Files.writeString(tmp.resolve("psk1"), PresharedKey.generate().toBase64() + "\n");
       Path psk2 = Files.writeString(tmp.resolve("psk2"), PresharedKey.generate().toBase64() + "\n");
       Path psk3 = Files.writeString(tmp.resolve("psk3"), PresharedKey.generate().toBase64() + "\n");
-      WgToolInteropTest.ok("wg", "set", nameA, "private-key", keyA.toString(), "peer", b.publicKey().toBase64(),
-          "preshared-key", psk1.toString(), "allowed-ips", "10.9.0.2/32",
-          "endpoint", "127.0.0.1:" + tunnelB.listenPort());
-      WgToolInteropTest.ok("wg", "set", nameB, "private-key", keyB.toString(), "peer", a.publicKey().toBase64(),
-          "preshared-key", psk1.toString(), "allowed-ips", "10.9.0.1/32",
-          "endpoint", "127.0.0.1:" + tunnelA.listenPort());
+      WgToolInteropTest.ok(
+          "wg",
+          "set",
+          nameA,
+          "private-key",
+          keyA.toString(),
+          "peer",
+          b.publicKey().toBase64(),
+          "preshared-key",
+          psk1.toString(),
+          "allowed-ips",
+          "10.9.0.2/32",
+          "endpoint",
+          "127.0.0.1:" + tunnelB.listenPort());
+      WgToolInteropTest.ok(
+          "wg",
+          "set",
+          nameB,
+          "private-key",
+          keyB.toString(),
+          "peer",
+          a.publicKey().toBase64(),
+          "preshared-key",
+          psk1.toString(),
+          "allowed-ips",
+          "10.9.0.1/32",
+          "endpoint",
+          "127.0.0.1:" + tunnelA.listenPort());
       roundTrip(tunnelA, tunnelB, 100);
       assertThat(handshakesA.get()).isEqualTo(1);
 
       // A new key on both sides: the running session goes on, no handshake.
-      WgToolInteropTest.ok("wg", "set", nameA, "peer", b.publicKey().toBase64(), "preshared-key", psk2.toString());
-      WgToolInteropTest.ok("wg", "set", nameB, "peer", a.publicKey().toBase64(), "preshared-key", psk2.toString());
+      WgToolInteropTest.ok(
+          "wg", "set", nameA, "peer", b.publicKey().toBase64(), "preshared-key", psk2.toString());
+      WgToolInteropTest.ok(
+          "wg", "set", nameB, "peer", a.publicKey().toBase64(), "preshared-key", psk2.toString());
       assertThat(tunnelA.config().peers().get(0).presharedKey()).contains(psk(psk2));
       assertThat(WgToolInteropTest.ok("wg", "show", nameB)).contains("preshared key: (hidden)");
       roundTrip(tunnelA, tunnelB, 110);
@@ -188,7 +244,8 @@ class EngineWithWgToolTest {
       assertThat(afterPsk2).as("a new handshake").isGreaterThan(1);
 
       // A third key on A only: that session expires, A's next handshake fails, no data either way.
-      WgToolInteropTest.ok("wg", "set", nameA, "peer", b.publicKey().toBase64(), "preshared-key", psk3.toString());
+      WgToolInteropTest.ok(
+          "wg", "set", nameA, "peer", b.publicKey().toBase64(), "preshared-key", psk3.toString());
       clockA.advance(Duration.ofSeconds(181));
       clockB.advance(Duration.ofSeconds(1));
       byte[] buf = new byte[2000];
@@ -201,12 +258,16 @@ class EngineWithWgToolTest {
 
       // B gets the same key: A's next attempt (REKEY_TIMEOUT later) succeeds, and the packet A
       // staged during the failed handshake goes out first.
-      WgToolInteropTest.ok("wg", "set", nameB, "peer", a.publicKey().toBase64(), "preshared-key", psk3.toString());
+      WgToolInteropTest.ok(
+          "wg", "set", nameB, "peer", a.publicKey().toBase64(), "preshared-key", psk3.toString());
       clockA.advance(Duration.ofSeconds(6));
       clockB.advance(Duration.ofSeconds(1));
       tunnelA.packets().send(ipv4Udp("10.9.0.1", "10.9.0.2", 150), 0, 178);
-      assertThat(tunnelB.packets().receive(buf, 0, buf.length, Duration.ofSeconds(20))).as("staged").isEqualTo(158);
-      assertThat(tunnelB.packets().receive(buf, 0, buf.length, Duration.ofSeconds(20))).isEqualTo(178);
+      assertThat(tunnelB.packets().receive(buf, 0, buf.length, Duration.ofSeconds(20)))
+          .as("staged")
+          .isEqualTo(158);
+      assertThat(tunnelB.packets().receive(buf, 0, buf.length, Duration.ofSeconds(20)))
+          .isEqualTo(178);
       roundTrip(tunnelA, tunnelB, 160);
       assertThat(handshakesA.get()).isGreaterThan(afterPsk2);
     }
@@ -222,8 +283,12 @@ class EngineWithWgToolTest {
   private static void roundTrip(Tunnel tunnelA, Tunnel tunnelB, int payload) throws Exception {
     byte[] buf = new byte[2000];
     tunnelA.packets().send(ipv4Udp("10.9.0.1", "10.9.0.2", payload), 0, 28 + payload);
-    assertThat(tunnelB.packets().receive(buf, 0, buf.length, Duration.ofSeconds(20))).as("A -> B").isEqualTo(28 + payload);
+    assertThat(tunnelB.packets().receive(buf, 0, buf.length, Duration.ofSeconds(20)))
+        .as("A -> B")
+        .isEqualTo(28 + payload);
     tunnelB.packets().send(ipv4Udp("10.9.0.2", "10.9.0.1", payload + 1), 0, 29 + payload);
-    assertThat(tunnelA.packets().receive(buf, 0, buf.length, Duration.ofSeconds(20))).as("B -> A").isEqualTo(29 + payload);
+    assertThat(tunnelA.packets().receive(buf, 0, buf.length, Duration.ofSeconds(20)))
+        .as("B -> A")
+        .isEqualTo(29 + payload);
   }
 }

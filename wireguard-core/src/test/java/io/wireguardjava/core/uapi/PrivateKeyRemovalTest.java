@@ -25,14 +25,24 @@ class PrivateKeyRemovalTest {
   void zeroKeyRemovesThePrivateKeyOfARunningTunnel(@TempDir Path dir) throws Exception {
     PrivateKey own = PrivateKey.generate();
     PrivateKey peer = PrivateKey.generate();
-    Config config = Config.builder()
-        .iface(Interface.builder().privateKey(own).build())
-        .addPeer(Peer.builder().publicKey(peer.publicKey())
-            .addAllowedIp(InetNetwork.parse("10.9.0.2/32")).build())
-        .build();
-    try (Tunnel tunnel = Tunnel.open(config, TunnelOptions.builder().inProcessDevice()
-        .interfaceName("wgnokey0").bindAddress(InetAddress.getLoopbackAddress())
-        .uapiDirectory(dir).build())) {
+    Config config =
+        Config.builder()
+            .iface(Interface.builder().privateKey(own).build())
+            .addPeer(
+                Peer.builder()
+                    .publicKey(peer.publicKey())
+                    .addAllowedIp(InetNetwork.parse("10.9.0.2/32"))
+                    .build())
+            .build();
+    try (Tunnel tunnel =
+        Tunnel.open(
+            config,
+            TunnelOptions.builder()
+                .inProcessDevice()
+                .interfaceName("wgnokey0")
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .uapiDirectory(dir)
+                .build())) {
       UapiClient client = new UapiClient(dir);
       assertThat(client.exchange("wgnokey0", "get=1\n\n")).contains("private_key=" + own.toHex());
 

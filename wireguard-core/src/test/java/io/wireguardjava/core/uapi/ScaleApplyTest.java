@@ -16,22 +16,33 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 13, defect 1, at unit-test size: a {@code wg syncconf} of many peers and a peer with
- * many prefixes go through the UAPI parser, {@link TunnelBackend} and the engine in time
- * linear in their size. The old engine rebuilt its trie per prefix and precomputed one X25519
- * per peer: 16k prefixes took about a minute, 65,536 peers did not finish in 120 s. {@code bench/scale.sh} runs the full sizes
- * (65,536 peers, 1M prefixes) against wireguard-go.
+ * Issue 13, defect 1, at unit-test size: a {@code wg syncconf} of many peers and a peer with many
+ * prefixes go through the UAPI parser, {@link TunnelBackend} and the engine in time linear in their
+ * size. The old engine rebuilt its trie per prefix and precomputed one X25519 per peer: 16k
+ * prefixes took about a minute, 65,536 peers did not finish in 120 s. {@code bench/scale.sh} runs
+ * the full sizes (65,536 peers, 1M prefixes) against wireguard-go.
  */
 class ScaleApplyTest {
-  /** Unit-test sizes; {@code -Dwgjava.scale.peers=65536 -Dwgjava.scale.prefixes=1000000} for the full ones. */
+  /**
+   * Unit-test sizes; {@code -Dwgjava.scale.peers=65536 -Dwgjava.scale.prefixes=1000000} for the
+   * full ones.
+   */
   static final int PEERS = Integer.getInteger("wgjava.scale.peers", 8_192);
+
   static final int PREFIXES = Integer.getInteger("wgjava.scale.prefixes", 100_000);
 
   static Tunnel open() throws Exception {
-    Config config = Config.builder()
-        .iface(Interface.builder().privateKey(PrivateKey.generate()).build()).build();
-    return Tunnel.open(config, TunnelOptions.builder().inProcessDevice().interfaceName("hsc-scale")
-        .bindAddress(InetAddress.getLoopbackAddress()).build());
+    Config config =
+        Config.builder()
+            .iface(Interface.builder().privateKey(PrivateKey.generate()).build())
+            .build();
+    return Tunnel.open(
+        config,
+        TunnelOptions.builder()
+            .inProcessDevice()
+            .interfaceName("hsc-scale")
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .build());
   }
 
   /** Random 32-byte public keys: no X25519 needed to make them, none to add them. */
@@ -90,7 +101,8 @@ class ScaleApplyTest {
       start = System.nanoTime();
       String reply = DeviceState.of(backend).render();
       long shown = millis(start);
-      assertThat(reply.split("\n", -1)).filteredOn(l -> l.startsWith("allowed_ip="))
+      assertThat(reply.split("\n", -1))
+          .filteredOn(l -> l.startsWith("allowed_ip="))
           .hasSize(2 * PEERS);
       assertThat(applied).as("ms to apply %d peers", PEERS).isLessThan(20_000);
       assertThat(replaced).as("ms to replace half of them").isLessThan(20_000);
@@ -106,8 +118,8 @@ class ScaleApplyTest {
       List<String> lines = new ArrayList<>();
       lines.add("public_key=" + key.toHex());
       for (int i = 0; i < PREFIXES; i++) {
-        lines.add("allowed_ip=10." + (i >>> 16) + "." + ((i >>> 8) & 255) + "." + (i & 255)
-            + "/32");
+        lines.add(
+            "allowed_ip=10." + (i >>> 16) + "." + ((i >>> 8) & 255) + "." + (i & 255) + "/32");
       }
       long start = System.nanoTime();
       backend.update(SetRequest.parse(lines)::applyTo);
@@ -117,12 +129,14 @@ class ScaleApplyTest {
       // Moving one prefix to a second peer is one change, not a rebuild.
       Key other = keys(1, 4).get(0);
       start = System.nanoTime();
-      backend.update(SetRequest.parse(List.of("public_key=" + other.toHex(),
-          "allowed_ip=10.0.0.7/32"))::applyTo);
+      backend.update(
+          SetRequest.parse(List.of("public_key=" + other.toHex(), "allowed_ip=10.0.0.7/32"))
+              ::applyTo);
       long moved = millis(start);
       Config c = tunnel.config();
       assertThat(c.peer(key).orElseThrow().allowedIps()).hasSize(PREFIXES - 1);
-      assertThat(c.peer(other).orElseThrow().allowedIps()).extracting(Object::toString)
+      assertThat(c.peer(other).orElseThrow().allowedIps())
+          .extracting(Object::toString)
           .containsExactly("10.0.0.7/32");
       assertThat(applied).as("ms to apply %d prefixes", PREFIXES).isLessThan(20_000);
       assertThat(moved).as("ms to move one prefix").isLessThan(10_000);

@@ -34,19 +34,21 @@ class SecretsInUapiErrorsTest {
 
   /** System.Logger goes to java.util.logging here: every record of the project, at any level. */
   static final List<LogRecord> RECORDS = new CopyOnWriteArrayList<>();
+
   static final Logger ROOT = Logger.getLogger("io.wireguardjava");
-  static final Handler CAPTURE = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      RECORDS.add(r);
-    }
+  static final Handler CAPTURE =
+      new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+          RECORDS.add(r);
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
   static Level oldLevel;
 
   @TempDir Path tmp;
@@ -83,14 +85,25 @@ class SecretsInUapiErrorsTest {
     add(cases, "preshared_key too long", PEER, "preshared_key=" + HEX + HEX);
     add(cases, "preshared_key not hex", PEER, "preshared_key=" + HEX.substring(2) + "zz");
     add(cases, "good key, then a bad line", "private_key=" + HEX, "listen_port=x");
-    add(cases, "good keys, then no =", "private_key=" + HEX, PEER, "preshared_key=" + HEX,
+    add(
+        cases,
+        "good keys, then no =",
+        "private_key=" + HEX,
+        PEER,
+        "preshared_key=" + HEX,
         "allowed_ip");
     for (String key : List.of("listen_port", "fwmark", "replace_peers", "public_key")) {
       cases.add(Arguments.of(key + " = key", List.of(key + "=" + HEX + "0"), false));
     }
-    for (String key : List.of("update_only", "remove", "endpoint",
-        "persistent_keepalive_interval", "replace_allowed_ips", "allowed_ip",
-        "protocol_version")) {
+    for (String key :
+        List.of(
+            "update_only",
+            "remove",
+            "endpoint",
+            "persistent_keepalive_interval",
+            "replace_allowed_ips",
+            "allowed_ip",
+            "protocol_version")) {
       cases.add(Arguments.of(key + " = key", List.of(PEER, key + "=" + HEX), false));
     }
     return cases.stream();
@@ -115,8 +128,7 @@ class SecretsInUapiErrorsTest {
     RECORDS.clear();
     try (UapiServer server =
         UapiServer.start(tmp.resolve("run"), "hsc0", backend, UapiServer.Limits.DEFAULT)) {
-      String reply = UapiServerTest.exchange(server, "set=1\n" + String.join("\n", lines)
-          + "\n\n");
+      String reply = UapiServerTest.exchange(server, "set=1\n" + String.join("\n", lines) + "\n\n");
       assertThat(reply).startsWith("errno=-").endsWith("\n\n");
       assertNoKey(reply, true);
     }
@@ -133,7 +145,8 @@ class SecretsInUapiErrorsTest {
   void anOperationLineIsNotLoggedWhole() throws IOException {
     RECORDS.clear();
     try (UapiServer server =
-        UapiServer.start(tmp.resolve("run"), "hsc1", new FakeBackend(), UapiServer.Limits.DEFAULT)) {
+        UapiServer.start(
+            tmp.resolve("run"), "hsc1", new FakeBackend(), UapiServer.Limits.DEFAULT)) {
       assertThat(UapiServerTest.exchange(server, "private_key=" + HEX + "\n\n"))
           .isEqualTo("errno=-71\n\n");
     }
@@ -145,11 +158,13 @@ class SecretsInUapiErrorsTest {
 
   @Test
   void aMalformedGetReplyIsNotQuotedWhole() {
-    UapiException e = catchThrowableOfType(UapiException.class,
-        () -> DeviceState.parse(List.of("private_key=" + HEX + "0")));
+    UapiException e =
+        catchThrowableOfType(
+            UapiException.class, () -> DeviceState.parse(List.of("private_key=" + HEX + "0")));
     assertNoKey(e.getMessage(), true);
-    UapiException noEquals = catchThrowableOfType(UapiException.class,
-        () -> DeviceState.parse(List.of("private_key " + HEX)));
+    UapiException noEquals =
+        catchThrowableOfType(
+            UapiException.class, () -> DeviceState.parse(List.of("private_key " + HEX)));
     assertNoKey(noEquals.getMessage(), true);
   }
 
@@ -157,7 +172,8 @@ class SecretsInUapiErrorsTest {
   void nothingAboveDebugForAClientsMistake() throws IOException {
     RECORDS.clear();
     try (UapiServer server =
-        UapiServer.start(tmp.resolve("run"), "hsc2", new FakeBackend(), UapiServer.Limits.DEFAULT)) {
+        UapiServer.start(
+            tmp.resolve("run"), "hsc2", new FakeBackend(), UapiServer.Limits.DEFAULT)) {
       UapiServerTest.exchange(server, "set=1\nprivate_key " + HEX + "\n\n");
     }
     assertThat(RECORDS).allMatch(r -> r.getLevel().intValue() <= Level.FINE.intValue());

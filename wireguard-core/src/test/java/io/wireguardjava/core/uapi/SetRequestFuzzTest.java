@@ -14,27 +14,40 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Fuzzes the UAPI {@code set} parser and its application: any request body either fails to
- * parse with a negative errno, changing nothing, or parses and then applies without failing
- * (all or nothing) to a valid device: no peer with the device's own key, no two peers with one
- * key, no prefix owned twice, and a {@code get} reply that reads back as the same settings.
+ * Fuzzes the UAPI {@code set} parser and its application: any request body either fails to parse
+ * with a negative errno, changing nothing, or parses and then applies without failing (all or
+ * nothing) to a valid device: no peer with the device's own key, no two peers with one key, no
+ * prefix owned twice, and a {@code get} reply that reads back as the same settings.
  *
  * <p>Input: the request's bytes as ISO-8859-1 (as the server reads them), split into lines at
- * {@code \n}. Seeds: {@code src/test/resources/io/wireguardjava/core/uapi/SetRequestFuzzTestInputs}.
+ * {@code \n}. Seeds: {@code
+ * src/test/resources/io/wireguardjava/core/uapi/SetRequestFuzzTestInputs}.
  */
 class SetRequestFuzzTest {
-  static final PrivateKey OWN = PrivateKey.fromHex(
-      "e84b5a6d2717c1003a13b431570353dbaca9146cf150c5f8575680feba52027a");
-  static final Key PEER_A = Key.fromHex(
-      "b85996fecc9c7f1fc6d2572a76eda11d59bcd20be8e543b15ce4bd85a8e75a33");
-  static final Key PEER_B = Key.fromHex(
-      "58402e695ba1772b1cc9309755f043251ea77fdcf10fbe63989ceb7e19321376");
-  static final DeviceSettings BASE = new DeviceSettings(Optional.of(OWN), 51820, 0, List.of(
-      new PeerSettings(PEER_A, Optional.empty(),
-          Optional.of(new InetSocketAddress("192.0.2.1", 51820)), 25,
-          List.of(Prefix.parse("10.0.0.0/24"), Prefix.parse("fd00::/64"))),
-      new PeerSettings(PEER_B, Optional.empty(), Optional.empty(), 0,
-          List.of(Prefix.parse("10.0.1.0/24")))));
+  static final PrivateKey OWN =
+      PrivateKey.fromHex("e84b5a6d2717c1003a13b431570353dbaca9146cf150c5f8575680feba52027a");
+  static final Key PEER_A =
+      Key.fromHex("b85996fecc9c7f1fc6d2572a76eda11d59bcd20be8e543b15ce4bd85a8e75a33");
+  static final Key PEER_B =
+      Key.fromHex("58402e695ba1772b1cc9309755f043251ea77fdcf10fbe63989ceb7e19321376");
+  static final DeviceSettings BASE =
+      new DeviceSettings(
+          Optional.of(OWN),
+          51820,
+          0,
+          List.of(
+              new PeerSettings(
+                  PEER_A,
+                  Optional.empty(),
+                  Optional.of(new InetSocketAddress("192.0.2.1", 51820)),
+                  25,
+                  List.of(Prefix.parse("10.0.0.0/24"), Prefix.parse("fd00::/64"))),
+              new PeerSettings(
+                  PEER_B,
+                  Optional.empty(),
+                  Optional.empty(),
+                  0,
+                  List.of(Prefix.parse("10.0.1.0/24")))));
 
   @FuzzTest(maxDuration = "10s")
   void aRequestParsesAndAppliesWholeOrNotAtAll(byte[] input) throws Exception {

@@ -17,17 +17,42 @@ class SetRequestPropertiesTest {
 
   @Provide
   Arbitrary<List<String>> lines() {
-    Arbitrary<String> keys = Arbitraries.of("private_key", "listen_port", "fwmark", "replace_peers",
-        "public_key", "remove", "update_only", "preshared_key", "endpoint",
-        "persistent_keepalive_interval", "replace_allowed_ips", "allowed_ip", "protocol_version", "x");
-    Arbitrary<String> values = Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(70),
-        Arbitraries.strings().withChars("0123456789abcdef").ofLength(64),
-        Arbitraries.of("true", "1", "0", "65535", "65536", "10.0.0.1/24", "-fd00::/8", "[::1]:5", "1.2.3.4:0", PEER),
-        Arbitraries.strings().withChars("0123456789.:/[]-%").ofMaxLength(50));
-    Arbitrary<String> line = Arbitraries.oneOf(
-        keys.flatMap(k -> values.map(v -> k + "=" + v)),
-        Arbitraries.strings().ofMaxLength(100));
+    Arbitrary<String> keys =
+        Arbitraries.of(
+            "private_key",
+            "listen_port",
+            "fwmark",
+            "replace_peers",
+            "public_key",
+            "remove",
+            "update_only",
+            "preshared_key",
+            "endpoint",
+            "persistent_keepalive_interval",
+            "replace_allowed_ips",
+            "allowed_ip",
+            "protocol_version",
+            "x");
+    Arbitrary<String> values =
+        Arbitraries.oneOf(
+            Arbitraries.strings().ofMaxLength(70),
+            Arbitraries.strings().withChars("0123456789abcdef").ofLength(64),
+            Arbitraries.of(
+                "true",
+                "1",
+                "0",
+                "65535",
+                "65536",
+                "10.0.0.1/24",
+                "-fd00::/8",
+                "[::1]:5",
+                "1.2.3.4:0",
+                PEER),
+            Arbitraries.strings().withChars("0123456789.:/[]-%").ofMaxLength(50));
+    Arbitrary<String> line =
+        Arbitraries.oneOf(
+            keys.flatMap(k -> values.map(v -> k + "=" + v)),
+            Arbitraries.strings().ofMaxLength(100));
     return line.list().ofMaxSize(30);
   }
 

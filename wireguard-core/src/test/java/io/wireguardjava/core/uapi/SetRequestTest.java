@@ -30,7 +30,11 @@ class SetRequestTest {
   @Test
   void deviceKeys() throws Exception {
     DeviceSettings s =
-        apply(DeviceSettings.EMPTY, "private_key=" + OWN.toHex(), "listen_port=51820", "fwmark=4294967295");
+        apply(
+            DeviceSettings.EMPTY,
+            "private_key=" + OWN.toHex(),
+            "listen_port=51820",
+            "fwmark=4294967295");
     assertThat(s.privateKey()).contains(OWN);
     assertThat(s.listenPort()).isEqualTo(51820);
     assertThat(Integer.toUnsignedLong(s.fwmark())).isEqualTo(0xffff_ffffL);
@@ -62,7 +66,12 @@ class SetRequestTest {
     assertThat(a.persistentKeepalive()).isEqualTo(25);
     assertThat(a.allowedIps()).containsExactly(p("10.0.0.1/32"), p("fd00::/64"));
     // Existing peers are updated in place; a zero PSK removes it.
-    s = apply(s, "public_key=" + A.toHex(), "preshared_key=" + "0".repeat(64), "allowed_ip=10.0.0.2/32");
+    s =
+        apply(
+            s,
+            "public_key=" + A.toHex(),
+            "preshared_key=" + "0".repeat(64),
+            "allowed_ip=10.0.0.2/32");
     assertThat(s.peer(A).orElseThrow().presharedKey()).isEmpty();
     assertThat(s.peer(A).orElseThrow().allowedIps())
         .containsExactly(p("10.0.0.1/32"), p("fd00::/64"), p("10.0.0.2/32"));
@@ -70,19 +79,27 @@ class SetRequestTest {
 
   @Test
   void replacePeersAndRemoveAndUpdateOnly() throws Exception {
-    DeviceSettings two = apply(DeviceSettings.EMPTY, "public_key=" + A.toHex(), "public_key=" + B.toHex());
+    DeviceSettings two =
+        apply(DeviceSettings.EMPTY, "public_key=" + A.toHex(), "public_key=" + B.toHex());
     assertThat(apply(two, "replace_peers=true").peers()).isEmpty();
     assertThat(apply(two, "replace_peers=true", "public_key=" + B.toHex()).peers())
         .extracting(PeerSettings::publicKey)
         .containsExactly(B);
-    DeviceSettings removed = apply(two, "public_key=" + A.toHex(), "remove=true", "allowed_ip=1.2.3.4/32");
+    DeviceSettings removed =
+        apply(two, "public_key=" + A.toHex(), "remove=true", "allowed_ip=1.2.3.4/32");
     assertThat(removed.peers()).extracting(PeerSettings::publicKey).containsExactly(B);
     assertThat(removed.peer(B).orElseThrow().allowedIps()).isEmpty();
     // update_only: an existing peer is changed, a missing one is not created.
     DeviceSettings one = apply(DeviceSettings.EMPTY, "public_key=" + A.toHex());
     DeviceSettings u =
-        apply(one, "public_key=" + A.toHex(), "update_only=true", "persistent_keepalive_interval=5",
-            "public_key=" + B.toHex(), "update_only=true", "persistent_keepalive_interval=7");
+        apply(
+            one,
+            "public_key=" + A.toHex(),
+            "update_only=true",
+            "persistent_keepalive_interval=5",
+            "public_key=" + B.toHex(),
+            "update_only=true",
+            "persistent_keepalive_interval=7");
     assertThat(u.peers()).extracting(PeerSettings::publicKey).containsExactly(A);
     assertThat(u.peer(A).orElseThrow().persistentKeepalive()).isEqualTo(5);
     // Removing an unknown peer is fine.
@@ -92,8 +109,13 @@ class SetRequestTest {
   @Test
   void allowedIpsMoveBetweenPeersAndMinusRemoves() throws Exception {
     DeviceSettings s =
-        apply(DeviceSettings.EMPTY, "public_key=" + A.toHex(), "allowed_ip=10.0.0.0/24",
-            "allowed_ip=10.0.1.0/24", "public_key=" + B.toHex(), "allowed_ip=10.0.0.77/24");
+        apply(
+            DeviceSettings.EMPTY,
+            "public_key=" + A.toHex(),
+            "allowed_ip=10.0.0.0/24",
+            "allowed_ip=10.0.1.0/24",
+            "public_key=" + B.toHex(),
+            "allowed_ip=10.0.0.77/24");
     assertThat(s.peer(A).orElseThrow().allowedIps()).containsExactly(p("10.0.1.0/24"));
     assertThat(s.peer(B).orElseThrow().allowedIps()).containsExactly(p("10.0.0.0/24"));
     // '-' removes from this peer only; a prefix of another peer stays there.
@@ -108,12 +130,18 @@ class SetRequestTest {
   @Test
   void ownPublicKeyIsIgnoredAsAPeerAndDroppedOnKeyChange() throws Exception {
     DeviceSettings s =
-        apply(DeviceSettings.EMPTY, "private_key=" + OWN.toHex(), "public_key=" + OWN.publicKey().toHex(),
+        apply(
+            DeviceSettings.EMPTY,
+            "private_key=" + OWN.toHex(),
+            "public_key=" + OWN.publicKey().toHex(),
             "allowed_ip=10.0.0.0/8");
     assertThat(s.peers()).isEmpty();
     PrivateKey other = PrivateKey.generate();
-    DeviceSettings withPeer = apply(DeviceSettings.EMPTY, "public_key=" + other.publicKey().toHex(),
-        "public_key=" + A.toHex());
+    DeviceSettings withPeer =
+        apply(
+            DeviceSettings.EMPTY,
+            "public_key=" + other.publicKey().toHex(),
+            "public_key=" + A.toHex());
     assertThat(apply(withPeer, "private_key=" + other.toHex()).peers())
         .extracting(PeerSettings::publicKey)
         .containsExactly(A);
@@ -121,8 +149,10 @@ class SetRequestTest {
 
   @Test
   void applyDoesNotChangeItsInput() throws Exception {
-    DeviceSettings base = apply(DeviceSettings.EMPTY, "public_key=" + A.toHex(), "allowed_ip=10.0.0.0/8");
-    DeviceSettings copy = new DeviceSettings(base.privateKey(), base.listenPort(), base.fwmark(), base.peers());
+    DeviceSettings base =
+        apply(DeviceSettings.EMPTY, "public_key=" + A.toHex(), "allowed_ip=10.0.0.0/8");
+    DeviceSettings copy =
+        new DeviceSettings(base.privateKey(), base.listenPort(), base.fwmark(), base.peers());
     apply(base, "public_key=" + A.toHex(), "replace_allowed_ips=true");
     apply(base, "replace_peers=true");
     assertThat(base).isEqualTo(copy);

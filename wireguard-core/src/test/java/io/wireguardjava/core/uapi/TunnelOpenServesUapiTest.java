@@ -22,19 +22,31 @@ class TunnelOpenServesUapiTest {
         .contains(TunnelOptions.DEFAULT_UAPI_DIRECTORY);
     assertThat(TunnelOptions.inProcessDevice().uapiDirectory()).isEmpty();
     assertThat(TunnelOptions.builder().osDevice("wg0").noUapi().build().uapiDirectory()).isEmpty();
-    assertThat(TunnelOptions.builder().inProcessDevice().uapiDirectory(Path.of("/tmp/x")).build()
-        .uapiDirectory()).contains(Path.of("/tmp/x"));
+    assertThat(
+            TunnelOptions.builder()
+                .inProcessDevice()
+                .uapiDirectory(Path.of("/tmp/x"))
+                .build()
+                .uapiDirectory())
+        .contains(Path.of("/tmp/x"));
   }
 
   @Test
   void openWithADirectoryServesAndCloseRemovesTheSocket(@TempDir Path dir) throws Exception {
-    Config config = Config.builder()
-        .iface(Interface.builder().privateKey(PrivateKey.generate()).build())
-        .build();
+    Config config =
+        Config.builder()
+            .iface(Interface.builder().privateKey(PrivateKey.generate()).build())
+            .build();
     Path socket;
-    try (Tunnel tunnel = Tunnel.open(config, TunnelOptions.builder().inProcessDevice()
-        .interfaceName("wguapi0").bindAddress(InetAddress.getLoopbackAddress())
-        .uapiDirectory(dir).build())) {
+    try (Tunnel tunnel =
+        Tunnel.open(
+            config,
+            TunnelOptions.builder()
+                .inProcessDevice()
+                .interfaceName("wguapi0")
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .uapiDirectory(dir)
+                .build())) {
       UapiClient client = new UapiClient(dir);
       socket = client.socketPath("wguapi0");
       assertThat(Files.exists(socket)).isTrue();

@@ -93,8 +93,13 @@ class UapiServerTest {
     UapiClient client = new UapiClient(tmp.resolve("run"));
     PrivateKey key = PrivateKey.generate();
     String peer = PrivateKey.generate().publicKey().toHex();
-    client.set("wgt0", "private_key=" + key.toHex() + "\nlisten_port=4242\npublic_key=" + peer
-        + "\nendpoint=10.0.0.2:51820\nallowed_ip=10.9.0.0/16\n");
+    client.set(
+        "wgt0",
+        "private_key="
+            + key.toHex()
+            + "\nlisten_port=4242\npublic_key="
+            + peer
+            + "\nendpoint=10.0.0.2:51820\nallowed_ip=10.9.0.0/16\n");
     DeviceState state = client.get("wgt0");
     assertThat(state.settings()).isEqualTo(backend.settings());
     assertThat(state.boundListenPort()).isEqualTo(4242);
@@ -115,23 +120,31 @@ class UapiServerTest {
   void badSetLeavesEverythingAsItWasAndTheConnectionInStep() throws Exception {
     UapiServer s = start();
     String peer = PrivateKey.generate().publicKey().toHex();
-    assertThat(exchange(s, "set=1\nlisten_port=1000\npublic_key=" + peer + "\nallowed_ip=10.0.0.0/8\n\n"))
+    assertThat(
+            exchange(
+                s, "set=1\nlisten_port=1000\npublic_key=" + peer + "\nallowed_ip=10.0.0.0/8\n\n"))
         .isEqualTo("errno=0\n\n");
     DeviceSettings before = backend.settings();
     SocketChannel c = connect(s);
-    send(c, "set=1\nreplace_peers=true\nlisten_port=2000\npublic_key=" + peer
-        + "\nallowed_ip=10.0.0.0/99\nallowed_ip=10.1.0.0/16\n\n");
+    send(
+        c,
+        "set=1\nreplace_peers=true\nlisten_port=2000\npublic_key="
+            + peer
+            + "\nallowed_ip=10.0.0.0/99\nallowed_ip=10.1.0.0/16\n\n");
     assertThat(reply(c)).isEqualTo("errno=-22\n\n");
     assertThat(backend.settings()).isEqualTo(before);
     send(c, "get=1\n\n");
-    assertThat(reply(c)).contains("listen_port=1000\n", "allowed_ip=10.0.0.0/8\n").endsWith("errno=0\n\n");
+    assertThat(reply(c))
+        .contains("listen_port=1000\n", "allowed_ip=10.0.0.0/8\n")
+        .endsWith("errno=0\n\n");
   }
 
   @Test
   void portInUseIsReportedAndChangesNothing() throws Exception {
     UapiServer s = start();
     backend.takenPort = 53;
-    assertThat(exchange(s, "set=1\nreplace_peers=true\nlisten_port=53\n\n")).isEqualTo("errno=-98\n\n");
+    assertThat(exchange(s, "set=1\nreplace_peers=true\nlisten_port=53\n\n"))
+        .isEqualTo("errno=-98\n\n");
     assertThat(backend.updates).isZero();
   }
 
@@ -139,7 +152,8 @@ class UapiServerTest {
   void permissionsAndCleanup() throws Exception {
     UapiServer s = start();
     Path dir = tmp.resolve("run");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwxr-xr-x");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwxr-xr-x");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.socketPath())))
         .isEqualTo("rw-------");
     assertThat(s.socketPath()).isEqualTo(dir.resolve("wgt0.sock"));
@@ -162,7 +176,10 @@ class UapiServerTest {
   @Test
   void liveSocketIsNotStolenButAStaleOneIsReplaced() throws Exception {
     UapiServer s = start();
-    assertThatThrownBy(() -> UapiServer.start(tmp.resolve("run"), "wgt0", new FakeBackend(), UapiServer.Limits.DEFAULT))
+    assertThatThrownBy(
+            () ->
+                UapiServer.start(
+                    tmp.resolve("run"), "wgt0", new FakeBackend(), UapiServer.Limits.DEFAULT))
         .hasMessageContaining("unix socket in use");
     assertThat(exchange(s, "get=1\n\n")).isEqualTo("errno=0\n\n");
     // A socket file whose process is gone: bind one and close it without removing it.
@@ -171,13 +188,16 @@ class UapiServerTest {
       ch.bind(UnixDomainSocketAddress.of(stale));
     }
     assertThat(stale).exists();
-    try (UapiServer s1 = UapiServer.start(tmp.resolve("run"), "wgt1", backend, UapiServer.Limits.DEFAULT)) {
+    try (UapiServer s1 =
+        UapiServer.start(tmp.resolve("run"), "wgt1", backend, UapiServer.Limits.DEFAULT)) {
       assertThat(exchange(s1, "get=1\n\n")).isEqualTo("errno=0\n\n");
     }
     Files.writeString(stale, "not a socket");
-    assertThatThrownBy(() -> UapiServer.start(tmp.resolve("run"), "wgt1", backend, UapiServer.Limits.DEFAULT))
+    assertThatThrownBy(
+            () -> UapiServer.start(tmp.resolve("run"), "wgt1", backend, UapiServer.Limits.DEFAULT))
         .hasMessageContaining("not a socket");
-    assertThatThrownBy(() -> UapiServer.start(tmp.resolve("run"), "a/b", backend, UapiServer.Limits.DEFAULT))
+    assertThatThrownBy(
+            () -> UapiServer.start(tmp.resolve("run"), "a/b", backend, UapiServer.Limits.DEFAULT))
         .hasMessageContaining("invalid interface name");
   }
 
@@ -186,7 +206,8 @@ class UapiServerTest {
     UapiServer s = start(new UapiServer.Limits(256, 4096, Duration.ofSeconds(10), 8));
     String peer = PrivateKey.generate().publicKey().toHex();
     // A line longer than the limit.
-    assertThat(exchange(s, "set=1\nlisten_port=1" + "1".repeat(1000) + "\n\n")).isEqualTo("errno=-5\n\n");
+    assertThat(exchange(s, "set=1\nlisten_port=1" + "1".repeat(1000) + "\n\n"))
+        .isEqualTo("errno=-5\n\n");
     // A request larger than the limit, made of valid lines.
     StringBuilder big = new StringBuilder("set=1\npublic_key=" + peer + "\n");
     for (int i = 0; i < 300; i++) {
@@ -262,7 +283,8 @@ class UapiServerTest {
   void manyClientsAtOnceAllGetAnAnswer() throws Exception {
     UapiServer s = start(new UapiServer.Limits(256, 4096, Duration.ofSeconds(10), 4));
     int n = 64;
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(16);
     try {
       List<java.util.concurrent.Future<String>> replies = new ArrayList<>();
       for (int i = 0; i < n; i++) {

@@ -11,8 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -88,11 +86,20 @@ class WgToolInteropTest {
     Key peer = PrivateKey.generate().publicKey();
     PresharedKey psk = PresharedKey.generate();
     backend.set(
-        new DeviceSettings(Optional.of(own), 51999, 0x42, List.of(
-            new PeerSettings(peer, Optional.of(psk), Optional.of(new InetSocketAddress("192.0.2.7", 51820)), 25,
-                List.of(Prefix.parse("10.7.0.0/16"), Prefix.parse("fd00:7::/64"))))));
+        new DeviceSettings(
+            Optional.of(own),
+            51999,
+            0x42,
+            List.of(
+                new PeerSettings(
+                    peer,
+                    Optional.of(psk),
+                    Optional.of(new InetSocketAddress("192.0.2.7", 51820)),
+                    25,
+                    List.of(Prefix.parse("10.7.0.0/16"), Prefix.parse("fd00:7::/64"))))));
     long now = System.currentTimeMillis() * 1_000_000L;
-    backend.runtime.put(peer, new PeerRuntime(Optional.empty(), now - 5_000_000_000L, 123_456, 7_890_123));
+    backend.runtime.put(
+        peer, new PeerRuntime(Optional.empty(), now - 5_000_000_000L, 123_456, 7_890_123));
 
     String show = ok("wg", "show", name);
     assertThat(show)
@@ -114,8 +121,15 @@ class WgToolInteropTest {
     assertThat(dump[0].split("\t"))
         .containsExactly(own.toBase64(), own.publicKey().toBase64(), "51999", "0x42");
     assertThat(dump[1].split("\t"))
-        .containsExactly(peer.toBase64(), psk.toBase64(), "192.0.2.7:51820", "10.7.0.0/16,fd00:7::/64",
-            Long.toString((now - 5_000_000_000L) / 1_000_000_000L), "123456", "7890123", "25");
+        .containsExactly(
+            peer.toBase64(),
+            psk.toBase64(),
+            "192.0.2.7:51820",
+            "10.7.0.0/16,fd00:7::/64",
+            Long.toString((now - 5_000_000_000L) / 1_000_000_000L),
+            "123456",
+            "7890123",
+            "25");
 
     String conf = ok("wg", "showconf", name);
     assertThat(conf)
@@ -137,12 +151,25 @@ class WgToolInteropTest {
     PresharedKey psk = PresharedKey.generate();
     Path pskFile = Files.writeString(tmp.resolve("psk"), psk.toBase64() + "\n");
 
-    ok("wg", "set", name, "private-key", keyFile.toString(), "listen-port", "40001",
-        "peer", peer.toBase64(), "allowed-ips", "10.1.0.0/24,10.2.0.0/24", "endpoint", "127.0.0.1:40002");
+    ok(
+        "wg",
+        "set",
+        name,
+        "private-key",
+        keyFile.toString(),
+        "listen-port",
+        "40001",
+        "peer",
+        peer.toBase64(),
+        "allowed-ips",
+        "10.1.0.0/24,10.2.0.0/24",
+        "endpoint",
+        "127.0.0.1:40002");
     PeerSettings p = backend.settings().peer(peer).orElseThrow();
     assertThat(backend.settings().privateKey()).contains(own);
     assertThat(backend.settings().listenPort()).isEqualTo(40001);
-    assertThat(p.allowedIps()).containsExactly(Prefix.parse("10.1.0.0/24"), Prefix.parse("10.2.0.0/24"));
+    assertThat(p.allowedIps())
+        .containsExactly(Prefix.parse("10.1.0.0/24"), Prefix.parse("10.2.0.0/24"));
     assertThat(p.endpoint()).contains(new InetSocketAddress("127.0.0.1", 40002));
 
     ok("wg", "set", name, "peer", peer.toBase64(), "preshared-key", pskFile.toString());
@@ -150,7 +177,8 @@ class WgToolInteropTest {
 
     // wg set ... allowed-ips replaces the list.
     ok("wg", "set", name, "peer", peer.toBase64(), "allowed-ips", "10.3.0.0/24");
-    assertThat(backend.settings().peer(peer).orElseThrow().allowedIps()).containsExactly(Prefix.parse("10.3.0.0/24"));
+    assertThat(backend.settings().peer(peer).orElseThrow().allowedIps())
+        .containsExactly(Prefix.parse("10.3.0.0/24"));
 
     ok("wg", "set", name, "peer", peer.toBase64(), "remove");
     assertThat(backend.settings().peers()).isEmpty();
@@ -163,22 +191,51 @@ class WgToolInteropTest {
     Key b = PrivateKey.generate().publicKey();
     Key c = PrivateKey.generate().publicKey();
     Path conf = tmp.resolve("wg.conf");
-    Files.writeString(conf, String.join("\n",
-        "[Interface]", "PrivateKey = " + own.toBase64(), "ListenPort = 40010", "",
-        "[Peer]", "PublicKey = " + a.toBase64(), "AllowedIPs = 10.0.1.0/24", "",
-        "[Peer]", "PublicKey = " + b.toBase64(), "AllowedIPs = 10.0.2.0/24", "Endpoint = 127.0.0.1:1", ""));
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "[Interface]",
+            "PrivateKey = " + own.toBase64(),
+            "ListenPort = 40010",
+            "",
+            "[Peer]",
+            "PublicKey = " + a.toBase64(),
+            "AllowedIPs = 10.0.1.0/24",
+            "",
+            "[Peer]",
+            "PublicKey = " + b.toBase64(),
+            "AllowedIPs = 10.0.2.0/24",
+            "Endpoint = 127.0.0.1:1",
+            ""));
     ok("wg", "setconf", name, conf.toString());
-    assertThat(backend.settings().peers()).extracting(PeerSettings::publicKey).containsExactly(a, b);
+    assertThat(backend.settings().peers())
+        .extracting(PeerSettings::publicKey)
+        .containsExactly(a, b);
     int updates = backend.updates;
 
     // syncconf: drop b, add c, change a's allowed IPs; counters of a must survive (no re-creation).
-    Files.writeString(conf, String.join("\n",
-        "[Interface]", "PrivateKey = " + own.toBase64(), "ListenPort = 40010", "",
-        "[Peer]", "PublicKey = " + a.toBase64(), "AllowedIPs = 10.0.1.0/24, 10.0.9.0/24", "",
-        "[Peer]", "PublicKey = " + c.toBase64(), "AllowedIPs = 10.0.3.0/24", ""));
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "[Interface]",
+            "PrivateKey = " + own.toBase64(),
+            "ListenPort = 40010",
+            "",
+            "[Peer]",
+            "PublicKey = " + a.toBase64(),
+            "AllowedIPs = 10.0.1.0/24, 10.0.9.0/24",
+            "",
+            "[Peer]",
+            "PublicKey = " + c.toBase64(),
+            "AllowedIPs = 10.0.3.0/24",
+            ""));
     ok("wg", "syncconf", name, conf.toString());
     assertThat(backend.updates).isEqualTo(updates + 1);
-    assertThat(backend.settings().peers()).extracting(PeerSettings::publicKey).containsExactlyInAnyOrder(a, c);
+    assertThat(backend.settings().peers())
+        .extracting(PeerSettings::publicKey)
+        .containsExactlyInAnyOrder(a, c);
     assertThat(backend.settings().peer(a).orElseThrow().allowedIps())
         .containsExactly(Prefix.parse("10.0.1.0/24"), Prefix.parse("10.0.9.0/24"));
     assertThat(ok("wg", "showconf", name)).doesNotContain(b.toBase64()).contains(c.toBase64());
@@ -189,7 +246,15 @@ class WgToolInteropTest {
     ok("wg", "set", name, "listen-port", "40020");
     DeviceSettings before = backend.settings();
     backend.takenPort = 40021;
-    Result r = run("wg", "set", name, "listen-port", "40021", "peer", PrivateKey.generate().publicKey().toBase64());
+    Result r =
+        run(
+            "wg",
+            "set",
+            name,
+            "listen-port",
+            "40021",
+            "peer",
+            PrivateKey.generate().publicKey().toBase64());
     assertThat(r.exit()).isNotZero();
     assertThat(r.out()).contains("Address already in use");
     assertThat(backend.settings()).isEqualTo(before);
@@ -201,7 +266,8 @@ class WgToolInteropTest {
     assertThat(mode).isEqualTo("600 socket");
     assertThat(ok("stat", "-c", "%a", "/var/run/wireguard").trim()).isEqualTo("755");
     // nobody (another user) cannot connect.
-    Result r = run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "wg", "show", name);
+    Result r =
+        run("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "wg", "show", name);
     assertThat(r.exit()).isNotZero();
     assertThat(r.out()).containsAnyOf("Permission denied", "Operation not permitted", "No such");
   }

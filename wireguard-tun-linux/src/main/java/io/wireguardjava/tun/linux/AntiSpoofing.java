@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The rule wg-quick adds for a full tunnel ({@code add_default}): in the raw prerouting hook,
- * drop a packet addressed to one of the interface's own addresses that did not arrive on the
- * interface and does not come from this host, so nobody on the local network can reach the
- * tunnel's address from outside the tunnel. One nftables table per address family, {@code ip}
- * or {@code ip6} {@code wg-java-<interface>} (wg-quick names its own {@code wg-quick-<if>}),
- * removed when the interface goes down. The connmark rules wg-quick adds for its fwmark are not
- * needed: our default-route rule selects by source port, not by mark.
+ * The rule wg-quick adds for a full tunnel ({@code add_default}): in the raw prerouting hook, drop
+ * a packet addressed to one of the interface's own addresses that did not arrive on the interface
+ * and does not come from this host, so nobody on the local network can reach the tunnel's address
+ * from outside the tunnel. One nftables table per address family, {@code ip} or {@code ip6} {@code
+ * wg-java-<interface>} (wg-quick names its own {@code wg-quick-<if>}), removed when the interface
+ * goes down. The connmark rules wg-quick adds for its fwmark are not needed: our default-route rule
+ * selects by source port, not by mark.
  */
 final class AntiSpoofing {
   private AntiSpoofing() {}
@@ -45,12 +45,18 @@ final class AntiSpoofing {
     for (Table t : tables(ifName, v4, v6)) {
       boolean ipv4 = t.family().equals("ip");
       sb.append("add table ").append(t).append('\n');
-      sb.append("add chain ").append(t)
+      sb.append("add chain ")
+          .append(t)
           .append(" preraw { type filter hook prerouting priority -300; }\n");
       for (InetNetwork a : addresses) {
         if (a.isIpv4() == ipv4) {
-          sb.append("add rule ").append(t).append(" preraw iifname != \"").append(ifName)
-              .append("\" ").append(t.family()).append(" daddr ")
+          sb.append("add rule ")
+              .append(t)
+              .append(" preraw iifname != \"")
+              .append(ifName)
+              .append("\" ")
+              .append(t.family())
+              .append(" daddr ")
               .append(InetNetwork.addressText(a.address()))
               .append(" fib saddr type != local drop\n");
         }

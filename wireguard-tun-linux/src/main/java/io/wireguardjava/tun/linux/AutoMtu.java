@@ -16,10 +16,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * wg-quick's MTU when the config sets none ({@code set_mtu_up}): the largest MTU of the routes
- * to the peers' endpoints ({@code ip route get}: the route's own {@code mtu}, else its device's),
- * else of the default route, else 1500; minus 80, the most WireGuard over IPv6 adds (40 IPv6 + 8
- * UDP + 32 WireGuard).
+ * wg-quick's MTU when the config sets none ({@code set_mtu_up}): the largest MTU of the routes to
+ * the peers' endpoints ({@code ip route get}: the route's own {@code mtu}, else its device's), else
+ * of the default route, else 1500; minus 80, the most WireGuard over IPv6 adds (40 IPv6 + 8 UDP +
+ * 32 WireGuard).
  */
 final class AutoMtu {
   private AutoMtu() {}
@@ -84,8 +84,8 @@ final class AutoMtu {
   }
 
   /**
-   * A link's MTU from {@code ip -o link show dev}, as wg-quick reads it (not /sys/class/net,
-   * which shows the namespace sysfs was mounted in, not necessarily ours).
+   * A link's MTU from {@code ip -o link show dev}, as wg-quick reads it (not /sys/class/net, which
+   * shows the namespace sysfs was mounted in, not necessarily ours).
    */
   static OptionalInt linkMtu(String dev, Ip ip) {
     Matcher m = ROUTE_MTU.matcher(ip.run(List.of("-o", "link", "show", "dev", dev)));

@@ -23,17 +23,17 @@ import java.util.regex.Pattern;
  * Brings a TUN interface up as {@code wg-quick up} does, and down again as {@code wg-quick down}:
  *
  * <ol>
- *   <li>Create the TUN; every Address; MTU (unless configured, wg-quick's: the route MTU to
- *       the endpoints minus 80, see {@link AutoMtu}) and link up; DNS through resolvconf; the
- *       routes and rules of {@link RoutePlan}; for a full tunnel, the anti-spoofing rule.
- *   <li>On close: the TUN is closed, which deletes it with its addresses and routes; DNS
- *       removed; policy rules and routes in other tables removed.
+ *   <li>Create the TUN; every Address; MTU (unless configured, wg-quick's: the route MTU to the
+ *       endpoints minus 80, see {@link AutoMtu}) and link up; DNS through resolvconf; the routes
+ *       and rules of {@link RoutePlan}; for a full tunnel, the anti-spoofing rule.
+ *   <li>On close: the TUN is closed, which deletes it with its addresses and routes; DNS removed;
+ *       policy rules and routes in other tables removed.
  * </ol>
  *
- * The PreUp/PostUp/PreDown/PostDown hooks are not run here: the engine runs them, and only when
- * the application asked for them ({@code TunnelOptions.Builder#runHooks}), with PostUp after
- * the UDP and UAPI sockets exist. Every step is logged as {@code [#] ...} at INFO, like
- * wg-quick's trace on stderr. A JVM shutdown hook closes the device on SIGINT/SIGTERM.
+ * The PreUp/PostUp/PreDown/PostDown hooks are not run here: the engine runs them, and only when the
+ * application asked for them ({@code TunnelOptions.Builder#runHooks}), with PostUp after the UDP
+ * and UAPI sockets exist. Every step is logged as {@code [#] ...} at INFO, like wg-quick's trace on
+ * stderr. A JVM shutdown hook closes the device on SIGINT/SIGTERM.
  */
 final class InterfaceSetup implements LinuxTun.Teardown {
 
@@ -94,8 +94,11 @@ final class InterfaceSetup implements LinuxTun.Teardown {
     netlink.setUp(index);
     setDns();
     for (PolicyRule r : plan.rules()) {
-      trace("ip " + r.toString().replace(" table ", " rule add table ").replaceFirst(
-          "^(-[46]) (.*) rule add table", "$1 rule add $2 table"));
+      trace(
+          "ip "
+              + r.toString()
+                  .replace(" table ", " rule add table ")
+                  .replaceFirst("^(-[46]) (.*) rule add table", "$1 rule add $2 table"));
       netlink.addRule(r);
       undo.push(() -> netlink.deleteRule(r));
     }
@@ -104,24 +107,38 @@ final class InterfaceSetup implements LinuxTun.Teardown {
     }
     for (RoutePlan.Route r : plan.routes()) {
       InetNetwork d = r.dst();
-      trace("ip " + family(d.address()) + " route add " + d + " dev " + name
-          + (r.table() == Netlink.RT_TABLE_MAIN ? "" : " table " + r.table()));
+      trace(
+          "ip "
+              + family(d.address())
+              + " route add "
+              + d
+              + " dev "
+              + name
+              + (r.table() == Netlink.RT_TABLE_MAIN ? "" : " table " + r.table()));
       netlink.addRoute(index, d.address(), d.prefixLength(), r.table());
       // routes in main go away with the interface; the others too, but be explicit
     }
-    boolean v4 = plan.routes().stream().anyMatch(r -> r.dst().prefixLength() == 0 && r.dst().isIpv4());
-    boolean v6 = plan.routes().stream().anyMatch(r -> r.dst().prefixLength() == 0 && !r.dst().isIpv4());
+    boolean v4 =
+        plan.routes().stream().anyMatch(r -> r.dst().prefixLength() == 0 && r.dst().isIpv4());
+    boolean v6 =
+        plan.routes().stream().anyMatch(r -> r.dst().prefixLength() == 0 && !r.dst().isIpv4());
     if (v4 || v6) {
       addAntiSpoofing(v4, v6);
     }
   }
 
-  /** wg-quick's raw-prerouting drop for a full tunnel, with the nft binary ({@link AntiSpoofing}). */
+  /**
+   * wg-quick's raw-prerouting drop for a full tunnel, with the nft binary ({@link AntiSpoofing}).
+   */
   private void addAntiSpoofing(boolean v4, boolean v6) throws IOException {
     Optional<Path> nft = onPath("nft");
     if (nft.isEmpty()) {
-      LOG.log(Level.WARNING, "full tunnel " + name + " without its anti-spoofing rule: nft is not"
-          + " installed (package nftables)");
+      LOG.log(
+          Level.WARNING,
+          "full tunnel "
+              + name
+              + " without its anti-spoofing rule: nft is not"
+              + " installed (package nftables)");
       return;
     }
     String script = AntiSpoofing.script(name, iface.addresses(), v4, v6);
@@ -130,7 +147,8 @@ final class InterfaceSetup implements LinuxTun.Teardown {
     int rc = run(List.of(nft.get().toString(), "-f", "-"), script);
     if (rc != 0) {
       deleteTables(nft.get(), tables); // half a script may have run
-      throw new IOException("nft -f (anti-spoofing rule for " + name + ") failed with status " + rc);
+      throw new IOException(
+          "nft -f (anti-spoofing rule for " + name + ") failed with status " + rc);
     }
     undo.push(() -> deleteTables(nft.get(), tables));
   }
@@ -167,8 +185,12 @@ final class InterfaceSetup implements LinuxTun.Teardown {
     }
     Optional<Path> resolvconf = onPath("resolvconf");
     if (resolvconf.isEmpty()) {
-      LOG.log(Level.WARNING, "DNS not set for " + name + ": resolvconf is not installed (install"
-          + " openresolv or resolvconf, or set the servers yourself)");
+      LOG.log(
+          Level.WARNING,
+          "DNS not set for "
+              + name
+              + ": resolvconf is not installed (install"
+              + " openresolv or resolvconf, or set the servers yourself)");
       return;
     }
     StringBuilder text = new StringBuilder();
@@ -180,8 +202,8 @@ final class InterfaceSetup implements LinuxTun.Teardown {
     }
     String dnsName = resolvconfPrefix() + name;
     trace("resolvconf -a " + dnsName + " -m 0 -x");
-    int rc = run(List.of(resolvconf.get().toString(), "-a", dnsName, "-m", "0", "-x"),
-        text.toString());
+    int rc =
+        run(List.of(resolvconf.get().toString(), "-a", dnsName, "-m", "0", "-x"), text.toString());
     if (rc != 0) {
       throw new IOException("resolvconf -a " + dnsName + " failed with status " + rc);
     }
@@ -189,14 +211,15 @@ final class InterfaceSetup implements LinuxTun.Teardown {
   }
 
   private void unsetDns() {
-    dnsInterface.ifPresent(dnsName -> {
-      trace("resolvconf -d " + dnsName + " -f");
-      try {
-        run(List.of("resolvconf", "-d", dnsName, "-f"), "");
-      } catch (IOException e) {
-        LOG.log(Level.WARNING, "resolvconf -d " + dnsName + ": " + e.getMessage());
-      }
-    });
+    dnsInterface.ifPresent(
+        dnsName -> {
+          trace("resolvconf -d " + dnsName + " -f");
+          try {
+            run(List.of("resolvconf", "-d", dnsName, "-f"), "");
+          } catch (IOException e) {
+            LOG.log(Level.WARNING, "resolvconf -d " + dnsName + ": " + e.getMessage());
+          }
+        });
   }
 
   /** wg-quick's resolvconf_iface_prefix: "tun." when interface-order lists "tun*". */
@@ -230,8 +253,10 @@ final class InterfaceSetup implements LinuxTun.Teardown {
 
   /** Runs a command with inherited output; {@code stdin} null: inherited too. */
   private static int run(List<String> command, String stdin) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
     if (stdin == null) {
       pb.redirectInput(ProcessBuilder.Redirect.INHERIT);
     }
@@ -270,7 +295,6 @@ final class InterfaceSetup implements LinuxTun.Teardown {
     }
   }
 
-
   @Override
   public void afterClose() {
     trace("ip link delete dev " + name);
@@ -287,14 +311,15 @@ final class InterfaceSetup implements LinuxTun.Teardown {
       }
     }
     netlink.close();
-    shutdownHook.ifPresent(h -> {
-      if (Thread.currentThread() != h) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(h);
-        } catch (IllegalStateException e) {
-          // shutting down
-        }
-      }
-    });
+    shutdownHook.ifPresent(
+        h -> {
+          if (Thread.currentThread() != h) {
+            try {
+              Runtime.getRuntime().removeShutdownHook(h);
+            } catch (IllegalStateException e) {
+              // shutting down
+            }
+          }
+        });
   }
 }

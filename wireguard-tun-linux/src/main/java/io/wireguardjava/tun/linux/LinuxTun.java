@@ -18,14 +18,14 @@ import jnr.ffi.Pointer;
  * packet that the host routed into the interface, every {@link #write} hands one to the host.
  *
  * <p>The file descriptor is non-blocking. A reader first tries {@code read(2)}; when nothing is
- * queued it waits in {@code poll(2)} on the TUN descriptor and on an {@code eventfd(2)} that
- * {@link #close()} signals, so a blocked reader wakes up at once and returns {@code -1}. {@code
- * close()} then waits for the reader to leave before it closes the descriptors (so no call can run
- * on a reused descriptor number), which deletes the interface with its addresses and routes, and
- * finally runs the {@link Teardown} that undoes what the configuration added outside the interface.
+ * queued it waits in {@code poll(2)} on the TUN descriptor and on an {@code eventfd(2)} that {@link
+ * #close()} signals, so a blocked reader wakes up at once and returns {@code -1}. {@code close()}
+ * then waits for the reader to leave before it closes the descriptors (so no call can run on a
+ * reused descriptor number), which deletes the interface with its addresses and routes, and finally
+ * runs the {@link Teardown} that undoes what the configuration added outside the interface.
  *
- * <p>Buffers: the caller owns the arrays passed to {@code read} and {@code write}; the device copies
- * packets through its own native buffers and keeps no reference to them.
+ * <p>Buffers: the caller owns the arrays passed to {@code read} and {@code write}; the device
+ * copies packets through its own native buffers and keeps no reference to them.
  */
 public final class LinuxTun implements PacketDevice {
 
@@ -42,7 +42,10 @@ public final class LinuxTun implements PacketDevice {
 
   private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-  /** Undoes a configuration: {@link #beforeClose} runs while the interface exists, {@link #afterClose} after. */
+  /**
+   * Undoes a configuration: {@link #beforeClose} runs while the interface exists, {@link
+   * #afterClose} after.
+   */
   interface Teardown {
     Teardown NONE = new Teardown() {};
 
@@ -51,22 +54,31 @@ public final class LinuxTun implements PacketDevice {
     default void afterClose() {}
   }
 
-  /** How often the reader asks the kernel for the MTU (SIOCGIFMTU) to notice {@code ip link set mtu}. */
+  /**
+   * How often the reader asks the kernel for the MTU (SIOCGIFMTU) to notice {@code ip link set
+   * mtu}.
+   */
   private static final long MTU_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final LibC libc;
   private final int fd;
   private final int wakeFd;
+
   /** An AF_INET datagram socket, only for the interface ioctls (MTU). */
   private final int ctlFd;
+
   private final String name;
   private volatile int mtu;
-  private volatile IntConsumer mtuListener = m -> { };
+  private volatile IntConsumer mtuListener = m -> {};
+
   /** Reader thread only: when the MTU is next asked for. */
   private long nextMtuCheck;
+
   private final Pointer mtuReq = LibC.allocate(LibC.IFREQ_SIZE);
+
   /** Guards {@link #mtuReq}, shared by {@link #setMtu} and the reader's check. */
   private final ReentrantLock mtuLock = new ReentrantLock();
+
   private volatile Teardown teardown = Teardown.NONE;
 
   private final boolean offload;
@@ -89,8 +101,8 @@ public final class LinuxTun implements PacketDevice {
 
   private static final int CLOSED_BIT = 1 << 30;
 
-  private LinuxTun(LibC libc, int fd, int wakeFd, int ctlFd, String name, int mtu,
-      boolean offload) {
+  private LinuxTun(
+      LibC libc, int fd, int wakeFd, int ctlFd, String name, int mtu, boolean offload) {
     this.libc = libc;
     this.ctlFd = ctlFd;
     this.nextMtuCheck = System.nanoTime() + MTU_CHECK_NANOS;
@@ -130,8 +142,10 @@ public final class LinuxTun implements PacketDevice {
       throws IOException {
     LinuxTunSupport.ensureAvailability();
     byte[] nameBytes = requestedName.orElse("").getBytes(StandardCharsets.US_ASCII);
-    if (nameBytes.length >= LibC.IFNAMSIZ || requestedName.map(n -> n.contains("/")).orElse(false)) {
-      throw new IOException("invalid interface name '" + requestedName.get() + "' (at most 15 characters, no '/')");
+    if (nameBytes.length >= LibC.IFNAMSIZ
+        || requestedName.map(n -> n.contains("/")).orElse(false)) {
+      throw new IOException(
+          "invalid interface name '" + requestedName.get() + "' (at most 15 characters, no '/')");
     }
     LibC libc = LibC.get();
     int fd = libc.open("/dev/net/tun", LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
@@ -143,18 +157,22 @@ public final class LinuxTun implements PacketDevice {
     try {
       Pointer ifr = LibC.allocate(LibC.IFREQ_SIZE);
       ifr.put(0, nameBytes, 0, nameBytes.length);
-      ifr.putShort(LibC.IFNAMSIZ, (short) (LibC.IFF_TUN | LibC.IFF_NO_PI
-          | (offload ? LibC.IFF_VNET_HDR : 0)));
+      ifr.putShort(
+          LibC.IFNAMSIZ,
+          (short) (LibC.IFF_TUN | LibC.IFF_NO_PI | (offload ? LibC.IFF_VNET_HDR : 0)));
       if (libc.ioctl(fd, LibC.TUNSETIFF, ifr) < 0) {
         int e = LibC.errno();
         String hint = e == LibC.EBUSY ? " (an interface with that name exists already)" : "";
-        throw new IOException(LibC.describe("TUNSETIFF " + requestedName.orElse("(any name)"), e) + hint);
+        throw new IOException(
+            LibC.describe("TUNSETIFF " + requestedName.orElse("(any name)"), e) + hint);
       }
       String name = ifr.getString(0, LibC.IFNAMSIZ, StandardCharsets.US_ASCII);
       if (offload) {
         // the argument is the flag word itself, passed in the pointer's place
-        Pointer flags = Pointer.wrap(jnr.ffi.Runtime.getRuntime(libc),
-            LibC.TUN_F_CSUM | LibC.TUN_F_TSO4 | LibC.TUN_F_TSO6);
+        Pointer flags =
+            Pointer.wrap(
+                jnr.ffi.Runtime.getRuntime(libc),
+                LibC.TUN_F_CSUM | LibC.TUN_F_TSO4 | LibC.TUN_F_TSO6);
         if (libc.ioctl(fd, LibC.TUNSETOFFLOAD, flags) < 0) {
           throw new IOException(LibC.describe("TUNSETOFFLOAD " + name, LibC.errno()));
         }
@@ -214,9 +232,9 @@ public final class LinuxTun implements PacketDevice {
   /**
    * {@inheritDoc}
    *
-   * <p>The reader notices a change within a second ({@code SIOCGIFMTU}, asked at most once a
-   * second while reading or waiting), and at once when a packet longer than the known MTU
-   * arrives; the listener is called on the reading thread.
+   * <p>The reader notices a change within a second ({@code SIOCGIFMTU}, asked at most once a second
+   * while reading or waiting), and at once when a packet longer than the known MTU arrives; the
+   * listener is called on the reading thread.
    */
   @Override
   public void onMtuChange(IntConsumer listener) {
@@ -265,10 +283,10 @@ public final class LinuxTun implements PacketDevice {
   /**
    * {@inheritDoc}
    *
-   * <p>Also returns {@code -1} when the interface was deleted from outside ({@code ip link
-   * delete}, as {@code wg-quick down} does): the tunnel should then close. A packet longer than
-   * {@code length} is cut to it and its full length returned (the contract), so the caller sees
-   * and counts it.
+   * <p>Also returns {@code -1} when the interface was deleted from outside ({@code ip link delete},
+   * as {@code wg-quick down} does): the tunnel should then close. A packet longer than {@code
+   * length} is cut to it and its full length returned (the contract), so the caller sees and counts
+   * it.
    */
   @Override
   public int read(byte[] buf, int offset, int length) throws IOException {
@@ -282,7 +300,8 @@ public final class LinuxTun implements PacketDevice {
         }
         if (pendingNext < pendingCount) {
           int i = pendingNext++;
-          System.arraycopy(pending, pendingOffset[i], buf, offset, Math.min(length, pendingLength[i]));
+          System.arraycopy(
+              pending, pendingOffset[i], buf, offset, Math.min(length, pendingLength[i]));
           return pendingLength[i];
         }
         long n = libc.read(fd, readBuf, MAX_PACKET + (offload ? VirtioNet.HEADER_LEN : 0));
@@ -325,7 +344,8 @@ public final class LinuxTun implements PacketDevice {
 
   /** Queues one packet of an offloaded read (called by the reader thread only). */
   private void queue(byte[] b, int off, int len) {
-    int at = pendingCount == 0 ? 0 : pendingOffset[pendingCount - 1] + pendingLength[pendingCount - 1];
+    int at =
+        pendingCount == 0 ? 0 : pendingOffset[pendingCount - 1] + pendingLength[pendingCount - 1];
     if (pendingCount == pendingOffset.length || at + len > pending.length) {
       return; // cannot happen for 64 KB reads: drop, as a full queue would
     }

@@ -52,8 +52,7 @@ public final class LinuxTunSupport {
   public static Optional<String> unavailabilityCause() {
     Optional<String> c = cause;
     if (c == null) {
-      c = probe(
-          System.getProperty("os.name", ""), TUN_DEVICE, Path.of("/proc/self/status"));
+      c = probe(System.getProperty("os.name", ""), TUN_DEVICE, Path.of("/proc/self/status"));
       cause = c;
     }
     return c;
@@ -62,21 +61,28 @@ public final class LinuxTunSupport {
   /** The probe itself, with its inputs injectable for tests. */
   static Optional<String> probe(String osName, Path tunDevice, Path procStatus) {
     if (!osName.toLowerCase(Locale.ROOT).startsWith("linux")) {
-      return Optional.of("linux-tun needs Linux; this is " + osName
-          + " (on macOS use wireguard-tun-mac, or the in-process device)");
+      return Optional.of(
+          "linux-tun needs Linux; this is "
+              + osName
+              + " (on macOS use wireguard-tun-mac, or the in-process device)");
     }
     if (!Files.exists(tunDevice)) {
-      return Optional.of(tunDevice + " does not exist: load the tun module (modprobe tun) or, in"
-          + " a container, pass the device (docker run --device /dev/net/tun --cap-add NET_ADMIN)");
+      return Optional.of(
+          tunDevice
+              + " does not exist: load the tun module (modprobe tun) or, in"
+              + " a container, pass the device (docker run --device /dev/net/tun --cap-add NET_ADMIN)");
     }
     if (!Files.isReadable(tunDevice) || !Files.isWritable(tunDevice)) {
-      return Optional.of(tunDevice + " is not readable and writable by this user: run as root or"
-          + " give the java binary CAP_NET_ADMIN");
+      return Optional.of(
+          tunDevice
+              + " is not readable and writable by this user: run as root or"
+              + " give the java binary CAP_NET_ADMIN");
     }
     Optional<Long> caps = effectiveCapabilities(procStatus);
     if (caps.isPresent() && (caps.get() & (1L << CAP_NET_ADMIN)) == 0) {
-      return Optional.of("the process lacks CAP_NET_ADMIN, needed to create and configure network"
-          + " interfaces: run as root (sudo) or `setcap cap_net_admin+ep` on the java binary");
+      return Optional.of(
+          "the process lacks CAP_NET_ADMIN, needed to create and configure network"
+              + " interfaces: run as root (sudo) or `setcap cap_net_admin+ep` on the java binary");
     }
     try {
       LibC.get();

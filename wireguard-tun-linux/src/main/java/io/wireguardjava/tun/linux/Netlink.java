@@ -1,7 +1,7 @@
 package io.wireguardjava.tun.linux;
 
-import java.io.Closeable;
 import io.wireguardjava.tun.linux.internal.LibC;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -11,10 +11,9 @@ import jnr.ffi.Pointer;
 
 /**
  * An rtnetlink ({@code NETLINK_ROUTE}) socket: the requests {@code ip link}, {@code ip address},
- * {@code ip route} and {@code ip rule} make, sent one at a time with {@code NLM_F_ACK}. Each
- * method returns once the kernel acknowledged, or throws a {@link NetlinkException} with the
- * kernel's errno. Not thread-safe. The socket belongs to the network namespace of the thread that
- * opened it.
+ * {@code ip route} and {@code ip rule} make, sent one at a time with {@code NLM_F_ACK}. Each method
+ * returns once the kernel acknowledged, or throws a {@link NetlinkException} with the kernel's
+ * errno. Not thread-safe. The socket belongs to the network namespace of the thread that opened it.
  */
 final class Netlink implements Closeable {
 
@@ -127,17 +126,20 @@ final class Netlink implements Closeable {
 
   /** {@code ip route add <dst>/<prefix> dev <index> table <table>}. */
   void addRoute(int index, InetAddress dst, int prefix, int table) throws IOException {
-    send(route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, index, dst, prefix, table),
+    send(
+        route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, index, dst, prefix, table),
         "add route " + dst.getHostAddress() + "/" + prefix + " table " + table);
   }
 
   /** {@code ip route del <dst>/<prefix> dev <index> table <table>}. */
   void deleteRoute(int index, InetAddress dst, int prefix, int table) throws IOException {
-    send(route(RTM_DELROUTE, 0, index, dst, prefix, table),
+    send(
+        route(RTM_DELROUTE, 0, index, dst, prefix, table),
         "delete route " + dst.getHostAddress() + "/" + prefix + " table " + table);
   }
 
-  private ByteBuffer route(short type, int flags, int index, InetAddress dst, int prefix, int table) {
+  private ByteBuffer route(
+      short type, int flags, int index, InetAddress dst, int prefix, int table) {
     ByteBuffer m = message(type, flags);
     boolean v4 = dst instanceof Inet4Address;
     m.put((byte) family(dst)).put((byte) prefix).put((byte) 0).put((byte) 0); // family dst src tos

@@ -17,8 +17,8 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * The routes and policy rules wg-quick would add for a configuration, computed without touching
- * the system (so it is tested without root).
+ * The routes and policy rules wg-quick would add for a configuration, computed without touching the
+ * system (so it is tested without root).
  *
  * <p>As wg-quick: every peer AllowedIP gets a route through the interface, most specific first,
  * except those already covered by the connected route of one of the interface's own addresses.
@@ -32,12 +32,12 @@ import java.util.Set;
  *   ip rule add table main suppress_prefixlength 0
  * </pre>
  *
- * The selector: wg-quick marks the WireGuard socket with {@code SO_MARK} and uses {@code not
- * fwmark T}. A pure-Java UDP socket cannot be marked, so the selector is {@code ipproto udp sport
+ * The selector: wg-quick marks the WireGuard socket with {@code SO_MARK} and uses {@code not fwmark
+ * T}. A pure-Java UDP socket cannot be marked, so the selector is {@code ipproto udp sport
  * ListenPort} instead (Linux 4.17+): the tunnel's encrypted packets leave through the main table,
- * everything else through the tunnel. Without a ListenPort, {@link #of} refuses a {@code /0}
- * route (a FwMark does not help: nothing would mark the socket, and {@code not fwmark T} would
- * send the tunnel's own packets into itself).
+ * everything else through the tunnel. Without a ListenPort, {@link #of} refuses a {@code /0} route
+ * (a FwMark does not help: nothing would mark the socket, and {@code not fwmark T} would send the
+ * tunnel's own packets into itself).
  */
 record RoutePlan(List<Route> routes, List<PolicyRule> rules) {
 
@@ -68,8 +68,11 @@ record RoutePlan(List<Route> routes, List<PolicyRule> rules) {
       String t = tableSetting.get();
       OptionalInt n = parseTable(t, tableNames);
       if (n.isEmpty()) {
-        throw new IOException("Table = " + t + ": not a number, off, auto, or a name in"
-            + " /etc/iproute2/rt_tables");
+        throw new IOException(
+            "Table = "
+                + t
+                + ": not a number, off, auto, or a name in"
+                + " /etc/iproute2/rt_tables");
       }
       explicitTable = n.getAsInt();
     }
@@ -91,9 +94,17 @@ record RoutePlan(List<Route> routes, List<PolicyRule> rules) {
       } else if (dst.prefixLength() == 0) {
         int table = iface.fwMark().filter(m -> m != 0).orElse(DEFAULT_ROUTE_TABLE);
         boolean v6 = !dst.isIpv4();
-        int port = iface.listenPort().filter(p -> p != 0).orElseThrow(() -> new IOException(
-            "AllowedIPs " + dst + " with Table = auto needs ListenPort in [Interface], so the"
-                + " tunnel's own UDP packets can bypass the tunnel"));
+        int port =
+            iface
+                .listenPort()
+                .filter(p -> p != 0)
+                .orElseThrow(
+                    () ->
+                        new IOException(
+                            "AllowedIPs "
+                                + dst
+                                + " with Table = auto needs ListenPort in [Interface], so the"
+                                + " tunnel's own UDP packets can bypass the tunnel"));
         rules.add(new PolicyRule(v6, 0, table, true, 0, port, -1));
         rules.add(new PolicyRule(v6, 0, Netlink.RT_TABLE_MAIN, false, 0, 0, 0));
         routes.add(new Route(dst, table));
@@ -140,8 +151,11 @@ record RoutePlan(List<Route> routes, List<PolicyRule> rules) {
   }
 
   private static OptionalInt tableByName(String name) {
-    for (String file : List.of("/etc/iproute2/rt_tables", "/usr/share/iproute2/rt_tables",
-        "/usr/lib/iproute2/rt_tables")) {
+    for (String file :
+        List.of(
+            "/etc/iproute2/rt_tables",
+            "/usr/share/iproute2/rt_tables",
+            "/usr/lib/iproute2/rt_tables")) {
       try {
         for (String line : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8)) {
           String[] f = line.trim().split("\\s+");

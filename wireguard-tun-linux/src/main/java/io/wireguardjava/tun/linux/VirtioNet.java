@@ -5,11 +5,11 @@ package io.wireguardjava.tun.linux;
  * every packet read from the TUN starts with a 10-byte {@code virtio_net_hdr}, and the kernel may
  * hand over one TCP "super-packet" of up to 64 KB with its checksum left to us. This class turns
  * such a read into the plain IP packets the engine expects: it completes a partial checksum, or
- * splits a TSO packet into MSS-sized TCP segments, each with its own IP header, sequence number
- * and checksums. Pure Java, no I/O; the caller owns every buffer.
+ * splits a TSO packet into MSS-sized TCP segments, each with its own IP header, sequence number and
+ * checksums. Pure Java, no I/O; the caller owns every buffer.
  *
- * <p>Header layout (little-endian): flags u8 ({@code NEEDS_CSUM} = 1), gso_type u8 (NONE 0,
- * TCPV4 1, TCPV6 4, ECN bit 0x80), hdr_len u16, gso_size u16, csum_start u16, csum_offset u16.
+ * <p>Header layout (little-endian): flags u8 ({@code NEEDS_CSUM} = 1), gso_type u8 (NONE 0, TCPV4
+ * 1, TCPV6 4, ECN bit 0x80), hdr_len u16, gso_size u16, csum_start u16, csum_offset u16.
  */
 final class VirtioNet {
 

@@ -13,21 +13,23 @@ class AntiSpoofingTest {
 
   @Test
   void oneTableAndOneDropRulePerAddressOfEachFullTunnelFamily() {
-    assertThat(AntiSpoofing.script("wg0", ADDRESSES, true, true)).isEqualTo(
-        "add table ip wg-java-wg0\n"
-            + "add chain ip wg-java-wg0 preraw { type filter hook prerouting priority -300; }\n"
-            + "add rule ip wg-java-wg0 preraw iifname != \"wg0\" ip daddr 10.0.0.2 fib saddr type"
-            + " != local drop\n"
-            + "add table ip6 wg-java-wg0\n"
-            + "add chain ip6 wg-java-wg0 preraw { type filter hook prerouting priority -300; }\n"
-            + "add rule ip6 wg-java-wg0 preraw iifname != \"wg0\" ip6 daddr fd00::2 fib saddr type"
-            + " != local drop\n");
+    assertThat(AntiSpoofing.script("wg0", ADDRESSES, true, true))
+        .isEqualTo(
+            "add table ip wg-java-wg0\n"
+                + "add chain ip wg-java-wg0 preraw { type filter hook prerouting priority -300; }\n"
+                + "add rule ip wg-java-wg0 preraw iifname != \"wg0\" ip daddr 10.0.0.2 fib saddr type"
+                + " != local drop\n"
+                + "add table ip6 wg-java-wg0\n"
+                + "add chain ip6 wg-java-wg0 preraw { type filter hook prerouting priority -300; }\n"
+                + "add rule ip6 wg-java-wg0 preraw iifname != \"wg0\" ip6 daddr fd00::2 fib saddr type"
+                + " != local drop\n");
   }
 
   @Test
   void onlyTheFamiliesRoutedThroughTheTunnel() {
     assertThat(AntiSpoofing.script("wg0", ADDRESSES, true, false)).doesNotContain("ip6");
-    assertThat(AntiSpoofing.tables("wg0", false, true)).extracting(Object::toString)
+    assertThat(AntiSpoofing.tables("wg0", false, true))
+        .extracting(Object::toString)
         .containsExactly("ip6 wg-java-wg0");
   }
 }

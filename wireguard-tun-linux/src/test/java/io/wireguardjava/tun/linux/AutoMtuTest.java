@@ -16,8 +16,10 @@ class AutoMtuTest {
   private static final Map<String, Integer> LINKS = Map.of("eth0", 1500, "jumbo0", 9000);
 
   private static Peer peer(String endpoint) {
-    return Peer.builder().publicKey(PrivateKey.generate().publicKey())
-        .endpoint(Endpoint.parse(endpoint)).build();
+    return Peer.builder()
+        .publicKey(PrivateKey.generate().publicKey())
+        .endpoint(Endpoint.parse(endpoint))
+        .build();
   }
 
   private static OptionalInt link(String dev) {
@@ -28,31 +30,40 @@ class AutoMtuTest {
   @Test
   void theLargestRouteMtuToAnEndpointMinus80() {
     List<List<String>> asked = new ArrayList<>();
-    AutoMtu.Ip ip = args -> {
-      asked.add(args);
-      return switch (args.get(2)) {
-        case "192.0.2.7" -> "192.0.2.7 via 10.0.0.1 dev eth0 src 10.0.0.2 uid 0\n    cache\n";
-        case "2001:db8::9" -> "2001:db8::9 from :: dev jumbo0 proto kernel src 2001:db8::1 metric 256 pref medium\n";
-        default -> "";
-      };
-    };
-    assertThat(AutoMtu.of(List.of(peer("192.0.2.7:51820"), peer("[2001:db8::9]:51820")), ip,
-        AutoMtuTest::link)).isEqualTo(9000 - 80);
+    AutoMtu.Ip ip =
+        args -> {
+          asked.add(args);
+          return switch (args.get(2)) {
+            case "192.0.2.7" -> "192.0.2.7 via 10.0.0.1 dev eth0 src 10.0.0.2 uid 0\n    cache\n";
+            case "2001:db8::9" ->
+                "2001:db8::9 from :: dev jumbo0 proto kernel src 2001:db8::1 metric 256 pref medium\n";
+            default -> "";
+          };
+        };
+    assertThat(
+            AutoMtu.of(
+                List.of(peer("192.0.2.7:51820"), peer("[2001:db8::9]:51820")),
+                ip,
+                AutoMtuTest::link))
+        .isEqualTo(9000 - 80);
     assertThat(asked).contains(List.of("route", "get", "192.0.2.7"));
   }
 
   @Test
   void aRouteWithItsOwnMtuWins() {
-    AutoMtu.Ip ip = args -> "192.0.2.7 via 10.0.0.1 dev jumbo0 src 10.0.0.2 uid 0\n"
-        + "    cache mtu 1400\n";
+    AutoMtu.Ip ip =
+        args -> "192.0.2.7 via 10.0.0.1 dev jumbo0 src 10.0.0.2 uid 0\n" + "    cache mtu 1400\n";
     assertThat(AutoMtu.of(List.of(peer("192.0.2.7:51820")), ip, AutoMtuTest::link))
         .isEqualTo(1400 - 80);
   }
 
   @Test
   void theLinkMtuComesFromIpLinkShow() {
-    AutoMtu.Ip ip = args -> args.equals(List.of("-o", "link", "show", "dev", "veth0"))
-        ? "7: veth0@if6: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 9000 qdisc noqueue state UP\n" : "";
+    AutoMtu.Ip ip =
+        args ->
+            args.equals(List.of("-o", "link", "show", "dev", "veth0"))
+                ? "7: veth0@if6: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 9000 qdisc noqueue state UP\n"
+                : "";
     assertThat(AutoMtu.linkMtu("veth0", ip)).hasValue(9000);
     assertThat(AutoMtu.linkMtu("nosuch0", ip)).isEmpty();
   }

@@ -70,8 +70,11 @@ abstract class InteropSuite {
     lab = new NetnsLab();
     nsA = lab.namespace("a");
     nsB = lab.namespace("b");
-    lab.veth(nsA, List.of("10.200.0.1/24", "fd00:200::1/64"),
-        nsB, List.of("10.200.0.2/24", "fd00:200::2/64"));
+    lab.veth(
+        nsA,
+        List.of("10.200.0.1/24", "fd00:200::1/64"),
+        nsB,
+        List.of("10.200.0.2/24", "fd00:200::2/64"));
   }
 
   @AfterEach
@@ -95,19 +98,31 @@ abstract class InteropSuite {
 
   String confA(Setup s, Optional<PresharedKey> psk) {
     String host = s.ipv6Outer() ? "[fd00:200::2]" : "10.200.0.2";
-    return "[Interface]\nPrivateKey = " + keyA.toBase64() + "\nListenPort = " + PORT_A
+    return "[Interface]\nPrivateKey = "
+        + keyA.toBase64()
+        + "\nListenPort = "
+        + PORT_A
         + "\nAddress = 10.100.0.1/24, fd00:100::1/64\n\n[Peer]\nPublicKey = "
-        + keyB.publicKey().toBase64() + "\n"
+        + keyB.publicKey().toBase64()
+        + "\n"
         + psk.map(p -> "PresharedKey = " + p.toBase64() + "\n").orElse("")
-        + "AllowedIPs = 10.100.0.2/32, fd00:100::2/128\nEndpoint = " + host + ":" + PORT_B + "\n"
+        + "AllowedIPs = 10.100.0.2/32, fd00:100::2/128\nEndpoint = "
+        + host
+        + ":"
+        + PORT_B
+        + "\n"
         + (s.keepaliveA() > 0 ? "PersistentKeepalive = " + s.keepaliveA() + "\n" : "");
   }
 
   String confB(Setup s, Optional<PresharedKey> psk) {
     String host = s.ipv6Outer() ? "[fd00:200::1]" : "10.200.0.1";
-    return "[Interface]\nPrivateKey = " + keyB.toBase64() + "\nListenPort = " + PORT_B
+    return "[Interface]\nPrivateKey = "
+        + keyB.toBase64()
+        + "\nListenPort = "
+        + PORT_B
         + "\nAddress = 10.100.0.2/24, fd00:100::2/64\n\n[Peer]\nPublicKey = "
-        + keyA.publicKey().toBase64() + "\n"
+        + keyA.publicKey().toBase64()
+        + "\n"
         + psk.map(p -> "PresharedKey = " + p.toBase64() + "\n").orElse("")
         + "AllowedIPs = 10.100.0.1/32, fd00:100::1/128\n"
         + (s.endpointOnB() ? "Endpoint = " + host + ":" + PORT_A + "\n" : "");
@@ -159,8 +174,14 @@ abstract class InteropSuite {
     Tunnel a = up(new Setup(true, true, 0, false));
     ping(nsA, "10.100.0.2");
     ping(nsB, "fd00:100::1");
-    assertThat(a.peerStats(keyB.publicKey()).orElseThrow().endpoint().orElseThrow()
-        .getAddress().getHostAddress()).contains("fd00:200:0:0:0:0:0:2");
+    assertThat(
+            a.peerStats(keyB.publicKey())
+                .orElseThrow()
+                .endpoint()
+                .orElseThrow()
+                .getAddress()
+                .getHostAddress())
+        .contains("fd00:200:0:0:0:0:0:2");
   }
 
   @Test
@@ -170,8 +191,8 @@ abstract class InteropSuite {
     ping(nsA, "10.100.0.2");
     Path blob = Path.of("target", "netns-logs", "blob-100M").toAbsolutePath();
     if (!Files.exists(blob) || Files.size(blob) != 100L << 20) {
-      lab.run(Duration.ofSeconds(60), null, "sh", "-c",
-          "head -c 104857600 /dev/urandom > " + blob).check("make blob");
+      lab.run(Duration.ofSeconds(60), null, "sh", "-c", "head -c 104857600 /dev/urandom > " + blob)
+          .check("make blob");
     }
     String expected = lab.run("sha256sum", blob.toString()).check("sha").stdout().split(" ")[0];
     assertThat(transfer(nsB, nsA, "10.100.0.2", blob)).as("A -> B").isEqualTo(expected);
@@ -181,8 +202,8 @@ abstract class InteropSuite {
   /** Sends {@code blob} with nc from {@code from} to a listener in {@code to}; its SHA-256. */
   private String transfer(String to, String from, String toAddr, Path blob) throws Exception {
     Duration limit = Duration.ofSeconds(75);
-    CompletableFuture<NetnsLab.Result> receiver = lab.async(
-        () -> lab.exec(to, limit, "sh", "-c", "nc -l -p 5001 | sha256sum"));
+    CompletableFuture<NetnsLab.Result> receiver =
+        lab.async(() -> lab.exec(to, limit, "sh", "-c", "nc -l -p 5001 | sha256sum"));
     // wait for the listener
     for (int i = 0; i < 50; i++) {
       if (lab.exec(to, "sh", "-c", "ss -ltn | grep -q ':5001 '").exitCode() == 0) {
@@ -192,8 +213,11 @@ abstract class InteropSuite {
     }
     lab.exec(from, limit, "sh", "-c", "nc -N " + toAddr + " 5001 < " + blob)
         .check("nc send from " + from);
-    return receiver.get(limit.toSeconds(), TimeUnit.SECONDS).check("nc receive in " + to)
-        .stdout().split(" ")[0];
+    return receiver
+        .get(limit.toSeconds(), TimeUnit.SECONDS)
+        .check("nc receive in " + to)
+        .stdout()
+        .split(" ")[0];
   }
 
   @Test
@@ -205,16 +229,24 @@ abstract class InteropSuite {
     assertThat(m.find()).as("iperf3 receiver line in:\n" + report).isTrue();
     long lost = Long.parseLong(m.group(1));
     long total = Long.parseLong(m.group(2));
-    System.out.println(getClass().getSimpleName() + " iperf3 UDP 200 Mbit/s offered: " + lost + "/"
-        + total + " datagrams lost (" + m.group(3) + " %)");
+    System.out.println(
+        getClass().getSimpleName()
+            + " iperf3 UDP 200 Mbit/s offered: "
+            + lost
+            + "/"
+            + total
+            + " datagrams lost ("
+            + m.group(3)
+            + " %)");
     assertThat(total - lost).as("datagrams received").isPositive();
   }
 
   /** Runs an iperf3 client in {@code ns} against a one-shot server in the other namespace. */
   String iperf(String ns, String target, String... args) throws Exception {
     String serverNs = ns.equals(nsA) ? nsB : nsA;
-    CompletableFuture<NetnsLab.Result> server = lab.async(
-        () -> lab.exec(serverNs, Duration.ofSeconds(60), "iperf3", "-s", "-1", "-p", "5201"));
+    CompletableFuture<NetnsLab.Result> server =
+        lab.async(
+            () -> lab.exec(serverNs, Duration.ofSeconds(60), "iperf3", "-s", "-1", "-p", "5201"));
     List<String> cmd = new ArrayList<>(List.of("iperf3", "-c", target, "-p", "5201", "-f", "m"));
     cmd.addAll(List.of(args));
     NetnsLab.Result r = null;
@@ -233,16 +265,23 @@ abstract class InteropSuite {
   void transferContinuesWhenSideBChangesItsUnderlayAddress() throws Exception {
     Tunnel a = up(Setup.plain());
     ping(nsA, "10.100.0.2");
-    lab.exec(nsB, "sysctl", "-qw", "net.ipv4.conf.all.promote_secondaries=1",
-        "net.ipv4.conf." + lab.name("vb") + ".promote_secondaries=1").check("sysctl");
-    CompletableFuture<String> transfer = lab.async(() -> {
-      try {
-        // -R: B sends, as a roaming client would; its new source address reaches A at once
-        return iperf(nsA, "10.100.0.2", "-R", "-t", "6", "-i", "1");
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
+    lab.exec(
+            nsB,
+            "sysctl",
+            "-qw",
+            "net.ipv4.conf.all.promote_secondaries=1",
+            "net.ipv4.conf." + lab.name("vb") + ".promote_secondaries=1")
+        .check("sysctl");
+    CompletableFuture<String> transfer =
+        lab.async(
+            () -> {
+              try {
+                // -R: B sends, as a roaming client would; its new source address reaches A at once
+                return iperf(nsA, "10.100.0.2", "-R", "-t", "6", "-i", "1");
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            });
     NetnsLab.sleepMillis(2500);
     // B's underlay address and port change, as when a client switches networks behind a NAT
     String vb = lab.name("vb");
@@ -259,7 +298,8 @@ abstract class InteropSuite {
     assertThat(report).contains("receiver");
     assertThat(rates.size()).as(report).isGreaterThanOrEqualTo(6);
     assertThat(Math.max(rates.get(4), rates.get(5)))
-        .as("throughput in the last two seconds, after roaming:\n" + report).isPositive();
+        .as("throughput in the last two seconds, after roaming:\n" + report)
+        .isPositive();
     java.net.InetSocketAddress endpoint =
         a.peerStats(keyB.publicKey()).orElseThrow().endpoint().orElseThrow();
     assertThat(endpoint.getAddress().getHostAddress()).isEqualTo("10.200.0.3");
@@ -271,9 +311,10 @@ abstract class InteropSuite {
     up(new Setup(false, false, 1, true));
     ping(nsA, "10.100.0.2");
     // keepalive: a data message with no payload, 32 bytes of UDP payload (udp length 40)
-    int keepalives = capture(nsB, lab.name("vb"), "udp and udp[4:2] = 40 and src host 10.200.0.1",
-        4);
-    assertThat(keepalives).as("keepalives from A in 4 s with PersistentKeepalive = 1")
+    int keepalives =
+        capture(nsB, lab.name("vb"), "udp and udp[4:2] = 40 and src host 10.200.0.1", 4);
+    assertThat(keepalives)
+        .as("keepalives from A in 4 s with PersistentKeepalive = 1")
         .isGreaterThanOrEqualTo(2);
   }
 
@@ -284,8 +325,7 @@ abstract class InteropSuite {
     ping(nsA, "10.100.0.2");
     // after KEEPALIVE_TIMEOUT (10 s) the passive keepalive has gone; then nothing at all
     NetnsLab.sleepMillis(12_500);
-    assertThat(capture(nsB, lab.name("vb"), "udp", 4)).as("UDP packets on an idle tunnel")
-        .isZero();
+    assertThat(capture(nsB, lab.name("vb"), "udp", 4)).as("UDP packets on an idle tunnel").isZero();
   }
 
   /** Gives the veth underlay room for sealed 1500-byte packets, so no outer fragmentation. */
@@ -304,14 +344,22 @@ abstract class InteropSuite {
     lab.exec(nsB, "ip", "link", "set", "dev", lab.name("wb"), "mtu", "1500").check("mtu 1500");
     assertThat(a.mtu()).isEqualTo(1420);
     NetnsLab.sleepMillis(2500); // B, when it is ours, notices its new MTU within a second or two
-    String v4 = lab.exec(nsB, "ping", "-c", "1", "-W", "3", "-M", "do", "-s", "1472", "10.100.0.1")
-        .stdout();
-    assertThat(v4).as("1500-byte IPv4 ping with DF from B").contains("From 10.100.0.1")
-        .contains("Frag needed").contains("mtu = 1420");
-    String v6 = lab.exec(nsB, "ping", "-6", "-c", "1", "-W", "3", "-M", "do", "-s", "1452",
-        "fd00:100::1").stdout();
-    assertThat(v6).as("1500-byte IPv6 ping from B").contains("From fd00:100::1")
-        .contains("Packet too big").contains("mtu=1420");
+    String v4 =
+        lab.exec(nsB, "ping", "-c", "1", "-W", "3", "-M", "do", "-s", "1472", "10.100.0.1")
+            .stdout();
+    assertThat(v4)
+        .as("1500-byte IPv4 ping with DF from B")
+        .contains("From 10.100.0.1")
+        .contains("Frag needed")
+        .contains("mtu = 1420");
+    String v6 =
+        lab.exec(nsB, "ping", "-6", "-c", "1", "-W", "3", "-M", "do", "-s", "1452", "fd00:100::1")
+            .stdout();
+    assertThat(v6)
+        .as("1500-byte IPv6 ping from B")
+        .contains("From fd00:100::1")
+        .contains("Packet too big")
+        .contains("mtu=1420");
     assertThat(a.stats().dropped(io.wireguardjava.DropReason.TOO_LARGE)).isEqualTo(2);
     // path-MTU discovery did its work: a ping that fits goes through
     lab.exec(nsB, "ping", "-c", "1", "-W", "3", "-M", "do", "-s", "1392", "10.100.0.1")
@@ -324,13 +372,15 @@ abstract class InteropSuite {
     Tunnel a = up(Setup.plain());
     ping(nsA, "10.100.0.2");
     widenUnderlay();
-    CompletableFuture<String> transfer = lab.async(() -> {
-      try {
-        return iperf(nsA, "10.100.0.2", "-t", "6", "-i", "1");
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
+    CompletableFuture<String> transfer =
+        lab.async(
+            () -> {
+              try {
+                return iperf(nsA, "10.100.0.2", "-t", "6", "-i", "1");
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            });
     NetnsLab.sleepMillis(2500);
     // as wg-quick does through the launcher: the link MTU changes under the running tunnel
     lab.exec(nsA, "ip", "link", "set", "dev", lab.name("wa"), "mtu", "1500").check("mtu A");
@@ -348,7 +398,8 @@ abstract class InteropSuite {
     }
     assertThat(rates.size()).as(report).isGreaterThanOrEqualTo(6);
     assertThat(Math.max(rates.get(4), rates.get(5)))
-        .as("throughput after the MTU change:\n" + report).isPositive();
+        .as("throughput after the MTU change:\n" + report)
+        .isPositive();
     NetnsLab.sleepMillis(2000); // B, when it is ours, notices too
     // 1500-byte packets with DF now cross the tunnel both ways
     lab.exec(nsA, "ping", "-c", "2", "-W", "3", "-M", "do", "-s", "1472", "10.100.0.2")
@@ -358,8 +409,23 @@ abstract class InteropSuite {
 
   /** Counts packets matching a capture filter on {@code dev} in {@code ns} for some seconds. */
   int capture(String ns, String dev, String filter, int seconds) {
-    NetnsLab.Result r = lab.exec(ns, Duration.ofSeconds(seconds + 30), "tshark", "-n", "-q",
-        "-i", dev, "-a", "duration:" + seconds, "-f", filter, "-T", "fields", "-e", "frame.number");
+    NetnsLab.Result r =
+        lab.exec(
+            ns,
+            Duration.ofSeconds(seconds + 30),
+            "tshark",
+            "-n",
+            "-q",
+            "-i",
+            dev,
+            "-a",
+            "duration:" + seconds,
+            "-f",
+            filter,
+            "-T",
+            "fields",
+            "-e",
+            "frame.number");
     r.check("tshark");
     return (int) r.stdout().lines().filter(l -> !l.isBlank()).count();
   }
@@ -371,10 +437,12 @@ abstract class InteropSuite {
       @Override
       public void setListenPort(int port) throws Exception {
         // the new socket must be created inside B's namespace
-        NetnsLab.inNamespace(ns, () -> {
-          t.setListenPort(port);
-          return null;
-        });
+        NetnsLab.inNamespace(
+            ns,
+            () -> {
+              t.setListenPort(port);
+              return null;
+            });
       }
 
       @Override
@@ -401,5 +469,4 @@ abstract class InteropSuite {
       }
     };
   }
-
 }

@@ -36,16 +36,24 @@ class LinuxTunProviderTest {
   }
 
   private String config(String extraInterface, String allowedIps) {
-    return "[Interface]\nPrivateKey = " + PrivateKey.generate().toBase64() + "\n"
+    return "[Interface]\nPrivateKey = "
+        + PrivateKey.generate().toBase64()
+        + "\n"
         + "ListenPort = 51820\nAddress = 10.100.0.1/24, fd00:100::1/64\nMTU = 1380\n"
-        + extraInterface + "\n[Peer]\nPublicKey = " + PrivateKey.generate().publicKey().toBase64()
-        + "\nAllowedIPs = " + allowedIps + "\n";
+        + extraInterface
+        + "\n[Peer]\nPublicKey = "
+        + PrivateKey.generate().publicKey().toBase64()
+        + "\nAllowedIPs = "
+        + allowedIps
+        + "\n";
   }
 
   @Test
   void isFoundByTheServiceLoaderAndAvailableHere() {
-    List<PacketDeviceProvider> found = ServiceLoader.load(PacketDeviceProvider.class).stream()
-        .map(ServiceLoader.Provider::get).toList();
+    List<PacketDeviceProvider> found =
+        ServiceLoader.load(PacketDeviceProvider.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .toList();
     assertThat(found).anyMatch(p -> p instanceof LinuxTunProvider && p.name().equals("linux-tun"));
     assertThat(new LinuxTunProvider().unavailabilityCause()).isEmpty();
   }
@@ -56,47 +64,67 @@ class LinuxTunProviderTest {
       String ns = lab.namespace("a");
       String name = lab.name("t");
       Path hooks = dir.resolve("hooks.txt");
-      Config config = Config.parse(config(
-          "PreUp = echo pre-up %i >> " + hooks + "\nPostUp = echo post-up %i >> " + hooks
-              + "\nPreDown = echo pre-down %i >> " + hooks + "\nPostDown = echo post-down %i >> "
-              + hooks + "\n",
-          "10.100.0.2/32, 192.168.77.0/24, 0.0.0.0/0, ::/0"));
-      PacketDevice dev = NetnsLab.inNamespace(ns,
-          () -> new LinuxTunProvider().open(Optional.of(name), config));
+      Config config =
+          Config.parse(
+              config(
+                  "PreUp = echo pre-up %i >> "
+                      + hooks
+                      + "\nPostUp = echo post-up %i >> "
+                      + hooks
+                      + "\nPreDown = echo pre-down %i >> "
+                      + hooks
+                      + "\nPostDown = echo post-down %i >> "
+                      + hooks
+                      + "\n",
+                  "10.100.0.2/32, 192.168.77.0/24, 0.0.0.0/0, ::/0"));
+      PacketDevice dev =
+          NetnsLab.inNamespace(ns, () -> new LinuxTunProvider().open(Optional.of(name), config));
       try {
         assertThat(dev.name()).isEqualTo(name);
         assertThat(dev.mtu()).isEqualTo(1380);
         String link = lab.exec(ns, "ip", "addr", "show", name).check("ip addr").stdout();
-        assertThat(link).contains("mtu 1380").contains(",UP").contains("inet 10.100.0.1/24")
+        assertThat(link)
+            .contains("mtu 1380")
+            .contains(",UP")
+            .contains("inet 10.100.0.1/24")
             .contains("inet6 fd00:100::1/64");
         assertThat(lab.exec(ns, "ip", "route", "show", "dev", name).stdout())
-            .contains("192.168.77.0/24").doesNotContain("10.100.0.2");
+            .contains("192.168.77.0/24")
+            .doesNotContain("10.100.0.2");
         assertThat(lab.exec(ns, "ip", "route", "show", "table", "51820").stdout())
             .contains("default dev " + name);
         assertThat(lab.exec(ns, "ip", "-6", "route", "show", "table", "51820").stdout())
             .contains("default dev " + name);
         String rules = lab.exec(ns, "ip", "rule").stdout();
-        assertThat(rules).contains("not from all ipproto udp sport 51820 lookup 51820")
+        assertThat(rules)
+            .contains("not from all ipproto udp sport 51820 lookup 51820")
             .contains("from all lookup main suppress_prefixlength 0");
         assertThat(lab.exec(ns, "ip", "-6", "rule").stdout())
             .contains("not from all ipproto udp sport 51820 lookup 51820");
-        String nft = lab.exec(ns, "nft", "list", "table", "ip", "wg-java-" + name).check("nft")
-            .stdout();
-        assertThat(nft).contains("iifname != \"" + name + "\" ip daddr 10.100.0.1 fib saddr type"
-            + " != local drop");
+        String nft =
+            lab.exec(ns, "nft", "list", "table", "ip", "wg-java-" + name).check("nft").stdout();
+        assertThat(nft)
+            .contains(
+                "iifname != \""
+                    + name
+                    + "\" ip daddr 10.100.0.1 fib saddr type"
+                    + " != local drop");
         assertThat(lab.exec(ns, "nft", "list", "table", "ip6", "wg-java-" + name).stdout())
             .contains("ip6 daddr fd00:100::1");
         // hooks are the engine's to run, and only when asked (TunnelOptions.runHooks)
         assertThat(hooks).as("no hook ran from the device provider").doesNotExist();
       } finally {
         // from inside the namespace, as a process living there would: nft runs where it is called
-        NetnsLab.inNamespace(ns, () -> {
-          dev.close();
-          return null;
-        });
+        NetnsLab.inNamespace(
+            ns,
+            () -> {
+              dev.close();
+              return null;
+            });
       }
       assertThat(lab.exec(ns, "ip", "link", "show", name).exitCode()).isNotZero();
-      assertThat(lab.exec(ns, "ip", "rule").stdout()).doesNotContain("51820")
+      assertThat(lab.exec(ns, "ip", "rule").stdout())
+          .doesNotContain("51820")
           .doesNotContain("suppress_prefixlength");
       assertThat(lab.exec(ns, "ip", "-6", "rule").stdout()).doesNotContain("51820");
       assertThat(hooks).doesNotExist();
@@ -109,16 +137,31 @@ class LinuxTunProviderTest {
     try (NetnsLab lab = new NetnsLab()) {
       String ns = lab.namespace("a");
       String name = lab.name("t");
-      lab.exec(ns, "ip", "link", "add", lab.name("v"), "mtu", "9000", "type", "veth", "peer",
-          "name", lab.name("w")).check("veth");
+      lab.exec(
+              ns,
+              "ip",
+              "link",
+              "add",
+              lab.name("v"),
+              "mtu",
+              "9000",
+              "type",
+              "veth",
+              "peer",
+              "name",
+              lab.name("w"))
+          .check("veth");
       lab.exec(ns, "ip", "address", "add", "192.0.2.1/24", "dev", lab.name("v")).check("addr");
       lab.exec(ns, "ip", "link", "set", lab.name("v"), "up").check("up");
-      Config config = Config.parse("[Interface]\nPrivateKey = " + PrivateKey.generate().toBase64()
-          + "\nAddress = 10.100.0.1/24\n[Peer]\nPublicKey = "
-          + PrivateKey.generate().publicKey().toBase64()
-          + "\nAllowedIPs = 10.100.0.2/32\nEndpoint = 192.0.2.7:51820\n");
-      PacketDevice dev = NetnsLab.inNamespace(ns,
-          () -> new LinuxTunProvider().open(Optional.of(name), config));
+      Config config =
+          Config.parse(
+              "[Interface]\nPrivateKey = "
+                  + PrivateKey.generate().toBase64()
+                  + "\nAddress = 10.100.0.1/24\n[Peer]\nPublicKey = "
+                  + PrivateKey.generate().publicKey().toBase64()
+                  + "\nAllowedIPs = 10.100.0.2/32\nEndpoint = 192.0.2.7:51820\n");
+      PacketDevice dev =
+          NetnsLab.inNamespace(ns, () -> new LinuxTunProvider().open(Optional.of(name), config));
       try {
         assertThat(dev.mtu()).isEqualTo(9000 - 80);
         assertThat(lab.exec(ns, "ip", "link", "show", name).stdout()).contains("mtu 8920");
@@ -136,7 +179,8 @@ class LinuxTunProviderTest {
       Config config = Config.parse(config("PostUp = exit 3\n", "0.0.0.0/0"));
       TunnelOptions o = TunnelOptions.builder().osDevice(name).noUapi().runHooks(true).build();
       assertThatThrownBy(() -> NetnsLab.inNamespace(ns, () -> Tunnel.open(config, o)))
-          .isInstanceOf(IOException.class).hasMessageContaining("PostUp")
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("PostUp")
           .hasMessageContaining("status 3");
       assertThat(lab.exec(ns, "ip", "link", "show", name).exitCode()).isNotZero();
       assertThat(lab.exec(ns, "ip", "rule").stdout()).doesNotContain("51820");
@@ -151,8 +195,12 @@ class LinuxTunProviderTest {
       String name = lab.name("t");
       PrivateKey key = PrivateKey.generate();
       Path keyFile = Files.writeString(dir.resolve("key"), key.toBase64() + "\n");
-      Config config = Config.parse("[Interface]\nListenPort = 51820\nAddress = 10.100.0.1/24\n"
-          + "PostUp = wg set %i private-key " + keyFile + "\n");
+      Config config =
+          Config.parse(
+              "[Interface]\nListenPort = 51820\nAddress = 10.100.0.1/24\n"
+                  + "PostUp = wg set %i private-key "
+                  + keyFile
+                  + "\n");
       TunnelOptions o = TunnelOptions.builder().osDevice(name).runHooks(true).build();
       try (Tunnel t = NetnsLab.inNamespace(ns, () -> Tunnel.open(config, o))) {
         assertThat(t.config().iface().privateKey()).contains(key);
@@ -166,12 +214,16 @@ class LinuxTunProviderTest {
   void aNameInUseIsAClearError() throws Exception {
     try (NetnsLab lab = new NetnsLab()) {
       String ns = lab.namespace("a");
-      lab.exec(ns, "ip", "link", "add", lab.name("d"), "type", "veth", "peer", "name", lab.name("e"))
+      lab.exec(
+              ns, "ip", "link", "add", lab.name("d"), "type", "veth", "peer", "name", lab.name("e"))
           .check("veth");
       Config config = Config.parse(config("", "10.100.0.2/32"));
-      assertThatThrownBy(() -> NetnsLab.inNamespace(ns,
-          () -> new LinuxTunProvider().open(Optional.of(lab.name("d")), config)))
-          .isInstanceOf(IOException.class).hasMessageContaining("TUNSETIFF");
+      assertThatThrownBy(
+              () ->
+                  NetnsLab.inNamespace(
+                      ns, () -> new LinuxTunProvider().open(Optional.of(lab.name("d")), config)))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("TUNSETIFF");
     }
   }
 
@@ -180,24 +232,38 @@ class LinuxTunProviderTest {
     try (NetnsLab lab = new NetnsLab()) {
       String ns = lab.namespace("a");
       String name = lab.name("t");
-      Path conf = Files.writeString(dir.resolve(name + ".conf"),
-          config("DNS = 10.0.0.53, example.com\n",
-              "0.0.0.0/0, 10.9.0.0/16"));
+      Path conf =
+          Files.writeString(
+              dir.resolve(name + ".conf"),
+              config("DNS = 10.0.0.53, example.com\n", "0.0.0.0/0, 10.9.0.0/16"));
       // a resolvconf that records how it was called
       Path bin = Files.createDirectories(dir.resolve("bin"));
       Path dnsLog = dir.resolve("resolvconf.log");
-      Path fake = Files.writeString(bin.resolve("resolvconf"),
-          "#!/bin/sh\necho \"$*\" >> " + dnsLog + "\ncat >> " + dnsLog + "\n");
+      Path fake =
+          Files.writeString(
+              bin.resolve("resolvconf"),
+              "#!/bin/sh\necho \"$*\" >> " + dnsLog + "\ncat >> " + dnsLog + "\n");
       assertThat(fake.toFile().setExecutable(true)).isTrue();
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns, java, "-cp",
-          System.getProperty("java.class.path"), ProviderMain.class.getName(), name,
-          conf.toString()).redirectErrorStream(true);
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  "ip",
+                  "netns",
+                  "exec",
+                  ns,
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  ProviderMain.class.getName(),
+                  name,
+                  conf.toString())
+              .redirectErrorStream(true);
       pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
       Process child = pb.start();
       try {
-        BufferedReader out = new BufferedReader(
-            new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder log = new StringBuilder();
         String line;
         while ((line = out.readLine()) != null && !line.equals("READY")) {
@@ -212,8 +278,12 @@ class LinuxTunProviderTest {
       }
       assertThat(lab.exec(ns, "ip", "link", "show", name).exitCode()).isNotZero();
       assertThat(lab.exec(ns, "ip", "rule").stdout()).doesNotContain("51820");
-      assertThat(Files.readAllLines(dnsLog)).containsExactly("-a " + name + " -m 0 -x",
-          "nameserver 10.0.0.53", "search example.com", "-d " + name + " -f");
+      assertThat(Files.readAllLines(dnsLog))
+          .containsExactly(
+              "-a " + name + " -m 0 -x",
+              "nameserver 10.0.0.53",
+              "search example.com",
+              "-d " + name + " -f");
     }
   }
 }

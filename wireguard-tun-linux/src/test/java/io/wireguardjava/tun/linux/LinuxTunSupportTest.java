@@ -26,8 +26,10 @@ class LinuxTunSupportTest {
   @Test
   void noCapNetAdmin() throws Exception {
     Path tun = Files.createFile(dir.resolve("tun"));
-    Path status = Files.writeString(dir.resolve("status"),
-        "Name:\tjava\nCapInh:\t0000000000000000\nCapEff:\t0000000000000000\n");
+    Path status =
+        Files.writeString(
+            dir.resolve("status"),
+            "Name:\tjava\nCapInh:\t0000000000000000\nCapEff:\t0000000000000000\n");
     assertThat(LinuxTunSupport.probe("Linux", tun, status))
         .hasValueSatisfying(c -> assertThat(c).contains("CAP_NET_ADMIN"));
   }

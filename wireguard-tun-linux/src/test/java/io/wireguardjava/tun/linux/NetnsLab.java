@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,11 +25,11 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A test harness of network namespaces joined by veth pairs, with helpers to run commands inside
- * them ({@code ip netns exec}), to start wireguard-go, and to run Java code inside a namespace
- * (a fresh thread that {@code setns(2)}s into it first: sockets and TUNs it creates belong to
- * the namespace and keep working from any thread). Names are unique per lab ({@code wj<hex>}),
- * so labs never collide with each other or with the host; {@link #close()} kills what the lab
- * started and deletes its namespaces, which deletes their interfaces.
+ * them ({@code ip netns exec}), to start wireguard-go, and to run Java code inside a namespace (a
+ * fresh thread that {@code setns(2)}s into it first: sockets and TUNs it creates belong to the
+ * namespace and keep working from any thread). Names are unique per lab ({@code wj<hex>}), so labs
+ * never collide with each other or with the host; {@link #close()} kills what the lab started and
+ * deletes its namespaces, which deletes their interfaces.
  *
  * <p>Every command is bounded in time. Under {@code CI=true}, {@link #requireTools} fails instead
  * of skipping when root or a tool is missing.
@@ -44,15 +44,18 @@ final class NetnsLab implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
   private final List<String> wgSockets = new ArrayList<>();
   private final Path logDir;
+
   /**
-   * Background commands get their own threads: CompletableFuture's default pool may have a
-   * single worker on 2 CPUs (JDK 25), and nested waits on it deadlock.
+   * Background commands get their own threads: CompletableFuture's default pool may have a single
+   * worker on 2 CPUs (JDK 25), and nested waits on it deadlock.
    */
-  private final ExecutorService background = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "netns-lab-background");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService background =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "netns-lab-background");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** The output of a finished command. */
   record Result(int exitCode, String stdout, String stderr) {
@@ -66,8 +69,9 @@ final class NetnsLab implements AutoCloseable {
 
   NetnsLab() {
     // -Dnetns.prefix=... keeps labs of engineers working side by side apart (default "wj")
-    this.id = System.getProperty("netns.prefix", "wj")
-        + Integer.toHexString(0x1000 + RANDOM.nextInt(0xefff));
+    this.id =
+        System.getProperty("netns.prefix", "wj")
+            + Integer.toHexString(0x1000 + RANDOM.nextInt(0xefff));
     try {
       this.logDir = Files.createDirectories(Path.of("target", "netns-logs", id));
     } catch (IOException e) {
@@ -174,8 +178,8 @@ final class NetnsLab implements AutoCloseable {
     try {
       Path out = Files.createTempFile(logDir.toAbsolutePath(), "out", ".txt");
       Path err = Files.createTempFile(logDir.toAbsolutePath(), "err", ".txt");
-      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile())
-          .redirectError(err.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
       if (stdin == null) {
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       }
@@ -210,10 +214,12 @@ final class NetnsLab implements AutoCloseable {
     cmd.addAll(List.of(command));
     try {
       Path log = logDir.resolve(logName + ".log").toAbsolutePath();
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-          .start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
       synchronized (processes) {
         processes.add(p);
       }
@@ -224,14 +230,19 @@ final class NetnsLab implements AutoCloseable {
   }
 
   /**
-   * Starts wireguard-go on interface {@code ifname} in {@code ns}, waits for its UAPI socket,
-   * gives the interface its addresses and brings it up. Configure it with {@link #wgSetconf}.
+   * Starts wireguard-go on interface {@code ifname} in {@code ns}, waits for its UAPI socket, gives
+   * the interface its addresses and brings it up. Configure it with {@link #wgSetconf}.
    */
   void wireguardGo(String ns, String ifname, int mtu, List<String> addresses) {
     Path sock = Path.of("/var/run/wireguard", ifname + ".sock");
     wgSockets.add(ifname);
-    start(ns, "wireguard-go-" + ifname, List.of("WG_PROCESS_FOREGROUND=1", "LOG_LEVEL=debug"),
-        "wireguard-go", "-f", ifname);
+    start(
+        ns,
+        "wireguard-go-" + ifname,
+        List.of("WG_PROCESS_FOREGROUND=1", "LOG_LEVEL=debug"),
+        "wireguard-go",
+        "-f",
+        ifname);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!Files.exists(sock)) {
       if (System.nanoTime() > deadline) {
@@ -265,25 +276,27 @@ final class NetnsLab implements AutoCloseable {
   }
 
   /**
-   * Runs {@code body} on a new thread that first enters namespace {@code ns} with setns(2): the
-   * TUN devices, netlink and UDP sockets it creates live in {@code ns}.
+   * Runs {@code body} on a new thread that first enters namespace {@code ns} with setns(2): the TUN
+   * devices, netlink and UDP sockets it creates live in {@code ns}.
    */
   static <T> T inNamespace(String ns, Callable<T> body) throws Exception {
-    FutureTask<T> task = new FutureTask<>(() -> {
-      LibC libc = LibC.get();
-      int fd = libc.open("/var/run/netns/" + ns, LibC.O_CLOEXEC);
-      if (fd < 0) {
-        throw new IOException(LibC.describe("open netns " + ns, LibC.errno()));
-      }
-      try {
-        if (libc.setns(fd, LibC.CLONE_NEWNET) < 0) {
-          throw new IOException(LibC.describe("setns " + ns, LibC.errno()));
-        }
-      } finally {
-        libc.close(fd);
-      }
-      return body.call();
-    });
+    FutureTask<T> task =
+        new FutureTask<>(
+            () -> {
+              LibC libc = LibC.get();
+              int fd = libc.open("/var/run/netns/" + ns, LibC.O_CLOEXEC);
+              if (fd < 0) {
+                throw new IOException(LibC.describe("open netns " + ns, LibC.errno()));
+              }
+              try {
+                if (libc.setns(fd, LibC.CLONE_NEWNET) < 0) {
+                  throw new IOException(LibC.describe("setns " + ns, LibC.errno()));
+                }
+              } finally {
+                libc.close(fd);
+              }
+              return body.call();
+            });
     Thread t = new Thread(task, "in-netns-" + ns);
     t.start();
     try {

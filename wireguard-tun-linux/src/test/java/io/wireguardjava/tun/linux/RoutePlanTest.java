@@ -17,11 +17,25 @@ class RoutePlanTest {
   private static final String PEER2 = PrivateKey.generate().publicKey().toBase64();
 
   private static RoutePlan plan(String iface, String allowed1, String allowed2) throws Exception {
-    String text = "[Interface]\nPrivateKey = " + PrivateKey.generate().toBase64() + "\n" + iface
-        + "\n[Peer]\nPublicKey = " + PEER1 + "\nAllowedIPs = " + allowed1 + "\n"
-        + "\n[Peer]\nPublicKey = " + PEER2 + "\nAllowedIPs = " + allowed2 + "\n";
+    String text =
+        "[Interface]\nPrivateKey = "
+            + PrivateKey.generate().toBase64()
+            + "\n"
+            + iface
+            + "\n[Peer]\nPublicKey = "
+            + PEER1
+            + "\nAllowedIPs = "
+            + allowed1
+            + "\n"
+            + "\n[Peer]\nPublicKey = "
+            + PEER2
+            + "\nAllowedIPs = "
+            + allowed2
+            + "\n";
     Config c = Config.parse(text);
-    return RoutePlan.of(c.iface(), c.peers(),
+    return RoutePlan.of(
+        c.iface(),
+        c.peers(),
         name -> name.equals("vpn") ? OptionalInt.of(100) : OptionalInt.empty());
   }
 
@@ -31,8 +45,11 @@ class RoutePlanTest {
 
   @Test
   void routesMostSpecificFirstSkippingWhatTheAddressesCover() throws Exception {
-    RoutePlan p = plan("Address = 10.0.0.1/24, fd00::1/64",
-        "10.0.0.2/32, 192.168.5.0/24, fd00::2/128", "10.9.0.0/16, 10.0.0.0/24, 2001:db8::/32");
+    RoutePlan p =
+        plan(
+            "Address = 10.0.0.1/24, fd00::1/64",
+            "10.0.0.2/32, 192.168.5.0/24, fd00::2/128",
+            "10.9.0.0/16, 10.0.0.0/24, 2001:db8::/32");
     // by prefix length, families mixed, as wg-quick's `sort -nr -k 2 -t /`
     assertThat(routes(p)).containsExactly("2001:db8::/32", "192.168.5.0/24", "10.9.0.0/16");
     assertThat(p.rules()).isEmpty();
@@ -63,28 +80,33 @@ class RoutePlanTest {
   @Test
   void anUnknownTableNameIsRefused() {
     assertThatThrownBy(() -> plan("Table = nosuch", "10.1.0.0/16", "10.2.0.0/16"))
-        .isInstanceOf(IOException.class).hasMessageContaining("nosuch");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("nosuch");
   }
 
   @Test
   void aDefaultRouteGoesToItsOwnTableWithRulesOnTheListenPort() throws Exception {
-    RoutePlan p = plan("Address = 10.0.0.1/24\nListenPort = 51000", "0.0.0.0/0, ::/0",
-        "10.0.0.2/32");
+    RoutePlan p =
+        plan("Address = 10.0.0.1/24\nListenPort = 51000", "0.0.0.0/0, ::/0", "10.0.0.2/32");
     assertThat(routes(p)).containsExactly("0.0.0.0/0 table 51820", "::/0 table 51820");
-    assertThat(p.rules()).extracting(PolicyRule::toString).containsExactly(
-        "-4 not ipproto udp sport 51000 table 51820",
-        "-4 table main suppress_prefixlength 0",
-        "-6 not ipproto udp sport 51000 table 51820",
-        "-6 table main suppress_prefixlength 0");
+    assertThat(p.rules())
+        .extracting(PolicyRule::toString)
+        .containsExactly(
+            "-4 not ipproto udp sport 51000 table 51820",
+            "-4 table main suppress_prefixlength 0",
+            "-6 not ipproto udp sport 51000 table 51820",
+            "-6 table main suppress_prefixlength 0");
   }
 
   @Test
   void aDefaultRouteWithoutListenPortIsRefusedEvenWithAFwMark() {
     // nothing marks the socket: "not fwmark T" would route the tunnel's own packets into it
     assertThatThrownBy(() -> plan("FwMark = 0x1234", "0.0.0.0/0", "10.0.0.2/32"))
-        .isInstanceOf(IOException.class).hasMessageContaining("ListenPort");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("ListenPort");
     assertThatThrownBy(() -> plan("Address = 10.0.0.1/24", "0.0.0.0/0", "10.0.0.2/32"))
-        .isInstanceOf(IOException.class).hasMessageContaining("ListenPort");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("ListenPort");
   }
 
   @Test

@@ -63,7 +63,10 @@ class VirtioNetTest {
 
   private static List<byte[]> unpack(byte[] raw) {
     List<byte[]> out = new ArrayList<>();
-    VirtioNet.unpack(raw, raw.length, new byte[65535],
+    VirtioNet.unpack(
+        raw,
+        raw.length,
+        new byte[65535],
         (buf, off, len) -> out.add(Arrays.copyOfRange(buf, off, off + len)));
     return out;
   }
@@ -90,8 +93,11 @@ class VirtioNetTest {
       assertThat(((s[4] & 0xff) << 8) | (s[5] & 0xff)).isEqualTo(0x1234 + i);
       assertThat(VirtioNet.fold(VirtioNet.sum(s, 0, 20, 0))).as("IP checksum").isEqualTo(0xffff);
       assertThat(tcpChecksumOk(s, true)).as("TCP checksum of segment " + i).isTrue();
-      long seq = ((long) (s[24] & 0xff) << 24 | (s[25] & 0xff) << 16 | (s[26] & 0xff) << 8
-          | (s[27] & 0xff));
+      long seq =
+          ((long) (s[24] & 0xff) << 24
+              | (s[25] & 0xff) << 16
+              | (s[26] & 0xff) << 8
+              | (s[27] & 0xff));
       assertThat(seq).isEqualTo((0xfffff000L + 1400L * i) & 0xffffffffL);
       int flags = s[33] & 0xff;
       assertThat(flags & 0x09).isEqualTo(i == 2 ? 0x09 : 0);
@@ -137,7 +143,8 @@ class VirtioNetTest {
   void passesAPacketWithoutOffloadThrough() {
     byte[] raw = new byte[VirtioNet.HEADER_LEN + 28];
     raw[VirtioNet.HEADER_LEN] = 0x45;
-    assertThat(unpack(raw)).singleElement()
+    assertThat(unpack(raw))
+        .singleElement()
         .satisfies(p -> assertThat(p).hasSize(28).startsWith((byte) 0x45));
     assertThat(unpack(new byte[5])).isEmpty();
   }

@@ -2,8 +2,8 @@ package io.wireguardjava.tun.mac;
 
 /**
  * Numbers from the macOS (XNU) headers, each with the header it comes from. Read from
- * apple-oss-distributions/xnu (and apple/darwin-xnu for {@code bsd/sys/ioccom.h}); the unit
- * tests recompute the ioctl numbers from the {@code _IOC} macro and the struct sizes.
+ * apple-oss-distributions/xnu (and apple/darwin-xnu for {@code bsd/sys/ioccom.h}); the unit tests
+ * recompute the ioctl numbers from the {@code _IOC} macro and the struct sizes.
  */
 final class Darwin {
 
@@ -12,14 +12,17 @@ final class Darwin {
   // bsd/sys/socket.h
   static final int AF_INET = 2;
   static final int AF_INET6 = 30;
+
   /** {@code AF_SYSTEM}; {@code PF_SYSTEM} is defined as the same value. */
   static final int AF_SYSTEM = 32;
+
   static final int PF_SYSTEM = AF_SYSTEM;
   static final int SOCK_DGRAM = 2;
 
   // bsd/sys/sys_domain.h
   /** Kernel control protocol, also the getsockopt level for utun options. */
   static final int SYSPROTO_CONTROL = 2;
+
   /** {@code ss_sysaddr} of a {@code sockaddr_ctl}. */
   static final int AF_SYS_CONTROL = 2;
 
@@ -29,6 +32,7 @@ final class Darwin {
 
   // bsd/net/if_utun.h
   static final String UTUN_CONTROL_NAME = "com.apple.net.utun_control";
+
   /** getsockopt(SYSPROTO_CONTROL, UTUN_OPT_IFNAME): the interface name, such as utun4. */
   static final int UTUN_OPT_IFNAME = 2;
 

@@ -8,6 +8,5 @@ package io.wireguardjava.tun.mac;
 record FdConstants(int eintr, int eagain, int oNonblock) {
 
   /** bsd/sys/errno.h and bsd/sys/fcntl.h. */
-  static final FdConstants DARWIN =
-      new FdConstants(Darwin.EINTR, Darwin.EAGAIN, Darwin.O_NONBLOCK);
+  static final FdConstants DARWIN = new FdConstants(Darwin.EINTR, Darwin.EAGAIN, Darwin.O_NONBLOCK);
 }

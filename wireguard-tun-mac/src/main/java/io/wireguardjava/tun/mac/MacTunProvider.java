@@ -39,8 +39,8 @@ public final class MacTunProvider implements PacketDeviceProvider {
 
   /**
    * Creates a utun interface and configures it from {@code config} (see {@link NetworkSetup}).
-   * macOS names utun interfaces itself: {@code utunN} asks for that unit, any other name (or
-   * none) takes the first free one; {@link PacketDevice#name()} tells which.
+   * macOS names utun interfaces itself: {@code utunN} asks for that unit, any other name (or none)
+   * takes the first free one; {@link PacketDevice#name()} tells which.
    */
   @Override
   public PacketDevice open(Optional<String> interfaceName, Config config) throws IOException {
@@ -48,7 +48,9 @@ public final class MacTunProvider implements PacketDeviceProvider {
     LibC libc = LibC.get();
     int unit = Utun.unitFor(interfaceName);
     if (unit == 0 && interfaceName.filter(n -> !n.equals("utun")).isPresent()) {
-      LOG.log(Level.DEBUG, "macOS names utun interfaces itself; {0} gets the first free utun",
+      LOG.log(
+          Level.DEBUG,
+          "macOS names utun interfaces itself; {0} gets the first free utun",
           interfaceName.get());
     }
     Utun.Opened opened = Utun.open(libc, unit);

@@ -8,8 +8,8 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Whether utun interfaces can be opened here: on macOS, with libc loadable through JNR-FFI, as
- * root (creating a utun and changing routes need it). Checked once and remembered.
+ * Whether utun interfaces can be opened here: on macOS, with libc loadable through JNR-FFI, as root
+ * (creating a utun and changing routes need it). Checked once and remembered.
  */
 public final class MacTunSupport {
 
@@ -55,8 +55,10 @@ public final class MacTunSupport {
   /** The probe itself, with its inputs injectable for tests. */
   static Optional<String> probe(String osName, Supplier<LibC> libc) {
     if (!osName.toLowerCase(Locale.ROOT).startsWith("mac")) {
-      return Optional.of("macos-utun needs macOS; this is " + osName
-          + " (on Linux use wireguard-tun-linux, or the in-process device)");
+      return Optional.of(
+          "macos-utun needs macOS; this is "
+              + osName
+              + " (on Linux use wireguard-tun-linux, or the in-process device)");
     }
     LibC c;
     try {

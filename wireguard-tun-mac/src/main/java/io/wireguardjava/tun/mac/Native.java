@@ -60,7 +60,9 @@ final class Native {
 
     String strerror(int errnum);
 
-    /** The loaded binding; throws an {@link UnsatisfiedLinkError} or similar if libc cannot load. */
+    /**
+     * The loaded binding; throws an {@link UnsatisfiedLinkError} or similar if libc cannot load.
+     */
     static LibC get() {
       return Holder.LIBC;
     }

@@ -30,9 +30,9 @@ import java.util.regex.Pattern;
  *       minus 80, or 1420 (SIOCSIFMTU, as wireguard-go sets it);
  *   <li>{@code ifconfig utunN up};
  *   <li>unless {@code Table = off}: a route for each AllowedIPs prefix of every peer, longest
- *       prefixes first, {@code route -q -n add -inet[6] P -interface utunN}, skipped when
- *       {@code route -n get} already shows the prefix on utunN; a {@code /0} becomes the two
- *       {@code /1} halves (0.0.0.0/1 + 128.0.0.0/1, ::/1 + 8000::/1) so the default route stays;
+ *       prefixes first, {@code route -q -n add -inet[6] P -interface utunN}, skipped when {@code
+ *       route -n get} already shows the prefix on utunN; a {@code /0} becomes the two {@code /1}
+ *       halves (0.0.0.0/1 + 128.0.0.0/1, ::/1 + 8000::/1) so the default route stays;
  *   <li>with such a default route, a host route for each peer endpoint through the old default
  *       gateway ({@code -gateway G}, or to the loopback as {@code -blackhole} when there is none),
  *       so that the tunnel's own packets do not loop into it.
@@ -51,8 +51,10 @@ final class NetworkSetup {
 
   static final String IFCONFIG = "/sbin/ifconfig";
   static final String ROUTE = "/sbin/route";
+
   /** wg-quick's darwin.bash: the default MTU is the outgoing interface's MTU minus 80. */
   static final int OVERHEAD = 80;
+
   static final int FALLBACK_LINK_MTU = 1500;
 
   private static final Pattern SAFE_TOKEN = Pattern.compile("[0-9A-Za-z][0-9A-Za-z:.%_-]*");
@@ -133,8 +135,8 @@ final class NetworkSetup {
           List<String> add =
               gateway.isPresent()
                   ? List.of(ROUTE, "-q", "-n", "add", family, e, "-gateway", gateway.get())
-                  : List.of(ROUTE, "-q", "-n", "add", family, e, v4 ? "127.0.0.1" : "::1",
-                      "-blackhole");
+                  : List.of(
+                      ROUTE, "-q", "-n", "add", family, e, v4 ? "127.0.0.1" : "::1", "-blackhole");
           // As in wg-quick, a failure here is not fatal (the route may exist already).
           if (run(add).ok()) {
             undo.push(List.of(ROUTE, "-q", "-n", "delete", family, e));
@@ -186,7 +188,9 @@ final class NetworkSetup {
         try {
           out.add(peer.endpoint().get().resolve().getAddress());
         } catch (UnknownHostException e) {
-          LOG.log(Level.WARNING, "cannot resolve endpoint {0}; no direct route for it",
+          LOG.log(
+              Level.WARNING,
+              "cannot resolve endpoint {0}; no direct route for it",
               peer.endpoint().get());
         }
       }

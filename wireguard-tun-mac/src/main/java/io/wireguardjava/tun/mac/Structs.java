@@ -5,8 +5,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The C structs this module passes to the macOS kernel, encoded by hand at fixed offsets into
- * byte arrays in native byte order (x86-64 and arm64 Macs are both little-endian and LP64).
+ * The C structs this module passes to the macOS kernel, encoded by hand at fixed offsets into byte
+ * arrays in native byte order (x86-64 and arm64 Macs are both little-endian and LP64).
  *
  * <p>Each layout is written down from its header; {@code StructsTest} checks the sizes and offsets
  * against the same numbers. Only the structs this module uses are here: addresses and routes go
@@ -47,8 +47,7 @@ final class Structs {
 
   /**
    * {@code struct sockaddr_ctl} (bsd/sys/kern_control.h): {@code u_char sc_len; u_char sc_family;
-   * u_int16_t ss_sysaddr; u_int32_t sc_id; u_int32_t sc_unit; u_int32_t sc_reserved[5];}, 32
-   * bytes.
+   * u_int16_t ss_sysaddr; u_int32_t sc_id; u_int32_t sc_unit; u_int32_t sc_reserved[5];}, 32 bytes.
    */
   static final class SockaddrCtl {
     static final int SIZE = 32;
@@ -62,8 +61,8 @@ final class Structs {
     private SockaddrCtl() {}
 
     /**
-     * The address of utun control {@code ctlId}; {@code unit} 0 lets the kernel pick the first
-     * free utun, unit {@code N + 1} asks for {@code utunN}.
+     * The address of utun control {@code ctlId}; {@code unit} 0 lets the kernel pick the first free
+     * utun, unit {@code N + 1} asks for {@code utunN}.
      */
     static byte[] of(int ctlId, int unit) {
       byte[] struct = new byte[SIZE];
@@ -114,8 +113,8 @@ final class Structs {
   }
 
   /**
-   * {@code struct pollfd} (bsd/sys/poll.h): {@code int fd; short events; short revents;}, 8
-   * bytes; the same on Linux.
+   * {@code struct pollfd} (bsd/sys/poll.h): {@code int fd; short events; short revents;}, 8 bytes;
+   * the same on Linux.
    */
   static final class PollFd {
     static final int SIZE = 8;

@@ -34,7 +34,8 @@ final class SystemHostNetwork implements HostNetwork {
     try {
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new IOException(String.join(" ", command) + ": no answer in " + TIMEOUT_SECONDS + "s");
+        throw new IOException(
+            String.join(" ", command) + ": no answer in " + TIMEOUT_SECONDS + "s");
       }
     } catch (InterruptedException e) {
       process.destroyForcibly();

@@ -11,8 +11,8 @@ import jnr.ffi.Pointer;
  * Opens utun interfaces and sets their MTU with the macOS system calls, as wireguard-go's
  * tun_darwin.go does: {@code socket(PF_SYSTEM, SOCK_DGRAM, SYSPROTO_CONTROL)}, {@code
  * ioctl(CTLIOCGINFO)} to find the id of {@code com.apple.net.utun_control}, {@code connect} with a
- * {@code sockaddr_ctl} whose unit picks the interface, {@code getsockopt(UTUN_OPT_IFNAME)} for
- * its name. The interface exists while the socket is open. Only runs on macOS.
+ * {@code sockaddr_ctl} whose unit picks the interface, {@code getsockopt(UTUN_OPT_IFNAME)} for its
+ * name. The interface exists while the socket is open. Only runs on macOS.
  */
 final class Utun {
 
@@ -45,14 +45,14 @@ final class Utun {
   static Opened open(LibC libc, int unit) throws IOException {
     int fd = libc.socket(Darwin.PF_SYSTEM, Darwin.SOCK_DGRAM, Darwin.SYSPROTO_CONTROL);
     if (fd < 0) {
-      throw new IOException(LibC.describe("socket(PF_SYSTEM, SOCK_DGRAM, SYSPROTO_CONTROL)",
-          LibC.errno()));
+      throw new IOException(
+          LibC.describe("socket(PF_SYSTEM, SOCK_DGRAM, SYSPROTO_CONTROL)", LibC.errno()));
     }
     try {
       Pointer info = LibC.copyOf(Structs.CtlInfo.request(Darwin.UTUN_CONTROL_NAME));
       if (libc.ioctl(fd, Darwin.CTLIOCGINFO, info) < 0) {
-        throw new IOException(LibC.describe("ioctl(CTLIOCGINFO, " + Darwin.UTUN_CONTROL_NAME + ")",
-            LibC.errno()));
+        throw new IOException(
+            LibC.describe("ioctl(CTLIOCGINFO, " + Darwin.UTUN_CONTROL_NAME + ")", LibC.errno()));
       }
       byte[] infoBytes = new byte[Structs.CtlInfo.SIZE];
       info.get(0, infoBytes, 0, infoBytes.length);
@@ -62,8 +62,10 @@ final class Utun {
       if (libc.connect(fd, addr, Structs.SockaddrCtl.SIZE) < 0) {
         int errno = LibC.errno();
         String what = unit == 0 ? "a new utun" : "utun" + (unit - 1);
-        String hint = errno == Darwin.EBUSY ? " (already in use)"
-            : errno == Darwin.EPERM ? " (creating a utun needs root)" : "";
+        String hint =
+            errno == Darwin.EBUSY
+                ? " (already in use)"
+                : errno == Darwin.EPERM ? " (creating a utun needs root)" : "";
         throw new IOException(LibC.describe("connect(" + what + ")", errno) + hint);
       }
 

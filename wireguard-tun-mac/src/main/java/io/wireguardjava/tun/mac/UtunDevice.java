@@ -21,8 +21,8 @@ import jnr.ffi.Pointer;
  * the interface configuration and closes the descriptors, so no thread can be inside poll on a
  * closed, possibly reused, descriptor.
  *
- * <p>Nothing in this class is specific to utun except the framing, which is why the tests run it
- * on Linux over an {@code AF_UNIX} datagram socketpair.
+ * <p>Nothing in this class is specific to utun except the framing, which is why the tests run it on
+ * Linux over an {@code AF_UNIX} datagram socketpair.
  */
 final class UtunDevice implements PacketDevice {
 

@@ -3,9 +3,9 @@ package io.wireguardjava.tun.mac;
 import java.util.Objects;
 
 /**
- * The 4-byte header in front of every packet on a utun socket: the address family ({@code
- * AF_INET} = 2 or {@code AF_INET6} = 30 on macOS) as a 32-bit big-endian integer, as
- * wireguard-go's tun_darwin.go writes and strips it.
+ * The 4-byte header in front of every packet on a utun socket: the address family ({@code AF_INET}
+ * = 2 or {@code AF_INET6} = 30 on macOS) as a 32-bit big-endian integer, as wireguard-go's
+ * tun_darwin.go writes and strips it.
  */
 final class UtunFraming {
 
@@ -68,8 +68,8 @@ final class UtunFraming {
    * Strips the header of {@code frame[0..frameLength)} and copies the packet to {@code
    * dst[offset..offset+length)}.
    *
-   * @return the packet length, or {@code -1} when the frame is not an IPv4/IPv6 frame whose
-   *     header agrees with the packet's version, or the packet does not fit in {@code length}
+   * @return the packet length, or {@code -1} when the frame is not an IPv4/IPv6 frame whose header
+   *     agrees with the packet's version, or the packet does not fit in {@code length}
    */
   static int unframe(byte[] frame, int frameLength, byte[] dst, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, dst.length);

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Asks a C compiler for the layouts: the struct declarations below are those of the macOS headers
- * (renamed, so they do not clash with Linux's), compiled for the host. macOS on x86-64 and arm64
- * is LP64 with natural alignment, like x86-64/aarch64 Linux, so for these structs (chars, shorts,
+ * (renamed, so they do not clash with Linux's), compiled for the host. macOS on x86-64 and arm64 is
+ * LP64 with natural alignment, like x86-64/aarch64 Linux, so for these structs (chars, shorts,
  * ints, one pointer, one {@code #pragma pack(4)}) the host compiler gives the Mac layout.
  *
  * <p>Skipped when there is no {@code cc}, except under CI=true, where it must run.
@@ -76,8 +76,7 @@ class CLayoutTest {
   @Test
   void theCompilerAgreesWithTheHandWrittenLayouts(@TempDir Path dir) throws Exception {
     Path cc = Path.of("/usr/bin/cc");
-    assumeTrue(
-        Files.isExecutable(cc) || "true".equals(System.getenv("CI")), "no C compiler here");
+    assumeTrue(Files.isExecutable(cc) || "true".equals(System.getenv("CI")), "no C compiler here");
     Path source = dir.resolve("layout.c");
     Files.writeString(source, SOURCE, StandardCharsets.US_ASCII);
     Path binary = dir.resolve("layout");

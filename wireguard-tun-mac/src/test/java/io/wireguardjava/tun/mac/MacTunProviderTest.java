@@ -33,8 +33,8 @@ class MacTunProviderTest {
   void isUnavailableOffMacOsAndSaysWhy() throws Exception {
     MacTunProvider provider = new MacTunProvider();
     assertThat(provider.isAvailable()).isFalse();
-    assertThat(provider.unavailabilityCause()).hasValueSatisfying(
-        cause -> assertThat(cause).contains("needs macOS"));
+    assertThat(provider.unavailabilityCause())
+        .hasValueSatisfying(cause -> assertThat(cause).contains("needs macOS"));
     Config config =
         Config.parse("[Interface]\nPrivateKey = " + PrivateKey.generate().toBase64() + "\n");
     assertThatThrownBy(() -> provider.open(Optional.empty(), config))

@@ -36,8 +36,11 @@ class NetworkSetupTest {
   }
 
   private static Config config(String iface, String... peers) throws Exception {
-    StringBuilder text = new StringBuilder("[Interface]\nPrivateKey = ")
-        .append(PrivateKey.generate().toBase64()).append('\n').append(iface);
+    StringBuilder text =
+        new StringBuilder("[Interface]\nPrivateKey = ")
+            .append(PrivateKey.generate().toBase64())
+            .append('\n')
+            .append(iface);
     for (String peer : peers) {
       text.append("\n[Peer]\nPublicKey = ").append(key()).append('\n').append(peer);
     }
@@ -92,7 +95,8 @@ class NetworkSetupTest {
   void splitTunnelWithMtuSkipsRoutesTheInterfaceAlreadyHas() throws Exception {
     RecordingHost host =
         new RecordingHost()
-            .answer("route -n get -inet 10.9.0.0/24", 0, "destination: 10.9.0.0\ninterface: utun3\n");
+            .answer(
+                "route -n get -inet 10.9.0.0/24", 0, "destination: 10.9.0.0\ninterface: utun3\n");
     Config config =
         config(
             "Address = 10.9.0.1/24\nMTU = 1380\n",
@@ -138,7 +142,8 @@ class NetworkSetupTest {
 
   @Test
   void tableOffAddsNoRoutesAndTheDefaultMtuFallsBackTo1420() throws Exception {
-    RecordingHost host = new RecordingHost().answer("route -n get -inet default", 1, "not in table");
+    RecordingHost host =
+        new RecordingHost().answer("route -n get -inet default", 1, "not in table");
     Config config = config("Address = 10.1.0.2/32\nTable = off\n", "AllowedIPs = 0.0.0.0/0\n");
 
     NetworkSetup.Applied applied = new NetworkSetup(host).apply("utun1", config);
@@ -165,9 +170,10 @@ class NetworkSetupTest {
     RecordingHost host =
         new RecordingHost()
             .answer(
-                "route -q -n add -inet 10.0.0.0/8 -interface utun2", 1, "route: writing: File exists");
-    Config config =
-        config("MTU = 1420\n", "AllowedIPs = 10.1.0.0/16, 10.0.0.0/8\n");
+                "route -q -n add -inet 10.0.0.0/8 -interface utun2",
+                1,
+                "route: writing: File exists");
+    Config config = config("MTU = 1420\n", "AllowedIPs = 10.1.0.0/16, 10.0.0.0/8\n");
 
     assertThatThrownBy(() -> new NetworkSetup(host).apply("utun2", config))
         .isInstanceOf(IOException.class)

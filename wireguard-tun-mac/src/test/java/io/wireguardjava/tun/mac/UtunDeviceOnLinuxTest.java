@@ -1,5 +1,8 @@
 package io.wireguardjava.tun.mac;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.wireguardjava.tun.mac.Native.LibC;
 import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
@@ -13,12 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Runs {@link UtunDevice} on Linux over an {@code AF_UNIX} datagram socketpair standing in for
- * the utun socket: the JNR bindings (including the variadic ioctl/fcntl), the framing on the wire,
+ * Runs {@link UtunDevice} on Linux over an {@code AF_UNIX} datagram socketpair standing in for the
+ * utun socket: the JNR bindings (including the variadic ioctl/fcntl), the framing on the wire,
  * non-blocking reads, the wake pipe and close. Only the descriptor is different on a Mac.
  */
 @EnabledOnOs(OS.LINUX)

@@ -10,6 +10,7 @@ class UtunFramingTest {
 
   /** A minimal IPv4 header's first bytes (version 4, IHL 5) and some payload. */
   private static final byte[] V4 = {0x45, 0x00, 0x00, 0x1c, 1, 2, 3, 4};
+
   /** An IPv6 header's first bytes (version 6). */
   private static final byte[] V6 = {0x60, 0x00, 0x00, 0x00, 9, 8, 7};
 

@@ -56,9 +56,13 @@ class UtunOnMacTest {
   void carriesPacketsBothWaysThroughAConfiguredInterface() throws Exception {
     Config config =
         Config.parse(
-            "[Interface]\nPrivateKey = " + PrivateKey.generate().toBase64() + "\n"
+            "[Interface]\nPrivateKey = "
+                + PrivateKey.generate().toBase64()
+                + "\n"
                 + "Address = 10.123.45.1/24\nMTU = 1380\n"
-                + "[Peer]\nPublicKey = " + PrivateKey.generate().publicKey().toBase64() + "\n"
+                + "[Peer]\nPublicKey = "
+                + PrivateKey.generate().publicKey().toBase64()
+                + "\n"
                 + "AllowedIPs = 10.123.46.0/24\n");
     try (PacketDevice device = new MacTunProvider().open(Optional.empty(), config);
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress("10.123.45.1", 0))) {
@@ -89,8 +93,13 @@ class UtunOnMacTest {
 
       // device -> host: a datagram written to the device reaches the socket
       socket.setSoTimeout(10_000);
-      byte[] reply = udp4(new byte[] {10, 123, 46, 7}, new byte[] {10, 123, 45, 1},
-          4000, socket.getLocalPort(), "hello host".getBytes(StandardCharsets.US_ASCII));
+      byte[] reply =
+          udp4(
+              new byte[] {10, 123, 46, 7},
+              new byte[] {10, 123, 45, 1},
+              4000,
+              socket.getLocalPort(),
+              "hello host".getBytes(StandardCharsets.US_ASCII));
       device.write(reply, 0, reply.length);
       DatagramPacket received = new DatagramPacket(new byte[100], 100);
       socket.receive(received);

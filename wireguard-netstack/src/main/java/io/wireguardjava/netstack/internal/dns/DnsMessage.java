@@ -16,17 +16,23 @@ import java.util.Set;
 public final class DnsMessage {
   /** Record type A. */
   public static final int TYPE_A = 1;
+
   /** Record type AAAA. */
   public static final int TYPE_AAAA = 28;
+
   static final int TYPE_CNAME = 5;
   static final int TYPE_SOA = 6;
   static final int CLASS_IN = 1;
+
   /** Response code: no error. */
   public static final int RCODE_OK = 0;
+
   /** Response code: server failure. */
   public static final int RCODE_SERVFAIL = 2;
+
   /** Response code: the name does not exist. */
   public static final int RCODE_NXDOMAIN = 3;
+
   /** The largest UDP answer we accept without EDNS (RFC 1035 4.2.1). */
   public static final int UDP_LIMIT = 512;
 
@@ -54,7 +60,8 @@ public final class DnsMessage {
    * @param ttlSeconds the smallest TTL of the records used; for a negative answer the SOA's
    *     negative-caching TTL (RFC 2308), or 0 when there is none
    */
-  public record Answer(int rcode, boolean truncated, List<InetAddress> addresses, long ttlSeconds) {}
+  public record Answer(
+      int rcode, boolean truncated, List<InetAddress> addresses, long ttlSeconds) {}
 
   /**
    * Encodes a query with recursion desired.
@@ -105,8 +112,11 @@ public final class DnsMessage {
           return false;
         }
         label = 0;
-      } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_') {
+      } else if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_') {
         if (++label > 63) {
           return false;
         }

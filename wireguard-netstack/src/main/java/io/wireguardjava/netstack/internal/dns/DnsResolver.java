@@ -21,8 +21,8 @@ import java.util.random.RandomGenerator;
  * <ul>
  *   <li>IP literals are returned without a query.
  *   <li>Search domains as glibc applies them with {@code ndots:1}: a name with a dot is tried as
- *       given first, then with each search domain; a single label is tried with each search
- *       domain first; a trailing dot means "exactly this name".
+ *       given first, then with each search domain; a single label is tried with each search domain
+ *       first; a trailing dot means "exactly this name".
  *   <li>A for IPv4 and AAAA for IPv6, each only when the interface has an address of that family
  *       (an address it cannot reach is no use to the caller); IPv4 answers first.
  *   <li>UDP, 512-byte answers; a truncated answer is asked again over TCP (RFC 7766).
@@ -33,16 +33,20 @@ import java.util.random.RandomGenerator;
  */
 public final class DnsResolver {
   /**
-   * How long to wait for one server's answer (glibc's default): long enough for a first query
-   * that has to wait for the WireGuard handshake, or for its one retry 5 s later.
+   * How long to wait for one server's answer (glibc's default): long enough for a first query that
+   * has to wait for the WireGuard handshake, or for its one retry 5 s later.
    */
   public static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   /** Rounds over the server list. */
   public static final int ATTEMPTS = 2;
+
   /** The longest a record is cached, whatever its TTL. */
   public static final long MAX_TTL_SECONDS = TimeUnit.DAYS.toSeconds(1);
+
   /** Cached (name, type) entries at most. */
   public static final int MAX_CACHE_ENTRIES = 4096;
+
   private static final int DNS_PORT = 53;
 
   private final List<InetSocketAddress> servers;
@@ -53,7 +57,8 @@ public final class DnsResolver {
   private final LongSupplier clock;
   private final RandomGenerator random;
   private final Map<String, Entry> cache = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong queriesSent = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong queriesSent =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private record Entry(List<InetAddress> addresses, long expiresNanos) {}
 
@@ -144,7 +149,11 @@ public final class DnsResolver {
             host
                 + (failure == null
                     ? ": no such host known to the tunnel's DNS servers " + servers
-                    : ": no answer from the tunnel's DNS servers " + servers + " (" + failure.getMessage() + ")"));
+                    : ": no answer from the tunnel's DNS servers "
+                        + servers
+                        + " ("
+                        + failure.getMessage()
+                        + ")"));
     if (failure != null) {
       e.initCause(failure);
     }
@@ -184,7 +193,8 @@ public final class DnsResolver {
   }
 
   /** The addresses carrying the name the caller asked for (as InetAddress.getByName does). */
-  private static List<InetAddress> named(List<InetAddress> addresses, String host) throws UnknownHostException {
+  private static List<InetAddress> named(List<InetAddress> addresses, String host)
+      throws UnknownHostException {
     List<InetAddress> out = new ArrayList<>(addresses.size());
     for (InetAddress x : addresses) {
       out.add(InetAddress.getByAddress(host, x.getAddress()));
@@ -221,7 +231,8 @@ public final class DnsResolver {
           }
           last = new IOException(server + " answered rcode " + a.rcode() + " for " + name);
         } catch (DnsMessage.MalformedException e) {
-          last = new IOException(server + " sent a bad answer for " + name + ": " + e.getMessage(), e);
+          last =
+              new IOException(server + " sent a bad answer for " + name + ": " + e.getMessage(), e);
         } catch (IOException e) {
           last = e;
         }

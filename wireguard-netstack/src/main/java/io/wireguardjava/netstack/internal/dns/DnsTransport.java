@@ -7,8 +7,8 @@ import java.net.InetSocketAddress;
 public interface DnsTransport {
 
   /**
-   * Sends {@code query} over UDP and returns the first reply whose first two bytes (the id)
-   * match, ignoring others, or throws on timeout.
+   * Sends {@code query} over UDP and returns the first reply whose first two bytes (the id) match,
+   * ignoring others, or throws on timeout.
    *
    * @param server the DNS server
    * @param query the message

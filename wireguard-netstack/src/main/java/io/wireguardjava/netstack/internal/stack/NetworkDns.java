@@ -43,7 +43,8 @@ public final class NetworkDns implements DnsTransport {
   }
 
   @Override
-  public byte[] exchangeUdp(InetSocketAddress server, byte[] query, long timeoutNanos) throws IOException {
+  public byte[] exchangeUdp(InetSocketAddress server, byte[] query, long timeoutNanos)
+      throws IOException {
     UdpEndpoint ep = stack.bindUdp(0);
     try {
       ep.connect(server); // answers from elsewhere are ignored; port unreachable surfaces
@@ -54,7 +55,11 @@ public final class NetworkDns implements DnsTransport {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new SocketTimeoutException(
-              "no DNS answer from " + server + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+              "no DNS answer from "
+                  + server
+                  + " within "
+                  + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+                  + " ms");
         }
         buf.clear();
         ep.receive(buf, left);
@@ -71,7 +76,8 @@ public final class NetworkDns implements DnsTransport {
   }
 
   @Override
-  public byte[] exchangeTcp(InetSocketAddress server, byte[] query, long timeoutNanos) throws IOException {
+  public byte[] exchangeTcp(InetSocketAddress server, byte[] query, long timeoutNanos)
+      throws IOException {
     try (Socket s = tcp.connect(server, timeoutNanos)) {
       s.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
       OutputStream out = s.getOutputStream();
@@ -87,7 +93,8 @@ public final class NetworkDns implements DnsTransport {
       in.readFully(r);
       return r;
     } catch (EOFException e) {
-      throw new IOException("DNS server " + server + " closed the TCP connection before answering", e);
+      throw new IOException(
+          "DNS server " + server + " closed the TCP connection before answering", e);
     }
   }
 }

@@ -22,7 +22,8 @@ public final class OwnAddresses {
    */
   public OwnAddresses(List<InetAddress> addresses) {
     if (addresses.isEmpty()) {
-      throw new IllegalArgumentException("the interface has no Address: the stack needs at least one");
+      throw new IllegalArgumentException(
+          "the interface has no Address: the stack needs at least one");
     }
     this.all = List.copyOf(addresses);
     List<byte[]> four = new ArrayList<>();
@@ -98,7 +99,9 @@ public final class OwnAddresses {
       }
     }
     throw new java.net.NoRouteToHostException(
-        "No " + (six ? "IPv6" : "IPv4") + " address on the tunnel interface to reach "
+        "No "
+            + (six ? "IPv6" : "IPv4")
+            + " address on the tunnel interface to reach "
             + remote.getHostAddress());
   }
 }

@@ -4,8 +4,8 @@ package io.wireguardjava.netstack.internal.stack;
 @FunctionalInterface
 public interface PacketOutput {
   /**
-   * Sends one IP packet. Called on the stack thread only. The stack owns {@code packet} and
-   * reuses it once this returns: the implementation copies what it keeps.
+   * Sends one IP packet. Called on the stack thread only. The stack owns {@code packet} and reuses
+   * it once this returns: the implementation copies what it keeps.
    *
    * @param packet the buffer
    * @param offset where the packet starts

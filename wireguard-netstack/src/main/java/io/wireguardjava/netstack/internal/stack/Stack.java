@@ -23,9 +23,9 @@ import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The IP layer without I/O. Inbound packets go to {@link #onPacket}; outbound packets leave
- * through the {@link PacketOutput}; {@link #poll} runs timers and emits what application threads
- * queued; {@link #nextDeadline} says when {@code poll} must run again (smoltcp's shape).
+ * The IP layer without I/O. Inbound packets go to {@link #onPacket}; outbound packets leave through
+ * the {@link PacketOutput}; {@link #poll} runs timers and emits what application threads queued;
+ * {@link #nextDeadline} says when {@code poll} must run again (smoltcp's shape).
  *
  * <p>Threads: {@code onPacket}, {@code poll}, {@code nextDeadline} and the {@link TcpPort} run on
  * one thread, the stack thread, which owns the reassembler and the scratch buffer. Application
@@ -33,21 +33,26 @@ import org.jspecify.annotations.Nullable;
  * preallocated {@link Outbox} buffers and call the {@code wake} hook so the stack thread polls.
  *
  * <p>Pipeline of one inbound packet: version -> header check -> destination is ours -> IPv4
- * fragments to the reassembler -> by protocol: UDP to its endpoint (or ICMP port unreachable),
- * ICMP echo answered, ICMP errors to the endpoint or connection they quote, TCP (checksum
- * verified) to the TCP layer. Every packet not delivered is counted in {@link StackCounters}.
+ * fragments to the reassembler -> by protocol: UDP to its endpoint (or ICMP port unreachable), ICMP
+ * echo answered, ICMP errors to the endpoint or connection they quote, TCP (checksum verified) to
+ * the TCP layer. Every packet not delivered is counted in {@link StackCounters}.
  */
 public final class Stack {
   /** Datagrams queued per UDP endpoint before new ones are dropped. */
   public static final int UDP_QUEUE_LENGTH = 256;
+
   /** Application-built packets in flight to the stack thread. */
   public static final int OUTBOX_SLOTS = 256;
+
   /** Bytes the IPv4 reassembler may hold (Linux's ipfrag_high_thresh is 4 MiB per netns). */
   public static final int REASSEMBLY_BYTES = 1 << 20;
+
   /** Incomplete IPv4 datagrams held at once. */
   public static final int REASSEMBLY_DATAGRAMS = 64;
+
   /** How long an IPv4 datagram may stay incomplete (Linux's ipfrag_time). */
   public static final long REASSEMBLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
   /** ICMP errors sent per second at most, and the burst (Linux: icmp_ratelimit, 1/ms). */
   public static final int ICMP_ERRORS_PER_SECOND = 1000;
 
@@ -220,7 +225,8 @@ public final class Stack {
     transport(p, off, true, off + l4, end - l4, upper & 0xff, now);
   }
 
-  private void transport(byte[] p, int ip, boolean v6, int l4, int l4Length, int protocol, long now) {
+  private void transport(
+      byte[] p, int ip, boolean v6, int l4, int l4Length, int protocol, long now) {
     if (protocol == Udp.PROTOCOL) {
       onUdp(p, ip, v6, l4, l4Length, now);
     } else if (protocol == TCP) {
@@ -264,7 +270,10 @@ public final class Stack {
     if (tcpLength < 20
         || Checksum.finish(
                 Checksum.add(
-                    Checksum.pseudoHeader(p, src, dst, addrLength, TCP, tcpLength), p, tcpOff, tcpLength))
+                    Checksum.pseudoHeader(p, src, dst, addrLength, TCP, tcpLength),
+                    p,
+                    tcpOff,
+                    tcpLength))
             != 0) {
       counters.drop(StackDrop.MALFORMED);
       return;
@@ -295,19 +304,28 @@ public final class Stack {
       }
     } else if (!v6 && type == Icmp.V4_UNREACHABLE) {
       quotedError(
-          p, false, icmp + Icmp.HEADER, length - Icmp.HEADER, IcmpError.ofV4Unreachable(code),
-          Bytes.u16(p, icmp + 6), now);
+          p,
+          false,
+          icmp + Icmp.HEADER,
+          length - Icmp.HEADER,
+          IcmpError.ofV4Unreachable(code),
+          Bytes.u16(p, icmp + 6),
+          now);
     } else if (v6 && (type == Icmp.V6_UNREACHABLE || type == Icmp.V6_PACKET_TOO_BIG)) {
       IcmpError kind =
-          type == Icmp.V6_PACKET_TOO_BIG ? IcmpError.PACKET_TOO_BIG : IcmpError.ofV6Unreachable(code);
-      quotedError(p, true, icmp + Icmp.HEADER, length - Icmp.HEADER, kind, Bytes.i32(p, icmp + 4), now);
+          type == Icmp.V6_PACKET_TOO_BIG
+              ? IcmpError.PACKET_TOO_BIG
+              : IcmpError.ofV6Unreachable(code);
+      quotedError(
+          p, true, icmp + Icmp.HEADER, length - Icmp.HEADER, kind, Bytes.i32(p, icmp + 4), now);
     } else {
       counters.drop(StackDrop.ICMP_IGNORED);
     }
   }
 
   /** An ICMP error quoting one of our packets: finds the UDP endpoint or TCP connection. */
-  private void quotedError(byte[] p, boolean v6, int q, int qLength, IcmpError kind, int mtu, long now) {
+  private void quotedError(
+      byte[] p, boolean v6, int q, int qLength, IcmpError kind, int mtu, long now) {
     int ipHeader;
     int protocol;
     if (v6) {
@@ -347,7 +365,15 @@ public final class Stack {
     } else if (protocol == TCP && tcp != null) {
       int quoted = q + qLength - l4;
       tcp.onIcmpError(
-          p, src, dst, addrLength, l4, quoted, kind, kind == IcmpError.PACKET_TOO_BIG ? mtu : 0, now);
+          p,
+          src,
+          dst,
+          addrLength,
+          l4,
+          quoted,
+          kind,
+          kind == IcmpError.PACKET_TOO_BIG ? mtu : 0,
+          now);
     } else {
       counters.drop(StackDrop.ICMP_IGNORED);
     }
@@ -375,7 +401,10 @@ public final class Stack {
     }
     int header = v6 ? Ipv6.HEADER : Ipv4.HEADER;
     int originalLength = v6 ? Ipv6.HEADER + Ipv6.payloadLength(p, ip) : Ipv4.totalLength(p, ip);
-    int quote = Math.min(originalLength, Math.min(v6 ? V6_ERROR_SIZE : V4_ERROR_SIZE, mtu) - header - Icmp.HEADER);
+    int quote =
+        Math.min(
+            originalLength,
+            Math.min(v6 ? V6_ERROR_SIZE : V4_ERROR_SIZE, mtu) - header - Icmp.HEADER);
     byte[] out = scratch;
     int icmp = header;
     System.arraycopy(p, ip, out, icmp + Icmp.HEADER, quote);
@@ -410,7 +439,8 @@ public final class Stack {
     if (v6) {
       Ipv6.write(out, 0, total - Ipv6.HEADER, protocol, p, ip + Ipv6.DST, p, ip + Ipv6.SRC);
     } else {
-      Ipv4.write(out, 0, total, ipv4Id.getAndIncrement(), protocol, p, ip + Ipv4.DST, p, ip + Ipv4.SRC);
+      Ipv4.write(
+          out, 0, total, ipv4Id.getAndIncrement(), protocol, p, ip + Ipv4.DST, p, ip + Ipv4.SRC);
     }
   }
 
@@ -423,8 +453,8 @@ public final class Stack {
   }
 
   /**
-   * Sends one TCP segment from the TCP layer (stack thread). The checksum field must be zero;
-   * the IP header and checksum are added here.
+   * Sends one TCP segment from the TCP layer (stack thread). The checksum field must be zero; the
+   * IP header and checksum are added here.
    *
    * @param src our address (4 or 16 bytes)
    * @param dst the remote address (same length)
@@ -452,7 +482,11 @@ public final class Stack {
     Bytes.put16(out, header + TCP_CHECKSUM, 0);
     int c =
         Checksum.finish(
-            Checksum.add(Checksum.pseudoHeader(out, srcOff, dstOff, src.length, TCP, length), out, header, length));
+            Checksum.add(
+                Checksum.pseudoHeader(out, srcOff, dstOff, src.length, TCP, length),
+                out,
+                header,
+                length));
     Bytes.put16(out, header + TCP_CHECKSUM, c);
     if (output.emit(out, 0, header + length)) {
       counters.sent();
@@ -574,7 +608,9 @@ public final class Stack {
         .orElseThrow(
             () ->
                 new NoRouteToHostException(
-                    "No " + (v6 ? "IPv6" : "IPv4") + " address on the tunnel interface to reach "
+                    "No "
+                        + (v6 ? "IPv6" : "IPv4")
+                        + " address on the tunnel interface to reach "
                         + to.getHostAddress()));
   }
 

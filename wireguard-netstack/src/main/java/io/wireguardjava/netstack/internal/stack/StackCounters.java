@@ -2,7 +2,9 @@ package io.wireguardjava.netstack.internal.stack;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 
-/** Drop counters by {@link StackDrop} plus packet totals; written by the stack thread, read by any. */
+/**
+ * Drop counters by {@link StackDrop} plus packet totals; written by the stack thread, read by any.
+ */
 public final class StackCounters {
   private static final StackDrop[] DROPS = StackDrop.values();
   private final AtomicLongArray drops = new AtomicLongArray(DROPS.length);

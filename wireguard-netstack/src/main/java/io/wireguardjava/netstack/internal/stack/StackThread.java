@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * <ol>
  *   <li>the reader ({@code wg-java-<name>-netstack-rx}) blocks in {@link TunnelPackets#receive}
  *       into a free buffer of a preallocated pool and hands the filled buffer over;
- *   <li>the stack thread ({@code wg-java-<name>-netstack}) owns all protocol state: it waits on
- *       one condition for packets, for {@link #wake} (application work) or for the stack's next
+ *   <li>the stack thread ({@code wg-java-<name>-netstack}) owns all protocol state: it waits on one
+ *       condition for packets, for {@link #wake} (application work) or for the stack's next
  *       deadline, then feeds the packets to {@link Stack#onPacket}, recycles the buffers, runs
  *       queued tasks and calls {@link Stack#poll}.
  * </ol>
@@ -27,8 +27,10 @@ import java.util.function.Consumer;
  */
 public final class StackThread implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(StackThread.class.getName());
+
   /** Inbound packets buffered between the reader and the stack thread. */
   public static final int INBOUND_SLOTS = 512;
+
   private static final Duration READ_POLL = Duration.ofMillis(200);
 
   private final Stack stack;
@@ -44,8 +46,8 @@ public final class StackThread implements AutoCloseable {
   private volatile boolean stopping;
 
   /**
-   * Creates the threads (not started). Each inbound buffer carries the packet's length in its
-   * first four bytes, so the hand-over queue needs no wrapper objects.
+   * Creates the threads (not started). Each inbound buffer carries the packet's length in its first
+   * four bytes, so the hand-over queue needs no wrapper objects.
    */
   private StackThread(
       java.util.function.Function<Runnable, Stack> stackFactory,
@@ -75,7 +77,9 @@ public final class StackThread implements AutoCloseable {
    * @return the running thread pair
    */
   public static StackThread start(
-      java.util.function.Function<Runnable, Stack> stackFactory, TunnelPackets packets, String name) {
+      java.util.function.Function<Runnable, Stack> stackFactory,
+      TunnelPackets packets,
+      String name) {
     StackThread t =
         new StackThread(
             stackFactory,
@@ -161,7 +165,11 @@ public final class StackThread implements AutoCloseable {
         awaitWork();
         long now = System.nanoTime();
         for (byte[] buf; (buf = ready.poll()) != null; ) {
-          int n = (buf[0] & 0xff) << 24 | (buf[1] & 0xff) << 16 | (buf[2] & 0xff) << 8 | (buf[3] & 0xff);
+          int n =
+              (buf[0] & 0xff) << 24
+                  | (buf[1] & 0xff) << 16
+                  | (buf[2] & 0xff) << 8
+                  | (buf[3] & 0xff);
           try {
             stack.onPacket(buf, 4, n, now);
           } catch (RuntimeException e) {
@@ -201,8 +209,8 @@ public final class StackThread implements AutoCloseable {
   }
 
   /**
-   * Runs {@code last} on the stack thread (closing connections), then stops both threads and
-   * waits for them.
+   * Runs {@code last} on the stack thread (closing connections), then stops both threads and waits
+   * for them.
    *
    * @param last the final work, run before stopping
    */

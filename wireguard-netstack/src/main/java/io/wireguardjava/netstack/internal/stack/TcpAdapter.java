@@ -30,7 +30,8 @@ public final class TcpAdapter implements TcpPort, SegmentOutput {
    * @param wake asks the stack thread to poll
    * @return the adapter, already attached to {@code stack}
    */
-  public static TcpAdapter attach(Stack stack, TcpSettings settings, RandomGenerator random, Runnable wake) {
+  public static TcpAdapter attach(
+      Stack stack, TcpSettings settings, RandomGenerator random, Runnable wake) {
     TcpAdapter a = new TcpAdapter(stack, settings, random, wake);
     stack.attachTcp(a);
     return a;
@@ -62,17 +63,37 @@ public final class TcpAdapter implements TcpPort, SegmentOutput {
 
   @Override
   public void onSegment(
-      byte[] packet, int srcOffset, int dstOffset, int addressLength, int tcpOffset, int tcpLength,
+      byte[] packet,
+      int srcOffset,
+      int dstOffset,
+      int addressLength,
+      int tcpOffset,
+      int tcpLength,
       long nowNanos) {
     layer.onSegment(packet, srcOffset, dstOffset, addressLength, tcpOffset, tcpLength, nowNanos);
   }
 
   @Override
   public void onIcmpError(
-      byte[] packet, int srcOffset, int dstOffset, int addressLength, int tcpOffset, int tcpLength,
-      IcmpError kind, int mtu, long nowNanos) {
+      byte[] packet,
+      int srcOffset,
+      int dstOffset,
+      int addressLength,
+      int tcpOffset,
+      int tcpLength,
+      IcmpError kind,
+      int mtu,
+      long nowNanos) {
     layer.onIcmpError(
-        packet, srcOffset, dstOffset, addressLength, tcpOffset, tcpLength, kindOf(kind), mtu, nowNanos);
+        packet,
+        srcOffset,
+        dstOffset,
+        addressLength,
+        tcpOffset,
+        tcpLength,
+        kindOf(kind),
+        mtu,
+        nowNanos);
   }
 
   private static IcmpKind kindOf(IcmpError e) {

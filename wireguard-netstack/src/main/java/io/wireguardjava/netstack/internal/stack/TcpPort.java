@@ -18,7 +18,12 @@ public interface TcpPort {
    * @param nowNanos the current time
    */
   void onSegment(
-      byte[] packet, int srcOffset, int dstOffset, int addressLength, int tcpOffset, int tcpLength,
+      byte[] packet,
+      int srcOffset,
+      int dstOffset,
+      int addressLength,
+      int tcpOffset,
+      int tcpLength,
       long nowNanos);
 
   /**
@@ -36,8 +41,15 @@ public interface TcpPort {
    * @param nowNanos the current time
    */
   void onIcmpError(
-      byte[] packet, int srcOffset, int dstOffset, int addressLength, int tcpOffset, int tcpLength,
-      IcmpError kind, int mtu, long nowNanos);
+      byte[] packet,
+      int srcOffset,
+      int dstOffset,
+      int addressLength,
+      int tcpOffset,
+      int tcpLength,
+      IcmpError kind,
+      int mtu,
+      long nowNanos);
 
   /**
    * Timers and pending application work.

@@ -33,7 +33,8 @@ public final class TunnelServerSocket extends ServerSocket {
    * @param backlog the accept queue bound
    * @throws IOException when the address is taken or not ours
    */
-  public TunnelServerSocket(SocketContext context, InetSocketAddress local, int backlog) throws IOException {
+  public TunnelServerSocket(SocketContext context, InetSocketAddress local, int backlog)
+      throws IOException {
     this(new ListenerImpl(context));
     bind(local, backlog);
   }
@@ -89,7 +90,9 @@ public final class TunnelServerSocket extends ServerSocket {
     protected void bind(InetAddress host, int port) throws IOException {
       if (!host.isAnyLocalAddress() && !context.addresses().contains(host)) {
         throw new java.net.BindException(
-            "Cannot assign requested address: " + host.getHostAddress() + " is not a tunnel interface address");
+            "Cannot assign requested address: "
+                + host.getHostAddress()
+                + " is not a tunnel interface address");
       }
       requested = new InetSocketAddress(host, port);
     }
@@ -133,11 +136,14 @@ public final class TunnelServerSocket extends ServerSocket {
         case SocketOptions.SO_REUSEADDR:
           return Boolean.TRUE;
         case SocketOptions.SO_RCVBUF:
-          return receiveBuffer > 0 ? receiveBuffer : context.tcp().settings().initialReceiveBuffer();
+          return receiveBuffer > 0
+              ? receiveBuffer
+              : context.tcp().settings().initialReceiveBuffer();
         case SocketOptions.SO_BINDADDR:
           return address;
         default:
-          throw new SocketException("Option " + optID + " is not supported on a tunnel ServerSocket");
+          throw new SocketException(
+              "Option " + optID + " is not supported on a tunnel ServerSocket");
       }
     }
 

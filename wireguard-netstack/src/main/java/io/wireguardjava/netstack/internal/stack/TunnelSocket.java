@@ -13,8 +13,8 @@ import java.net.Socket;
 public final class TunnelSocket extends Socket {
 
   /**
-   * An unconnected socket; {@link #connect} opens the connection through the tunnel (an
-   * unresolved address is resolved with the tunnel's DNS).
+   * An unconnected socket; {@link #connect} opens the connection through the tunnel (an unresolved
+   * address is resolved with the tunnel's DNS).
    *
    * @param context the network
    * @throws java.net.SocketException never in practice (declared by {@code Socket})
@@ -37,7 +37,11 @@ public final class TunnelSocket extends Socket {
   @Override
   public String toString() {
     return isConnected()
-        ? "TunnelSocket[" + getLocalSocketAddress() + " -> " + getRemoteSocketAddress() + (isClosed() ? ", closed]" : "]")
+        ? "TunnelSocket["
+            + getLocalSocketAddress()
+            + " -> "
+            + getRemoteSocketAddress()
+            + (isClosed() ? ", closed]" : "]")
         : "TunnelSocket[unconnected" + (isClosed() ? ", closed]" : "]");
   }
 }

@@ -7,9 +7,9 @@ import java.net.Socket;
 import javax.net.SocketFactory;
 
 /**
- * Creates {@link TunnelSocket}s. {@link #createSocket()} returns an unconnected socket to
- * {@code connect} later, as OkHttp and JDBC drivers do; host names given here are resolved with
- * the tunnel's DNS.
+ * Creates {@link TunnelSocket}s. {@link #createSocket()} returns an unconnected socket to {@code
+ * connect} later, as OkHttp and JDBC drivers do; host names given here are resolved with the
+ * tunnel's DNS.
  */
 public final class TunnelSocketFactory extends SocketFactory {
   private final SocketContext context;
@@ -36,7 +36,8 @@ public final class TunnelSocketFactory extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+      throws IOException {
     Socket s = new TunnelSocket(context);
     s.bind(new InetSocketAddress(localHost, localPort));
     s.connect(InetSocketAddress.createUnresolved(host, port));
@@ -51,7 +52,8 @@ public final class TunnelSocketFactory extends SocketFactory {
   }
 
   @Override
-  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+      throws IOException {
     Socket s = new TunnelSocket(context);
     s.bind(new InetSocketAddress(localAddress, localPort));
     s.connect(new InetSocketAddress(address, port));

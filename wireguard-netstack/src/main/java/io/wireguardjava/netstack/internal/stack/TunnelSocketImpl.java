@@ -21,9 +21,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link SocketImpl} behind {@link TunnelSocket}: a client socket over a {@link TcpSocket}.
- * {@code java.net.Socket} calls these methods; they map its options (timeout, no-delay,
- * keepalive, buffer sizes, linger) onto the TCP layer's handle. Options set before connecting are
- * applied when the connection is made.
+ * {@code java.net.Socket} calls these methods; they map its options (timeout, no-delay, keepalive,
+ * buffer sizes, linger) onto the TCP layer's handle. Options set before connecting are applied when
+ * the connection is made.
  */
 final class TunnelSocketImpl extends SocketImpl {
   private static final Set<SocketOption<?>> OPTIONS =
@@ -63,7 +63,8 @@ final class TunnelSocketImpl extends SocketImpl {
   @Override
   protected void create(boolean stream) throws IOException {
     if (!stream) {
-      throw new SocketException("a tunnel Socket is a TCP socket: use TunnelNetwork.openDatagram for UDP");
+      throw new SocketException(
+          "a tunnel Socket is a TCP socket: use TunnelNetwork.openDatagram for UDP");
     }
   }
 
@@ -89,7 +90,9 @@ final class TunnelSocketImpl extends SocketImpl {
     }
     InetSocketAddress to = (InetSocketAddress) endpoint;
     List<InetAddress> candidates =
-        to.isUnresolved() ? context.resolver().resolve(to.getHostString()) : List.of(to.getAddress());
+        to.isUnresolved()
+            ? context.resolver().resolve(to.getHostString())
+            : List.of(to.getAddress());
     long deadline = timeout == 0 ? 0 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
     IOException failure = null;
     for (InetAddress address : candidates) {
@@ -116,7 +119,8 @@ final class TunnelSocketImpl extends SocketImpl {
         bind == null || bind.getAddress().isAnyLocalAddress()
             ? context.addresses().localFor(to.getAddress())
             : bind.getAddress();
-    TcpSocket s = context.tcp().connect(new InetSocketAddress(local, bind == null ? 0 : bind.getPort()), to);
+    TcpSocket s =
+        context.tcp().connect(new InetSocketAddress(local, bind == null ? 0 : bind.getPort()), to);
     applyOptions(s);
     try {
       s.awaitConnected(timeoutNanos);
@@ -149,7 +153,9 @@ final class TunnelSocketImpl extends SocketImpl {
   protected void bind(InetAddress host, int port) throws IOException {
     if (!host.isAnyLocalAddress() && !context.addresses().contains(host)) {
       throw new java.net.BindException(
-          "Cannot assign requested address: " + host.getHostAddress() + " is not a tunnel interface address");
+          "Cannot assign requested address: "
+              + host.getHostAddress()
+              + " is not a tunnel interface address");
     }
     bindpoint = new InetSocketAddress(host, port);
     localport = port;
@@ -313,9 +319,13 @@ final class TunnelSocketImpl extends SocketImpl {
       case SocketOptions.SO_KEEPALIVE:
         return s != null ? s.keepAlive() : keepAlive;
       case SocketOptions.SO_RCVBUF:
-        return s != null ? s.receiveBufferSize() : receiveBuffer > 0 ? receiveBuffer : context.tcp().settings().initialReceiveBuffer();
+        return s != null
+            ? s.receiveBufferSize()
+            : receiveBuffer > 0 ? receiveBuffer : context.tcp().settings().initialReceiveBuffer();
       case SocketOptions.SO_SNDBUF:
-        return s != null ? s.sendBufferSize() : sendBuffer > 0 ? sendBuffer : context.tcp().settings().initialSendBuffer();
+        return s != null
+            ? s.sendBufferSize()
+            : sendBuffer > 0 ? sendBuffer : context.tcp().settings().initialSendBuffer();
       case SocketOptions.SO_LINGER:
         return lingerSeconds < 0 ? (Object) Boolean.FALSE : (Object) lingerSeconds;
       case SocketOptions.SO_REUSEADDR:
@@ -352,7 +362,9 @@ final class TunnelSocketImpl extends SocketImpl {
 
   @Override
   protected <T> void setOption(SocketOption<T> name, T value) throws IOException {
-    setOption(idOf(name), name == StandardSocketOptions.SO_LINGER && ((Integer) value) < 0 ? Boolean.FALSE : value);
+    setOption(
+        idOf(name),
+        name == StandardSocketOptions.SO_LINGER && ((Integer) value) < 0 ? Boolean.FALSE : value);
   }
 
   @Override
@@ -381,6 +393,7 @@ final class TunnelSocketImpl extends SocketImpl {
     } else if (name == StandardSocketOptions.IP_TOS) {
       return SocketOptions.IP_TOS;
     }
-    throw new UnsupportedOperationException("'" + name + "' is not supported by the tunnel network");
+    throw new UnsupportedOperationException(
+        "'" + name + "' is not supported by the tunnel network");
   }
 }

@@ -235,7 +235,9 @@ public final class UdpEndpoint {
     try {
       byte[] pb = peerBytes;
       if (pb != null
-          && (pb.length != addrLength || peerPort != srcPort || !Bytes.equal(pb, 0, p, srcOff, addrLength))) {
+          && (pb.length != addrLength
+              || peerPort != srcPort
+              || !Bytes.equal(pb, 0, p, srcOff, addrLength))) {
         return StackDrop.UDP_NOT_CONNECTED_PEER;
       }
       if (closed || count == data.length) {

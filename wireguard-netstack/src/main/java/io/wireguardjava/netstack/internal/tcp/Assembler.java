@@ -3,8 +3,8 @@ package io.wireguardjava.netstack.internal.tcp;
 /**
  * Out-of-order ranges of received sequence space above RCV.NXT (the bytes themselves sit in the
  * receive ring). At most {@code capacity} disjoint ranges: a segment that would need one more is
- * refused, so a peer cannot make us track unbounded gaps. Also yields the SACK blocks to emit
- * (RFC 2018 §4: the block holding the most recently received segment first).
+ * refused, so a peer cannot make us track unbounded gaps. Also yields the SACK blocks to emit (RFC
+ * 2018 §4: the block holding the most recently received segment first).
  */
 final class Assembler {
   private final int[] start;
@@ -70,8 +70,8 @@ final class Assembler {
   }
 
   /**
-   * Removes ranges at or below {@code rcvNxt}; if the first range starts at or below it, returns its
-   * end (the new RCV.NXT), else returns rcvNxt.
+   * Removes ranges at or below {@code rcvNxt}; if the first range starts at or below it, returns
+   * its end (the new RCV.NXT), else returns rcvNxt.
    */
   int advance(int rcvNxt) {
     int nxt = rcvNxt;

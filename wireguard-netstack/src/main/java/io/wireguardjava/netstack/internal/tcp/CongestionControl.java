@@ -2,8 +2,8 @@ package io.wireguardjava.netstack.internal.tcp;
 
 /**
  * A congestion-control algorithm: owns cwnd and ssthresh in bytes. Loss recovery itself (what to
- * retransmit, the pipe estimate of RFC 6675) stays in the connection; this only decides how big
- * the window is. Called on the stack thread under the connection's lock.
+ * retransmit, the pipe estimate of RFC 6675) stays in the connection; this only decides how big the
+ * window is. Called on the stack thread under the connection's lock.
  */
 interface CongestionControl {
   /** The congestion window in bytes. */

@@ -15,7 +15,8 @@ final class ConnectionTable {
     return size;
   }
 
-  @Nullable TcpConnection find(byte[] p, int srcOff, int dstOff, int addrLen, int srcPort, int dstPort) {
+  @Nullable TcpConnection find(
+      byte[] p, int srcOff, int dstOff, int addrLen, int srcPort, int dstPort) {
     int h = TcpFlow.hash(p, srcOff, p, dstOff, addrLen, srcPort, dstPort);
     int mask = slots.length - 1;
     for (int i = h & mask; ; i = (i + 1) & mask) {

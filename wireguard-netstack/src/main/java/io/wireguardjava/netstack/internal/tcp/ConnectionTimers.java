@@ -4,16 +4,18 @@ import io.wireguardjava.netstack.internal.tcp.TcpCounters.Counter;
 
 /**
  * The timers of one connection, all deadlines in {@link TcpConnection} fields:
+ *
  * <ul>
  *   <li>retransmission (RFC 6298 §5): resend from SND.UNA (go-back-N over the holes the SACK
  *       scoreboard leaves; a second timeout in a row forgets the scoreboard, RFC 2018 §8), back
- *       off, cwnd to one segment; give up after the retry limit;</li>
- *   <li>delayed ACK (RFC 9293 §3.8.6.3, at most 40 ms here);</li>
+ *       off, cwnd to one segment; give up after the retry limit;
+ *   <li>delayed ACK (RFC 9293 §3.8.6.3, at most 40 ms here);
  *   <li>persist (RFC 9293 §3.8.6.1): zero-window probes with back-off, never giving up while the
- *       peer answers;</li>
- *   <li>keepalive (RFC 1122 §4.2.3.6): probes after the idle time, reset after the probe count;</li>
- *   <li>TIME-WAIT (2*MSL) and the FIN-WAIT-2 timeout of closed sockets: the connection ends.</li>
+ *       peer answers;
+ *   <li>keepalive (RFC 1122 §4.2.3.6): probes after the idle time, reset after the probe count;
+ *   <li>TIME-WAIT (2*MSL) and the FIN-WAIT-2 timeout of closed sockets: the connection ends.
  * </ul>
+ *
  * Stack thread, connection lock held.
  */
 final class ConnectionTimers {
@@ -54,8 +56,10 @@ final class ConnectionTimers {
 
   /** Arms or disarms the keepalive deadline after anything that may change it. */
   static void updateKeepalive(TcpConnection c, long now) {
-    boolean idle = c.sndMax == c.sndUna && c.keepAlive
-        && (c.state == TcpState.ESTABLISHED || c.state == TcpState.CLOSE_WAIT);
+    boolean idle =
+        c.sndMax == c.sndUna
+            && c.keepAlive
+            && (c.state == TcpState.ESTABLISHED || c.state == TcpState.CLOSE_WAIT);
     if (!idle) {
       c.keepaliveAt = TcpConnection.NEVER;
     } else if (c.keepaliveSent == 0) {

@@ -1,15 +1,15 @@
 package io.wireguardjava.netstack.internal.tcp;
 
 /**
- * CUBIC congestion control (RFC 9438): after a loss the window follows
- * W(t) = C*(t-K)^3 + W_max, concave up to the previous maximum and convex beyond it, with the
- * multiplicative decrease beta = 0.7, fast convergence, and the Reno-friendly region (RFC 9438
- * §4.3) so that short paths do no worse than NewReno. Slow start as RFC 5681 with RFC 3465 ABC.
- * Works in bytes; t in seconds.
+ * CUBIC congestion control (RFC 9438): after a loss the window follows W(t) = C*(t-K)^3 + W_max,
+ * concave up to the previous maximum and convex beyond it, with the multiplicative decrease beta =
+ * 0.7, fast convergence, and the Reno-friendly region (RFC 9438 §4.3) so that short paths do no
+ * worse than NewReno. Slow start as RFC 5681 with RFC 3465 ABC. Works in bytes; t in seconds.
  */
 final class Cubic implements CongestionControl {
   static final double C = 0.4;
   static final double BETA = 0.7;
+
   /** RFC 9438 §4.3: alpha for the Reno-friendly estimate with beta 0.7. */
   static final double ALPHA = 3 * (1 - BETA) / (1 + BETA);
 
@@ -63,9 +63,10 @@ final class Cubic implements CongestionControl {
     }
     // Reno-friendly estimate: grows by alpha segments per window acknowledged.
     wEst += ALPHA * mss * ((double) ackedBytes / cwnd);
-    double next = wCubic(t) < wEst
-        ? wEst
-        : cwndExact + (target - cwndExact) * ((double) ackedBytes / cwndExact);
+    double next =
+        wCubic(t) < wEst
+            ? wEst
+            : cwndExact + (target - cwndExact) * ((double) ackedBytes / cwndExact);
     cwndExact = Math.max(cwndExact, Math.min(next, Integer.MAX_VALUE / 2.0));
     cwnd = (int) cwndExact;
   }

@@ -10,7 +10,11 @@ import java.net.SocketException;
  * thread, so its stack trace is the caller's.
  */
 enum ErrorKind {
-  REFUSED, RESET, TIMED_OUT, NO_ROUTE, CLOSED_LOCALLY;
+  REFUSED,
+  RESET,
+  TIMED_OUT,
+  NO_ROUTE,
+  CLOSED_LOCALLY;
 
   /** The exception a blocked connect reports. */
   IOException forConnect() {

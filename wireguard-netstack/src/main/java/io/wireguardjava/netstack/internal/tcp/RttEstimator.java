@@ -2,12 +2,13 @@ package io.wireguardjava.netstack.internal.tcp;
 
 /**
  * The retransmission timeout of RFC 6298: SRTT and RTTVAR from samples (Karn's rule is the
- * caller's: it samples only segments sent once), RTO = SRTT + max(G, 4*RTTVAR) with a floor
- * (200 ms, as Linux) and a ceiling, doubled per back-off.
+ * caller's: it samples only segments sent once), RTO = SRTT + max(G, 4*RTTVAR) with a floor (200
+ * ms, as Linux) and a ceiling, doubled per back-off.
  */
 final class RttEstimator {
   /** Clock granularity G of RFC 6298: our clock is in nanoseconds, count 1 ms. */
   private static final long GRANULARITY_NANOS = 1_000_000L;
+
   private static final int MAX_BACKOFF = 16;
   private final long minRto;
   private final long maxRto;

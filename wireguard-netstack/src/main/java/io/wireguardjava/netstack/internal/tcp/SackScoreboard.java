@@ -1,11 +1,11 @@
 package io.wireguardjava.netstack.internal.tcp;
 
 /**
- * The sender's record of SACKed sequence ranges above SND.UNA (RFC 6675 §3), at most
- * {@code capacity} disjoint ranges (beyond that the lowest new block is ignored: it only makes
- * recovery more conservative). Answers the RFC 6675 questions: how many bytes are SACKed, which
- * holes count as lost (IsLost: more than (DupThresh-1)*MSS bytes or DupThresh ranges SACKed above),
- * and where the next hole starts.
+ * The sender's record of SACKed sequence ranges above SND.UNA (RFC 6675 §3), at most {@code
+ * capacity} disjoint ranges (beyond that the lowest new block is ignored: it only makes recovery
+ * more conservative). Answers the RFC 6675 questions: how many bytes are SACKed, which holes count
+ * as lost (IsLost: more than (DupThresh-1)*MSS bytes or DupThresh ranges SACKed above), and where
+ * the next hole starts.
  */
 final class SackScoreboard {
   static final int DUP_THRESH = 3;
@@ -13,6 +13,7 @@ final class SackScoreboard {
   private final int[] end;
   private int count;
   private int sackedBytes;
+
   /** Output of {@link #nextHole}: the hole's end. */
   int holeEnd;
 

@@ -3,8 +3,8 @@ package io.wireguardjava.netstack.internal.tcp;
 import io.wireguardjava.netstack.internal.tcp.TcpCounters.Counter;
 
 /**
- * "SEGMENT ARRIVES" of RFC 9293 §3.10.7 for one connection, with the RFC 5961 checks (RST and
- * SYN in window, ACK range), RFC 5681/6675 duplicate-ACK and SACK handling, delayed ACKs and
+ * "SEGMENT ARRIVES" of RFC 9293 §3.10.7 for one connection, with the RFC 5961 checks (RST and SYN
+ * in window, ACK range), RFC 5681/6675 duplicate-ACK and SACK handling, delayed ACKs and
  * out-of-order reassembly. Stack thread, connection lock held. Outputs only set flags and timers;
  * {@link Transmitter} sends.
  */
@@ -52,8 +52,9 @@ final class SegmentProcessor {
     } else if (rcvWnd == 0) {
       acceptable = seq == c.rcvNxt; // RFC 9293: still take ACK, RST and window from it
     } else {
-      acceptable = Seq.inRange(seq, c.rcvNxt, c.rcvNxt + rcvWnd)
-          || Seq.inRange(seq + segLen - 1, c.rcvNxt, c.rcvNxt + rcvWnd);
+      acceptable =
+          Seq.inRange(seq, c.rcvNxt, c.rcvNxt + rcvWnd)
+              || Seq.inRange(seq + segLen - 1, c.rcvNxt, c.rcvNxt + rcvWnd);
     }
     if (!acceptable) {
       if (c.state == TcpState.TIME_WAIT && fin) {
@@ -118,7 +119,8 @@ final class SegmentProcessor {
       if (c.sackOk && o.sackCount > 0 && !c.inRecovery && c.sndMax != c.sndUna) {
         maybeEnterRecovery(c, now); // as Linux: SACK can show a loss on a cumulative ACK too
       }
-    } else if (ack == c.sndUna && c.sndMax != c.sndUna
+    } else if (ack == c.sndUna
+        && c.sndMax != c.sndUna
         && ((dataLen == 0 && !fin && newWnd == c.sndWnd) || sackNews)) {
       onDuplicateAck(c, now);
     }
@@ -153,7 +155,7 @@ final class SegmentProcessor {
           c.enterClosed(null);
           return;
         }
-        default -> { }
+        default -> {}
       }
     }
     if (c.state == TcpState.TIME_WAIT) {
@@ -213,14 +215,16 @@ final class SegmentProcessor {
   /**
    * A window field counts in units of 2^scale, and one we advertised earlier is never taken back
    * (RFC 9293 §3.8.6), so the edge we promised can lie up to 2^scale - 1 bytes past the free ring
-   * space. Data there is ours to take: grows the ring by {@code need} bytes from the layer's budget,
-   * at most one scale unit past the buffer ceiling (each window-closing episode can round up again).
-   * Returns the bytes gained (0 when the budget or the ceiling says no).
+   * space. Data there is ours to take: grows the ring by {@code need} bytes from the layer's
+   * budget, at most one scale unit past the buffer ceiling (each window-closing episode can round
+   * up again). Returns the bytes gained (0 when the budget or the ceiling says no).
    */
   private static int makeRoomForAdvertised(TcpConnection c, int need) {
     ByteRing ring = c.recvRing;
-    if (ring == null || need <= 0 || ring.capacity() + need > Math.max(c.recvLimit, ring.capacity())
-        + (1 << c.rcvScale) || !c.layer.budget().reserve(need)) {
+    if (ring == null
+        || need <= 0
+        || ring.capacity() + need > Math.max(c.recvLimit, ring.capacity()) + (1 << c.rcvScale)
+        || !c.layer.budget().reserve(need)) {
       return 0;
     }
     ring.grow(ring.capacity() + need, c.assembler.highestEnd(c.rcvNxt) - c.rcvNxt);
@@ -235,8 +239,8 @@ final class SegmentProcessor {
     return news;
   }
 
-  private static void synSent(TcpConnection c, int flags, int seq, int ack, int wnd, TcpOptions o,
-      long now) {
+  private static void synSent(
+      TcpConnection c, int flags, int seq, int ack, int wnd, TcpOptions o, long now) {
     boolean hasAck = (flags & TcpHeader.ACK) != 0;
     if (hasAck && (Seq.le(ack, c.iss) || Seq.gt(ack, c.sndMax))) {
       if ((flags & TcpHeader.RST) == 0) {
@@ -325,7 +329,8 @@ final class SegmentProcessor {
       c.enterClosed(null); // passive: back to LISTEN, nobody saw it
     } else if (c.state == TcpState.SYN_RECEIVED) {
       c.enterClosed(ErrorKind.REFUSED);
-    } else if (c.state == TcpState.CLOSING || c.state == TcpState.LAST_ACK
+    } else if (c.state == TcpState.CLOSING
+        || c.state == TcpState.LAST_ACK
         || c.state == TcpState.TIME_WAIT) {
       c.enterClosed(null);
     } else {
@@ -382,13 +387,14 @@ final class SegmentProcessor {
   }
 
   /**
-   * A retransmission can be lost too. If data sent after we retransmitted the first hole is
-   * SACKed (more than DupThresh-1 segments of it) while that hole is still unacknowledged, the
+   * A retransmission can be lost too. If data sent after we retransmitted the first hole is SACKed
+   * (more than DupThresh-1 segments of it) while that hole is still unacknowledged, the
    * retransmission is deemed lost and sent again now, instead of waiting for the timeout (the idea
    * of Linux's lost-retransmit detection and RFC 8985).
    */
   private static void detectLostRetransmission(TcpConnection c) {
-    if (c.unaRetransmitted && Seq.lt(c.unaRetransmitMarker, c.sndMax)
+    if (c.unaRetransmitted
+        && Seq.lt(c.unaRetransmitMarker, c.sndMax)
         && c.scoreboard.sackedIn(c.unaRetransmitMarker, c.sndMax)
             > (SackScoreboard.DUP_THRESH - 1) * c.mss) {
       c.unaRetransmitted = false;
@@ -406,8 +412,9 @@ final class SegmentProcessor {
 
   /** RFC 6675 §5: DupThresh duplicate ACKs, or the first unacknowledged byte IsLost. */
   private static void maybeEnterRecovery(TcpConnection c, long now) {
-    boolean lost = c.dupAcks >= SackScoreboard.DUP_THRESH
-        || (c.sackOk && Seq.gt(c.scoreboard.lostBoundary(c.sndUna, c.mss), c.sndUna));
+    boolean lost =
+        c.dupAcks >= SackScoreboard.DUP_THRESH
+            || (c.sackOk && Seq.gt(c.scoreboard.lostBoundary(c.sndUna, c.mss), c.sndUna));
     if (lost && Seq.ge(c.sndUna, c.recoverGuard)) {
       c.inRecovery = true;
       c.unaRetransmitted = false;
@@ -487,7 +494,7 @@ final class SegmentProcessor {
         }
       }
       case FIN_WAIT_2 -> c.enterTimeWait(now);
-      default -> { }
+      default -> {}
     }
     c.releaseBuffersIfDone();
     c.changed.signalAll();

@@ -1,6 +1,8 @@
 package io.wireguardjava.netstack.internal.tcp;
 
-/** Sequence-number arithmetic modulo 2^32 (RFC 9293 §3.4): compare through the signed difference. */
+/**
+ * Sequence-number arithmetic modulo 2^32 (RFC 9293 §3.4): compare through the signed difference.
+ */
 final class Seq {
   private Seq() {}
 

@@ -6,10 +6,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One connection's state (the TCB of RFC 9293 §3.3.1). Every field is guarded by {@link #lock}:
- * the stack thread holds it while {@link SegmentProcessor}, {@link Transmitter} and
- * {@link ConnectionTimers} work on the connection, application threads hold it in
- * {@link TcpSocket}. Fields marked "stack thread" are only touched there (timers and demux state).
+ * One connection's state (the TCB of RFC 9293 §3.3.1). Every field is guarded by {@link #lock}: the
+ * stack thread holds it while {@link SegmentProcessor}, {@link Transmitter} and {@link
+ * ConnectionTimers} work on the connection, application threads hold it in {@link TcpSocket}.
+ * Fields marked "stack thread" are only touched there (timers and demux state).
  */
 final class TcpConnection {
   static final long NEVER = Long.MAX_VALUE;
@@ -18,66 +18,94 @@ final class TcpConnection {
   final TcpFlow flow;
   final TcpSettings settings;
   final ReentrantLock lock = new ReentrantLock();
+
   /** Signalled on every change an application thread may wait for. */
   final Condition changed = lock.newCondition();
+
   final TcpSocket socket;
+
   /** The listener a passive connection is delivered to once established. */
   @Nullable TcpListener listener;
+
   /** Set while queued for the stack thread's attention (any thread). */
   final AtomicBoolean scheduled = new AtomicBoolean();
+
   /** Link in the layer's pending stack while {@link #scheduled}. */
   @Nullable TcpConnection nextPending;
 
   TcpState state;
+
   /** Stack thread: in the demux table; removed for good once false after having been true. */
   boolean inTable;
+
   boolean removed;
+
   /** Stack thread: the deadline of this connection's newest entry in the layer's timer heap. */
   long queuedDeadline = NEVER;
+
   /** {@link #open} ran: an active open waits for the stack thread to pick its ISN. */
   boolean opened;
 
   // ---- send sequence space (RFC 9293 §3.3.1) ----
   int iss;
   int sndUna;
+
   /** Next sequence number to send: below sndMax only while resending after a timeout. */
   int sndNxt;
+
   /** Highest sequence number sent + 1 (RFC 6675 HighData + 1). */
   int sndMax;
+
   /** Peer's window in bytes (already scaled). */
   int sndWnd;
+
   int sndWl1;
   int sndWl2;
   int maxSndWnd;
+
   /** Shift applied to the peer's window field (0 without window scaling). */
   int sndScale;
+
   /** Shift applied to our window field. */
   int rcvScale;
+
   boolean sackOk;
+
   /** The MSS we send with (ours and the peer's, whichever is smaller). */
   int mss;
+
   /** The MSS we announced. */
   int ourMss;
+
   @Nullable ByteRing sendRing;
+
   /** Sequence number of the first byte in sendRing. */
   int bufSeq;
+
   /** SO_SNDBUF: writes block when sendRing holds this much. */
   int sendLimit;
+
   /** The application is done writing: a FIN follows the buffered data. */
   boolean finQueued;
 
   // ---- receive sequence space ----
   int irs;
   int rcvNxt;
+
   /** Right edge of the window we last advertised (never moves left). */
   int rcvAdvEdge;
+
   @Nullable ByteRing recvRing;
   final Assembler assembler;
+
   /** Auto-tuning ceiling (or SO_RCVBUF when the application set it). */
   int recvLimit;
+
   boolean finReceived;
+
   /** A FIN arrived out of order at peerFinSeq. */
   boolean finPending;
+
   int peerFinSeq;
   int largestSegmentSeen;
 
@@ -99,19 +127,27 @@ final class TcpConnection {
   int dupAcks;
   boolean inRecovery;
   int recoveryPoint;
+
   /** RFC 6675 HighRxt: retransmissions in this episode reached up to here. */
   int highRxt;
+
   /** RFC 6582 "recover": no new fast recovery until SND.UNA passes it. */
   int recoverGuard;
+
   /** Without SACK: the lost segment's end in a NewReno recovery. */
   int renoLostEnd;
+
   /** The segment at SND.UNA was retransmitted in this recovery, when SND.MAX was this marker. */
   boolean unaRetransmitted;
+
   int unaRetransmitMarker;
+
   /** The next transmit must be the first hole, whatever the pipe says (fast retransmit). */
   boolean forceRetransmit;
+
   /** When data (or SYN/FIN) was last sent: for the restart after idle (RFC 5681 §4.1). */
   long lastSentAt;
+
   long persistAt = NEVER;
   int persistBackoff;
   long keepaliveAt = NEVER;
@@ -132,6 +168,7 @@ final class TcpConnection {
   boolean keepAliveChanged;
   @Nullable ErrorKind error;
   boolean everConnected;
+
   /** Handed to the application by {@link TcpListener#accept}. */
   boolean accepted;
 
@@ -147,8 +184,11 @@ final class TcpConnection {
     this.recvLimit = settings.maxReceiveBuffer();
     this.assembler = new Assembler(settings.maxOutOfOrderRanges());
     this.scoreboard = new SackScoreboard(Math.max(4, settings.maxOutOfOrderRanges()));
-    this.rtt = new RttEstimator(settings.initialRto().toNanos(), settings.minRto().toNanos(),
-        settings.maxRto().toNanos());
+    this.rtt =
+        new RttEstimator(
+            settings.initialRto().toNanos(),
+            settings.minRto().toNanos(),
+            settings.maxRto().toNanos());
     this.cc = settings.congestionControl().create(mss);
     this.rcvScale = settings.windowScaling() ? scaleFor(settings.maxReceiveBuffer()) : 0;
     this.socket = new TcpSocket(this);
@@ -191,14 +231,18 @@ final class TcpConnection {
   /** Frees whichever ring is no longer needed (all sent data acked; all received data read). */
   void releaseBuffersIfDone() {
     ByteRing s = sendRing;
-    if (s != null && (state == TcpState.CLOSED || state == TcpState.TIME_WAIT
-        || (finQueued && s.size() == 0 && Seq.gt(sndUna, bufSeq)))) {
+    if (s != null
+        && (state == TcpState.CLOSED
+            || state == TcpState.TIME_WAIT
+            || (finQueued && s.size() == 0 && Seq.gt(sndUna, bufSeq)))) {
       layer.budget().release(s.capacity());
       sendRing = null;
     }
     ByteRing r = recvRing;
-    if (r != null && (appClosed || inputShutdown
-        || ((finReceived || state == TcpState.CLOSED) && r.size() == 0))) {
+    if (r != null
+        && (appClosed
+            || inputShutdown
+            || ((finReceived || state == TcpState.CLOSED) && r.size() == 0))) {
       layer.budget().release(r.capacity());
       recvRing = null;
       assembler.clear();
@@ -268,7 +312,8 @@ final class TcpConnection {
 
   /** The earliest timer of this connection, or {@link #NEVER}. Stack thread. */
   long deadline() {
-    return Math.min(Math.min(Math.min(rtoAt, delayedAckAt), Math.min(persistAt, keepaliveAt)),
+    return Math.min(
+        Math.min(Math.min(rtoAt, delayedAckAt), Math.min(persistAt, keepaliveAt)),
         Math.min(timeWaitAt, finWait2At));
   }
 

@@ -30,9 +30,11 @@ public final class TcpFlow {
     Objects.requireNonNull(local, "local");
     Objects.requireNonNull(remote, "remote");
     if (local.isUnresolved() || remote.isUnresolved()) {
-      throw new IllegalArgumentException("flow addresses must be resolved: " + local + " -> " + remote);
+      throw new IllegalArgumentException(
+          "flow addresses must be resolved: " + local + " -> " + remote);
     }
-    if ((local.getAddress() instanceof Inet6Address) != (remote.getAddress() instanceof Inet6Address)) {
+    if ((local.getAddress() instanceof Inet6Address)
+        != (remote.getAddress() instanceof Inet6Address)) {
       throw new IllegalArgumentException("flow mixes IPv4 and IPv6: " + local + " -> " + remote);
     }
     if (local.getPort() == 0 || remote.getPort() == 0) {
@@ -42,11 +44,13 @@ public final class TcpFlow {
     this.remote = remote;
     this.localBytes = local.getAddress().getAddress();
     this.remoteBytes = remote.getAddress().getAddress();
-    this.hash = hash(remoteBytes, 0, localBytes, 0, localBytes.length, remote.getPort(), local.getPort());
+    this.hash =
+        hash(remoteBytes, 0, localBytes, 0, localBytes.length, remote.getPort(), local.getPort());
   }
 
   /** Builds a flow from packet bytes (a received segment: its destination is our side). */
-  static TcpFlow fromPacket(byte[] p, int srcOff, int dstOff, int addrLen, int srcPort, int dstPort) {
+  static TcpFlow fromPacket(
+      byte[] p, int srcOff, int dstOff, int addrLen, int srcPort, int dstPort) {
     try {
       InetAddress src = InetAddress.getByAddress(Arrays.copyOfRange(p, srcOff, srcOff + addrLen));
       InetAddress dst = InetAddress.getByAddress(Arrays.copyOfRange(p, dstOff, dstOff + addrLen));
@@ -107,14 +111,22 @@ public final class TcpFlow {
 
   /** True if a received segment with these packet bytes belongs to this flow. */
   boolean matches(byte[] p, int srcOff, int dstOff, int addrLen, int srcPort, int dstPort) {
-    return srcPort == remote.getPort() && dstPort == local.getPort() && addrLen == localBytes.length
+    return srcPort == remote.getPort()
+        && dstPort == local.getPort()
+        && addrLen == localBytes.length
         && Arrays.equals(p, srcOff, srcOff + addrLen, remoteBytes, 0, addrLen)
         && Arrays.equals(p, dstOff, dstOff + addrLen, localBytes, 0, addrLen);
   }
 
   /** The demultiplexing hash, computed from packet bytes without allocating. */
-  static int hash(byte[] remote, int remoteOff, byte[] localAddr, int localOff, int addrLen,
-      int remotePort, int localPort) {
+  static int hash(
+      byte[] remote,
+      int remoteOff,
+      byte[] localAddr,
+      int localOff,
+      int addrLen,
+      int remotePort,
+      int localPort) {
     int h = remotePort * 31 + localPort;
     for (int i = 0; i < addrLen; i++) {
       h = h * 31 + remote[remoteOff + i];

@@ -1,8 +1,8 @@
 package io.wireguardjava.netstack.internal.tcp;
 
 /**
- * Reads and writes the fixed 20-byte TCP header (RFC 9293 §3.1) in place, in a caller's array:
- * no objects per segment.
+ * Reads and writes the fixed 20-byte TCP header (RFC 9293 §3.1) in place, in a caller's array: no
+ * objects per segment.
  */
 final class TcpHeader {
   static final int LENGTH = 20;
@@ -45,8 +45,16 @@ final class TcpHeader {
   }
 
   /** Writes a header with a zero checksum and urgent pointer. */
-  static void write(byte[] b, int off, int srcPort, int dstPort, int seq, int ack,
-      int headerLength, int flags, int window) {
+  static void write(
+      byte[] b,
+      int off,
+      int srcPort,
+      int dstPort,
+      int seq,
+      int ack,
+      int headerLength,
+      int flags,
+      int window) {
     putU16(b, off, srcPort);
     putU16(b, off + 2, dstPort);
     putI32(b, off + 4, seq);
@@ -63,7 +71,9 @@ final class TcpHeader {
   }
 
   static int i32(byte[] b, int off) {
-    return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8)
+    return ((b[off] & 0xff) << 24)
+        | ((b[off + 1] & 0xff) << 16)
+        | ((b[off + 2] & 0xff) << 8)
         | (b[off + 3] & 0xff);
   }
 

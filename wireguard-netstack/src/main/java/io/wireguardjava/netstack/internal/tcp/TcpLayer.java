@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Sans-I/O: the IP layer calls {@link #onSegment}, {@link #onIcmpError}, {@link #poll} and
  * {@link #nextDeadlineNanos} on its one stack thread, with the time; segments leave through the
  * {@link SegmentOutput}. {@link #connect}, {@link #listen}, {@link #closeAll} and {@link #stats}
- * may be called from any thread: they record the work, call {@code wakeStack}, and the stack
- * thread does it in its next {@code poll}.
+ * may be called from any thread: they record the work, call {@code wakeStack}, and the stack thread
+ * does it in its next {@code poll}.
  */
 public final class TcpLayer {
   private static final System.Logger LOG = System.getLogger(TcpLayer.class.getName());
@@ -51,6 +51,7 @@ public final class TcpLayer {
   // ---- any thread ----
   /** Connections waiting for the stack thread: an intrusive lock-free stack (no node per push). */
   private final AtomicReference<@Nullable TcpConnection> pending = new AtomicReference<>();
+
   private final ReentrantLock registryLock = new ReentrantLock();
   private final Map<TcpFlow, TcpConnection> flows = new HashMap<>();
   private final Map<Integer, Integer> localPortUse = new HashMap<>();
@@ -65,7 +66,8 @@ public final class TcpLayer {
    * @param random source of the ISN key and ephemeral ports
    * @param wakeStack run (from any thread) when {@link #poll} has new work
    */
-  public TcpLayer(SegmentOutput out, TcpSettings settings, RandomGenerator random, Runnable wakeStack) {
+  public TcpLayer(
+      SegmentOutput out, TcpSettings settings, RandomGenerator random, Runnable wakeStack) {
     this.out = Objects.requireNonNull(out, "out");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.random = Objects.requireNonNull(random, "random");
@@ -90,27 +92,41 @@ public final class TcpLayer {
    * @param tcpLength TCP header plus payload length
    * @param nowNanos the stack's clock
    */
-  public void onSegment(byte[] packet, int srcAddrOffset, int dstAddrOffset, int addrLength,
-      int tcpOffset, int tcpLength, long nowNanos) {
+  public void onSegment(
+      byte[] packet,
+      int srcAddrOffset,
+      int dstAddrOffset,
+      int addrLength,
+      int tcpOffset,
+      int tcpLength,
+      long nowNanos) {
     now = nowNanos;
     counters.increment(Counter.SEGMENTS_RECEIVED);
-    if ((addrLength != 4 && addrLength != 16) || tcpLength < TcpHeader.LENGTH
-        || tcpOffset < 0 || tcpOffset + tcpLength > packet.length) {
+    if ((addrLength != 4 && addrLength != 16)
+        || tcpLength < TcpHeader.LENGTH
+        || tcpOffset < 0
+        || tcpOffset + tcpLength > packet.length) {
       counters.increment(Counter.DROPPED_MALFORMED);
       return;
     }
     int hl = TcpHeader.headerLength(packet, tcpOffset);
     int srcPort = TcpHeader.srcPort(packet, tcpOffset);
     int dstPort = TcpHeader.dstPort(packet, tcpOffset);
-    if (hl < TcpHeader.LENGTH || hl > tcpLength || srcPort == 0 || dstPort == 0
+    if (hl < TcpHeader.LENGTH
+        || hl > tcpLength
+        || srcPort == 0
+        || dstPort == 0
         || !rxOptions.parse(packet, tcpOffset, hl)) {
       counters.increment(Counter.DROPPED_MALFORMED);
       return;
     }
     int flags = TcpHeader.flags(packet, tcpOffset);
-    TcpConnection c = table.find(packet, srcAddrOffset, dstAddrOffset, addrLength, srcPort, dstPort);
-    if (c != null && c.state == TcpState.TIME_WAIT && (flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST))
-        == TcpHeader.SYN && Seq.gt(TcpHeader.seq(packet, tcpOffset), c.rcvNxt)) {
+    TcpConnection c =
+        table.find(packet, srcAddrOffset, dstAddrOffset, addrLength, srcPort, dstPort);
+    if (c != null
+        && c.state == TcpState.TIME_WAIT
+        && (flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) == TcpHeader.SYN
+        && Seq.gt(TcpHeader.seq(packet, tcpOffset), c.rcvNxt)) {
       // RFC 9293 §3.10.7.4 / RFC 6191: a new incarnation may take over a TIME-WAIT 4-tuple.
       c.lock.lock();
       try {
@@ -141,17 +157,41 @@ public final class TcpLayer {
     if ((flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.FIN)) == TcpHeader.SYN) {
       TcpListener l = findListener(packet, dstAddrOffset, addrLength, dstPort);
       if (l != null) {
-        passiveOpen(l, packet, srcAddrOffset, dstAddrOffset, addrLength, tcpOffset, srcPort, dstPort,
+        passiveOpen(
+            l,
+            packet,
+            srcAddrOffset,
+            dstAddrOffset,
+            addrLength,
+            tcpOffset,
+            srcPort,
+            dstPort,
             nowNanos);
         return;
       }
     }
-    resetUnknown(packet, srcAddrOffset, dstAddrOffset, addrLength, tcpOffset, tcpLength, flags,
-        srcPort, dstPort);
+    resetUnknown(
+        packet,
+        srcAddrOffset,
+        dstAddrOffset,
+        addrLength,
+        tcpOffset,
+        tcpLength,
+        flags,
+        srcPort,
+        dstPort);
   }
 
-  private void passiveOpen(TcpListener l, byte[] p, int srcOff, int dstOff, int addrLen, int tcpOff,
-      int srcPort, int dstPort, long nowNanos) {
+  private void passiveOpen(
+      TcpListener l,
+      byte[] p,
+      int srcOff,
+      int dstOff,
+      int addrLen,
+      int tcpOff,
+      int srcPort,
+      int dstPort,
+      long nowNanos) {
     if (!l.admitsSyn(settings.synBacklog())) {
       counters.increment(Counter.DROPPED_SYN_BACKLOG);
       return;
@@ -196,8 +236,16 @@ public final class TcpLayer {
   }
 
   /** RFC 9293 §3.10.7.1: the reply to a segment for no connection. */
-  private void resetUnknown(byte[] p, int srcOff, int dstOff, int addrLen, int tcpOff, int tcpLen,
-      int flags, int srcPort, int dstPort) {
+  private void resetUnknown(
+      byte[] p,
+      int srcOff,
+      int dstOff,
+      int addrLen,
+      int tcpOff,
+      int tcpLen,
+      int flags,
+      int srcPort,
+      int dstPort) {
     TcpFlow flow;
     try {
       flow = TcpFlow.fromPacket(p, srcOff, dstOff, addrLen, srcPort, dstPort);
@@ -208,17 +256,20 @@ public final class TcpLayer {
     if ((flags & TcpHeader.ACK) != 0) {
       sendReset(flow, TcpHeader.ack(p, tcpOff), 0, false);
     } else {
-      int segLen = tcpLen - TcpHeader.headerLength(p, tcpOff)
-          + ((flags & TcpHeader.SYN) != 0 ? 1 : 0) + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+      int segLen =
+          tcpLen
+              - TcpHeader.headerLength(p, tcpOff)
+              + ((flags & TcpHeader.SYN) != 0 ? 1 : 0)
+              + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
       sendReset(flow, 0, TcpHeader.seq(p, tcpOff) + segLen, true);
     }
   }
 
   /**
    * Takes an ICMP or ICMPv6 error quoting one of our segments. {@code quoted} holds the quoted IP
-   * packet as we sent it: its source is our address, its destination the peer's; at least the
-   * first 8 bytes of the TCP header must be there. Errors whose quoted sequence number is not in
-   * flight are ignored (RFC 5927). Unreachables fail a connection still in SYN-SENT (soft errors
+   * packet as we sent it: its source is our address, its destination the peer's; at least the first
+   * 8 bytes of the TCP header must be there. Errors whose quoted sequence number is not in flight
+   * are ignored (RFC 5927). Unreachables fail a connection still in SYN-SENT (soft errors
    * otherwise, RFC 1122 §4.2.3.9); packet-too-big lowers the MSS and resends. Stack thread only.
    *
    * @param quoted the array holding the quoted packet (not kept)
@@ -231,8 +282,16 @@ public final class TcpLayer {
    * @param mtu the next-hop MTU for {@link IcmpKind#PACKET_TOO_BIG}, else ignored
    * @param nowNanos the stack's clock
    */
-  public void onIcmpError(byte[] quoted, int srcAddrOffset, int dstAddrOffset, int addrLength,
-      int tcpOffset, int tcpLength, IcmpKind kind, int mtu, long nowNanos) {
+  public void onIcmpError(
+      byte[] quoted,
+      int srcAddrOffset,
+      int dstAddrOffset,
+      int addrLength,
+      int tcpOffset,
+      int tcpLength,
+      IcmpKind kind,
+      int mtu,
+      long nowNanos) {
     now = nowNanos;
     if ((addrLength != 4 && addrLength != 16) || tcpLength < 8 || tcpOffset + 8 > quoted.length) {
       counters.increment(Counter.DROPPED_MALFORMED);
@@ -242,7 +301,8 @@ public final class TcpLayer {
     int peerPort = TcpHeader.dstPort(quoted, tcpOffset);
     int seq = TcpHeader.seq(quoted, tcpOffset);
     // The quoted packet runs from us to the peer: look it up as if the peer had sent it.
-    TcpConnection c = table.find(quoted, dstAddrOffset, srcAddrOffset, addrLength, peerPort, ourPort);
+    TcpConnection c =
+        table.find(quoted, dstAddrOffset, srcAddrOffset, addrLength, peerPort, ourPort);
     if (c == null) {
       return;
     }
@@ -273,8 +333,8 @@ public final class TcpLayer {
   }
 
   /**
-   * Runs due timers and the work application threads asked for (connects, writes, closes,
-   * window updates). Stack thread only.
+   * Runs due timers and the work application threads asked for (connects, writes, closes, window
+   * updates). Stack thread only.
    *
    * @param nowNanos the stack's clock
    */
@@ -368,14 +428,15 @@ public final class TcpLayer {
   /** Drops stale heap entries: one entry per live connection with a deadline. */
   private void compactTimers() {
     timers.clear();
-    table.forEach(c -> {
-      c.queuedDeadline = TcpConnection.NEVER;
-      long d = c.deadline();
-      if (d != TcpConnection.NEVER) {
-        timers.push(d, c);
-        c.queuedDeadline = d;
-      }
-    });
+    table.forEach(
+        c -> {
+          c.queuedDeadline = TcpConnection.NEVER;
+          long d = c.deadline();
+          if (d != TcpConnection.NEVER) {
+            timers.push(d, c);
+            c.queuedDeadline = d;
+          }
+        });
   }
 
   private void afterWork(TcpConnection c) {
@@ -409,8 +470,8 @@ public final class TcpLayer {
   }
 
   /**
-   * The earliest instant {@link #poll} must run again: {@code Long.MIN_VALUE} when application
-   * work is waiting, {@code Long.MAX_VALUE} when nothing is due. Stack thread only.
+   * The earliest instant {@link #poll} must run again: {@code Long.MIN_VALUE} when application work
+   * is waiting, {@code Long.MAX_VALUE} when nothing is due. Stack thread only.
    *
    * @return a deadline on the stack's clock
    */
@@ -427,7 +488,8 @@ public final class TcpLayer {
    *     ephemeral port
    * @param remote the peer
    * @return the connection's handle; {@link TcpSocket#awaitConnected} waits for the handshake
-   * @throws IllegalArgumentException if an address is unresolved, a wildcard, or the families differ
+   * @throws IllegalArgumentException if an address is unresolved, a wildcard, or the families
+   *     differ
    * @throws BindException if the 4-tuple is in use or no ephemeral port is free
    * @throws SocketException if the layer is closed, or connection or memory limits are reached
    */
@@ -435,7 +497,8 @@ public final class TcpLayer {
     Objects.requireNonNull(local, "local");
     Objects.requireNonNull(remote, "remote");
     if (local.isUnresolved() || remote.isUnresolved()) {
-      throw new IllegalArgumentException("connect needs resolved addresses: " + local + " -> " + remote);
+      throw new IllegalArgumentException(
+          "connect needs resolved addresses: " + local + " -> " + remote);
     }
     if (local.getAddress().isAnyLocalAddress()) {
       throw new IllegalArgumentException("connect needs a concrete local address, not " + local);
@@ -451,7 +514,8 @@ public final class TcpLayer {
       }
       if (flows.size() >= settings.maxConnections()) {
         counters.increment(Counter.DROPPED_CONNECTION_LIMIT);
-        throw new SocketException("Too many TCP connections (limit " + settings.maxConnections() + ")");
+        throw new SocketException(
+            "Too many TCP connections (limit " + settings.maxConnections() + ")");
       }
       int port = local.getPort() != 0 ? local.getPort() : ephemeralPort(local.getAddress());
       TcpFlow flow = new TcpFlow(new InetSocketAddress(local.getAddress(), port), remote);
@@ -461,8 +525,8 @@ public final class TcpLayer {
       c = new TcpConnection(this, flow, TcpState.SYN_SENT);
       if (!c.allocateBuffers()) {
         counters.increment(Counter.DROPPED_MEMORY_LIMIT);
-        throw new SocketException("TCP buffer memory exhausted (limit "
-            + settings.maxTotalBufferBytes() + " bytes)");
+        throw new SocketException(
+            "TCP buffer memory exhausted (limit " + settings.maxTotalBufferBytes() + " bytes)");
       }
       flows.put(flow, c);
       localPortUse.merge(port, 1, Integer::sum);
@@ -484,8 +548,13 @@ public final class TcpLayer {
         return port;
       }
     }
-    throw new BindException("No free ephemeral port for " + address.getHostAddress() + " in "
-        + low + ".." + settings.ephemeralPortHigh());
+    throw new BindException(
+        "No free ephemeral port for "
+            + address.getHostAddress()
+            + " in "
+            + low
+            + ".."
+            + settings.ephemeralPortHigh());
   }
 
   /**
@@ -512,10 +581,11 @@ public final class TcpLayer {
       InetSocketAddress bound = new InetSocketAddress(local.getAddress(), port);
       List<TcpListener> onPort = listeners.computeIfAbsent(port, k -> new ArrayList<>());
       for (TcpListener other : onPort) {
-        if (other.isWildcard() || local.getAddress().isAnyLocalAddress()
+        if (other.isWildcard()
+            || local.getAddress().isAnyLocalAddress()
             || other.localAddress().getAddress().equals(local.getAddress())) {
-          throw new BindException("Address already in use: "
-              + local.getAddress().getHostAddress() + ":" + port);
+          throw new BindException(
+              "Address already in use: " + local.getAddress().getHostAddress() + ":" + port);
         }
       }
       TcpListener l = new TcpListener(this, bound, Math.max(1, backlog));
@@ -527,9 +597,9 @@ public final class TcpLayer {
   }
 
   /**
-   * Closes everything (for {@code TunnelNetwork.close}): listeners close, every connection is
-   * reset (RST) and its application handle fails with "Socket closed"; later connect/listen calls
-   * fail. The RSTs leave on the stack thread's next {@link #poll}.
+   * Closes everything (for {@code TunnelNetwork.close}): listeners close, every connection is reset
+   * (RST) and its application handle fails with "Socket closed"; later connect/listen calls fail.
+   * The RSTs leave on the stack thread's next {@link #poll}.
    */
   public void closeAll() {
     List<TcpListener> ls = new ArrayList<>();
@@ -665,8 +735,16 @@ public final class TcpLayer {
   }
 
   void sendReset(TcpFlow flow, int seq, int ack, boolean withAck) {
-    TcpHeader.write(tx, 0, flow.localPort(), flow.remotePort(), seq, withAck ? ack : 0,
-        TcpHeader.LENGTH, TcpHeader.RST | (withAck ? TcpHeader.ACK : 0), 0);
+    TcpHeader.write(
+        tx,
+        0,
+        flow.localPort(),
+        flow.remotePort(),
+        seq,
+        withAck ? ack : 0,
+        TcpHeader.LENGTH,
+        TcpHeader.RST | (withAck ? TcpHeader.ACK : 0),
+        0);
     counters.increment(Counter.RESETS_SENT);
     counters.increment(Counter.SEGMENTS_SENT);
     if (!out.send(flow, tx, 0, TcpHeader.LENGTH)) {

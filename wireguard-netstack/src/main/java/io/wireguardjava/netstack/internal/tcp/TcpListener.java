@@ -9,15 +9,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A listening socket: SYNs to its address and port open connections, which wait in a bounded
- * accept queue until {@link #accept}. Half-open connections per listener are bounded too
- * ({@link TcpSettings#synBacklog()}): a SYN flood costs a bounded amount of state. Thread-safe.
+ * A listening socket: SYNs to its address and port open connections, which wait in a bounded accept
+ * queue until {@link #accept}. Half-open connections per listener are bounded too ({@link
+ * TcpSettings#synBacklog()}): a SYN flood costs a bounded amount of state. Thread-safe.
  */
 public final class TcpListener {
   private final TcpLayer layer;
@@ -122,8 +121,8 @@ public final class TcpListener {
   }
 
   /**
-   * Stops listening: blocked and later {@code accept} calls throw, connections not yet accepted
-   * are reset, the port is free again.
+   * Stops listening: blocked and later {@code accept} calls throw, connections not yet accepted are
+   * reset, the port is free again.
    */
   public void close() {
     List<TcpSocket> unaccepted;
@@ -193,7 +192,8 @@ public final class TcpListener {
     if (local.getAddress().isAnyLocalAddress()) {
       return true; // a wildcard of either family takes both, as a dual-stack ServerSocket does
     }
-    return addrLen == localBytes.length && Arrays.equals(p, dstOff, dstOff + addrLen, localBytes, 0, addrLen);
+    return addrLen == localBytes.length
+        && Arrays.equals(p, dstOff, dstOff + addrLen, localBytes, 0, addrLen);
   }
 
   boolean isWildcard() {

@@ -1,8 +1,8 @@
 package io.wireguardjava.netstack.internal.tcp;
 
 /**
- * TCP options we understand (MSS, window scale, SACK-permitted, SACK blocks; RFC 9293, 7323,
- * 2018), parsed into this reusable holder and emitted into a caller's array. Timestamps and unknown
+ * TCP options we understand (MSS, window scale, SACK-permitted, SACK blocks; RFC 9293, 7323, 2018),
+ * parsed into this reusable holder and emitted into a caller's array. Timestamps and unknown
  * options are skipped.
  */
 final class TcpOptions {
@@ -12,14 +12,18 @@ final class TcpOptions {
   static final int KIND_WSCALE = 3;
   static final int KIND_SACK_PERMITTED = 4;
   static final int KIND_SACK = 5;
+
   /** RFC 7323 §2.3: a shift above 14 is treated as 14. */
   static final int MAX_WSCALE = 14;
+
   static final int MAX_SACK_BLOCKS = 4;
 
   /** MSS option value, or -1 when absent. */
   int mss;
+
   /** Window-scale shift, or -1 when absent. */
   int windowScale;
+
   boolean sackPermitted;
   int sackCount;
   final int[] sackStart = new int[MAX_SACK_BLOCKS];

@@ -598,7 +598,8 @@ public final class TcpSettings {
      */
     public Builder keepalive(Duration idle, Duration interval, int probes) {
       keepaliveIdle = check("keepaliveIdle", idle, Duration.ofSeconds(1), Duration.ofDays(1));
-      keepaliveInterval = check("keepaliveInterval", interval, Duration.ofSeconds(1), Duration.ofHours(1));
+      keepaliveInterval =
+          check("keepaliveInterval", interval, Duration.ofSeconds(1), Duration.ofHours(1));
       keepaliveProbes = check("keepaliveProbes", probes, 1, 100);
       return this;
     }
@@ -659,12 +660,15 @@ public final class TcpSettings {
      */
     public TcpSettings build() {
       if (initialReceiveBuffer > maxReceiveBuffer) {
-        throw new IllegalArgumentException("initialReceiveBuffer " + initialReceiveBuffer
-            + " > maxReceiveBuffer " + maxReceiveBuffer);
+        throw new IllegalArgumentException(
+            "initialReceiveBuffer "
+                + initialReceiveBuffer
+                + " > maxReceiveBuffer "
+                + maxReceiveBuffer);
       }
       if (initialSendBuffer > maxSendBuffer) {
-        throw new IllegalArgumentException("initialSendBuffer " + initialSendBuffer
-            + " > maxSendBuffer " + maxSendBuffer);
+        throw new IllegalArgumentException(
+            "initialSendBuffer " + initialSendBuffer + " > maxSendBuffer " + maxSendBuffer);
       }
       if (minRto.compareTo(maxRto) > 0) {
         throw new IllegalArgumentException("minRto " + minRto + " > maxRto " + maxRto);

@@ -9,9 +9,9 @@ import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 
 /**
- * The application's handle on one connection. Every method is thread-safe; blocking methods wait
- * on the connection's {@link Condition} (ReentrantLock, so virtual threads do not pin their
- * carrier). Work for the network (segments to send) is handed to the stack thread.
+ * The application's handle on one connection. Every method is thread-safe; blocking methods wait on
+ * the connection's {@link Condition} (ReentrantLock, so virtual threads do not pin their carrier).
+ * Work for the network (segments to send) is handed to the stack thread.
  */
 public final class TcpSocket {
   private static final int MAX_BUFFER = 64 << 20;
@@ -239,8 +239,11 @@ public final class TcpSocket {
       return 0;
     }
     if (r.free() < n) {
-      int target = (int) Math.min(Math.max((long) r.capacity() * 2, (long) r.size() + n),
-          Math.max(c.sendLimit, r.capacity()));
+      int target =
+          (int)
+              Math.min(
+                  Math.max((long) r.capacity() * 2, (long) r.size() + n),
+                  Math.max(c.sendLimit, r.capacity()));
       if (target > r.capacity() && c.layer.budget().reserve(target - r.capacity())) {
         r.grow(target, 0);
       }
@@ -301,7 +304,7 @@ public final class TcpSocket {
     switch (c.state) {
       case ESTABLISHED -> c.state = TcpState.FIN_WAIT_1;
       case CLOSE_WAIT -> c.state = TcpState.LAST_ACK;
-      default -> { } // SYN states: FIN_WAIT_1 once established
+      default -> {} // SYN states: FIN_WAIT_1 once established
     }
     c.changed.signalAll();
     c.schedule();
@@ -317,7 +320,8 @@ public final class TcpSocket {
       if (c.appClosed) {
         return;
       }
-      if (c.state == TcpState.SYN_SENT || c.state == TcpState.SYN_RECEIVED && c.listener == null
+      if (c.state == TcpState.SYN_SENT
+          || c.state == TcpState.SYN_RECEIVED && c.listener == null
           || c.readable() > 0) {
         abortLocked();
         return;
@@ -425,7 +429,8 @@ public final class TcpSocket {
     try {
       c.recvLimit = Math.max(bytes, 1024);
       ByteRing r = c.recvRing;
-      if (r != null && c.recvLimit > r.capacity()
+      if (r != null
+          && c.recvLimit > r.capacity()
           && c.layer.budget().reserve(c.recvLimit - r.capacity())) {
         r.grow(c.recvLimit, c.assembler.highestEnd(c.rcvNxt) - c.rcvNxt);
         c.windowUpdatePending = true;

@@ -2,8 +2,16 @@ package io.wireguardjava.netstack.internal.tcp;
 
 /** The connection states of RFC 9293 §3.3.2 (LISTEN lives in {@link TcpListener}). */
 enum TcpState {
-  SYN_SENT, SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK,
-  TIME_WAIT, CLOSED;
+  SYN_SENT,
+  SYN_RECEIVED,
+  ESTABLISHED,
+  FIN_WAIT_1,
+  FIN_WAIT_2,
+  CLOSE_WAIT,
+  CLOSING,
+  LAST_ACK,
+  TIME_WAIT,
+  CLOSED;
 
   /** States in which both sides have exchanged SYNs. */
   boolean synchronized_() {
@@ -17,7 +25,10 @@ enum TcpState {
 
   /** States in which our data or FIN may still be (re)transmitted. */
   boolean sendsData() {
-    return this == ESTABLISHED || this == CLOSE_WAIT || this == FIN_WAIT_1 || this == CLOSING
+    return this == ESTABLISHED
+        || this == CLOSE_WAIT
+        || this == FIN_WAIT_1
+        || this == CLOSING
         || this == LAST_ACK;
   }
 }

@@ -36,7 +36,7 @@ final class Transmitter {
         }
         return;
       }
-      default -> { }
+      default -> {}
     }
     boolean sent = false;
     if (c.state.sendsData()) {
@@ -58,8 +58,8 @@ final class Transmitter {
    * The sequence number of a segment without data (ACK, window update): SND.MAX, the highest we
    * sent, as Linux's tcp_acceptable_seq, and never past the peer's window. Not SND.NXT: after a
    * timeout SND.NXT goes back to SND.UNA while the peer may already hold everything up to SND.MAX,
-   * and an ACK numbered below its RCV.NXT is unacceptable there (RFC 9293 §3.10.7.4): dropped,
-   * with its acknowledgement and window, and answered by an ACK. When both sides time out at once
+   * and an ACK numbered below its RCV.NXT is unacceptable there (RFC 9293 §3.10.7.4): dropped, with
+   * its acknowledgement and window, and answered by an ACK. When both sides time out at once
    * neither takes the other's ACKs, and the connection stalls until it gives up.
    */
   static int ackSequence(TcpConnection c) {
@@ -75,8 +75,7 @@ final class Transmitter {
     int cap = r == null ? 0 : r.capacity();
     // RFC 9293 §3.8.6.2.2: once the edge can move by min(buffer / 2, MSS). (Two MSS here made a
     // window left small by scaling round-up wait for the peer's next probe.)
-    return grow >= Math.min(cap / 2, c.mss) && grow > 0
-        || c.rcvAdvEdge == c.rcvNxt && grow > 0;
+    return grow >= Math.min(cap / 2, c.mss) && grow > 0 || c.rcvAdvEdge == c.rcvNxt && grow > 0;
   }
 
   private static void sendSyn(TcpConnection c, int flags, long now) {
@@ -95,8 +94,10 @@ final class Transmitter {
 
   /** The payload room of one segment: MSS less the options that segment carries (RFC 6691). */
   private static int segmentRoom(TcpConnection c) {
-    int opt = c.sackOk && !c.assembler.isEmpty()
-        ? 4 + 8 * Math.min(c.assembler.rangeCount(), TcpOptions.MAX_SACK_BLOCKS) : 0;
+    int opt =
+        c.sackOk && !c.assembler.isEmpty()
+            ? 4 + 8 * Math.min(c.assembler.rangeCount(), TcpOptions.MAX_SACK_BLOCKS)
+            : 0;
     return Math.max(1, c.mss - opt);
   }
 
@@ -131,7 +132,9 @@ final class Transmitter {
       }
       return false;
     }
-    if (flight == 0 && c.sndNxt == c.sndMax && c.lastSentAt != 0
+    if (flight == 0
+        && c.sndNxt == c.sndMax
+        && c.lastSentAt != 0
         && now - c.lastSentAt > c.rtt.rto()) {
       c.cc.onIdleRestart(now); // RFC 5681 §4.1: no line-rate burst after an idle period
       cwndRoom = c.cc.cwnd();
@@ -151,13 +154,21 @@ final class Transmitter {
         return false;
       }
     }
-    if (len < room && len == avail && !c.noDelay && !c.finQueued && flight > 0
+    if (len < room
+        && len == avail
+        && !c.noDelay
+        && !c.finQueued
+        && flight > 0
         && Seq.ge(c.sndNxt, c.sndMax)) {
       return false; // Nagle (RFC 896): one small segment in flight at a time
     }
     boolean fin = c.finQueued && c.sndNxt + len == dataEnd && usable > len;
-    emit(c, c.sndNxt, len, TcpHeader.ACK | (fin ? TcpHeader.FIN : 0)
-        | (len == avail ? TcpHeader.PSH : 0), now);
+    emit(
+        c,
+        c.sndNxt,
+        len,
+        TcpHeader.ACK | (fin ? TcpHeader.FIN : 0) | (len == avail ? TcpHeader.PSH : 0),
+        now);
     return true;
   }
 
@@ -275,11 +286,13 @@ final class Transmitter {
     int optLen;
     boolean syn = (flags & TcpHeader.SYN) != 0;
     if (syn) {
-      boolean offerWs = c.settings.windowScaling() && (c.state == TcpState.SYN_SENT || c.sndScale > 0
-          || c.rcvScale > 0);
+      boolean offerWs =
+          c.settings.windowScaling()
+              && (c.state == TcpState.SYN_SENT || c.sndScale > 0 || c.rcvScale > 0);
       boolean offerSack = c.settings.sack() && (c.state == TcpState.SYN_SENT || c.sackOk);
-      optLen = TcpOptions.writeSynOptions(b, TcpHeader.LENGTH, c.ourMss, offerWs ? c.rcvScale : -1,
-          offerSack);
+      optLen =
+          TcpOptions.writeSynOptions(
+              b, TcpHeader.LENGTH, c.ourMss, offerWs ? c.rcvScale : -1, offerSack);
     } else if (c.sackOk && !c.assembler.isEmpty() && (flags & TcpHeader.ACK) != 0) {
       int[] s = layer.sackStarts();
       int[] e = layer.sackEnds();
@@ -302,8 +315,8 @@ final class Transmitter {
     }
     int hl = TcpHeader.LENGTH + optLen;
     int ackNum = (flags & TcpHeader.ACK) != 0 ? c.rcvNxt : 0;
-    TcpHeader.write(b, 0, c.flow.localPort(), c.flow.remotePort(), seq, ackNum, hl, flags,
-        windowField);
+    TcpHeader.write(
+        b, 0, c.flow.localPort(), c.flow.remotePort(), seq, ackNum, hl, flags, windowField);
     boolean fin = (flags & TcpHeader.FIN) != 0;
     if (len > 0) {
       ByteRing ring = c.sendRing;

@@ -23,7 +23,10 @@ public final class Bytes {
    * @return the value (as a signed int; use {@link Integer#toUnsignedLong} for the unsigned one)
    */
   public static int i32(byte[] b, int i) {
-    return ((b[i] & 0xff) << 24) | ((b[i + 1] & 0xff) << 16) | ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+    return ((b[i] & 0xff) << 24)
+        | ((b[i + 1] & 0xff) << 16)
+        | ((b[i + 2] & 0xff) << 8)
+        | (b[i + 3] & 0xff);
   }
 
   /**

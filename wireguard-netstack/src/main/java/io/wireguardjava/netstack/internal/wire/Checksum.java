@@ -56,8 +56,7 @@ public final class Checksum {
 
   /**
    * Adds the pseudo-header of TCP, UDP or ICMPv6 (RFC 768, RFC 8200 section 8.1): source and
-   * destination addresses read from {@code packet}, the protocol number and the upper-layer
-   * length.
+   * destination addresses read from {@code packet}, the protocol number and the upper-layer length.
    *
    * @param packet the bytes holding both addresses
    * @param srcOffset where the source address starts
@@ -68,16 +67,21 @@ public final class Checksum {
    * @return the running sum of the pseudo-header, unfolded
    */
   public static long pseudoHeader(
-      byte[] packet, int srcOffset, int dstOffset, int addressLength, int protocol, int upperLength) {
+      byte[] packet,
+      int srcOffset,
+      int dstOffset,
+      int addressLength,
+      int protocol,
+      int upperLength) {
     long sum = add(0, packet, srcOffset, addressLength);
     sum = add(sum, packet, dstOffset, addressLength);
     return sum + protocol + upperLength;
   }
 
   /**
-   * Folds a running sum to 16 bits and complements it: the value to write in a checksum field.
-   * A packet whose checksum field is correct sums (including that field) to a value for which
-   * this returns 0.
+   * Folds a running sum to 16 bits and complements it: the value to write in a checksum field. A
+   * packet whose checksum field is correct sums (including that field) to a value for which this
+   * returns 0.
    *
    * @param sum a running sum
    * @return the checksum, in [0, 0xffff]

@@ -8,32 +8,43 @@ package io.wireguardjava.netstack.internal.wire;
 public final class Icmp {
   /** Length of the header (type, code, checksum, rest of header). */
   public static final int HEADER = 8;
+
   /** IP protocol number of ICMPv4. */
   public static final int PROTOCOL_V4 = 1;
+
   /** Next-header number of ICMPv6. */
   public static final int PROTOCOL_V6 = 58;
 
   /** ICMPv4 echo reply. */
   public static final int V4_ECHO_REPLY = 0;
+
   /** ICMPv4 destination unreachable. */
   public static final int V4_UNREACHABLE = 3;
+
   /** ICMPv4 echo request. */
   public static final int V4_ECHO_REQUEST = 8;
+
   /** ICMPv4 unreachable code: protocol unreachable. */
   public static final int V4_CODE_PROTOCOL_UNREACHABLE = 2;
+
   /** ICMPv4 unreachable code: port unreachable. */
   public static final int V4_CODE_PORT_UNREACHABLE = 3;
+
   /** ICMPv4 unreachable code: fragmentation needed and DF set (the MTU is in bytes 6-7). */
   public static final int V4_CODE_FRAGMENTATION_NEEDED = 4;
 
   /** ICMPv6 destination unreachable. */
   public static final int V6_UNREACHABLE = 1;
+
   /** ICMPv6 packet too big (the MTU is in bytes 4-7). */
   public static final int V6_PACKET_TOO_BIG = 2;
+
   /** ICMPv6 echo request. */
   public static final int V6_ECHO_REQUEST = 128;
+
   /** ICMPv6 echo reply. */
   public static final int V6_ECHO_REPLY = 129;
+
   /** ICMPv6 unreachable code: port unreachable. */
   public static final int V6_CODE_PORT_UNREACHABLE = 4;
 
@@ -93,7 +104,8 @@ public final class Icmp {
    */
   public static void fillChecksum(byte[] p, int ipOff, boolean v6, int icmp, int length) {
     Bytes.put16(p, icmp + 2, 0);
-    Bytes.put16(p, icmp + 2, Checksum.finish(Checksum.add(pseudo(p, ipOff, v6, length), p, icmp, length)));
+    Bytes.put16(
+        p, icmp + 2, Checksum.finish(Checksum.add(pseudo(p, ipOff, v6, length), p, icmp, length)));
   }
 
   private static long pseudo(byte[] p, int ipOff, boolean v6, int length) {

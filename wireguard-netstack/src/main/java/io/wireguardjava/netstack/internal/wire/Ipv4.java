@@ -7,10 +7,13 @@ package io.wireguardjava.netstack.internal.wire;
 public final class Ipv4 {
   /** Length of a header without options. */
   public static final int HEADER = 20;
+
   /** Offset of the source address. */
   public static final int SRC = 12;
+
   /** Offset of the destination address. */
   public static final int DST = 16;
+
   /** Time to live of the packets we send (Linux's default). */
   public static final int DEFAULT_TTL = 64;
 
@@ -141,7 +144,13 @@ public final class Ipv4 {
    * @param dst the 4-byte destination address
    */
   public static void write(
-      byte[] p, int off, int totalLength, int identification, int protocol, byte[] src, byte[] dst) {
+      byte[] p,
+      int off,
+      int totalLength,
+      int identification,
+      int protocol,
+      byte[] src,
+      byte[] dst) {
     write(p, off, totalLength, identification, protocol, src, 0, dst, 0);
   }
 
@@ -160,8 +169,15 @@ public final class Ipv4 {
    * @param dstOff where in {@code dst}
    */
   public static void write(
-      byte[] p, int off, int totalLength, int identification, int protocol, byte[] src, int srcOff,
-      byte[] dst, int dstOff) {
+      byte[] p,
+      int off,
+      int totalLength,
+      int identification,
+      int protocol,
+      byte[] src,
+      int srcOff,
+      byte[] dst,
+      int dstOff) {
     p[off] = 0x45;
     p[off + 1] = 0;
     Bytes.put16(p, off + 2, totalLength);
@@ -176,8 +192,8 @@ public final class Ipv4 {
   }
 
   /**
-   * Rewrites the header of a reassembled datagram: no fragment flags, the new total length, a
-   * fresh checksum. Options are kept.
+   * Rewrites the header of a reassembled datagram: no fragment flags, the new total length, a fresh
+   * checksum. Options are kept.
    *
    * @param p the packet
    * @param off where it starts

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reassembles fragmented IPv4 datagrams (RFC 791, RFC 815), bounded in memory and in time.
@@ -14,8 +14,8 @@ import java.util.Objects;
  * overlaps data already held without repeating it exactly discards the whole datagram (as Linux
  * does since FragmentSmack, and RFC 5722 for IPv6): overlaps are how fragment attacks work, and
  * honest senders never produce them. When the bytes held would exceed the budget the oldest
- * datagrams are discarded first; a datagram not complete within the timeout is discarded by
- * {@link #expire}. Not thread-safe: the stack thread owns it.
+ * datagrams are discarded first; a datagram not complete within the timeout is discarded by {@link
+ * #expire}. Not thread-safe: the stack thread owns it.
  */
 public final class Ipv4Reassembler {
   private static final int MAX_PAYLOAD = 65535 - Ipv4.HEADER;
@@ -39,8 +39,12 @@ public final class Ipv4Reassembler {
   public Ipv4Reassembler(int maxBytes, int maxDatagrams, long timeoutNanos) {
     if (maxBytes <= 0 || maxDatagrams <= 0 || timeoutNanos <= 0) {
       throw new IllegalArgumentException(
-          "reassembly bounds must be positive: maxBytes=" + maxBytes + ", maxDatagrams="
-              + maxDatagrams + ", timeoutNanos=" + timeoutNanos);
+          "reassembly bounds must be positive: maxBytes="
+              + maxBytes
+              + ", maxDatagrams="
+              + maxDatagrams
+              + ", timeoutNanos="
+              + timeoutNanos);
     }
     this.maxBytes = maxBytes;
     this.maxDatagrams = maxDatagrams;
@@ -159,7 +163,9 @@ public final class Ipv4Reassembler {
     }
     if (i < d.ranges && d.starts[i] < stop) {
       // Inside held data: a retransmitted fragment is fine only if it repeats, not overlaps.
-      return d.starts[i] <= start && stop <= d.ends[i] && isOriginalFragment(d, start, stop) ? 0 : -1;
+      return d.starts[i] <= start && stop <= d.ends[i] && isOriginalFragment(d, start, stop)
+          ? 0
+          : -1;
     }
     boolean joinLeft = i > 0 && d.ends[i - 1] == start;
     boolean joinRight = i < d.ranges && d.starts[i] == stop;

@@ -7,10 +7,13 @@ package io.wireguardjava.netstack.internal.wire;
 public final class Ipv6 {
   /** Length of the fixed header. */
   public static final int HEADER = 40;
+
   /** Offset of the source address. */
   public static final int SRC = 8;
+
   /** Offset of the destination address. */
   public static final int DST = 24;
+
   /** Hop limit of the packets we send (Linux's default). */
   public static final int DEFAULT_HOP_LIMIT = 64;
 
@@ -115,7 +118,13 @@ public final class Ipv6 {
    * @param dstOff where in {@code dst}
    */
   public static void write(
-      byte[] p, int off, int payloadLength, int nextHeader, byte[] src, int srcOff, byte[] dst,
+      byte[] p,
+      int off,
+      int payloadLength,
+      int nextHeader,
+      byte[] src,
+      int srcOff,
+      byte[] dst,
       int dstOff) {
     p[off] = 0x60;
     p[off + 1] = 0;

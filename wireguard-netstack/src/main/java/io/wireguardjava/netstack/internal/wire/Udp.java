@@ -4,6 +4,7 @@ package io.wireguardjava.netstack.internal.wire;
 public final class Udp {
   /** Length of the header. */
   public static final int HEADER = 8;
+
   /** IP protocol number. */
   public static final int PROTOCOL = 17;
 
@@ -72,8 +73,8 @@ public final class Udp {
   }
 
   /**
-   * Writes the header and its checksum; the payload must already be in place after it and the
-   * IP addresses in the IP header.
+   * Writes the header and its checksum; the payload must already be in place after it and the IP
+   * addresses in the IP header.
    *
    * @param p the packet
    * @param ipOff where the IP header starts

@@ -28,7 +28,8 @@ class DnsMessageTest {
                 + " 03 777777 07 6578616d706c65 03 636f6d 00 0001 0001"
                 + " c00c 0005 0001 0000012c 0006 03 776562 c010"
                 + " c02d 0001 0001 0000003c 0004 5db8d822");
-    DnsMessage.Answer a = DnsMessage.parse(m, m.length, 0x1234, "www.example.com", DnsMessage.TYPE_A);
+    DnsMessage.Answer a =
+        DnsMessage.parse(m, m.length, 0x1234, "www.example.com", DnsMessage.TYPE_A);
     assertThat(a.addresses()).containsExactly(InetAddress.getByName("93.184.216.34"));
     assertThat(a.ttlSeconds()).isEqualTo(60);
     assertThat(a.rcode()).isZero();

@@ -38,7 +38,8 @@ class DnsResolverTest {
   private final DnsTransport transport =
       new DnsTransport() {
         @Override
-        public byte[] exchangeUdp(InetSocketAddress server, byte[] q, long timeoutNanos) throws IOException {
+        public byte[] exchangeUdp(InetSocketAddress server, byte[] q, long timeoutNanos)
+            throws IOException {
           String name = qname(q);
           int type = (q[q.length - 4] & 0xff) << 8 | (q[q.length - 3] & 0xff);
           asked.add(server.getAddress().getHostAddress() + " " + name + " " + type);
@@ -73,7 +74,8 @@ class DnsResolverTest {
         }
 
         @Override
-        public byte[] exchangeTcp(InetSocketAddress server, byte[] query, long timeoutNanos) throws IOException {
+        public byte[] exchangeTcp(InetSocketAddress server, byte[] query, long timeoutNanos)
+            throws IOException {
           throw new IOException("not used");
         }
       };
@@ -90,7 +92,8 @@ class DnsResolverTest {
   }
 
   private DnsResolver resolver(List<InetAddress> servers, List<String> search) {
-    return new DnsResolver(servers, search, true, false, transport, () -> now, new SplittableRandom(3));
+    return new DnsResolver(
+        servers, search, true, false, transport, () -> now, new SplittableRandom(3));
   }
 
   @Test

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An in-memory link between two stacks with a fault injector: each packet sent is lost,
- * duplicated, delayed and (through random delay) reordered with the configured odds. Each end is
- * a {@link TunnelPackets}, so the real {@link StackThread} drives each stack.
+ * An in-memory link between two stacks with a fault injector: each packet sent is lost, duplicated,
+ * delayed and (through random delay) reordered with the configured odds. Each end is a {@link
+ * TunnelPackets}, so the real {@link StackThread} drives each stack.
  */
 final class FaultyLink {
   /** Fault settings; percentages of packets. */
@@ -81,7 +81,9 @@ final class FaultyLink {
       int copies = random.nextDouble() * 100 < f.duplicatePercent() ? 2 : 1;
       for (int i = 0; i < copies; i++) {
         long jitter = f.jitter().isZero() ? 0 : random.nextLong(f.jitter().toNanos());
-        peer.inbound.add(new Packet(copy, System.nanoTime() + f.delay().toNanos() + jitter, order.incrementAndGet()));
+        peer.inbound.add(
+            new Packet(
+                copy, System.nanoTime() + f.delay().toNanos() + jitter, order.incrementAndGet()));
       }
     }
 

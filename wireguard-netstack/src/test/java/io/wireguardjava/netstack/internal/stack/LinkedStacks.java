@@ -23,7 +23,8 @@ final class LinkedStacks implements AutoCloseable {
 
     Side(InetAddress address, TunnelPackets link, TcpSettings settings, long seed, String name) {
       AtomicReference<TcpAdapter> holder = new AtomicReference<>();
-      java.util.Random random = new java.util.Random(seed); // thread-safe: connect and bind run on any thread
+      java.util.Random random =
+          new java.util.Random(seed); // thread-safe: connect and bind run on any thread
       thread =
           StackThread.start(
               wake -> {

@@ -112,7 +112,8 @@ class StackTest {
     assertThat(Icmp.check(r, 0, false, 20, r.length - 20)).isEqualTo(PacketCheck.OK);
     assertThat(Bytes.i32(r, 24)).isEqualTo(0x12340001);
     byte[] req = echo(THEM4, US4, Icmp.V4_ECHO_REQUEST, 0x12340001, 56);
-    assertThat(Arrays.copyOfRange(r, 28, r.length)).isEqualTo(Arrays.copyOfRange(req, 28, req.length));
+    assertThat(Arrays.copyOfRange(r, 28, r.length))
+        .isEqualTo(Arrays.copyOfRange(req, 28, req.length));
   }
 
   @Test

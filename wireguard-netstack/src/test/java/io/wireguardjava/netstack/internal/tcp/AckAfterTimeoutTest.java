@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * ACKs sent while SND.NXT is rewound after a retransmission timeout. Regression for the stall of
  * one connection among 1,000 under load (LinkedStacksTest): both sides timed out spuriously, each
- * numbered its ACKs with its rewound SND.NXT, below the other's RCV.NXT, so each dropped the other's
- * ACKs as out of window and answered with another such ACK, until the read timeout.
+ * numbered its ACKs with its rewound SND.NXT, below the other's RCV.NXT, so each dropped the
+ * other's ACKs as out of window and answered with another such ACK, until the read timeout.
  */
 class AckAfterTimeoutTest {
   private static final int MSS = 1380;

@@ -36,22 +36,31 @@ class AdvertisedWindowTest {
     assertThat(t.layer.stats().droppedOutOfWindow()).isZero();
     assertThat(t.layer.stats().droppedMemoryLimit()).isZero();
     // Nothing more is offered until the application reads.
-    assertThat(t.poll()).allSatisfy(s -> assertThat(s.ack() + (s.window() << conn.rcvScale))
-        .isEqualTo(edge));
+    assertThat(t.poll())
+        .allSatisfy(s -> assertThat(s.ack() + (s.window() << conn.rcvScale)).isEqualTo(edge));
   }
 
   @Test
   void withTheMemoryBudgetSpentTheRoundedUpPartIsDroppedAndCountedAsMemoryPressure()
       throws Exception {
-    TcpSettings settings = TcpSettings.builder().initialReceiveBuffer(16 * 1024)
-        .initialSendBuffer(16 * 1024).maxTotalBufferBytes(64 * 1024).build();
+    TcpSettings settings =
+        TcpSettings.builder()
+            .initialReceiveBuffer(16 * 1024)
+            .initialSendBuffer(16 * 1024)
+            .maxTotalBufferBytes(64 * 1024)
+            .build();
     Scripted t = new Scripted(settings);
     Scripted.Connected c = t.connect();
-    t.layer.connect(new InetSocketAddress(Scripted.US, 40001),
+    t.layer.connect(
+        new InetSocketAddress(Scripted.US, 40001),
         new InetSocketAddress(Scripted.PEER, Scripted.PEER_PORT));
-    assertThatThrownBy(() -> t.layer.connect(new InetSocketAddress(Scripted.US, 40002),
-        new InetSocketAddress(Scripted.PEER, Scripted.PEER_PORT)))
-        .isInstanceOf(SocketException.class).hasMessageContaining("memory");
+    assertThatThrownBy(
+            () ->
+                t.layer.connect(
+                    new InetSocketAddress(Scripted.US, 40002),
+                    new InetSocketAddress(Scripted.PEER, Scripted.PEER_PORT)))
+        .isInstanceOf(SocketException.class)
+        .hasMessageContaining("memory");
     assertThat(t.layer.stats().droppedMemoryLimit()).isEqualTo(1);
     assertThat(t.layer.stats().droppedConnectionLimit()).isZero();
     c.data(MSS);

@@ -25,11 +25,16 @@ class AllocationTest {
   void receivingAndSendingAllocateNothingPerSegment() throws Exception {
     int[] lastAck = new int[1];
     int[] lastSeqEnd = new int[1];
-    TcpLayer layer = new TcpLayer((flow, b, off, len) -> {
-      lastAck[0] = TcpHeader.ack(b, off + 0);
-      lastSeqEnd[0] = TcpHeader.seq(b, off) + len - TcpHeader.headerLength(b, off);
-      return true;
-    }, TcpSettings.defaults(), new SplittableRandom(1), () -> { });
+    TcpLayer layer =
+        new TcpLayer(
+            (flow, b, off, len) -> {
+              lastAck[0] = TcpHeader.ack(b, off + 0);
+              lastSeqEnd[0] = TcpHeader.seq(b, off) + len - TcpHeader.headerLength(b, off);
+              return true;
+            },
+            TcpSettings.defaults(),
+            new SplittableRandom(1),
+            () -> {});
     byte[] us = Scripted.US.getAddress();
     byte[] peer = Scripted.PEER.getAddress();
     TcpListener l = layer.listen(new InetSocketAddress(Scripted.US, 80), 4);
@@ -76,6 +81,8 @@ class AllocationTest {
     long perRound = allocated() - before;
     assertThat(layer.stats().droppedOutOfWindow()).isZero();
     assertThat(s[0].connection().sndUna).isEqualTo(ourSeq);
-    assertThat(perRound).as("bytes allocated for 40,000 segments in and 20,000 out").isLessThan(4096);
+    assertThat(perRound)
+        .as("bytes allocated for 40,000 segments in and 20,000 out")
+        .isLessThan(4096);
   }
 }

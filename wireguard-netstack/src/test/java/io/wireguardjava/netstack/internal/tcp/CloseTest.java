@@ -129,11 +129,14 @@ class CloseTest {
     Scripted.Connected c = t.connect();
     c.socket.abort();
     assertThat(t.poll().get(0).flags()).isEqualTo(RST);
-    assertThatThrownBy(() -> c.socket.read(new byte[1], 0, 1, 1)).isInstanceOf(SocketException.class)
+    assertThatThrownBy(() -> c.socket.read(new byte[1], 0, 1, 1))
+        .isInstanceOf(SocketException.class)
         .hasMessage("Socket closed");
     TcpListener l = t.layer.listen(new java.net.InetSocketAddress(Scripted.US, 90), 4);
-    TcpSocket s = t.layer.connect(new java.net.InetSocketAddress(Scripted.US, 40002),
-        new java.net.InetSocketAddress(Scripted.PEER, 80));
+    TcpSocket s =
+        t.layer.connect(
+            new java.net.InetSocketAddress(Scripted.US, 40002),
+            new java.net.InetSocketAddress(Scripted.PEER, 80));
     Seg syn = t.poll().get(0);
     t.in(40002, TcpHeader.SYN | ACK, 1, syn.seq() + 1).from(80).send();
     t.layer.closeAll();

@@ -16,14 +16,17 @@ import java.net.SocketTimeoutException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Opening connections: both directions, simultaneous open, options, SYN retransmission, refusals. */
+/**
+ * Opening connections: both directions, simultaneous open, options, SYN retransmission, refusals.
+ */
 class HandshakeTest {
 
   @Test
   void activeOpenSendsSynWithOptionsAndAcksTheSynAck() throws Exception {
     Scripted t = new Scripted();
-    TcpSocket s = t.layer.connect(new InetSocketAddress(Scripted.US, 0),
-        new InetSocketAddress(Scripted.PEER, 80));
+    TcpSocket s =
+        t.layer.connect(
+            new InetSocketAddress(Scripted.US, 0), new InetSocketAddress(Scripted.PEER, 80));
     assertThat(t.drain()).as("nothing before the stack thread polls").isEmpty();
     Seg syn = t.poll().get(0);
     assertThat(syn.flags()).isEqualTo(SYN);
@@ -33,8 +36,14 @@ class HandshakeTest {
     assertThat(syn.window()).isEqualTo(65535);
     assertThat(syn.srcPort()).isBetween(49152, 65535);
     assertThat(s.isConnected()).isFalse();
-    Seg ack = t.in(syn.srcPort(), SYN | ACK, 7000, syn.seq() + 1).from(80).mss(1200).wscale(2)
-        .sackPermitted().send().get(0);
+    Seg ack =
+        t.in(syn.srcPort(), SYN | ACK, 7000, syn.seq() + 1)
+            .from(80)
+            .mss(1200)
+            .wscale(2)
+            .sackPermitted()
+            .send()
+            .get(0);
     assertThat(ack.flags()).isEqualTo(ACK);
     assertThat(ack.seq()).isEqualTo(syn.seq() + 1);
     assertThat(ack.ack()).isEqualTo(7001);
@@ -49,7 +58,8 @@ class HandshakeTest {
     Scripted t = new Scripted();
     TcpListener l = t.layer.listen(new InetSocketAddress(0), 8);
     int port = l.localAddress().getPort();
-    Seg synAck = t.in(port, SYN, 5000, 0).mss(1000).wscale(3).sackPermitted().window(29200).send().get(0);
+    Seg synAck =
+        t.in(port, SYN, 5000, 0).mss(1000).wscale(3).sackPermitted().window(29200).send().get(0);
     assertThat(synAck.flags()).isEqualTo(SYN | ACK);
     assertThat(synAck.ack()).isEqualTo(5001);
     assertThat(synAck.mss()).isEqualTo(1380);
@@ -58,7 +68,8 @@ class HandshakeTest {
     assertThat(l.acceptNow()).isEmpty();
     assertThat(t.in(port, ACK, 5001, synAck.seq() + 1).window(1000).send()).isEmpty();
     TcpSocket s = l.accept(1_000_000);
-    assertThat(s.remoteAddress()).isEqualTo(new InetSocketAddress(Scripted.PEER, Scripted.PEER_PORT));
+    assertThat(s.remoteAddress())
+        .isEqualTo(new InetSocketAddress(Scripted.PEER, Scripted.PEER_PORT));
     assertThat(s.connection().mss).isEqualTo(1000);
     assertThat(s.connection().sndWnd).as("later windows are scaled by 2^3").isEqualTo(8000);
   }
@@ -68,8 +79,11 @@ class HandshakeTest {
     Scripted t = new Scripted();
     t.layer.listen(new InetSocketAddress(Scripted.US, 80), 8);
     t.in(80, SYN, 5000, 0).wscale(3).window(29200).send();
-    TcpConnection c = t.layer.connect(new InetSocketAddress(Scripted.US, 41000),
-        new InetSocketAddress(Scripted.PEER, 81)).connection();
+    TcpConnection c =
+        t.layer
+            .connect(
+                new InetSocketAddress(Scripted.US, 41000), new InetSocketAddress(Scripted.PEER, 81))
+            .connection();
     Seg syn = t.poll().get(0);
     t.in(41000, SYN | ACK, 1, syn.seq() + 1).from(81).wscale(3).window(29200).send();
     assertThat(c.sndWnd).isEqualTo(29200);
@@ -96,8 +110,10 @@ class HandshakeTest {
   @Test
   void simultaneousOpen() throws Exception {
     Scripted t = new Scripted();
-    TcpSocket s = t.layer.connect(new InetSocketAddress(Scripted.US, 40000),
-        new InetSocketAddress(Scripted.PEER, Scripted.PEER_PORT));
+    TcpSocket s =
+        t.layer.connect(
+            new InetSocketAddress(Scripted.US, 40000),
+            new InetSocketAddress(Scripted.PEER, Scripted.PEER_PORT));
     Seg syn = t.poll().get(0);
     // The peer's SYN crosses ours.
     Seg synAck = t.in(40000, SYN, 9000, 0).mss(1380).wscale(7).sackPermitted().send().get(0);
@@ -114,14 +130,17 @@ class HandshakeTest {
   @Test
   void synRetransmittedWithBackoffThenConnectTimesOut() throws Exception {
     Scripted t = new Scripted(TcpSettings.builder().maxSynRetransmissions(2).build());
-    TcpSocket s = t.layer.connect(new InetSocketAddress(Scripted.US, 0), new InetSocketAddress(Scripted.PEER, 80));
+    TcpSocket s =
+        t.layer.connect(
+            new InetSocketAddress(Scripted.US, 0), new InetSocketAddress(Scripted.PEER, 80));
     assertThat(t.poll()).hasSize(1);
     assertThat(t.advanceMillis(999)).isEmpty();
     assertThat(t.advanceMillis(1)).hasSize(1).allMatch(x -> x.flags() == SYN);
     assertThat(t.advanceMillis(1999)).isEmpty();
     assertThat(t.advanceMillis(1)).hasSize(1);
     assertThat(t.advanceMillis(4000)).isEmpty();
-    assertThatThrownBy(() -> s.awaitConnected(1)).isInstanceOf(ConnectException.class)
+    assertThatThrownBy(() -> s.awaitConnected(1))
+        .isInstanceOf(ConnectException.class)
         .hasMessage("Connection timed out");
     assertThat(t.layer.stats().connections()).isZero();
   }
@@ -129,13 +148,16 @@ class HandshakeTest {
   @Test
   void rstAnswerRefusesTheConnection() throws Exception {
     Scripted t = new Scripted();
-    TcpSocket s = t.layer.connect(new InetSocketAddress(Scripted.US, 0), new InetSocketAddress(Scripted.PEER, 80));
+    TcpSocket s =
+        t.layer.connect(
+            new InetSocketAddress(Scripted.US, 0), new InetSocketAddress(Scripted.PEER, 80));
     Seg syn = t.poll().get(0);
     // An RST whose ACK does not acknowledge our SYN is ignored.
     assertThat(t.in(syn.srcPort(), RST | ACK, 0, syn.seq() + 5).from(80).send()).isEmpty();
     assertThat(s.connection().state).isEqualTo(TcpState.SYN_SENT);
     t.in(syn.srcPort(), RST | ACK, 0, syn.seq() + 1).from(80).send();
-    assertThatThrownBy(() -> s.awaitConnected(0)).isInstanceOf(ConnectException.class)
+    assertThatThrownBy(() -> s.awaitConnected(0))
+        .isInstanceOf(ConnectException.class)
         .hasMessage("Connection refused");
     assertThat(t.layer.stats().connections()).isZero();
   }
@@ -143,7 +165,9 @@ class HandshakeTest {
   @Test
   void icmpUnreachableFailsConnect() throws Exception {
     Scripted t = new Scripted();
-    TcpSocket s = t.layer.connect(new InetSocketAddress(Scripted.US, 40001), new InetSocketAddress(Scripted.PEER, 80));
+    TcpSocket s =
+        t.layer.connect(
+            new InetSocketAddress(Scripted.US, 40001), new InetSocketAddress(Scripted.PEER, 80));
     Seg syn = t.poll().get(0);
     byte[] quoted = new byte[8 + 20];
     System.arraycopy(Scripted.US.getAddress(), 0, quoted, 0, 4);
@@ -161,9 +185,12 @@ class HandshakeTest {
   @Test
   void connectTimeoutAbandonsTheAttempt() throws Exception {
     Scripted t = new Scripted();
-    TcpSocket s = t.layer.connect(new InetSocketAddress(Scripted.US, 0), new InetSocketAddress(Scripted.PEER, 80));
+    TcpSocket s =
+        t.layer.connect(
+            new InetSocketAddress(Scripted.US, 0), new InetSocketAddress(Scripted.PEER, 80));
     t.poll();
-    assertThatThrownBy(() -> s.awaitConnected(1_000_000)).isInstanceOf(SocketTimeoutException.class);
+    assertThatThrownBy(() -> s.awaitConnected(1_000_000))
+        .isInstanceOf(SocketTimeoutException.class);
     t.poll();
     assertThat(t.layer.stats().connections()).isZero();
   }
@@ -186,9 +213,14 @@ class HandshakeTest {
     Scripted t = new Scripted();
     t.layer.listen(new InetSocketAddress(8080), 4);
     assertThatThrownBy(() -> t.layer.listen(new InetSocketAddress(Scripted.US, 8080), 4))
-        .isInstanceOf(BindException.class).hasMessageContaining("10.0.0.1:8080");
-    assertThatThrownBy(() -> t.layer.connect(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0),
-        new InetSocketAddress(Scripted.PEER, 80))).isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(BindException.class)
+        .hasMessageContaining("10.0.0.1:8080");
+    assertThatThrownBy(
+            () ->
+                t.layer.connect(
+                    new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0),
+                    new InetSocketAddress(Scripted.PEER, 80)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -212,11 +244,19 @@ class HandshakeTest {
 
   @Test
   void isnsDifferPerFlowAndGrowWithTime() throws Exception {
-    TcpLayer layer = new TcpLayer((f, b, o, n) -> true, TcpSettings.defaults(),
-        new java.util.SplittableRandom(1), () -> { });
+    TcpLayer layer =
+        new TcpLayer(
+            (f, b, o, n) -> true,
+            TcpSettings.defaults(),
+            new java.util.SplittableRandom(1),
+            () -> {});
     IsnGenerator g = new IsnGenerator(new java.util.SplittableRandom(1));
-    TcpFlow f1 = new TcpFlow(new InetSocketAddress(Scripted.US, 1000), new InetSocketAddress(Scripted.PEER, 80));
-    TcpFlow f2 = new TcpFlow(new InetSocketAddress(Scripted.US, 1001), new InetSocketAddress(Scripted.PEER, 80));
+    TcpFlow f1 =
+        new TcpFlow(
+            new InetSocketAddress(Scripted.US, 1000), new InetSocketAddress(Scripted.PEER, 80));
+    TcpFlow f2 =
+        new TcpFlow(
+            new InetSocketAddress(Scripted.US, 1001), new InetSocketAddress(Scripted.PEER, 80));
     assertThat(g.isn(f1, 0)).isNotEqualTo(g.isn(f2, 0));
     assertThat(g.isn(f1, 4_000_000) - g.isn(f1, 0)).as("4 µs ticks").isEqualTo(1000);
     IsnGenerator other = new IsnGenerator(new java.util.SplittableRandom(2));
@@ -239,18 +279,28 @@ class HandshakeTest {
   @Test
   void ipv6MssIsMtuLessSixty() throws Exception {
     java.util.List<Seg> sent = new java.util.ArrayList<>();
-    TcpLayer layer = new TcpLayer((f, b, o, n) -> {
-      assertThat(f.ipv6()).isTrue();
-      sent.add(Scripted.decode(b, o, n));
-      return true;
-    }, TcpSettings.defaults(), new java.util.SplittableRandom(1), () -> { });
-    layer.connect(new InetSocketAddress(InetAddress.getByName("fd00::1"), 0),
+    TcpLayer layer =
+        new TcpLayer(
+            (f, b, o, n) -> {
+              assertThat(f.ipv6()).isTrue();
+              sent.add(Scripted.decode(b, o, n));
+              return true;
+            },
+            TcpSettings.defaults(),
+            new java.util.SplittableRandom(1),
+            () -> {});
+    layer.connect(
+        new InetSocketAddress(InetAddress.getByName("fd00::1"), 0),
         new InetSocketAddress(InetAddress.getByName("fd00::2"), 80));
     layer.poll(0);
     assertThat(sent).hasSize(1);
     assertThat(sent.get(0).mss()).isEqualTo(1360);
-    assertThatThrownBy(() -> layer.connect(new InetSocketAddress(InetAddress.getByName("fd00::1"), 0),
-        new InetSocketAddress(Scripted.PEER, 80))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(
+            () ->
+                layer.connect(
+                    new InetSocketAddress(InetAddress.getByName("fd00::1"), 0),
+                    new InetSocketAddress(Scripted.PEER, 80)))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("mixes IPv4 and IPv6");
   }
 

@@ -20,14 +20,18 @@ class ManyConnectionsTest {
 
   private static TcpSocket accept(SimNetwork net, TcpListener l) throws Exception {
     TcpSocket[] s = new TcpSocket[1];
-    boolean ok = net.run(() -> false, () -> {
-      try {
-        l.acceptNow().ifPresent(x -> s[0] = x);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return s[0] != null;
-    }, 10_000_000_000L);
+    boolean ok =
+        net.run(
+            () -> false,
+            () -> {
+              try {
+                l.acceptNow().ifPresent(x -> s[0] = x);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              return s[0] != null;
+            },
+            10_000_000_000L);
     assertThat(ok).isTrue();
     return s[0];
   }
@@ -46,8 +50,11 @@ class ManyConnectionsTest {
       Streams.Sink requestSink = new Streams.Sink(server);
       Streams.Source response = new Streams.Source(server, 3000, -i);
       Streams.Sink responseSink = new Streams.Sink(client);
-      boolean ok = net.run(() -> request.step() | requestSink.step() | response.step() | responseSink.step(),
-          () -> requestSink.eof && responseSink.eof, 10_000_000_000L);
+      boolean ok =
+          net.run(
+              () -> request.step() | requestSink.step() | response.step() | responseSink.step(),
+              () -> requestSink.eof && responseSink.eof,
+              10_000_000_000L);
       assertThat(ok).as("exchange %d", i).isTrue();
       assertThat(responseSink.hash()).isEqualTo(response.hash());
       assertThat(requestSink.hash()).isEqualTo(request.hash());
@@ -67,7 +74,8 @@ class ManyConnectionsTest {
     assertThat(net.a.stats().activeOpens()).isEqualTo(10_000);
     assertThat(net.b.stats().passiveOpens()).isEqualTo(10_000);
     assertThat(net.a.stats().resetsSent() + net.b.stats().resetsSent()).isZero();
-    System.out.printf("10,000 sequential connections: %.1f s simulated, peak %d in TIME-WAIT or open%n",
+    System.out.printf(
+        "10,000 sequential connections: %.1f s simulated, peak %d in TIME-WAIT or open%n",
         (net.now - 1e9) / 1e9, peakConnections);
   }
 
@@ -83,16 +91,20 @@ class ManyConnectionsTest {
       clients.add(net.a.connect(CLIENT, SERVER));
     }
     List<TcpSocket> servers = new ArrayList<>();
-    boolean accepted = net.run(() -> false, () -> {
-      try {
-        for (var s = listener.acceptNow(); s.isPresent(); s = listener.acceptNow()) {
-          servers.add(s.get());
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return servers.size() == n;
-    }, 60_000_000_000L);
+    boolean accepted =
+        net.run(
+            () -> false,
+            () -> {
+              try {
+                for (var s = listener.acceptNow(); s.isPresent(); s = listener.acceptNow()) {
+                  servers.add(s.get());
+                }
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              return servers.size() == n;
+            },
+            60_000_000_000L);
     assertThat(accepted).isTrue();
     assertThat(clients).allMatch(TcpSocket::isConnected);
     java.util.Map<Integer, TcpSocket> serverByPeerPort = new java.util.HashMap<>();
@@ -108,16 +120,20 @@ class ManyConnectionsTest {
       sources.add(new Streams.Source(servers.get(i), 64 * 1024, -i - 1));
       sinks.add(new Streams.Sink(clients.get(i)));
     }
-    boolean done = net.run(() -> {
-      boolean any = false;
-      for (Streams.Source s : sources) {
-        any |= s.step();
-      }
-      for (Streams.Sink s : sinks) {
-        any |= s.step();
-      }
-      return any;
-    }, () -> sinks.stream().allMatch(s -> s.eof), 600_000_000_000L);
+    boolean done =
+        net.run(
+            () -> {
+              boolean any = false;
+              for (Streams.Source s : sources) {
+                any |= s.step();
+              }
+              for (Streams.Sink s : sinks) {
+                any |= s.step();
+              }
+              return any;
+            },
+            () -> sinks.stream().allMatch(s -> s.eof),
+            600_000_000_000L);
     assertThat(done).isTrue();
     for (int i = 0; i < sinks.size(); i++) {
       assertThat(sinks.get(i).read).isEqualTo(64 * 1024);

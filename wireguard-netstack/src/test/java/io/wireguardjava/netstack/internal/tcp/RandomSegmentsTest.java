@@ -17,8 +17,13 @@ class RandomSegmentsTest {
   void randomSegmentsNeverThrowAndLeaveConsistentState() throws Exception {
     SplittableRandom r = new SplittableRandom(99);
     for (int trial = 0; trial < 20; trial++) {
-      Scripted t = new Scripted(TcpSettings.builder().maxOutOfOrderRanges(4)
-          .initialReceiveBuffer(4096).maxReceiveBuffer(16384).build());
+      Scripted t =
+          new Scripted(
+              TcpSettings.builder()
+                  .maxOutOfOrderRanges(4)
+                  .initialReceiveBuffer(4096)
+                  .maxReceiveBuffer(16384)
+                  .build());
       t.layer.listen(new InetSocketAddress(Scripted.US, 80), 4);
       Scripted.Connected c = t.connect(r.nextInt(15) - 1, r.nextBoolean(), 200 + r.nextInt(1300));
       c.socket.setNoDelay(r.nextBoolean());
@@ -29,9 +34,11 @@ class RandomSegmentsTest {
         int seq = seqBase + r.nextInt(-3000, 20_000);
         int ackBase = r.nextInt(4) == 0 ? r.nextInt() : c.socket.connection().sndUna;
         int ack = ackBase + r.nextInt(-3000, 20_000);
-        Scripted.In in = t.in(r.nextInt(8) == 0 ? 80 : 40000, flags, seq, ack).window(r.nextInt(65536));
+        Scripted.In in =
+            t.in(r.nextInt(8) == 0 ? 80 : 40000, flags, seq, ack).window(r.nextInt(65536));
         if (r.nextInt(5) == 0) {
-          in.sack(c.socket.connection().sndUna + r.nextInt(-100, 5000),
+          in.sack(
+              c.socket.connection().sndUna + r.nextInt(-100, 5000),
               c.socket.connection().sndUna + r.nextInt(-100, 9000));
         }
         if (r.nextInt(10) == 0) {

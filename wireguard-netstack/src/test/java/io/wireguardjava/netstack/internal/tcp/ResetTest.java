@@ -23,9 +23,11 @@ class ResetTest {
     // Data already received is still delivered, then the reset is reported.
     assertThat(c.socket.read(new byte[10], 0, 10, 1)).isEqualTo(5);
     assertThatThrownBy(() -> c.socket.read(new byte[10], 0, 10, 1))
-        .isInstanceOf(SocketException.class).hasMessage("Connection reset");
+        .isInstanceOf(SocketException.class)
+        .hasMessage("Connection reset");
     assertThatThrownBy(() -> c.socket.write(new byte[1], 0, 1))
-        .isInstanceOf(SocketException.class).hasMessage("Connection reset");
+        .isInstanceOf(SocketException.class)
+        .hasMessage("Connection reset");
     assertThat(t.layer.stats().resetsReceived()).isEqualTo(1);
     assertThat(t.layer.stats().connections()).isZero();
   }

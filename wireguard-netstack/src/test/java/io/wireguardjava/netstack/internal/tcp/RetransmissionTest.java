@@ -78,7 +78,8 @@ class RetransmissionTest {
     List<Seg> all = t.runMillis(10_000);
     assertThat(all).filteredOn(s -> s.len() == 10).hasSize(3);
     assertThat(all).last().matches(s -> s.has(TcpHeader.RST));
-    assertThatThrownBy(() -> c.socket.read(new byte[1], 0, 1, 1)).isInstanceOf(SocketException.class)
+    assertThatThrownBy(() -> c.socket.read(new byte[1], 0, 1, 1))
+        .isInstanceOf(SocketException.class)
         .hasMessage("Connection timed out");
   }
 
@@ -114,7 +115,9 @@ class RetransmissionTest {
     assertThat(burst).hasSize(10);
     // Segment 1 lost: the peer acks segment 0 then repeats that ACK for each later segment.
     c.ack(c.ourNext + 1380).send();
-    assertThat(c.ack(c.ourNext + 1380).send()).as("dup 1: nothing new to send (limited transmit has no data)").isEmpty();
+    assertThat(c.ack(c.ourNext + 1380).send())
+        .as("dup 1: nothing new to send (limited transmit has no data)")
+        .isEmpty();
     c.ack(c.ourNext + 1380).send();
     List<Seg> fast = c.ack(c.ourNext + 1380).send();
     assertThat(fast).hasSize(1);
@@ -137,7 +140,9 @@ class RetransmissionTest {
     Scripted.Connected c = connected(t, false);
     c.socket.write(new byte[20 * 1380], 0, 20 * 1380);
     assertThat(t.poll()).hasSize(10);
-    assertThat(c.ack(c.ourNext).window(65535).send()).as("a window update, not a duplicate").isEmpty();
+    assertThat(c.ack(c.ourNext).window(65535).send())
+        .as("a window update, not a duplicate")
+        .isEmpty();
     // RFC 3042: each of the first two duplicates lets one new segment out.
     List<Seg> first = c.ack(c.ourNext).window(65535).send();
     assertThat(first).extracting(Seg::seq).containsExactly(c.ourNext + 10 * 1380);

@@ -22,7 +22,9 @@ class SackTest {
     Seg b = t.in(40000, TcpHeader.ACK, base + 3000, c.ourNext).payload(500).send().get(0);
     assertThat(b.sackStarts()).containsExactly(base + 3000, base + 1000);
     Seg d = t.in(40000, TcpHeader.ACK, base + 1500, c.ourNext).payload(500).send().get(0);
-    assertThat(d.sackStarts()).as("the grown block first").containsExactly(base + 1000, base + 3000);
+    assertThat(d.sackStarts())
+        .as("the grown block first")
+        .containsExactly(base + 1000, base + 3000);
     assertThat(d.sackEnds()).containsExactly(base + 2000, base + 3500);
     // Filling the first gap acks up to the next one, at once.
     Seg e = t.in(40000, TcpHeader.ACK, base, c.ourNext).payload(1000).send().get(0);
@@ -51,11 +53,17 @@ class SackTest {
     int s0 = c.ourNext;
     // Segments 1 and 5 lost: the peer acks 0 and SACKs 2-4, then 6-9.
     List<Seg> r1 = c.ack(s0 + MSS).sack(s0 + 2 * MSS, s0 + 5 * MSS).send();
-    assertThat(r1).as("3 segments SACKed above the hole: lost at once (RFC 6675 IsLost)").hasSize(1);
+    assertThat(r1)
+        .as("3 segments SACKed above the hole: lost at once (RFC 6675 IsLost)")
+        .hasSize(1);
     assertThat(r1.get(0).seq()).isEqualTo(s0 + MSS);
     assertThat(t.layer.stats().fastRetransmits()).isEqualTo(1);
-    List<Seg> r2 = c.ack(s0 + MSS).sack(s0 + 6 * MSS, s0 + 10 * MSS, s0 + 2 * MSS, s0 + 5 * MSS).send();
-    assertThat(r2).extracting(Seg::seq).as("only the hole at segment 5").containsExactly(s0 + 5 * MSS);
+    List<Seg> r2 =
+        c.ack(s0 + MSS).sack(s0 + 6 * MSS, s0 + 10 * MSS, s0 + 2 * MSS, s0 + 5 * MSS).send();
+    assertThat(r2)
+        .extracting(Seg::seq)
+        .as("only the hole at segment 5")
+        .containsExactly(s0 + 5 * MSS);
     // Nothing SACKed is ever resent.
     List<Seg> r3 = c.ack(s0 + 5 * MSS).sack(s0 + 6 * MSS, s0 + 10 * MSS).send();
     assertThat(r3).noneMatch(s -> s.seq() >= s0 + 6 * MSS && s.seq() < s0 + 10 * MSS);

@@ -22,8 +22,19 @@ final class Scripted {
   static final int PEER_ISN = 100_000;
 
   /** A captured segment, decoded. */
-  record Seg(int srcPort, int dstPort, int seq, int ack, int flags, int window, int mss, int wscale,
-      boolean sackPermitted, int[] sackStarts, int[] sackEnds, byte[] payload) {
+  record Seg(
+      int srcPort,
+      int dstPort,
+      int seq,
+      int ack,
+      int flags,
+      int window,
+      int mss,
+      int wscale,
+      boolean sackPermitted,
+      int[] sackStarts,
+      int[] sackEnds,
+      byte[] payload) {
     boolean has(int flag) {
       return (flags & flag) != 0;
     }
@@ -39,8 +50,19 @@ final class Scripted {
       if (has(TcpHeader.FIN)) f.append('F');
       if (has(TcpHeader.RST)) f.append('R');
       if (has(TcpHeader.ACK)) f.append('.');
-      return "Seg[" + f + " seq=" + seq + " ack=" + ack + " win=" + window + " len=" + payload.length
-          + " sack=" + sackStarts.length + "]";
+      return "Seg["
+          + f
+          + " seq="
+          + seq
+          + " ack="
+          + ack
+          + " win="
+          + window
+          + " len="
+          + payload.length
+          + " sack="
+          + sackStarts.length
+          + "]";
     }
   }
 
@@ -49,11 +71,16 @@ final class Scripted {
   long now = 1_000_000_000L;
 
   Scripted(TcpSettings settings) {
-    layer = new TcpLayer((flow, b, off, len) -> {
-      assertThat(flow.local().getAddress()).isEqualTo(US);
-      sent.add(decode(b, off, len));
-      return true;
-    }, settings, new SplittableRandom(42), () -> { });
+    layer =
+        new TcpLayer(
+            (flow, b, off, len) -> {
+              assertThat(flow.local().getAddress()).isEqualTo(US);
+              sent.add(decode(b, off, len));
+              return true;
+            },
+            settings,
+            new SplittableRandom(42),
+            () -> {});
   }
 
   Scripted() {
@@ -72,9 +99,19 @@ final class Scripted {
     }
     byte[] payload = new byte[len - hl];
     System.arraycopy(b, off + hl, payload, 0, payload.length);
-    return new Seg(TcpHeader.srcPort(b, off), TcpHeader.dstPort(b, off), TcpHeader.seq(b, off),
-        TcpHeader.ack(b, off), TcpHeader.flags(b, off), TcpHeader.window(b, off), o.mss, o.windowScale,
-        o.sackPermitted, ss, se, payload);
+    return new Seg(
+        TcpHeader.srcPort(b, off),
+        TcpHeader.dstPort(b, off),
+        TcpHeader.seq(b, off),
+        TcpHeader.ack(b, off),
+        TcpHeader.flags(b, off),
+        TcpHeader.window(b, off),
+        o.mss,
+        o.windowScale,
+        o.sackPermitted,
+        ss,
+        se,
+        payload);
   }
 
   /** Builds an inbound segment. */
@@ -221,7 +258,8 @@ final class Scripted {
 
   /** An established active connection: SYN out, SYN-ACK in (with the given options), ACK out. */
   Connected connect(int peerWscale, boolean peerSack, int peerMss) throws Exception {
-    TcpSocket s = layer.connect(new InetSocketAddress(US, 40000), new InetSocketAddress(PEER, PEER_PORT));
+    TcpSocket s =
+        layer.connect(new InetSocketAddress(US, 40000), new InetSocketAddress(PEER, PEER_PORT));
     Seg syn = poll().get(0);
     In synAck = in(40000, TcpHeader.SYN | TcpHeader.ACK, PEER_ISN, syn.seq() + 1).mss(peerMss);
     if (peerWscale >= 0) {
@@ -272,7 +310,8 @@ final class Scripted {
 
   private static InetAddress address(int... b) {
     try {
-      return InetAddress.getByAddress(new byte[] {(byte) b[0], (byte) b[1], (byte) b[2], (byte) b[3]});
+      return InetAddress.getByAddress(
+          new byte[] {(byte) b[0], (byte) b[1], (byte) b[2], (byte) b[3]});
     } catch (UnknownHostException e) {
       throw new AssertionError(e);
     }

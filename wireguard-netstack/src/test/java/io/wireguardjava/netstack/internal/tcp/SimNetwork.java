@@ -10,8 +10,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Two {@link TcpLayer}s joined by a simulated link with a fault injector (loss, duplication,
  * reordering by extra delay, a rate limit with a drop-tail queue), driven by a simulated clock:
- * time jumps to the next event, so minutes of traffic run in seconds and nothing sleeps.
- * Packets are [source address][destination address][TCP segment], IPv4.
+ * time jumps to the next event, so minutes of traffic run in seconds and nothing sleeps. Packets
+ * are [source address][destination address][TCP segment], IPv4.
  */
 final class SimNetwork {
   static final InetAddress ADDRESS_A = address(10, 0, 0, 1);
@@ -72,15 +72,18 @@ final class SimNetwork {
   final Faults faultsAtoB;
   final Faults faultsBtoA;
   private final SplittableRandom random;
-  private final PriorityQueue<Packet> inFlight = new PriorityQueue<>(
-      (x, y) -> x.at != y.at ? Long.compare(x.at, y.at) : Long.compare(x.order, y.order));
+  private final PriorityQueue<Packet> inFlight =
+      new PriorityQueue<>(
+          (x, y) -> x.at != y.at ? Long.compare(x.at, y.at) : Long.compare(x.order, y.order));
   private final ArrayDeque<Packet> due = new ArrayDeque<>();
   private long order;
   private long linkFreeAtoB;
   private long linkFreeBtoA;
   long now = 1_000_000_000L;
+
   /** When above 0, time advances in steps of this size (batches events; for many connections). */
   long tickNanos;
+
   long delivered;
   long dropped;
 
@@ -91,8 +94,12 @@ final class SimNetwork {
     SplittableRandom ra = random.split();
     SplittableRandom rb = random.split();
     TcpLayer[] pair = new TcpLayer[2];
-    pair[0] = new TcpLayer((flow, seg, off, len) -> send(true, seg, off, len, flow), settings, ra, () -> { });
-    pair[1] = new TcpLayer((flow, seg, off, len) -> send(false, seg, off, len, flow), settings, rb, () -> { });
+    pair[0] =
+        new TcpLayer(
+            (flow, seg, off, len) -> send(true, seg, off, len, flow), settings, ra, () -> {});
+    pair[1] =
+        new TcpLayer(
+            (flow, seg, off, len) -> send(false, seg, off, len, flow), settings, rb, () -> {});
     a = pair[0];
     b = pair[1];
   }
@@ -139,9 +146,7 @@ final class SimNetwork {
     boolean step() throws Exception;
   }
 
-  /**
-   * Runs until done() or the simulated time limit; returns false on the limit.
-   */
+  /** Runs until done() or the simulated time limit; returns false on the limit. */
   boolean run(App app, BooleanSupplier done, long maxSimNanos) throws Exception {
     long end = now + maxSimNanos;
     while (!done.getAsBoolean()) {
@@ -196,7 +201,8 @@ final class SimNetwork {
 
   private static InetAddress address(int... b) {
     try {
-      return InetAddress.getByAddress(new byte[] {(byte) b[0], (byte) b[1], (byte) b[2], (byte) b[3]});
+      return InetAddress.getByAddress(
+          new byte[] {(byte) b[0], (byte) b[1], (byte) b[2], (byte) b[3]});
     } catch (UnknownHostException e) {
       throw new AssertionError(e);
     }

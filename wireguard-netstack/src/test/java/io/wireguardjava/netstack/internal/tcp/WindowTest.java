@@ -60,34 +60,46 @@ class WindowTest {
     // 1 Gbit/s with a 100 ms RTT: 12.5 MB in flight would be needed, so the window is the limit.
     SimNetwork.Faults f = new SimNetwork.Faults().delayMillis(50).rate(125_000_000);
     f.queueLimitNanos = 200_000_000;
-    SimNetwork net = new SimNetwork(TcpSettings.defaults(), f, new SimNetwork.Faults().delayMillis(50), 11);
+    SimNetwork net =
+        new SimNetwork(TcpSettings.defaults(), f, new SimNetwork.Faults().delayMillis(50), 11);
     TcpListener l = net.b.listen(new java.net.InetSocketAddress(SimNetwork.ADDRESS_B, 9), 4);
-    TcpSocket client = net.a.connect(new java.net.InetSocketAddress(SimNetwork.ADDRESS_A, 0),
-        new java.net.InetSocketAddress(SimNetwork.ADDRESS_B, 9));
+    TcpSocket client =
+        net.a.connect(
+            new java.net.InetSocketAddress(SimNetwork.ADDRESS_A, 0),
+            new java.net.InetSocketAddress(SimNetwork.ADDRESS_B, 9));
     TcpSocket[] server = new TcpSocket[1];
-    net.run(() -> false, () -> {
-      try {
-        l.acceptNow().ifPresent(x -> server[0] = x);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      return server[0] != null;
-    }, 5_000_000_000L);
+    net.run(
+        () -> false,
+        () -> {
+          try {
+            l.acceptNow().ifPresent(x -> server[0] = x);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return server[0] != null;
+        },
+        5_000_000_000L);
     Streams.Source src = new Streams.Source(client, 64L << 20, 1);
     Streams.Sink sink = new Streams.Sink(server[0]);
     int[] largest = new int[1];
     long start = net.now;
-    assertThat(net.run(() -> {
-      ByteRing r = server[0].connection().recvRing;
-      if (r != null) {
-        largest[0] = Math.max(largest[0], r.capacity());
-      }
-      return src.step() | sink.step();
-    }, () -> sink.eof, 600_000_000_000L)).isTrue();
+    assertThat(
+            net.run(
+                () -> {
+                  ByteRing r = server[0].connection().recvRing;
+                  if (r != null) {
+                    largest[0] = Math.max(largest[0], r.capacity());
+                  }
+                  return src.step() | sink.step();
+                },
+                () -> sink.eof,
+                600_000_000_000L))
+        .isTrue();
     assertThat(sink.hash()).isEqualTo(src.hash());
     assertThat(largest[0]).isEqualTo(4 << 20);
     double mbit = (64L << 20) * 8 / ((net.now - start) / 1e9) / 1e6;
-    System.out.printf("1 Gbit/s, 100 ms RTT, 64 MiB: %.0f Mbit/s simulated (4 MiB window: 335 max)%n", mbit);
+    System.out.printf(
+        "1 Gbit/s, 100 ms RTT, 64 MiB: %.0f Mbit/s simulated (4 MiB window: 335 max)%n", mbit);
     assertThat(mbit).isGreaterThan(150);
   }
 
@@ -118,12 +130,16 @@ class WindowTest {
 
   @Test
   void weAdvertiseZeroWindowWhenFullAndUpdateWhenRead() throws Exception {
-    Scripted t = new Scripted(TcpSettings.builder().initialReceiveBuffer(4096).maxReceiveBuffer(4096).build());
+    Scripted t =
+        new Scripted(
+            TcpSettings.builder().initialReceiveBuffer(4096).maxReceiveBuffer(4096).build());
     Scripted.Connected c = t.connect();
     c.data(2048);
     Seg a = c.data(2048).get(0);
     assertThat(a.window()).isZero();
-    assertThat(c.data(100).get(0).ack()).as("data beyond a zero window is not taken").isEqualTo(c.peerNext - 100);
+    assertThat(c.data(100).get(0).ack())
+        .as("data beyond a zero window is not taken")
+        .isEqualTo(c.peerNext - 100);
     c.peerNext -= 100;
     byte[] b = new byte[4096];
     assertThat(c.socket.readNow(b, 0, 4096)).isEqualTo(4096);
@@ -173,7 +189,9 @@ class WindowTest {
     byte[] p0 = java.util.Arrays.copyOfRange(all, 0, 1000);
     t.in(40000, ACK, base + 2000, c.ourNext).payload(p2).send();
     t.in(40000, ACK, base + 1000, c.ourNext).payload(p1).send();
-    t.in(40000, ACK, base + 1500, c.ourNext).payload(java.util.Arrays.copyOfRange(all, 1500, 2500)).send();
+    t.in(40000, ACK, base + 1500, c.ourNext)
+        .payload(java.util.Arrays.copyOfRange(all, 1500, 2500))
+        .send();
     assertThat(c.socket.available()).isZero();
     Seg a = t.in(40000, ACK, base, c.ourNext).payload(p0).send().get(0);
     assertThat(a.ack()).isEqualTo(base + 3000);
@@ -195,8 +213,11 @@ class WindowTest {
 
   @Test
   void keepaliveProbesThenResets() throws Exception {
-    Scripted t = new Scripted(TcpSettings.builder()
-        .keepalive(Duration.ofSeconds(10), Duration.ofSeconds(1), 3).build());
+    Scripted t =
+        new Scripted(
+            TcpSettings.builder()
+                .keepalive(Duration.ofSeconds(10), Duration.ofSeconds(1), 3)
+                .build());
     Scripted.Connected c = t.connect();
     c.socket.setKeepAlive(true);
     t.poll();

@@ -24,7 +24,8 @@ class ChecksumTest {
 
   @Test
   void rfc1071Example() {
-    // RFC 1071 section 3: the words 0001 f203 f4f5 f6f7 sum to ddf2; the checksum is its complement.
+    // RFC 1071 section 3: the words 0001 f203 f4f5 f6f7 sum to ddf2; the checksum is its
+    // complement.
     assertThat(Checksum.of(hex("0001f203f4f5f6f7"), 0, 8)).isEqualTo(~0xddf2 & 0xffff);
   }
 
@@ -53,7 +54,9 @@ class ChecksumTest {
       r.nextBytes(b);
       int off = r.nextInt(64);
       int len = r.nextInt(b.length - off);
-      assertThat(Checksum.of(b, off, len)).as("off %d len %d", off, len).isEqualTo(naive(b, off, len));
+      assertThat(Checksum.of(b, off, len))
+          .as("off %d len %d", off, len)
+          .isEqualTo(naive(b, off, len));
     }
   }
 

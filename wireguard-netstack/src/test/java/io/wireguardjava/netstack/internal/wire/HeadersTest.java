@@ -13,8 +13,7 @@ class HeadersTest {
   // A UDP datagram 10.0.0.1:54321 -> 10.0.0.2:53 carrying "abc"; its checksum fields are
   // recomputed by the independent word-by-word reference below.
   private static final String UDP_V4 =
-      "4500 001f 1234 4000 4011 1486 0a00 0001 0a00 0002"
-          + " d431 0035 000b 7c5f 61 62 63";
+      "4500 001f 1234 4000 4011 1486 0a00 0001 0a00 0002" + " d431 0035 000b 7c5f 61 62 63";
 
   @Test
   void parsesAndVerifiesAKnownIpv4UdpPacket() {

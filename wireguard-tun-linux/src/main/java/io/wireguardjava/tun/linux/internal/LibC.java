@@ -9,7 +9,8 @@ import jnr.ffi.types.ssize_t;
 
 /**
  * Internal, not API: public only because JNR-FFI generates its implementation in another class
- * loader. The libc calls this module makes, and nothing else: the one place that knows about JNR-FFI.
+ * loader. The libc calls this module makes, and nothing else: the one place that knows about
+ * JNR-FFI.
  *
  * <p>Buffers are passed as {@link Pointer}s to native memory the caller allocated with {@link
  * #allocate(int)}, never as Java arrays (JNR would copy them, and pinning is unsafe for blocking
@@ -61,11 +62,15 @@ public interface LibC {
   int TUN_F_CSUM = 1;
   int TUN_F_TSO4 = 2;
   int TUN_F_TSO6 = 4;
+
   /** Interface MTU ioctls (linux/sockios.h), on any socket, with {@code ifr_mtu} at offset 16. */
   long SIOCGIFMTU = 0x8921L;
+
   long SIOCSIFMTU = 0x8922L;
+
   /** sizeof(struct ifreq). */
   int IFREQ_SIZE = 40;
+
   /** IFNAMSIZ, including the terminating NUL. */
   int IFNAMSIZ = 16;
 
@@ -73,9 +78,11 @@ public interface LibC {
 
   int close(int fd);
 
-  @ssize_t long read(int fd, Pointer buf, @size_t long count);
+  @ssize_t
+  long read(int fd, Pointer buf, @size_t long count);
 
-  @ssize_t long write(int fd, Pointer buf, @size_t long count);
+  @ssize_t
+  long write(int fd, Pointer buf, @size_t long count);
 
   int ioctl(int fd, long request, Pointer arg);
 
@@ -89,9 +96,11 @@ public interface LibC {
 
   int setsockopt(int fd, int level, int optname, Pointer optval, int optlen);
 
-  @ssize_t long send(int fd, Pointer buf, @size_t long len, int flags);
+  @ssize_t
+  long send(int fd, Pointer buf, @size_t long len, int flags);
 
-  @ssize_t long recv(int fd, Pointer buf, @size_t long len, int flags);
+  @ssize_t
+  long recv(int fd, Pointer buf, @size_t long len, int flags);
 
   int if_nametoindex(String name);
 
