@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A WireGuard configuration: one {@link Interface} and its {@link Peer}s, as a wg-quick(8) file
@@ -154,7 +155,7 @@ public final class Config {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Config && iface.equals(((Config) o).iface)
         && peers.equals(((Config) o).peers);
   }

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A peer's endpoint as configured: a host (an IP literal or a DNS name) and a UDP port.
@@ -189,7 +190,7 @@ public final class Endpoint {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Endpoint && port == ((Endpoint) o).port
         && host.equals(((Endpoint) o).host);
   }

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An IP address with a prefix length, such as {@code 10.0.0.1/24} or {@code fd00::/64}: an
@@ -165,7 +166,7 @@ public final class InetNetwork {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof InetNetwork
         && prefixLength == ((InetNetwork) o).prefixLength
         && Arrays.equals(address.getAddress(), ((InetNetwork) o).address.getAddress());

@@ -223,7 +223,7 @@ public final class Interface {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     if (!(o instanceof Interface)) {
       return false;
     }

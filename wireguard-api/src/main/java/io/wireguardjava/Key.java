@@ -3,6 +3,7 @@ package io.wireguardjava;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A WireGuard public key: 32 bytes, the X25519 public key of a peer or of this interface.
@@ -88,7 +89,7 @@ public final class Key {
 
   /** Constant-time comparison of the bytes. */
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof Key && MessageDigest.isEqual(bytes, ((Key) o).bytes);
   }
 

@@ -1,6 +1,7 @@
 package io.wireguardjava;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** A private key with its public key. Immutable; {@link #toString()} hides the private key. */
 public final class KeyPair {
@@ -50,7 +51,7 @@ public final class KeyPair {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof KeyPair && privateKey.equals(((KeyPair) o).privateKey);
   }
 

@@ -99,7 +99,7 @@ public final class Peer {
   }
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     if (!(o instanceof Peer)) {
       return false;
     }

@@ -3,6 +3,7 @@ package io.wireguardjava;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A WireGuard preshared key: 32 secret random bytes mixed into the handshake of one peer, for
@@ -100,7 +101,7 @@ public final class PresharedKey {
 
   /** Constant-time comparison of the secret bytes. */
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof PresharedKey && MessageDigest.isEqual(bytes, ((PresharedKey) o).bytes);
   }
 

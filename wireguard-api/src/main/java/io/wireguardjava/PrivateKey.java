@@ -126,7 +126,7 @@ public final class PrivateKey {
 
   /** Constant-time comparison of the secret bytes. */
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof PrivateKey && MessageDigest.isEqual(bytes, ((PrivateKey) o).bytes);
   }
 

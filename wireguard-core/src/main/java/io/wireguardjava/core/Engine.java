@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * A running tunnel: the {@link Tunnel} implementation. It owns the UDP transport, the packet
@@ -148,7 +149,7 @@ final class Engine implements Tunnel {
     synchronized (configLock) {
       List<PeerState> l = new ArrayList<>(order.size());
       for (Key k : order) {
-        l.add(peers.get(k));
+        l.add(peerOf(k));
       }
       return l;
     }
@@ -230,7 +231,7 @@ final class Engine implements Tunnel {
       Interface.Builder ib = iface.toBuilder().listenPort(transport.port());
       Config.Builder cb = Config.builder();
       for (Key k : order) {
-        PeerState p = peers.get(k);
+        PeerState p = peerOf(k);
         Peer.Builder pb = p.config.toBuilder();
         if (p.endpoint != null) {
           pb.endpoint(Endpoint.of(p.endpoint));
@@ -392,6 +393,11 @@ final class Engine implements Tunnel {
   }
 
   /** After its routes are gone: drops the peer from the tables and wipes its secrets. */
+  /** A peer named in {@code order}, which lists exactly the keys of {@code peers}. */
+  private PeerState peerOf(Key k) {
+    return Objects.requireNonNull(peers.get(k), "order and peers disagree");
+  }
+
   private void forgetPeer(PeerState p) {
     peers.remove(p.publicKey);
     order.remove(p.publicKey);
@@ -418,7 +424,7 @@ final class Engine implements Tunnel {
       try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
         for (Key k : order) {
           if (!keep.contains(k)) {
-            PeerState p = peers.get(k);
+            PeerState p = peerOf(k);
             updateRoutes(p, p.config.allowedIps(), List.of(), routes);
             gone.add(p);
           }

@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -235,7 +236,7 @@ final class Handshakes {
       if (old != null) {
         dropPendingIndex(peer, old);
       }
-      entries.get(peer).add(entry);
+      entriesOf(peer).add(entry);
       peer.timers.onAnyAuthenticatedPacketTraversal();
       peer.timers.onAnyAuthenticatedPacketSent();
       peer.lastSentHandshakeNanos = now;
@@ -327,7 +328,7 @@ final class Handshakes {
       peer.timers.onAnyAuthenticatedPacketSent();
       Keypair kp = h.createResponse(index, ctx.datagram, 0);
       entry.keypair = kp;
-      entries.get(peer).add(entry);
+      entriesOf(peer).add(entry);
       peer.keypairs.install(kp);
       pruneIndices(peer);
       peer.timers.onSessionDerived();
@@ -403,13 +404,18 @@ final class Handshakes {
     IndexEntry e = indices.get(index);
     if (e != null && e.peer == peer && e.keypair == null) {
       removeIndex(e);
-      entries.get(peer).remove(e);
+      entriesOf(peer).remove(e);
     }
+  }
+
+  /** The index entries of a peer that {@link #addPeer} registered (every peer handled here). */
+  private List<IndexEntry> entriesOf(PeerState peer) {
+    return Objects.requireNonNull(entries.get(peer), "peer not registered");
   }
 
   /** Forgets indices whose keypairs are gone (replaced, destroyed). */
   private void pruneIndices(PeerState peer) {
-    List<IndexEntry> l = entries.get(peer);
+    List<IndexEntry> l = entriesOf(peer);
     Integer pending = handshakeIndex.get(peer);
     Keypair cur = peer.keypairs.current();
     Keypair prev = peer.keypairs.previous();

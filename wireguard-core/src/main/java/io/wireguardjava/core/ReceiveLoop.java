@@ -102,7 +102,7 @@ final class ReceiveLoop implements Runnable {
     }
     IndexEntry entry = engine.handshakes.indices.get(Messages.receiverIndex(buf, 0));
     Keypair kp = entry == null ? null : entry.keypair;
-    if (kp == null) {
+    if (entry == null || kp == null) {
       engine.events.drop(DropReason.UNKNOWN_SESSION, null);
       return;
     }

@@ -52,6 +52,7 @@ class HooksTest {
     TunnelOptions o = TunnelOptions.builder().inProcessDevice().interfaceName("hk1")
         .uapiDirectory(uapi).runHooks(true).build();
     try (Tunnel t = Tunnel.open(config(log, check), o)) {
+      assertThat(t.name()).isEqualTo("hk1");
       assertThat(Files.readAllLines(log)).containsExactly("pre-up hk1", "post-up hk1",
           "socket hk1");
     }

@@ -112,7 +112,8 @@ public final class TunnelNetwork implements AutoCloseable {
             packets,
             tunnel.name());
     this.stack = thread.stack();
-    this.tcp = tcpHolder.get().layer();
+    // StackThread.start runs the factory before it returns
+    this.tcp = Objects.requireNonNull(tcpHolder.get(), "stack factory not run").layer();
     boolean v4 = own.stream().anyMatch(a -> a instanceof Inet4Address);
     boolean v6 = own.stream().anyMatch(a -> a instanceof Inet6Address);
     this.dns =

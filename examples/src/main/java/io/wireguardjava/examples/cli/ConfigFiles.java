@@ -57,7 +57,7 @@ final class ConfigFiles {
     try {
       return Config.parse(text);
     } catch (ConfigException e) {
-      throw new BadConfig(e.getMessage());
+      throw new BadConfig(String.valueOf(e.getMessage()));
     }
   }
 }

@@ -33,18 +33,23 @@ final class Foreground {
 
   /** One line per completed handshake and per stale peer. */
   void reportHandshakes(Tunnel tunnel) {
-    tunnel.addListener(new TunnelListener() {
-      @Override
-      public void onHandshakeCompleted(Key peer, Duration took) {
-        log("handshake completed with peer " + peer.toBase64()
-            + (took.isZero() ? " (initiated by the peer)" : " in " + took.toMillis() + " ms"));
-      }
+    tunnel.addListener(
+        new TunnelListener() {
+          @Override
+          public void onHandshakeCompleted(Key peer, Duration took) {
+            log(
+                "handshake completed with peer "
+                    + peer.toBase64()
+                    + (took.isZero()
+                        ? " (initiated by the peer)"
+                        : " in " + took.toMillis() + " ms"));
+          }
 
-      @Override
-      public void onPeerStale(Key peer) {
-        log("peer " + peer.toBase64() + " is stale: no handshake");
-      }
-    });
+          @Override
+          public void onPeerStale(Key peer) {
+            log("peer " + peer.toBase64() + " is stale: no handshake");
+          }
+        });
   }
 
   /**
@@ -52,14 +57,17 @@ final class Foreground {
    * "stopped"; the hook waits for both, so a signal's exit does not cut them short.
    */
   void runUntilStopped(Runnable shutdown) {
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-      try {
-        stopped.await(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "wg-java-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.countDown();
+              try {
+                stopped.await(5, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "wg-java-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       stop.await();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,9 +23,9 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * {@code wg-java forward CONF -L [udp:][BIND:]PORT:HOST:HOSTPORT ... -R
  * [udp:]TUNNELPORT:HOST:HOSTPORT ...}: port forwards between this machine and the tunnel, like
- * {@code ssh -L/-R}, through an in-process tunnel and its userspace TCP/IP stack (no root, no
- * TUN). Stays in the foreground: one line per forward with its bound address, one per
- * handshake; Ctrl-C or SIGTERM stops it.
+ * {@code ssh -L/-R}, through an in-process tunnel and its userspace TCP/IP stack (no root, no TUN).
+ * Stays in the foreground: one line per forward with its bound address, one per handshake; Ctrl-C
+ * or SIGTERM stops it.
  */
 @Command(
     name = "forward",
@@ -38,27 +39,37 @@ import picocli.CommandLine.TypeConversionException;
       "udp: forwards UDP flows, closed after --udp-timeout without traffic."
     })
 final class ForwardCommand implements Callable<Integer>, OneLineUsageErrors {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CONF",
+  @Parameters(
+      index = "0",
+      paramLabel = "CONF",
       description = "a wg-quick file, or NAME for /etc/wireguard/NAME.conf")
   String config = "";
 
-  @Option(names = "-L", paramLabel = "[udp:][BIND:]PORT:HOST:HOSTPORT",
-      converter = LocalSpec.class, description = "from here into the tunnel (repeatable)")
+  @Option(
+      names = "-L",
+      paramLabel = "[udp:][BIND:]PORT:HOST:HOSTPORT",
+      converter = LocalSpec.class,
+      description = "from here into the tunnel (repeatable)")
   List<ForwardSpec> local = new ArrayList<>();
 
-  @Option(names = "-R", paramLabel = "[udp:]TUNNELPORT:HOST:HOSTPORT",
-      converter = RemoteSpec.class, description = "from the tunnel to here (repeatable)")
+  @Option(
+      names = "-R",
+      paramLabel = "[udp:]TUNNELPORT:HOST:HOSTPORT",
+      converter = RemoteSpec.class,
+      description = "from the tunnel to here (repeatable)")
   List<ForwardSpec> remote = new ArrayList<>();
 
-  @Option(names = "--udp-timeout", paramLabel = "SECONDS", defaultValue = "60",
+  @Option(
+      names = "--udp-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "60",
       description = "close a UDP flow after this long without traffic (default: ${DEFAULT-VALUE})")
   int udpTimeoutSeconds;
 
   /** Set while running, so tests can stop it as a signal would. */
-  volatile Foreground foreground;
+  volatile @Nullable Foreground foreground;
 
   /** {@code -L}'s syntax. */
   static final class LocalSpec implements ITypeConverter<ForwardSpec> {
@@ -90,8 +101,8 @@ final class ForwardCommand implements Callable<Integer>, OneLineUsageErrors {
       throw new ParameterException(spec.commandLine(), "at least one -L or -R is needed");
     }
     if (udpTimeoutSeconds < 1) {
-      throw new ParameterException(spec.commandLine(),
-          "--udp-timeout must be at least 1 second, not " + udpTimeoutSeconds);
+      throw new ParameterException(
+          spec.commandLine(), "--udp-timeout must be at least 1 second, not " + udpTimeoutSeconds);
     }
     PrintWriter err = spec.commandLine().getErr();
     Config parsed;
@@ -116,12 +127,18 @@ final class ForwardCommand implements Callable<Integer>, OneLineUsageErrors {
     all.addAll(remote);
     for (ForwardSpec f : all) {
       try {
-        PortForward p = PortForward.builder(network, f)
-            .udpIdleTimeout(Duration.ofSeconds(udpTimeoutSeconds)).start();
+        PortForward p =
+            PortForward.builder(network, f)
+                .udpIdleTimeout(Duration.ofSeconds(udpTimeoutSeconds))
+                .start();
         running.add(p);
-        fg.log(f + " listening on " + Foreground.format(p.address())
-            + (f.direction() == ForwardSpec.Direction.TUNNEL_TO_LOCAL
-                ? " in the tunnel " + network.addresses() : ""));
+        fg.log(
+            f
+                + " listening on "
+                + Foreground.format(p.address())
+                + (f.direction() == ForwardSpec.Direction.TUNNEL_TO_LOCAL
+                    ? " in the tunnel " + network.addresses()
+                    : ""));
       } catch (IOException | RuntimeException e) {
         err.println("wg-java forward: " + f + ": cannot listen: " + e.getMessage());
         err.flush();
@@ -133,10 +150,11 @@ final class ForwardCommand implements Callable<Integer>, OneLineUsageErrors {
     fg.reportHandshakes(network.tunnel());
     fg.log("tunnel " + network.addresses() + " up; Ctrl-C to stop");
     foreground = fg;
-    fg.runUntilStopped(() -> {
-      running.forEach(PortForward::close);
-      network.close();
-    });
+    fg.runUntilStopped(
+        () -> {
+          running.forEach(PortForward::close);
+          network.close();
+        });
     return 0;
   }
 }

@@ -7,10 +7,10 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code HOST:PORT} of a listener on this machine: an IPv4 address, {@code [IPv6]},
- * {@code localhost} or {@code *} (every address), and a port (0 for any free one). A bare
- * {@code PORT} means 127.0.0.1. Names other than localhost are refused: a listener binds an
- * address, and looking one up could leak a name to the host's resolver.
+ * {@code HOST:PORT} of a listener on this machine: an IPv4 address, {@code [IPv6]}, {@code
+ * localhost} or {@code *} (every address), and a port (0 for any free one). A bare {@code PORT}
+ * means 127.0.0.1. Names other than localhost are refused: a listener binds an address, and looking
+ * one up could leak a name to the host's resolver.
  */
 final class HostPort implements ITypeConverter<InetSocketAddress> {
   @Override
@@ -36,8 +36,7 @@ final class HostPort implements ITypeConverter<InetSocketAddress> {
       }
     }
     if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) {
-      throw new TypeConversionException("'" + port + "' in '" + text
-          + "' is not a port (0-65535)");
+      throw new TypeConversionException("'" + port + "' in '" + text + "' is not a port (0-65535)");
     }
     return new InetSocketAddress(address(host, text), Integer.parseInt(port));
   }
@@ -49,8 +48,10 @@ final class HostPort implements ITypeConverter<InetSocketAddress> {
     if (host.equalsIgnoreCase("localhost")) {
       return InetAddress.getLoopbackAddress();
     }
-    boolean literal = host.indexOf(':') >= 0 ? host.matches("[0-9A-Fa-f:.]+")
-        : host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+    boolean literal =
+        host.indexOf(':') >= 0
+            ? host.matches("[0-9A-Fa-f:.]+")
+            : host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     if (literal) {
       try {
         return InetAddress.getByName(host); // a literal: no lookup
@@ -58,7 +59,7 @@ final class HostPort implements ITypeConverter<InetSocketAddress> {
         // falls through to the error below
       }
     }
-    throw new TypeConversionException("'" + host + "' in '" + text
-        + "' is not an IP address, localhost or *");
+    throw new TypeConversionException(
+        "'" + host + "' in '" + text + "' is not an IP address, localhost or *");
   }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,8 +22,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code wg-java proxy CONF [--socks5 HOST:PORT] [--http HOST:PORT] [--socks5-user USER
- * --socks5-password-file FILE]}: a SOCKS5 and/or HTTP proxy on this machine whose connections
- * go through an in-process tunnel and its userspace TCP/IP stack. No root, no TUN. Stays in the
+ * --socks5-password-file FILE]}: a SOCKS5 and/or HTTP proxy on this machine whose connections go
+ * through an in-process tunnel and its userspace TCP/IP stack. No root, no TUN. Stays in the
  * foreground: one line per listener (with the bound address, so port 0 can be used), one per
  * handshake; Ctrl-C or SIGTERM stops it.
  */
@@ -35,31 +36,42 @@ import picocli.CommandLine.Spec;
       "Names are resolved by the tunnel's DNS (the file's DNS =). Ctrl-C or SIGTERM stops it."
     })
 final class ProxyCommand implements Callable<Integer>, OneLineUsageErrors {
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "CONF",
+  @Parameters(
+      index = "0",
+      paramLabel = "CONF",
       description = "a wg-quick file, or NAME for /etc/wireguard/NAME.conf")
   String config = "";
 
-  @Option(names = "--socks5", paramLabel = "HOST:PORT", converter = HostPort.class,
+  @Option(
+      names = "--socks5",
+      paramLabel = "HOST:PORT",
+      converter = HostPort.class,
       description = "listen for SOCKS5 (CONNECT, UDP ASSOCIATE) here, e.g. 127.0.0.1:1080")
   InetSocketAddress socks5;
 
-  @Option(names = "--http", paramLabel = "HOST:PORT", converter = HostPort.class,
+  @Option(
+      names = "--http",
+      paramLabel = "HOST:PORT",
+      converter = HostPort.class,
       description = "listen for HTTP proxy requests (CONNECT, GET http://) here")
   InetSocketAddress http;
 
-  @Option(names = "--socks5-user", paramLabel = "USER",
+  @Option(
+      names = "--socks5-user",
+      paramLabel = "USER",
       description = "require this SOCKS5 username (RFC 1929)")
   String user;
 
-  @Option(names = "--socks5-password-file", paramLabel = "FILE",
+  @Option(
+      names = "--socks5-password-file",
+      paramLabel = "FILE",
       description = "the SOCKS5 password: the first line of FILE")
   Path passwordFile;
 
   /** Set while running, so tests can stop it as a signal would. */
-  volatile Foreground foreground;
+  volatile @Nullable Foreground foreground;
 
   @Override
   public Integer call() {
@@ -100,17 +112,21 @@ final class ProxyCommand implements Callable<Integer>, OneLineUsageErrors {
           b.credentials(credentials);
         }
         socksServer = b.start();
-        fg.log("socks5 proxy listening on " + Foreground.format(socksServer.address())
-            + (credentials == null ? "" : " (username/password required)"));
+        fg.log(
+            "socks5 proxy listening on "
+                + Foreground.format(socksServer.address())
+                + (credentials == null ? "" : " (username/password required)"));
       }
       if (http != null) {
         httpServer = HttpProxyServer.builder(network).bind(http).start();
         fg.log("http proxy listening on " + Foreground.format(httpServer.address()));
       }
     } catch (IOException e) {
-      err.println("wg-java proxy: cannot listen on "
-          + Foreground.format(socksServer == null && socks5 != null ? socks5 : http) + ": "
-          + e.getMessage());
+      err.println(
+          "wg-java proxy: cannot listen on "
+              + Foreground.format(socksServer == null && socks5 != null ? socks5 : http)
+              + ": "
+              + e.getMessage());
       err.flush();
       if (socksServer != null) {
         socksServer.close();
@@ -123,15 +139,16 @@ final class ProxyCommand implements Callable<Integer>, OneLineUsageErrors {
     Socks5Server s = socksServer;
     HttpProxyServer h = httpServer;
     foreground = fg;
-    fg.runUntilStopped(() -> {
-      if (s != null) {
-        s.close();
-      }
-      if (h != null) {
-        h.close();
-      }
-      network.close();
-    });
+    fg.runUntilStopped(
+        () -> {
+          if (s != null) {
+            s.close();
+          }
+          if (h != null) {
+            h.close();
+          }
+          network.close();
+        });
     return 0;
   }
 
@@ -140,8 +157,12 @@ final class ProxyCommand implements Callable<Integer>, OneLineUsageErrors {
     try {
       all = Files.readAllBytes(passwordFile);
     } catch (IOException e) {
-      throw bad("--socks5-password-file " + passwordFile + ": cannot read it ("
-          + e.getClass().getSimpleName() + ")");
+      throw bad(
+          "--socks5-password-file "
+              + passwordFile
+              + ": cannot read it ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
     int end = 0;
     while (end < all.length && all[end] != '\n' && all[end] != '\r') {
@@ -152,8 +173,12 @@ final class ProxyCommand implements Callable<Integer>, OneLineUsageErrors {
     try {
       return Socks5Credentials.of(user, password);
     } catch (IllegalArgumentException e) {
-      throw bad((e.getMessage().contains("password")
-          ? "--socks5-password-file " + passwordFile : "--socks5-user") + ": " + e.getMessage());
+      throw bad(
+          (String.valueOf(e.getMessage()).contains("password")
+                  ? "--socks5-password-file " + passwordFile
+                  : "--socks5-user")
+              + ": "
+              + e.getMessage());
     } finally {
       Arrays.fill(password, (byte) 0);
     }

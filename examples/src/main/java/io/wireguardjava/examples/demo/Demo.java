@@ -25,6 +25,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The demo behind {@code wg-java demo}: two WireGuard tunnels ("alice" and "bob") in this
@@ -178,7 +179,7 @@ public final class Demo {
     return answered == count;
   }
 
-  private boolean ping(Node from, Node to, int seq, String label)
+  private boolean ping(Node from, Node to, int seq, @Nullable String label)
       throws IOException, InterruptedException {
     byte[] payload = new byte[56];
     Arrays.fill(payload, (byte) seq);

@@ -16,9 +16,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 
 /**
- * The peer the CLI tests' configs point at: an in-process tunnel on loopback with address
- * 10.79.0.2 and a TCP echo server on port 7 of its userspace stack. The config for the other
- * side ({@link #clientConfig()}) has 10.79.0.1 and this peer's endpoint.
+ * The peer the CLI tests' configs point at: an in-process tunnel on loopback with address 10.79.0.2
+ * and a TCP echo server on port 7 of its userspace stack. The config for the other side ({@link
+ * #clientConfig()}) has 10.79.0.1 and this peer's endpoint.
  */
 final class PeerNetwork implements AutoCloseable {
   static final String ADDRESS = "10.79.0.2";
@@ -29,13 +29,24 @@ final class PeerNetwork implements AutoCloseable {
   private final ServerSocket echo;
 
   PeerNetwork() throws IOException {
-    Interface iface = Interface.builder().privateKey(key)
-        .addAddress(InetNetwork.of(InetAddress.getByName(ADDRESS), 32)).build();
-    Peer client = Peer.builder().publicKey(clientKey.publicKey())
-        .addAllowedIp(InetNetwork.of(InetAddress.getByName("10.79.0.1"), 32)).build();
-    tunnel = Tunnel.open(Config.builder().iface(iface).addPeer(client).build(),
-        TunnelOptions.builder().inProcessDevice().interfaceName("hpxpeer")
-            .bindAddress(InetAddress.getLoopbackAddress()).build());
+    Interface iface =
+        Interface.builder()
+            .privateKey(key)
+            .addAddress(InetNetwork.of(InetAddress.getByName(ADDRESS), 32))
+            .build();
+    Peer client =
+        Peer.builder()
+            .publicKey(clientKey.publicKey())
+            .addAllowedIp(InetNetwork.of(InetAddress.getByName("10.79.0.1"), 32))
+            .build();
+    tunnel =
+        Tunnel.open(
+            Config.builder().iface(iface).addPeer(client).build(),
+            TunnelOptions.builder()
+                .inProcessDevice()
+                .interfaceName("hpxpeer")
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .build());
     network = TunnelNetwork.attach(tunnel, iface);
     echo = network.listen(7);
     Thread t = new Thread(this::serve, "hpx-peer-echo");
@@ -45,9 +56,15 @@ final class PeerNetwork implements AutoCloseable {
 
   /** A wg-quick file for the client side, pointing at this peer. */
   String clientConfig() {
-    return "[Interface]\nPrivateKey = " + clientKey.toBase64() + "\nAddress = 10.79.0.1/32\n\n"
-        + "[Peer]\nPublicKey = " + key.publicKey().toBase64() + "\nAllowedIPs = 10.79.0.0/24\n"
-        + "Endpoint = 127.0.0.1:" + tunnel.listenPort() + "\n";
+    return "[Interface]\nPrivateKey = "
+        + clientKey.toBase64()
+        + "\nAddress = 10.79.0.1/32\n\n"
+        + "[Peer]\nPublicKey = "
+        + key.publicKey().toBase64()
+        + "\nAllowedIPs = 10.79.0.0/24\n"
+        + "Endpoint = 127.0.0.1:"
+        + tunnel.listenPort()
+        + "\n";
   }
 
   String publicKey() {

@@ -30,15 +30,17 @@ import picocli.CommandLine;
 class ProxyForwardCommandTest {
   private static final Pattern LISTENING = Pattern.compile("listening on (\\S+)");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   Path config() throws IOException {
     Path p = dir.resolve("hpx0.conf");
-    Files.writeString(p, "[Interface]\nPrivateKey = " + PrivateKey.generate().toBase64()
-        + "\nAddress = 10.78.0.1/32\nDNS = 10.78.0.2\n\n[Peer]\nPublicKey = "
-        + PrivateKey.generate().publicKey().toBase64()
-        + "\nAllowedIPs = 10.78.0.0/24\nEndpoint = 127.0.0.1:9\n");
+    Files.writeString(
+        p,
+        "[Interface]\nPrivateKey = "
+            + PrivateKey.generate().toBase64()
+            + "\nAddress = 10.78.0.1/32\nDNS = 10.78.0.2\n\n[Peer]\nPublicKey = "
+            + PrivateKey.generate().publicKey().toBase64()
+            + "\nAllowedIPs = 10.78.0.0/24\nEndpoint = 127.0.0.1:9\n");
     return p;
   }
 
@@ -67,20 +69,40 @@ class ProxyForwardCommandTest {
     String conf = config().toString();
     assertBadArgument(run("proxy", conf), "at least one of --socks5");
     assertBadArgument(run("proxy", conf, "--socks5", "1080x"), "'1080x' in '1080x' is not a port");
-    assertBadArgument(run("proxy", conf, "--socks5", "example.com:1080"),
+    assertBadArgument(
+        run("proxy", conf, "--socks5", "example.com:1080"),
         "'example.com' in 'example.com:1080' is not an IP address");
     assertBadArgument(run("proxy", conf, "--http", "::1:8080"), "needs brackets");
     assertBadArgument(run("proxy", conf, "--http", "127.0.0.1:70000"), "not a port");
-    assertBadArgument(run("proxy", conf, "--socks5", "0", "--socks5-user", "u"),
+    assertBadArgument(
+        run("proxy", conf, "--socks5", "0", "--socks5-user", "u"),
         "--socks5-user and --socks5-password-file go together");
-    assertBadArgument(run("proxy", conf, "--http", "0", "--socks5-user", "u",
-        "--socks5-password-file", conf), "--socks5-user needs --socks5");
-    assertBadArgument(run("proxy", conf, "--socks5", "0", "--socks5-user", "u",
-        "--socks5-password-file", dir.resolve("missing").toString()),
+    assertBadArgument(
+        run("proxy", conf, "--http", "0", "--socks5-user", "u", "--socks5-password-file", conf),
+        "--socks5-user needs --socks5");
+    assertBadArgument(
+        run(
+            "proxy",
+            conf,
+            "--socks5",
+            "0",
+            "--socks5-user",
+            "u",
+            "--socks5-password-file",
+            dir.resolve("missing").toString()),
         "--socks5-password-file " + dir.resolve("missing") + ": cannot read it");
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
-    assertBadArgument(run("proxy", conf, "--socks5", "0", "--socks5-user", "u",
-        "--socks5-password-file", empty.toString()), "password must be 1 to 255 bytes");
+    assertBadArgument(
+        run(
+            "proxy",
+            conf,
+            "--socks5",
+            "0",
+            "--socks5-user",
+            "u",
+            "--socks5-password-file",
+            empty.toString()),
+        "password must be 1 to 255 bytes");
     assertBadArgument(run("proxy", conf, "--bogus"), "--bogus");
     assertBadArgument(run("proxy"), "CONF");
   }
@@ -89,11 +111,13 @@ class ProxyForwardCommandTest {
   void forwardArgumentErrorsAreOneLineAndExit2() throws IOException {
     String conf = config().toString();
     assertBadArgument(run("forward", conf), "at least one -L or -R");
-    assertBadArgument(run("forward", conf, "-L", "8080:db"),
+    assertBadArgument(
+        run("forward", conf, "-L", "8080:db"),
         "bad forward \"8080:db\": expected [udp:][BIND:]PORT:HOST:HOSTPORT");
-    assertBadArgument(run("forward", conf, "-L", "80:h:80", "-R", "0:h:80"),
-        "TUNNELPORT 0 is out of range");
-    assertBadArgument(run("forward", conf, "-L", "80:h:80", "--udp-timeout", "0"),
+    assertBadArgument(
+        run("forward", conf, "-L", "80:h:80", "-R", "0:h:80"), "TUNNELPORT 0 is out of range");
+    assertBadArgument(
+        run("forward", conf, "-L", "80:h:80", "--udp-timeout", "0"),
         "--udp-timeout must be at least 1");
   }
 
@@ -107,8 +131,8 @@ class ProxyForwardCommandTest {
     assertThat(proxy).isEqualTo(new Run(1, "", strip.err()));
     assertThat(forward).isEqualTo(new Run(1, "", strip.err()));
     Run missing = run("proxy", dir.resolve("nope.conf").toString(), "--http", "0");
-    assertThat(missing.err()).isEqualTo("wg-java: `" + dir.resolve("nope.conf")
-        + "' does not exist\n");
+    assertThat(missing.err())
+        .isEqualTo("wg-java: `" + dir.resolve("nope.conf") + "' does not exist\n");
   }
 
   /** A running command, its output so far, and a way to stop it as SIGTERM would. */
@@ -134,8 +158,10 @@ class ProxyForwardCommandTest {
         while (m.find()) {
           String a = m.group(1);
           int colon = a.lastIndexOf(':');
-          found.add(new InetSocketAddress(a.substring(0, colon).replace("[", "").replace("]", ""),
-              Integer.parseInt(a.substring(colon + 1))));
+          found.add(
+              new InetSocketAddress(
+                  a.substring(0, colon).replace("[", "").replace("]", ""),
+                  Integer.parseInt(a.substring(colon + 1))));
         }
         if (found.size() >= n && out.toString().contains("Ctrl-C to stop")) {
           return found;
@@ -148,8 +174,10 @@ class ProxyForwardCommandTest {
 
     int stop(String command) throws Exception {
       Object c = cl.getSubcommands().get(command).getCommand();
-      Foreground f = c instanceof ProxyCommand
-          ? ((ProxyCommand) c).foreground : ((ForwardCommand) c).foreground;
+      Foreground f =
+          c instanceof ProxyCommand
+              ? ((ProxyCommand) c).foreground
+              : ((ForwardCommand) c).foreground;
       f.stop();
       return exit.get(20, TimeUnit.SECONDS);
     }
@@ -158,18 +186,29 @@ class ProxyForwardCommandTest {
   @Test
   void proxyPrintsItsListenersAndStopsCleanly() throws Exception {
     Path pw = Files.writeString(dir.resolve("pw"), "s3cret\n");
-    Running r = new Running("proxy", config().toString(), "--socks5", "127.0.0.1:0",
-        "--http", "127.0.0.1:0", "--socks5-user", "alice", "--socks5-password-file",
-        pw.toString());
+    Running r =
+        new Running(
+            "proxy",
+            config().toString(),
+            "--socks5",
+            "127.0.0.1:0",
+            "--http",
+            "127.0.0.1:0",
+            "--socks5-user",
+            "alice",
+            "--socks5-password-file",
+            pw.toString());
     List<InetSocketAddress> at = r.listening(2);
-    assertThat(r.out.toString()).contains("socks5 proxy listening on 127.0.0.1:")
-        .contains("(username/password required)").contains("http proxy listening on 127.0.0.1:");
+    assertThat(r.out.toString())
+        .contains("socks5 proxy listening on 127.0.0.1:")
+        .contains("(username/password required)")
+        .contains("http proxy listening on 127.0.0.1:");
     try (Socket s = new Socket(at.get(0).getAddress(), at.get(0).getPort())) {
       s.setSoTimeout(5000);
       s.getOutputStream().write(new byte[] {5, 1, 2});
       assertThat(s.getInputStream().readNBytes(2)).containsExactly(5, 2);
-      s.getOutputStream().write(new byte[] {1, 5, 'a', 'l', 'i', 'c', 'e', 6, 's', '3', 'c',
-          'r', 'e', 't'});
+      s.getOutputStream()
+          .write(new byte[] {1, 5, 'a', 'l', 'i', 'c', 'e', 6, 's', '3', 'c', 'r', 'e', 't'});
       assertThat(s.getInputStream().readNBytes(2)).containsExactly(1, 0);
     }
     try (Socket s = new Socket(at.get(1).getAddress(), at.get(1).getPort())) {
@@ -189,14 +228,24 @@ class ProxyForwardCommandTest {
     try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       udpPort = probe.getLocalPort();
     }
-    Running r = new Running("forward", config().toString(), "-L", "0:10.78.0.2:80",
-        "-L", "udp:127.0.0.1:" + udpPort + ":10.78.0.2:53", "-R", "8080:127.0.0.1:80");
+    Running r =
+        new Running(
+            "forward",
+            config().toString(),
+            "-L",
+            "0:10.78.0.2:80",
+            "-L",
+            "udp:127.0.0.1:" + udpPort + ":10.78.0.2:53",
+            "-R",
+            "8080:127.0.0.1:80");
     List<InetSocketAddress> at = r.listening(3);
     assertThat(at.get(0).getPort()).isPositive();
     assertThat(at.get(1).getPort()).isEqualTo(udpPort);
     assertThat(at.get(2).getPort()).isEqualTo(8080);
-    assertThat(r.out.toString()).contains("-L 127.0.0.1:0:10.78.0.2:80 listening on 127.0.0.1:")
-        .contains("-R 8080:127.0.0.1:80 listening on ").contains("in the tunnel [10.78.0.1/32]");
+    assertThat(r.out.toString())
+        .contains("-L 127.0.0.1:0:10.78.0.2:80 listening on 127.0.0.1:")
+        .contains("-R 8080:127.0.0.1:80 listening on ")
+        .contains("in the tunnel [10.78.0.1/32]");
     assertThat(r.stop("forward")).isZero();
     assertThat(r.out.toString()).endsWith("stopped\n");
   }
@@ -213,14 +262,16 @@ class ProxyForwardCommandTest {
         assertThat(new String(s.getInputStream().readNBytes(16), StandardCharsets.US_ASCII))
             .isEqualTo("through the peer");
       }
-      Pattern handshake = Pattern.compile("\\d\\d:\\d\\d:\\d\\d handshake completed with peer "
-          + Pattern.quote(peer.publicKey()) + " in \\d+ ms\n");
+      Pattern handshake =
+          Pattern.compile(
+              "\\d\\d:\\d\\d:\\d\\d handshake completed with peer "
+                  + Pattern.quote(peer.publicKey())
+                  + " in \\d+ ms\n");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (!handshake.matcher(r.out.toString()).find() && System.nanoTime() < deadline) {
         Thread.sleep(20); // the listener may print just after the first data
       }
-      assertThat(r.out.toString())
-          .containsPattern(handshake);
+      assertThat(r.out.toString()).containsPattern(handshake);
       assertThat(r.stop("forward")).isZero();
     }
   }

@@ -20,8 +20,8 @@ final class Connection {
   }
 
   /**
-   * Adds {@code c} to what closing the listener closes; closes it at once if the listener
-   * already closed.
+   * Adds {@code c} to what closing the listener closes; closes it at once if the listener already
+   * closed.
    *
    * @return false if it was closed at once
    */

@@ -15,7 +15,15 @@ final class Counters {
   final LongAdder resets = new LongAdder();
 
   ProxyStats snapshot() {
-    return new ProxyStats(accepted.sum(), active.sum(), rejected.sum(), malformed.sum(),
-        failed.sum(), bytesOut.sum(), bytesIn.sum(), datagramsDropped.sum(), resets.sum());
+    return new ProxyStats(
+        accepted.sum(),
+        active.sum(),
+        rejected.sum(),
+        malformed.sum(),
+        failed.sum(),
+        bytesOut.sum(),
+        bytesIn.sum(),
+        datagramsDropped.sum(),
+        resets.sum());
   }
 }

@@ -6,9 +6,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 /**
- * A bound UDP socket of a {@link Network}. One thread may receive while another sends;
- * {@link #close} wakes a blocked {@link #receive} with an exception. The caller owns every
- * buffer: the implementation does not keep it after returning.
+ * A bound UDP socket of a {@link Network}. One thread may receive while another sends; {@link
+ * #close} wakes a blocked {@link #receive} with an exception. The caller owns every buffer: the
+ * implementation does not keep it after returning.
  */
 interface Datagrams extends Closeable {
   /** Sends {@code src}'s remaining bytes as one datagram to {@code to} (resolved). */

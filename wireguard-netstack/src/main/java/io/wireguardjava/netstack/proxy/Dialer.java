@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Resolves a client's destination through one {@link Network} (never the host's resolver
- * unless that network is the host), applies the listener's policy and connects.
+ * Resolves a client's destination through one {@link Network} (never the host's resolver unless
+ * that network is the host), applies the listener's policy and connects.
  */
 final class Dialer {
   /** Addresses of one name tried in turn before giving up. */
@@ -87,7 +87,16 @@ final class Dialer {
         last = e;
       }
     }
-    throw new DialException(Failure.of(last), "cannot connect to " + host + " port " + port
-        + " through the " + network.name() + ": " + last.getMessage(), last);
+    throw new DialException(
+        Failure.of(last),
+        "cannot connect to "
+            + host
+            + " port "
+            + port
+            + " through the "
+            + network.name()
+            + ": "
+            + last.getMessage(),
+        last);
   }
 }

@@ -19,8 +19,8 @@ import java.util.Optional;
  *       TUNNELPORT and forwards to HOST:HOSTPORT on the local machine.
  * </ul>
  *
- * IPv6 addresses are written in brackets ({@code [::1]:8080:[fd00::2]:80}); {@code *} binds
- * every address, {@code localhost} the loopback address. A {@code tcp:} prefix is accepted too.
+ * IPv6 addresses are written in brackets ({@code [::1]:8080:[fd00::2]:80}); {@code *} binds every
+ * address, {@code localhost} the loopback address. A {@code tcp:} prefix is accepted too.
  */
 public final class ForwardSpec {
   /** Which way connections go. */
@@ -45,8 +45,12 @@ public final class ForwardSpec {
   private final String targetHost;
   private final int targetPort;
 
-  private ForwardSpec(Direction direction, Protocol protocol, InetSocketAddress listen,
-      String targetHost, int targetPort) {
+  private ForwardSpec(
+      Direction direction,
+      Protocol protocol,
+      InetSocketAddress listen,
+      String targetHost,
+      int targetPort) {
     this.direction = direction;
     this.protocol = protocol;
     this.listen = listen;
@@ -62,16 +66,20 @@ public final class ForwardSpec {
    * @param host the destination in the tunnel: a literal or a name for the tunnel's DNS
    * @param port the destination port, 1 to 65535
    * @return the forward
-   * @throws IllegalArgumentException when the address is unresolved, the host empty or a port
-   *     out of range
+   * @throws IllegalArgumentException when the address is unresolved, the host empty or a port out
+   *     of range
    */
-  public static ForwardSpec local(Protocol protocol, InetSocketAddress bind, String host,
-      int port) {
+  public static ForwardSpec local(
+      Protocol protocol, InetSocketAddress bind, String host, int port) {
     if (bind.isUnresolved()) {
       throw new IllegalArgumentException("the listen address is unresolved: " + bind);
     }
-    return new ForwardSpec(Direction.LOCAL_TO_TUNNEL, Objects.requireNonNull(protocol), bind,
-        checkHost(host), checkPort(port, "destination port"));
+    return new ForwardSpec(
+        Direction.LOCAL_TO_TUNNEL,
+        Objects.requireNonNull(protocol),
+        bind,
+        checkHost(host),
+        checkPort(port, "destination port"));
   }
 
   /**
@@ -85,10 +93,14 @@ public final class ForwardSpec {
    * @throws IllegalArgumentException when the host is empty or a port out of range
    */
   public static ForwardSpec remote(Protocol protocol, int tunnelPort, String host, int port) {
-    InetSocketAddress listen = new InetSocketAddress(
-        wildcard(), checkPort(tunnelPort, "tunnel port"));
-    return new ForwardSpec(Direction.TUNNEL_TO_LOCAL, Objects.requireNonNull(protocol), listen,
-        checkHost(host), checkPort(port, "destination port"));
+    InetSocketAddress listen =
+        new InetSocketAddress(wildcard(), checkPort(tunnelPort, "tunnel port"));
+    return new ForwardSpec(
+        Direction.TUNNEL_TO_LOCAL,
+        Objects.requireNonNull(protocol),
+        listen,
+        checkHost(host),
+        checkPort(port, "destination port"));
   }
 
   /**
@@ -107,7 +119,10 @@ public final class ForwardSpec {
     int i = parts.size() - 3;
     InetAddress bind = i == 0 ? InetAddress.getLoopbackAddress() : bindAddress(parts.get(0), text);
     int port = port(parts.get(i), text, "PORT", true);
-    return local(protocol, new InetSocketAddress(bind, port), host(parts.get(i + 1), text),
+    return local(
+        protocol,
+        new InetSocketAddress(bind, port),
+        host(parts.get(i + 1), text),
         port(parts.get(i + 2), text, "HOSTPORT", false));
   }
 
@@ -124,8 +139,11 @@ public final class ForwardSpec {
     if (parts.size() != 3) {
       throw bad(text, "expected [udp:]TUNNELPORT:HOST:HOSTPORT");
     }
-    return remote(protocol, port(parts.get(0), text, "TUNNELPORT", false),
-        host(parts.get(1), text), port(parts.get(2), text, "HOSTPORT", false));
+    return remote(
+        protocol,
+        port(parts.get(0), text, "TUNNELPORT", false),
+        host(parts.get(1), text),
+        port(parts.get(2), text, "HOSTPORT", false));
   }
 
   /**
@@ -183,7 +201,12 @@ public final class ForwardSpec {
     String p = protocol == Protocol.UDP ? "udp:" : "";
     String target = bracket(targetHost) + ":" + targetPort;
     return direction == Direction.LOCAL_TO_TUNNEL
-        ? "-L " + p + bracket(listen.getAddress().getHostAddress()) + ":" + listen.getPort() + ":"
+        ? "-L "
+            + p
+            + bracket(listen.getAddress().getHostAddress())
+            + ":"
+            + listen.getPort()
+            + ":"
             + target
         : "-R " + p + listen.getPort() + ":" + target;
   }
@@ -200,8 +223,11 @@ public final class ForwardSpec {
       return false;
     }
     ForwardSpec f = (ForwardSpec) o;
-    return direction == f.direction && protocol == f.protocol && listen.equals(f.listen)
-        && targetHost.equals(f.targetHost) && targetPort == f.targetPort;
+    return direction == f.direction
+        && protocol == f.protocol
+        && listen.equals(f.listen)
+        && targetHost.equals(f.targetHost)
+        && targetPort == f.targetPort;
   }
 
   /**
@@ -302,8 +328,14 @@ public final class ForwardSpec {
     }
     int p = Integer.parseInt(part);
     if (p > 65535 || (p == 0 && !zeroAllowed)) {
-      throw bad(text, what + " " + p + " is out of range (1-65535"
-          + (zeroAllowed ? ", or 0 for any" : "") + ")");
+      throw bad(
+          text,
+          what
+              + " "
+              + p
+              + " is out of range (1-65535"
+              + (zeroAllowed ? ", or 0 for any" : "")
+              + ")");
     }
     return p;
   }

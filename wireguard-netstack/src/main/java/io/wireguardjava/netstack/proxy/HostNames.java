@@ -6,14 +6,16 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Host names and literals as clients send them: literals are parsed here, without any
- * resolver; everything else is a name for the network's DNS.
+ * Host names and literals as clients send them: literals are parsed here, without any resolver;
+ * everything else is a name for the network's DNS.
  */
 final class HostNames {
   private static final Pattern IPV4 =
-      Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]"
-          + "|1[0-9][0-9]|[1-9]?[0-9])){3}");
+      Pattern.compile(
+          "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]"
+              + "|1[0-9][0-9]|[1-9]?[0-9])){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
   /** A DNS name as SOCKS and HTTP clients send it: letters, digits, '-', '_', '.'. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,252})");
 

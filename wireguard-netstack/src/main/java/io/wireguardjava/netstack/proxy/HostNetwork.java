@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The host's own JDK sockets and resolver: the local side of {@link PortForward} and the
- * listening side of the proxies.
+ * The host's own JDK sockets and resolver: the local side of {@link PortForward} and the listening
+ * side of the proxies.
  */
 final class HostNetwork implements Network {
   /** The one instance. */

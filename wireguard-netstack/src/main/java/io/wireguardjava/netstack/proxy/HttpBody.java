@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The framing of an HTTP/1.1 message body (RFC 9112 §6) and its copy through the proxy, with
- * one bounded buffer: chunked bodies are copied as they are (or de-chunked for an HTTP/1.0
- * client), fixed-length bodies byte for byte, close-delimited ones until the end of stream.
+ * The framing of an HTTP/1.1 message body (RFC 9112 §6) and its copy through the proxy, with one
+ * bounded buffer: chunked bodies are copied as they are (or de-chunked for an HTTP/1.0 client),
+ * fixed-length bodies byte for byte, close-delimited ones until the end of stream.
  */
 final class HttpBody {
   /** How the end of a body is found. */
@@ -37,8 +37,8 @@ final class HttpBody {
   /**
    * The framing of a request body: chunked, Content-Length, or none.
    *
-   * @throws HttpException 400 for a bad Content-Length or a transfer coding other than chunked
-   *     last (no length could be known: RFC 9112 §6.3)
+   * @throws HttpException 400 for a bad Content-Length or a transfer coding other than chunked last
+   *     (no length could be known: RFC 9112 §6.3)
    */
   static HttpBody ofRequest(HttpHead head) throws HttpException {
     List<String> te = head.tokens("Transfer-Encoding");
@@ -92,8 +92,7 @@ final class HttpBody {
    * @param dechunk whether to strip the chunked framing (for an HTTP/1.0 recipient)
    * @throws EOFException when the stream ends before the body does
    */
-  void copy(InputStream in, OutputStream out, boolean dechunk, LongAdder bytes)
-      throws IOException {
+  void copy(InputStream in, OutputStream out, boolean dechunk, LongAdder bytes) throws IOException {
     byte[] buf = new byte[Splice.BUFFER_SIZE];
     switch (framing) {
       case NONE:
@@ -115,8 +114,9 @@ final class HttpBody {
     }
   }
 
-  private static void copyExactly(InputStream in, OutputStream out, long length, byte[] buf,
-      LongAdder bytes) throws IOException {
+  private static void copyExactly(
+      InputStream in, OutputStream out, long length, byte[] buf, LongAdder bytes)
+      throws IOException {
     long left = length;
     while (left > 0) {
       int n = in.read(buf, 0, (int) Math.min(buf.length, left));
@@ -131,8 +131,9 @@ final class HttpBody {
   }
 
   /** RFC 9112 §7.1: size [; ext] CRLF data CRLF ... 0 CRLF trailers CRLF. */
-  private static void copyChunked(InputStream in, OutputStream out, boolean dechunk, byte[] buf,
-      LongAdder bytes) throws IOException {
+  private static void copyChunked(
+      InputStream in, OutputStream out, boolean dechunk, byte[] buf, LongAdder bytes)
+      throws IOException {
     while (true) {
       String line = chunkLine(in);
       int semicolon = line.indexOf(';');

@@ -17,30 +17,36 @@ import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The absolute-form requests of one client connection ({@code GET http://host/path}), each sent
- * on in origin-form over an upstream connection kept open between requests to the same
- * host and port.
+ * The absolute-form requests of one client connection ({@code GET http://host/path}), each sent on
+ * in origin-form over an upstream connection kept open between requests to the same host and port.
  *
  * <ol>
- *   <li>The request head loses its hop-by-hop fields (RFC 9110 §7.6.1), gets {@code Host} from
- *       the URL, and goes out; a request body is copied on a second thread, so that a server's
- *       {@code 100 Continue} can come back while the client waits for it.
+ *   <li>The request head loses its hop-by-hop fields (RFC 9110 §7.6.1), gets {@code Host} from the
+ *       URL, and goes out; a request body is copied on a second thread, so that a server's {@code
+ *       100 Continue} can come back while the client waits for it.
  *   <li>Interim 1xx responses are passed on; the final response's head is passed on without
- *       hop-by-hop fields and with this proxy's own {@code Connection}; its body is copied with
- *       its framing (de-chunked for an HTTP/1.0 client, who then gets a close).
+ *       hop-by-hop fields and with this proxy's own {@code Connection}; its body is copied with its
+ *       framing (de-chunked for an HTTP/1.0 client, who then gets a close).
  *   <li>A request sent on a reused connection that the server had closed meanwhile (no byte of
  *       response) is sent once more on a new connection, when it has no body.
  * </ol>
  */
 final class HttpExchange implements AutoCloseable {
   /**
-   * How long a request body may still be on its way after the whole response went out (a
-   * server that answered early, 413 say); then the client connection is given up.
+   * How long a request body may still be on its way after the whole response went out (a server
+   * that answered early, 413 say); then the client connection is given up.
    */
   private static final long BODY_FINISH_WAIT_MILLIS = 5_000;
 
-  private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive",
-      "proxy-connection", "proxy-authorization", "proxy-authenticate", "te", "upgrade");
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "proxy-authorization",
+          "proxy-authenticate",
+          "te",
+          "upgrade");
 
   private final Dialer dialer;
   private final Socket client;
@@ -50,13 +56,32 @@ final class HttpExchange implements AutoCloseable {
   private final ExecutorService executor;
   private final Counters counters;
 
-  private @Nullable Socket upstream;
-  private @Nullable InputStream upstreamIn;
-  private @Nullable OutputStream upstreamOut;
-  private String upstreamKey = "";
+  /** The server connection kept between requests, or null before the first and after errors. */
+  private @Nullable Upstream upstream;
 
-  HttpExchange(Dialer dialer, Socket client, InputStream clientIn, OutputStream clientOut,
-      Connection connection, ExecutorService executor, Counters counters) {
+  /** One connection to a server, with buffered streams, for one host and port. */
+  private static final class Upstream {
+    final Socket socket;
+    final InputStream in;
+    final OutputStream out;
+    final String key;
+
+    Upstream(Socket socket, String key) throws IOException {
+      this.socket = socket;
+      this.in = new BufferedInputStream(socket.getInputStream(), 8192);
+      this.out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+      this.key = key;
+    }
+  }
+
+  HttpExchange(
+      Dialer dialer,
+      Socket client,
+      InputStream clientIn,
+      OutputStream clientOut,
+      Connection connection,
+      ExecutorService executor,
+      Counters counters) {
     this.dialer = dialer;
     this.client = client;
     this.clientIn = clientIn;
@@ -76,31 +101,31 @@ final class HttpExchange implements AutoCloseable {
     HttpTarget target = HttpTarget.ofAbsolute(request.second);
     HttpBody requestBody = HttpBody.ofRequest(request);
     boolean http10 = request.third.equals("HTTP/1.0");
-    boolean clientKeepAlive = http10
-        ? request.hasToken("Connection", "keep-alive")
-            || request.hasToken("Proxy-Connection", "keep-alive")
-        : !request.hasToken("Connection", "close")
-            && !request.hasToken("Proxy-Connection", "close");
+    boolean clientKeepAlive =
+        http10
+            ? request.hasToken("Connection", "keep-alive")
+                || request.hasToken("Proxy-Connection", "keep-alive")
+            : !request.hasToken("Connection", "close")
+                && !request.hasToken("Proxy-Connection", "close");
     byte[] head = requestHead(request, target, requestBody, http10 && clientKeepAlive);
 
     String key = target.host().toLowerCase(Locale.ROOT) + " " + target.port();
-    boolean reused = upstream != null && key.equals(upstreamKey);
-    if (!reused) {
-      open(target, key);
-    }
+    Upstream current = upstream;
+    boolean reused = current != null && key.equals(current.key);
+    Upstream u = reused && current != null ? current : open(target, key);
     BodyPump pump = null;
     HttpHead response;
     try {
-      send(head);
+      send(u, head);
       if (requestBody != HttpBody.NONE) {
-        pump = new BodyPump(requestBody);
+        pump = new BodyPump(requestBody, u);
       }
-      Optional<HttpHead> first = readFinalResponse(http10);
+      Optional<HttpHead> first = readFinalResponse(u, http10);
       if (first.isEmpty() && reused && pump == null) {
         // the server closed the idle connection before it saw this request: once more
-        open(target, key);
-        send(head);
-        first = readFinalResponse(http10);
+        u = open(target, key);
+        send(u, head);
+        first = readFinalResponse(u, http10);
       }
       if (first.isEmpty()) {
         throw new HttpException(502, "the server closed the connection without a response");
@@ -113,8 +138,9 @@ final class HttpExchange implements AutoCloseable {
           : e;
     } catch (IOException e) {
       closeUpstream();
-      if (pump != null && pump.clientFault() != null) {
-        throw pump.clientFault(); // the body was malformed, which is why the server went away
+      HttpException fault = pump == null ? null : pump.clientFault();
+      if (fault != null) {
+        throw fault; // the body was malformed, which is why the server went away
       }
       throw new HttpException(502, "the server connection failed: " + e.getMessage(), e);
     }
@@ -128,12 +154,12 @@ final class HttpExchange implements AutoCloseable {
       throw new HttpException(502, "bad response from the server: " + e.getMessage(), e);
     }
     boolean dechunk = http10 && body.framing == HttpBody.Framing.CHUNKED;
-    boolean upstreamKeepAlive = body.framing != HttpBody.Framing.UNTIL_CLOSE
-        && (response.first.equals("HTTP/1.1")
-            ? !response.hasToken("Connection", "close")
-            : response.hasToken("Connection", "keep-alive"));
-    boolean keepAlive = clientKeepAlive && body.framing != HttpBody.Framing.UNTIL_CLOSE
-        && !dechunk;
+    boolean upstreamKeepAlive =
+        body.framing != HttpBody.Framing.UNTIL_CLOSE
+            && (response.first.equals("HTTP/1.1")
+                ? !response.hasToken("Connection", "close")
+                : response.hasToken("Connection", "keep-alive"));
+    boolean keepAlive = clientKeepAlive && body.framing != HttpBody.Framing.UNTIL_CLOSE && !dechunk;
 
     List<String[]> fields = endToEnd(response);
     if (dechunk) {
@@ -141,9 +167,9 @@ final class HttpExchange implements AutoCloseable {
     }
     fields.add(new String[] {"Connection", keepAlive ? "keep-alive" : "close"});
     try {
-      clientOut.write(HttpHead.serialize(
-          "HTTP/1.1 " + response.second + " " + response.third, fields));
-      body.copy(upstreamIn, clientOut, dechunk, counters.bytesIn);
+      clientOut.write(
+          HttpHead.serialize("HTTP/1.1 " + response.second + " " + response.third, fields));
+      body.copy(u.in, clientOut, dechunk, counters.bytesIn);
       clientOut.flush();
     } catch (IOException e) {
       // half a response already went out: only a reset tells the client it is cut short
@@ -159,33 +185,33 @@ final class HttpExchange implements AutoCloseable {
     return keepAlive && requestDone;
   }
 
-  private void open(HttpTarget target, String key) throws IOException {
+  private Upstream open(HttpTarget target, String key) throws IOException {
     closeUpstream();
     Socket s;
     try {
       s = dialer.dial(target.host(), target.port());
     } catch (DialException e) {
       counters.failed.increment();
-      throw new HttpException(HttpException.statusOf(e.failure()), e.getMessage(), e);
+      throw new HttpException(
+          HttpException.statusOf(e.failure()), String.valueOf(e.getMessage()), e);
     }
     if (!connection.track(s)) {
       throw new IOException("the proxy is closing");
     }
-    upstream = s;
-    upstreamIn = new BufferedInputStream(s.getInputStream(), 8192);
-    upstreamOut = new BufferedOutputStream(s.getOutputStream(), 8192);
-    upstreamKey = key;
+    Upstream u = new Upstream(s, key);
+    upstream = u;
+    return u;
   }
 
-  private void send(byte[] head) throws IOException {
-    upstreamOut.write(head);
-    upstreamOut.flush();
+  private static void send(Upstream u, byte[] head) throws IOException {
+    u.out.write(head);
+    u.out.flush();
   }
 
   /** Passes 1xx responses on (not to an HTTP/1.0 client) and returns the final one. */
-  private Optional<HttpHead> readFinalResponse(boolean http10) throws IOException {
+  private Optional<HttpHead> readFinalResponse(Upstream u, boolean http10) throws IOException {
     while (true) {
-      Optional<HttpHead> r = HttpHeadReader.read(upstreamIn, false);
+      Optional<HttpHead> r = HttpHeadReader.read(u.in, false);
       if (r.isEmpty()) {
         return r;
       }
@@ -197,20 +223,21 @@ final class HttpExchange implements AutoCloseable {
         return r;
       }
       if (!http10) {
-        clientOut.write(HttpHead.serialize("HTTP/1.1 " + r.get().second + " " + r.get().third,
-            endToEnd(r.get())));
+        clientOut.write(
+            HttpHead.serialize(
+                "HTTP/1.1 " + r.get().second + " " + r.get().third, endToEnd(r.get())));
         clientOut.flush();
       }
     }
   }
 
-  private static byte[] requestHead(HttpHead request, HttpTarget target, HttpBody body,
-      boolean keepAliveHttp10) {
+  private static byte[] requestHead(
+      HttpHead request, HttpTarget target, HttpBody body, boolean keepAliveHttp10) {
     List<String[]> fields = new ArrayList<>();
     fields.add(new String[] {"Host", target.authority()});
     for (String[] f : endToEnd(request)) {
-      boolean lengthBesideChunked = body.framing == HttpBody.Framing.CHUNKED
-          && f[0].equalsIgnoreCase("Content-Length");
+      boolean lengthBesideChunked =
+          body.framing == HttpBody.Framing.CHUNKED && f[0].equalsIgnoreCase("Content-Length");
       if (!f[0].equalsIgnoreCase("Host") && !lengthBesideChunked) {
         fields.add(f);
       }
@@ -235,13 +262,11 @@ final class HttpExchange implements AutoCloseable {
   }
 
   private void closeUpstream() {
-    if (upstream != null) {
-      Sockets.closeQuietly(upstream);
-      connection.untrack(upstream);
+    Upstream u = upstream;
+    if (u != null) {
+      Sockets.closeQuietly(u.socket);
+      connection.untrack(u.socket);
       upstream = null;
-      upstreamIn = null;
-      upstreamOut = null;
-      upstreamKey = "";
     }
   }
 
@@ -256,25 +281,26 @@ final class HttpExchange implements AutoCloseable {
     private volatile boolean ok;
     private volatile @Nullable HttpException clientFault;
 
-    BodyPump(HttpBody body) throws IOException {
-      OutputStream out = upstreamOut;
-      Socket server = upstream;
+    BodyPump(HttpBody body, Upstream u) throws IOException {
+      OutputStream out = u.out;
+      Socket server = u.socket;
       try {
-        executor.execute(() -> {
-          try {
-            body.copy(clientIn, out, false, counters.bytesOut);
-            out.flush();
-            ok = true;
-          } catch (HttpException e) {
-            clientFault = e;
-            // the server waits for the rest of a body that will never come: stop waiting
-            Sockets.abort(server);
-          } catch (IOException e) {
-            Sockets.abort(server);
-          } finally {
-            done.countDown();
-          }
-        });
+        executor.execute(
+            () -> {
+              try {
+                body.copy(clientIn, out, false, counters.bytesOut);
+                out.flush();
+                ok = true;
+              } catch (HttpException e) {
+                clientFault = e;
+                // the server waits for the rest of a body that will never come: stop waiting
+                Sockets.abort(server);
+              } catch (IOException e) {
+                Sockets.abort(server);
+              } finally {
+                done.countDown();
+              }
+            });
       } catch (RejectedExecutionException e) {
         throw new IOException("the proxy is closing", e);
       }
@@ -286,8 +312,8 @@ final class HttpExchange implements AutoCloseable {
     }
 
     /**
-     * Whether the whole body went out. Called after the response: if the server answered
-     * before reading it all, the client connection cannot be reused (its rest is unread).
+     * Whether the whole body went out. Called after the response: if the server answered before
+     * reading it all, the client connection cannot be reused (its rest is unread).
      */
     boolean finishedWell() {
       // normally the pump finished before the server could answer; give it time to say so

@@ -7,16 +7,19 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The head of an HTTP/1.x message: the start line's three parts and the header fields in
- * order, as received (names compared without case).
+ * The head of an HTTP/1.x message: the start line's three parts and the header fields in order, as
+ * received (names compared without case).
  */
 final class HttpHead {
   /** The request's method, or the response's version. */
   final String first;
+
   /** The request's target, or the response's status code. */
   final String second;
+
   /** The request's version, or the response's reason phrase (possibly empty). */
   final String third;
+
   private final List<String[]> fields;
 
   HttpHead(String first, String second, String third, List<String[]> fields) {

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads an HTTP/1.x head (RFC 9112 §2-5) with bounds on the line length, the head size and the
- * number of fields: a client can neither make the proxy buffer without limit nor slip a
- * malformed field (spaces before the colon, obsolete line folding, controls) past it.
+ * number of fields: a client can neither make the proxy buffer without limit nor slip a malformed
+ * field (spaces before the colon, obsolete line folding, controls) past it.
  */
 final class HttpHeadReader {
   static final int MAX_LINE = 8 * 1024;
@@ -28,8 +28,8 @@ final class HttpHeadReader {
    * Reads one head.
    *
    * @param request whether a request line (else a status line) starts it
-   * @return empty at a clean end of stream before the first byte (a keep-alive connection
-   *     closed between requests)
+   * @return empty at a clean end of stream before the first byte (a keep-alive connection closed
+   *     between requests)
    * @throws HttpException 400 (malformed), 431 (too large) or 505 (not HTTP/1.x)
    * @throws EOFException when the stream ends inside the head
    */
@@ -69,8 +69,8 @@ final class HttpHeadReader {
     int sp1 = line.indexOf(' ');
     int sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
     if (sp1 <= 0 || (request && sp2 < 0) || (request && line.indexOf(' ', sp2 + 1) >= 0)) {
-      throw new HttpException(400, "malformed " + (request ? "request" : "status") + " line: "
-          + Printable.of(line));
+      throw new HttpException(
+          400, "malformed " + (request ? "request" : "status") + " line: " + Printable.of(line));
     }
     String a = line.substring(0, sp1);
     String b = sp2 < 0 ? line.substring(sp1 + 1) : line.substring(sp1 + 1, sp2);
@@ -106,8 +106,8 @@ final class HttpHeadReader {
     for (int i = 0; i < value.length(); i++) {
       char ch = value.charAt(i);
       if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
-        throw new HttpException(400, "control character in header field "
-            + Printable.of(line.substring(0, colon)));
+        throw new HttpException(
+            400, "control character in header field " + Printable.of(line.substring(0, colon)));
       }
     }
     return new String[] {line.substring(0, colon), value};

@@ -18,20 +18,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Predicate;
 
 /**
- * An HTTP proxy on the host whose requests go through the tunnel: {@code CONNECT host:port}
- * (what browsers, curl and the JDK's {@code HttpClient} use for HTTPS, and any TCP protocol) and
+ * An HTTP proxy on the host whose requests go through the tunnel: {@code CONNECT host:port} (what
+ * browsers, curl and the JDK's {@code HttpClient} use for HTTPS, and any TCP protocol) and
  * absolute-form requests such as {@code GET http://host/path} for plain HTTP, with keep-alive on
  * both sides. Names are resolved by the tunnel's DNS, never by the host.
  *
- * <p>Errors are answered with a status and a one-line text body, then the connection closes:
- * 400 for a malformed request (or an origin-form one: this is a proxy), 431 for a head over 64
- * KiB, 505 for another HTTP version, 403 for a destination the {@link Builder#allow} policy
- * refuses, 502 when the destination refuses, is unreachable or unknown, 504 when it does not
- * answer in time. No proxy authentication is offered: bind it to loopback, as by default.
+ * <p>Errors are answered with a status and a one-line text body, then the connection closes: 400
+ * for a malformed request (or an origin-form one: this is a proxy), 431 for a head over 64 KiB, 505
+ * for another HTTP version, 403 for a destination the {@link Builder#allow} policy refuses, 502
+ * when the destination refuses, is unreachable or unknown, 504 when it does not answer in time. No
+ * proxy authentication is offered: bind it to loopback, as by default.
  *
- * <p>Threads: an accept thread and a pool of daemon threads named {@code wg-http-<address>-N},
- * two per connection, at most {@link Builder#maxConnections} connections at once (platform
- * threads: the code targets Java 17).
+ * <p>Threads: an accept thread and a pool of daemon threads named {@code wg-http-<address>-N}, two
+ * per connection, at most {@link Builder#maxConnections} connections at once (platform threads: the
+ * code targets Java 17).
  */
 public final class HttpProxyServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HttpProxyServer.class.getName());
@@ -47,9 +47,13 @@ public final class HttpProxyServer implements AutoCloseable {
     this.handshakeTimeout = b.handshakeTimeout;
     this.idleTimeout = b.idleTimeout;
     java.net.ServerSocket server = b.listenSide.listen(b.bind, b.backlog);
-    this.service = new TcpService("wg-http-" + Sockets.format(
-        (InetSocketAddress) server.getLocalSocketAddress()), server, b.maxConnections,
-        this::handle, counters);
+    this.service =
+        new TcpService(
+            "wg-http-" + Sockets.format((InetSocketAddress) server.getLocalSocketAddress()),
+            server,
+            b.maxConnections,
+            this::handle,
+            counters);
   }
 
   /**
@@ -131,8 +135,15 @@ public final class HttpProxyServer implements AutoCloseable {
           if (e.status() == 400 || e.status() == 431) {
             counters.malformed.increment();
           }
-          LOG.log(System.Logger.Level.DEBUG, () -> "HTTP proxy, " + Sockets.remote(client)
-              + ": " + e.status() + " " + e.getMessage());
+          LOG.log(
+              System.Logger.Level.DEBUG,
+              () ->
+                  "HTTP proxy, "
+                      + Sockets.remote(client)
+                      + ": "
+                      + e.status()
+                      + " "
+                      + e.getMessage());
           reply(out, e);
           return;
         }
@@ -140,15 +151,22 @@ public final class HttpProxyServer implements AutoCloseable {
     }
   }
 
-  private void connect(Socket client, InputStream in, OutputStream out, HttpHead head,
-      Connection connection, ExecutorService executor) throws IOException {
+  private void connect(
+      Socket client,
+      InputStream in,
+      OutputStream out,
+      HttpHead head,
+      Connection connection,
+      ExecutorService executor)
+      throws IOException {
     HttpTarget target = HttpTarget.ofAuthority(head.second);
     Socket upstream;
     try {
       upstream = dialer.dial(target.host(), target.port());
     } catch (DialException e) {
       counters.failed.increment();
-      throw new HttpException(HttpException.statusOf(e.failure()), e.getMessage(), e);
+      throw new HttpException(
+          HttpException.statusOf(e.failure()), String.valueOf(e.getMessage()), e);
     }
     if (!connection.track(upstream)) {
       return;
@@ -162,12 +180,20 @@ public final class HttpProxyServer implements AutoCloseable {
 
   /** The error status with a one-line text body, and Connection: close. */
   static void reply(OutputStream out, HttpException e) {
-    byte[] body = (e.status() + " " + HttpException.reason(e.status()) + ": " + e.getMessage()
-        + "\n").getBytes(StandardCharsets.UTF_8);
-    String head = "HTTP/1.1 " + e.status() + " " + HttpException.reason(e.status()) + "\r\n"
-        + "Content-Type: text/plain; charset=utf-8\r\n"
-        + "Content-Length: " + body.length + "\r\n"
-        + "Connection: close\r\n\r\n";
+    byte[] body =
+        (e.status() + " " + HttpException.reason(e.status()) + ": " + e.getMessage() + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+    String head =
+        "HTTP/1.1 "
+            + e.status()
+            + " "
+            + HttpException.reason(e.status())
+            + "\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\n"
+            + "Content-Length: "
+            + body.length
+            + "\r\n"
+            + "Connection: close\r\n\r\n";
     try {
       out.write(head.getBytes(StandardCharsets.US_ASCII));
       out.write(body);
@@ -179,14 +205,13 @@ public final class HttpProxyServer implements AutoCloseable {
 
   /**
    * Settings of an {@link HttpProxyServer}; {@link #start()} opens it. Defaults: listen on
-   * 127.0.0.1:8080, every destination allowed, 10 s connect timeout and for the first request,
-   * 60 s between keep-alive requests, 1,024 connections.
+   * 127.0.0.1:8080, every destination allowed, 10 s connect timeout and for the first request, 60 s
+   * between keep-alive requests, 1,024 connections.
    */
   public static final class Builder {
     private final Network upstream;
     private Network listenSide = HostNetwork.INSTANCE;
-    private InetSocketAddress bind =
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
+    private InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
     private int backlog = 512;
     private Predicate<InetSocketAddress> allow = a -> true;
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -207,8 +232,8 @@ public final class HttpProxyServer implements AutoCloseable {
      */
     public Builder bind(InetSocketAddress address) {
       if (address.isUnresolved()) {
-        throw new IllegalArgumentException("the HTTP proxy listen address is unresolved: "
-            + address);
+        throw new IllegalArgumentException(
+            "the HTTP proxy listen address is unresolved: " + address);
       }
       this.bind = address;
       return this;
@@ -256,8 +281,8 @@ public final class HttpProxyServer implements AutoCloseable {
     }
 
     /**
-     * How long a keep-alive connection may wait for its next request (or a request body for
-     * its next bytes).
+     * How long a keep-alive connection may wait for its next request (or a request body for its
+     * next bytes).
      *
      * @param timeout positive, or zero for no limit
      * @return this builder

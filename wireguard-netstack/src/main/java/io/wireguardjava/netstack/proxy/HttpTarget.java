@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * Where a proxied HTTP request goes: the host and port of {@code CONNECT host:port}
- * (authority-form) or of {@code http://host[:port]/path} (absolute-form, RFC 9112 §3.2.2),
- * and the origin-form path sent on.
+ * (authority-form) or of {@code http://host[:port]/path} (absolute-form, RFC 9112 §3.2.2), and the
+ * origin-form path sent on.
  *
  * @param host a name, an IPv4 literal, or an IPv6 literal without brackets
  * @param port 1 to 65535
@@ -27,9 +27,11 @@ record HttpTarget(String host, int port, String authority, String path) {
       if (lower.startsWith("https://")) {
         throw new HttpException(400, "https:// URLs go through CONNECT, not as a request target");
       }
-      throw new HttpException(400, target.startsWith("/")
-          ? "this is a proxy: requests need an absolute http:// URL (or CONNECT)"
-          : "unsupported request target " + Printable.of(target));
+      throw new HttpException(
+          400,
+          target.startsWith("/")
+              ? "this is a proxy: requests need an absolute http:// URL (or CONNECT)"
+              : "unsupported request target " + Printable.of(target));
     }
     String rest = target.substring("http://".length());
     int end = rest.length();
@@ -94,7 +96,8 @@ record HttpTarget(String host, int port, String authority, String path) {
       }
       p = defaultPort;
     } else {
-      if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1
+      if (!port.matches("[0-9]{1,5}")
+          || Integer.parseInt(port) < 1
           || Integer.parseInt(port) > 65535) {
         throw new HttpException(400, "bad port in " + Printable.of(a));
       }

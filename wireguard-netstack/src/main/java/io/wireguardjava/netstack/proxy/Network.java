@@ -9,12 +9,12 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One side of a proxy: the tunnel ({@link TunnelNetworkAdapter}) or the host's own sockets
- * ({@link HostNetwork}). The proxies resolve names only with {@link #resolve} of the network
- * they connect through, so a name for the tunnel never leaks to the host's resolver.
+ * One side of a proxy: the tunnel ({@link TunnelNetworkAdapter}) or the host's own sockets ({@link
+ * HostNetwork}). The proxies resolve names only with {@link #resolve} of the network they connect
+ * through, so a name for the tunnel never leaks to the host's resolver.
  *
- * <p>All methods are thread-safe and may block; the sockets returned are ordinary blocking
- * {@code java.net} sockets owned by the caller.
+ * <p>All methods are thread-safe and may block; the sockets returned are ordinary blocking {@code
+ * java.net} sockets owned by the caller.
  */
 interface Network {
   /**

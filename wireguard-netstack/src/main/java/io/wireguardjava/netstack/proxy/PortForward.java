@@ -9,16 +9,16 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * A running port forward, {@code ssh -L} / {@code -R} style (see {@link ForwardSpec}): TCP
- * connections are spliced to a new connection to the destination (bounded buffers,
- * half-close and resets passed on; a destination that refuses or cannot be reached resets the
- * client's connection); UDP datagrams travel in flows, one per client address, each closed
- * after {@link Builder#udpIdleTimeout} without a datagram either way.
+ * connections are spliced to a new connection to the destination (bounded buffers, half-close and
+ * resets passed on; a destination that refuses or cannot be reached resets the client's
+ * connection); UDP datagrams travel in flows, one per client address, each closed after {@link
+ * Builder#udpIdleTimeout} without a datagram either way.
  *
- * <p>For {@code -L} the destination's name is resolved by the tunnel's DNS; for {@code -R} by
- * the host's.
+ * <p>For {@code -L} the destination's name is resolved by the tunnel's DNS; for {@code -R} by the
+ * host's.
  *
- * <p>Threads: daemon threads named {@code wg-forward-<spec>-N}: two per TCP connection, one per
- * UDP flow plus a listener and a sweeper (platform threads: the code targets Java 17).
+ * <p>Threads: daemon threads named {@code wg-forward-<spec>-N}: two per TCP connection, one per UDP
+ * flow plus a listener and a sweeper (platform threads: the code targets Java 17).
  */
 public final class PortForward implements AutoCloseable {
   private final ForwardSpec spec;
@@ -35,14 +35,27 @@ public final class PortForward implements AutoCloseable {
     this.dialer = new Dialer(connectSide, a -> true, b.connectTimeout);
     String name = "wg-forward-" + spec.toString().replace(' ', '-');
     if (spec.protocol() == ForwardSpec.Protocol.TCP) {
-      TcpService service = new TcpService(name, listenSide.listen(spec.listen(), 512),
-          b.maxConnections, this::handle, counters);
+      TcpService service =
+          new TcpService(
+              name,
+              listenSide.listen(spec.listen(), 512),
+              b.maxConnections,
+              this::handle,
+              counters);
       this.running = service;
       this.address = service.localAddress();
     } else {
-      UdpForward udp = new UdpForward(name, listenSide.openDatagram(spec.listen()), dialer,
-          spec.targetHost(), spec.targetPort(), b.udpIdleTimeout, b.maxConnections, counters,
-          System::nanoTime);
+      UdpForward udp =
+          new UdpForward(
+              name,
+              listenSide.openDatagram(spec.listen()),
+              dialer,
+              spec.targetHost(),
+              spec.targetPort(),
+              b.udpIdleTimeout,
+              b.maxConnections,
+              counters,
+              System::nanoTime);
       this.running = udp;
       this.address = udp.localAddress();
     }
@@ -55,8 +68,7 @@ public final class PortForward implements AutoCloseable {
    * @param spec what to forward, which way
    * @return a builder with the defaults
    */
-  public static Builder builder(io.wireguardjava.netstack.TunnelNetwork network,
-      ForwardSpec spec) {
+  public static Builder builder(io.wireguardjava.netstack.TunnelNetwork network, ForwardSpec spec) {
     return new Builder(new TunnelNetworkAdapter(network), HostNetwork.INSTANCE, spec);
   }
 
@@ -75,8 +87,8 @@ public final class PortForward implements AutoCloseable {
   }
 
   /**
-   * Where it listens: on the host for -L, in the tunnel for -R (the chosen port when 0 was
-   * asked for).
+   * Where it listens: on the host for -L, in the tunnel for -R (the chosen port when 0 was asked
+   * for).
    *
    * @return the bound address
    */
@@ -121,8 +133,8 @@ public final class PortForward implements AutoCloseable {
   }
 
   /**
-   * Settings of a {@link PortForward}; {@link #start()} opens it. Defaults: 10 s connect
-   * timeout, UDP flows closed after 60 s idle, 1,024 connections or flows.
+   * Settings of a {@link PortForward}; {@link #start()} opens it. Defaults: 10 s connect timeout,
+   * UDP flows closed after 60 s idle, 1,024 connections or flows.
    */
   public static final class Builder {
     private final Network tunnel;

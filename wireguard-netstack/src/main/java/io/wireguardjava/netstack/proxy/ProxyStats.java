@@ -10,8 +10,8 @@ package io.wireguardjava.netstack.proxy;
  * @param failed requests whose destination could not be reached or was not allowed
  * @param bytesOut payload bytes from clients towards their destinations
  * @param bytesIn payload bytes from destinations back to clients
- * @param datagramsDropped UDP datagrams dropped: malformed, from a stranger, fragmented,
- *     not allowed, or a flow table full
+ * @param datagramsDropped UDP datagrams dropped: malformed, from a stranger, fragmented, not
+ *     allowed, or a flow table full
  * @param resets connections ended by a reset on one side, passed on as a reset
  */
 public record ProxyStats(

@@ -10,9 +10,9 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The TCP messages of RFC 1928 and RFC 1929, read strictly from a blocking stream (the caller
- * sets a read timeout, so a truncated message ends in a timeout, never a stuck thread) and
- * written in one piece.
+ * The TCP messages of RFC 1928 and RFC 1929, read strictly from a blocking stream (the caller sets
+ * a read timeout, so a truncated message ends in a timeout, never a stuck thread) and written in
+ * one piece.
  */
 final class Socks5Codec {
   private Socks5Codec() {}
@@ -26,8 +26,8 @@ final class Socks5Codec {
   static int[] readGreeting(InputStream in) throws IOException {
     int version = readByte(in);
     if (version != Socks5.VERSION) {
-      throw new Socks5Exception(Socks5Exception.CLOSE,
-          "not SOCKS5: version byte 0x" + Integer.toHexString(version));
+      throw new Socks5Exception(
+          Socks5Exception.CLOSE, "not SOCKS5: version byte 0x" + Integer.toHexString(version));
     }
     int n = readByte(in);
     if (n == 0) {
@@ -56,7 +56,8 @@ final class Socks5Codec {
   static byte[][] readUserPass(InputStream in) throws IOException {
     int version = readByte(in);
     if (version != Socks5.USER_PASS_VERSION) {
-      throw new Socks5Exception(Socks5Exception.CLOSE,
+      throw new Socks5Exception(
+          Socks5Exception.CLOSE,
           "username/password version byte is 0x" + Integer.toHexString(version) + ", not 0x01");
     }
     byte[] user = readFully(in, readByte(in));
@@ -79,7 +80,8 @@ final class Socks5Codec {
   static Socks5Request readRequest(InputStream in) throws IOException {
     byte[] head = readFully(in, 4);
     if ((head[0] & 0xff) != Socks5.VERSION) {
-      throw new Socks5Exception(Socks5.REP_GENERAL_FAILURE,
+      throw new Socks5Exception(
+          Socks5.REP_GENERAL_FAILURE,
           "request version byte is 0x" + Integer.toHexString(head[0] & 0xff) + ", not 0x05");
     }
     int command = head[1] & 0xff;
@@ -104,7 +106,8 @@ final class Socks5Codec {
         // ISO-8859-1 keeps every byte as one char, so the name check below sees them all
         return new String(readFully(in, length), StandardCharsets.ISO_8859_1);
       default:
-        throw new Socks5Exception(Socks5.REP_ADDRESS_TYPE_NOT_SUPPORTED,
+        throw new Socks5Exception(
+            Socks5.REP_ADDRESS_TYPE_NOT_SUPPORTED,
             "address type 0x" + Integer.toHexString(atyp) + " is not supported");
     }
   }
@@ -141,8 +144,8 @@ final class Socks5Codec {
   }
 
   /**
-   * Writes {@code ATYP ADDR PORT} of a resolved address at {@code buf[offset]}: 7 bytes for
-   * IPv4 (IPv4-mapped IPv6 included), 19 for IPv6.
+   * Writes {@code ATYP ADDR PORT} of a resolved address at {@code buf[offset]}: 7 bytes for IPv4
+   * (IPv4-mapped IPv6 included), 19 for IPv6.
    *
    * @return the bytes written
    */

@@ -6,8 +6,8 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one username and password a {@link Socks5Server} accepts (RFC 1929). Immutable; the
- * password is never shown by {@link #toString()} and compared in constant time.
+ * The one username and password a {@link Socks5Server} accepts (RFC 1929). Immutable; the password
+ * is never shown by {@link #toString()} and compared in constant time.
  */
 public final class Socks5Credentials {
   private final byte[] username;
@@ -74,8 +74,7 @@ public final class Socks5Credentials {
    */
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof Socks5Credentials
-        && ((Socks5Credentials) o).matches(username, password);
+    return o instanceof Socks5Credentials && ((Socks5Credentials) o).matches(username, password);
   }
 
   /**

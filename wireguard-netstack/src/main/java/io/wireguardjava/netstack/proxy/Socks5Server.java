@@ -15,17 +15,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.Predicate;
 
 /**
- * A SOCKS5 server (RFC 1928) on the host whose connections and UDP datagrams go through the
- * tunnel: {@code CONNECT} to IPv4, IPv6 and domain names, and {@code UDP ASSOCIATE}; {@code
- * BIND} is answered "command not supported". Domain names are resolved by the tunnel's DNS,
- * never by the host. With {@link Builder#credentials} set, clients must log in with RFC 1929
- * username/password; otherwise no authentication is offered.
+ * A SOCKS5 server (RFC 1928) on the host whose connections and UDP datagrams go through the tunnel:
+ * {@code CONNECT} to IPv4, IPv6 and domain names, and {@code UDP ASSOCIATE}; {@code BIND} is
+ * answered "command not supported". Domain names are resolved by the tunnel's DNS, never by the
+ * host. With {@link Builder#credentials} set, clients must log in with RFC 1929 username/password;
+ * otherwise no authentication is offered.
  *
- * <p>A destination that cannot be reached gets the RFC's reply code rather than a closed
- * socket: 0x02 not allowed (the {@link Builder#allow} policy), 0x03 network unreachable, 0x04
- * host unreachable (also an unknown name or no answer in time), 0x05 connection refused, 0x07
- * command not supported, 0x08 address type not supported. A client that breaks the protocol
- * or stays silent for {@link Builder#handshakeTimeout} is closed and counted as malformed.
+ * <p>A destination that cannot be reached gets the RFC's reply code rather than a closed socket:
+ * 0x02 not allowed (the {@link Builder#allow} policy), 0x03 network unreachable, 0x04 host
+ * unreachable (also an unknown name or no answer in time), 0x05 connection refused, 0x07 command
+ * not supported, 0x08 address type not supported. A client that breaks the protocol or stays silent
+ * for {@link Builder#handshakeTimeout} is closed and counted as malformed.
  *
  * <p>Threads: an accept thread and a pool of daemon threads named {@code wg-socks5-<address>-N}:
  * two per connection, three per UDP association, at most {@link Builder#maxConnections} at once
@@ -49,9 +49,13 @@ public final class Socks5Server implements AutoCloseable {
     this.handshakeTimeout = b.handshakeTimeout;
     this.udpAssociate = b.udpAssociate;
     java.net.ServerSocket server = b.listenSide.listen(b.bind, b.backlog);
-    this.service = new TcpService("wg-socks5-" + Sockets.format(
-        (InetSocketAddress) server.getLocalSocketAddress()), server,
-        b.maxConnections, this::handle, counters);
+    this.service =
+        new TcpService(
+            "wg-socks5-" + Sockets.format((InetSocketAddress) server.getLocalSocketAddress()),
+            server,
+            b.maxConnections,
+            this::handle,
+            counters);
   }
 
   /**
@@ -152,23 +156,30 @@ public final class Socks5Server implements AutoCloseable {
         counters.failed.increment();
         LOG.log(System.Logger.Level.DEBUG, "SOCKS5 login failed");
       }
-      Socks5Codec.writeUserPassStatus(out,
-          ok ? Socks5.USER_PASS_SUCCESS : Socks5.USER_PASS_FAILURE);
+      Socks5Codec.writeUserPassStatus(
+          out, ok ? Socks5.USER_PASS_SUCCESS : Socks5.USER_PASS_FAILURE);
       return ok;
     } finally {
       Arrays.fill(userPass[1], (byte) 0);
     }
   }
 
-  private void connect(Socket client, InputStream in, OutputStream out, Socks5Request request,
-      Connection connection, ExecutorService executor) throws IOException {
+  private void connect(
+      Socket client,
+      InputStream in,
+      OutputStream out,
+      Socks5Request request,
+      Connection connection,
+      ExecutorService executor)
+      throws IOException {
     Socket upstream;
     try {
       upstream = dialer.dial(request.host(), request.port());
     } catch (DialException e) {
       counters.failed.increment();
-      LOG.log(System.Logger.Level.DEBUG, () -> "SOCKS5 CONNECT from " + Sockets.remote(client)
-          + ": " + e.getMessage());
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          () -> "SOCKS5 CONNECT from " + Sockets.remote(client) + ": " + e.getMessage());
       Socks5Codec.writeFailure(out, Socks5.reply(e.failure()));
       return;
     }
@@ -176,8 +187,8 @@ public final class Socks5Server implements AutoCloseable {
       return;
     }
     InetAddress local = upstream.getLocalAddress();
-    Socks5Codec.writeReply(out, Socks5.REP_SUCCEEDED,
-        new InetSocketAddress(local, upstream.getLocalPort()));
+    Socks5Codec.writeReply(
+        out, Socks5.REP_SUCCEEDED, new InetSocketAddress(local, upstream.getLocalPort()));
     client.setSoTimeout(0);
     new Splice(client, in, upstream, counters).run(executor);
   }
@@ -190,8 +201,7 @@ public final class Socks5Server implements AutoCloseable {
   public static final class Builder {
     private final Network upstream;
     private Network listenSide = HostNetwork.INSTANCE;
-    private InetSocketAddress bind =
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 1080);
+    private InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1080);
     private int backlog = 512;
     private Optional<Socks5Credentials> credentials = Optional.empty();
     private Predicate<InetSocketAddress> allow = a -> true;
@@ -237,8 +247,8 @@ public final class Socks5Server implements AutoCloseable {
     }
 
     /**
-     * Which resolved destinations clients may reach; the others get reply 0x02 (not allowed).
-     * Names are resolved before the check.
+     * Which resolved destinations clients may reach; the others get reply 0x02 (not allowed). Names
+     * are resolved before the check.
      *
      * @param policy tested from any thread, must not block
      * @return this builder

@@ -26,12 +26,13 @@ import org.jspecify.annotations.Nullable;
  *       (cached per association); the payload is sent from the tunnel socket.
  *   <li>tunnel -> client (one thread): a datagram is received behind room for the largest header,
  *       which is written in front of it in place, and sent to the client.
- *   <li>the control connection (the handler's thread): read and discarded until it ends, then
- *       both sockets are closed, which ends both threads.
+ *   <li>the control connection (the handler's thread): read and discarded until it ends, then both
+ *       sockets are closed, which ends both threads.
  * </ol>
  */
 final class Socks5UdpAssociation {
   private static final int MAX_DATAGRAM = 65_535;
+
   /** Names resolved per association before the cache starts over. */
   private static final int MAX_CACHED_NAMES = 256;
 
@@ -42,11 +43,17 @@ final class Socks5UdpAssociation {
   private final Network listenSide;
   private final Counters counters;
   private final InetAddress clientIp;
+
   /** The client's UDP address once known; only the client-side thread writes it. */
   private volatile @Nullable InetSocketAddress client;
 
-  Socks5UdpAssociation(Socket control, InputStream controlIn, Socks5Request request,
-      Dialer dialer, Network listenSide, Counters counters) {
+  Socks5UdpAssociation(
+      Socket control,
+      InputStream controlIn,
+      Socks5Request request,
+      Dialer dialer,
+      Network listenSide,
+      Counters counters) {
     this.control = control;
     this.controlIn = controlIn;
     this.request = request;
@@ -85,8 +92,7 @@ final class Socks5UdpAssociation {
       return;
     }
     try {
-      Socks5Codec.writeReply(control.getOutputStream(), Socks5.REP_SUCCEEDED,
-          relay.localAddress());
+      Socks5Codec.writeReply(control.getOutputStream(), Socks5.REP_SUCCEEDED, relay.localAddress());
       control.setSoTimeout(0);
       byte[] discard = new byte[256];
       while (controlIn.read(discard) >= 0) {
@@ -127,8 +133,7 @@ final class Socks5UdpAssociation {
         return; // closed with the association
       }
       int length = buffer.position();
-      if (!acceptSource(from) || header.parse(bytes, 0, length) != null
-          || header.fragment != 0) {
+      if (!acceptSource(from) || header.parse(bytes, 0, length) != null || header.fragment != 0) {
         counters.datagramsDropped.increment();
         continue;
       }
@@ -160,8 +165,8 @@ final class Socks5UdpAssociation {
       return known.equals(from);
     }
     // DST.ADDR of the request: where the client will send from, when it knows
-    InetAddress expectedIp = HostNames.literal(request.host())
-        .filter(a -> !a.isAnyLocalAddress()).orElse(clientIp);
+    InetAddress expectedIp =
+        HostNames.literal(request.host()).filter(a -> !a.isAnyLocalAddress()).orElse(clientIp);
     int announcedPort = request.port();
     if (!sameIp(expectedIp, from.getAddress())
         || (announcedPort != 0 && announcedPort != from.getPort())) {
@@ -237,14 +242,15 @@ final class Socks5UdpAssociation {
       if (n == 0) {
         return byName(h.domain, h.port);
       }
-      if (last != null && lastLength == n && lastPort == h.port
+      if (last != null
+          && lastLength == n
+          && lastPort == h.port
           && Arrays.equals(lastAddress, 0, n, h.address, 0, n)) {
         return last;
       }
       InetSocketAddress to;
       try {
-        to = new InetSocketAddress(
-            Socks5Codec.toInetAddress(Arrays.copyOf(h.address, n)), h.port);
+        to = new InetSocketAddress(Socks5Codec.toInetAddress(Arrays.copyOf(h.address, n)), h.port);
       } catch (IOException e) {
         return null;
       }

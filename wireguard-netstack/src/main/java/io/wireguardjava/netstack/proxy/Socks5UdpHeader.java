@@ -4,26 +4,32 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The header of a UDP datagram relayed by SOCKS5 (RFC 1928 §7):
- * {@code RSV(2)=0 FRAG ATYP DST.ADDR DST.PORT DATA}. One instance per relay thread is parsed
- * into again and again, so the data path allocates no header objects.
+ * The header of a UDP datagram relayed by SOCKS5 (RFC 1928 §7): {@code RSV(2)=0 FRAG ATYP DST.ADDR
+ * DST.PORT DATA}. One instance per relay thread is parsed into again and again, so the data path
+ * allocates no header objects.
  */
 final class Socks5UdpHeader {
   /** The longest header: a 255-byte domain name. */
   static final int MAX_LENGTH = 3 + 1 + 1 + 255 + 2;
+
   /** The longest header of a reply, which always carries an IPv6 or IPv4 address. */
   static final int MAX_REPLY_LENGTH = 3 + 1 + 16 + 2;
 
   /** {@code FRAG}: 0 for a whole datagram. */
   int fragment;
+
   /** {@code ATYP}. */
   int addressType;
+
   /** The 4 or 16 address bytes, when not a domain name. */
   final byte[] address = new byte[16];
+
   /** The domain name, when {@link #addressType} is {@link Socks5#ATYP_DOMAIN}. */
   String domain = "";
+
   /** {@code DST.PORT}. */
   int port;
+
   /** Where {@code DATA} starts. */
   int payloadOffset;
 

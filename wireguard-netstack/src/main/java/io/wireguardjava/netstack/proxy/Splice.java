@@ -50,13 +50,14 @@ final class Splice {
   void run(Executor executor) {
     CountDownLatch downDone = new CountDownLatch(1);
     try {
-      executor.execute(() -> {
-        try {
-          pump(input(server), server, client, counters.bytesIn);
-        } finally {
-          downDone.countDown();
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              pump(input(server), server, client, counters.bytesIn);
+            } finally {
+              downDone.countDown();
+            }
+          });
     } catch (RejectedExecutionException e) {
       abortBoth();
       return;

@@ -15,22 +15,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP listener with an accept thread and a pool of daemon threads named after it, at most
- * {@code maxConnections} connections at once (more are closed at once and counted as
- * rejected). Closing it closes the listening socket and every connection still open.
+ * A TCP listener with an accept thread and a pool of daemon threads named after it, at most {@code
+ * maxConnections} connections at once (more are closed at once and counted as rejected). Closing it
+ * closes the listening socket and every connection still open.
  *
- * <p>The pool grows as needed: its size is bounded by the connection limit times the threads
- * one connection uses (two for a splice, three for a UDP association).
+ * <p>The pool grows as needed: its size is bounded by the connection limit times the threads one
+ * connection uses (two for a splice, three for a UDP association).
  */
 final class TcpService implements AutoCloseable {
   /** Handles one accepted connection on a pool thread; the service closes the client after. */
   interface Handler {
     /**
-     * Serves {@code client}; may run more work on {@code executor} (for the second direction of
-     * a splice) and must return only when the connection is done.
+     * Serves {@code client}; may run more work on {@code executor} (for the second direction of a
+     * splice) and must return only when the connection is done.
      */
-    void handle(Socket client, Connection connection, ExecutorService executor)
-        throws IOException;
+    void handle(Socket client, Connection connection, ExecutorService executor) throws IOException;
   }
 
   private static final System.Logger LOG = System.getLogger(TcpService.class.getName());
@@ -46,15 +45,21 @@ final class TcpService implements AutoCloseable {
   private volatile boolean closed;
 
   /** Starts accepting on {@code server} at once. */
-  TcpService(String name, ServerSocket server, int maxConnections, Handler handler,
-      Counters counters) {
+  TcpService(
+      String name, ServerSocket server, int maxConnections, Handler handler, Counters counters) {
     this.name = name;
     this.server = server;
     this.handler = handler;
     this.counters = counters;
     this.slots = new Semaphore(maxConnections);
-    this.pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), daemonThreads(name));
+    this.pool =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            daemonThreads(name));
     this.acceptor = new Thread(this::acceptLoop, name + "-accept");
     acceptor.setDaemon(true);
     acceptor.start();
@@ -121,8 +126,9 @@ final class TcpService implements AutoCloseable {
     try {
       handler.handle(client, connection, pool);
     } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, () -> name + ": connection from "
-          + Sockets.remote(client) + " ended: " + e);
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          () -> name + ": connection from " + Sockets.remote(client) + " ended: " + e);
     } finally {
       Sockets.closeQuietly(client);
       finish(connection);

@@ -33,8 +33,10 @@ final class TunnelNetworkAdapter implements Network {
   @Override
   public Datagrams openDatagram(InetSocketAddress local) throws IOException {
     if (!local.getAddress().isAnyLocalAddress()) {
-      throw new java.net.BindException("UDP sockets in the tunnel bind every interface address,"
-          + " not " + Sockets.format(local));
+      throw new java.net.BindException(
+          "UDP sockets in the tunnel bind every interface address,"
+              + " not "
+              + Sockets.format(local));
     }
     return new TunnelDatagrams(network.openDatagram(local.getPort()));
   }

@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The UDP flows of a forward, by client address, with idle expiry; without I/O and clock, so
- * expiry is tested with made-up instants. Lookups and touches come from the data threads, the
- * expiry from the sweeper: all thread-safe.
+ * The UDP flows of a forward, by client address, with idle expiry; without I/O and clock, so expiry
+ * is tested with made-up instants. Lookups and touches come from the data threads, the expiry from
+ * the sweeper: all thread-safe.
  *
  * @param <F> what a flow holds (its socket towards the destination)
  */

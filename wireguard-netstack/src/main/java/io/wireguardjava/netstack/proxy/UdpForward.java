@@ -18,12 +18,12 @@ import org.jspecify.annotations.Nullable;
  * A UDP port forward: one listening socket, one flow per client address.
  *
  * <ol>
- *   <li>listener thread: a datagram from a client finds its flow in the {@link UdpFlowTable}
- *       or opens one (a socket of its own on the other side, so replies can be told apart),
- *       and is sent to the destination, resolved once per flow through the destination side's
- *       DNS; when the table is full the datagram is dropped and counted.
- *   <li>one thread per flow: replies from the destination go back to the client from the
- *       listening socket.
+ *   <li>listener thread: a datagram from a client finds its flow in the {@link UdpFlowTable} or
+ *       opens one (a socket of its own on the other side, so replies can be told apart), and is
+ *       sent to the destination, resolved once per flow through the destination side's DNS; when
+ *       the table is full the datagram is dropped and counted.
+ *   <li>one thread per flow: replies from the destination go back to the client from the listening
+ *       socket.
  *   <li>sweeper: every quarter of the idle timeout, flows without a datagram either way for the
  *       idle timeout are closed, which ends their threads.
  * </ol>
@@ -44,8 +44,16 @@ final class UdpForward implements AutoCloseable {
   private final Thread listenThread;
   private volatile boolean closed;
 
-  UdpForward(String name, Datagrams listener, Dialer dialer, String targetHost, int targetPort,
-      Duration idleTimeout, int maxFlows, Counters counters, LongSupplier clock) {
+  UdpForward(
+      String name,
+      Datagrams listener,
+      Dialer dialer,
+      String targetHost,
+      int targetPort,
+      Duration idleTimeout,
+      int maxFlows,
+      Counters counters,
+      LongSupplier clock) {
     this.name = name;
     this.listener = listener;
     this.dialer = dialer;
@@ -54,8 +62,14 @@ final class UdpForward implements AutoCloseable {
     this.counters = counters;
     this.clock = clock;
     this.flows = new UdpFlowTable<>(idleTimeout.toNanos(), maxFlows);
-    this.pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), TcpService.daemonThreads(name));
+    this.pool =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            TcpService.daemonThreads(name));
     ScheduledThreadPoolExecutor s =
         new ScheduledThreadPoolExecutor(1, TcpService.daemonThreads(name + "-sweep"));
     s.setRemoveOnCancelPolicy(true);

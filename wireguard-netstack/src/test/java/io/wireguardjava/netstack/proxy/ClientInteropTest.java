@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Real clients against the proxies over the fake tunnel: curl ({@code --socks5-hostname},
- * {@code -x http://}, {@code -p} for CONNECT) and the JDK's own SOCKS client. The name used is
- * known only to the fake tunnel's DNS, so a client or proxy that resolved it on the host fails.
- * Without curl the curl tests are skipped, except with {@code CI=true}, where they fail.
+ * Real clients against the proxies over the fake tunnel: curl ({@code --socks5-hostname}, {@code -x
+ * http://}, {@code -p} for CONNECT) and the JDK's own SOCKS client. The name used is known only to
+ * the fake tunnel's DNS, so a client or proxy that resolved it on the host fails. Without curl the
+ * curl tests are skipped, except with {@code CI=true}, where they fail.
  */
 @Timeout(60)
 class ClientInteropTest {
@@ -50,13 +50,15 @@ class ClientInteropTest {
   void setUp() throws IOException {
     tunnel = new FakeTunnel().name(NAME, LOOPBACK);
     origin = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 50);
-    origin.createContext("/file", ex -> {
-      ex.getRequestBody().readAllBytes();
-      ex.sendResponseHeaders(200, BODY.length);
-      try (OutputStream o = ex.getResponseBody()) {
-        o.write(BODY);
-      }
-    });
+    origin.createContext(
+        "/file",
+        ex -> {
+          ex.getRequestBody().readAllBytes();
+          ex.sendResponseHeaders(200, BODY.length);
+          try (OutputStream o = ex.getResponseBody()) {
+            o.write(BODY);
+          }
+        });
     origin.start();
     socks = Socks5Server.builder(tunnel).bind(new InetSocketAddress(LOOPBACK, 0)).start();
     http = HttpProxyServer.builder(tunnel).bind(new InetSocketAddress(LOOPBACK, 0)).start();
@@ -85,8 +87,10 @@ class ClientInteropTest {
 
   /** Runs curl, returns the SHA-256 of what it printed. */
   static String curlSha256(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(curl(), "--silent", "--show-error", "--fail",
-        "--max-time", "30", "--noproxy", ""));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                curl(), "--silent", "--show-error", "--fail", "--max-time", "30", "--noproxy", ""));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     MessageDigest d = MessageDigest.getInstance("SHA-256");
@@ -131,8 +135,10 @@ class ClientInteropTest {
     try (Socket s = new Socket(proxy)) {
       s.connect(InetSocketAddress.createUnresolved(NAME, origin.getAddress().getPort()), 5000);
       s.setSoTimeout(10_000);
-      s.getOutputStream().write(("GET /file HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              ("GET /file HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       byte[] all = s.getInputStream().readAllBytes();
       assertThat(new String(all, 0, 15, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200 OK");
       assertThat(all.length).isGreaterThan(BODY.length);

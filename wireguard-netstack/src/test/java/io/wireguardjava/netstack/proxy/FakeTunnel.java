@@ -16,15 +16,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The "tunnel" of the unit tests: the host's loopback sockets, with a DNS of its own (names only
- * it knows, so a lookup that reached the host's resolver would fail), addresses that are
- * unreachable or black holes, and optional small socket buffers.
+ * The "tunnel" of the unit tests: the host's loopback sockets, with a DNS of its own (names only it
+ * knows, so a lookup that reached the host's resolver would fail), addresses that are unreachable
+ * or black holes, and optional small socket buffers.
  */
 final class FakeTunnel implements Network {
   final Map<String, List<InetAddress>> dns = new ConcurrentHashMap<>();
   final List<String> lookups = new CopyOnWriteArrayList<>();
   final Set<InetAddress> unreachable = ConcurrentHashMap.newKeySet();
   final Set<InetAddress> blackHoles = ConcurrentHashMap.newKeySet();
+
   /** SO_RCVBUF/SO_SNDBUF of the sockets it opens, 0 for the OS default. */
   volatile int bufferSize;
 

@@ -56,30 +56,34 @@ class ForwardSpecTest {
   @Test
   void errorsNameThePart() {
     Object[][] local = {
-        {"8080", "expected [udp:][BIND:]PORT:HOST:HOSTPORT"},
-        {"1:2:3:4:5", "expected"},
-        {"x:8080:h:80", "BIND \"x\" is not an IP address"},
-        {"70000:h:80", "PORT 70000 is out of range"},
-        {"80:h:0", "HOSTPORT 0 is out of range"},
-        {"80:h:http", "HOSTPORT \"http\" is not a port number"},
-        {"80::80", "HOST is empty"},
-        {"80:a b:80", "HOST \"a b\" is not a host name"},
-        {"80:[10.0.0.1]:80", "is not an IPv6 address"},
-        {"80:[fd00::1:80", "unclosed ["},
-        {"80:fd00::1:80", "expected"},
-        {"udp:80:h", "expected"}};
+      {"8080", "expected [udp:][BIND:]PORT:HOST:HOSTPORT"},
+      {"1:2:3:4:5", "expected"},
+      {"x:8080:h:80", "BIND \"x\" is not an IP address"},
+      {"70000:h:80", "PORT 70000 is out of range"},
+      {"80:h:0", "HOSTPORT 0 is out of range"},
+      {"80:h:http", "HOSTPORT \"http\" is not a port number"},
+      {"80::80", "HOST is empty"},
+      {"80:a b:80", "HOST \"a b\" is not a host name"},
+      {"80:[10.0.0.1]:80", "is not an IPv6 address"},
+      {"80:[fd00::1:80", "unclosed ["},
+      {"80:fd00::1:80", "expected"},
+      {"udp:80:h", "expected"}
+    };
     for (Object[] c : local) {
-      assertThatThrownBy(() -> ForwardSpec.parseLocal((String) c[0])).as((String) c[0])
+      assertThatThrownBy(() -> ForwardSpec.parseLocal((String) c[0]))
+          .as((String) c[0])
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("bad forward \"" + c[0] + "\"")
           .hasMessageContaining((String) c[1]);
     }
     Object[][] remote = {
-        {"0:h:80", "TUNNELPORT 0 is out of range"},
-        {"127.0.0.1:80:h:80", "expected [udp:]TUNNELPORT:HOST:HOSTPORT"},
-        {"80:h:65536", "HOSTPORT 65536"}};
+      {"0:h:80", "TUNNELPORT 0 is out of range"},
+      {"127.0.0.1:80:h:80", "expected [udp:]TUNNELPORT:HOST:HOSTPORT"},
+      {"80:h:65536", "HOSTPORT 65536"}
+    };
     for (Object[] c : remote) {
-      assertThatThrownBy(() -> ForwardSpec.parseRemote((String) c[0])).as((String) c[0])
+      assertThatThrownBy(() -> ForwardSpec.parseRemote((String) c[0]))
+          .as((String) c[0])
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining((String) c[1]);
     }

@@ -24,8 +24,10 @@ class HttpParsingTest {
 
   @Test
   void aRequestHead() throws IOException {
-    HttpHead h = request("\r\nGET http://a.test/x HTTP/1.1\r\nHost: a.test\r\n"
-        + "Connection: keep-alive, X-A\r\nX-A:  spaced value \t\r\nx-a: second\n\r\nBODY");
+    HttpHead h =
+        request(
+            "\r\nGET http://a.test/x HTTP/1.1\r\nHost: a.test\r\n"
+                + "Connection: keep-alive, X-A\r\nX-A:  spaced value \t\r\nx-a: second\n\r\nBODY");
     assertThat(h.first).isEqualTo("GET");
     assertThat(h.second).isEqualTo("http://a.test/x");
     assertThat(h.third).isEqualTo("HTTP/1.1");
@@ -49,9 +51,16 @@ class HttpParsingTest {
   @Test
   void endOfStreamBeforeAHeadIsEmptyAndInsideOneIsEof() throws IOException {
     assertThat(HttpHeadReader.read(in(""), true)).isEmpty();
-    for (String truncated : new String[] {"G", "GET http://a/ HTTP/1.1", "GET http://a/ HTTP/1.1\r\n",
-        "GET http://a/ HTTP/1.1\r\nHost: a\r\n", "\r\n"}) {
-      assertThatThrownBy(() -> HttpHeadReader.read(in(truncated), true)).as(truncated)
+    for (String truncated :
+        new String[] {
+          "G",
+          "GET http://a/ HTTP/1.1",
+          "GET http://a/ HTTP/1.1\r\n",
+          "GET http://a/ HTTP/1.1\r\nHost: a\r\n",
+          "\r\n"
+        }) {
+      assertThatThrownBy(() -> HttpHeadReader.read(in(truncated), true))
+          .as(truncated)
           .isInstanceOf(EOFException.class);
     }
   }
@@ -59,24 +68,25 @@ class HttpParsingTest {
   @Test
   void malformedHeadsAreRejectedWithTheirStatus() {
     Object[][] cases = {
-        {"GET  http://a/ HTTP/1.1\r\n\r\n", 400},
-        {"GET http://a/\r\n\r\n", 400},
-        {"GET http://a/ HTTP/1.1 extra\r\n\r\n", 400},
-        {"G(T http://a/ HTTP/1.1\r\n\r\n", 400},
-        {"GET http://a/\u0001 HTTP/1.1\r\n\r\n", 400},
-        {"GET http://a/ FTP/1.0\r\n\r\n", 400},
-        {"GET http://a/ HTTP/0.9\r\n\r\n", 505},
-        {"GET http://a/ HTTP/1.1\r\nNo-Colon\r\n\r\n", 400},
-        {"GET http://a/ HTTP/1.1\r\n: empty name\r\n\r\n", 400},
-        {"GET http://a/ HTTP/1.1\r\nName : space\r\n\r\n", 400},
-        {"GET http://a/ HTTP/1.1\r\nA: b\r\n\tfolded\r\n\r\n", 400},
-        {"GET http://a/ HTTP/1.1\r\nA: b\u0000c\r\n\r\n", 400},
-        {"GET http://a/ HTTP/1.1\r\n" + "A: b\r\n".repeat(201) + "\r\n", 431},
-        {"GET http://a/ HTTP/1.1\r\n" + ("A: " + "b".repeat(8000) + "\r\n").repeat(9) + "\r\n",
-            431}};
+      {"GET  http://a/ HTTP/1.1\r\n\r\n", 400},
+      {"GET http://a/\r\n\r\n", 400},
+      {"GET http://a/ HTTP/1.1 extra\r\n\r\n", 400},
+      {"G(T http://a/ HTTP/1.1\r\n\r\n", 400},
+      {"GET http://a/\u0001 HTTP/1.1\r\n\r\n", 400},
+      {"GET http://a/ FTP/1.0\r\n\r\n", 400},
+      {"GET http://a/ HTTP/0.9\r\n\r\n", 505},
+      {"GET http://a/ HTTP/1.1\r\nNo-Colon\r\n\r\n", 400},
+      {"GET http://a/ HTTP/1.1\r\n: empty name\r\n\r\n", 400},
+      {"GET http://a/ HTTP/1.1\r\nName : space\r\n\r\n", 400},
+      {"GET http://a/ HTTP/1.1\r\nA: b\r\n\tfolded\r\n\r\n", 400},
+      {"GET http://a/ HTTP/1.1\r\nA: b\u0000c\r\n\r\n", 400},
+      {"GET http://a/ HTTP/1.1\r\n" + "A: b\r\n".repeat(201) + "\r\n", 431},
+      {"GET http://a/ HTTP/1.1\r\n" + ("A: " + "b".repeat(8000) + "\r\n").repeat(9) + "\r\n", 431}
+    };
     for (Object[] c : cases) {
       assertThatThrownBy(() -> HttpHeadReader.read(in((String) c[0]), true))
-          .as(Printable.of((String) c[0])).isInstanceOf(HttpException.class)
+          .as(Printable.of((String) c[0]))
+          .isInstanceOf(HttpException.class)
           .satisfies(e -> assertThat(((HttpException) e).status()).isEqualTo(c[1]));
     }
   }
@@ -92,9 +102,20 @@ class HttpParsingTest {
     assertThat(HttpTarget.ofAuthority("10.0.0.1:443"))
         .isEqualTo(new HttpTarget("10.0.0.1", 443, "10.0.0.1:443", ""));
     assertThat(HttpTarget.ofAuthority("[::1]:22").host()).isEqualTo("::1");
-    for (String bad : new String[] {"a.test", "a.test:", "a.test:0", "a.test:65536", ":80",
-        "::1:22", "[::1]22", "[a.test]:1", "[::1"}) {
-      assertThatThrownBy(() -> HttpTarget.ofAuthority(bad)).as(bad)
+    for (String bad :
+        new String[] {
+          "a.test",
+          "a.test:",
+          "a.test:0",
+          "a.test:65536",
+          ":80",
+          "::1:22",
+          "[::1]22",
+          "[a.test]:1",
+          "[::1"
+        }) {
+      assertThatThrownBy(() -> HttpTarget.ofAuthority(bad))
+          .as(bad)
           .isInstanceOf(HttpException.class);
     }
   }
@@ -107,7 +128,8 @@ class HttpParsingTest {
 
   @Test
   void bodyFraming() throws IOException {
-    HttpHead chunked = request("POST http://a/ HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n");
+    HttpHead chunked =
+        request("POST http://a/ HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n");
     HttpBody b = HttpBody.ofRequest(chunked);
     assertThat(b.framing).isEqualTo(HttpBody.Framing.CHUNKED);
     String wire = "4;x=y\r\nWiki\r\n5\r\npedia\r\n0\r\nTrailer: t\r\n\r\nNEXT";
@@ -117,14 +139,16 @@ class HttpParsingTest {
     assertThatThrownBy(() -> copy(b, "4\r\nWikiX\r\n", false)).isInstanceOf(HttpException.class);
     assertThatThrownBy(() -> copy(b, "-1\r\n", false)).isInstanceOf(HttpException.class);
 
-    HttpBody fixed = HttpBody.ofRequest(request("POST http://a/ HTTP/1.1\r\nContent-Length: 3, 3\r\n\r\n"));
+    HttpBody fixed =
+        HttpBody.ofRequest(request("POST http://a/ HTTP/1.1\r\nContent-Length: 3, 3\r\n\r\n"));
     assertThat(copy(fixed, "abcdef", false)).isEqualTo("abc");
     assertThatThrownBy(() -> copy(fixed, "ab", false)).isInstanceOf(EOFException.class);
     assertThat(HttpBody.ofRequest(request("GET http://a/ HTTP/1.1\r\n\r\n")))
         .isSameAs(HttpBody.NONE);
 
-    HttpHead resp = HttpHeadReader.read(in("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"), false)
-        .orElseThrow();
+    HttpHead resp =
+        HttpHeadReader.read(in("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"), false)
+            .orElseThrow();
     assertThat(HttpBody.ofResponse(resp, "HEAD", 200)).isSameAs(HttpBody.NONE);
     assertThat(HttpBody.ofResponse(resp, "GET", 304)).isSameAs(HttpBody.NONE);
     assertThat(HttpBody.ofResponse(resp, "GET", 200).length).isEqualTo(5);

@@ -37,8 +37,10 @@ class HttpProxyServerTest {
   FakeTunnel tunnel;
   HttpServer origin;
   HttpProxyServer proxy;
+
   /** The remote port of every request the origin served: one per upstream connection. */
   final Set<Integer> upstreamPorts = ConcurrentHashMap.newKeySet();
+
   final List<Map<String, List<String>>> seenHeaders = new CopyOnWriteArrayList<>();
   final List<String> seenPaths = new CopyOnWriteArrayList<>();
 
@@ -46,26 +48,33 @@ class HttpProxyServerTest {
   void setUp() throws IOException {
     tunnel = new FakeTunnel();
     origin = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 50);
-    origin.createContext("/", ex -> {
-      upstreamPorts.add(ex.getRemoteAddress().getPort());
-      seenHeaders.add(ex.getRequestHeaders());
-      seenPaths.add(ex.getRequestURI().toString());
-      byte[] in = ex.getRequestBody().readAllBytes();
-      String path = ex.getRequestURI().getPath();
-      byte[] body = path.equals("/echo") ? in : ("hello " + path).getBytes(StandardCharsets.UTF_8);
-      if (path.equals("/chunked")) {
-        ex.sendResponseHeaders(200, 0); // chunked
-      } else {
-        ex.sendResponseHeaders(200, body.length);
-      }
-      try (OutputStream o = ex.getResponseBody()) {
-        o.write(body);
-      }
-    });
+    origin.createContext(
+        "/",
+        ex -> {
+          upstreamPorts.add(ex.getRemoteAddress().getPort());
+          seenHeaders.add(ex.getRequestHeaders());
+          seenPaths.add(ex.getRequestURI().toString());
+          byte[] in = ex.getRequestBody().readAllBytes();
+          String path = ex.getRequestURI().getPath();
+          byte[] body =
+              path.equals("/echo") ? in : ("hello " + path).getBytes(StandardCharsets.UTF_8);
+          if (path.equals("/chunked")) {
+            ex.sendResponseHeaders(200, 0); // chunked
+          } else {
+            ex.sendResponseHeaders(200, body.length);
+          }
+          try (OutputStream o = ex.getResponseBody()) {
+            o.write(body);
+          }
+        });
     origin.start();
-    proxy = HttpProxyServer.builder(tunnel).bind(new InetSocketAddress(LOOPBACK, 0))
-        .handshakeTimeout(Duration.ofSeconds(3)).connectTimeout(Duration.ofSeconds(3))
-        .idleTimeout(Duration.ofSeconds(5)).start();
+    proxy =
+        HttpProxyServer.builder(tunnel)
+            .bind(new InetSocketAddress(LOOPBACK, 0))
+            .handshakeTimeout(Duration.ofSeconds(3))
+            .connectTimeout(Duration.ofSeconds(3))
+            .idleTimeout(Duration.ofSeconds(5))
+            .start();
   }
 
   @AfterEach
@@ -138,9 +147,13 @@ class HttpProxyServerTest {
   void absoluteFormGetsWithKeepAliveReuseOneUpstreamConnection() throws IOException {
     try (Socket s = open()) {
       for (int i = 0; i < 3; i++) {
-        write(s, "GET " + originUrl("/a" + i + "?q=" + i) + " HTTP/1.1\r\nHost: wrong.example\r\n"
-            + "Proxy-Connection: keep-alive\r\nConnection: X-Secret\r\nX-Secret: hop\r\n"
-            + "X-End: to-end\r\n\r\n");
+        write(
+            s,
+            "GET "
+                + originUrl("/a" + i + "?q=" + i)
+                + " HTTP/1.1\r\nHost: wrong.example\r\n"
+                + "Proxy-Connection: keep-alive\r\nConnection: X-Secret\r\nX-Secret: hop\r\n"
+                + "X-End: to-end\r\n\r\n");
         Response r = read(s);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.text()).isEqualTo("hello /a" + i);
@@ -161,14 +174,18 @@ class HttpProxyServerTest {
     HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(proxy.address())).build();
     URI uri = URI.create("http://web.only-in-tunnel.test:" + origin.getAddress().getPort() + "/x");
     for (int i = 0; i < 2; i++) {
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("hello /x");
     }
-    HttpResponse<String> post = client.send(HttpRequest.newBuilder(uri.resolve("/echo"))
-            .expectContinue(true).POST(HttpRequest.BodyPublishers.ofString("posted body")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> post =
+        client.send(
+            HttpRequest.newBuilder(uri.resolve("/echo"))
+                .expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofString("posted body"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(post.body()).isEqualTo("posted body");
     assertThat(tunnel.lookups).contains("web.only-in-tunnel.test");
   }
@@ -178,8 +195,12 @@ class HttpProxyServerTest {
     try (Socket s = open()) {
       write(s, "POST " + originUrl("/echo") + " HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcde");
       assertThat(read(s).text()).isEqualTo("abcde");
-      write(s, "POST " + originUrl("/echo") + " HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
-          + "Content-Length: 999\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n");
+      write(
+          s,
+          "POST "
+              + originUrl("/echo")
+              + " HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+              + "Content-Length: 999\r\n\r\n3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n");
       assertThat(read(s).text()).isEqualTo("abcde");
     }
   }
@@ -190,7 +211,8 @@ class HttpProxyServerTest {
       write(s, "GET " + originUrl("/chunked") + " HTTP/1.1\r\n\r\n");
       Response r = read(s);
       assertThat(r.has("Transfer-Encoding: chunked")).isTrue();
-      assertThat(new String(r.body(), StandardCharsets.US_ASCII)).endsWith("0\r\n\r\n")
+      assertThat(new String(r.body(), StandardCharsets.US_ASCII))
+          .endsWith("0\r\n\r\n")
           .contains("hello /chunked");
     }
     try (Socket s = open()) {
@@ -206,16 +228,19 @@ class HttpProxyServerTest {
   @Test
   void aCloseDelimitedResponseEndsTheClientConnection() throws Exception {
     try (ServerSocket raw = new ServerSocket(0, 5, LOOPBACK)) {
-      Thread t = new Thread(() -> {
-        try (Socket c = raw.accept()) {
-          c.getInputStream().read(new byte[4096]);
-          c.getOutputStream().write(
-              "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close".getBytes(
-                  StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-          throw new AssertionError(e);
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try (Socket c = raw.accept()) {
+                  c.getInputStream().read(new byte[4096]);
+                  c.getOutputStream()
+                      .write(
+                          "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close"
+                              .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                  throw new AssertionError(e);
+                }
+              });
       t.start();
       try (Socket s = open()) {
         write(s, "GET http://127.0.0.1:" + raw.getLocalPort() + "/ HTTP/1.1\r\n\r\n");
@@ -229,15 +254,16 @@ class HttpProxyServerTest {
 
   @Test
   void connectSplicesAndKeepsBytesSentBehindTheRequest() throws IOException {
-    try (Servers.Echo echo = new Servers.Echo(); Socket s = open()) {
+    try (Servers.Echo echo = new Servers.Echo();
+        Socket s = open()) {
       write(s, "CONNECT 127.0.0.1:" + echo.port() + " HTTP/1.1\r\nHost: x\r\n\r\nearly bytes");
       Response r = readHeadOnly(s);
       assertThat(r.status()).isEqualTo(200);
-      assertThat(s.getInputStream().readNBytes(11)).isEqualTo(
-          "early bytes".getBytes(StandardCharsets.US_ASCII));
+      assertThat(s.getInputStream().readNBytes(11))
+          .isEqualTo("early bytes".getBytes(StandardCharsets.US_ASCII));
       write(s, "more");
-      assertThat(s.getInputStream().readNBytes(4)).isEqualTo(
-          "more".getBytes(StandardCharsets.US_ASCII));
+      assertThat(s.getInputStream().readNBytes(4))
+          .isEqualTo("more".getBytes(StandardCharsets.US_ASCII));
     }
   }
 
@@ -260,16 +286,21 @@ class HttpProxyServerTest {
     InetAddress blackHole = InetAddress.getByName("127.0.0.3");
     tunnel.blackHoles.add(blackHole);
     proxy.close();
-    proxy = HttpProxyServer.builder(tunnel).bind(new InetSocketAddress(LOOPBACK, 0))
-        .connectTimeout(Duration.ofMillis(300)).handshakeTimeout(Duration.ofSeconds(3))
-        .allow(a -> a.getPort() != 4444).start();
+    proxy =
+        HttpProxyServer.builder(tunnel)
+            .bind(new InetSocketAddress(LOOPBACK, 0))
+            .connectTimeout(Duration.ofMillis(300))
+            .handshakeTimeout(Duration.ofSeconds(3))
+            .allow(a -> a.getPort() != 4444)
+            .start();
     Object[][] cases = {
-        {"CONNECT 127.0.0.1:" + Servers.closedPort() + " HTTP/1.1", 502, "refused"},
-        {"CONNECT nowhere.test:443 HTTP/1.1", 502, "unknown host nowhere.test"},
-        {"CONNECT 127.0.0.3:443 HTTP/1.1", 504, "timed out"},
-        {"CONNECT 127.0.0.1:4444 HTTP/1.1", 403, "not allowed"},
-        {"GET http://127.0.0.1:4444/ HTTP/1.1", 403, "not allowed"},
-        {"GET http://127.0.0.1:" + Servers.closedPort() + "/ HTTP/1.1", 502, "refused"}};
+      {"CONNECT 127.0.0.1:" + Servers.closedPort() + " HTTP/1.1", 502, "refused"},
+      {"CONNECT nowhere.test:443 HTTP/1.1", 502, "unknown host nowhere.test"},
+      {"CONNECT 127.0.0.3:443 HTTP/1.1", 504, "timed out"},
+      {"CONNECT 127.0.0.1:4444 HTTP/1.1", 403, "not allowed"},
+      {"GET http://127.0.0.1:4444/ HTTP/1.1", 403, "not allowed"},
+      {"GET http://127.0.0.1:" + Servers.closedPort() + "/ HTTP/1.1", 502, "refused"}
+    };
     for (Object[] c : cases) {
       try (Socket s = open()) {
         write(s, c[0] + "\r\n\r\n");
@@ -285,22 +316,23 @@ class HttpProxyServerTest {
   @Test
   void malformedRequestsGetAClearStatusAndAClose() throws IOException {
     Object[][] cases = {
-        {"hello\r\n\r\n", 400},
-        {"GET / HTTP/1.1\r\n\r\n", 400},
-        {"GET https://example.test/ HTTP/1.1\r\n\r\n", 400},
-        {"GET http://user@127.0.0.1/ HTTP/1.1\r\n\r\n", 400},
-        {"GET http://127.0.0.1:99999/ HTTP/1.1\r\n\r\n", 400},
-        {"GET http://[::1/ HTTP/1.1\r\n\r\n", 400},
-        {"CONNECT 127.0.0.1 HTTP/1.1\r\n\r\n", 400},
-        {"CONNECT a b:1 HTTP/1.1\r\n\r\n", 400},
-        {"GET http://x.test/ HTTP/2.0\r\n\r\n", 505},
-        {"GET http://x.test/ HTTP/1.1\r\nBad Field: x\r\n\r\n", 400},
-        {"GET http://x.test/ HTTP/1.1\r\nA: b\r\n folded\r\n\r\n", 400},
-        {"GET http://x.test/ HTTP/1.1\r\nContent-Length: 1, 2\r\n\r\n", 400},
-        {"GET http://x.test/ HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400},
-        {"POST http://x.test/ HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 400},
-        {"GET http://x.test/ HTTP/1.1\r\nX: " + "a".repeat(9000) + "\r\n\r\n", 431},
-        {"GET http://x.test/" + "a".repeat(9000) + " HTTP/1.1\r\n\r\n", 431}};
+      {"hello\r\n\r\n", 400},
+      {"GET / HTTP/1.1\r\n\r\n", 400},
+      {"GET https://example.test/ HTTP/1.1\r\n\r\n", 400},
+      {"GET http://user@127.0.0.1/ HTTP/1.1\r\n\r\n", 400},
+      {"GET http://127.0.0.1:99999/ HTTP/1.1\r\n\r\n", 400},
+      {"GET http://[::1/ HTTP/1.1\r\n\r\n", 400},
+      {"CONNECT 127.0.0.1 HTTP/1.1\r\n\r\n", 400},
+      {"CONNECT a b:1 HTTP/1.1\r\n\r\n", 400},
+      {"GET http://x.test/ HTTP/2.0\r\n\r\n", 505},
+      {"GET http://x.test/ HTTP/1.1\r\nBad Field: x\r\n\r\n", 400},
+      {"GET http://x.test/ HTTP/1.1\r\nA: b\r\n folded\r\n\r\n", 400},
+      {"GET http://x.test/ HTTP/1.1\r\nContent-Length: 1, 2\r\n\r\n", 400},
+      {"GET http://x.test/ HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400},
+      {"POST http://x.test/ HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 400},
+      {"GET http://x.test/ HTTP/1.1\r\nX: " + "a".repeat(9000) + "\r\n\r\n", 431},
+      {"GET http://x.test/" + "a".repeat(9000) + " HTTP/1.1\r\n\r\n", 431}
+    };
     for (Object[] c : cases) {
       try (Socket s = open()) {
         write(s, (String) c[0]);
@@ -317,8 +349,11 @@ class HttpProxyServerTest {
   @Test
   void aTruncatedHeadEndsInATimeoutAndABadChunkedBodyInAClose() throws IOException {
     proxy.close();
-    proxy = HttpProxyServer.builder(tunnel).bind(new InetSocketAddress(LOOPBACK, 0))
-        .handshakeTimeout(Duration.ofMillis(500)).start();
+    proxy =
+        HttpProxyServer.builder(tunnel)
+            .bind(new InetSocketAddress(LOOPBACK, 0))
+            .handshakeTimeout(Duration.ofMillis(500))
+            .start();
     try (Socket s = open()) {
       write(s, "GET http://127.0.0.1/ HTTP/1.1\r\nHost: x");
       long t0 = System.nanoTime();
@@ -327,8 +362,12 @@ class HttpProxyServerTest {
           .isBetween(Duration.ofMillis(400), Duration.ofSeconds(10));
     }
     try (Socket s = open()) {
-      write(s, "POST " + originUrl("/echo") + " HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-          + "zz\r\n");
+      write(
+          s,
+          "POST "
+              + originUrl("/echo")
+              + " HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + "zz\r\n");
       // the origin waits for the rest of the body: the proxy stops both and says why
       Response r = read(s);
       assertThat(r.status()).isEqualTo(400);
@@ -339,20 +378,24 @@ class HttpProxyServerTest {
   @Test
   void aClosedKeepAliveUpstreamIsReopenedForTheNextRequest() throws Exception {
     try (ServerSocket raw = new ServerSocket(0, 5, LOOPBACK)) {
-      Thread t = new Thread(() -> {
-        try {
-          for (int i = 0; i < 2; i++) {
-            try (Socket c = raw.accept()) {
-              c.getInputStream().read(new byte[4096]);
-              // keep-alive promised, then closed once the response is out
-              c.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nr" + i)
-                  .getBytes(StandardCharsets.US_ASCII));
-            }
-          }
-        } catch (IOException e) {
-          throw new AssertionError(e);
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 2; i++) {
+                    try (Socket c = raw.accept()) {
+                      c.getInputStream().read(new byte[4096]);
+                      // keep-alive promised, then closed once the response is out
+                      c.getOutputStream()
+                          .write(
+                              ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nr" + i)
+                                  .getBytes(StandardCharsets.US_ASCII));
+                    }
+                  }
+                } catch (IOException e) {
+                  throw new AssertionError(e);
+                }
+              });
       t.start();
       try (Socket s = open()) {
         String get = "GET http://127.0.0.1:" + raw.getLocalPort() + "/ HTTP/1.1\r\n\r\n";

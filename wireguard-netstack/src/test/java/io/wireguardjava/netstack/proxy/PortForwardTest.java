@@ -58,14 +58,17 @@ class PortForwardTest {
   @Test
   void localTcpToANameOnlyTheTunnelKnowsWithHalfClose() throws IOException {
     tunnel.name("echo.only-in-tunnel.test", LOOPBACK);
-    forward = builder(ForwardSpec.local(Protocol.TCP, ANY_LOOPBACK_PORT,
-        "echo.only-in-tunnel.test", echo.port())).start();
+    forward =
+        builder(
+                ForwardSpec.local(
+                    Protocol.TCP, ANY_LOOPBACK_PORT, "echo.only-in-tunnel.test", echo.port()))
+            .start();
     assertThat(forward.address().getPort()).isPositive();
     try (Socket s = connect()) {
       s.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
       s.shutdownOutput();
-      assertThat(s.getInputStream().readAllBytes()).isEqualTo(
-          "ping".getBytes(StandardCharsets.US_ASCII));
+      assertThat(s.getInputStream().readAllBytes())
+          .isEqualTo("ping".getBytes(StandardCharsets.US_ASCII));
     }
     assertThat(tunnel.lookups).containsExactly("echo.only-in-tunnel.test");
     assertThat(forward.stats().bytesOut()).isEqualTo(4);
@@ -73,8 +76,11 @@ class PortForwardTest {
 
   @Test
   void localTcpToARefusingDestinationResetsTheClient() throws IOException {
-    forward = builder(ForwardSpec.local(Protocol.TCP, ANY_LOOPBACK_PORT, "127.0.0.1",
-        Servers.closedPort())).start();
+    forward =
+        builder(
+                ForwardSpec.local(
+                    Protocol.TCP, ANY_LOOPBACK_PORT, "127.0.0.1", Servers.closedPort()))
+            .start();
     try (Socket s = connect()) {
       SpliceTest.assertReset(s);
     }
@@ -84,8 +90,8 @@ class PortForwardTest {
   @Test
   void remoteTcpListensOnTheTunnelSideAndReachesTheHost() throws IOException {
     int tunnelPort = Servers.closedPort();
-    forward = builder(ForwardSpec.remote(Protocol.TCP, tunnelPort, "127.0.0.1", echo.port()))
-        .start();
+    forward =
+        builder(ForwardSpec.remote(Protocol.TCP, tunnelPort, "127.0.0.1", echo.port())).start();
     assertThat(forward.address().getPort()).isEqualTo(tunnelPort);
     try (Socket s = new Socket(LOOPBACK, tunnelPort)) {
       s.setSoTimeout(5000);
@@ -106,8 +112,12 @@ class PortForwardTest {
 
   @Test
   void localUdpFlowsPerClientExpireWhenIdle() throws Exception {
-    forward = builder(ForwardSpec.local(Protocol.UDP, ANY_LOOPBACK_PORT, "127.0.0.1",
-        udpEcho.address().getPort())).udpIdleTimeout(Duration.ofMillis(1500)).start();
+    forward =
+        builder(
+                ForwardSpec.local(
+                    Protocol.UDP, ANY_LOOPBACK_PORT, "127.0.0.1", udpEcho.address().getPort()))
+            .udpIdleTimeout(Duration.ofMillis(1500))
+            .start();
     InetSocketAddress to = forward.address();
     try (DatagramSocket c1 = new DatagramSocket(0, LOOPBACK);
         DatagramSocket c2 = new DatagramSocket(0, LOOPBACK)) {
@@ -129,8 +139,12 @@ class PortForwardTest {
 
   @Test
   void anActiveUdpFlowDoesNotExpire() throws Exception {
-    forward = builder(ForwardSpec.local(Protocol.UDP, ANY_LOOPBACK_PORT, "127.0.0.1",
-        udpEcho.address().getPort())).udpIdleTimeout(Duration.ofMillis(1000)).start();
+    forward =
+        builder(
+                ForwardSpec.local(
+                    Protocol.UDP, ANY_LOOPBACK_PORT, "127.0.0.1", udpEcho.address().getPort()))
+            .udpIdleTimeout(Duration.ofMillis(1000))
+            .start();
     try (DatagramSocket c = new DatagramSocket(0, LOOPBACK)) {
       c.setSoTimeout(3000);
       for (int i = 0; i < 20; i++) { // two idle timeouts long, never idle for one
@@ -147,8 +161,12 @@ class PortForwardTest {
     try (DatagramSocket probe = new DatagramSocket(0, LOOPBACK)) {
       tunnelPort = probe.getLocalPort();
     }
-    forward = builder(ForwardSpec.remote(Protocol.UDP, tunnelPort, "127.0.0.1",
-        udpEcho.address().getPort())).maxConnections(1).start();
+    forward =
+        builder(
+                ForwardSpec.remote(
+                    Protocol.UDP, tunnelPort, "127.0.0.1", udpEcho.address().getPort()))
+            .maxConnections(1)
+            .start();
     InetSocketAddress to = new InetSocketAddress(LOOPBACK, tunnelPort);
     try (DatagramSocket c1 = new DatagramSocket(0, LOOPBACK);
         DatagramSocket c2 = new DatagramSocket(0, LOOPBACK)) {
@@ -167,8 +185,9 @@ class PortForwardTest {
 
   @Test
   void closingStopsTcpAndUdp() throws IOException {
-    forward = builder(ForwardSpec.local(Protocol.TCP, ANY_LOOPBACK_PORT, "127.0.0.1",
-        echo.port())).start();
+    forward =
+        builder(ForwardSpec.local(Protocol.TCP, ANY_LOOPBACK_PORT, "127.0.0.1", echo.port()))
+            .start();
     Socket s = connect();
     s.getOutputStream().write(1);
     assertThat(s.getInputStream().read()).isEqualTo(1);
@@ -176,8 +195,11 @@ class PortForwardTest {
     try (s) {
       SpliceTest.assertReset(s);
     }
-    forward = builder(ForwardSpec.local(Protocol.UDP, ANY_LOOPBACK_PORT, "127.0.0.1",
-        udpEcho.address().getPort())).start();
+    forward =
+        builder(
+                ForwardSpec.local(
+                    Protocol.UDP, ANY_LOOPBACK_PORT, "127.0.0.1", udpEcho.address().getPort()))
+            .start();
     try (DatagramSocket c = new DatagramSocket(0, LOOPBACK)) {
       c.setSoTimeout(300);
       assertThat(exchange(c, forward.address(), new byte[] {5})).containsExactly(5);

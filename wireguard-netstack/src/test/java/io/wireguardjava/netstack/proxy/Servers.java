@@ -20,11 +20,13 @@ final class Servers {
   /** A TCP echo server on 127.0.0.1 that passes on half-closes (EOF -> shutdownOutput). */
   static final class Echo implements AutoCloseable {
     final ServerSocket server;
-    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "test-echo");
-      t.setDaemon(true);
-      return t;
-    });
+    private final ExecutorService pool =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "test-echo");
+              t.setDaemon(true);
+              return t;
+            });
 
     Echo() throws IOException {
       this(InetAddress.getLoopbackAddress());
@@ -32,17 +34,18 @@ final class Servers {
 
     Echo(InetAddress address) throws IOException {
       server = new ServerSocket(0, 2000, address);
-      pool.execute(() -> {
-        while (true) {
-          Socket s;
-          try {
-            s = server.accept();
-          } catch (IOException e) {
-            return;
-          }
-          pool.execute(() -> echo(s));
-        }
-      });
+      pool.execute(
+          () -> {
+            while (true) {
+              Socket s;
+              try {
+                s = server.accept();
+              } catch (IOException e) {
+                return;
+              }
+              pool.execute(() -> echo(s));
+            }
+          });
     }
 
     private static void echo(Socket s) {
@@ -81,18 +84,21 @@ final class Servers {
 
     UdpEcho() throws SocketException {
       socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-      Thread t = new Thread(() -> {
-        byte[] b = new byte[65535];
-        while (true) {
-          DatagramPacket p = new DatagramPacket(b, b.length);
-          try {
-            socket.receive(p);
-            socket.send(p);
-          } catch (IOException e) {
-            return;
-          }
-        }
-      }, "test-udp-echo");
+      Thread t =
+          new Thread(
+              () -> {
+                byte[] b = new byte[65535];
+                while (true) {
+                  DatagramPacket p = new DatagramPacket(b, b.length);
+                  try {
+                    socket.receive(p);
+                    socket.send(p);
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              },
+              "test-udp-echo");
       t.setDaemon(true);
       t.start();
     }

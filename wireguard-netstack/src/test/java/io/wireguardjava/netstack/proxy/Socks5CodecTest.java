@@ -25,7 +25,8 @@ class Socks5CodecTest {
     Socks5Codec.writeMethod(out, 0xff);
     assertThat(out.toByteArray()).containsExactly(5, 0xff);
     assertThatThrownBy(() -> Socks5Codec.readGreeting(in(4, 1, 0)))
-        .isInstanceOf(Socks5Exception.class).hasMessageContaining("0x4");
+        .isInstanceOf(Socks5Exception.class)
+        .hasMessageContaining("0x4");
     assertThatThrownBy(() -> Socks5Codec.readGreeting(in(5, 0)))
         .isInstanceOf(Socks5Exception.class);
     assertThatThrownBy(() -> Socks5Codec.readGreeting(in(5, 3, 0)))
@@ -54,7 +55,8 @@ class Socks5CodecTest {
     assertThat(Socks5Codec.readRequest(in(v6)))
         .isEqualTo(new Socks5Request(3, 4, "fd00:0:0:0:0:0:0:1", 53));
     int[] mapped = {5, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1, 0, 80};
-    assertThat(Socks5Codec.readRequest(in(mapped)).host()).as("IPv4-mapped stays IPv6")
+    assertThat(Socks5Codec.readRequest(in(mapped)).host())
+        .as("IPv4-mapped stays IPv6")
         .contains(":");
     assertThat(Socks5Codec.readRequest(in(5, 1, 0, 3, 3, 'a', '.', 'b', 0, 80)))
         .isEqualTo(new Socks5Request(1, 3, "a.b", 80));
@@ -96,7 +98,8 @@ class Socks5CodecTest {
         .isEqualTo(Failure.HOST_UNREACHABLE);
     assertThat(Failure.of(new java.net.SocketException("Network is unreachable")))
         .isEqualTo(Failure.NETWORK_UNREACHABLE);
-    assertThat(Failure.of(new java.net.UnknownHostException("x"))).isEqualTo(Failure.HOST_UNREACHABLE);
+    assertThat(Failure.of(new java.net.UnknownHostException("x")))
+        .isEqualTo(Failure.HOST_UNREACHABLE);
     assertThat(Failure.of(new IOException("other"))).isEqualTo(Failure.GENERAL);
   }
 
@@ -122,12 +125,18 @@ class Socks5CodecTest {
 
     byte[] buf = new byte[Socks5UdpHeader.MAX_REPLY_LENGTH + 1];
     buf[Socks5UdpHeader.MAX_REPLY_LENGTH] = 'r';
-    int start = Socks5UdpHeader.prepend(buf, Socks5UdpHeader.MAX_REPLY_LENGTH,
-        new InetSocketAddress(InetAddress.getByName("10.0.0.53"), 53));
+    int start =
+        Socks5UdpHeader.prepend(
+            buf,
+            Socks5UdpHeader.MAX_REPLY_LENGTH,
+            new InetSocketAddress(InetAddress.getByName("10.0.0.53"), 53));
     assertThat(Arrays.copyOfRange(buf, start, buf.length))
         .containsExactly(0, 0, 0, 1, 10, 0, 0, 53, 0, 53, 'r');
-    start = Socks5UdpHeader.prepend(buf, Socks5UdpHeader.MAX_REPLY_LENGTH,
-        new InetSocketAddress(InetAddress.getByName("fd00::35"), 53));
+    start =
+        Socks5UdpHeader.prepend(
+            buf,
+            Socks5UdpHeader.MAX_REPLY_LENGTH,
+            new InetSocketAddress(InetAddress.getByName("fd00::35"), 53));
     assertThat(start).isZero();
     assertThat(buf[3]).isEqualTo((byte) 4);
   }

@@ -41,7 +41,8 @@ class Socks5ServerTest {
 
   /** Timeouts long enough for a loaded machine; tests that measure one set their own. */
   Socks5Server.Builder socks() {
-    return Socks5Server.builder(tunnel).handshakeTimeout(Duration.ofSeconds(3))
+    return Socks5Server.builder(tunnel)
+        .handshakeTimeout(Duration.ofSeconds(3))
         .connectTimeout(Duration.ofSeconds(3));
   }
 
@@ -199,11 +200,13 @@ class Socks5ServerTest {
     tunnel.blackHoles.add(blackHole);
     tunnel.name("gone.test", unreachable);
     start(socks());
-    for (byte[] req : new byte[][] {
-        bytes(5, 1, 0, 1, 127, 0, 0, 2, 0, 80),
-        bytes(5, 1, 0, 1, 127, 0, 0, 3, 0, 80),
-        connectName("gone.test", 80),
-        connectName("unknown.test", 80)}) {
+    for (byte[] req :
+        new byte[][] {
+          bytes(5, 1, 0, 1, 127, 0, 0, 2, 0, 80),
+          bytes(5, 1, 0, 1, 127, 0, 0, 3, 0, 80),
+          connectName("gone.test", 80),
+          connectName("unknown.test", 80)
+        }) {
       try (Socket s = open()) {
         greet(s);
         assertThat(request(s, req)).as(Arrays.toString(req)).isEqualTo(0x04);
@@ -261,11 +264,13 @@ class Socks5ServerTest {
   @Test
   void badRequestVersionAndBadNamesAreGeneralFailures() throws IOException {
     start(socks());
-    for (byte[] req : new byte[][] {
-        bytes(4, 1, 0, 1, 127, 0, 0, 1, 0, 80),
-        bytes(5, 1, 0, 3, 0, 0, 80),
-        connectName("a b.test", 80),
-        connectName("evil\r\n.test", 80)}) {
+    for (byte[] req :
+        new byte[][] {
+          bytes(4, 1, 0, 1, 127, 0, 0, 1, 0, 80),
+          bytes(5, 1, 0, 3, 0, 0, 80),
+          connectName("a b.test", 80),
+          connectName("evil\r\n.test", 80)
+        }) {
       try (Socket s = open()) {
         greet(s);
         assertThat(request(s, req)).as(Arrays.toString(req)).isEqualTo(0x01);
@@ -278,10 +283,12 @@ class Socks5ServerTest {
   @Test
   void anotherProtocolIsClosedWithoutReply() throws IOException {
     start(socks());
-    for (byte[] hello : new byte[][] {
-        "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
-        bytes(4, 1, 0, 80, 127, 0, 0, 1, 0), // SOCKS4
-        bytes(5, 0)}) { // no methods
+    for (byte[] hello :
+        new byte[][] {
+          "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+          bytes(4, 1, 0, 80, 127, 0, 0, 1, 0), // SOCKS4
+          bytes(5, 0)
+        }) { // no methods
       try (Socket s = open()) {
         s.getOutputStream().write(hello);
         assertClosed(s);
@@ -304,11 +311,12 @@ class Socks5ServerTest {
   void truncatedMessagesEndInATimeoutNotAStuckThread() throws IOException {
     start(socks().handshakeTimeout(Duration.ofMillis(500)));
     byte[][] partial = {
-        bytes(5),
-        bytes(5, 3, 0),
-        bytes(5, 1, 0, 5, 1, 0),
-        bytes(5, 1, 0, 5, 1, 0, 3, 10, 'a', 'b'),
-        bytes(5, 1, 0, 5, 1, 0, 1, 127, 0)};
+      bytes(5),
+      bytes(5, 3, 0),
+      bytes(5, 1, 0, 5, 1, 0),
+      bytes(5, 1, 0, 5, 1, 0, 3, 10, 'a', 'b'),
+      bytes(5, 1, 0, 5, 1, 0, 1, 127, 0)
+    };
     for (byte[] p : partial) {
       try (Socket s = open()) {
         s.getOutputStream().write(p);
@@ -340,12 +348,14 @@ class Socks5ServerTest {
 
   @Test
   void usernamePasswordSuccess() throws IOException {
-    start(socks().credentials(
-        Socks5Credentials.of("alice", "s3cret".getBytes(StandardCharsets.UTF_8))));
+    start(
+        socks()
+            .credentials(Socks5Credentials.of("alice", "s3cret".getBytes(StandardCharsets.UTF_8))));
     try (Socket s = open()) {
       s.getOutputStream().write(bytes(5, 2, 0, 2));
       assertThat(read(s, 2)).containsExactly(5, 2);
-      s.getOutputStream().write(bytes(1, 5, 'a', 'l', 'i', 'c', 'e', 6, 's', '3', 'c', 'r', 'e', 't'));
+      s.getOutputStream()
+          .write(bytes(1, 5, 'a', 'l', 'i', 'c', 'e', 6, 's', '3', 'c', 'r', 'e', 't'));
       assertThat(read(s, 2)).containsExactly(1, 0);
       assertThat(request(s, connectIpv4(echo.port()))).isZero();
       assertEchoes(s);
@@ -354,12 +364,14 @@ class Socks5ServerTest {
 
   @Test
   void usernamePasswordFailureClosesAfterStatus01() throws IOException {
-    start(socks().credentials(
-        Socks5Credentials.of("alice", "s3cret".getBytes(StandardCharsets.UTF_8))));
+    start(
+        socks()
+            .credentials(Socks5Credentials.of("alice", "s3cret".getBytes(StandardCharsets.UTF_8))));
     byte[][] attempts = {
-        bytes(1, 5, 'a', 'l', 'i', 'c', 'e', 6, 's', '3', 'c', 'r', 'e', 'T'),
-        bytes(1, 3, 'b', 'o', 'b', 6, 's', '3', 'c', 'r', 'e', 't'),
-        bytes(1, 0, 0)};
+      bytes(1, 5, 'a', 'l', 'i', 'c', 'e', 6, 's', '3', 'c', 'r', 'e', 'T'),
+      bytes(1, 3, 'b', 'o', 'b', 6, 's', '3', 'c', 'r', 'e', 't'),
+      bytes(1, 0, 0)
+    };
     for (byte[] attempt : attempts) {
       try (Socket s = open()) {
         s.getOutputStream().write(bytes(5, 1, 2));
@@ -380,12 +392,15 @@ class Socks5ServerTest {
   void credentialsNeverShowThePassword() {
     Socks5Credentials c = Socks5Credentials.of("alice", "s3cret".getBytes(StandardCharsets.UTF_8));
     assertThat(c.toString()).contains("alice").doesNotContain("s3cret");
-    assertThat(c).isEqualTo(Socks5Credentials.of("alice", "s3cret".getBytes(StandardCharsets.UTF_8)));
-    assertThat(c).isNotEqualTo(Socks5Credentials.of("alice", "other".getBytes(StandardCharsets.UTF_8)));
+    assertThat(c)
+        .isEqualTo(Socks5Credentials.of("alice", "s3cret".getBytes(StandardCharsets.UTF_8)));
+    assertThat(c)
+        .isNotEqualTo(Socks5Credentials.of("alice", "other".getBytes(StandardCharsets.UTF_8)));
     assertThatThrownBy(() -> Socks5Credentials.of("", new byte[1]))
         .hasMessageContaining("username");
     assertThatThrownBy(() -> Socks5Credentials.of("a", new byte[256]))
-        .hasMessageContaining("password").hasMessageContaining("256");
+        .hasMessageContaining("password")
+        .hasMessageContaining("256");
   }
 
   @Test
@@ -407,12 +422,15 @@ class Socks5ServerTest {
     assertThat(request(s, connectIpv4(echo.port()))).isZero();
     server.close();
     try (s) {
-      assertThatThrownBy(() -> {
-        int b = s.getInputStream().read();
-        if (b == -1) {
-          throw new IOException("clean EOF instead of a reset");
-        }
-      }).isInstanceOf(java.net.SocketException.class).hasMessageContaining("reset");
+      assertThatThrownBy(
+              () -> {
+                int b = s.getInputStream().read();
+                if (b == -1) {
+                  throw new IOException("clean EOF instead of a reset");
+                }
+              })
+          .isInstanceOf(java.net.SocketException.class)
+          .hasMessageContaining("reset");
     }
     assertThatThrownBy(() -> new Socket(LOOPBACK, server.address().getPort()).close())
         .isInstanceOf(java.net.ConnectException.class);
@@ -421,8 +439,7 @@ class Socks5ServerTest {
   @Test
   @Timeout(120) // 3,000 threads on two shared CPUs
   void aThousandConcurrentConnects() throws Exception {
-    start(socks().handshakeTimeout(Duration.ofSeconds(20))
-        .connectTimeout(Duration.ofSeconds(20)));
+    start(socks().handshakeTimeout(Duration.ofSeconds(20)).connectTimeout(Duration.ofSeconds(20)));
     int n = 1000;
     Socket[] clients = new Socket[n];
     try {
@@ -458,7 +475,8 @@ class Socks5ServerTest {
   @Test
   void overTheConnectionLimitIsClosedAndCounted() throws IOException {
     start(socks().maxConnections(2).handshakeTimeout(Duration.ofSeconds(20)));
-    try (Socket a = open(); Socket b = open()) {
+    try (Socket a = open();
+        Socket b = open()) {
       greet(a);
       greet(b);
       try (Socket c = open()) {

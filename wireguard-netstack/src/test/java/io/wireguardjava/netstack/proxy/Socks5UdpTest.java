@@ -36,8 +36,11 @@ class Socks5UdpTest {
   void setUp() throws IOException {
     tunnel = new FakeTunnel();
     echo = new Servers.UdpEcho();
-    server = Socks5Server.builder(tunnel).bind(new InetSocketAddress(LOOPBACK, 0))
-        .handshakeTimeout(Duration.ofSeconds(5)).start();
+    server =
+        Socks5Server.builder(tunnel)
+            .bind(new InetSocketAddress(LOOPBACK, 0))
+            .handshakeTimeout(Duration.ofSeconds(5))
+            .start();
     udp = new DatagramSocket(0, LOOPBACK);
     udp.setSoTimeout(2000);
   }
@@ -135,8 +138,11 @@ class Socks5UdpTest {
   @Test
   void malformedFragmentedStrangeAndForbiddenDatagramsAreDroppedAndCounted() throws Exception {
     server.close();
-    server = Socks5Server.builder(tunnel).bind(new InetSocketAddress(LOOPBACK, 0))
-        .allow(a -> a.getPort() == echo.address().getPort()).start();
+    server =
+        Socks5Server.builder(tunnel)
+            .bind(new InetSocketAddress(LOOPBACK, 0))
+            .allow(a -> a.getPort() == echo.address().getPort())
+            .start();
     associate(0);
     byte[] ok = datagramTo(echo.address(), new byte[] {1});
     byte[] fragment = ok.clone();
@@ -145,9 +151,15 @@ class Socks5UdpTest {
     reserved[0] = 1;
     byte[] forbidden = datagramTo(new InetSocketAddress(LOOPBACK, 9), new byte[] {1});
     byte[][] bad = {
-        bytes(0, 0, 0), fragment, reserved, bytes(0, 0, 0, 9, 1, 2, 3, 4, 0, 53),
-        bytes(0, 0, 0, 1, 127, 0), bytes(0, 0, 0, 3, 0, 0, 53),
-        datagramToName("unknown.test", 53, new byte[] {1}), forbidden};
+      bytes(0, 0, 0),
+      fragment,
+      reserved,
+      bytes(0, 0, 0, 9, 1, 2, 3, 4, 0, 53),
+      bytes(0, 0, 0, 1, 127, 0),
+      bytes(0, 0, 0, 3, 0, 0, 53),
+      datagramToName("unknown.test", 53, new byte[] {1}),
+      forbidden
+    };
     for (byte[] d : bad) {
       send(udp, d);
     }

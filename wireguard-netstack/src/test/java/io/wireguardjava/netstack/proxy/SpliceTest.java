@@ -23,9 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The splice between two loopback connections: client {@code a} <-> ({@code a2} splice {@code
- * b2}) <-> server {@code b}. Socket buffers are set small so the bytes in flight are the
- * proxy's own.
+ * The splice between two loopback connections: client {@code a} <-> ({@code a2} splice {@code b2})
+ * <-> server {@code b}. Socket buffers are set small so the bytes in flight are the proxy's own.
  */
 @Timeout(60)
 class SpliceTest {
@@ -100,15 +99,17 @@ class SpliceTest {
   void aStalledReaderStallsTheWriterWithLittleInFlight() throws Exception {
     AtomicLong written = new AtomicLong();
     byte[] chunk = new byte[16 * 1024];
-    Future<?> writer = pool.submit(() -> {
-      OutputStream out = a.getOutputStream();
-      for (int i = 0; i < 64 * 64; i++) { // 64 MiB, far more than can be in flight
-        out.write(chunk);
-        written.addAndGet(chunk.length);
-      }
-      a.shutdownOutput();
-      return null;
-    });
+    Future<?> writer =
+        pool.submit(
+            () -> {
+              OutputStream out = a.getOutputStream();
+              for (int i = 0; i < 64 * 64; i++) { // 64 MiB, far more than can be in flight
+                out.write(chunk);
+                written.addAndGet(chunk.length);
+              }
+              a.shutdownOutput();
+              return null;
+            });
     // b reads nothing: the writer must block once the buffers on the way are full
     long before;
     long after = written.get();
@@ -118,7 +119,8 @@ class SpliceTest {
       after = written.get();
     } while (after != before);
     long inFlightCap = 4L * 1024 * 1024; // two small socket pairs, two splice buffers, slack
-    assertThat(after).as("bytes accepted from the writer while the reader stalls")
+    assertThat(after)
+        .as("bytes accepted from the writer while the reader stalls")
         .isLessThan(inFlightCap);
     assertThat(writer.isDone()).isFalse();
     // the reader resumes, slowly at first: everything arrives, nothing was lost
@@ -182,13 +184,16 @@ class SpliceTest {
   }
 
   static void assertReset(Socket s) {
-    assertThatThrownBy(() -> {
-      InputStream in = s.getInputStream();
-      while (in.read() >= 0) {
-        // data sent before the reset may come first
-      }
-      throw new IOException("a clean FIN instead of a reset");
-    }).isInstanceOf(SocketException.class).hasMessageContaining("reset");
+    assertThatThrownBy(
+            () -> {
+              InputStream in = s.getInputStream();
+              while (in.read() >= 0) {
+                // data sent before the reset may come first
+              }
+              throw new IOException("a clean FIN instead of a reset");
+            })
+        .isInstanceOf(SocketException.class)
+        .hasMessageContaining("reset");
   }
 
   static byte[] sendRandom(Socket s, int length, long seed) throws Exception {

@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Two tunnel networks in one JVM over loopback UDP: "a" (10.77.0.1, fd77::1), where the proxies
- * run, and "b" (10.77.0.2, fd77::2), the peer with the services: a TCP echo on port 7, a UDP
- * echo on port 7, and a DNS server on port 53 that knows one name, {@link #NAME}, which no
- * resolver on the host knows.
+ * run, and "b" (10.77.0.2, fd77::2), the peer with the services: a TCP echo on port 7, a UDP echo
+ * on port 7, and a DNS server on port 53 that knows one name, {@link #NAME}, which no resolver on
+ * the host knows.
  */
 final class TunnelPair implements AutoCloseable {
   static final String NAME = "svc.hpx-only-in-tunnel.test";
@@ -45,10 +45,19 @@ final class TunnelPair implements AutoCloseable {
   TunnelPair() throws IOException {
     PrivateKey ka = PrivateKey.generate();
     PrivateKey kb = PrivateKey.generate();
-    Interface ia = Interface.builder().privateKey(ka).addAddress(InetNetwork.of(A4, 32))
-        .addAddress(InetNetwork.of(A6, 128)).addDnsServer(B4).build();
-    Interface ib = Interface.builder().privateKey(kb).addAddress(InetNetwork.of(B4, 32))
-        .addAddress(InetNetwork.of(B6, 128)).build();
+    Interface ia =
+        Interface.builder()
+            .privateKey(ka)
+            .addAddress(InetNetwork.of(A4, 32))
+            .addAddress(InetNetwork.of(A6, 128))
+            .addDnsServer(B4)
+            .build();
+    Interface ib =
+        Interface.builder()
+            .privateKey(kb)
+            .addAddress(InetNetwork.of(B4, 32))
+            .addAddress(InetNetwork.of(B6, 128))
+            .build();
     int n = N.incrementAndGet();
     ta = open(ia, "hpxa" + n);
     tb = open(ib, "hpxb" + n);
@@ -65,16 +74,22 @@ final class TunnelPair implements AutoCloseable {
   }
 
   private static Tunnel open(Interface iface, String name) throws IOException {
-    TunnelOptions o = TunnelOptions.builder().inProcessDevice().interfaceName(name)
-        .bindAddress(InetAddress.getLoopbackAddress()).build();
+    TunnelOptions o =
+        TunnelOptions.builder()
+            .inProcessDevice()
+            .interfaceName(name)
+            .bindAddress(InetAddress.getLoopbackAddress())
+            .build();
     return Tunnel.open(Config.builder().iface(iface.withoutWgQuickSettings()).build(), o);
   }
 
   private static Peer peer(PrivateKey key, InetAddress v4, InetAddress v6, Tunnel at) {
-    return Peer.builder().publicKey(key.publicKey()).addAllowedIp(InetNetwork.of(v4, 32))
+    return Peer.builder()
+        .publicKey(key.publicKey())
+        .addAllowedIp(InetNetwork.of(v4, 32))
         .addAllowedIp(InetNetwork.of(v6, 128))
-        .endpoint(Endpoint.of(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-            at.listenPort())))
+        .endpoint(
+            Endpoint.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), at.listenPort())))
         .build();
   }
 
@@ -92,20 +107,22 @@ final class TunnelPair implements AutoCloseable {
       } catch (IOException e) {
         return;
       }
-      daemon("hpx-echo-conn", () -> {
-        try (s) {
-          InputStream in = s.getInputStream();
-          OutputStream out = s.getOutputStream();
-          byte[] buf = new byte[16384];
-          int n;
-          while ((n = in.read(buf)) >= 0) {
-            out.write(buf, 0, n);
-          }
-          s.shutdownOutput();
-        } catch (IOException e) {
-          // reset by the test
-        }
-      });
+      daemon(
+          "hpx-echo-conn",
+          () -> {
+            try (s) {
+              InputStream in = s.getInputStream();
+              OutputStream out = s.getOutputStream();
+              byte[] buf = new byte[16384];
+              int n;
+              while ((n = in.read(buf)) >= 0) {
+                out.write(buf, 0, n);
+              }
+              s.shutdownOutput();
+            } catch (IOException e) {
+              // reset by the test
+            }
+          });
     }
   }
 
@@ -130,8 +147,8 @@ final class TunnelPair implements AutoCloseable {
   }
 
   /**
-   * A DNS answer (RFC 1035 §4.1): {@link #NAME} A is {@link #B4}, its AAAA has no data,
-   * anything else is NXDOMAIN.
+   * A DNS answer (RFC 1035 §4.1): {@link #NAME} A is {@link #B4}, its AAAA has no data, anything
+   * else is NXDOMAIN.
    */
   static ByteBuffer dnsAnswer(ByteBuffer query) {
     byte[] q = new byte[query.remaining()];
@@ -153,12 +170,18 @@ final class TunnelPair implements AutoCloseable {
     ByteBuffer r = ByteBuffer.allocate(questionEnd + (answer ? 16 : 0));
     r.put(q, 0, 2); // ID
     r.putShort((short) (0x8180 | (known ? 0 : 3))); // response, RD, RA, NOERROR/NXDOMAIN
-    r.putShort((short) 1).putShort((short) (answer ? 1 : 0)).putShort((short) 0)
+    r.putShort((short) 1)
+        .putShort((short) (answer ? 1 : 0))
+        .putShort((short) 0)
         .putShort((short) 0);
     r.put(q, 12, questionEnd - 12);
     if (answer) {
-      r.putShort((short) 0xc00c).putShort((short) 1).putShort((short) 1).putInt(60)
-          .putShort((short) 4).put(B4.getAddress());
+      r.putShort((short) 0xc00c)
+          .putShort((short) 1)
+          .putShort((short) 1)
+          .putInt(60)
+          .putShort((short) 4)
+          .put(B4.getAddress());
     }
     return r.flip();
   }

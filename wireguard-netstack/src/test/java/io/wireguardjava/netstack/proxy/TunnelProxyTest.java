@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The proxies over a real {@link io.wireguardjava.netstack.TunnelNetwork}: two in-process
- * tunnels, the services on the peer's side, names only the peer's DNS knows.
+ * The proxies over a real {@link io.wireguardjava.netstack.TunnelNetwork}: two in-process tunnels,
+ * the services on the peer's side, names only the peer's DNS knows.
  */
 @Timeout(120)
 class TunnelProxyTest {
@@ -69,28 +69,31 @@ class TunnelProxyTest {
 
   /** Writes {@code n} random bytes on a thread, reads the echo, compares SHA-256. */
   static byte[] sendAndCheckEcho(Socket s, int n) throws Exception {
-    CompletableFuture<byte[]> sent = CompletableFuture.supplyAsync(() -> {
-      try {
-        MessageDigest d = MessageDigest.getInstance("SHA-256");
-        Random r = new Random(n);
-        byte[] buf = new byte[32 * 1024];
-        OutputStream out = s.getOutputStream();
-        for (int left = n; left > 0; left -= buf.length) {
-          r.nextBytes(buf);
-          int k = Math.min(left, buf.length);
-          out.write(buf, 0, k);
-          d.update(buf, 0, k);
-        }
-        s.shutdownOutput();
-        return d.digest();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }, runnable -> {
-      Thread t = new Thread(runnable, "hpx-writer");
-      t.setDaemon(true);
-      t.start();
-    });
+    CompletableFuture<byte[]> sent =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                MessageDigest d = MessageDigest.getInstance("SHA-256");
+                Random r = new Random(n);
+                byte[] buf = new byte[32 * 1024];
+                OutputStream out = s.getOutputStream();
+                for (int left = n; left > 0; left -= buf.length) {
+                  r.nextBytes(buf);
+                  int k = Math.min(left, buf.length);
+                  out.write(buf, 0, k);
+                  d.update(buf, 0, k);
+                }
+                s.shutdownOutput();
+                return d.digest();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            },
+            runnable -> {
+              Thread t = new Thread(runnable, "hpx-writer");
+              t.setDaemon(true);
+              t.start();
+            });
     MessageDigest d = MessageDigest.getInstance("SHA-256");
     InputStream in = s.getInputStream();
     byte[] buf = new byte[32 * 1024];
@@ -124,9 +127,10 @@ class TunnelProxyTest {
       control.getOutputStream().write(bytes(5, 3, 0, 1, 0, 0, 0, 0, 0, 0));
       byte[] reply = read(control, 10);
       assertThat(reply[1]).isZero();
-      InetSocketAddress relay = new InetSocketAddress(
-          InetAddress.getByAddress(Arrays.copyOfRange(reply, 4, 8)),
-          ((reply[8] & 0xff) << 8) | (reply[9] & 0xff));
+      InetSocketAddress relay =
+          new InetSocketAddress(
+              InetAddress.getByAddress(Arrays.copyOfRange(reply, 4, 8)),
+              ((reply[8] & 0xff) << 8) | (reply[9] & 0xff));
       byte[] query = dnsQuery(TunnelPair.NAME);
       byte[] d = Socks5UdpTest.datagramTo(new InetSocketAddress(TunnelPair.B4, 53), query);
       udp.setSoTimeout(10_000);
@@ -143,8 +147,12 @@ class TunnelProxyTest {
 
   static byte[] dnsQuery(String name) {
     java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(512);
-    b.putShort((short) 0x1234).putShort((short) 0x0100).putShort((short) 1).putShort((short) 0)
-        .putShort((short) 0).putShort((short) 0);
+    b.putShort((short) 0x1234)
+        .putShort((short) 0x0100)
+        .putShort((short) 1)
+        .putShort((short) 0)
+        .putShort((short) 0)
+        .putShort((short) 0);
     for (String label : name.split("\\.")) {
       b.put((byte) label.length()).put(label.getBytes(StandardCharsets.US_ASCII));
     }
@@ -156,8 +164,10 @@ class TunnelProxyTest {
   void httpConnectAndAbsoluteFormThroughTheTunnel() throws Exception {
     try (HttpProxyServer http = HttpProxyServer.builder(pair.a).bind(ANY_LOOPBACK_PORT).start();
         Socket s = open(http.address())) {
-      s.getOutputStream().write(("CONNECT " + TunnelPair.NAME + ":7 HTTP/1.1\r\nHost: x\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              ("CONNECT " + TunnelPair.NAME + ":7 HTTP/1.1\r\nHost: x\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       HttpProxyServerTest.Response r = HttpProxyServerTest.readHeadOnly(s);
       assertThat(r.status()).isEqualTo(200);
       sendAndCheckEcho(s, 1 << 20);
@@ -166,19 +176,25 @@ class TunnelProxyTest {
     try (java.net.ServerSocket web = pair.b.listen(80);
         HttpProxyServer http = HttpProxyServer.builder(pair.a).bind(ANY_LOOPBACK_PORT).start();
         Socket s = open(http.address())) {
-      CompletableFuture<String> served = CompletableFuture.supplyAsync(() -> {
-        try (Socket c = web.accept()) {
-          byte[] head = new byte[4096];
-          int n = c.getInputStream().read(head);
-          c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\npong"
-              .getBytes(StandardCharsets.US_ASCII));
-          return new String(head, 0, n, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      s.getOutputStream().write(("GET http://" + TunnelPair.NAME + "/ping HTTP/1.1\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      CompletableFuture<String> served =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Socket c = web.accept()) {
+                  byte[] head = new byte[4096];
+                  int n = c.getInputStream().read(head);
+                  c.getOutputStream()
+                      .write(
+                          "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\npong"
+                              .getBytes(StandardCharsets.US_ASCII));
+                  return new String(head, 0, n, StandardCharsets.US_ASCII);
+                } catch (IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      s.getOutputStream()
+          .write(
+              ("GET http://" + TunnelPair.NAME + "/ping HTTP/1.1\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       HttpProxyServerTest.Response r = HttpProxyServerTest.read(s);
       assertThat(r.text()).isEqualTo("pong");
       assertThat(served.get(30, TimeUnit.SECONDS))
@@ -188,10 +204,14 @@ class TunnelProxyTest {
 
   @Test
   void forwardLocalTcpAndUdpIntoTheTunnel() throws Exception {
-    try (PortForward tcp = PortForward.builder(pair.a,
-            ForwardSpec.local(Protocol.TCP, ANY_LOOPBACK_PORT, TunnelPair.NAME, 7)).start();
-        PortForward udp = PortForward.builder(pair.a,
-            ForwardSpec.local(Protocol.UDP, ANY_LOOPBACK_PORT, "10.77.0.2", 7)).start();
+    try (PortForward tcp =
+            PortForward.builder(
+                    pair.a, ForwardSpec.local(Protocol.TCP, ANY_LOOPBACK_PORT, TunnelPair.NAME, 7))
+                .start();
+        PortForward udp =
+            PortForward.builder(
+                    pair.a, ForwardSpec.local(Protocol.UDP, ANY_LOOPBACK_PORT, "10.77.0.2", 7))
+                .start();
         Socket s = open(tcp.address());
         DatagramSocket c = new DatagramSocket(0, LOOPBACK)) {
       sendAndCheckEcho(s, 1 << 20);
@@ -204,10 +224,12 @@ class TunnelProxyTest {
   @Test
   void forwardRemoteTcpReachedFromThePeer() throws Exception {
     try (Servers.Echo hostEcho = new Servers.Echo();
-        PortForward r = PortForward.builder(pair.a,
-            ForwardSpec.remote(Protocol.TCP, 2222, "127.0.0.1", hostEcho.port())).start();
-        Socket fromPeer = pair.b.connect(new InetSocketAddress(TunnelPair.A4, 2222),
-            Duration.ofSeconds(20))) {
+        PortForward r =
+            PortForward.builder(
+                    pair.a, ForwardSpec.remote(Protocol.TCP, 2222, "127.0.0.1", hostEcho.port()))
+                .start();
+        Socket fromPeer =
+            pair.b.connect(new InetSocketAddress(TunnelPair.A4, 2222), Duration.ofSeconds(20))) {
       assertThat(r.address().getPort()).isEqualTo(2222);
       fromPeer.setSoTimeout(30_000);
       sendAndCheckEcho(fromPeer, 1 << 20);
@@ -217,8 +239,10 @@ class TunnelProxyTest {
   @Test
   void aResetInTheTunnelReachesTheClientAsAReset() throws Exception {
     try (ServerSocket server = pair.b.listen(9009);
-        PortForward f = PortForward.builder(pair.a,
-            ForwardSpec.local(Protocol.TCP, ANY_LOOPBACK_PORT, "10.77.0.2", 9009)).start();
+        PortForward f =
+            PortForward.builder(
+                    pair.a, ForwardSpec.local(Protocol.TCP, ANY_LOOPBACK_PORT, "10.77.0.2", 9009))
+                .start();
         Socket s = open(f.address())) {
       s.getOutputStream().write(1);
       try (Socket peerSide = server.accept()) {

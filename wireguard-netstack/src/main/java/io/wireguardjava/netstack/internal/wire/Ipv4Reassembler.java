@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * Reassembles fragmented IPv4 datagrams (RFC 791, RFC 815), bounded in memory and in time.
@@ -137,7 +138,7 @@ public final class Ipv4Reassembler {
     }
     partials.remove(key);
     bytesHeld -= d.data.length;
-    byte[] header = d.header;
+    byte[] header = Objects.requireNonNull(d.header, "complete implies the first fragment");
     byte[] whole = new byte[header.length + d.end];
     System.arraycopy(header, 0, whole, 0, header.length);
     System.arraycopy(d.data, 0, whole, header.length, d.end);
