@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** Bulk transfers between two TCP layers over the simulated, impaired link. */
 class SimTransferTest {
 
-  private static final class Result {
+  static final class Result {
     long simNanos;
     long bytes;
     TcpStats statsA;
