@@ -19,7 +19,8 @@ import jnr.ffi.Pointer;
  * one trip through the stack. When the kernel answers {@code EIO} (no GSO on the route's device),
  * GSO is turned off for good and the datagrams go again one per message, as wireguard-go does. A
  * peer's sticky local address goes along as {@code IP_PKTINFO}/{@code IPV6_PKTINFO}; if the OS
- * refuses it (the address is gone), the datagrams leave without it.
+ * refuses a send with it (the address is gone, or no route from it), the datagrams leave without
+ * it.
  *
  * <p>Several threads send; one lock guards the native block. Allocates nothing per call.
  */
@@ -102,8 +103,8 @@ final class MmsgSender {
       if (trySend(1) < 0) {
         return;
       }
-      if ((lastErrno == EINVAL || lastErrno == EADDRNOTAVAIL) && to.hasLocal()) {
-        message(0, data, len, 0, 0); // the sticky source is gone: let the OS choose
+      if (to.hasLocal()) {
+        message(0, data, len, 0, 0); // the sticky source is gone or unroutable: OS's choice
         if (trySend(1) < 0) {
           return;
         }
@@ -196,8 +197,9 @@ final class MmsgSender {
       gso = false; // the device cannot segment: never again on this socket
       LOG.log(Level.DEBUG, "UDP GSO refused (EIO): sending datagrams one by one from now on");
       sendFrom(batch, from, to, false, withSource);
-    } else if ((errno == EINVAL || errno == EADDRNOTAVAIL) && withSource && to.hasLocal()) {
-      sendFrom(batch, from, to, segment, false); // the sticky source is gone: let the OS choose
+    } else if (withSource && to.hasLocal()) {
+      // the sticky source is gone or unroutable (EINVAL, EADDRNOTAVAIL, ENETUNREACH): OS's choice
+      sendFrom(batch, from, to, segment, false);
     } else if (errno == EINVAL && hadSegments) {
       sendFrom(batch, from, to, false, withSource); // too large for the path as one segment
     } else {
