@@ -58,14 +58,16 @@ public final class DatagramAddress {
    * @throws IllegalArgumentException when {@code address} is unresolved
    */
   public void setRemote(InetSocketAddress address) {
-    InetAddress ip = address.getAddress();
-    if (ip == null) {
-      throw new IllegalArgumentException("unresolved UDP address " + address.getHostString());
+    if (address != cached) { // the JDK hands back the same instance for a repeated sender
+      InetAddress ip = address.getAddress();
+      if (ip == null) {
+        throw new IllegalArgumentException("unresolved UDP address " + address.getHostString());
+      }
+      byte[] b = ip.getAddress();
+      setRemote(b, 0, b.length, address.getPort());
+      cached = address;
     }
-    byte[] b = ip.getAddress();
-    setRemote(b, 0, b.length, address.getPort());
     clearLocal();
-    cached = address;
   }
 
   /**
@@ -105,9 +107,11 @@ public final class DatagramAddress {
 
   /** Forgets the local address: replies leave from whatever address the OS picks. */
   public void clearLocal() {
-    hasLocal = false;
-    localInterface = 0;
-    Arrays.fill(local, (byte) 0);
+    if (hasLocal) {
+      hasLocal = false;
+      localInterface = 0;
+      Arrays.fill(local, (byte) 0);
+    }
   }
 
   /** Copies {@code len} bytes into {@code dst} in IPv6 form; returns whether anything changed. */

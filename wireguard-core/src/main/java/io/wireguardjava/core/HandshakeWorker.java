@@ -177,7 +177,7 @@ final class HandshakeWorker implements Runnable {
       SendContext ctx = handshakes.context();
       int n = checker.writeCookieReply(msg, 0, len, address, from.getPort(), ctx.datagram, 0);
       try {
-        engine.transport.send(ctx.frame(n), from);
+        engine.transport.send(ctx.datagram, n, from);
       } catch (IOException e) {
         // best effort
       }

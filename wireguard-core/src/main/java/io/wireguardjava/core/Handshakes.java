@@ -397,7 +397,7 @@ final class Handshakes {
 
   private void send(PeerState peer, int n, InetSocketAddress to) {
     try {
-      engine.transport.send(ctx.frame(n), to);
+      engine.transport.send(ctx.datagram, n, to);
       peer.txBytes.addAndGet(n);
     } catch (IOException e) {
       engine.events.drop(DropReason.IO_ERROR, peer);
