@@ -13,6 +13,7 @@ import io.wireguardjava.TunnelListener;
 import io.wireguardjava.TunnelOptions;
 import io.wireguardjava.TunnelPackets;
 import io.wireguardjava.TunnelStats;
+import io.wireguardjava.crypto.TimeSource;
 import io.wireguardjava.spi.PacketDevice;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  * before or after the whole change.
  */
 final class Engine implements Tunnel {
-  final Clock clock;
+  final TimeSource clock;
 
   /** How host-name endpoints are resolved; tests replace it to resolve without DNS. */
   volatile Resolver resolver = Resolver.SYSTEM;
@@ -93,7 +94,7 @@ final class Engine implements Tunnel {
       TunnelOptions options,
       PacketDevice device,
       @Nullable TunnelPackets appSide,
-      Clock clock)
+      TimeSource clock)
       throws IOException {
     this.clock = clock;
     this.scheduler = new Scheduler(clock);

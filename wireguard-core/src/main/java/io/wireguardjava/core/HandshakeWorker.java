@@ -196,7 +196,7 @@ final class HandshakeWorker implements Runnable {
   }
 
   private boolean underLoad() {
-    long now = engine.clock.nanos();
+    long now = engine.clock.nanoTime();
     if (queue.size() >= Limits.UNDER_LOAD_QUEUE_LENGTH) {
       underLoadUntil = now + Limits.UNDER_LOAD_AFTER_NANOS;
       return true;

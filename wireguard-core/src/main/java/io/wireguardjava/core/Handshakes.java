@@ -54,20 +54,7 @@ final class Handshakes {
   Handshakes(Engine engine, Optional<PrivateKey> privateKey) {
     this.engine = engine;
     this.ctx = new SendContext(PacketSize.datagramLength(engine.mtu));
-    Clock clock = engine.clock;
-    this.time =
-        new TimeSource() {
-          @Override
-          public long nanoTime() {
-            return clock.nanos();
-          }
-
-          @Override
-          public long epochNanos() {
-            java.time.Instant now = clock.now();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-          }
-        };
+    this.time = engine.clock;
     setPrivateKey(privateKey);
   }
 
@@ -210,7 +197,7 @@ final class Handshakes {
       if (h == null || peer.removed) {
         return;
       }
-      long now = engine.clock.nanos();
+      long now = engine.clock.nanoTime();
       if (!isRetry) {
         peer.timers.resetHandshakeAttempts();
       }
@@ -337,7 +324,7 @@ final class Handshakes {
       peer.keypairs.install(kp);
       pruneIndices(peer);
       peer.timers.onSessionDerived();
-      peer.lastSentHandshakeNanos = engine.clock.nanos();
+      peer.lastSentHandshakeNanos = engine.clock.nanoTime();
       send(peer, Protocol.RESPONSE_LENGTH, from);
     }
   }
@@ -374,7 +361,7 @@ final class Handshakes {
     peer.timers.onAnyAuthenticatedPacketTraversal();
     peer.timers.onSessionDerived();
     peer.timers.onHandshakeComplete();
-    peer.handshakeCompleted(engine.clock.nanos() - peer.attemptStartNanos);
+    peer.handshakeCompleted(engine.clock.nanoTime() - peer.attemptStartNanos);
     peer.sendKeepalive(ctx); // the staged packets, or a keepalive, confirm the session
   }
 

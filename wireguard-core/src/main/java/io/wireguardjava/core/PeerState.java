@@ -8,6 +8,7 @@ import io.wireguardjava.PeerStats;
 import io.wireguardjava.crypto.Keypair;
 import io.wireguardjava.crypto.Keypairs;
 import io.wireguardjava.crypto.Protocol;
+import io.wireguardjava.crypto.TimeSource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -52,7 +53,7 @@ final class PeerState {
   volatile @Nullable InetSocketAddress endpoint;
   volatile @Nullable Instant lastHandshake;
 
-  /** When the latest initiation or response was sent ({@link Clock#nanos()}). */
+  /** When the latest initiation or response was sent ({@link TimeSource#nanoTime()}). */
   volatile long lastSentHandshakeNanos;
 
   /** Handshake thread: when the current attempt sequence began, for the "took" figure. */
@@ -70,7 +71,7 @@ final class PeerState {
     this.config = config;
     this.staged = new StagedPackets(engine.pool);
     this.timers = new Timers(engine.scheduler, new TimerActions(), engine.random);
-    this.lastSentHandshakeNanos = engine.clock.nanos() - Protocol.REKEY_TIMEOUT_NANOS - 1;
+    this.lastSentHandshakeNanos = engine.clock.nanoTime() - Protocol.REKEY_TIMEOUT_NANOS - 1;
     this.endpoint = literal(config.endpoint());
     // the persistent keepalive is armed by the engine once the peer is registered
   }
@@ -281,7 +282,7 @@ final class PeerState {
 
   /** A handshake completed: record the time, tell the listeners. */
   void handshakeCompleted(long tookNanos) {
-    lastHandshake = engine.clock.now();
+    lastHandshake = Instant.ofEpochSecond(0, engine.clock.epochNanos());
     sentLastMinuteHandshake = false;
     engine.events.handshakeCompleted(publicKey, java.time.Duration.ofNanos(tookNanos));
   }
@@ -301,7 +302,7 @@ final class PeerState {
    */
   void expireSessions() {
     zeroKeyMaterial();
-    lastSentHandshakeNanos = engine.clock.nanos() - Protocol.REKEY_TIMEOUT_NANOS - 1;
+    lastSentHandshakeNanos = engine.clock.nanoTime() - Protocol.REKEY_TIMEOUT_NANOS - 1;
   }
 
   /**
