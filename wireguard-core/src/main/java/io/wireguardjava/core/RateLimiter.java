@@ -68,10 +68,6 @@ final class RateLimiter {
     }
   }
 
-  int size() {
-    return buckets.size();
-  }
-
   private static long keyOf(byte[] a) {
     long k = 0;
     int n = a.length == 4 ? 4 : 8; // IPv6: the /64

@@ -72,10 +72,6 @@ final class Scheduler {
     this.clock = clock;
   }
 
-  TimeSource clock() {
-    return clock;
-  }
-
   /** A new, disarmed timer running {@code action} when it expires. */
   Timer newTimer(Runnable action) {
     Timer t = new Timer(action);

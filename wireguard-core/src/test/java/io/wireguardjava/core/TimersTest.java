@@ -84,7 +84,7 @@ class TimersTest {
     timers.onHandshakeInitiated(); // the first initiation, sent at t=0
     run(Duration.ofSeconds(200));
     List<String> retries = events("retry");
-    assertThat(retries).hasSize(Limits.MAX_TIMER_HANDSHAKES + 1);
+    assertThat(retries).hasSize(io.wireguardjava.crypto.Protocol.MAX_TIMER_HANDSHAKES + 1);
     double previous = 0;
     for (String r : retries) {
       double gap = at(r) - previous;
