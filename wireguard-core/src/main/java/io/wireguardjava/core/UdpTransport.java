@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -24,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * tunnel on its old port; the receive thread sees the old socket close and continues on the new
  * one, a sender racing with the swap retries once on it. The mark follows to the new socket.
  */
-final class UdpTransport implements AutoCloseable {
+final class UdpTransport implements AutoCloseable, DatagramSender {
   private static final System.Logger LOG = System.getLogger(UdpTransport.class.getName());
 
   /** System property: {@code jdk} forces the portable transport (as the TunnelOptions switch). */
@@ -105,7 +106,8 @@ final class UdpTransport implements AutoCloseable {
   }
 
   /** Sends {@code buf[off..off+len)} to {@code to}. */
-  void send(byte[] buf, int off, int len, DatagramAddress to) throws IOException {
+  @Override
+  public void send(byte[] buf, int off, int len, DatagramAddress to) throws IOException {
     DatagramTransport t = current;
     try {
       t.send(buf, off, len, to);
@@ -131,11 +133,14 @@ final class UdpTransport implements AutoCloseable {
   }
 
   /**
-   * Sends {@code len} bytes of {@code buf} to a socket address: for the handshake paths, which are
+   * Sends a heap buffer's remaining bytes to a socket address: for the handshake paths, which are
    * not per packet (allocates the address holder).
    */
-  void send(byte[] buf, int len, InetSocketAddress to) throws IOException {
-    send(buf, 0, len, DatagramAddress.of(to));
+  @Override
+  public void send(ByteBuffer datagram, InetSocketAddress to) throws IOException {
+    int off = datagram.arrayOffset() + datagram.position();
+    send(datagram.array(), off, datagram.remaining(), DatagramAddress.of(to));
+    datagram.position(datagram.limit());
   }
 
   /**
