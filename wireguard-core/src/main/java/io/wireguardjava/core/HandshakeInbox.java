@@ -1,6 +1,6 @@
 package io.wireguardjava.core;
 
-import java.net.InetSocketAddress;
+import io.wireguardjava.spi.DatagramAddress;
 
 /**
  * Where the receive thread hands handshake messages (initiations, responses, cookie replies):
@@ -8,9 +8,10 @@ import java.net.InetSocketAddress;
  */
 interface HandshakeInbox {
   /**
-   * Takes one handshake message {@code buf[off..off+len)} from {@code from}; never blocks.
+   * Takes one handshake message {@code buf[off..off+len)} from {@code from} (with the local address
+   * it arrived on, where the answer must leave from); never blocks. Both are copied.
    *
    * @return false when it was dropped because the queue is full (the caller counts it)
    */
-  boolean offer(byte[] buf, int off, int len, InetSocketAddress from);
+  boolean offer(byte[] buf, int off, int len, DatagramAddress from);
 }

@@ -5,6 +5,7 @@ import io.wireguardjava.crypto.CookieChecker;
 import io.wireguardjava.crypto.Protocol;
 import io.wireguardjava.crypto.StaticIdentity;
 import io.wireguardjava.crypto.TimeSource;
+import io.wireguardjava.spi.DatagramAddress;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -37,6 +38,9 @@ final class HandshakeWorker implements Runnable, HandshakeInbox, HandshakeReques
   private final RateLimiter rateLimiter;
   private final byte[] message = new byte[HandshakeQueue.SLOT];
   private final int[] length = new int[1];
+
+  /** The source of the message being processed; this thread's own holder. */
+  private final DatagramAddress from = new DatagramAddress();
 
   /** Counts and logs a timer action that threw; created once, so the loop does not allocate. */
   private final Consumer<RuntimeException> timerFailed = e -> failed("a timer action", e);
@@ -72,7 +76,7 @@ final class HandshakeWorker implements Runnable, HandshakeInbox, HandshakeReques
 
   /** Receive thread: queues a handshake message; false when the queue is full. */
   @Override
-  public boolean offer(byte[] buf, int off, int len, InetSocketAddress from) {
+  public boolean offer(byte[] buf, int off, int len, DatagramAddress from) {
     if (!queue.offer(buf, off, len, from)) {
       return false;
     }
@@ -126,8 +130,7 @@ final class HandshakeWorker implements Runnable, HandshakeInbox, HandshakeReques
         boolean worked = false;
         // A bounded batch of messages, then timers and requests again: neither starves.
         for (int i = 0; i < 64 && !stopped; i++) {
-          InetSocketAddress from = queue.poll(message, length);
-          if (from == null) {
+          if (!queue.poll(message, length, from)) {
             break;
           }
           worked = true;
@@ -172,7 +175,7 @@ final class HandshakeWorker implements Runnable, HandshakeInbox, HandshakeReques
     LOG.log(Level.WARNING, "handshake thread: " + what + " failed; carrying on", e);
   }
 
-  private void processMessage(byte[] msg, int len, InetSocketAddress from) {
+  private void processMessage(byte[] msg, int len, DatagramAddress from) {
     int type = msg[0] & 0xFF;
     StaticIdentity id = handshakes.identity();
     if (id == null) {
@@ -184,28 +187,29 @@ final class HandshakeWorker implements Runnable, HandshakeInbox, HandshakeReques
       return;
     }
     boolean underLoad = underLoad();
-    byte[] address = from.getAddress().getAddress();
+    InetSocketAddress source = from.toInetSocketAddress();
+    byte[] address = source.getAddress().getAddress();
     CookieChecker checker = handshakes.cookieChecker();
     if (checker == null) {
       return;
     }
-    CookieChecker.Verdict v = checker.check(msg, 0, len, address, from.getPort(), underLoad);
+    CookieChecker.Verdict v = checker.check(msg, 0, len, address, source.getPort(), underLoad);
     if (v == CookieChecker.Verdict.INVALID_MAC1) {
       events.drop(DropReason.HANDSHAKE_INVALID, null);
       return;
     }
     if (v == CookieChecker.Verdict.NEEDS_COOKIE) {
       SendContext ctx = handshakes.context();
-      int n = checker.writeCookieReply(msg, 0, len, address, from.getPort(), ctx.datagram, 0);
+      int n = checker.writeCookieReply(msg, 0, len, address, source.getPort(), ctx.datagram, 0);
       try {
-        sender.send(ctx.frame(n), from);
+        sender.send(ctx.datagram, 0, n, from); // from the address the initiation came to
       } catch (IOException e) {
         // best effort
       }
       events.drop(DropReason.COOKIE_SENT, null);
       return;
     }
-    if (underLoad && !rateLimiter.allow(from.getAddress())) {
+    if (underLoad && !rateLimiter.allow(source.getAddress())) {
       events.drop(DropReason.RATE_LIMITED, null);
       return;
     }

@@ -119,8 +119,9 @@ final class UdpTransport implements AutoCloseable, DatagramSender {
     }
   }
 
-  /** Sends every datagram of {@code batch} to {@code to}. */
-  void send(DatagramBatch batch, DatagramAddress to) throws IOException {
+  /** Sends every datagram of {@code batch} to {@code to}, GSO where the transport has it. */
+  @Override
+  public void send(DatagramBatch batch, DatagramAddress to) throws IOException {
     DatagramTransport t = current;
     try {
       t.send(batch, to);
