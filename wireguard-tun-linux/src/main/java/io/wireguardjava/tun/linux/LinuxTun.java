@@ -105,6 +105,7 @@ public final class LinuxTun implements PacketDevice {
   private int splitNext;
   private int splitCount;
   private long malformedReads;
+  private long superPacketReads;
 
   private final Pointer pollFds = LibC.allocate(16);
 
@@ -116,6 +117,8 @@ public final class LinuxTun implements PacketDevice {
 
   /** Cleared when the kernel refuses a merged write: from then on every packet goes alone. */
   private boolean coalescing;
+
+  private long mergedWrites;
 
   private final ReentrantLock closeLock = new ReentrantLock();
 
@@ -256,6 +259,21 @@ public final class LinuxTun implements PacketDevice {
   /** Reads that were not a valid packet or super-packet, dropped (reader thread's count). */
   long malformedReads() {
     return malformedReads;
+  }
+
+  /** Reads that carried more than one packet (TSO/USO), for tests (reader thread's count). */
+  long superPacketReads() {
+    return superPacketReads;
+  }
+
+  /** Writes that carried more than one packet (GRO), for tests (writers' count, under the lock). */
+  long mergedWrites() {
+    writeLock.lock();
+    try {
+      return mergedWrites;
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   void setTeardown(Teardown teardown) {
@@ -438,7 +456,10 @@ public final class LinuxTun implements PacketDevice {
           splitCount = split.begin(raw, 0, (int) n);
           if (splitCount == 0) {
             malformedReads++;
-          } else if (split.length(0) > mtu) {
+          } else if (splitCount > 1) {
+            superPacketReads++;
+          }
+          if (splitCount > 0 && split.length(0) > mtu) {
             checkMtu(); // ip link set mtu raised it: say so before the packet is judged too large
           }
         } else if (n > mtu) {
@@ -554,6 +575,7 @@ public final class LinuxTun implements PacketDevice {
           writeBuf.put(0, writeScratch, 0, n);
           int errno = writeNative(n);
           if (errno == 0) {
+            mergedWrites += coalesce.packets(w) > 1 ? 1 : 0;
             continue;
           }
           if (errno == LibC.EINVAL && coalesce.packets(w) > 1) {
