@@ -17,11 +17,11 @@ import java.util.function.IntConsumer;
  *   <li>After {@link #close()}, a blocked or later {@code read} returns {@code -1}, and a later
  *       {@code write} throws {@link java.nio.channels.ClosedChannelException}. No thread stays
  *       blocked inside the device after {@code close()} returns.
- *   <li>The batch forms {@link #readBatch} and {@link #writeBatch} follow the same rules; by default
- *       they loop over {@link #read} and {@link #write}, so a simple device implements only those.
- *       A device that can move many packets per system call (a Linux TUN with offloads) overrides
- *       them. {@link #read} and {@link #readBatch} may be mixed on one device: packets already
- *       taken from the OS but not yet handed out are handed out first, in order.
+ *   <li>The batch forms {@link #readBatch} and {@link #writeBatch} follow the same rules; by
+ *       default they loop over {@link #read} and {@link #write}, so a simple device implements only
+ *       those. A device that can move many packets per system call (a Linux TUN with offloads)
+ *       overrides them. {@link #read} and {@link #readBatch} may be mixed on one device: packets
+ *       already taken from the OS but not yet handed out are handed out first, in order.
  * </ul>
  */
 public interface PacketDevice extends Closeable {
@@ -89,9 +89,9 @@ public interface PacketDevice extends Closeable {
   void write(byte[] buf, int offset, int length) throws IOException;
 
   /**
-   * Reads at least one packet into {@code batch}, blocking until one is available, and then as
-   * many more as are ready without blocking, up to the batch's capacity. The batch is cleared
-   * first; packets are added in the order the host sent them. A packet longer than {@link
+   * Reads at least one packet into {@code batch}, blocking until one is available, and then as many
+   * more as are ready without blocking, up to the batch's capacity. The batch is cleared first;
+   * packets are added in the order the host sent them. A packet longer than {@link
    * PacketBatch#maxLength()} is cut and added with its full length, as {@link #read} does.
    *
    * <p>The default reads one packet with {@link #read}.

@@ -5,9 +5,10 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * The Internet checksum (RFC 1071) over byte arrays, eight bytes per load: each big-endian long adds
- * its two 32-bit halves to a 64-bit accumulator, which cannot overflow for any IP packet, and the
- * result folds to 16 bits at the end (2^16 = 1 modulo 0xffff, so the word order does not matter).
+ * The Internet checksum (RFC 1071) over byte arrays, eight bytes per load: each big-endian long
+ * adds its two 32-bit halves to a 64-bit accumulator, which cannot overflow for any IP packet, and
+ * the result folds to 16 bits at the end (2^16 = 1 modulo 0xffff, so the word order does not
+ * matter).
  */
 final class Checksum {
 

@@ -6,8 +6,8 @@ import io.wireguardjava.spi.PacketBatch;
  * Merges the packets of one batch bound for an offloading TUN into fewer, larger writes: TCP
  * segments of one flow (and UDP datagrams of one flow, when the kernel takes USO) become one
  * super-packet with a {@link VirtioNetHeader} asking the kernel to segment it again (GRO in
- * userspace), so the host's stack handles one buffer instead of dozens. Sans-I/O; the batch is read,
- * never changed, and nothing is kept of it after {@link #emit}.
+ * userspace), so the host's stack handles one buffer instead of dozens. Sans-I/O; the batch is
+ * read, never changed, and nothing is kept of it after {@link #emit}.
  *
  * <p>The rules are the kernel's GRO rules, as wireguard-go applies them:
  *
@@ -18,12 +18,12 @@ import io.wireguardjava.spi.PacketBatch;
  *   <li>one TCP flow is the addresses, ports and acknowledgement number; one UDP flow the addresses
  *       and ports;
  *   <li>a TCP segment joins a merged packet when its sequence number follows it, the TCP header
- *       length and options are equal, the IP headers agree (IPv4 TOS, DF and TTL; IPv6 traffic class
- *       and hop limit), the merged packet has no PSH yet (PSH only on the last), its payload is not
- *       larger than the first's and no shorter one came before it (only the last may be short), and
- *       the result stays within 65,535 bytes;
- *   <li>a UDP datagram joins only the newest merged packet of its flow (UDP is not reordered), under
- *       the same size rules;
+ *       length and options are equal, the IP headers agree (IPv4 TOS, DF and TTL; IPv6 traffic
+ *       class and hop limit), the merged packet has no PSH yet (PSH only on the last), its payload
+ *       is not larger than the first's and no shorter one came before it (only the last may be
+ *       short), and the result stays within 65,535 bytes;
+ *   <li>a UDP datagram joins only the newest merged packet of its flow (UDP is not reordered),
+ *       under the same size rules;
  *   <li>checksums are verified before the first merge; a packet with a bad checksum is written
  *       unchanged, on its own, for the host to drop.
  * </ul>
@@ -262,7 +262,10 @@ final class GroCoalesce {
       }
       return TCP;
     }
-    if (proto == Checksum.PROTO_UDP && udp && len > il + 8 && Bytes.u16(a, o + il + 4) == len - il) {
+    if (proto == Checksum.PROTO_UDP
+        && udp
+        && len > il + 8
+        && Bytes.u16(a, o + il + 4) == len - il) {
       return UDP;
     }
     return NONE;
@@ -323,8 +326,7 @@ final class GroCoalesce {
   }
 
   private boolean valid(int p, int w) {
-    return validPacket(
-        batch.array(p), batch.offset(p), batch.length(p), ipLen[w], v6[w], kind[w]);
+    return validPacket(batch.array(p), batch.offset(p), batch.length(p), ipLen[w], v6[w], kind[w]);
   }
 
   private static boolean validPacket(byte[] a, int o, int len, int il, boolean isV6, int k) {

@@ -128,7 +128,14 @@ public final class LinuxTun implements PacketDevice {
   private static final int CLOSED_BIT = 1 << 30;
 
   private LinuxTun(
-      LibC libc, int fd, int wakeFd, int ctlFd, String name, int mtu, boolean vnetHdr, int offloads) {
+      LibC libc,
+      int fd,
+      int wakeFd,
+      int ctlFd,
+      String name,
+      int mtu,
+      boolean vnetHdr,
+      int offloads) {
     this.libc = libc;
     this.ctlFd = ctlFd;
     this.nextMtuCheck = System.nanoTime() + MTU_CHECK_NANOS;

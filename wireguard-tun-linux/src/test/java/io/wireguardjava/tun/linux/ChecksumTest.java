@@ -27,7 +27,9 @@ class ChecksumTest {
     java.util.Arrays.fill(ones, (byte) 0xff);
     assertThat(Checksum.fold(Checksum.add(ones, 0, ones.length, 0))).isEqualTo(0xffff);
     // RFC 1071 section 3: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2
-    byte[] rfc = {0x00, 0x01, (byte) 0xf2, 0x03, (byte) 0xf4, (byte) 0xf5, (byte) 0xf6, (byte) 0xf7};
+    byte[] rfc = {
+      0x00, 0x01, (byte) 0xf2, 0x03, (byte) 0xf4, (byte) 0xf5, (byte) 0xf6, (byte) 0xf7
+    };
     assertThat(Checksum.fold(Checksum.add(rfc, 0, 8, 0))).isEqualTo(0xddf2);
   }
 }

@@ -130,7 +130,8 @@ class GroCoalesceTest {
     }
     int il = ipLen(p);
     byte[] lastPkt = g.packets.get(g.packets.size() - 1);
-    long nextSeq = (SegmentBuilder.u32(lastPkt, il + 4) + (lastPkt.length - headers(lastPkt))) & 0xffffffffL;
+    long nextSeq =
+        (SegmentBuilder.u32(lastPkt, il + 4) + (lastPkt.length - headers(lastPkt))) & 0xffffffffL;
     return headers(p) == headers(f)
         && Arrays.equals(p, il + 20, headers(p), f, il + 20, headers(f))
         && (lastPkt[il + 13] & PSH) == 0
@@ -213,7 +214,8 @@ class GroCoalesceTest {
     } else {
       SegmentBuilder.put16(pkt, 2, pkt.length);
       SegmentBuilder.put16(pkt, 10, 0);
-      SegmentBuilder.put16(pkt, 10, ~SegmentBuilder.fold(SegmentBuilder.sum(pkt, 0, 20, 0)) & 0xffff);
+      SegmentBuilder.put16(
+          pkt, 10, ~SegmentBuilder.fold(SegmentBuilder.sum(pkt, 0, 20, 0)) & 0xffff);
     }
     byte[] last = g.packets.get(g.packets.size() - 1);
     if (tcp && (last[il + 13] & PSH) != 0) {

@@ -60,7 +60,10 @@ class GsoSplitTest {
         f &= ~CWR;
       }
       b.flags = f;
-      out.add(b.build(Arrays.copyOfRange(payload, i * gsoSize, Math.min(payload.length, (i + 1) * gsoSize))));
+      out.add(
+          b.build(
+              Arrays.copyOfRange(
+                  payload, i * gsoSize, Math.min(payload.length, (i + 1) * gsoSize))));
     }
     b.seq = seq0;
     b.ipId = id0;
@@ -134,7 +137,8 @@ class GsoSplitTest {
     for (int trial = 0; trial < 200; trial++) {
       SegmentBuilder b = randomFlow(r, r.nextBoolean());
       byte[] want = b.build(SegmentBuilder.random(r, r.nextInt(1400)));
-      byte[] raw = superRead(b, Arrays.copyOfRange(want, b.ipLen() + b.l4HeaderLen(), want.length), 1, 0);
+      byte[] raw =
+          superRead(b, Arrays.copyOfRange(want, b.ipLen() + b.l4HeaderLen(), want.length), 1, 0);
       raw[1] = VirtioNetHeader.GSO_NONE;
       assertThat(split(raw)).singleElement().isEqualTo(want);
     }

@@ -20,10 +20,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Two TUNs in two namespaces joined by a forwarder that moves batches from one to the other
- * ({@link LinuxTun#readBatch} into {@link LinuxTun#writeBatch}): a TCP transfer across them must
- * arrive intact, IPv4 and IPv6, with offload on (the sender's kernel hands over TSO super-packets,
- * which are split and merged again for the receiver's kernel) and with it off.
+ * Two TUNs in two namespaces joined by a forwarder that moves batches from one to the other ({@link
+ * LinuxTun#readBatch} into {@link LinuxTun#writeBatch}): a TCP transfer across them must arrive
+ * intact, IPv4 and IPv6, with offload on (the sender's kernel hands over TSO super-packets, which
+ * are split and merged again for the receiver's kernel) and with it off.
  */
 @org.junit.jupiter.api.Timeout(120)
 class LinuxTunOffloadTest {
@@ -110,8 +110,7 @@ class LinuxTunOffloadTest {
   }
 
   /** Sends {@link #BYTES} random bytes from {@code nsA} to {@code nsB} and compares digests. */
-  private static void transfer(String nsA, String nsB, String address)
-      throws Exception {
+  private static void transfer(String nsA, String nsB, String address) throws Exception {
     InetAddress to = InetAddress.getByName(address);
     ServerSocket server = NetnsLab.inNamespace(nsB, () -> new ServerSocket(0, 1, to));
     AtomicReference<byte[]> received = new AtomicReference<>();
