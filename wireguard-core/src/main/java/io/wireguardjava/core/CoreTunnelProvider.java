@@ -5,6 +5,7 @@ import io.wireguardjava.Tunnel;
 import io.wireguardjava.TunnelOptions;
 import io.wireguardjava.TunnelPackets;
 import io.wireguardjava.core.uapi.ServedTunnel;
+import io.wireguardjava.crypto.TimeSource;
 import io.wireguardjava.spi.PacketDevice;
 import io.wireguardjava.spi.PacketDeviceProvider;
 import io.wireguardjava.spi.TunnelProvider;
@@ -34,7 +35,7 @@ public final class CoreTunnelProvider implements TunnelProvider {
     if (options.runHooks()) {
       hooks.preUp(options.interfaceName().orElse(""));
     }
-    Engine engine = open(config, options, Clock.SYSTEM);
+    Engine engine = open(config, options, TimeSource.system());
     Tunnel tunnel =
         options.uapiDirectory().isEmpty()
             ? engine
@@ -51,7 +52,7 @@ public final class CoreTunnelProvider implements TunnelProvider {
     return tunnel;
   }
 
-  static Engine open(Config config, TunnelOptions options, Clock clock) throws IOException {
+  static Engine open(Config config, TunnelOptions options, TimeSource clock) throws IOException {
     Engine.checkApplicable(config); // before an OS device and its routes exist
     int mtu = config.iface().mtu().orElse(options.mtu());
     PacketDevice device;

@@ -13,6 +13,8 @@ import io.wireguardjava.TunnelListener;
 import io.wireguardjava.TunnelOptions;
 import io.wireguardjava.TunnelPackets;
 import io.wireguardjava.TunnelStats;
+import io.wireguardjava.crypto.RandomSource;
+import io.wireguardjava.crypto.TimeSource;
 import io.wireguardjava.spi.PacketDevice;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -42,8 +44,8 @@ import org.jspecify.annotations.Nullable;
  * AllowedIps.Edit}: only the prefixes that differ touch the trie, and the data path sees the routes
  * before or after the whole change.
  */
-final class Engine implements Tunnel {
-  final Clock clock;
+final class Engine implements Tunnel, Lifecycle {
+  final TimeSource clock;
 
   /** How host-name endpoints are resolved; tests replace it to resolve without DNS. */
   volatile Resolver resolver = Resolver.SYSTEM;
@@ -63,6 +65,13 @@ final class Engine implements Tunnel {
 
   final Handshakes handshakes;
   final HandshakeWorker handshakeThread;
+
+  /** What the send and receive threads share. */
+  final DataPath path;
+
+  /** What each peer shares with the others (clock, counters, socket, handshake side). */
+  private final PeerServices peerServices;
+
   final boolean forwarding;
 
   /** The tunnel's MTU: every packet-size check and buffer follows it ({@link PacketSize}). */
@@ -93,7 +102,7 @@ final class Engine implements Tunnel {
       TunnelOptions options,
       PacketDevice device,
       @Nullable TunnelPackets appSide,
-      Clock clock)
+      TimeSource clock)
       throws IOException {
     this.clock = clock;
     this.scheduler = new Scheduler(clock);
@@ -105,8 +114,28 @@ final class Engine implements Tunnel {
     this.pool = new BufferPool(PacketSize.stagingLength(mtu), 16 * Limits.MAX_STAGED_PACKETS);
     this.transport = new UdpTransport(options.bindAddress(), config.iface().listenPort().orElse(0));
     try {
-      this.handshakes = new Handshakes(this, config.iface().privateKey());
-      this.handshakeThread = new HandshakeWorker(this, handshakes);
+      this.handshakes =
+          new Handshakes(
+              config.iface().privateKey(),
+              clock,
+              RandomSource.secure(),
+              transport,
+              events,
+              directory,
+              endpoint -> resolver.resolve(endpoint), // the field, read at each resolution
+              PacketSize.datagramLength(mtu));
+      this.handshakeThread = new HandshakeWorker(handshakes, scheduler, events, transport, clock);
+      this.peerServices =
+          new PeerServices(
+              clock,
+              scheduler,
+              random,
+              events,
+              pool,
+              transport,
+              this::mtu,
+              handshakeThread,
+              handshakes);
       for (InetNetwork n : config.iface().addresses()) {
         localAddresses.insert(n.address().getAddress(), n.address().getAddress().length * 8, true);
       }
@@ -118,8 +147,16 @@ final class Engine implements Tunnel {
         routes.commit();
       }
       after.forEach(Runnable::run);
-      this.sendLoop = new SendLoop(this);
-      this.receiveLoop = new ReceiveLoop(this);
+      this.path =
+          new DataPath(
+              device, transport, allowedIps, localAddresses, forwarding, events, this::mtu, this);
+      this.sendLoop = new SendLoop(path, new IcmpUnreachable(interfaceAddresses(), clock));
+      this.receiveLoop =
+          new ReceiveLoop(
+              path,
+              handshakes.indices,
+              handshakeThread,
+              new IcmpUnreachable(interfaceAddresses(), clock));
     } catch (RuntimeException e) {
       transport.close();
       throw e;
@@ -141,12 +178,19 @@ final class Engine implements Tunnel {
     return t;
   }
 
-  // ---- used by the data path ----
+  /** The peers as the handshake code sees them. */
+  private final PeerDirectory directory =
+      new PeerDirectory() {
+        @Override
+        public @Nullable PeerState peer(Key publicKey) {
+          return peers.get(publicKey);
+        }
 
-  /** Asks the handshake thread for an initiation to {@code peer} (deduplicated). */
-  void requestHandshake(PeerState peer) {
-    handshakeThread.request(peer);
-  }
+        @Override
+        public Iterable<PeerState> peers() {
+          return peers.values();
+        }
+      };
 
   @Nullable PeerState peer(Key key) {
     return peers.get(key);
@@ -163,12 +207,13 @@ final class Engine implements Tunnel {
     }
   }
 
-  boolean closed() {
+  @Override
+  public boolean closed() {
     return closed;
   }
 
   /** The interface's own addresses (its Address lines). */
-  List<java.net.InetAddress> interfaceAddresses() {
+  private List<java.net.InetAddress> interfaceAddresses() {
     List<java.net.InetAddress> l = new ArrayList<>();
     for (InetNetwork n : iface.addresses()) {
       l.add(n.address());
@@ -351,7 +396,7 @@ final class Engine implements Tunnel {
 
   private void addPeerLocked(Peer peer, AllowedIps<PeerState>.Edit routes, List<Runnable> after) {
     checkNotOwnKey(peer);
-    PeerState p = new PeerState(this, peer);
+    PeerState p = new PeerState(peer, peerServices);
     handshakes.addPeer(p);
     peers.put(peer.publicKey(), p);
     order.add(peer.publicKey());
@@ -573,7 +618,8 @@ final class Engine implements Tunnel {
    * Closes the tunnel because a thread found its device or socket failed (the OS interface was
    * deleted, say); the listeners learn the cause.
    */
-  void fail(Throwable cause) {
+  @Override
+  public void fail(Throwable cause) {
     close(cause);
   }
 

@@ -26,10 +26,6 @@ final class PacketRing {
     this.slotSize = slotSize;
   }
 
-  int slotSize() {
-    return slotSize;
-  }
-
   /**
    * Copies a packet in; blocks while full when {@code block}, else returns false when full.
    *
@@ -133,16 +129,6 @@ final class PacketRing {
       }
       notFull.signalAll();
       return batch.count();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Packets waiting. */
-  int size() {
-    lock.lock();
-    try {
-      return count;
     } finally {
       lock.unlock();
     }

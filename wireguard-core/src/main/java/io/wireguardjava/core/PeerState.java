@@ -8,6 +8,7 @@ import io.wireguardjava.PeerStats;
 import io.wireguardjava.crypto.Keypair;
 import io.wireguardjava.crypto.Keypairs;
 import io.wireguardjava.crypto.Protocol;
+import io.wireguardjava.crypto.TimeSource;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -28,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * alone. Endpoint and configuration fields are volatile, written on reconfiguration or by roaming.
  */
 final class PeerState {
-  final Engine engine;
+  private final PeerServices services;
+  private final Events events;
   final Key publicKey;
 
   /** {@link #publicKey} wrapped once, for listener calls on the data path. */
@@ -52,25 +54,26 @@ final class PeerState {
   volatile @Nullable InetSocketAddress endpoint;
   volatile @Nullable Instant lastHandshake;
 
-  /** When the latest initiation or response was sent ({@link Clock#nanos()}). */
+  /** When the latest initiation or response was sent ({@link TimeSource#nanoTime()}). */
   volatile long lastSentHandshakeNanos;
 
-  /** Handshake thread: when the current attempt sequence began, for the "took" figure. */
-  long attemptStartNanos;
+  /** The Noise handshake and its session indices; {@link Handshakes}' lock guards it. */
+  final PeerHandshakeState handshake = new PeerHandshakeState();
 
   /** Whether the receive-side "last minute" rekey was already asked for this keypair. */
   volatile boolean sentLastMinuteHandshake;
 
   volatile boolean removed;
 
-  PeerState(Engine engine, Peer config) {
-    this.engine = engine;
+  PeerState(Peer config, PeerServices services) {
+    this.services = services;
+    this.events = services.events();
     this.publicKey = config.publicKey();
     this.optionalKey = Optional.of(publicKey);
     this.config = config;
-    this.staged = new StagedPackets(engine.pool);
-    this.timers = new Timers(engine.scheduler, new TimerActions(), engine.random);
-    this.lastSentHandshakeNanos = engine.clock.nanos() - Protocol.REKEY_TIMEOUT_NANOS - 1;
+    this.staged = new StagedPackets(services.pool());
+    this.timers = new Timers(services.scheduler(), new TimerActions(), services.random());
+    this.lastSentHandshakeNanos = services.clock().nanoTime() - Protocol.REKEY_TIMEOUT_NANOS - 1;
     this.endpoint = literal(config.endpoint());
     // the persistent keepalive is armed by the engine once the peer is registered
   }
@@ -102,12 +105,12 @@ final class PeerState {
    * and the outcome says which.
    */
   Outcome send(byte[] buf, int off, int len, SendContext ctx) {
-    if (!PacketSize.fits(len, engine.mtu)) {
-      engine.events.drop(DropReason.TOO_LARGE, this);
+    if (!PacketSize.fits(len, services.mtu().getAsInt())) {
+      events.drop(DropReason.TOO_LARGE, this);
       return Outcome.TOO_LARGE;
     }
     if (endpoint == null && config.endpoint().isEmpty()) {
-      engine.events.drop(DropReason.NO_ENDPOINT, this);
+      events.drop(DropReason.NO_ENDPOINT, this);
       return Outcome.NO_ENDPOINT;
     }
     sendLock.lock();
@@ -120,7 +123,7 @@ final class PeerState {
       Keypair kp = usableKeypair();
       if (kp == null) {
         stageLocked(buf, off, len);
-        engine.requestHandshake(this);
+        services.requests().request(this);
         return Outcome.ACCEPTED;
       }
       sealAndSend(kp, buf, off, len, ctx);
@@ -138,7 +141,7 @@ final class PeerState {
         Keypair kp = usableKeypair();
         if (kp == null) {
           stageLocked(ctx.datagram, 0, 0); // an empty packet: sent once a session exists
-          engine.requestHandshake(this);
+          services.requests().request(this);
           return;
         }
         sealAndSend(kp, ctx.datagram, 0, 0, ctx);
@@ -166,7 +169,7 @@ final class PeerState {
     }
     Keypair kp = usableKeypair();
     if (kp == null) {
-      engine.requestHandshake(this);
+      services.requests().request(this);
       return;
     }
     staged.drain(sealStaged, kp, ctx);
@@ -176,14 +179,14 @@ final class PeerState {
     if (removed) {
       // A thread that found this peer before it was removed: destroy() has purged (or will
       // purge) the queue, and nothing would return a buffer staged now to the pool.
-      engine.events.drop(DropReason.NO_ROUTE, this);
+      events.drop(DropReason.NO_ROUTE, this);
       return;
     }
     int r = staged.add(buf, off, len);
     if (r == StagedPackets.TOO_LARGE) {
-      engine.events.drop(DropReason.TOO_LARGE, this);
+      events.drop(DropReason.TOO_LARGE, this);
     } else if (r != 0) {
-      engine.events.drop(DropReason.STAGING_QUEUE_FULL, this);
+      events.drop(DropReason.STAGING_QUEUE_FULL, this);
     }
   }
 
@@ -212,20 +215,20 @@ final class PeerState {
   private void sealAndSend(Keypair kp, byte[] buf, int off, int len, SendContext ctx) {
     InetSocketAddress to = endpoint;
     if (to == null) {
-      engine.events.drop(DropReason.NO_ENDPOINT, this);
+      events.drop(DropReason.NO_ENDPOINT, this);
       return;
     }
-    int mtu = engine.mtu;
+    int mtu = services.mtu().getAsInt();
     if (!PacketSize.fits(len, mtu)) { // staged under a larger MTU than today's
-      engine.events.drop(DropReason.TOO_LARGE, this);
+      events.drop(DropReason.TOO_LARGE, this);
       return;
     }
     timers.onAnyAuthenticatedPacketTraversal();
     ctx.ensureCapacity(PacketSize.datagramLength(mtu)); // grows once after an MTU increase
     int n = kp.seal(buf, off, len, ctx.datagram, 0);
     if (n < 0) {
-      engine.events.drop(DropReason.SESSION_EXPIRED, this);
-      engine.requestHandshake(this);
+      events.drop(DropReason.SESSION_EXPIRED, this);
+      services.requests().request(this);
       return;
     }
     // Timer hooks before the datagram leaves: the peer's answer may be processed by the receive
@@ -236,14 +239,14 @@ final class PeerState {
       timers.onDataSent();
     }
     try {
-      engine.transport.send(ctx.frame(n), to);
+      services.sender().send(ctx.frame(n), to);
     } catch (IOException e) {
-      engine.events.drop(DropReason.IO_ERROR, this);
+      events.drop(DropReason.IO_ERROR, this);
       return;
     }
     txBytes.addAndGet(n);
     if (kp.needsRekeyOnSend()) { // keep_key_fresh
-      engine.requestHandshake(this);
+      services.requests().request(this);
     }
   }
 
@@ -266,7 +269,7 @@ final class PeerState {
     timers.onAnyAuthenticatedPacketTraversal();
     if (!sentLastMinuteHandshake && kp == keypairs.current() && kp.needsRekeyOnReceive()) {
       sentLastMinuteHandshake = true;
-      engine.requestHandshake(this);
+      services.requests().request(this);
     }
   }
 
@@ -275,15 +278,15 @@ final class PeerState {
     InetSocketAddress old = endpoint;
     if (from != old && !from.equals(old)) {
       endpoint = from;
-      engine.events.endpointChanged(publicKey, from);
+      events.endpointChanged(publicKey, from);
     }
   }
 
   /** A handshake completed: record the time, tell the listeners. */
   void handshakeCompleted(long tookNanos) {
-    lastHandshake = engine.clock.now();
+    lastHandshake = Instant.ofEpochSecond(0, services.clock().epochNanos());
     sentLastMinuteHandshake = false;
-    engine.events.handshakeCompleted(publicKey, java.time.Duration.ofNanos(tookNanos));
+    events.handshakeCompleted(publicKey, java.time.Duration.ofNanos(tookNanos));
   }
 
   // ---- lifecycle ----
@@ -291,7 +294,7 @@ final class PeerState {
   /** Zeroes sessions (keys) and the handshake state. */
   void zeroKeyMaterial() {
     keypairs.clear();
-    engine.handshakes.clearHandshake(this);
+    services.handshakes().clearHandshake(this);
   }
 
   /**
@@ -301,7 +304,7 @@ final class PeerState {
    */
   void expireSessions() {
     zeroKeyMaterial();
-    lastSentHandshakeNanos = engine.clock.nanos() - Protocol.REKEY_TIMEOUT_NANOS - 1;
+    lastSentHandshakeNanos = services.clock().nanoTime() - Protocol.REKEY_TIMEOUT_NANOS - 1;
   }
 
   /**
@@ -334,26 +337,26 @@ final class PeerState {
   private final class TimerActions implements Timers.Actions {
     @Override
     public void sendHandshakeInitiation(boolean isRetry) {
-      engine.handshakes.sendInitiation(PeerState.this, isRetry);
+      services.handshakes().sendInitiation(PeerState.this, isRetry);
     }
 
     @Override
     public void beforeRetry(int attempt) {
       if (attempt > Limits.RERESOLVE_AFTER_ATTEMPTS) {
-        engine.handshakes.reresolve(PeerState.this);
+        services.handshakes().reresolve(PeerState.this);
       }
     }
 
     @Override
     public void sendKeepalive() {
-      PeerState.this.sendKeepalive(engine.handshakes.context());
+      PeerState.this.sendKeepalive(services.handshakes().context());
     }
 
     @Override
     public void handshakeGaveUp() {
       int n = purgeStaged();
-      engine.events.drop(DropReason.HANDSHAKE_GAVE_UP, PeerState.this, n);
-      engine.events.peerStale(publicKey);
+      events.drop(DropReason.HANDSHAKE_GAVE_UP, PeerState.this, n);
+      events.peerStale(publicKey);
     }
 
     @Override
@@ -361,7 +364,7 @@ final class PeerState {
       boolean had = keypairs.current() != null || keypairs.previous() != null;
       PeerState.this.zeroKeyMaterial();
       if (had) {
-        engine.events.peerStale(publicKey);
+        events.peerStale(publicKey);
       }
     }
   }

@@ -45,7 +45,10 @@ final class ReceiveLoop implements Runnable {
   private static final System.Logger LOG = System.getLogger(ReceiveLoop.class.getName());
   private static final int MAX_DATAGRAM = 65536;
 
-  private final Engine engine;
+  private final DataPath path;
+  private final Events events;
+  private final IndexTable<IndexEntry> sessions;
+  private final HandshakeInbox handshakes;
   private final byte[] datagram = new byte[MAX_DATAGRAM];
   private final ByteBuffer view = ByteBuffer.wrap(datagram);
   private final byte[] plain = new byte[MAX_DATAGRAM];
@@ -54,34 +57,47 @@ final class ReceiveLoop implements Runnable {
   /** This thread's ICMP answers, sent back through the peer a refused packet came from. */
   private final IcmpUnreachable icmp;
 
-  ReceiveLoop(Engine engine) {
-    this.engine = engine;
-    this.ctx = new SendContext(PacketSize.datagramLength(engine.mtu));
-    this.icmp = new IcmpUnreachable(engine.interfaceAddresses(), engine.clock);
+  /**
+   * @param path the device, socket, routes and counters this thread shares
+   * @param sessions our session indices: transport data finds its keypair there
+   * @param handshakes where handshake messages go
+   * @param icmp this thread's ICMP answers
+   */
+  ReceiveLoop(
+      DataPath path,
+      IndexTable<IndexEntry> sessions,
+      HandshakeInbox handshakes,
+      IcmpUnreachable icmp) {
+    this.path = path;
+    this.events = path.events();
+    this.sessions = sessions;
+    this.handshakes = handshakes;
+    this.ctx = new SendContext(PacketSize.datagramLength(path.mtu().getAsInt()));
+    this.icmp = icmp;
   }
 
   @Override
   public void run() {
     try {
-      while (!engine.closed()) {
+      while (!path.lifecycle().closed()) {
         view.clear();
-        InetSocketAddress from = engine.transport.receive(view);
+        InetSocketAddress from = path.transport().receive(view);
         if (from == null) {
           continue; // the socket was replaced (listen port changed)
         }
         try {
           handle(datagram, view.position(), from);
         } catch (RuntimeException e) { // a bug below us must not stop the tunnel
-          engine.events.drop(DropReason.INTERNAL_ERROR, null);
+          events.drop(DropReason.INTERNAL_ERROR, null);
           LOG.log(Level.WARNING, "datagram from " + from + " failed; carrying on", e);
         }
       }
     } catch (ClosedChannelException e) {
       // closed
     } catch (IOException e) {
-      if (!engine.closed()) {
-        LOG.log(Level.WARNING, "UDP receive failed; tunnel " + engine.name() + " closes", e);
-        engine.fail(e);
+      if (!path.lifecycle().closed()) {
+        LOG.log(Level.WARNING, "UDP receive failed; tunnel " + path.device().name() + " closes", e);
+        path.lifecycle().fail(e);
       }
     } catch (RuntimeException | Error e) {
       LOG.log(Level.ERROR, "receive thread failed", e);
@@ -91,26 +107,26 @@ final class ReceiveLoop implements Runnable {
   /** Steps 2 to 10 for one datagram {@code buf[0..len)} from {@code from}. */
   void handle(byte[] buf, int len, InetSocketAddress from) {
     if (Messages.validate(buf, 0, len) != Reason.OK) {
-      engine.events.drop(DropReason.MALFORMED, null);
+      events.drop(DropReason.MALFORMED, null);
       return;
     }
     int type = buf[0];
     if (type != Protocol.TYPE_TRANSPORT) {
-      if (!engine.handshakeThread.offer(buf, 0, len, from)) {
-        engine.events.drop(DropReason.HANDSHAKE_QUEUE_FULL, null);
+      if (!handshakes.offer(buf, 0, len, from)) {
+        events.drop(DropReason.HANDSHAKE_QUEUE_FULL, null);
       }
       return;
     }
-    IndexEntry entry = engine.handshakes.indices.get(Messages.receiverIndex(buf, 0));
+    IndexEntry entry = sessions.get(Messages.receiverIndex(buf, 0));
     Keypair kp = entry == null ? null : entry.keypair;
     if (entry == null || kp == null) {
-      engine.events.drop(DropReason.UNKNOWN_SESSION, null);
+      events.drop(DropReason.UNKNOWN_SESSION, null);
       return;
     }
     PeerState peer = entry.peer;
     int n = kp.open(buf, 0, len, plain, 0); // never throws: a repeated datagram is REPLAYED
     if (n < 0) {
-      engine.events.drop(reasonOf(n), peer);
+      events.drop(reasonOf(n), peer);
       return;
     }
     peer.onAuthenticatedData(kp, from, len, ctx);
@@ -120,27 +136,28 @@ final class ReceiveLoop implements Runnable {
     int version = IpPackets.version(plain, 0, n);
     int ipLength = version == 0 ? 0 : IpPackets.declaredLength(plain, 0, version);
     if (version == 0 || ipLength > n || ipLength < (version == 4 ? 20 : 40)) {
-      engine.events.drop(DropReason.INVALID_IP_PACKET, peer);
+      events.drop(DropReason.INVALID_IP_PACKET, peer);
       return;
     }
     int addrLen = IpPackets.addressLength(version);
-    if (engine.allowedIps.lookup(plain, IpPackets.sourceOffset(version), addrLen) != peer) {
-      engine.events.drop(DropReason.SOURCE_NOT_ALLOWED, peer);
+    if (path.routes().lookup(plain, IpPackets.sourceOffset(version), addrLen) != peer) {
+      events.drop(DropReason.SOURCE_NOT_ALLOWED, peer);
       return;
     }
     peer.timers.onDataReceived();
-    int mtu = engine.mtu;
+    int mtu = path.mtu().getAsInt();
     if (!PacketSize.fits(ipLength, mtu)) {
-      engine.events.drop(DropReason.TOO_LARGE, peer);
+      events.drop(DropReason.TOO_LARGE, peer);
       answer(peer, icmp.tooBig(plain, ipLength, version, mtu));
       return;
     }
     int dst = IpPackets.destinationOffset(version);
-    if (engine.forwarding && engine.localAddresses.lookup(plain, dst, addrLen) == null) {
-      PeerState to = engine.allowedIps.lookup(plain, dst, addrLen);
+    if (path.forwarding() && path.localAddresses().lookup(plain, dst, addrLen) == null) {
+      PeerState to = path.routes().lookup(plain, dst, addrLen);
       if (to != null && to != peer) {
         switch (to.send(plain, 0, ipLength, ctx)) {
-          case TOO_LARGE -> answer(peer, icmp.tooBig(plain, ipLength, version, engine.mtu));
+          case TOO_LARGE ->
+              answer(peer, icmp.tooBig(plain, ipLength, version, path.mtu().getAsInt()));
           case NO_ENDPOINT -> answer(peer, icmp.answer(plain, ipLength, version));
           case ACCEPTED -> {}
         }
@@ -148,12 +165,12 @@ final class ReceiveLoop implements Runnable {
       }
     }
     try {
-      engine.device.write(plain, 0, ipLength);
+      path.device().write(plain, 0, ipLength);
     } catch (InProcessDevice.DeviceFullException e) {
-      engine.events.drop(DropReason.DEVICE_QUEUE_FULL, peer);
+      events.drop(DropReason.DEVICE_QUEUE_FULL, peer);
     } catch (IOException e) {
-      if (!engine.closed()) {
-        engine.events.drop(DropReason.IO_ERROR, peer);
+      if (!path.lifecycle().closed()) {
+        events.drop(DropReason.IO_ERROR, peer);
       }
     }
   }

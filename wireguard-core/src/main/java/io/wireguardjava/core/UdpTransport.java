@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * tunnel on its old port; the receive thread sees the old channel close and continues on the new
  * one. Buffers: the caller owns them; nothing is kept after a call returns.
  */
-final class UdpTransport implements AutoCloseable {
+final class UdpTransport implements AutoCloseable, DatagramSender {
   private final Optional<InetAddress> bindAddress;
   private volatile DatagramChannel channel;
   private volatile int port;
@@ -107,7 +107,8 @@ final class UdpTransport implements AutoCloseable {
    *
    * @throws IOException when the OS refuses (unreachable network and the like)
    */
-  void send(ByteBuffer buf, InetSocketAddress to) throws IOException {
+  @Override
+  public void send(ByteBuffer buf, InetSocketAddress to) throws IOException {
     DatagramChannel ch = channel;
     try {
       ch.send(buf, to);

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.wireguardjava.crypto.Keypair;
 import io.wireguardjava.crypto.Messages;
 import io.wireguardjava.crypto.Reason;
+import io.wireguardjava.crypto.TimeSource;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -39,7 +40,12 @@ class DatagramFuzzTest {
         B = NET.node(2);
         TestNet.link(A, B, null);
         TestNet.roundTrip(A, B, A.v4(), B.v4(), "hello".getBytes());
-        LOOP = new ReceiveLoop(B.engine);
+        LOOP =
+            new ReceiveLoop(
+                B.engine.path,
+                B.engine.handshakes.indices,
+                B.engine.handshakeThread,
+                new IcmpUnreachable(java.util.List.of(), TimeSource.system()));
         // A transport datagram as B would receive it: sealed by A's current keypair.
         Keypair kp = A.engine.peer(B.key.publicKey()).keypairs.current();
         byte[] plain = TestPackets.ip(A.v4(), B.v4(), "seed".getBytes());
