@@ -18,6 +18,7 @@
 #   WIREGUARD_GO=        the peer (default: the current build under shared/tools, else Debian's)
 #   ROWS="clean impaired forward"
 #   KERNEL_CC="cubic bbr"  the kernel's congestion control, one set of rows each
+#   DIAG=1               `ss -tin` of the peer's kernel sender half-way through peer -> ours (stderr)
 # Impaired rows also print the loss each transfer saw: datagrams the relay sent and nft dropped per
 # direction, and the sender's segments and retransmissions (the kernel's /proc/net/snmp, our stats).
 # Needs: ip, wg, nft, iperf3, setpriv, sysctl. Cleans up its namespaces on exit.
@@ -149,7 +150,13 @@ b_to_a() {
   agent_ours "$@" once serve-recv 7002 >"$out" 2>&1 & local r=$!
   wait_listening "$out" || { echo fail; return; }
   sleep 1 # our persistent keepalive tells the peer our endpoint
-  agent_peer once send 10.201.0.2 7002 "${DURATION}s" >"$work/b2a.send" 2>&1 || true
+  agent_peer once send 10.201.0.2 7002 "${DURATION}s" >"$work/b2a.send" 2>&1 &
+  local w=$!
+  if [ -n "${DIAG:-}" ]; then # what limits the peer's kernel sender, half-way through
+    sleep $((DURATION / 2 + 1))
+    ip netns exec "$B" ss -tin dst 10.201.0.2 | sed 's/^/#   ss: /' >&2
+  fi
+  wait $w || true
   wait $r 2>/dev/null || true
   rate "$out"
 }
