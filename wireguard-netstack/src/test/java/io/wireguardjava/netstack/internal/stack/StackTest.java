@@ -247,6 +247,34 @@ class StackTest {
   }
 
   @Test
+  void fragmentedUdpOverIpv6IsReassembledAndDelivered() throws Exception {
+    UdpEndpoint ep = stack.bindUdp(54);
+    byte[] payload = new byte[4000];
+    new java.util.Random(6).nextBytes(payload);
+    byte[] whole = udp(THEM6, US6, 53, 54, payload);
+    int fragmentable = whole.length - 40;
+    List<byte[]> fragments = new ArrayList<>();
+    for (int at = 0; at < fragmentable; at += 1232) {
+      int n = Math.min(1232, fragmentable - at);
+      byte[] f = new byte[40 + 8 + n];
+      Ipv6.write(f, 0, 8 + n, 44, THEM6, US6); // Next Header: Fragment
+      f[40] = (byte) Udp.PROTOCOL;
+      Bytes.put16(f, 42, at | (at + n < fragmentable ? 1 : 0));
+      Bytes.put32(f, 44, 0x1234_5678);
+      System.arraycopy(whole, 40 + at, f, 48, n);
+      fragments.add(f);
+    }
+    java.util.Collections.reverse(fragments); // the last first: order does not matter
+    for (byte[] f : fragments) {
+      in(f);
+    }
+    ByteBuffer b = ByteBuffer.allocate(5000);
+    ep.receive(b, 1);
+    assertThat(Arrays.copyOf(b.array(), b.position())).isEqualTo(payload);
+    assertThat(stack.counters().dropped(StackDrop.FRAGMENT)).isEqualTo(fragments.size());
+  }
+
+  @Test
   void pingCompletesWhenTheReplyArrives() throws Exception {
     CompletableFuture<Long> rtt =
         CompletableFuture.supplyAsync(
