@@ -54,6 +54,9 @@ public final class Stack {
   /** How long a datagram may stay incomplete (Linux's ipfrag_time, for IPv6 too). */
   public static final long REASSEMBLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
+  /** How long a path MTU learnt from ICMP "packet too big" holds (Linux: mtu_expires, 600 s). */
+  public static final long PATH_MTU_EXPIRY_NANOS = TimeUnit.MINUTES.toNanos(10);
+
   /** ICMP errors sent per second at most, and the burst (Linux: icmp_ratelimit, 1/ms). */
   public static final int ICMP_ERRORS_PER_SECOND = 1000;
 
@@ -371,6 +374,8 @@ public final class Stack {
       UdpEndpoint ep = udp.get(Udp.srcPort(p, l4));
       if (ep != null && kind == IcmpError.PORT_UNREACHABLE) {
         ep.portUnreachable(p, dst, addrLength, Udp.dstPort(p, l4));
+      } else if (ep != null && kind == IcmpError.PACKET_TOO_BIG) {
+        ep.packetTooBig(p, dst, addrLength, mtu, now);
       } else {
         counters.drop(StackDrop.ICMP_IGNORED);
       }
@@ -538,6 +543,11 @@ public final class Stack {
   }
 
   // ---------------------------------------------------------------- any thread
+
+  /** The stack's clock now, in nanoseconds. */
+  long clockNanos() {
+    return clock.getAsLong();
+  }
 
   /**
    * Binds a UDP port on all our addresses.
