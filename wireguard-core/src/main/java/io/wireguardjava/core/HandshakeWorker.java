@@ -4,6 +4,7 @@ import io.wireguardjava.DropReason;
 import io.wireguardjava.crypto.CookieChecker;
 import io.wireguardjava.crypto.Protocol;
 import io.wireguardjava.crypto.StaticIdentity;
+import io.wireguardjava.crypto.TimeSource;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -22,11 +23,14 @@ import java.util.function.Consumer;
  * else a cookie reply is sent instead of a handshake; and a per-source rate limit (the kernel's
  * {@code receive.c} and {@code cookie.c}).
  */
-final class HandshakeWorker implements Runnable {
+final class HandshakeWorker implements Runnable, HandshakeInbox, HandshakeRequests {
   private static final System.Logger LOG = System.getLogger(HandshakeWorker.class.getName());
 
-  private final Engine engine;
   private final Handshakes handshakes;
+  private final Scheduler scheduler;
+  private final Events events;
+  private final DatagramSender sender;
+  private final TimeSource clock;
   private final HandshakeQueue queue = new HandshakeQueue(Limits.MAX_QUEUED_INCOMING_HANDSHAKES);
   private final ArrayBlockingQueue<PeerState> requests =
       new ArrayBlockingQueue<>(Limits.MAX_QUEUED_INCOMING_HANDSHAKES);
@@ -43,28 +47,45 @@ final class HandshakeWorker implements Runnable {
   /** Loop iterations completed; tests wait on it to know the thread caught up. */
   private volatile long rounds;
 
-  HandshakeWorker(Engine engine, Handshakes handshakes) {
-    this.engine = engine;
+  /**
+   * @param handshakes the protocol work
+   * @param scheduler the timers this thread runs, and its wait point
+   * @param events counts what is dropped
+   * @param sender where cookie replies go
+   * @param clock the tunnel's clock (the under-load window, the rate limiter)
+   */
+  HandshakeWorker(
+      Handshakes handshakes,
+      Scheduler scheduler,
+      Events events,
+      DatagramSender sender,
+      TimeSource clock) {
     this.handshakes = handshakes;
-    this.rateLimiter = new RateLimiter(engine.clock);
+    this.scheduler = scheduler;
+    this.events = events;
+    this.sender = sender;
+    this.clock = clock;
+    this.rateLimiter = new RateLimiter(clock);
   }
 
   // ---- called by other threads ----
 
   /** Receive thread: queues a handshake message; false when the queue is full. */
-  boolean offer(byte[] buf, int off, int len, InetSocketAddress from) {
+  @Override
+  public boolean offer(byte[] buf, int off, int len, InetSocketAddress from) {
     if (!queue.offer(buf, off, len, from)) {
       return false;
     }
-    engine.scheduler.wakeup();
+    scheduler.wakeup();
     return true;
   }
 
   /** Any thread: asks for an initiation to {@code peer}; repeated requests collapse. */
-  void request(PeerState peer) {
+  @Override
+  public void request(PeerState peer) {
     if (peer.handshakeRequested.compareAndSet(false, true)) {
       if (requests.offer(peer)) {
-        engine.scheduler.wakeup();
+        scheduler.wakeup();
       } else {
         peer.handshakeRequested.set(false);
       }
@@ -75,18 +96,18 @@ final class HandshakeWorker implements Runnable {
   void awaitIdle() throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
     long start = rounds;
-    engine.scheduler.wakeup();
+    scheduler.wakeup();
     while ((rounds < start + 2 || queue.size() > 0 || !requests.isEmpty())
         && System.nanoTime() < deadline
         && !stopped) {
-      engine.scheduler.wakeup();
+      scheduler.wakeup();
       Thread.sleep(1);
     }
   }
 
   void stop() {
     stopped = true;
-    engine.scheduler.wakeup();
+    scheduler.wakeup();
   }
 
   /** After the thread ended: wipe the queued messages. */
@@ -101,7 +122,7 @@ final class HandshakeWorker implements Runnable {
   public void run() {
     try {
       while (!stopped) {
-        long next = engine.scheduler.runDue(timerFailed);
+        long next = scheduler.runDue(timerFailed);
         boolean worked = false;
         // A bounded batch of messages, then timers and requests again: neither starves.
         for (int i = 0; i < 64 && !stopped; i++) {
@@ -130,7 +151,7 @@ final class HandshakeWorker implements Runnable {
         }
         rounds++;
         if (!worked) {
-          engine.scheduler.await(next);
+          scheduler.await(next);
         }
       }
     } catch (InterruptedException e) {
@@ -147,7 +168,7 @@ final class HandshakeWorker implements Runnable {
    * thread carries on. The log names the exception only: no message bytes, no keys.
    */
   private void failed(String what, RuntimeException e) {
-    engine.events.drop(DropReason.INTERNAL_ERROR, null);
+    events.drop(DropReason.INTERNAL_ERROR, null);
     LOG.log(Level.WARNING, "handshake thread: " + what + " failed; carrying on", e);
   }
 
@@ -155,7 +176,7 @@ final class HandshakeWorker implements Runnable {
     int type = msg[0] & 0xFF;
     StaticIdentity id = handshakes.identity();
     if (id == null) {
-      engine.events.drop(DropReason.HANDSHAKE_INVALID, null);
+      events.drop(DropReason.HANDSHAKE_INVALID, null);
       return;
     }
     if (type == Protocol.TYPE_COOKIE_REPLY) {
@@ -170,22 +191,22 @@ final class HandshakeWorker implements Runnable {
     }
     CookieChecker.Verdict v = checker.check(msg, 0, len, address, from.getPort(), underLoad);
     if (v == CookieChecker.Verdict.INVALID_MAC1) {
-      engine.events.drop(DropReason.HANDSHAKE_INVALID, null);
+      events.drop(DropReason.HANDSHAKE_INVALID, null);
       return;
     }
     if (v == CookieChecker.Verdict.NEEDS_COOKIE) {
       SendContext ctx = handshakes.context();
       int n = checker.writeCookieReply(msg, 0, len, address, from.getPort(), ctx.datagram, 0);
       try {
-        engine.transport.send(ctx.frame(n), from);
+        sender.send(ctx.frame(n), from);
       } catch (IOException e) {
         // best effort
       }
-      engine.events.drop(DropReason.COOKIE_SENT, null);
+      events.drop(DropReason.COOKIE_SENT, null);
       return;
     }
     if (underLoad && !rateLimiter.allow(from.getAddress())) {
-      engine.events.drop(DropReason.RATE_LIMITED, null);
+      events.drop(DropReason.RATE_LIMITED, null);
       return;
     }
     if (type == Protocol.TYPE_INITIATION) {
@@ -196,7 +217,7 @@ final class HandshakeWorker implements Runnable {
   }
 
   private boolean underLoad() {
-    long now = engine.clock.nanos();
+    long now = clock.nanoTime();
     if (queue.size() >= Limits.UNDER_LOAD_QUEUE_LENGTH) {
       underLoadUntil = now + Limits.UNDER_LOAD_AFTER_NANOS;
       return true;

@@ -42,13 +42,6 @@ final class Limits {
   /** Requested UDP socket buffer size (the kernel may cap it at net.core.[rw]mem_max). */
   static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
-  /** Random jitter added to handshake and new-handshake timers (the kernel's MAX_TIMER_JITTER). */
-  static final long MAX_TIMER_JITTER_NANOS =
-      io.wireguardjava.crypto.Protocol.REKEY_TIMEOUT_JITTER_MAX.toNanos();
-
-  /** Handshake retries, each REKEY_TIMEOUT apart, before giving up (REKEY_ATTEMPT_TIME). */
-  static final int MAX_TIMER_HANDSHAKES = io.wireguardjava.crypto.Protocol.MAX_TIMER_HANDSHAKES;
-
   /** Failed attempts after which a peer's host-name endpoint is resolved again. */
   static final int RERESOLVE_AFTER_ATTEMPTS = 3;
 }

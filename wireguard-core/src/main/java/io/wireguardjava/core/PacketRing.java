@@ -25,10 +25,6 @@ final class PacketRing {
     this.slotSize = slotSize;
   }
 
-  int slotSize() {
-    return slotSize;
-  }
-
   /**
    * Copies a packet in; blocks while full when {@code block}, else returns false when full.
    *
@@ -98,16 +94,6 @@ final class PacketRing {
       count--;
       notFull.signal();
       return n;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Packets waiting. */
-  int size() {
-    lock.lock();
-    try {
-      return count;
     } finally {
       lock.unlock();
     }

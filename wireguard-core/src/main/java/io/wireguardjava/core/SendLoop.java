@@ -36,40 +36,48 @@ import java.lang.System.Logger.Level;
 final class SendLoop implements Runnable {
   private static final System.Logger LOG = System.getLogger(SendLoop.class.getName());
 
-  private final Engine engine;
+  private final DataPath path;
+  private final Events events;
   private final byte[] packet;
   private final SendContext ctx;
   private final IcmpUnreachable unreachable;
 
-  SendLoop(Engine engine) {
-    this.engine = engine;
-    this.unreachable = new IcmpUnreachable(engine.interfaceAddresses(), engine.clock);
+  /**
+   * @param path the device, socket, routes and counters this thread shares
+   * @param unreachable this thread's ICMP answers
+   */
+  SendLoop(DataPath path, IcmpUnreachable unreachable) {
+    this.path = path;
+    this.events = path.events();
+    this.unreachable = unreachable;
     this.packet = new byte[PacketSize.MAX_IP_PACKET];
-    this.ctx = new SendContext(PacketSize.datagramLength(engine.mtu));
+    this.ctx = new SendContext(PacketSize.datagramLength(path.mtu().getAsInt()));
   }
 
   @Override
   public void run() {
     try {
-      while (!engine.closed()) {
-        int n = engine.device.read(packet, 0, packet.length);
+      while (!path.lifecycle().closed()) {
+        int n = path.device().read(packet, 0, packet.length);
         if (n < 0) {
-          if (!engine.closed()) { // the device went away under us (interface deleted)
-            engine.fail(new java.io.EOFException("packet device " + engine.name() + " closed"));
+          if (!path.lifecycle().closed()) { // the device went away under us (interface deleted)
+            path.lifecycle()
+                .fail(
+                    new java.io.EOFException("packet device " + path.device().name() + " closed"));
           }
           break;
         }
         try {
           route(packet, n);
         } catch (RuntimeException e) { // a bug below us must not stop the tunnel
-          engine.events.drop(DropReason.INTERNAL_ERROR, null);
+          events.drop(DropReason.INTERNAL_ERROR, null);
           LOG.log(Level.WARNING, "packet from the device failed; carrying on", e);
         }
       }
     } catch (IOException e) {
-      if (!engine.closed()) {
-        LOG.log(Level.WARNING, "device read failed; tunnel " + engine.name() + " closes", e);
-        engine.fail(e);
+      if (!path.lifecycle().closed()) {
+        LOG.log(Level.WARNING, "device read failed; tunnel " + path.device().name() + " closes", e);
+        path.lifecycle().fail(e);
       }
     } catch (RuntimeException | Error e) {
       LOG.log(Level.ERROR, "send thread failed", e);
@@ -78,24 +86,24 @@ final class SendLoop implements Runnable {
 
   private void route(byte[] buf, int n) {
     if (n > buf.length) { // the device cut it short (PacketDevice.read): larger than any IP packet
-      engine.events.drop(DropReason.TOO_LARGE, null);
+      events.drop(DropReason.TOO_LARGE, null);
       return;
     }
     int version = IpPackets.version(buf, 0, n);
     if (version == 0) {
-      engine.events.drop(DropReason.INVALID_IP_PACKET, null);
+      events.drop(DropReason.INVALID_IP_PACKET, null);
       return;
     }
     PeerState peer =
-        engine.allowedIps.lookup(
-            buf, IpPackets.destinationOffset(version), IpPackets.addressLength(version));
+        path.routes()
+            .lookup(buf, IpPackets.destinationOffset(version), IpPackets.addressLength(version));
     if (peer == null) {
-      engine.events.drop(DropReason.NO_ROUTE, null);
+      events.drop(DropReason.NO_ROUTE, null);
       reply(unreachable.answer(buf, n, version));
       return;
     }
     switch (peer.send(buf, 0, n, ctx)) {
-      case TOO_LARGE -> reply(unreachable.tooBig(buf, n, version, engine.mtu));
+      case TOO_LARGE -> reply(unreachable.tooBig(buf, n, version, path.mtu().getAsInt()));
       case NO_ENDPOINT -> reply(unreachable.answer(buf, n, version));
       case ACCEPTED -> {}
     }
@@ -105,7 +113,7 @@ final class SendLoop implements Runnable {
   private void reply(int m) {
     if (m > 0) {
       try {
-        engine.device.write(unreachable.buffer(), 0, m);
+        path.device().write(unreachable.buffer(), 0, m);
       } catch (IOException e) {
         // best effort, as any ICMP error
       }
