@@ -155,7 +155,7 @@ final class Engine implements Tunnel, Lifecycle {
           new ReceiveLoop(
               path,
               handshakes.indices,
-              handshakeThread,
+              handshakeThread.inbox(),
               new IcmpUnreachable(interfaceAddresses(), clock));
     } catch (RuntimeException e) {
       transport.close();
