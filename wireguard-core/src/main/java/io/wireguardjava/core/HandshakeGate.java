@@ -7,9 +7,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /**
- * The cheap checks of a handshake message, run on the receive thread so that a flood costs the
- * handshake thread nothing (the kernel's {@code receive.c} and {@code cookie.c}, and wireguard-go's
- * {@code RoutineHandshake} checks, moved in front of the queue):
+ * The cheap checks of a handshake message, on a thread of their own (the gate thread) so that a
+ * flood costs neither the handshake thread's Diffie-Hellmans nor the receive thread's data path:
+ * the receive thread only copies a handshake message into this gate's ring ({@link #offer}, a copy
+ * into a preallocated slot) and goes on with the next datagram. Then, as the kernel's {@code
+ * receive.c} and {@code cookie.c} and wireguard-go's {@code RoutineHandshake} check, in front of
+ * the handshake queue:
  *
  * <ol>
  *   <li>cookie replies are queued as they are (they are for our own initiations);
@@ -21,10 +24,13 @@ import java.net.InetSocketAddress;
  *       handshake thread serves first and which messages without a cookie never enter.
  * </ol>
  *
- * Used by the receive thread only: the rate limiter and the reply buffer are its own. Allocates
- * nothing of its own per message (the cookie checker's scratch arrays are the crypto module's).
+ * {@link #check} runs on the gate thread only: the rate limiter and the reply buffer are its own.
+ * Allocates nothing of its own per message (the cookie checker's scratch arrays are the crypto
+ * module's). When the gate falls behind, its ring is full and the receive thread drops the message
+ * ({@code HANDSHAKE_QUEUE_FULL}): a flood then loses its own datagrams, not data.
  */
-final class HandshakeGate implements HandshakeInbox {
+final class HandshakeGate implements HandshakeInbox, Runnable {
+  private static final System.Logger LOG = System.getLogger(HandshakeGate.class.getName());
 
   /** Where admitted messages go: copied into the verified or the MAC1-only queue. */
   interface Admission {
@@ -43,6 +49,9 @@ final class HandshakeGate implements HandshakeInbox {
   private final DatagramSender sender;
   private final RateLimiter rateLimiter;
   private final SendContext reply = new SendContext(Protocol.COOKIE_REPLY_LENGTH);
+  private final HandshakeQueue incoming = new HandshakeQueue(Limits.MAX_QUEUED_INCOMING_HANDSHAKES);
+  private final byte[] message = new byte[HandshakeQueue.SLOT];
+  private final int[] length = new int[1];
 
   /**
    * @param admission the handshake thread's queues
@@ -67,8 +76,50 @@ final class HandshakeGate implements HandshakeInbox {
     this.rateLimiter = rateLimiter;
   }
 
+  /** Receive thread: copies the message into the gate's ring; false when the ring is full. */
   @Override
   public boolean offer(byte[] buf, int off, int len, InetSocketAddress from) {
+    return incoming.offer(buf, off, len, from);
+  }
+
+  /** The gate thread: checks each message the receive thread handed over, until {@link #stop}. */
+  @Override
+  public void run() {
+    try {
+      InetSocketAddress from;
+      while ((from = incoming.take(message, length)) != null) {
+        try {
+          if (!check(message, 0, length[0], from)) {
+            events.drop(DropReason.HANDSHAKE_QUEUE_FULL, null);
+          }
+        } catch (RuntimeException e) { // a bug must not stop the gate
+          events.drop(DropReason.INTERNAL_ERROR, null);
+          LOG.log(System.Logger.Level.WARNING, "handshake gate: a message failed; carrying on", e);
+        }
+      }
+    } catch (InterruptedException e) {
+      // closing
+    }
+  }
+
+  /** Ends {@link #run}: the ring refuses messages and the thread wakes. */
+  void stop() {
+    incoming.close();
+  }
+
+  /** After the thread ended: wipe the queued messages. */
+  void destroy() {
+    incoming.clear();
+    java.util.Arrays.fill(message, (byte) 0);
+  }
+
+  /**
+   * The checks for one message {@code buf[off..off+len)} from {@code from}: dropped and counted,
+   * answered with a cookie reply, or admitted to the handshake thread's queues.
+   *
+   * @return false when the handshake thread's queue for it is full (the caller counts it)
+   */
+  boolean check(byte[] buf, int off, int len, InetSocketAddress from) {
     if ((buf[off] & 0xFF) == Protocol.TYPE_COOKIE_REPLY) {
       return admission.admit(false, buf, off, len, from);
     }

@@ -75,8 +75,8 @@ final class HandshakeWorker implements Runnable, HandshakeRequests {
 
   // ---- called by other threads ----
 
-  /** The receive thread's way in: the cheap checks, then this thread's queues. */
-  HandshakeInbox inbox() {
+  /** The cheap checks in front of this thread's queues (run on a thread of their own). */
+  HandshakeGate gate() {
     return gate;
   }
 

@@ -16,8 +16,9 @@ import java.nio.channels.ClosedChannelException;
  *
  *   1. receive   transport.receive(datagram)            blocks; the source address comes back
  *   2. validate  Messages.validate: type, reserved bytes, length      else drop MALFORMED
- *   3. dispatch  initiation / response / cookie reply: copied into the handshake queue for the
- *                handshake thread (full: drop HANDSHAKE_QUEUE_FULL); done
+ *   3. dispatch  initiation / response / cookie reply: copied into the handshake gate's ring
+ *                (full: drop HANDSHAKE_QUEUE_FULL); done. The gate thread does MAC1, MAC2 and
+ *                cookie replies, the handshake thread the Diffie-Hellmans
  *                transport data: go on
  *   4. session   receiver index -> IndexEntry -> keypair              else drop UNKNOWN_SESSION
  *   5. open      Keypair.open(datagram -> plain): authenticate, decrypt, replay window
@@ -36,8 +37,8 @@ import java.nio.channels.ClosedChannelException;
  * Ownership: `datagram`, `plain` and `ctx` belong to this thread and are reused; nothing is
  * allocated per packet (the JDK reuses the InetSocketAddress of a repeated sender). The replay
  * window of each keypair is only advanced here. Handshake messages leave this thread as copies
- * in the handshake queue's preallocated slots, so a flood of them costs this thread one copy
- * each, never a Diffie-Hellman.
+ * in the gate's preallocated slots, so a flood of them costs this thread one copy each: no MAC,
+ * no cookie reply, never a Diffie-Hellman.
  */
 
 /** The receive thread: UDP to device. */
