@@ -1,5 +1,6 @@
 package io.wireguardjava.core;
 
+import io.wireguardjava.spi.DatagramAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -16,4 +17,15 @@ interface DatagramSender {
    * @throws IOException if the datagram could not be handed to the network (the caller counts it)
    */
   void send(ByteBuffer datagram, InetSocketAddress to) throws IOException;
+
+  /**
+   * Sends {@code buf[off..off+len)} to {@code to}, from {@code to}'s local address when it has one
+   * (the data path: no allocation in {@link UdpTransport}). The default goes through {@link
+   * #send(ByteBuffer, InetSocketAddress)}.
+   *
+   * @throws IOException if the datagram could not be handed to the network (the caller counts it)
+   */
+  default void send(byte[] buf, int off, int len, DatagramAddress to) throws IOException {
+    send(ByteBuffer.wrap(buf, off, len), to.toInetSocketAddress());
+  }
 }
