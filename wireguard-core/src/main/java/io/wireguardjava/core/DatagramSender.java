@@ -31,10 +31,11 @@ interface DatagramSender {
   }
 
   /**
-   * Sends every datagram of {@code batch}, in order, to the one peer {@code to}: in as few system
-   * calls as the transport allows ({@code sendmmsg}, UDP GSO). The default sends them one by one.
+   * Sends every datagram of {@code batch} to {@code to}, in order (the data path's batches: one
+   * {@code sendmmsg} or UDP GSO send where the transport has them). The default sends them one by
+   * one.
    *
-   * @throws IOException if a datagram could not be handed to the network; those before it left
+   * @throws IOException if the batch could not be handed to the network (the caller counts it)
    */
   default void send(DatagramBatch batch, DatagramAddress to) throws IOException {
     byte[] data = batch.data();

@@ -1,6 +1,6 @@
 package io.wireguardjava.core;
 
-import io.wireguardjava.spi.DatagramAddress;
+import java.net.InetSocketAddress;
 
 /**
  * Where the receive thread hands handshake messages (initiations, responses, cookie replies):
@@ -8,10 +8,9 @@ import io.wireguardjava.spi.DatagramAddress;
  */
 interface HandshakeInbox {
   /**
-   * Takes one handshake message {@code buf[off..off+len)} from {@code from} (with the local address
-   * it arrived on, where the answer must leave from); never blocks. Both are copied.
+   * Takes one handshake message {@code buf[off..off+len)} from {@code from}; never blocks.
    *
    * @return false when it was dropped because the queue is full (the caller counts it)
    */
-  boolean offer(byte[] buf, int off, int len, DatagramAddress from);
+  boolean offer(byte[] buf, int off, int len, InetSocketAddress from);
 }

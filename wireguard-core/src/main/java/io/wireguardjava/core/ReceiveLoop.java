@@ -19,8 +19,9 @@ import java.nio.channels.ClosedChannelException;
  *                ready (recvmmsg, a GRO super-datagram split); each datagram with its source
  *                and the local address it arrived on. Steps 2-9 run per datagram, in order:
  *   2. validate  Messages.validate: type, reserved bytes, length      else drop MALFORMED
- *   3. dispatch  initiation / response / cookie reply: copied into the handshake queue for the
- *                handshake thread (full: drop HANDSHAKE_QUEUE_FULL); done
+ *   3. dispatch  initiation / response / cookie reply: copied into the handshake gate's ring
+ *                (full: drop HANDSHAKE_QUEUE_FULL); done. The gate thread does MAC1, MAC2 and
+ *                cookie replies, the handshake thread the Diffie-Hellmans
  *                transport data: go on
  *   4. session   receiver index -> IndexEntry -> keypair              else drop UNKNOWN_SESSION
  *   5. open      Keypair.open(datagram -> the next slot of `writes`): authenticate, decrypt,
@@ -45,8 +46,8 @@ import java.nio.channels.ClosedChannelException;
  * reused; nothing is allocated per packet or per batch (a batch slot keeps its InetSocketAddress
  * while its sender repeats, and a peer's endpoint is replaced only when it roams). The replay
  * window of each keypair is only advanced here. Handshake messages leave this thread as copies
- * in the handshake queue's preallocated slots, so a flood of them costs this thread one copy
- * each, never a Diffie-Hellman.
+ * in the gate's preallocated slots, so a flood of them costs this thread one copy each: no MAC,
+ * no cookie reply, never a Diffie-Hellman.
  *
  * Many cores: the opens of one batch are independent per datagram except for each keypair's
  * replay window, so a crypto stage per core could open a batch's datagrams in parallel and hand
@@ -143,7 +144,7 @@ final class ReceiveLoop implements Runnable {
     }
     int type = buf[off];
     if (type != Protocol.TYPE_TRANSPORT) {
-      if (!handshakes.offer(buf, off, len, from)) {
+      if (!handshakes.offer(buf, off, len, from.toInetSocketAddress())) {
         events.drop(DropReason.HANDSHAKE_QUEUE_FULL, null);
       }
       return;

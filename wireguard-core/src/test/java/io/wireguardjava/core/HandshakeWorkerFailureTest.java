@@ -3,12 +3,7 @@ package io.wireguardjava.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wireguardjava.DropReason;
-import io.wireguardjava.crypto.Protocol;
-import io.wireguardjava.spi.DatagramAddress;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,24 +40,19 @@ class HandshakeWorkerFailureTest {
       TestNet.Node a = net.node(1);
       TestNet.Node b = net.node(2);
       TestNet.link(a, b, null);
-      // a corrupt index entry (no peer) makes processing a cookie reply to it throw (a stand-in
-      // for a bug)
-      @SuppressWarnings("NullAway")
-      IndexEntry corrupt = new IndexEntry(null);
-      int index = b.engine.handshakes.indices.add(corrupt);
-      byte[] cookieReply = new byte[Protocol.COOKIE_REPLY_LENGTH];
-      cookieReply[0] = Protocol.TYPE_COOKIE_REPLY;
-      ByteBuffer.wrap(cookieReply, 4, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(index);
+      // an unresolved source address makes processing the message throw (a stand-in for a bug)
+      byte[] initiation = new byte[148];
+      initiation[0] = 1;
       assertThat(
-              b.engine.handshakeThread.offer(
-                  cookieReply,
+              b.engine.handshakeThread.admit(
+                  false,
+                  initiation,
                   0,
-                  cookieReply.length,
-                  DatagramAddress.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1))))
+                  initiation.length,
+                  InetSocketAddress.createUnresolved("x", 1)))
           .isTrue();
       b.engine.handshakeThread.awaitIdle();
       assertThat(b.engine.stats().dropped(DropReason.INTERNAL_ERROR)).isEqualTo(1);
-      b.engine.handshakes.indices.remove(index, corrupt);
 
       TestNet.roundTrip(a, b, a.v4(), b.v4(), "after a message failure".getBytes());
       TestNet.roundTrip(b, a, b.v4(), a.v4(), "and back".getBytes());
