@@ -69,7 +69,8 @@ final class ReceiveLoop implements Runnable {
   private final IndexTable<IndexEntry> sessions;
   private final HandshakeInbox handshakes;
   private final DatagramBatch batch = new DatagramBatch(BATCH, BATCH_BYTES);
-  private final DeviceWrites writes = new DeviceWrites(BATCH, BATCH_BYTES);
+  private final DeviceWrites writes;
+  private final boolean batchWrites;
   private final ReceiveTally tally = new ReceiveTally(BATCH);
 
   /** A refused packet copied to offset 0, where the ICMP answers read it. */
@@ -97,6 +98,8 @@ final class ReceiveLoop implements Runnable {
     this.handshakes = handshakes;
     this.ctx = new SendContext(PacketSize.datagramLength(path.mtu().getAsInt()));
     this.icmp = icmp;
+    this.writes = new DeviceWrites(BATCH, path.mtu().getAsInt());
+    this.batchWrites = DeviceWrites.hasBatchWrite(path.device());
   }
 
   @Override
@@ -130,7 +133,8 @@ final class ReceiveLoop implements Runnable {
   /** Steps 10 and 11: the peers' bookkeeping, then the device writes. */
   void endBatch() {
     tally.flush();
-    writes.flush(path.device(), events, path.lifecycle());
+    writes.flush(path.device(), batchWrites, events, path.lifecycle());
+    writes.fit(path.mtu().getAsInt()); // grows once after an MTU increase
   }
 
   /**
@@ -156,11 +160,14 @@ final class ReceiveLoop implements Runnable {
       return;
     }
     PeerState peer = entry.peer;
-    if (writes.isFull() || writes.room() < len) {
+    if (writes.isFull()) {
       endBatch(); // cannot happen with a transport that honours the batch; stay correct anyway
     }
-    byte[] plain = writes.buffer();
-    int p = writes.nextOffset();
+    // the next device slot holds any packet of the MTU; a longer plaintext (a peer with a larger
+    // MTU) is opened into the scratch buffer, to be refused as too large
+    boolean fits = len - Protocol.TRANSPORT_MIN_LENGTH <= writes.room();
+    byte[] plain = fits ? writes.buffer() : scratch;
+    int p = fits ? writes.nextOffset() : 0;
     int n = kp.open(buf, off, len, plain, p); // never throws: a repeated datagram is REPLAYED
     if (n < 0) {
       events.drop(reasonOf(n), peer);
@@ -184,11 +191,18 @@ final class ReceiveLoop implements Runnable {
     }
     tally.dataReceived(peer);
     int mtu = path.mtu().getAsInt();
-    if (!PacketSize.fits(ipLength, mtu)) {
+    if (!PacketSize.fits(ipLength, mtu) || ipLength > writes.room()) {
       events.drop(DropReason.TOO_LARGE, peer);
-      System.arraycopy(plain, p, scratch, 0, ipLength);
+      if (plain != scratch) {
+        System.arraycopy(plain, p, scratch, 0, ipLength);
+      }
       answer(peer, icmp.tooBig(scratch, ipLength, version, mtu));
       return;
+    }
+    if (!fits) { // padded past the slot, yet the packet itself fits: into the slot after all
+      System.arraycopy(scratch, 0, writes.buffer(), writes.nextOffset(), ipLength);
+      plain = writes.buffer();
+      p = writes.nextOffset();
     }
     int dst = p + IpPackets.destinationOffset(version);
     if (path.forwarding() && path.localAddresses().lookup(plain, dst, addrLen) == null) {
@@ -196,7 +210,7 @@ final class ReceiveLoop implements Runnable {
       if (to != null && to != peer) {
         switch (to.send(plain, p, ipLength, ctx)) {
           case TOO_LARGE -> {
-            System.arraycopy(plain, p, scratch, 0, ipLength); // the answers read offset 0
+            System.arraycopy(plain, p, scratch, 0, ipLength); // the answers read offset 0 (fits)
             answer(peer, icmp.tooBig(scratch, ipLength, version, path.mtu().getAsInt()));
           }
           case NO_ENDPOINT -> {
