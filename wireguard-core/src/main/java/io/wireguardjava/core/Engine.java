@@ -102,7 +102,8 @@ final class Engine implements Tunnel, Lifecycle {
       TunnelOptions options,
       PacketDevice device,
       @Nullable TunnelPackets appSide,
-      TimeSource clock)
+      TimeSource clock,
+      UdpTransport transport)
       throws IOException {
     this.clock = clock;
     this.scheduler = new Scheduler(clock);
@@ -112,7 +113,7 @@ final class Engine implements Tunnel, Lifecycle {
     this.forwarding = options.forwarding();
     this.iface = config.iface();
     this.pool = new BufferPool(PacketSize.stagingLength(mtu), 16 * Limits.MAX_STAGED_PACKETS);
-    this.transport = new UdpTransport(options.bindAddress(), config.iface().listenPort().orElse(0));
+    this.transport = transport; // ours from here on: closed with the tunnel
     try {
       this.handshakes =
           new Handshakes(
@@ -543,36 +544,32 @@ final class Engine implements Tunnel, Lifecycle {
     }
   }
 
+  /**
+   * Applies the mark to the socket ({@code SO_MARK}) and records it; a transport that cannot mark
+   * takes only 0 (see {@link FwMarks}).
+   */
   @Override
   public void setFwMark(int fwMark) {
     synchronized (configLock) {
       checkOpen();
-      if (fwMark != 0) {
-        throw new UnsupportedOperationException(fwMarkRefusal(fwMark));
+      if (!transport.supportsMark()) {
+        if (fwMark != 0) {
+          throw new UnsupportedOperationException(FwMarks.refusal(fwMark, transport.description()));
+        }
+        return;
       }
+      try {
+        transport.setMark(fwMark);
+      } catch (IOException e) {
+        throw new UnsupportedOperationException(
+            "FwMark = "
+                + Integer.toUnsignedString(fwMark)
+                + " cannot be applied: "
+                + e.getMessage(),
+            e);
+      }
+      iface = iface.toBuilder().fwMark(fwMark).build();
     }
-  }
-
-  /**
-   * Refuses a configuration this engine cannot carry out, before anything is opened: a FwMark,
-   * which only {@code SO_MARK} on the UDP socket could apply. Stored but not applied, it would make
-   * the routing rule {@code not fwmark T} of a full tunnel loop the tunnel's own packets.
-   *
-   * @throws IllegalArgumentException naming the setting
-   */
-  static void checkApplicable(Config config) {
-    int mark = config.iface().fwMark().orElse(0);
-    if (mark != 0) {
-      throw new IllegalArgumentException(fwMarkRefusal(mark));
-    }
-  }
-
-  private static String fwMarkRefusal(int mark) {
-    return "FwMark = "
-        + Integer.toUnsignedString(mark)
-        + " cannot be applied: this engine's UDP"
-        + " socket cannot be marked (no SO_MARK yet); remove FwMark (a full tunnel needs a"
-        + " ListenPort instead)";
   }
 
   @Override

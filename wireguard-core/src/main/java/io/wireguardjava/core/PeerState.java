@@ -9,6 +9,7 @@ import io.wireguardjava.crypto.Keypair;
 import io.wireguardjava.crypto.Keypairs;
 import io.wireguardjava.crypto.Protocol;
 import io.wireguardjava.crypto.TimeSource;
+import io.wireguardjava.spi.DatagramAddress;
 import io.wireguardjava.spi.PacketBatch;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -53,6 +54,15 @@ final class PeerState {
 
   volatile Peer config;
   volatile @Nullable InetSocketAddress endpoint;
+
+  /**
+   * Where datagrams to this peer go: {@link #endpoint} and the local address its latest
+   * authenticated datagram arrived on (the sticky source, so a multi-homed host answers from the
+   * address the peer wrote to). Published whole and never changed afterwards: a new one replaces it
+   * when the peer roams. Null exactly when {@link #endpoint} is.
+   */
+  volatile @Nullable DatagramAddress sendTo;
+
   volatile @Nullable Instant lastHandshake;
 
   /** When the latest initiation or response was sent ({@link TimeSource#nanoTime()}). */
@@ -76,6 +86,7 @@ final class PeerState {
     this.timers = new Timers(services.scheduler(), new TimerActions(), services.random());
     this.lastSentHandshakeNanos = services.clock().nanoTime() - Protocol.REKEY_TIMEOUT_NANOS - 1;
     this.endpoint = literal(config.endpoint());
+    this.sendTo = endpoint == null ? null : DatagramAddress.of(endpoint);
     // the persistent keepalive is armed by the engine once the peer is registered
   }
 
@@ -178,7 +189,7 @@ final class PeerState {
   /** Seals and sends a batch with {@code kp}. Send lock held. */
   private void sealBatchLocked(
       Keypair kp, PacketBatch packets, int[] which, int n, SealedDatagrams out) {
-    InetSocketAddress to = endpoint;
+    DatagramAddress to = sendTo;
     if (to == null) {
       for (int k = 0; k < n; k++) {
         events.drop(DropReason.NO_ENDPOINT, this);
@@ -302,7 +313,7 @@ final class PeerState {
 
   /** Seals {@code buf[off..off+len)} into ctx's datagram and sends it. Send lock held. */
   private void sealAndSend(Keypair kp, byte[] buf, int off, int len, SendContext ctx) {
-    InetSocketAddress to = endpoint;
+    DatagramAddress to = sendTo;
     if (to == null) {
       events.drop(DropReason.NO_ENDPOINT, this);
       return;
@@ -328,7 +339,7 @@ final class PeerState {
       timers.onDataSent();
     }
     try {
-      services.sender().send(ctx.frame(n), to);
+      services.sender().send(ctx.datagram, 0, n, to);
     } catch (IOException e) {
       events.drop(DropReason.IO_ERROR, this);
       return;
@@ -345,14 +356,13 @@ final class PeerState {
    * Bookkeeping after a transport message from this peer was authenticated with {@code kp}: session
    * confirmation, roaming, timers, counters.
    */
-  void onAuthenticatedData(
-      Keypair kp, InetSocketAddress from, int datagramLength, SendContext ctx) {
+  void onAuthenticatedData(Keypair kp, DatagramAddress from, int datagramLength, SendContext ctx) {
     if (keypairs.receivedWith(kp)) { // the responder's new session is confirmed
       timers.onHandshakeComplete();
       handshakeCompleted(0);
       sendStaged(ctx);
     }
-    setEndpoint(from);
+    roam(from);
     rxBytes.addAndGet(datagramLength);
     timers.onAnyAuthenticatedPacketReceived();
     timers.onAnyAuthenticatedPacketTraversal();
@@ -362,10 +372,31 @@ final class PeerState {
     }
   }
 
-  /** Roaming: the endpoint becomes the source of the latest authenticated packet. */
+  /**
+   * Roaming, on the receive thread: the endpoint becomes the source of the latest authenticated
+   * datagram, and replies leave from the local address it arrived on. Allocates only when either
+   * changed.
+   */
+  void roam(DatagramAddress from) {
+    DatagramAddress old = sendTo;
+    if (old != null && old.sameAs(from) && old.toInetSocketAddress() == endpoint) {
+      return; // (the identity check repairs a race with setEndpoint on the handshake thread)
+    }
+    DatagramAddress fresh = from.copy();
+    InetSocketAddress remote = fresh.toInetSocketAddress();
+    InetSocketAddress oldRemote = endpoint;
+    endpoint = remote;
+    sendTo = fresh;
+    if (!remote.equals(oldRemote)) {
+      events.endpointChanged(publicKey, remote);
+    }
+  }
+
+  /** The endpoint from configuration, resolution or a handshake message: no sticky source. */
   void setEndpoint(InetSocketAddress from) {
     InetSocketAddress old = endpoint;
     if (from != old && !from.equals(old)) {
+      sendTo = DatagramAddress.of(from);
       endpoint = from;
       events.endpointChanged(publicKey, from);
     }

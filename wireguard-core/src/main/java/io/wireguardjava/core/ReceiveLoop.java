@@ -5,16 +5,17 @@ import io.wireguardjava.crypto.Keypair;
 import io.wireguardjava.crypto.Messages;
 import io.wireguardjava.crypto.Protocol;
 import io.wireguardjava.crypto.Reason;
+import io.wireguardjava.spi.DatagramAddress;
+import io.wireguardjava.spi.DatagramBatch;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 
 /*
  * The receive path: one thread, each datagram run to completion before the next is received.
  *
- *   1. receive   transport.receive(datagram)            blocks; the source address comes back
+ *   1. receive   transport.receive(batch)   blocks; up to a batch of datagrams (GRO split), each
+ *                with its source and the local address it arrived on; steps 2-10 run per datagram
  *   2. validate  Messages.validate: type, reserved bytes, length      else drop MALFORMED
  *   3. dispatch  initiation / response / cookie reply: copied into the handshake queue for the
  *                handshake thread (full: drop HANDSHAKE_QUEUE_FULL); done
@@ -33,8 +34,9 @@ import java.nio.channels.ClosedChannelException;
  *                peer's, that peer's send path (sealed again under its send lock); a peer
  *                without an endpoint: NO_ENDPOINT, and ICMP unreachable back to the sender
  *
- * Ownership: `datagram`, `plain` and `ctx` belong to this thread and are reused; nothing is
- * allocated per packet (the JDK reuses the InetSocketAddress of a repeated sender). The replay
+ * Ownership: `batch`, `plain` and `ctx` belong to this thread and are reused; nothing is
+ * allocated per packet (a batch slot keeps its InetSocketAddress while its sender repeats, and a
+ * peer's endpoint is replaced only when it roams). The replay
  * window of each keypair is only advanced here. Handshake messages leave this thread as copies
  * in the handshake queue's preallocated slots, so a flood of them costs this thread one copy
  * each, never a Diffie-Hellman.
@@ -45,12 +47,14 @@ final class ReceiveLoop implements Runnable {
   private static final System.Logger LOG = System.getLogger(ReceiveLoop.class.getName());
   private static final int MAX_DATAGRAM = 65536;
 
+  /** Datagrams per receive call; the buffer holds that many full-size ones, or one of 64 KB. */
+  static final int BATCH = 128;
+
   private final DataPath path;
   private final Events events;
   private final IndexTable<IndexEntry> sessions;
   private final HandshakeInbox handshakes;
-  private final byte[] datagram = new byte[MAX_DATAGRAM];
-  private final ByteBuffer view = ByteBuffer.wrap(datagram);
+  private final DatagramBatch batch = new DatagramBatch(BATCH, BATCH * 2048 + MAX_DATAGRAM);
   private final byte[] plain = new byte[MAX_DATAGRAM];
   private final SendContext ctx;
 
@@ -80,16 +84,15 @@ final class ReceiveLoop implements Runnable {
   public void run() {
     try {
       while (!path.lifecycle().closed()) {
-        view.clear();
-        InetSocketAddress from = path.transport().receive(view);
-        if (from == null) {
-          continue; // the socket was replaced (listen port changed)
-        }
-        try {
-          handle(datagram, view.position(), from);
-        } catch (RuntimeException e) { // a bug below us must not stop the tunnel
-          events.drop(DropReason.INTERNAL_ERROR, null);
-          LOG.log(Level.WARNING, "datagram from " + from + " failed; carrying on", e);
+        int count = path.transport().receive(batch);
+        byte[] data = batch.data();
+        for (int i = 0; i < count; i++) {
+          try {
+            handle(data, batch.offset(i), batch.length(i), batch.address(i));
+          } catch (RuntimeException e) { // a bug below us must not stop the tunnel
+            events.drop(DropReason.INTERNAL_ERROR, null);
+            LOG.log(Level.WARNING, "datagram from " + batch.address(i) + " failed; carrying on", e);
+          }
         }
       }
     } catch (ClosedChannelException e) {
@@ -104,27 +107,27 @@ final class ReceiveLoop implements Runnable {
     }
   }
 
-  /** Steps 2 to 10 for one datagram {@code buf[0..len)} from {@code from}. */
-  void handle(byte[] buf, int len, InetSocketAddress from) {
-    if (Messages.validate(buf, 0, len) != Reason.OK) {
+  /** Steps 2 to 10 for one datagram {@code buf[off..off+len)} from {@code from}. */
+  void handle(byte[] buf, int off, int len, DatagramAddress from) {
+    if (Messages.validate(buf, off, len) != Reason.OK) {
       events.drop(DropReason.MALFORMED, null);
       return;
     }
-    int type = buf[0];
+    int type = buf[off];
     if (type != Protocol.TYPE_TRANSPORT) {
-      if (!handshakes.offer(buf, 0, len, from)) {
+      if (!handshakes.offer(buf, off, len, from.toInetSocketAddress())) {
         events.drop(DropReason.HANDSHAKE_QUEUE_FULL, null);
       }
       return;
     }
-    IndexEntry entry = sessions.get(Messages.receiverIndex(buf, 0));
+    IndexEntry entry = sessions.get(Messages.receiverIndex(buf, off));
     Keypair kp = entry == null ? null : entry.keypair;
     if (entry == null || kp == null) {
       events.drop(DropReason.UNKNOWN_SESSION, null);
       return;
     }
     PeerState peer = entry.peer;
-    int n = kp.open(buf, 0, len, plain, 0); // never throws: a repeated datagram is REPLAYED
+    int n = kp.open(buf, off, len, plain, 0); // never throws: a repeated datagram is REPLAYED
     if (n < 0) {
       events.drop(reasonOf(n), peer);
       return;

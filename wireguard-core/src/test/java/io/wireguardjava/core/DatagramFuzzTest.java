@@ -7,6 +7,7 @@ import io.wireguardjava.crypto.Keypair;
 import io.wireguardjava.crypto.Messages;
 import io.wireguardjava.crypto.Reason;
 import io.wireguardjava.crypto.TimeSource;
+import io.wireguardjava.spi.DatagramAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -30,8 +31,8 @@ class DatagramFuzzTest {
     static final TestNet.Node A;
     static final TestNet.Node B;
     static final ReceiveLoop LOOP;
-    static final InetSocketAddress FROM =
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+    static final DatagramAddress FROM =
+        DatagramAddress.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9));
     static final byte[] REAL;
 
     static {
@@ -80,9 +81,9 @@ class DatagramFuzzTest {
     long deliveredBefore = delivered();
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-    Live.LOOP.handle(datagram.clone(), datagram.length, Live.FROM); // first time: class loading
+    Live.LOOP.handle(datagram.clone(), 0, datagram.length, Live.FROM); // first time: class loading
     long before = mx.getCurrentThreadAllocatedBytes();
-    Live.LOOP.handle(datagram, datagram.length, Live.FROM);
+    Live.LOOP.handle(datagram, 0, datagram.length, Live.FROM);
     long allocated = mx.getCurrentThreadAllocatedBytes() - before;
     // Handshake messages are copied into preallocated slots and data is opened in place: what
     // is left is the JDK cipher's own garbage, a constant that does not grow with the datagram
