@@ -30,13 +30,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A running tunnel: the {@link Tunnel} implementation. It owns the UDP transport, the packet
- * device, the peers and their routing table, and three threads:
+ * device, the peers and their routing table, and four threads:
  *
  * <ol>
  *   <li>{@link SendLoop}: device read, route, seal, UDP send;
  *   <li>{@link ReceiveLoop}: UDP receive, dispatch, open, check source, device write;
- *   <li>{@link HandshakeWorker}: handshake messages (protocol work in {@link Handshakes}), cookie
- *       replies, rate limiting, and every peer's timers.
+ *   <li>{@link HandshakeGate}: the cheap checks of handshake messages (MAC1, MAC2 under load,
+ *       cookie replies, rate limiting);
+ *   <li>{@link HandshakeWorker}: handshake messages (protocol work in {@link Handshakes}) and every
+ *       peer's timers.
  * </ol>
  *
  * Reconfiguration takes {@link #configLock} and publishes immutable snapshots the threads read
@@ -156,7 +158,7 @@ final class Engine implements Tunnel, Lifecycle {
           new ReceiveLoop(
               path,
               handshakes.indices,
-              handshakeThread,
+              handshakeThread.gate(),
               new IcmpUnreachable(interfaceAddresses(), clock));
     } catch (RuntimeException e) {
       transport.close();
@@ -170,6 +172,7 @@ final class Engine implements Tunnel, Lifecycle {
     threads.add(thread(sendLoop, "wg-java-" + n + "-send"));
     threads.add(thread(receiveLoop, "wg-java-" + n + "-receive"));
     threads.add(thread(handshakeThread, "wg-java-" + n + "-handshake"));
+    threads.add(thread(handshakeThread.gate(), "wg-java-" + n + "-handshake-gate"));
     threads.forEach(Thread::start);
   }
 
@@ -639,6 +642,7 @@ final class Engine implements Tunnel, Lifecycle {
     transport.close(); // wakes the receive thread
     device.close(); // wakes the send thread
     handshakeThread.stop(); // wakes the handshake thread
+    handshakeThread.gate().stop(); // and the gate thread
     boolean interrupted = false;
     for (Thread t : threads) {
       if (t == Thread.currentThread()) {
@@ -662,6 +666,7 @@ final class Engine implements Tunnel, Lifecycle {
       }
       handshakes.destroy(); // wipes the engine's copy of the private key (StaticIdentity)
       handshakeThread.destroy();
+      handshakeThread.gate().destroy();
       iface = iface.toBuilder().clearPrivateKey().build(); // and drops the app's PrivateKey
     }
     events.closed(Optional.ofNullable(cause)); // a served tunnel's UAPI socket goes here

@@ -5,43 +5,47 @@ import io.wireguardjava.crypto.CookieChecker;
 import io.wireguardjava.crypto.Protocol;
 import io.wireguardjava.crypto.StaticIdentity;
 import io.wireguardjava.crypto.TimeSource;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The handshake thread: consumes the handshake messages the receive thread queued, sends the
+ * The handshake thread: consumes the handshake messages the receive thread admitted, sends the
  * initiations peers asked for, and runs every peer's timers. The Diffie-Hellman work happens only
  * here (in {@link Handshakes}), so a flood of handshake messages costs this thread, never the data
  * path.
  *
- * <p>Each message first passes the cheap gate: MAC1; then, when the queue holds {@link
- * Limits#UNDER_LOAD_QUEUE_LENGTH} messages or more (and for a second afterwards), a valid MAC2,
- * else a cookie reply is sent instead of a handshake; and a per-source rate limit (the kernel's
- * {@code receive.c} and {@code cookie.c}).
+ * <p>The cheap checks run before a message gets here, on the receive thread ({@link HandshakeGate}:
+ * MAC1, the under-load decision, MAC2, cookie replies, the per-source rate limit). Two queues of
+ * preallocated slots: messages that showed a valid MAC2 under load, served first, and messages
+ * admitted on MAC1 alone (and cookie replies), whose length is the under-load signal ({@link
+ * HandshakeLoad}). A MAC1-only message is checked again when it is taken (MAC1, and MAC2 if the
+ * load began while it waited: a BLAKE2s beside a Diffie-Hellman), so a backlog queued before the
+ * load is answered with cookies rather than with Diffie-Hellmans.
  */
-final class HandshakeWorker implements Runnable, HandshakeInbox, HandshakeRequests {
+final class HandshakeWorker implements Runnable, HandshakeRequests {
   private static final System.Logger LOG = System.getLogger(HandshakeWorker.class.getName());
 
   private final Handshakes handshakes;
   private final Scheduler scheduler;
   private final Events events;
   private final DatagramSender sender;
-  private final TimeSource clock;
-  private final HandshakeQueue queue = new HandshakeQueue(Limits.MAX_QUEUED_INCOMING_HANDSHAKES);
+  private final HandshakeQueue verified = new HandshakeQueue(Limits.MAX_QUEUED_VERIFIED_HANDSHAKES);
+  private final HandshakeQueue unverified =
+      new HandshakeQueue(Limits.MAX_QUEUED_INCOMING_HANDSHAKES);
   private final ArrayBlockingQueue<PeerState> requests =
       new ArrayBlockingQueue<>(Limits.MAX_QUEUED_INCOMING_HANDSHAKES);
-  private final RateLimiter rateLimiter;
+  private final HandshakeLoad load;
+  private final HandshakeGate gate;
   private final byte[] message = new byte[HandshakeQueue.SLOT];
   private final int[] length = new int[1];
 
   /** Counts and logs a timer action that threw; created once, so the loop does not allocate. */
   private final Consumer<RuntimeException> timerFailed = e -> failed("a timer action", e);
 
-  private long underLoadUntil;
   private volatile boolean stopped;
 
   /** Loop iterations completed; tests wait on it to know the thread caught up. */
@@ -64,16 +68,26 @@ final class HandshakeWorker implements Runnable, HandshakeInbox, HandshakeReques
     this.scheduler = scheduler;
     this.events = events;
     this.sender = sender;
-    this.clock = clock;
-    this.rateLimiter = new RateLimiter(clock);
+    this.load = new HandshakeLoad(unverified, clock);
+    this.gate =
+        new HandshakeGate(this::admit, load, handshakes, events, sender, new RateLimiter(clock));
   }
 
   // ---- called by other threads ----
 
-  /** Receive thread: queues a handshake message; false when the queue is full. */
-  @Override
-  public boolean offer(byte[] buf, int off, int len, InetSocketAddress from) {
-    if (!queue.offer(buf, off, len, from)) {
+  /** The cheap checks in front of this thread's queues (run on a thread of their own). */
+  HandshakeGate gate() {
+    return gate;
+  }
+
+  /**
+   * Copies a message into the verified or the MAC1-only queue and wakes this thread; the gate's way
+   * in (tests put messages straight in).
+   *
+   * @return false when that queue is full
+   */
+  boolean admit(boolean isVerified, byte[] buf, int off, int len, InetSocketAddress from) {
+    if (!(isVerified ? verified : unverified).offer(buf, off, len, from)) {
       return false;
     }
     scheduler.wakeup();
@@ -97,12 +111,17 @@ final class HandshakeWorker implements Runnable, HandshakeInbox, HandshakeReques
     long deadline = System.nanoTime() + 10_000_000_000L;
     long start = rounds;
     scheduler.wakeup();
-    while ((rounds < start + 2 || queue.size() > 0 || !requests.isEmpty())
+    while ((rounds < start + 2 || queued() > 0 || !requests.isEmpty())
         && System.nanoTime() < deadline
         && !stopped) {
       scheduler.wakeup();
       Thread.sleep(1);
     }
+  }
+
+  /** Messages waiting in both queues. */
+  int queued() {
+    return verified.size() + unverified.size();
   }
 
   void stop() {
@@ -112,7 +131,8 @@ final class HandshakeWorker implements Runnable, HandshakeInbox, HandshakeReques
 
   /** After the thread ended: wipe the queued messages. */
   void destroy() {
-    queue.clear();
+    verified.clear();
+    unverified.clear();
     Arrays.fill(message, (byte) 0);
   }
 
@@ -125,17 +145,8 @@ final class HandshakeWorker implements Runnable, HandshakeInbox, HandshakeReques
         long next = scheduler.runDue(timerFailed);
         boolean worked = false;
         // A bounded batch of messages, then timers and requests again: neither starves.
-        for (int i = 0; i < 64 && !stopped; i++) {
-          InetSocketAddress from = queue.poll(message, length);
-          if (from == null) {
-            break;
-          }
+        for (int i = 0; i < 64 && !stopped && processNext(); i++) {
           worked = true;
-          try {
-            processMessage(message, length[0], from);
-          } catch (RuntimeException e) { // a bug must not stop the handshake thread
-            failed("a handshake message", e);
-          }
         }
         PeerState p;
         while (!stopped && (p = requests.poll()) != null) {
@@ -164,6 +175,30 @@ final class HandshakeWorker implements Runnable, HandshakeInbox, HandshakeReques
   }
 
   /**
+   * Takes the next message, verified ones first, and processes it; an exception is counted and the
+   * thread goes on.
+   *
+   * @return false when both queues were empty
+   */
+  boolean processNext() {
+    boolean isVerified = true;
+    @Nullable InetSocketAddress from = verified.poll(message, length);
+    if (from == null) {
+      isVerified = false;
+      from = unverified.poll(message, length);
+      if (from == null) {
+        return false;
+      }
+    }
+    try {
+      process(message, length[0], from, isVerified);
+    } catch (RuntimeException e) { // a bug must not stop the handshake thread
+      failed("a handshake message", e);
+    }
+    return true;
+  }
+
+  /**
    * Counts an unexpected exception as an {@link DropReason#INTERNAL_ERROR} drop and logs it; the
    * thread carries on. The log names the exception only: no message bytes, no keys.
    */
@@ -172,7 +207,7 @@ final class HandshakeWorker implements Runnable, HandshakeInbox, HandshakeReques
     LOG.log(Level.WARNING, "handshake thread: " + what + " failed; carrying on", e);
   }
 
-  private void processMessage(byte[] msg, int len, InetSocketAddress from) {
+  private void process(byte[] msg, int len, InetSocketAddress from, boolean isVerified) {
     int type = msg[0] & 0xFF;
     StaticIdentity id = handshakes.identity();
     if (id == null) {
@@ -183,45 +218,30 @@ final class HandshakeWorker implements Runnable, HandshakeInbox, HandshakeReques
       handshakes.consumeCookieReply(msg, len);
       return;
     }
-    boolean underLoad = underLoad();
-    byte[] address = from.getAddress().getAddress();
-    CookieChecker checker = handshakes.cookieChecker();
-    if (checker == null) {
-      return;
-    }
-    CookieChecker.Verdict v = checker.check(msg, 0, len, address, from.getPort(), underLoad);
-    if (v == CookieChecker.Verdict.INVALID_MAC1) {
-      events.drop(DropReason.HANDSHAKE_INVALID, null);
-      return;
-    }
-    if (v == CookieChecker.Verdict.NEEDS_COOKIE) {
-      SendContext ctx = handshakes.context();
-      int n = checker.writeCookieReply(msg, 0, len, address, from.getPort(), ctx.datagram, 0);
-      try {
-        sender.send(ctx.frame(n), from);
-      } catch (IOException e) {
-        // best effort
+    if (!isVerified) {
+      CookieChecker checker = handshakes.cookieChecker();
+      if (checker == null) {
+        return;
       }
-      events.drop(DropReason.COOKIE_SENT, null);
-      return;
-    }
-    if (underLoad && !rateLimiter.allow(from.getAddress())) {
-      events.drop(DropReason.RATE_LIMITED, null);
-      return;
+      byte[] address = from.getAddress().getAddress();
+      switch (checker.check(msg, 0, len, address, from.getPort(), load.underLoad())) {
+        case INVALID_MAC1 -> {
+          events.drop(DropReason.HANDSHAKE_INVALID, null); // the private key changed meanwhile
+          return;
+        }
+        case NEEDS_COOKIE -> {
+          HandshakeGate.sendCookieReply(
+              checker, msg, 0, len, address, from, handshakes.context(), sender);
+          events.drop(DropReason.COOKIE_SENT, null);
+          return;
+        }
+        case VALID -> {}
+      }
     }
     if (type == Protocol.TYPE_INITIATION) {
       handshakes.consumeInitiation(id, msg, len, from);
     } else {
       handshakes.consumeResponse(msg, len, from);
     }
-  }
-
-  private boolean underLoad() {
-    long now = clock.nanoTime();
-    if (queue.size() >= Limits.UNDER_LOAD_QUEUE_LENGTH) {
-      underLoadUntil = now + Limits.UNDER_LOAD_AFTER_NANOS;
-      return true;
-    }
-    return now - underLoadUntil < 0;
   }
 }

@@ -16,6 +16,13 @@ final class Limits {
   static final int MAX_QUEUED_INCOMING_HANDSHAKES = 4096;
 
   /**
+   * Handshake messages with a valid MAC2 (admitted under load) waiting for the handshake thread, in
+   * their own queue that it serves first: a flood without cookies cannot fill it, and the
+   * per-source rate limit bounds what one address with cookies can put in.
+   */
+  static final int MAX_QUEUED_VERIFIED_HANDSHAKES = 1024;
+
+  /**
    * The handshake queue length from which the tunnel is "under load" and answers initiations
    * without a valid MAC2 with a cookie reply (the kernel: an eighth of the queue).
    */

@@ -17,8 +17,9 @@ import java.nio.channels.ClosedChannelException;
  *   1. receive   transport.receive(batch)   blocks; up to a batch of datagrams (GRO split), each
  *                with its source and the local address it arrived on; steps 2-10 run per datagram
  *   2. validate  Messages.validate: type, reserved bytes, length      else drop MALFORMED
- *   3. dispatch  initiation / response / cookie reply: copied into the handshake queue for the
- *                handshake thread (full: drop HANDSHAKE_QUEUE_FULL); done
+ *   3. dispatch  initiation / response / cookie reply: copied into the handshake gate's ring
+ *                (full: drop HANDSHAKE_QUEUE_FULL); done. The gate thread does MAC1, MAC2 and
+ *                cookie replies, the handshake thread the Diffie-Hellmans
  *                transport data: go on
  *   4. session   receiver index -> IndexEntry -> keypair              else drop UNKNOWN_SESSION
  *   5. open      Keypair.open(datagram -> plain): authenticate, decrypt, replay window
@@ -38,8 +39,8 @@ import java.nio.channels.ClosedChannelException;
  * allocated per packet (a batch slot keeps its InetSocketAddress while its sender repeats, and a
  * peer's endpoint is replaced only when it roams). The replay
  * window of each keypair is only advanced here. Handshake messages leave this thread as copies
- * in the handshake queue's preallocated slots, so a flood of them costs this thread one copy
- * each, never a Diffie-Hellman.
+ * in the gate's preallocated slots, so a flood of them costs this thread one copy each: no MAC,
+ * no cookie reply, never a Diffie-Hellman.
  */
 
 /** The receive thread: UDP to device. */

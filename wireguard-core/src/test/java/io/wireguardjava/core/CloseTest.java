@@ -32,7 +32,7 @@ class CloseTest {
       b = net.node(2);
       TestNet.link(a, b, null);
       TestNet.roundTrip(a, b, a.v4(), b.v4(), "x".getBytes());
-      assertThat(engineThreads()).hasSize(6);
+      assertThat(engineThreads()).hasSize(8); // send, receive, handshake, gate: two tunnels
       var kp = a.engine.peer(b.key.publicKey()).keypairs.current();
       a.engine.close();
       assertThat(a.engine.threads()).noneMatch(Thread::isAlive);

@@ -45,7 +45,7 @@ class DatagramFuzzTest {
             new ReceiveLoop(
                 B.engine.path,
                 B.engine.handshakes.indices,
-                B.engine.handshakeThread,
+                B.engine.handshakeThread.gate(),
                 new IcmpUnreachable(java.util.List.of(), TimeSource.system()));
         // A transport datagram as B would receive it: sealed by A's current keypair.
         Keypair kp = A.engine.peer(B.key.publicKey()).keypairs.current();

@@ -37,6 +37,7 @@ final class FakeSide {
   final List<Sent> sent = new ArrayList<>();
   final List<PeerState> requested = new ArrayList<>();
   final Handshakes handshakes;
+  final DatagramSender sender;
   private final Map<Key, PeerState> peers = new ConcurrentHashMap<>();
   private final PeerServices services;
 
@@ -44,7 +45,7 @@ final class FakeSide {
     this.clock = clock;
     this.address = new InetSocketAddress("192.0.2.1", port);
     this.scheduler = new Scheduler(clock);
-    DatagramSender sender =
+    this.sender =
         (datagram, to) -> {
           byte[] b = new byte[datagram.remaining()];
           datagram.get(b);
