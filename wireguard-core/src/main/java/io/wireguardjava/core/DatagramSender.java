@@ -1,6 +1,7 @@
 package io.wireguardjava.core;
 
 import io.wireguardjava.spi.DatagramAddress;
+import io.wireguardjava.spi.DatagramBatch;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -27,5 +28,19 @@ interface DatagramSender {
    */
   default void send(byte[] buf, int off, int len, DatagramAddress to) throws IOException {
     send(ByteBuffer.wrap(buf, off, len), to.toInetSocketAddress());
+  }
+
+  /**
+   * Sends every datagram of {@code batch} to {@code to}, in order (the data path's batches: one
+   * {@code sendmmsg} or UDP GSO send where the transport has them). The default sends them one by
+   * one.
+   *
+   * @throws IOException if the batch could not be handed to the network (the caller counts it)
+   */
+  default void send(DatagramBatch batch, DatagramAddress to) throws IOException {
+    byte[] data = batch.data();
+    for (int i = 0; i < batch.count(); i++) {
+      send(data, batch.offset(i), batch.length(i), to);
+    }
   }
 }

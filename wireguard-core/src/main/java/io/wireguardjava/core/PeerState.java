@@ -10,6 +10,7 @@ import io.wireguardjava.crypto.Keypairs;
 import io.wireguardjava.crypto.Protocol;
 import io.wireguardjava.crypto.TimeSource;
 import io.wireguardjava.spi.DatagramAddress;
+import io.wireguardjava.spi.PacketBatch;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -116,13 +117,9 @@ final class PeerState {
    * and the outcome says which.
    */
   Outcome send(byte[] buf, int off, int len, SendContext ctx) {
-    if (!PacketSize.fits(len, services.mtu().getAsInt())) {
-      events.drop(DropReason.TOO_LARGE, this);
-      return Outcome.TOO_LARGE;
-    }
-    if (endpoint == null && config.endpoint().isEmpty()) {
-      events.drop(DropReason.NO_ENDPOINT, this);
-      return Outcome.NO_ENDPOINT;
+    Outcome admitted = admit(len);
+    if (admitted != Outcome.ACCEPTED) {
+      return admitted;
     }
     sendLock.lock();
     try {
@@ -142,6 +139,98 @@ final class PeerState {
       sendLock.unlock();
     }
     return Outcome.ACCEPTED;
+  }
+
+  /**
+   * Whether a packet of {@code len} bytes may go to this peer at all: not over the MTU, and the
+   * peer has somewhere to send it. A refusal is counted here; the caller answers it with ICMP.
+   */
+  Outcome admit(int len) {
+    if (!PacketSize.fits(len, services.mtu().getAsInt())) {
+      events.drop(DropReason.TOO_LARGE, this);
+      return Outcome.TOO_LARGE;
+    }
+    if (endpoint == null && config.endpoint().isEmpty()) {
+      events.drop(DropReason.NO_ENDPOINT, this);
+      return Outcome.NO_ENDPOINT;
+    }
+    return Outcome.ACCEPTED;
+  }
+
+  /**
+   * Sends packets {@code which[0..n)} of {@code packets} (each already {@link #admit admitted}) to
+   * this peer, in that order, under one take of the send lock: sealed back to back into {@code
+   * out}, the timer hooks and counters taken once, then handed to the socket together. Without a
+   * usable session, or behind packets already staged, they are staged as {@link #send} does.
+   */
+  void sendBatch(PacketBatch packets, int[] which, int n, SealedDatagrams out, SendContext ctx) {
+    sendLock.lock();
+    try {
+      Keypair kp = staged.isEmpty() ? usableKeypair() : null;
+      if (kp == null) {
+        boolean waiting = !staged.isEmpty();
+        for (int k = 0; k < n; k++) {
+          int i = which[k];
+          stageLocked(packets.array(i), packets.offset(i), packets.length(i));
+        }
+        if (waiting) {
+          sendStagedLocked(ctx); // keep order behind packets already waiting
+        } else {
+          services.requests().request(this);
+        }
+        return;
+      }
+      sealBatchLocked(kp, packets, which, n, out);
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  /** Seals and sends a batch with {@code kp}. Send lock held. */
+  private void sealBatchLocked(
+      Keypair kp, PacketBatch packets, int[] which, int n, SealedDatagrams out) {
+    DatagramAddress to = sendTo;
+    if (to == null) {
+      for (int k = 0; k < n; k++) {
+        events.drop(DropReason.NO_ENDPOINT, this);
+      }
+      return;
+    }
+    int mtu = services.mtu().getAsInt();
+    out.reset(mtu);
+    timers.onAnyAuthenticatedPacketTraversal();
+    for (int k = 0; k < n; k++) {
+      int i = which[k];
+      int len = packets.length(i);
+      if (!PacketSize.fits(len, mtu)) { // the MTU shrank since admit()
+        events.drop(DropReason.TOO_LARGE, this);
+        continue;
+      }
+      int m = kp.seal(packets.array(i), packets.offset(i), len, out.data(), out.nextOffset());
+      if (m < 0) { // expired or used up in this batch: the rest waits for the next session
+        events.drop(DropReason.SESSION_EXPIRED, this);
+        for (int j = k + 1; j < n; j++) {
+          stageLocked(packets.array(which[j]), packets.offset(which[j]), packets.length(which[j]));
+        }
+        services.requests().request(this);
+        break;
+      }
+      out.add(m);
+    }
+    if (out.count() == 0) {
+      return;
+    }
+    // Timer hooks once per batch, before the datagrams leave (see sealAndSend).
+    timers.onAnyAuthenticatedPacketSent();
+    timers.onDataSent();
+    int failed = out.sendAll(services.sender(), to);
+    for (int f = 0; f < failed; f++) {
+      events.drop(DropReason.IO_ERROR, this);
+    }
+    txBytes.addAndGet(out.totalBytes());
+    if (kp.needsRekeyOnSend()) { // keep_key_fresh
+      services.requests().request(this);
+    }
   }
 
   /** Sends a keepalive, or the staged packets when some wait (they serve as one). */

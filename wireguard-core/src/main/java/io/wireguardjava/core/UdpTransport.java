@@ -120,7 +120,8 @@ final class UdpTransport implements AutoCloseable, DatagramSender {
   }
 
   /** Sends every datagram of {@code batch} to {@code to}. */
-  void send(DatagramBatch batch, DatagramAddress to) throws IOException {
+  @Override
+  public void send(DatagramBatch batch, DatagramAddress to) throws IOException {
     DatagramTransport t = current;
     try {
       t.send(batch, to);
