@@ -30,13 +30,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A running tunnel: the {@link Tunnel} implementation. It owns the UDP transport, the packet
- * device, the peers and their routing table, and four threads:
+ * device, the peers and their routing table, and these threads:
  *
  * <ol>
  *   <li>{@link SendLoop}: device read, route, seal, UDP send;
  *   <li>{@link ReceiveLoop}: UDP receive, dispatch, open, check source, device write;
- *   <li>{@link HandshakeGate}: the cheap checks of handshake messages (MAC1, MAC2 under load,
- *       cookie replies, rate limiting);
+ *   <li>{@link HandshakeGate} (one thread per CPU, at most four): the cheap checks of handshake
+ *       messages (MAC1, MAC2 under load, cookie replies, rate limiting);
  *   <li>{@link HandshakeWorker}: handshake messages (protocol work in {@link Handshakes}) and every
  *       peer's timers.
  * </ol>
@@ -172,7 +172,10 @@ final class Engine implements Tunnel, Lifecycle {
     threads.add(thread(sendLoop, "wg-java-" + n + "-send"));
     threads.add(thread(receiveLoop, "wg-java-" + n + "-receive"));
     threads.add(thread(handshakeThread, "wg-java-" + n + "-handshake"));
-    threads.add(thread(handshakeThread.gate(), "wg-java-" + n + "-handshake-gate"));
+    for (int i = 1; i <= Limits.HANDSHAKE_GATE_THREADS; i++) {
+      threads.add(
+          thread(handshakeThread.gate().newThread(), "wg-java-" + n + "-handshake-gate-" + i));
+    }
     threads.forEach(Thread::start);
   }
 
@@ -647,7 +650,7 @@ final class Engine implements Tunnel, Lifecycle {
     transport.close(); // wakes the receive thread
     device.close(); // wakes the send thread
     handshakeThread.stop(); // wakes the handshake thread
-    handshakeThread.gate().stop(); // and the gate thread
+    handshakeThread.gate().stop(); // and the gate threads
     boolean interrupted = false;
     for (Thread t : threads) {
       if (t == Thread.currentThread()) {
