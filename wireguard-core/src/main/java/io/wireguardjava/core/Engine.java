@@ -85,6 +85,9 @@ final class Engine implements Tunnel {
   private final java.util.concurrent.atomic.AtomicBoolean closing =
       new java.util.concurrent.atomic.AtomicBoolean();
 
+  /** Resources that live as long as the tunnel (its UAPI server): closed by close(), last first. */
+  private final List<AutoCloseable> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** PreDown/PostDown, when the application asked for hooks (TunnelOptions.runHooks). */
   private volatile @Nullable Hooks downHooks;
 
@@ -577,6 +580,27 @@ final class Engine implements Tunnel {
     close(cause);
   }
 
+  /**
+   * Ties {@code resource} to this tunnel: {@link #close()} closes it (after PreDown, before
+   * PostDown), also when the tunnel closes itself because its device failed. Attached to a tunnel
+   * that is already closed, it is closed at once.
+   */
+  void attach(AutoCloseable resource) {
+    attached.add(resource);
+    if (closing.get() && attached.remove(resource)) {
+      closeQuietly(resource); // close() may have run its list already
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      System.getLogger(Engine.class.getName())
+          .log(System.Logger.Level.DEBUG, "closing " + resource.getClass().getSimpleName(), e);
+    }
+  }
+
   /** Runs {@code hooks}' PreDown first and PostDown last when the tunnel closes. */
   void setDownHooks(Hooks hooks) {
     downHooks = hooks;
@@ -621,7 +645,14 @@ final class Engine implements Tunnel {
       handshakeThread.destroy();
       iface = iface.toBuilder().clearPrivateKey().build(); // and drops the app's PrivateKey
     }
-    events.closed(Optional.ofNullable(cause)); // a served tunnel's UAPI socket goes here
+    List<AutoCloseable> resources = new ArrayList<>(attached);
+    java.util.Collections.reverse(resources);
+    for (AutoCloseable r : resources) {
+      if (attached.remove(r)) {
+        closeQuietly(r); // the UAPI socket file goes here
+      }
+    }
+    events.closed(Optional.ofNullable(cause));
     if (hooks != null) {
       hooks.postDown(device.name()); // last, as wg-quick: device and socket are gone
     }

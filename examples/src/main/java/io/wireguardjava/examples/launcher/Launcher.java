@@ -4,7 +4,7 @@ import io.wireguardjava.Config;
 import io.wireguardjava.Interface;
 import io.wireguardjava.Tunnel;
 import io.wireguardjava.TunnelOptions;
-import io.wireguardjava.core.uapi.UapiServer;
+import io.wireguardjava.uapi.UapiServer;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

@@ -212,7 +212,7 @@ class LauncherIT {
           .isEqualTo("(none)\t(none)\t" + listenPort(lab, ns, name) + "\toff\n");
       // A bad set through the real tunnel: an errno, and nothing of it applied.
       String peer = PrivateKey.generate().publicKey().toHex();
-      new io.wireguardjava.core.uapi.UapiClient(Path.of("/var/run/wireguard"))
+      new io.wireguardjava.uapi.UapiClient(Path.of("/var/run/wireguard"))
           .set(
               name,
               "private_key="
@@ -223,15 +223,14 @@ class LauncherIT {
       String before = lab.exec(ns, "wg", "showconf", name).ok("showconf").out();
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () ->
-                  new io.wireguardjava.core.uapi.UapiClient(Path.of("/var/run/wireguard"))
+                  new io.wireguardjava.uapi.UapiClient(Path.of("/var/run/wireguard"))
                       .set(
                           name,
                           "replace_peers=true\nlisten_port=1\npublic_key="
                               + peer
                               + "\nallowed_ip=10.2.0.0/33\n"))
           .isInstanceOfSatisfying(
-              io.wireguardjava.core.uapi.UapiException.class,
-              e -> assertThat(e.errno()).isEqualTo(-22));
+              io.wireguardjava.uapi.UapiException.class, e -> assertThat(e.errno()).isEqualTo(-22));
       assertThat(lab.exec(ns, "wg", "showconf", name).out()).isEqualTo(before);
 
       Files.delete(Lab.socket(name));
