@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class AcceptLoop {
   private static final System.Logger LOG = System.getLogger(UapiServer.class.getName());
 
+  /** A handler's stack: reading lines and parsing needs little; many idle ones must be cheap. */
+  private static final long HANDLER_STACK_BYTES = 256 * 1024;
+
   private final String name;
   private final ServerSocketChannel server;
   private final UapiServer.Limits limits;
@@ -101,6 +104,7 @@ final class AcceptLoop {
       clients.add(conn);
       Thread t =
           new Thread(
+              null,
               () -> {
                 try {
                   conn.serve();
@@ -110,7 +114,8 @@ final class AcceptLoop {
                   slots.release();
                 }
               },
-              "wg-uapi-" + name + "-" + connectionCount.incrementAndGet());
+              "wg-uapi-" + name + "-" + connectionCount.incrementAndGet(),
+              HANDLER_STACK_BYTES);
       t.setDaemon(true);
       t.start();
       if (closed) {

@@ -37,16 +37,18 @@ public final class UapiServer implements Closeable {
     /**
      * 4 KiB lines (a valid line is under 200 bytes), requests as large as an eighth of the heap (at
      * least 16 MiB; 24 MB carry a peer with a million prefixes, 12 MB a {@code setconf} of 65,536
-     * peers), 10 seconds, 32 clients. Only the socket's owner can connect (mode 0600), so the
-     * request size is bounded by what the owner sends and the memory it gave the JVM, not by a
-     * small constant; a request is still parsed whole before anything is applied.
+     * peers), 10 seconds (also for a client that sends nothing), 1,024 clients at once. Idle
+     * clients cost a parked thread each until their deadline, so a few hundred of them cannot lock
+     * {@code wg show} out (with 32, forty did for 10 s). Only the socket's owner can connect (mode
+     * 0600), so the request size is bounded by what the owner sends and the memory it gave the JVM,
+     * not by a small constant; a request is still parsed whole before anything is applied.
      */
     public static final Limits DEFAULT =
         new Limits(
             4096,
             requestBytesForHeap(Runtime.getRuntime().maxMemory()),
             Duration.ofSeconds(10),
-            32);
+            1024);
 
     /** An eighth of {@code maxHeap}, at least 16 MiB, at most 1 GiB. */
     static int requestBytesForHeap(long maxHeap) {

@@ -269,6 +269,38 @@ class UapiServerTest {
     assertThat(r).isEqualTo("errno=0\n\n");
   }
 
+  /**
+   * Issue 13: 40 clients that connect and send nothing made {@code wg show} fail for 10 s (every
+   * handler slot taken). With the default limits, far more idle clients than that leave room.
+   */
+  @Test
+  void idleClientsDoNotLockOthersOut() throws Exception {
+    UapiServer s = start(UapiServer.Limits.DEFAULT);
+    for (int i = 0; i < 100; i++) {
+      connect(s); // and never a byte
+    }
+    long t0 = System.nanoTime();
+    assertThat(exchange(s, "get=1\n\n")).isEqualTo("errno=0\n\n");
+    assertThat(exchange(s, "set=1\nlisten_port=77\n\n")).isEqualTo("errno=0\n\n");
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+    assertThat(backend.config().iface().listenPort()).contains(77);
+  }
+
+  /** A client gone before its blank line: nothing of its request is applied. */
+  @Test
+  void aClientThatLeavesMidRequestHasItDropped() throws Exception {
+    UapiServer s = start();
+    String peer = PrivateKey.generate().publicKey().toHex();
+    SocketChannel c = connect(s);
+    send(c, "set=1\nlisten_port=9\npublic_key=" + peer + "\nallowed_ip=10.0.0.0/8\n");
+    c.close(); // no blank line
+    // The next client is served after the handler saw the EOF; nothing changed.
+    assertThat(exchange(s, "get=1\n\n")).isEqualTo("errno=0\n\n");
+    Thread.sleep(200);
+    assertThat(backend.updates).isZero();
+    assertThat(backend.config()).isEqualTo(Fixtures.EMPTY);
+  }
+
   @Test
   void closeDisconnectsClientsPromptly() throws Exception {
     UapiServer s = start();

@@ -280,6 +280,59 @@ class LauncherIT {
     }
   }
 
+  /**
+   * Issue 13: SIGTERM while a big {@code set} was being applied needed SIGKILL after 34 s (the
+   * close waited for the apply). Now the close abandons the apply and the daemon exits at once.
+   */
+  @Test
+  void sigtermDuringABigApplyExitsPromptly() throws Exception {
+    try (Lab lab = new Lab()) {
+      String ns = lab.namespace("t");
+      String name = lab.iface("wgt");
+      Process p = lab.start(ns, List.of(), "big", Lab.launcher().toString(), "-f", name);
+      assertThat(Lab.await(Duration.ofSeconds(30), () -> Files.exists(Lab.socket(name))))
+          .as(lab.log("big"))
+          .isTrue();
+      StringBuilder body = new StringBuilder("private_key=" + PrivateKey.generate().toHex() + "\n");
+      java.util.Random rnd = new java.util.Random(1);
+      for (int i = 0; i < 200_000; i++) {
+        byte[] k = new byte[32];
+        rnd.nextBytes(k);
+        body.append("public_key=").append(io.wireguardjava.Key.fromBytes(k).toHex());
+        body.append("\nallowed_ip=10.")
+            .append(i >>> 16)
+            .append('.')
+            .append((i >>> 8) & 255)
+            .append('.')
+            .append(i & 255)
+            .append("/32\n");
+      }
+      Thread client =
+          new Thread(
+              () -> {
+                try {
+                  new io.wireguardjava.uapi.UapiClient(Path.of("/var/run/wireguard"))
+                      .set(name, body.toString());
+                } catch (Exception e) {
+                  // the daemon goes away mid-apply: expected
+                }
+              });
+      client.setDaemon(true);
+      client.start();
+      Thread.sleep(3000); // the request is read and being applied
+      long t0 = System.nanoTime();
+      p.descendants()
+          .filter(h -> h.info().command().orElse("").endsWith("java"))
+          .forEach(ProcessHandle::destroy);
+      p.destroy();
+      assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as(lab.log("big")).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - t0))
+          .as("SIGTERM to exit during an apply")
+          .isLessThan(Duration.ofSeconds(8));
+      assertThat(Lab.socket(name)).doesNotExist();
+    }
+  }
+
   @Test
   void wgJavaShowAndDownAgainstTheLauncher() throws Exception {
     try (Lab lab = new Lab()) {
