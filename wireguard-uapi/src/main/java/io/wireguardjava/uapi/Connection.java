@@ -36,6 +36,8 @@ final class Connection {
   private volatile @Nullable Selector selector;
   private long deadline;
   private long requestBytes;
+  private @Nullable ReplyWriter writer;
+  private boolean lingering;
 
   /**
    * @param busy whether this client is over the limit and only gets {@code errno=-11}
@@ -91,7 +93,13 @@ final class Connection {
             reply = "errno=" + Errno.INVALID + "\n\n";
             keepOpen = false;
           } else {
-            reply = requests.get();
+            ReplyWriter w = replyWriter();
+            try {
+              requests.get(w); // streamed, errno line included
+            } finally {
+              w.wipe();
+            }
+            continue;
           }
         } else if (op.equals("set=1")) {
           reply = "errno=" + set() + "\n\n";
@@ -150,6 +158,7 @@ final class Connection {
   private void linger() {
     try {
       channel.shutdownOutput();
+      lingering = true;
       deadline = System.nanoTime() + LINGER.toNanos();
       long total = in.remaining();
       while (total < limits.maxRequestBytes()) {
@@ -229,10 +238,39 @@ final class Connection {
     Selector sel = Objects.requireNonNull(selector);
     while (true) {
       int n = channel.read(in);
+      if (n > 0 && !busy && !lingering) {
+        // The timeout is for silence, not for the whole request: a setconf of a million prefixes
+        // takes longer than 10 s to send on a loaded machine, and is not a slow client.
+        deadline = System.nanoTime() + limits.requestTimeout().toNanos();
+      }
       if (n != 0) {
         return n;
       }
       waitFor(sel, SelectionKey.OP_READ);
+    }
+  }
+
+  /** The get reply's writer: 64 KiB at a time to the channel, each with its own deadline. */
+  private ReplyWriter replyWriter() {
+    ReplyWriter w = writer;
+    if (w == null) {
+      w = new ReplyWriter(ByteBuffer.allocate(WRITE_SLICE), this::writeFully);
+      writer = w;
+    }
+    return w;
+  }
+
+  private void writeFully(ByteBuffer out) throws IOException {
+    Selector sel = Objects.requireNonNull(selector);
+    deadline = System.nanoTime() + limits.requestTimeout().toNanos();
+    try {
+      while (out.hasRemaining()) {
+        if (channel.write(out) == 0) {
+          waitFor(sel, SelectionKey.OP_WRITE);
+        }
+      }
+    } catch (Abort a) {
+      throw new java.io.InterruptedIOException("get reply: " + a.getMessage());
     }
   }
 

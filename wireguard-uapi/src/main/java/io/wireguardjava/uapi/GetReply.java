@@ -11,9 +11,12 @@ import io.wireguardjava.PresharedKey;
 import io.wireguardjava.PrivateKey;
 import io.wireguardjava.Tunnel;
 import io.wireguardjava.TunnelStats;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,73 +30,93 @@ import org.jspecify.annotations.Nullable;
 final class GetReply {
   private GetReply() {}
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-  /**
-   * Writes the reply body of {@code tunnel} to {@code out}, every line ending in {@code \n},
-   * without the final {@code errno=} line: keys in lowercase hex, the private key, port and mark
-   * left out when zero, then per peer {@code public_key}, {@code preshared_key} (zeros when none),
-   * {@code protocol_version=1}, {@code endpoint} (when known), the handshake time, the byte
-   * counters, the keepalive interval and one {@code allowed_ip} per prefix.
-   */
-  static void write(Tunnel tunnel, StringBuilder out) {
-    Config config = tunnel.config();
-    TunnelStats stats = tunnel.stats();
-    Map<Key, PeerStats> byKey = new HashMap<>(stats.peers().size() * 2);
-    for (PeerStats s : stats.peers()) {
-      byKey.put(s.publicKey(), s);
+  /** What a get reports: read from the tunnel first, so that a failure comes before any byte. */
+  record Snapshot(Config config, int boundPort, Map<Key, PeerStats> stats) {
+    static Snapshot of(Tunnel tunnel) {
+      Config config = tunnel.config();
+      TunnelStats stats = tunnel.stats();
+      Map<Key, PeerStats> byKey = new HashMap<>(stats.peers().size() * 2);
+      for (PeerStats s : stats.peers()) {
+        byKey.put(s.publicKey(), s);
+      }
+      return new Snapshot(config, stats.listenPort(), byKey);
     }
-    write(config, stats.listenPort(), byKey, out);
   }
 
-  static void write(Config config, int boundPort, Map<Key, PeerStats> stats, StringBuilder sb) {
-    Interface iface = config.iface();
+  /**
+   * Writes the reply body to {@code out}, every line ending in {@code \n}, without the final {@code
+   * errno=} line: keys in lowercase hex, the private key, port and mark left out when zero, then
+   * per peer {@code public_key}, {@code preshared_key} (zeros when none), {@code
+   * protocol_version=1}, {@code endpoint} (when known), the handshake time, the byte counters, the
+   * keepalive interval and one {@code allowed_ip} per prefix.
+   */
+  static void write(Snapshot snapshot, ReplyWriter out) throws IOException {
+    Interface iface = snapshot.config().iface();
     Optional<PrivateKey> privateKey = iface.privateKey();
     if (privateKey.isPresent()) {
       byte[] b = privateKey.get().getBytes();
       try {
-        hexLine(sb, "private_key", b);
+        out.hexLine("private_key", b);
       } finally {
-        java.util.Arrays.fill(b, (byte) 0);
+        Arrays.fill(b, (byte) 0);
       }
     }
-    if (boundPort != 0) {
-      sb.append("listen_port=").append(boundPort).append('\n');
+    if (snapshot.boundPort() != 0) {
+      out.text("listen_port=").unsigned(snapshot.boundPort()).ch('\n');
     }
     int fwmark = iface.fwMark().orElse(0);
     if (fwmark != 0) {
-      sb.append("fwmark=").append(Integer.toUnsignedString(fwmark)).append('\n');
+      out.text("fwmark=").unsigned(Integer.toUnsignedLong(fwmark)).ch('\n');
     }
-    for (Peer p : config.peers()) {
-      @Nullable PeerStats s = stats.get(p.publicKey());
-      hexLine(sb, "public_key", p.publicKey().getBytes());
-      byte[] psk = p.presharedKey().map(PresharedKey::getBytes).orElseGet(() -> new byte[32]);
-      try {
-        hexLine(sb, "preshared_key", psk);
-      } finally {
-        java.util.Arrays.fill(psk, (byte) 0);
+    byte[] zeros = new byte[32];
+    for (Peer p : snapshot.config().peers()) {
+      @Nullable PeerStats s = snapshot.stats().get(p.publicKey());
+      out.hexLine("public_key", p.publicKey().getBytes());
+      Optional<PresharedKey> psk = p.presharedKey();
+      if (psk.isPresent()) {
+        byte[] b = psk.get().getBytes();
+        try {
+          out.hexLine("preshared_key", b);
+        } finally {
+          Arrays.fill(b, (byte) 0);
+        }
+      } else {
+        out.hexLine("preshared_key", zeros);
       }
-      sb.append("protocol_version=1\n");
+      out.text("protocol_version=1\n");
       Optional<InetSocketAddress> endpoint =
           s != null && s.endpoint().isPresent() ? s.endpoint() : literal(p.endpoint());
-      endpoint.ifPresent(
-          e -> sb.append("endpoint=").append(UapiText.formatEndpoint(e)).append('\n'));
+      if (endpoint.isPresent()) {
+        out.text("endpoint=").text(UapiText.formatEndpoint(endpoint.get())).ch('\n');
+      }
       long nanos = s == null ? 0 : s.lastHandshake().map(GetReply::epochNanos).orElse(0L);
-      sb.append("last_handshake_time_sec=").append(nanos / 1_000_000_000L).append('\n');
-      sb.append("last_handshake_time_nsec=").append(nanos % 1_000_000_000L).append('\n');
-      sb.append("tx_bytes=").append(Long.toUnsignedString(s == null ? 0 : s.txBytes()));
-      sb.append("\nrx_bytes=").append(Long.toUnsignedString(s == null ? 0 : s.rxBytes()));
-      sb.append("\npersistent_keepalive_interval=")
-          .append(p.persistentKeepalive().orElse(0))
-          .append('\n');
+      out.text("last_handshake_time_sec=").unsigned(nanos / 1_000_000_000L);
+      out.text("\nlast_handshake_time_nsec=").unsigned(nanos % 1_000_000_000L);
+      out.text("\ntx_bytes=").unsigned(s == null ? 0 : s.txBytes());
+      out.text("\nrx_bytes=").unsigned(s == null ? 0 : s.rxBytes());
+      out.text("\npersistent_keepalive_interval=").unsigned(p.persistentKeepalive().orElse(0));
+      out.ch('\n');
       for (InetNetwork n : p.allowedIps()) {
-        sb.append("allowed_ip=")
-            .append(InetNetwork.addressText(n.address()))
-            .append('/')
-            .append(n.prefixLength())
-            .append('\n');
+        out.text("allowed_ip=").text(InetNetwork.addressText(n.address())).ch('/');
+        out.unsigned(n.prefixLength()).ch('\n');
       }
     }
+  }
+
+  /** The reply body as text (tests, and small replies). */
+  static String render(Config config, int boundPort, Map<Key, PeerStats> stats) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    ReplyWriter w =
+        new ReplyWriter(
+            ByteBuffer.allocate(4096),
+            b -> bytes.write(b.array(), b.arrayOffset() + b.position(), b.remaining()));
+    try {
+      write(new Snapshot(config, boundPort, stats), w);
+      w.flush();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // not from memory
+    }
+    return bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   private static Optional<InetSocketAddress> literal(Optional<Endpoint> e) {
@@ -102,14 +125,6 @@ final class GetReply {
 
   private static long epochNanos(Instant t) {
     return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-  }
-
-  private static void hexLine(StringBuilder sb, String key, byte[] bytes) {
-    sb.append(key).append('=');
-    for (byte b : bytes) {
-      sb.append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
-    }
-    sb.append('\n');
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.wireguardjava.uapi;
 
 import io.wireguardjava.Tunnel;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 
 /**
@@ -18,16 +19,21 @@ final class Requests {
     this.update = new TunnelUpdate(tunnel);
   }
 
-  /** The whole reply to a get; a tunnel that fails to answer gives {@code errno=-5}. */
-  String get() {
+  /**
+   * Writes the whole reply to a get, its errno line included; a tunnel that fails to answer gives
+   * {@code errno=-5}. The state is read first, then streamed: nothing is held while writing.
+   */
+  void get(ReplyWriter out) throws IOException {
+    GetReply.Snapshot snapshot;
     try {
-      StringBuilder sb = new StringBuilder(4096);
-      GetReply.write(tunnel, sb);
-      return sb.append("errno=0\n\n").toString();
+      snapshot = GetReply.Snapshot.of(tunnel);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "UAPI get on " + tunnel.name() + " failed", e);
-      return "errno=" + Errno.IO + "\n\n";
+      out.text("errno=" + Errno.IO + "\n\n").flush();
+      return;
     }
+    GetReply.write(snapshot, out);
+    out.text("errno=0\n\n").flush();
   }
 
   /** Applies a parsed set; the errno to answer. */

@@ -17,11 +17,11 @@ import java.util.Objects;
  * use"). {@link #close()} removes the socket file if it is still ours.
  *
  * <p>Each connection is served by its own short-lived thread, at most {@link Limits#maxClients} at
- * once (more get {@code errno=-11} and are closed). A request must arrive whole within {@link
- * Limits#requestTimeout}, with lines of at most {@link Limits#maxLineBytes} and at most {@link
- * Limits#maxRequestBytes} in all; otherwise the client gets an errno ({@code -110}, {@code -5},
- * {@code -90}) and is closed, and nothing is changed. A {@code set} applies whole or not at all,
- * one at a time; a {@code get} does not wait for them.
+ * once (more get {@code errno=-11} and are closed). A client may not stay silent (mid-request, or
+ * before one) for longer than {@link Limits#requestTimeout}; a request has lines of at most {@link
+ * Limits#maxLineBytes} and at most {@link Limits#maxRequestBytes} in all; otherwise the client gets
+ * an errno ({@code -110}, {@code -5}, {@code -90}) and is closed, and nothing is changed. A {@code
+ * set} applies whole or not at all, one at a time; a {@code get} does not wait for them.
  */
 public final class UapiServer implements Closeable {
 
@@ -60,7 +60,8 @@ public final class UapiServer implements Closeable {
      *
      * @param maxLineBytes the longest line accepted
      * @param maxRequestBytes the largest request accepted
-     * @param requestTimeout how long one request may take
+     * @param requestTimeout how long a client may send nothing (before or within a request), and
+     *     how long one slice of a reply may wait for the client to read
      * @param maxClients how many clients are served at once
      * @throws IllegalArgumentException when a limit is too small for a valid request
      */

@@ -22,9 +22,7 @@ import org.junit.jupiter.api.Test;
 class GetReplyTest {
 
   static String render(Config c, int port, Map<Key, PeerStats> stats) {
-    StringBuilder sb = new StringBuilder();
-    GetReply.write(c, port, stats, sb);
-    return sb.toString();
+    return GetReply.render(c, port, stats);
   }
 
   @Test

@@ -60,9 +60,8 @@ class TunnelUpdateTest {
             10,
             20,
             25));
-    StringBuilder sb = new StringBuilder();
-    GetReply.write(tunnel, sb);
-    String get = sb.toString();
+    GetReply.Snapshot snap = GetReply.Snapshot.of(tunnel);
+    String get = GetReply.render(snap.config(), snap.boundPort(), snap.stats());
     assertThat(get)
         .contains(
             "listen_port=4500\nfwmark=3\n",

@@ -247,6 +247,24 @@ class UapiServerTest {
     assertThat(backend.config().iface().listenPort().orElse(0)).isEqualTo(10);
   }
 
+  /**
+   * The timeout is for silence: a big request that keeps arriving (a setconf of a million prefixes
+   * on a loaded machine takes longer than the timeout to send) is served, not cut off.
+   */
+  @Test
+  void aRequestThatKeepsArrivingIsNotCutOff() throws Exception {
+    UapiServer s = start(new UapiServer.Limits(256, 1 << 20, Duration.ofMillis(600), 8));
+    SocketChannel c = connect(s);
+    send(c, "set=1\npublic_key=" + PrivateKey.generate().publicKey().toHex() + "\n");
+    for (int i = 0; i < 8; i++) { // 1.6 s in all, never silent for 600 ms
+      Thread.sleep(200);
+      send(c, "allowed_ip=10.0." + i + ".0/24\n");
+    }
+    send(c, "\n");
+    assertThat(reply(c)).isEqualTo("errno=0\n\n");
+    assertThat(backend.config().peers().get(0).allowedIps()).hasSize(8);
+  }
+
   @Test
   void tooManyClientsAreTurnedAwayAndServedAgainLater() throws Exception {
     UapiServer s = start(new UapiServer.Limits(256, 4096, Duration.ofSeconds(10), 2));
