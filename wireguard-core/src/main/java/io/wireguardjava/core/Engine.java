@@ -240,6 +240,11 @@ final class Engine implements Tunnel, Lifecycle {
     return transport.port();
   }
 
+  /** The send thread's batches of more than one packet (tests). */
+  long sendBatchesOfMany() {
+    return sendLoop.multiPacketBatches();
+  }
+
   @Override
   public int mtu() {
     return mtu;

@@ -13,6 +13,7 @@ import io.wireguardjava.crypto.RandomSource;
 import io.wireguardjava.crypto.Reason;
 import io.wireguardjava.crypto.StaticIdentity;
 import io.wireguardjava.crypto.TimeSource;
+import io.wireguardjava.spi.DatagramAddress;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -269,12 +270,13 @@ final class Handshakes {
           < Protocol.REKEY_TIMEOUT_NANOS /* once per REKEY_TIMEOUT, send.c */) {
         return;
       }
-      InetSocketAddress to = peer.endpoint;
+      DatagramAddress to = peer.sendTo; // with the sticky source, when the peer wrote to us
       if (to == null) {
-        to = resolve(peer);
-        if (to == null) {
+        InetSocketAddress resolved = resolve(peer);
+        if (resolved == null) {
           return;
         }
+        to = DatagramAddress.of(resolved);
       }
       if (!isRetry && !peer.timers.handshakeInFlight()) {
         peer.handshake.attemptStartNanos = now;
@@ -347,8 +349,16 @@ final class Handshakes {
     return cookieChecker;
   }
 
-  /** Takes in an initiation that passed the checks; answers it with a response. */
+  /** As {@link #consumeInitiation(StaticIdentity, byte[], int, DatagramAddress)}, for tests. */
   void consumeInitiation(StaticIdentity id, byte[] msg, int len, InetSocketAddress from) {
+    consumeInitiation(id, msg, len, DatagramAddress.of(from));
+  }
+
+  /**
+   * Takes in an initiation that passed the checks; answers it with a response, from the local
+   * address the initiation arrived on. {@code from} is the caller's; read, not kept.
+   */
+  void consumeInitiation(StaticIdentity id, byte[] msg, int len, DatagramAddress from) {
     PeerState[] found = new PeerState[1];
     Handshake.InitiationResult r;
     lock.lock();
@@ -376,7 +386,7 @@ final class Handshakes {
           peer);
       return;
     }
-    peer.setEndpoint(from);
+    peer.roam(from); // the endpoint and the local address it wrote to
     peer.rxBytes.addAndGet(len);
     peer.timers.onAnyAuthenticatedPacketReceived();
     peer.timers.onAnyAuthenticatedPacketTraversal();
@@ -404,8 +414,16 @@ final class Handshakes {
     }
   }
 
-  /** Takes in a response that passed the checks; the session starts. */
+  /** As {@link #consumeResponse(byte[], int, DatagramAddress)}, for tests. */
   void consumeResponse(byte[] msg, int len, InetSocketAddress from) {
+    consumeResponse(msg, len, DatagramAddress.of(from));
+  }
+
+  /**
+   * Takes in a response that passed the checks; the session starts. {@code from} is the caller's;
+   * read, not kept.
+   */
+  void consumeResponse(byte[] msg, int len, DatagramAddress from) {
     int index = Messages.receiverIndex(msg, 0);
     IndexEntry entry = indices.get(index);
     if (entry == null || entry.keypair != null) {
@@ -432,7 +450,7 @@ final class Handshakes {
     } finally {
       lock.unlock();
     }
-    peer.setEndpoint(from);
+    peer.roam(from); // the endpoint and the local address it wrote to
     peer.rxBytes.addAndGet(len);
     peer.timers.onAnyAuthenticatedPacketReceived();
     peer.timers.onAnyAuthenticatedPacketTraversal();
@@ -462,9 +480,9 @@ final class Handshakes {
     }
   }
 
-  private void send(PeerState peer, int n, InetSocketAddress to) {
+  private void send(PeerState peer, int n, DatagramAddress to) {
     try {
-      sender.send(ctx.frame(n), to);
+      sender.send(ctx.datagram, 0, n, to);
       peer.txBytes.addAndGet(n);
     } catch (IOException e) {
       events.drop(DropReason.IO_ERROR, peer);

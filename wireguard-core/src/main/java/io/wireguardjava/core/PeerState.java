@@ -353,19 +353,31 @@ final class PeerState {
   // ---- receiving (receive thread) ----
 
   /**
-   * Bookkeeping after a transport message from this peer was authenticated with {@code kp}: session
-   * confirmation, roaming, timers, counters.
+   * Per datagram, on the receive thread, after a transport message from this peer was authenticated
+   * with {@code kp}: the first one on a responder's new session confirms it (timers, listeners,
+   * staged packets sent). The rest of the bookkeeping waits for {@link #onReceivedBatch}.
    */
-  void onAuthenticatedData(Keypair kp, DatagramAddress from, int datagramLength, SendContext ctx) {
+  void confirmSession(Keypair kp, SendContext ctx) {
     if (keypairs.receivedWith(kp)) { // the responder's new session is confirmed
       timers.onHandshakeComplete();
       handshakeCompleted(0);
       sendStaged(ctx);
     }
+  }
+
+  /**
+   * Once per received batch, on the receive thread, for the datagrams of this peer in it: roaming
+   * to the latest source, rx bytes, timers (any authenticated packet, and data when {@code data}),
+   * the "last minute" rekey check on {@code kp}, the keypair last used.
+   */
+  void onReceivedBatch(Keypair kp, DatagramAddress from, long datagramBytes, boolean data) {
     roam(from);
-    rxBytes.addAndGet(datagramLength);
+    rxBytes.addAndGet(datagramBytes);
     timers.onAnyAuthenticatedPacketReceived();
     timers.onAnyAuthenticatedPacketTraversal();
+    if (data) {
+      timers.onDataReceived();
+    }
     if (!sentLastMinuteHandshake && kp == keypairs.current() && kp.needsRekeyOnReceive()) {
       sentLastMinuteHandshake = true;
       services.requests().request(this);

@@ -12,35 +12,46 @@ import java.lang.System.Logger.Level;
 import java.nio.channels.ClosedChannelException;
 
 /*
- * The receive path: one thread, each datagram run to completion before the next is received.
+ * The receive path: one thread, a batch of datagrams at a time, each batch run to completion
+ * before the next is received.
  *
- *   1. receive   transport.receive(batch)   blocks; up to a batch of datagrams (GRO split), each
- *                with its source and the local address it arrived on; steps 2-10 run per datagram
+ *   1. receive   transport.receive(batch)   blocks for the first datagram, then takes what is
+ *                ready (recvmmsg, a GRO super-datagram split); each datagram with its source
+ *                and the local address it arrived on. Steps 2-9 run per datagram, in order:
  *   2. validate  Messages.validate: type, reserved bytes, length      else drop MALFORMED
  *   3. dispatch  initiation / response / cookie reply: copied into the handshake gate's ring
  *                (full: drop HANDSHAKE_QUEUE_FULL); done. The gate thread does MAC1, MAC2 and
  *                cookie replies, the handshake thread the Diffie-Hellmans
  *                transport data: go on
  *   4. session   receiver index -> IndexEntry -> keypair              else drop UNKNOWN_SESSION
- *   5. open      Keypair.open(datagram -> plain): authenticate, decrypt, replay window
- *                                                   else drop DECRYPTION_FAILED / REPLAYED / ...
- *   6. peer      confirm a responder's new session, roam the endpoint to the source,
- *                timers (any-authenticated-received), rx bytes
- *   7. keepalive an empty plaintext ends here
- *   8. check     inner IPv4/IPv6 header and length; the source address must route to this
+ *   5. open      Keypair.open(datagram -> the next slot of `writes`): authenticate, decrypt,
+ *                replay window          else drop DECRYPTION_FAILED / REPLAYED / ...
+ *                the first datagram on a responder's new session confirms it (at once: staged
+ *                packets wait for it); source, bytes and keypair go into the batch's tally
+ *   6. keepalive an empty plaintext ends here
+ *   7. check     inner IPv4/IPv6 header and length; the source address must route to this
  *                same peer (cryptokey routing)    else drop INVALID_IP_PACKET / SOURCE_NOT_ALLOWED
- *   9. size      inner length <= MTU        else drop TOO_LARGE, and answer the sender (through
+ *   8. size      inner length <= MTU        else drop TOO_LARGE, and answer the sender (through
  *                its peer) with ICMP fragmentation needed / packet too big
- *  10. deliver   device.write(plain), or, when forwarding and the destination is another
- *                peer's, that peer's send path (sealed again under its send lock); a peer
- *                without an endpoint: NO_ENDPOINT, and ICMP unreachable back to the sender
+ *   9. deliver   kept in `writes` for the device; or, when forwarding and the destination is
+ *                another peer's, that peer's send path at once (sealed again under its send
+ *                lock); a peer without an endpoint: NO_ENDPOINT, and ICMP unreachable back
+ *  10. per peer  once per batch (ReceiveTally): roam the endpoint to the latest source (sticky
+ *                local address included), rx bytes, timers (any-authenticated-received, data
+ *                received), the last-minute rekey check
+ *  11. write     the batch's packets to the device, in order (DeviceWrites)
  *
- * Ownership: `batch`, `plain` and `ctx` belong to this thread and are reused; nothing is
- * allocated per packet (a batch slot keeps its InetSocketAddress while its sender repeats, and a
- * peer's endpoint is replaced only when it roams). The replay
+ * A peer's datagrams are opened in the order received and its packets written in that order.
+ * Ownership: `batch`, `writes`, `tally`, `scratch` and `ctx` belong to this thread and are
+ * reused; nothing is allocated per packet or per batch (a batch slot keeps its InetSocketAddress
+ * while its sender repeats, and a peer's endpoint is replaced only when it roams). The replay
  * window of each keypair is only advanced here. Handshake messages leave this thread as copies
  * in the gate's preallocated slots, so a flood of them costs this thread one copy each: no MAC,
  * no cookie reply, never a Diffie-Hellman.
+ *
+ * Many cores: the opens of one batch are independent per datagram except for each keypair's
+ * replay window, so a crypto stage per core could open a batch's datagrams in parallel and hand
+ * back the verdicts in order; steps 10 and 11 stay here. On two CPUs, one thread is faster.
  */
 
 /** The receive thread: UDP to device. */
@@ -51,12 +62,20 @@ final class ReceiveLoop implements Runnable {
   /** Datagrams per receive call; the buffer holds that many full-size ones, or one of 64 KB. */
   static final int BATCH = 128;
 
+  private static final int BATCH_BYTES = BATCH * 2048 + MAX_DATAGRAM;
+
   private final DataPath path;
   private final Events events;
   private final IndexTable<IndexEntry> sessions;
   private final HandshakeInbox handshakes;
-  private final DatagramBatch batch = new DatagramBatch(BATCH, BATCH * 2048 + MAX_DATAGRAM);
-  private final byte[] plain = new byte[MAX_DATAGRAM];
+  private final DatagramBatch batch = new DatagramBatch(BATCH, BATCH_BYTES);
+  private final DeviceWrites writes;
+  private final boolean batchWrites;
+  private final ReceiveTally tally = new ReceiveTally(BATCH);
+
+  /** A refused packet copied to offset 0, where the ICMP answers read it. */
+  private final byte[] scratch = new byte[MAX_DATAGRAM];
+
   private final SendContext ctx;
 
   /** This thread's ICMP answers, sent back through the peer a refused packet came from. */
@@ -79,6 +98,8 @@ final class ReceiveLoop implements Runnable {
     this.handshakes = handshakes;
     this.ctx = new SendContext(PacketSize.datagramLength(path.mtu().getAsInt()));
     this.icmp = icmp;
+    this.writes = new DeviceWrites(BATCH, path.mtu().getAsInt());
+    this.batchWrites = DeviceWrites.hasBatchWrite(path.device());
   }
 
   @Override
@@ -95,6 +116,7 @@ final class ReceiveLoop implements Runnable {
             LOG.log(Level.WARNING, "datagram from " + batch.address(i) + " failed; carrying on", e);
           }
         }
+        endBatch();
       }
     } catch (ClosedChannelException e) {
       // closed
@@ -108,7 +130,17 @@ final class ReceiveLoop implements Runnable {
     }
   }
 
-  /** Steps 2 to 10 for one datagram {@code buf[off..off+len)} from {@code from}. */
+  /** Steps 10 and 11: the peers' bookkeeping, then the device writes. */
+  void endBatch() {
+    tally.flush();
+    writes.flush(path.device(), batchWrites, events, path.lifecycle());
+    writes.fit(path.mtu().getAsInt()); // grows once after an MTU increase
+  }
+
+  /**
+   * Steps 2 to 9 for one datagram {@code buf[off..off+len)} from {@code from}; {@link #endBatch}
+   * finishes the batch.
+   */
   void handle(byte[] buf, int off, int len, DatagramAddress from) {
     if (Messages.validate(buf, off, len) != Reason.OK) {
       events.drop(DropReason.MALFORMED, null);
@@ -128,55 +160,69 @@ final class ReceiveLoop implements Runnable {
       return;
     }
     PeerState peer = entry.peer;
-    int n = kp.open(buf, off, len, plain, 0); // never throws: a repeated datagram is REPLAYED
+    if (writes.isFull()) {
+      endBatch(); // cannot happen with a transport that honours the batch; stay correct anyway
+    }
+    // the next device slot holds any packet of the MTU; a longer plaintext (a peer with a larger
+    // MTU) is opened into the scratch buffer, to be refused as too large
+    boolean fits = len - Protocol.TRANSPORT_MIN_LENGTH <= writes.room();
+    byte[] plain = fits ? writes.buffer() : scratch;
+    int p = fits ? writes.nextOffset() : 0;
+    int n = kp.open(buf, off, len, plain, p); // never throws: a repeated datagram is REPLAYED
     if (n < 0) {
       events.drop(reasonOf(n), peer);
       return;
     }
-    peer.onAuthenticatedData(kp, from, len, ctx);
+    peer.confirmSession(kp, ctx);
+    tally.authenticated(peer, kp, from, len);
     if (n == 0) {
       return; // keepalive
     }
-    int version = IpPackets.version(plain, 0, n);
-    int ipLength = version == 0 ? 0 : IpPackets.declaredLength(plain, 0, version);
+    int version = IpPackets.version(plain, p, n);
+    int ipLength = version == 0 ? 0 : IpPackets.declaredLength(plain, p, version);
     if (version == 0 || ipLength > n || ipLength < (version == 4 ? 20 : 40)) {
       events.drop(DropReason.INVALID_IP_PACKET, peer);
       return;
     }
     int addrLen = IpPackets.addressLength(version);
-    if (path.routes().lookup(plain, IpPackets.sourceOffset(version), addrLen) != peer) {
+    if (path.routes().lookup(plain, p + IpPackets.sourceOffset(version), addrLen) != peer) {
       events.drop(DropReason.SOURCE_NOT_ALLOWED, peer);
       return;
     }
-    peer.timers.onDataReceived();
+    tally.dataReceived(peer);
     int mtu = path.mtu().getAsInt();
-    if (!PacketSize.fits(ipLength, mtu)) {
+    if (!PacketSize.fits(ipLength, mtu) || ipLength > writes.room()) {
       events.drop(DropReason.TOO_LARGE, peer);
-      answer(peer, icmp.tooBig(plain, ipLength, version, mtu));
+      if (plain != scratch) {
+        System.arraycopy(plain, p, scratch, 0, ipLength);
+      }
+      answer(peer, icmp.tooBig(scratch, ipLength, version, mtu));
       return;
     }
-    int dst = IpPackets.destinationOffset(version);
+    if (!fits) { // padded past the slot, yet the packet itself fits: into the slot after all
+      System.arraycopy(scratch, 0, writes.buffer(), writes.nextOffset(), ipLength);
+      plain = writes.buffer();
+      p = writes.nextOffset();
+    }
+    int dst = p + IpPackets.destinationOffset(version);
     if (path.forwarding() && path.localAddresses().lookup(plain, dst, addrLen) == null) {
       PeerState to = path.routes().lookup(plain, dst, addrLen);
       if (to != null && to != peer) {
-        switch (to.send(plain, 0, ipLength, ctx)) {
-          case TOO_LARGE ->
-              answer(peer, icmp.tooBig(plain, ipLength, version, path.mtu().getAsInt()));
-          case NO_ENDPOINT -> answer(peer, icmp.answer(plain, ipLength, version));
+        switch (to.send(plain, p, ipLength, ctx)) {
+          case TOO_LARGE -> {
+            System.arraycopy(plain, p, scratch, 0, ipLength); // the answers read offset 0 (fits)
+            answer(peer, icmp.tooBig(scratch, ipLength, version, path.mtu().getAsInt()));
+          }
+          case NO_ENDPOINT -> {
+            System.arraycopy(plain, p, scratch, 0, ipLength);
+            answer(peer, icmp.answer(scratch, ipLength, version));
+          }
           case ACCEPTED -> {}
         }
         return;
       }
     }
-    try {
-      path.device().write(plain, 0, ipLength);
-    } catch (InProcessDevice.DeviceFullException e) {
-      events.drop(DropReason.DEVICE_QUEUE_FULL, peer);
-    } catch (IOException e) {
-      if (!path.lifecycle().closed()) {
-        events.drop(DropReason.IO_ERROR, peer);
-      }
-    }
+    writes.add(ipLength, peer);
   }
 
   /** Sends the ICMP answer of length {@code m} (0: none) back to {@code peer}, best effort. */

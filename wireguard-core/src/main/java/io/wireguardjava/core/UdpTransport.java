@@ -119,7 +119,7 @@ final class UdpTransport implements AutoCloseable, DatagramSender {
     }
   }
 
-  /** Sends every datagram of {@code batch} to {@code to}. */
+  /** Sends every datagram of {@code batch} to {@code to}, GSO where the transport has it. */
   @Override
   public void send(DatagramBatch batch, DatagramAddress to) throws IOException {
     DatagramTransport t = current;

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The engine on the Linux UDP transport (found by {@code Tunnel.open} through ServiceLoader, as an
- * application gets it), with in-process devices, so it runs without root: bursts in both
- * directions arrive complete and in order (the receive loop's batches, GRO split), and, as root,
- * FwMark is applied to the socket with SO_MARK and follows a change of port.
+ * application gets it), with in-process devices, so it runs without root: bursts in both directions
+ * arrive complete and in order (the receive loop's batches, GRO split), and, as root, FwMark is
+ * applied to the socket with SO_MARK and follows a change of port.
  */
 @Timeout(60)
 class LinuxTransportTunnelTest {
@@ -142,7 +142,8 @@ class LinuxTransportTunnelTest {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(out).as("ss: our socket").contains(":" + port);
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("fwmark:(0x[0-9a-f]+)").matcher(out);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("fwmark:(0x[0-9a-f]+)").matcher(out);
     return m.find() ? m.group(1) : "none";
   }
 }
