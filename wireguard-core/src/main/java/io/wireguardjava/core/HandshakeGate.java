@@ -30,9 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Each gate thread has its own message and reply buffers; the rate limiter is shared under a lock
  * (it is consulted only for messages with a valid MAC2 under load). Allocates nothing of its own
  * per message (the cookie checker's scratch arrays are the crypto module's). When the gate falls
- * behind, its ring is full and the receive thread drops what does not carry a valid MAC2 ({@code
- * HANDSHAKE_QUEUE_FULL}): a flood then loses its own datagrams, not data, and not the retry of a
- * peer that got its cookie.
+ * behind, its ring is full and the receive thread drops the message ({@code HANDSHAKE_QUEUE_FULL}):
+ * a flood then loses its own datagrams, not data.
  */
 final class HandshakeGate implements HandshakeInbox {
   private static final System.Logger LOG = System.getLogger(HandshakeGate.class.getName());
@@ -79,34 +78,10 @@ final class HandshakeGate implements HandshakeInbox {
     this.rateLimiter = rateLimiter;
   }
 
-  /**
-   * Receive thread: copies the message into the gate's ring. When the ring is full the gate threads
-   * are behind a flood; then only a message that proves a cookie (a valid MAC2, checked here for
-   * two BLAKE2s) goes on, straight to the verified queue, so a flood cannot crowd out a peer that
-   * got its cookie; anything else is refused without a reply.
-   *
-   * @return false when the message was refused for a full ring (the caller counts it)
-   */
+  /** Receive thread: copies the message into the gate's ring; false when the ring is full. */
   @Override
   public boolean offer(byte[] buf, int off, int len, InetSocketAddress from) {
-    return incoming.offer(buf, off, len, from) || admitIfProvenCookie(buf, off, len, from);
-  }
-
-  private boolean admitIfProvenCookie(byte[] buf, int off, int len, InetSocketAddress from) {
-    CookieChecker checker = handshakes.cookieChecker();
-    if (checker == null || (buf[off] & 0xFF) == Protocol.TYPE_COOKIE_REPLY) {
-      return false;
-    }
-    byte[] address = from.getAddress().getAddress();
-    if (checker.check(buf, off, len, address, from.getPort(), true)
-        != CookieChecker.Verdict.VALID) {
-      return false;
-    }
-    if (!allow(from)) {
-      events.drop(DropReason.RATE_LIMITED, null);
-      return true;
-    }
-    return admission.admit(true, buf, off, len, from);
+    return incoming.offer(buf, off, len, from);
   }
 
   /**

@@ -73,36 +73,6 @@ class HandshakeGateTest {
   }
 
   @Test
-  void whenTheGateIsBehindOnlyAProvenCookieGetsPastTheFullRing() {
-    flood(Limits.UNDER_LOAD_QUEUE_LENGTH); // under load
-    legit.handshakes.sendInitiation(victimAtLegit, false);
-    gate.check(only(legit.drain()), 0, 148, legit.address, replyBuffer);
-    byte[] cookieReply = only(victim.drain());
-    legit.handshakes.consumeCookieReply(cookieReply, cookieReply.length);
-    clock.advance(RETRY);
-    legit.runTimers();
-    byte[] withMac2 = only(legit.drain());
-    victim.drain();
-
-    // no gate thread runs: the receive thread's copies fill the gate's ring
-    byte[] m = flood.get(0);
-    int taken = 0;
-    while (gate.offer(m, 0, m.length, source(taken))) {
-      taken++;
-    }
-    assertThat(taken).isEqualTo(Limits.MAX_QUEUED_INCOMING_HANDSHAKES);
-    assertThat(gate.offer(m, 0, m.length, source(1))).as("MAC1 only: refused").isFalse();
-    assertThat(victim.drain()).as("no reply from the receive thread").isEmpty();
-
-    assertThat(gate.offer(withMac2, 0, withMac2.length, legit.address))
-        .as("a valid MAC2 goes past the full ring")
-        .isTrue();
-    assertThat(worker.processNext()).isTrue(); // served before the 512 queued flood messages
-    byte[] response = only(victim.drain());
-    assertThat(response[0]).isEqualTo((byte) Protocol.TYPE_RESPONSE);
-  }
-
-  @Test
   void cookieRepliesFromTheMarkUntilASecondAfterTheQueueDrained() {
     byte[] good = flood.get(0);
     InetSocketAddress from = source(1);
