@@ -17,6 +17,10 @@
 #   WG_JAVA_JAR=examples/target/wg-java.jar  CLASSES=examples/target/test-classes
 #   WIREGUARD_GO=        the peer (default: the current build under shared/tools, else Debian's)
 #   ROWS="clean impaired forward"
+#   KERNEL_CC="cubic bbr"  the kernel's congestion control, one set of rows each
+#   DIAG=1               `ss -tin` of the peer's kernel sender half-way through peer -> ours (stderr)
+# Impaired rows also print the loss each transfer saw: datagrams the relay sent and nft dropped per
+# direction, and the sender's segments and retransmissions (the kernel's /proc/net/snmp, our stats).
 # Needs: ip, wg, nft, iperf3, setpriv, sysctl. Cleans up its namespaces on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +33,11 @@ JAVA_OPTS=${JAVA_OPTS:-}
 WG_JAVA_JAR=${WG_JAVA_JAR:-examples/target/wg-java.jar}
 CLASSES=${CLASSES:-examples/target/test-classes}
 ROWS=${ROWS:-"clean impaired forward"}
+# Congestion control of the kernel's TCP in both namespaces (the sender's side decides): each one
+# listed gets its own rows, ours included (for peer -> ours the peer's kernel is the sender).
+# Linux defaults to cubic; a host may have set bbr, which does not take random loss for
+# congestion and so is a different comparison on the impaired path.
+KERNEL_CC=${KERNEL_CC:-"cubic bbr"}
 AGENT=io.wireguardjava.examples.lab.LabAgent
 RELAY=io.wireguardjava.examples.lab.UdpDelayRelay
 
@@ -53,10 +62,22 @@ veth "$R" ${id}ya 192.168.202.1/24 "$B" ${id}yb 192.168.202.2/24
 ip netns exec "$R" sysctl -qw net.ipv4.ip_forward=1
 ip -n "$A" route add 192.168.202.0/24 via 192.168.201.2
 ip -n "$B" route add 192.168.201.0/24 via 192.168.202.1
-# Loss on what the relay sends (both directions); the clean path is forwarded, not sent, by R.
+# Loss on what the relay sends, counted per direction (to the peer B, back to our side A) so
+# every impaired transfer reports the loss it actually saw; the clean path is forwarded, not sent,
+# by R, so these rules never touch it.
 ip netns exec "$R" nft -f - <<NFT
 table inet ${id}loss {
-  chain out { type filter hook output priority 0; meta l4proto udp numgen random mod 100 < $LOSS counter drop; }
+  counter tob {}
+  counter dropb {}
+  counter toa {}
+  counter dropa {}
+  chain out {
+    type filter hook output priority 0;
+    ip daddr 192.168.202.2 meta l4proto udp counter name tob
+    ip daddr 192.168.202.2 meta l4proto udp numgen random mod 100 < $LOSS counter name dropb drop
+    ip daddr 192.168.201.1 meta l4proto udp counter name toa
+    ip daddr 192.168.201.1 meta l4proto udp numgen random mod 100 < $LOSS counter name dropa drop
+  }
 }
 NFT
 
@@ -129,7 +150,13 @@ b_to_a() {
   agent_ours "$@" once serve-recv 7002 >"$out" 2>&1 & local r=$!
   wait_listening "$out" || { echo fail; return; }
   sleep 1 # our persistent keepalive tells the peer our endpoint
-  agent_peer once send 10.201.0.2 7002 "${DURATION}s" >"$work/b2a.send" 2>&1 || true
+  agent_peer once send 10.201.0.2 7002 "${DURATION}s" >"$work/b2a.send" 2>&1 &
+  local w=$!
+  if [ -n "${DIAG:-}" ]; then # what limits the peer's kernel sender, half-way through
+    sleep $((DURATION / 2 + 1))
+    ip netns exec "$B" ss -tin dst 10.201.0.2 | sed 's/^/#   ss: /' >&2
+  fi
+  wait $w || true
   wait $r 2>/dev/null || true
   rate "$out"
 }
@@ -144,12 +171,37 @@ iperf_over() {
   wait $s 2>/dev/null || true
 }
 
+# Loss accounting of the impaired path: nft counters in R, TCP counters of the sender.
+nft_reset() { ip netns exec "$R" nft reset counters table inet ${id}loss >/dev/null; }
+nft_packets() { # counter name
+  ip netns exec "$R" nft list counter inet ${id}loss "$1" | awk '/packets/ {print $2}'
+}
+snmp() { # ns field: a Tcp counter of /proc/net/snmp in ns
+  ip netns exec "$1" awk -v f="$2" '$1 == "Tcp:" { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 } else print $c[f] }' /proc/net/snmp
+}
+# seen LABEL DIR SENDER_SEGS SENDER_RETRANS: one line on the loss a transfer saw (DIR b: data
+# towards the peer; a: data towards us) and what the sender did about it
+seen() {
+  local data ddrop acks adrop
+  if [ "$2" = b ]; then
+    data=$(nft_packets tob) ddrop=$(nft_packets dropb) acks=$(nft_packets toa) adrop=$(nft_packets dropa)
+  else
+    data=$(nft_packets toa) ddrop=$(nft_packets dropa) acks=$(nft_packets tob) adrop=$(nft_packets dropb)
+  fi
+  awk -v l="$1" -v d="$data" -v dd="$ddrop" -v a="$acks" -v ad="$adrop" -v s="$3" -v r="$4" 'BEGIN {
+    printf "#   %-26s data: %7d datagrams, %5d dropped (%.2f %%); acks: %6d, %4d dropped (%.2f %%); sender: %7d segments, %5d retransmitted (%.2f %%)\n",
+      l, d, dd, d ? 100 * dd / d : 0, a, ad, a ? 100 * ad / a : 0, s, r, s ? 100 * r / s : 0 }'
+}
+ours_stat() { # file field
+  sed -n "s/.*stats .*\b$2=\([0-9]*\).*/\1/p" "$1" | tail -1
+}
+
 ratio() { # ours kernel
   if [[ $1 == fail || $2 == fail ]]; then echo "-"; else awk -v o="$1" -v k="$2" 'BEGIN {printf "%.0f %%", 100 * o / k}'; fi
 }
 
 row() { # label kernel ours
-  printf '| %-36s | %15s | %14s | %11s |\n' "$1" "$2" "$3" "$(ratio "$3" "$2")"
+  printf '| %-42s | %15s | %14s | %11s |\n' "$1" "$2" "$3" "$(ratio "$3" "$2")"
 }
 
 kernel_up() { # clean|impaired -> brings up wg-java up (TUN) in A
@@ -159,21 +211,69 @@ kernel_up() { # clean|impaired -> brings up wg-java up (TUN) in A
 
 machine_line
 echo "# $DURATION s per transfer, goodput at the receiver, Mbit/s; peer: $WIREGUARD_GO; JVM: $("$JAVA" -version 2>&1 | head -1)"
+echo "# kernel TCP congestion control per row (both namespaces; host default: $(sysctl -n net.ipv4.tcp_congestion_control)); ours: our stack's own"
 echo "# impaired: $DELAY_MS ms each way through a UDP relay (+$((2 * DELAY_MS)) ms round trip), $LOSS % of tunnel datagrams dropped"
-printf '| %-36s | %15s | %14s | %11s |\n' "transfer" "kernel TCP, TUN" "our stack" "ours/kernel"
-printf '|%s|%s|%s|%s|\n' "--------------------------------------" "-----------------" "----------------" "-------------"
+printf '| %-42s | %15s | %14s | %11s |\n' "transfer" "kernel TCP, TUN" "our stack" "ours/kernel"
+printf '|%s|%s|%s|%s|\n' "--------------------------------------------" "-----------------" "----------------" "-------------"
 
+# A namespace may only pick an algorithm of the host's allowed list (tcp_allowed_congestion_control,
+# global): add the ones asked for, and put the list back on exit.
+allowed_before=$(sysctl -n net.ipv4.tcp_allowed_congestion_control)
+allowed=$allowed_before
+for cc in $KERNEL_CC; do
+  [[ " $allowed " == *" $cc "* ]] || allowed="$allowed $cc"
+done
+if [ "$allowed" != "$allowed_before" ]; then
+  sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed"
+  trap 'sysctl -qw net.ipv4.tcp_allowed_congestion_control="$allowed_before"; bench_cleanup' EXIT INT TERM
+fi
+
+set_cc() { # cc: the kernel TCP congestion control in A and B
+  ip netns exec "$A" sysctl -qw net.ipv4.tcp_congestion_control="$1"
+  ip netns exec "$B" sysctl -qw net.ipv4.tcp_congestion_control="$1"
+}
+
+rows=()
 for row in $ROWS; do
   case $row in
+    clean|impaired) for cc in $KERNEL_CC; do rows+=("$row:$cc"); done ;;
+    *) rows+=("$row") ;;
+  esac
+done
+
+for rowcc in "${rows[@]}"; do
+  row=${rowcc%%:*} cc=${rowcc#*:}
+  case $row in
     clean|impaired)
+      set_cc "$cc"
       kernel_up "$row"
-      k1=$(a_to_b kernel) k2=$(b_to_a kernel)
+      seen_lines=()
+      # each transfer: counters reset, the transfer, the loss it saw (impaired only)
+      measure() { # label dir sender-ns-or-ours fn args...
+        local label=$1 dir=$2 who=$3 s0=0 r0=0 v; shift 3
+        nft_reset
+        [ "$who" != ours ] && s0=$(snmp "$who" OutSegs) r0=$(snmp "$who" RetransSegs)
+        v=$("$@")
+        if [ "$row" = impaired ]; then
+          if [ "$who" = ours ]; then
+            seen_lines+=("$(seen "$label" "$dir" "$(ours_stat "$work/a2b.send" packetsSent)" "$(ours_stat "$work/a2b.send" tcpRetransmitted)")")
+          else
+            seen_lines+=("$(seen "$label" "$dir" $(($(snmp "$who" OutSegs) - s0)) $(($(snmp "$who" RetransSegs) - r0)))")
+          fi
+        fi
+        echo "$v" >"$work/measured"
+      }
+      measure "kernel: ours -> peer" b "$A" a_to_b kernel; k1=$(cat "$work/measured")
+      measure "kernel: peer -> ours" a "$B" b_to_a kernel; k2=$(cat "$work/measured")
       kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
       ours_conf ${id}n "$row"
-      o1=$(a_to_b tunnel "$work/${id}n.conf") o2=$(b_to_a tunnel "$work/${id}n.conf")
-      row "$row: ours -> peer" "$k1" "$o1"
-      row "$row: peer -> ours" "$k2" "$o2" ;;
+      measure "ours: ours -> peer" b ours a_to_b tunnel "$work/${id}n.conf"; o1=$(cat "$work/measured")
+      measure "ours: peer -> ours" a "$B" b_to_a tunnel "$work/${id}n.conf"; o2=$(cat "$work/measured")
+      row "$row, kernel $cc: ours -> peer" "$k1" "$o1"
+      row "$row, kernel $cc: peer -> ours" "$k2" "$o2"
+      [ ${#seen_lines[@]} -gt 0 ] && printf '%s\n' "${seen_lines[@]}" ;;
     forward)
+      set_cc "${KERNEL_CC%% *}"
       if ! unzip -l "$WG_JAVA_JAR" 2>/dev/null | grep -q 'cli/ForwardCommand.class' \
           && ! "$JAVA" -cp "$WG_JAVA_JAR" io.wireguardjava.examples.cli.WgJava forward --help >/dev/null 2>&1; then
         row "iperf3 (no 'forward' in the jar)" "-" "-"; continue

@@ -11,6 +11,7 @@ module io.wireguardjava.core {
   requires transitive org.jspecify;
 
   uses io.wireguardjava.spi.PacketDeviceProvider;
+  uses io.wireguardjava.spi.DatagramTransportProvider;
 
   provides io.wireguardjava.spi.TunnelProvider with
       io.wireguardjava.core.CoreTunnelProvider;

@@ -16,4 +16,6 @@ module io.wireguardjava.tun.linux {
 
   provides io.wireguardjava.spi.PacketDeviceProvider with
       io.wireguardjava.tun.linux.LinuxTunProvider;
+  provides io.wireguardjava.spi.DatagramTransportProvider with
+      io.wireguardjava.tun.linux.LinuxUdpProvider;
 }

@@ -193,14 +193,16 @@ public interface Tunnel extends AutoCloseable {
   void setListenPort(int port) throws IOException;
 
   /**
-   * Would set the firewall mark ({@code SO_MARK}) of the tunnel's outgoing UDP packets; this engine
-   * cannot mark its socket yet, so only 0 (no mark, which changes nothing) is accepted. A mark is
-   * refused rather than stored unapplied: a full tunnel routed with {@code not fwmark} would
-   * otherwise send its own UDP packets into itself. {@link #open} likewise refuses a config with a
-   * non-zero {@code FwMark}.
+   * Sets the firewall mark ({@code SO_MARK}) of the tunnel's outgoing UDP packets, as {@code wg set
+   * <if> fwmark}; 0 clears it. Applied at once, on the socket, and kept when the listen port moves.
+   * Only the OS UDP transport can mark (Linux, with CAP_NET_ADMIN); where the tunnel uses the
+   * portable JDK transport, a mark is refused rather than stored unapplied: a full tunnel routed
+   * with {@code not fwmark} would otherwise send its own UDP packets into itself. {@link #open}
+   * likewise refuses a config whose {@code FwMark} cannot be applied.
    *
-   * @param fwMark the mark; only 0 is accepted
-   * @throws UnsupportedOperationException when {@code fwMark} is not 0
+   * @param fwMark the mark, an unsigned 32-bit value; 0: none
+   * @throws UnsupportedOperationException when the transport cannot mark, or the OS refuses the
+   *     mark (the message says why); the old mark then stays
    * @throws IllegalStateException when the tunnel is closed
    */
   void setFwMark(int fwMark);

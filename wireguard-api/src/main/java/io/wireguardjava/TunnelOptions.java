@@ -40,9 +40,11 @@ public final class TunnelOptions {
   private final Optional<InetAddress> bindAddress;
   private final Optional<Path> uapiDirectory;
   private final boolean runHooks;
+  private final boolean portableUdpTransport;
 
   private TunnelOptions(Builder b) {
     this.runHooks = b.runHooks;
+    this.portableUdpTransport = b.portableUdpTransport;
     this.deviceKind = b.deviceKind;
     this.interfaceName = Optional.ofNullable(b.interfaceName);
     this.device = Optional.ofNullable(b.device);
@@ -173,6 +175,17 @@ public final class TunnelOptions {
     return runHooks;
   }
 
+  /**
+   * Whether the UDP socket is the JDK's portable {@code DatagramChannel} even where an OS transport
+   * ({@link io.wireguardjava.spi.DatagramTransportProvider}) is available; see {@link
+   * Builder#portableUdpTransport(boolean)}.
+   *
+   * @return whether the portable transport is forced
+   */
+  public boolean portableUdpTransport() {
+    return portableUdpTransport;
+  }
+
   @Override
   public String toString() {
     return "TunnelOptions[device="
@@ -183,6 +196,7 @@ public final class TunnelOptions {
         + bindAddress.map(a -> ", bind=" + a).orElse("")
         + uapiDirectory.map(d -> ", uapi=" + d).orElse("")
         + (runHooks ? ", hooks" : "")
+        + (portableUdpTransport ? ", portable UDP" : "")
         + "]";
   }
 
@@ -197,8 +211,26 @@ public final class TunnelOptions {
     private @org.jspecify.annotations.Nullable Path uapiDirectory;
     private boolean uapiChosen;
     private boolean runHooks;
+    private boolean portableUdpTransport;
 
     private Builder() {}
+
+    /**
+     * Forces the portable UDP transport, the JDK's {@code DatagramChannel} (off by default). By
+     * default the tunnel uses the first available {@link
+     * io.wireguardjava.spi.DatagramTransportProvider} on the class path (on Linux, {@code
+     * wireguard-tun-linux}'s: many datagrams per system call, UDP GSO/GRO, replies from the address
+     * the peer wrote to, and {@code SO_MARK}, which a {@code FwMark} needs) and the portable one
+     * only where none is. The portable transport cannot mark packets: a {@code FwMark} is then
+     * refused. The system property {@code io.wireguardjava.udp.transport=jdk} forces it too.
+     *
+     * @param portable true to use the JDK transport even where an OS transport is available
+     * @return this builder
+     */
+    public Builder portableUdpTransport(boolean portable) {
+      this.portableUdpTransport = portable;
+      return this;
+    }
 
     /**
      * Runs the config's hooks as {@code wg-quick} does (off by default): each {@code PreUp}, {@code

@@ -17,6 +17,11 @@ import java.util.function.IntConsumer;
  *   <li>After {@link #close()}, a blocked or later {@code read} returns {@code -1}, and a later
  *       {@code write} throws {@link java.nio.channels.ClosedChannelException}. No thread stays
  *       blocked inside the device after {@code close()} returns.
+ *   <li>The batch forms {@link #readBatch} and {@link #writeBatch} follow the same rules; by
+ *       default they loop over {@link #read} and {@link #write}, so a simple device implements only
+ *       those. A device that can move many packets per system call (a Linux TUN with offloads)
+ *       overrides them. {@link #read} and {@link #readBatch} may be mixed on one device: packets
+ *       already taken from the OS but not yet handed out are handed out first, in order.
  * </ul>
  */
 public interface PacketDevice extends Closeable {
@@ -82,6 +87,45 @@ public interface PacketDevice extends Closeable {
    * @throws java.io.IOException when the device fails
    */
   void write(byte[] buf, int offset, int length) throws IOException;
+
+  /**
+   * Reads at least one packet into {@code batch}, blocking until one is available, and then as many
+   * more as are ready without blocking, up to the batch's capacity. The batch is cleared first;
+   * packets are added in the order the host sent them. A packet longer than {@link
+   * PacketBatch#maxLength()} is cut and added with its full length, as {@link #read} does.
+   *
+   * <p>The default reads one packet with {@link #read}.
+   *
+   * @param batch where the packets go; the caller's, not kept
+   * @return the number of packets read (at least 1), or {@code -1} once the device is closed
+   * @throws IOException when the OS reports an error other than being closed
+   */
+  default int readBatch(PacketBatch batch) throws IOException {
+    batch.clear();
+    int n = read(batch.array(0), batch.offset(0), batch.maxLength());
+    if (n < 0) {
+      return -1;
+    }
+    batch.add(n);
+    return 1;
+  }
+
+  /**
+   * Writes the packets of {@code batch}, in order, towards the host. A device may merge packets of
+   * one flow into fewer, larger ones for the host (TCP/UDP segmentation offload); the host sees the
+   * same bytes in the same order. A packet the host's queue has no room for is dropped, as {@link
+   * #write} does.
+   *
+   * <p>The default calls {@link #write} for each packet and stops at the first that throws.
+   *
+   * @param batch the packets; the caller's, neither kept nor changed
+   * @throws IOException when the device fails; packets before the failing one were written
+   */
+  default void writeBatch(PacketBatch batch) throws IOException {
+    for (int i = 0; i < batch.count(); i++) {
+      write(batch.array(i), batch.offset(i), batch.length(i));
+    }
+  }
 
   /** Closes the device and wakes any blocked reader; idempotent. */
   @Override

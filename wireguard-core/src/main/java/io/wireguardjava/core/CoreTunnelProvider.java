@@ -4,6 +4,7 @@ import io.wireguardjava.Config;
 import io.wireguardjava.Tunnel;
 import io.wireguardjava.TunnelOptions;
 import io.wireguardjava.TunnelPackets;
+import io.wireguardjava.crypto.TimeSource;
 import io.wireguardjava.spi.PacketDevice;
 import io.wireguardjava.spi.PacketDeviceProvider;
 import io.wireguardjava.spi.TunnelProvider;
@@ -29,12 +30,12 @@ public final class CoreTunnelProvider implements TunnelProvider {
 
   @Override
   public Tunnel open(Config config, TunnelOptions options) throws IOException {
-    Engine.checkApplicable(config);
+    FwMarks.checkApplicable(config, options); // before PreUp
     Hooks hooks = new Hooks(config.iface());
     if (options.runHooks()) {
       hooks.preUp(options.interfaceName().orElse(""));
     }
-    Engine engine = open(config, options, Clock.SYSTEM);
+    Engine engine = open(config, options, TimeSource.system());
     Tunnel tunnel = engine;
     if (options.uapiDirectory().isPresent()) {
       try {
@@ -58,31 +59,45 @@ public final class CoreTunnelProvider implements TunnelProvider {
     return tunnel;
   }
 
-  static Engine open(Config config, TunnelOptions options, Clock clock) throws IOException {
-    Engine.checkApplicable(config); // before an OS device and its routes exist
-    int mtu = config.iface().mtu().orElse(options.mtu());
+  static Engine open(Config requested, TunnelOptions options, TimeSource clock) throws IOException {
+    FwMarks.checkApplicable(requested, options);
+    // the socket first: whether it can be marked decides the routing rules of a full tunnel
+    UdpTransport transport =
+        new UdpTransport(
+            options.bindAddress(),
+            requested.iface().listenPort().orElse(0),
+            options.portableUdpTransport());
     PacketDevice device;
+    Config config;
     @Nullable TunnelPackets appSide = null;
-    switch (options.deviceKind()) {
-      case IN_PROCESS -> {
-        InProcessDevice d =
-            new InProcessDevice(
-                options.interfaceName().orElseGet(CoreTunnelProvider::defaultName),
-                mtu,
-                Limits.IN_PROCESS_QUEUE_PACKETS);
-        device = d;
-        appSide = d.appSide();
+    try {
+      config = FwMarks.apply(requested, options, transport); // before the device and its routes
+      int mtu = config.iface().mtu().orElse(options.mtu());
+      switch (options.deviceKind()) {
+        case IN_PROCESS -> {
+          InProcessDevice d =
+              new InProcessDevice(
+                  options.interfaceName().orElseGet(CoreTunnelProvider::defaultName),
+                  mtu,
+                  Limits.IN_PROCESS_QUEUE_PACKETS);
+          device = d;
+          appSide = d.appSide();
+        }
+        case CUSTOM -> device = options.device().orElseThrow();
+        case OS -> device = openOsDevice(config, options);
+        default -> throw new IllegalArgumentException(options.deviceKind().toString());
       }
-      case CUSTOM -> device = options.device().orElseThrow();
-      case OS -> device = openOsDevice(config, options);
-      default -> throw new IllegalArgumentException(options.deviceKind().toString());
+    } catch (IOException | RuntimeException e) {
+      transport.close();
+      throw e;
     }
     try {
-      Engine engine = new Engine(config, options, device, appSide, clock);
+      Engine engine = new Engine(config, options, device, appSide, clock, transport);
       engine.start();
       return engine;
     } catch (IOException | RuntimeException e) {
       device.close();
+      transport.close();
       throw e;
     }
   }

@@ -13,6 +13,8 @@ import io.wireguardjava.TunnelListener;
 import io.wireguardjava.TunnelOptions;
 import io.wireguardjava.TunnelPackets;
 import io.wireguardjava.TunnelStats;
+import io.wireguardjava.crypto.RandomSource;
+import io.wireguardjava.crypto.TimeSource;
 import io.wireguardjava.spi.PacketDevice;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -33,13 +35,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A running tunnel: the {@link Tunnel} implementation. It owns the UDP transport, the packet
- * device, the peers and their routing table, and three threads:
+ * device, the peers and their routing table, and these threads:
  *
  * <ol>
  *   <li>{@link SendLoop}: device read, route, seal, UDP send;
  *   <li>{@link ReceiveLoop}: UDP receive, dispatch, open, check source, device write;
- *   <li>{@link HandshakeWorker}: handshake messages (protocol work in {@link Handshakes}), cookie
- *       replies, rate limiting, and every peer's timers.
+ *   <li>{@link HandshakeGate} (one thread per CPU, at most four): the cheap checks of handshake
+ *       messages (MAC1, MAC2 under load, cookie replies, rate limiting);
+ *   <li>{@link HandshakeWorker}: handshake messages (protocol work in {@link Handshakes}) and every
+ *       peer's timers.
  * </ol>
  *
  * Reconfiguration is computed under {@link #applyLock} and published in a moment under {@link
@@ -48,8 +52,8 @@ import org.jspecify.annotations.Nullable;
  * {@link AllowedIps.Edit}: only the prefixes that differ touch the trie, and the data path sees the
  * routes before or after the whole change.
  */
-final class Engine implements Tunnel {
-  final Clock clock;
+final class Engine implements Tunnel, Lifecycle {
+  final TimeSource clock;
 
   /** How host-name endpoints are resolved; tests replace it to resolve without DNS. */
   volatile Resolver resolver = Resolver.SYSTEM;
@@ -69,6 +73,13 @@ final class Engine implements Tunnel {
 
   final Handshakes handshakes;
   final HandshakeWorker handshakeThread;
+
+  /** What the send and receive threads share. */
+  final DataPath path;
+
+  /** What each peer shares with the others (clock, counters, socket, handshake side). */
+  private final PeerServices peerServices;
+
   final boolean forwarding;
 
   /** The tunnel's MTU: every packet-size check and buffer follows it ({@link PacketSize}). */
@@ -118,7 +129,8 @@ final class Engine implements Tunnel {
       TunnelOptions options,
       PacketDevice device,
       @Nullable TunnelPackets appSide,
-      Clock clock)
+      TimeSource clock,
+      UdpTransport transport)
       throws IOException {
     this.clock = clock;
     this.scheduler = new Scheduler(clock);
@@ -128,10 +140,30 @@ final class Engine implements Tunnel {
     this.forwarding = options.forwarding();
     this.iface = config.iface();
     this.pool = new BufferPool(PacketSize.stagingLength(mtu), 16 * Limits.MAX_STAGED_PACKETS);
-    this.transport = new UdpTransport(options.bindAddress(), config.iface().listenPort().orElse(0));
+    this.transport = transport; // ours from here on: closed with the tunnel
     try {
-      this.handshakes = new Handshakes(this, config.iface().privateKey());
-      this.handshakeThread = new HandshakeWorker(this, handshakes);
+      this.handshakes =
+          new Handshakes(
+              config.iface().privateKey(),
+              clock,
+              RandomSource.secure(),
+              transport,
+              events,
+              directory,
+              endpoint -> resolver.resolve(endpoint), // the field, read at each resolution
+              PacketSize.datagramLength(mtu));
+      this.handshakeThread = new HandshakeWorker(handshakes, scheduler, events, transport, clock);
+      this.peerServices =
+          new PeerServices(
+              clock,
+              scheduler,
+              random,
+              events,
+              pool,
+              transport,
+              this::mtu,
+              handshakeThread,
+              handshakes);
       for (InetNetwork n : config.iface().addresses()) {
         localAddresses.insert(n.address().getAddress(), n.address().getAddress().length * 8, true);
       }
@@ -139,8 +171,16 @@ final class Engine implements Tunnel {
         checkNotOwnKey(p);
       }
       change(config.peers(), List.of(), false);
-      this.sendLoop = new SendLoop(this);
-      this.receiveLoop = new ReceiveLoop(this);
+      this.path =
+          new DataPath(
+              device, transport, allowedIps, localAddresses, forwarding, events, this::mtu, this);
+      this.sendLoop = new SendLoop(path, new IcmpUnreachable(interfaceAddresses(), clock));
+      this.receiveLoop =
+          new ReceiveLoop(
+              path,
+              handshakes.indices,
+              handshakeThread.gate(),
+              new IcmpUnreachable(interfaceAddresses(), clock));
     } catch (RuntimeException e) {
       transport.close();
       throw e;
@@ -153,6 +193,10 @@ final class Engine implements Tunnel {
     threads.add(thread(sendLoop, "wg-java-" + n + "-send"));
     threads.add(thread(receiveLoop, "wg-java-" + n + "-receive"));
     threads.add(thread(handshakeThread, "wg-java-" + n + "-handshake"));
+    for (int i = 1; i <= Limits.HANDSHAKE_GATE_THREADS; i++) {
+      threads.add(
+          thread(handshakeThread.gate().newThread(), "wg-java-" + n + "-handshake-gate-" + i));
+    }
     threads.forEach(Thread::start);
   }
 
@@ -162,12 +206,19 @@ final class Engine implements Tunnel {
     return t;
   }
 
-  // ---- used by the data path ----
+  /** The peers as the handshake code sees them. */
+  private final PeerDirectory directory =
+      new PeerDirectory() {
+        @Override
+        public @Nullable PeerState peer(Key publicKey) {
+          return peers.get(publicKey);
+        }
 
-  /** Asks the handshake thread for an initiation to {@code peer} (deduplicated). */
-  void requestHandshake(PeerState peer) {
-    handshakeThread.request(peer);
-  }
+        @Override
+        public Iterable<PeerState> peers() {
+          return peers.values();
+        }
+      };
 
   @Nullable PeerState peer(Key key) {
     return peers.get(key);
@@ -178,12 +229,13 @@ final class Engine implements Tunnel {
     return published;
   }
 
-  boolean closed() {
+  @Override
+  public boolean closed() {
     return closed;
   }
 
   /** The interface's own addresses (its Address lines). */
-  List<java.net.InetAddress> interfaceAddresses() {
+  private List<java.net.InetAddress> interfaceAddresses() {
     List<java.net.InetAddress> l = new ArrayList<>();
     for (InetNetwork n : iface.addresses()) {
       l.add(n.address());
@@ -201,6 +253,11 @@ final class Engine implements Tunnel {
   @Override
   public int listenPort() {
     return transport.port();
+  }
+
+  /** The send thread's batches of more than one packet (tests). */
+  long sendBatchesOfMany() {
+    return sendLoop.multiPacketBatches();
   }
 
   @Override
@@ -439,7 +496,7 @@ final class Engine implements Tunnel {
           p = made.get(peer.publicKey());
         }
         if (p == null) {
-          p = new PeerState(this, peer);
+          p = new PeerState(peer, peerServices);
           made.put(peer.publicKey(), p);
           updateRoutes(p, List.of(), peer.allowedIps(), routes);
         } else {
@@ -622,34 +679,40 @@ final class Engine implements Tunnel {
     }
   }
 
+  /**
+   * Applies the mark to the socket ({@code SO_MARK}) and records it; a transport that cannot mark
+   * takes only 0 (see {@link FwMarks}).
+   */
   @Override
   public void setFwMark(int fwMark) {
-    checkOpen();
-    if (fwMark != 0) {
-      throw new UnsupportedOperationException(fwMarkRefusal(fwMark));
+    applyLock.lock();
+    try {
+      checkOpen();
+      if (!transport.supportsMark()) {
+        if (fwMark != 0) {
+          throw new UnsupportedOperationException(FwMarks.refusal(fwMark, transport.description()));
+        }
+        return;
+      }
+      try {
+        transport.setMark(fwMark);
+      } catch (IOException e) {
+        throw new UnsupportedOperationException(
+            "FwMark = "
+                + Integer.toUnsignedString(fwMark)
+                + " cannot be applied: "
+                + e.getMessage(),
+            e);
+      }
+      configLock.lock();
+      try {
+        iface = iface.toBuilder().fwMark(fwMark).build();
+      } finally {
+        configLock.unlock();
+      }
+    } finally {
+      applyLock.unlock();
     }
-  }
-
-  /**
-   * Refuses a configuration this engine cannot carry out, before anything is opened: a FwMark,
-   * which only {@code SO_MARK} on the UDP socket could apply. Stored but not applied, it would make
-   * the routing rule {@code not fwmark T} of a full tunnel loop the tunnel's own packets.
-   *
-   * @throws IllegalArgumentException naming the setting
-   */
-  static void checkApplicable(Config config) {
-    int mark = config.iface().fwMark().orElse(0);
-    if (mark != 0) {
-      throw new IllegalArgumentException(fwMarkRefusal(mark));
-    }
-  }
-
-  private static String fwMarkRefusal(int mark) {
-    return "FwMark = "
-        + Integer.toUnsignedString(mark)
-        + " cannot be applied: this engine's UDP"
-        + " socket cannot be marked (no SO_MARK yet); remove FwMark (a full tunnel needs a"
-        + " ListenPort instead)";
   }
 
   @Override
@@ -703,7 +766,8 @@ final class Engine implements Tunnel {
    * Closes the tunnel because a thread found its device or socket failed (the OS interface was
    * deleted, say); the listeners learn the cause.
    */
-  void fail(Throwable cause) {
+  @Override
+  public void fail(Throwable cause) {
     close(cause);
   }
 
@@ -750,6 +814,7 @@ final class Engine implements Tunnel {
     transport.close(); // wakes the receive thread
     device.close(); // wakes the send thread
     handshakeThread.stop(); // wakes the handshake thread
+    handshakeThread.gate().stop(); // and the gate threads
     boolean interrupted = false;
     for (Thread t : threads) {
       if (t == Thread.currentThread()) {
@@ -774,6 +839,7 @@ final class Engine implements Tunnel {
       }
       handshakes.destroy(); // wipes the engine's copy of the private key (StaticIdentity)
       handshakeThread.destroy();
+      handshakeThread.gate().destroy();
       iface = iface.toBuilder().clearPrivateKey().build(); // and drops the app's PrivateKey
     } finally {
       configLock.unlock();

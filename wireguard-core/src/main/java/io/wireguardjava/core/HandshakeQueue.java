@@ -1,22 +1,28 @@
 package io.wireguardjava.core;
 
 import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Handshake messages (initiations, responses, cookie replies) waiting for the handshake thread,
- * with their source addresses: a bounded ring of preallocated 148-byte slots. The receive thread
- * offers (never blocks: a full queue drops), the handshake thread polls. Its length is the "under
- * load" signal.
+ * Handshake messages (initiations, responses, cookie replies) waiting for a thread, with their
+ * source addresses: a bounded ring of preallocated 148-byte slots. Producers offer (never block: a
+ * full queue drops); the consumer polls, or waits in {@link #take} until a message comes or the
+ * queue is closed. Nothing is allocated per message.
  */
 final class HandshakeQueue {
   static final int SLOT = 148;
 
   private final byte[][] slots;
   private final int[] lengths;
-  private final InetSocketAddress[] sources;
+  private final @Nullable InetSocketAddress[] sources;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notEmpty = lock.newCondition();
   private int head;
   private int count;
+  private boolean closed;
 
   HandshakeQueue(int capacity) {
     slots = new byte[capacity][SLOT];
@@ -24,17 +30,23 @@ final class HandshakeQueue {
     sources = new InetSocketAddress[capacity];
   }
 
-  /** Copies a message in; false when full or too long. */
-  synchronized boolean offer(byte[] buf, int off, int len, InetSocketAddress source) {
-    if (count == slots.length || len > SLOT) {
-      return false;
+  /** Copies a message in; false when full, closed or too long. */
+  boolean offer(byte[] buf, int off, int len, InetSocketAddress source) {
+    lock.lock();
+    try {
+      if (closed || count == slots.length || len > SLOT) {
+        return false;
+      }
+      int tail = (head + count) % slots.length;
+      System.arraycopy(buf, off, slots[tail], 0, len);
+      lengths[tail] = len;
+      sources[tail] = source;
+      count++;
+      notEmpty.signal();
+      return true;
+    } finally {
+      lock.unlock();
     }
-    int tail = (head + count) % slots.length;
-    System.arraycopy(buf, off, slots[tail], 0, len);
-    lengths[tail] = len;
-    sources[tail] = source;
-    count++;
-    return true;
   }
 
   /**
@@ -42,10 +54,37 @@ final class HandshakeQueue {
    *
    * @return its source, or null when empty; the length is in {@code lengthOut[0]}
    */
-  synchronized @Nullable InetSocketAddress poll(byte[] dst, int[] lengthOut) {
-    if (count == 0) {
-      return null;
+  @Nullable InetSocketAddress poll(byte[] dst, int[] lengthOut) {
+    lock.lock();
+    try {
+      return count == 0 ? null : removeFirst(dst, lengthOut);
+    } finally {
+      lock.unlock();
     }
+  }
+
+  /**
+   * Like {@link #poll}, but waits for a message.
+   *
+   * @return its source, or null once the queue is closed
+   * @throws InterruptedException when interrupted while waiting
+   */
+  @Nullable InetSocketAddress take(byte[] dst, int[] lengthOut) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      while (count == 0) {
+        if (closed) {
+          return null;
+        }
+        notEmpty.await();
+      }
+      return closed ? null : removeFirst(dst, lengthOut);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private InetSocketAddress removeFirst(byte[] dst, int[] lengthOut) {
     int n = lengths[head];
     System.arraycopy(slots[head], 0, dst, 0, n);
     lengthOut[0] = n;
@@ -53,18 +92,40 @@ final class HandshakeQueue {
     sources[head] = null;
     head = (head + 1) % slots.length;
     count--;
-    return s;
+    return java.util.Objects.requireNonNull(s, "a queued message has a source");
   }
 
-  synchronized int size() {
-    return count;
-  }
-
-  synchronized void clear() {
-    java.util.Arrays.fill(sources, null);
-    for (byte[] s : slots) {
-      java.util.Arrays.fill(s, (byte) 0);
+  int size() {
+    lock.lock();
+    try {
+      return count;
+    } finally {
+      lock.unlock();
     }
-    count = 0;
+  }
+
+  /** Refuses further messages and wakes the waiting consumer. */
+  void close() {
+    lock.lock();
+    try {
+      closed = true;
+      notEmpty.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Wipes the queued messages. */
+  void clear() {
+    lock.lock();
+    try {
+      Arrays.fill(sources, null);
+      for (byte[] s : slots) {
+        Arrays.fill(s, (byte) 0);
+      }
+      count = 0;
+    } finally {
+      lock.unlock();
+    }
   }
 }

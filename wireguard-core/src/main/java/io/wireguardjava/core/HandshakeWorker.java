@@ -4,67 +4,102 @@ import io.wireguardjava.DropReason;
 import io.wireguardjava.crypto.CookieChecker;
 import io.wireguardjava.crypto.Protocol;
 import io.wireguardjava.crypto.StaticIdentity;
-import java.io.IOException;
+import io.wireguardjava.crypto.TimeSource;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The handshake thread: consumes the handshake messages the receive thread queued, sends the
+ * The handshake thread: consumes the handshake messages the receive thread admitted, sends the
  * initiations peers asked for, and runs every peer's timers. The Diffie-Hellman work happens only
  * here (in {@link Handshakes}), so a flood of handshake messages costs this thread, never the data
  * path.
  *
- * <p>Each message first passes the cheap gate: MAC1; then, when the queue holds {@link
- * Limits#UNDER_LOAD_QUEUE_LENGTH} messages or more (and for a second afterwards), a valid MAC2,
- * else a cookie reply is sent instead of a handshake; and a per-source rate limit (the kernel's
- * {@code receive.c} and {@code cookie.c}).
+ * <p>The cheap checks run before a message gets here, on the receive thread ({@link HandshakeGate}:
+ * MAC1, the under-load decision, MAC2, cookie replies, the per-source rate limit). Two queues of
+ * preallocated slots: messages that showed a valid MAC2 under load, served first, and messages
+ * admitted on MAC1 alone (and cookie replies), whose length is the under-load signal ({@link
+ * HandshakeLoad}). A MAC1-only message is checked again when it is taken (MAC1, and MAC2 if the
+ * load began while it waited: a BLAKE2s beside a Diffie-Hellman), so a backlog queued before the
+ * load is answered with cookies rather than with Diffie-Hellmans.
  */
-final class HandshakeWorker implements Runnable {
+final class HandshakeWorker implements Runnable, HandshakeRequests {
   private static final System.Logger LOG = System.getLogger(HandshakeWorker.class.getName());
 
-  private final Engine engine;
   private final Handshakes handshakes;
-  private final HandshakeQueue queue = new HandshakeQueue(Limits.MAX_QUEUED_INCOMING_HANDSHAKES);
+  private final Scheduler scheduler;
+  private final Events events;
+  private final DatagramSender sender;
+  private final HandshakeQueue verified = new HandshakeQueue(Limits.MAX_QUEUED_VERIFIED_HANDSHAKES);
+  private final HandshakeQueue unverified =
+      new HandshakeQueue(Limits.MAX_QUEUED_INCOMING_HANDSHAKES);
   private final ArrayBlockingQueue<PeerState> requests =
       new ArrayBlockingQueue<>(Limits.MAX_QUEUED_INCOMING_HANDSHAKES);
-  private final RateLimiter rateLimiter;
+  private final HandshakeLoad load;
+  private final HandshakeGate gate;
   private final byte[] message = new byte[HandshakeQueue.SLOT];
   private final int[] length = new int[1];
 
   /** Counts and logs a timer action that threw; created once, so the loop does not allocate. */
   private final Consumer<RuntimeException> timerFailed = e -> failed("a timer action", e);
 
-  private long underLoadUntil;
   private volatile boolean stopped;
 
   /** Loop iterations completed; tests wait on it to know the thread caught up. */
   private volatile long rounds;
 
-  HandshakeWorker(Engine engine, Handshakes handshakes) {
-    this.engine = engine;
+  /**
+   * @param handshakes the protocol work
+   * @param scheduler the timers this thread runs, and its wait point
+   * @param events counts what is dropped
+   * @param sender where cookie replies go
+   * @param clock the tunnel's clock (the under-load window, the rate limiter)
+   */
+  HandshakeWorker(
+      Handshakes handshakes,
+      Scheduler scheduler,
+      Events events,
+      DatagramSender sender,
+      TimeSource clock) {
     this.handshakes = handshakes;
-    this.rateLimiter = new RateLimiter(engine.clock);
+    this.scheduler = scheduler;
+    this.events = events;
+    this.sender = sender;
+    this.load = new HandshakeLoad(unverified, clock);
+    this.gate =
+        new HandshakeGate(this::admit, load, handshakes, events, sender, new RateLimiter(clock));
   }
 
   // ---- called by other threads ----
 
-  /** Receive thread: queues a handshake message; false when the queue is full. */
-  boolean offer(byte[] buf, int off, int len, InetSocketAddress from) {
-    if (!queue.offer(buf, off, len, from)) {
+  /** The cheap checks in front of this thread's queues (run on a thread of their own). */
+  HandshakeGate gate() {
+    return gate;
+  }
+
+  /**
+   * Copies a message into the verified or the MAC1-only queue and wakes this thread; the gate's way
+   * in (tests put messages straight in).
+   *
+   * @return false when that queue is full
+   */
+  boolean admit(boolean isVerified, byte[] buf, int off, int len, InetSocketAddress from) {
+    if (!(isVerified ? verified : unverified).offer(buf, off, len, from)) {
       return false;
     }
-    engine.scheduler.wakeup();
+    scheduler.wakeup();
     return true;
   }
 
   /** Any thread: asks for an initiation to {@code peer}; repeated requests collapse. */
-  void request(PeerState peer) {
+  @Override
+  public void request(PeerState peer) {
     if (peer.handshakeRequested.compareAndSet(false, true)) {
       if (requests.offer(peer)) {
-        engine.scheduler.wakeup();
+        scheduler.wakeup();
       } else {
         peer.handshakeRequested.set(false);
       }
@@ -75,23 +110,29 @@ final class HandshakeWorker implements Runnable {
   void awaitIdle() throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
     long start = rounds;
-    engine.scheduler.wakeup();
-    while ((rounds < start + 2 || queue.size() > 0 || !requests.isEmpty())
+    scheduler.wakeup();
+    while ((rounds < start + 2 || queued() > 0 || !requests.isEmpty())
         && System.nanoTime() < deadline
         && !stopped) {
-      engine.scheduler.wakeup();
+      scheduler.wakeup();
       Thread.sleep(1);
     }
   }
 
+  /** Messages waiting in both queues. */
+  int queued() {
+    return verified.size() + unverified.size();
+  }
+
   void stop() {
     stopped = true;
-    engine.scheduler.wakeup();
+    scheduler.wakeup();
   }
 
   /** After the thread ended: wipe the queued messages. */
   void destroy() {
-    queue.clear();
+    verified.clear();
+    unverified.clear();
     Arrays.fill(message, (byte) 0);
   }
 
@@ -101,20 +142,11 @@ final class HandshakeWorker implements Runnable {
   public void run() {
     try {
       while (!stopped) {
-        long next = engine.scheduler.runDue(timerFailed);
+        long next = scheduler.runDue(timerFailed);
         boolean worked = false;
         // A bounded batch of messages, then timers and requests again: neither starves.
-        for (int i = 0; i < 64 && !stopped; i++) {
-          InetSocketAddress from = queue.poll(message, length);
-          if (from == null) {
-            break;
-          }
+        for (int i = 0; i < 64 && !stopped && processNext(); i++) {
           worked = true;
-          try {
-            processMessage(message, length[0], from);
-          } catch (RuntimeException e) { // a bug must not stop the handshake thread
-            failed("a handshake message", e);
-          }
         }
         PeerState p;
         while (!stopped && (p = requests.poll()) != null) {
@@ -130,7 +162,7 @@ final class HandshakeWorker implements Runnable {
         }
         rounds++;
         if (!worked) {
-          engine.scheduler.await(next);
+          scheduler.await(next);
         }
       }
     } catch (InterruptedException e) {
@@ -143,64 +175,73 @@ final class HandshakeWorker implements Runnable {
   }
 
   /**
+   * Takes the next message, verified ones first, and processes it; an exception is counted and the
+   * thread goes on.
+   *
+   * @return false when both queues were empty
+   */
+  boolean processNext() {
+    boolean isVerified = true;
+    @Nullable InetSocketAddress from = verified.poll(message, length);
+    if (from == null) {
+      isVerified = false;
+      from = unverified.poll(message, length);
+      if (from == null) {
+        return false;
+      }
+    }
+    try {
+      process(message, length[0], from, isVerified);
+    } catch (RuntimeException e) { // a bug must not stop the handshake thread
+      failed("a handshake message", e);
+    }
+    return true;
+  }
+
+  /**
    * Counts an unexpected exception as an {@link DropReason#INTERNAL_ERROR} drop and logs it; the
    * thread carries on. The log names the exception only: no message bytes, no keys.
    */
   private void failed(String what, RuntimeException e) {
-    engine.events.drop(DropReason.INTERNAL_ERROR, null);
+    events.drop(DropReason.INTERNAL_ERROR, null);
     LOG.log(Level.WARNING, "handshake thread: " + what + " failed; carrying on", e);
   }
 
-  private void processMessage(byte[] msg, int len, InetSocketAddress from) {
+  private void process(byte[] msg, int len, InetSocketAddress from, boolean isVerified) {
     int type = msg[0] & 0xFF;
     StaticIdentity id = handshakes.identity();
     if (id == null) {
-      engine.events.drop(DropReason.HANDSHAKE_INVALID, null);
+      events.drop(DropReason.HANDSHAKE_INVALID, null);
       return;
     }
     if (type == Protocol.TYPE_COOKIE_REPLY) {
       handshakes.consumeCookieReply(msg, len);
       return;
     }
-    boolean underLoad = underLoad();
-    byte[] address = from.getAddress().getAddress();
-    CookieChecker checker = handshakes.cookieChecker();
-    if (checker == null) {
-      return;
-    }
-    CookieChecker.Verdict v = checker.check(msg, 0, len, address, from.getPort(), underLoad);
-    if (v == CookieChecker.Verdict.INVALID_MAC1) {
-      engine.events.drop(DropReason.HANDSHAKE_INVALID, null);
-      return;
-    }
-    if (v == CookieChecker.Verdict.NEEDS_COOKIE) {
-      SendContext ctx = handshakes.context();
-      int n = checker.writeCookieReply(msg, 0, len, address, from.getPort(), ctx.datagram, 0);
-      try {
-        engine.transport.send(ctx.frame(n), from);
-      } catch (IOException e) {
-        // best effort
+    if (!isVerified) {
+      CookieChecker checker = handshakes.cookieChecker();
+      if (checker == null) {
+        return;
       }
-      engine.events.drop(DropReason.COOKIE_SENT, null);
-      return;
-    }
-    if (underLoad && !rateLimiter.allow(from.getAddress())) {
-      engine.events.drop(DropReason.RATE_LIMITED, null);
-      return;
+      byte[] address = from.getAddress().getAddress();
+      switch (checker.check(msg, 0, len, address, from.getPort(), load.underLoad())) {
+        case INVALID_MAC1 -> {
+          events.drop(DropReason.HANDSHAKE_INVALID, null); // the private key changed meanwhile
+          return;
+        }
+        case NEEDS_COOKIE -> {
+          HandshakeGate.sendCookieReply(
+              checker, msg, 0, len, address, from, handshakes.context(), sender);
+          events.drop(DropReason.COOKIE_SENT, null);
+          return;
+        }
+        case VALID -> {}
+      }
     }
     if (type == Protocol.TYPE_INITIATION) {
       handshakes.consumeInitiation(id, msg, len, from);
     } else {
       handshakes.consumeResponse(msg, len, from);
     }
-  }
-
-  private boolean underLoad() {
-    long now = engine.clock.nanos();
-    if (queue.size() >= Limits.UNDER_LOAD_QUEUE_LENGTH) {
-      underLoadUntil = now + Limits.UNDER_LOAD_AFTER_NANOS;
-      return true;
-    }
-    return now - underLoadUntil < 0;
   }
 }

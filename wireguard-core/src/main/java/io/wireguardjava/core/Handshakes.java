@@ -13,61 +13,74 @@ import io.wireguardjava.crypto.RandomSource;
 import io.wireguardjava.crypto.Reason;
 import io.wireguardjava.crypto.StaticIdentity;
 import io.wireguardjava.crypto.TimeSource;
+import io.wireguardjava.spi.DatagramAddress;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The protocol side of the handshake thread: the static identity and cookie checker, each peer's
- * {@link Handshake}, and the session indices ({@link IndexTable}) that route responses, cookie
- * replies and transport data. Sends initiations, consumes initiations, responses and cookie
- * replies, and resolves host-name endpoints. {@link HandshakeWorker} calls it after the cheap
- * checks (MAC1, cookies under load, rate limit); the configuration calls it to add, change and
- * remove peers. Guarded by this object's lock; the data path reads only {@link #indices}.
+ * {@link Handshake} (kept on the peer, {@link PeerHandshakeState}), and the session indices ({@link
+ * IndexTable}) that route responses, cookie replies and transport data. Sends initiations, consumes
+ * initiations, responses and cookie replies, and resolves host-name endpoints. {@link
+ * HandshakeWorker} calls it after the cheap checks (MAC1, cookies under load, rate limit); the
+ * configuration calls it to add, change and remove peers.
+ *
+ * <p>Its collaborators are narrow and passed in: the clock and randomness, a {@link
+ * DatagramSender}, the drop counters ({@link Events}), the {@link PeerDirectory} and a {@link
+ * Resolver}; so it is built and tested without an engine or a socket. Guarded by its own lock
+ * (never held across a socket wait); the data path reads only {@link #indices}, lock-free.
  */
 final class Handshakes {
   private static final System.Logger LOG = System.getLogger(Handshakes.class.getName());
 
-  private final Engine engine;
   final IndexTable<IndexEntry> indices = new IndexTable<>();
   private final TimeSource time;
+  private final RandomSource random;
+  private final DatagramSender sender;
+  private final Events events;
+  private final PeerDirectory peers;
+  private final Resolver resolver;
   private final SendContext ctx;
 
-  /** Each peer's handshake and indices; touched under this object's lock (config + thread). */
-  private final Map<PeerState, Handshake> handshakes = new IdentityHashMap<>();
+  /** Guards every peer's {@link PeerHandshakeState} and the identity changes. */
+  private final ReentrantLock lock = new ReentrantLock();
 
-  private final Map<PeerState, List<IndexEntry>> entries = new IdentityHashMap<>();
-  private final Map<PeerState, Integer> handshakeIndex = new IdentityHashMap<>();
   private volatile @Nullable StaticIdentity identity;
   private volatile @Nullable Key publicKey;
   private volatile @Nullable CookieChecker cookieChecker;
 
-  Handshakes(Engine engine, Optional<PrivateKey> privateKey) {
-    this.engine = engine;
-    this.ctx = new SendContext(PacketSize.datagramLength(engine.mtu));
-    Clock clock = engine.clock;
-    this.time =
-        new TimeSource() {
-          @Override
-          public long nanoTime() {
-            return clock.nanos();
-          }
-
-          @Override
-          public long epochNanos() {
-            java.time.Instant now = clock.now();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-          }
-        };
+  /**
+   * @param privateKey the interface's key, if it has one yet
+   * @param time the tunnel's clock (handshake timestamps, cookie secret age)
+   * @param random ephemeral keys and cookie secrets
+   * @param sender where initiations and responses go
+   * @param events counts what is dropped
+   * @param peers the configured peers
+   * @param resolver resolves host-name endpoints
+   * @param datagramLength the initial size of this thread's send buffer (it grows with the MTU)
+   */
+  Handshakes(
+      Optional<PrivateKey> privateKey,
+      TimeSource time,
+      RandomSource random,
+      DatagramSender sender,
+      Events events,
+      PeerDirectory peers,
+      Resolver resolver,
+      int datagramLength) {
+    this.time = time;
+    this.random = random;
+    this.sender = sender;
+    this.events = events;
+    this.peers = peers;
+    this.resolver = resolver;
+    this.ctx = new SendContext(datagramLength);
     setPrivateKey(privateKey);
   }
 
@@ -76,32 +89,39 @@ final class Handshakes {
     return ctx;
   }
 
-  synchronized void setPrivateKey(Optional<PrivateKey> privateKey) {
-    StaticIdentity old = identity;
-    CookieChecker oldChecker = cookieChecker;
-    if (privateKey.isPresent()) {
-      byte[] k = privateKey.get().getBytes();
-      try {
-        identity = StaticIdentity.of(k);
-      } finally {
-        Arrays.fill(k, (byte) 0);
+  /** A new identity (or none): every peer's handshake is made anew, the old keys are wiped. */
+  void setPrivateKey(Optional<PrivateKey> privateKey) {
+    lock.lock();
+    try {
+      StaticIdentity old = identity;
+      CookieChecker oldChecker = cookieChecker;
+      if (privateKey.isPresent()) {
+        byte[] k = privateKey.get().getBytes();
+        StaticIdentity id;
+        try {
+          id = StaticIdentity.of(k);
+        } finally {
+          Arrays.fill(k, (byte) 0);
+        }
+        identity = id;
+        publicKey = privateKey.get().publicKey();
+        cookieChecker = new CookieChecker(id, time, random);
+      } else {
+        identity = null;
+        publicKey = null;
+        cookieChecker = null;
       }
-      publicKey = privateKey.get().publicKey();
-      cookieChecker = new CookieChecker(identity, time, RandomSource.secure());
-    } else {
-      identity = null;
-      publicKey = null;
-      cookieChecker = null;
-    }
-    for (PeerState p :
-        new ArrayList<>(entries.keySet())) { // every peer, also those keyless until now
-      replaceHandshake(p);
-    }
-    if (old != null) {
-      old.destroy();
-    }
-    if (oldChecker != null) {
-      oldChecker.destroy();
+      for (PeerState p : peers.peers()) { // every peer, also those keyless until now
+        replaceHandshake(p);
+      }
+      if (old != null) {
+        old.destroy();
+      }
+      if (oldChecker != null) {
+        oldChecker.destroy();
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -109,42 +129,54 @@ final class Handshakes {
     return key.equals(publicKey);
   }
 
-  synchronized void addPeer(PeerState p) {
-    entries.put(p, new ArrayList<>());
-    replaceHandshake(p);
+  /** A new peer (before it is in the {@link PeerDirectory}): its handshake is made. */
+  void addPeer(PeerState p) {
+    lock.lock();
+    try {
+      replaceHandshake(p);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The preshared key changed: the handshake object takes the new one. */
-  synchronized void updatePeerKeys(PeerState p) {
-    Handshake h = handshakes.get(p);
-    if (h != null) {
-      byte[] psk = p.config.presharedKey().map(PresharedKey::getBytes).orElse(null);
-      try {
-        h.setPresharedKey(psk);
-      } finally {
-        if (psk != null) {
-          Arrays.fill(psk, (byte) 0);
+  void updatePeerKeys(PeerState p) {
+    lock.lock();
+    try {
+      Handshake h = p.handshake.noise;
+      if (h != null) {
+        byte[] psk = p.config.presharedKey().map(PresharedKey::getBytes).orElse(null);
+        try {
+          h.setPresharedKey(psk);
+        } finally {
+          if (psk != null) {
+            Arrays.fill(psk, (byte) 0);
+          }
         }
       }
+    } finally {
+      lock.unlock();
     }
   }
 
-  synchronized void removePeer(PeerState p) {
-    Handshake h = handshakes.remove(p);
-    if (h != null) {
-      h.destroy();
-    }
-    List<IndexEntry> l = entries.remove(p);
-    if (l != null) {
-      for (IndexEntry e : l) {
-        removeIndex(e);
+  /** The peer is gone: its handshake is wiped and its indices answer no more. */
+  void removePeer(PeerState p) {
+    lock.lock();
+    try {
+      Handshake h = p.handshake.noise;
+      p.handshake.noise = null;
+      if (h != null) {
+        h.destroy();
       }
+      forgetIndices(p);
+    } finally {
+      lock.unlock();
     }
-    handshakeIndex.remove(p);
   }
 
   private void replaceHandshake(PeerState p) {
-    Handshake old = handshakes.remove(p);
+    Handshake old = p.handshake.noise;
+    p.handshake.noise = null;
     if (old != null) {
       old.destroy();
     }
@@ -154,8 +186,7 @@ final class Handshakes {
     }
     byte[] psk = p.config.presharedKey().map(PresharedKey::getBytes).orElse(null);
     try {
-      handshakes.put(
-          p, Handshake.create(id, p.publicKey.getBytes(), psk, time, RandomSource.secure()));
+      p.handshake.noise = Handshake.create(id, p.publicKey.getBytes(), psk, time, random);
     } finally {
       if (psk != null) {
         Arrays.fill(psk, (byte) 0);
@@ -164,53 +195,74 @@ final class Handshakes {
   }
 
   /** Wipes the peer's handshake in progress (its sessions are wiped by the caller). */
-  synchronized void clearHandshake(PeerState p) {
-    Handshake h = handshakes.get(p);
-    if (h != null) {
-      h.clearHandshake();
-    }
-    List<IndexEntry> l = entries.get(p);
-    if (l != null) {
-      for (IndexEntry e : l) {
-        removeIndex(e);
+  void clearHandshake(PeerState p) {
+    lock.lock();
+    try {
+      Handshake h = p.handshake.noise;
+      if (h != null) {
+        h.clearHandshake();
       }
-      l.clear();
+      forgetIndices(p);
+    } finally {
+      lock.unlock();
     }
-    handshakeIndex.remove(p);
+  }
+
+  private void forgetIndices(PeerState p) {
+    for (IndexEntry e : p.handshake.indices) {
+      removeIndex(e);
+    }
+    p.handshake.indices.clear();
+    p.handshake.pending = null;
   }
 
   /** For tests: whether the peer holds a cookie (from a cookie reply) for its next MAC2. */
-  synchronized boolean hasCookie(PeerState p) {
-    Handshake h = handshakes.get(p);
-    return h != null && h.hasCookie();
+  boolean hasCookie(PeerState p) {
+    lock.lock();
+    try {
+      Handshake h = p.handshake.noise;
+      return h != null && h.hasCookie();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** After the thread ended: wipe every secret. */
-  synchronized void destroy() {
-    for (Handshake h : handshakes.values()) {
-      h.destroy();
+  void destroy() {
+    lock.lock();
+    try {
+      for (PeerState p : peers.peers()) {
+        Handshake h = p.handshake.noise;
+        p.handshake.noise = null;
+        if (h != null) {
+          h.destroy();
+        }
+      }
+      indices.clear();
+      CookieChecker checker = cookieChecker;
+      if (checker != null) {
+        checker.destroy();
+      }
+      StaticIdentity id = identity;
+      if (id != null) {
+        id.destroy();
+      }
+      identity = null;
+      Arrays.fill(ctx.datagram, (byte) 0);
+    } finally {
+      lock.unlock();
     }
-    handshakes.clear();
-    indices.clear();
-    if (cookieChecker != null) {
-      cookieChecker.destroy();
-    }
-    StaticIdentity id = identity;
-    if (id != null) {
-      id.destroy();
-    }
-    identity = null;
-    Arrays.fill(ctx.datagram, (byte) 0);
   }
 
   /** Handshake thread (timers, requests): sends an initiation unless one went out recently. */
   void sendInitiation(PeerState peer, boolean isRetry) {
-    synchronized (this) {
-      Handshake h = handshakes.get(peer);
+    lock.lock();
+    try {
+      Handshake h = peer.handshake.noise;
       if (h == null || peer.removed) {
         return;
       }
-      long now = engine.clock.nanos();
+      long now = time.nanoTime();
       if (!isRetry) {
         peer.timers.resetHandshakeAttempts();
       }
@@ -218,15 +270,16 @@ final class Handshakes {
           < Protocol.REKEY_TIMEOUT_NANOS /* once per REKEY_TIMEOUT, send.c */) {
         return;
       }
-      InetSocketAddress to = peer.endpoint;
+      DatagramAddress to = peer.sendTo; // with the sticky source, when the peer wrote to us
       if (to == null) {
-        to = resolve(peer);
-        if (to == null) {
+        InetSocketAddress resolved = resolve(peer);
+        if (resolved == null) {
           return;
         }
+        to = DatagramAddress.of(resolved);
       }
       if (!isRetry && !peer.timers.handshakeInFlight()) {
-        peer.attemptStartNanos = now;
+        peer.handshake.attemptStartNanos = now;
       }
       IndexEntry entry = new IndexEntry(peer);
       int index = indices.add(entry);
@@ -236,16 +289,21 @@ final class Handshakes {
         indices.remove(index, entry);
         return;
       }
-      Integer old = handshakeIndex.put(peer, index);
-      if (old != null) {
-        dropPendingIndex(peer, old);
+      IndexEntry old = peer.handshake.pending;
+      if (old != null) { // a new initiation replaces the pending one: its index no longer answers
+        removeIndex(old);
+        peer.handshake.indices.remove(old);
       }
-      entriesOf(peer).add(entry);
+      peer.handshake.pending = entry;
+      peer.handshake.indices.add(entry);
+      // timer hooks before the datagram leaves (see SendLoop): the answer may come back first
       peer.timers.onAnyAuthenticatedPacketTraversal();
       peer.timers.onAnyAuthenticatedPacketSent();
       peer.lastSentHandshakeNanos = now;
       send(peer, n, to);
       peer.timers.onHandshakeInitiated();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -270,7 +328,7 @@ final class Handshakes {
       return null;
     }
     try {
-      InetSocketAddress a = engine.resolver.resolve(e.get());
+      InetSocketAddress a = resolver.resolve(e.get());
       if (peer.endpoint == null) {
         peer.setEndpoint(a);
       }
@@ -291,11 +349,20 @@ final class Handshakes {
     return cookieChecker;
   }
 
-  /** Takes in an initiation that passed the checks; answers it with a response. */
+  /** As {@link #consumeInitiation(StaticIdentity, byte[], int, DatagramAddress)}, for tests. */
   void consumeInitiation(StaticIdentity id, byte[] msg, int len, InetSocketAddress from) {
+    consumeInitiation(id, msg, len, DatagramAddress.of(from));
+  }
+
+  /**
+   * Takes in an initiation that passed the checks; answers it with a response, from the local
+   * address the initiation arrived on. {@code from} is the caller's; read, not kept.
+   */
+  void consumeInitiation(StaticIdentity id, byte[] msg, int len, DatagramAddress from) {
     PeerState[] found = new PeerState[1];
     Handshake.InitiationResult r;
-    synchronized (this) {
+    lock.lock();
+    try {
       r =
           Handshake.consumeInitiation(
               id,
@@ -303,26 +370,29 @@ final class Handshakes {
               0,
               len,
               pk -> {
-                PeerState p = engine.peer(Key.fromBytes(pk));
+                PeerState p = peers.peer(Key.fromBytes(pk));
                 found[0] = p;
-                return p == null ? null : handshakes.get(p);
+                return p == null ? null : p.handshake.noise;
               });
+    } finally {
+      lock.unlock();
     }
     PeerState peer = found[0];
     if (r.reason() != Reason.OK || peer == null) {
-      engine.events.drop(
+      events.drop(
           r.reason() == Reason.INITIATION_FLOOD
               ? DropReason.RATE_LIMITED
               : DropReason.HANDSHAKE_INVALID,
           peer);
       return;
     }
-    peer.setEndpoint(from);
+    peer.roam(from); // the endpoint and the local address it wrote to
     peer.rxBytes.addAndGet(len);
     peer.timers.onAnyAuthenticatedPacketReceived();
     peer.timers.onAnyAuthenticatedPacketTraversal();
-    synchronized (this) {
-      Handshake h = handshakes.get(peer);
+    lock.lock();
+    try {
+      Handshake h = peer.handshake.noise;
       if (h == null || peer.removed) {
         return;
       }
@@ -333,48 +403,60 @@ final class Handshakes {
       peer.timers.onAnyAuthenticatedPacketSent();
       Keypair kp = h.createResponse(index, ctx.datagram, 0);
       entry.keypair = kp;
-      entriesOf(peer).add(entry);
+      peer.handshake.indices.add(entry);
       peer.keypairs.install(kp);
       pruneIndices(peer);
       peer.timers.onSessionDerived();
-      peer.lastSentHandshakeNanos = engine.clock.nanos();
+      peer.lastSentHandshakeNanos = time.nanoTime();
       send(peer, Protocol.RESPONSE_LENGTH, from);
+    } finally {
+      lock.unlock();
     }
   }
 
-  /** Takes in a response that passed the checks; the session starts. */
+  /** As {@link #consumeResponse(byte[], int, DatagramAddress)}, for tests. */
   void consumeResponse(byte[] msg, int len, InetSocketAddress from) {
+    consumeResponse(msg, len, DatagramAddress.of(from));
+  }
+
+  /**
+   * Takes in a response that passed the checks; the session starts. {@code from} is the caller's;
+   * read, not kept.
+   */
+  void consumeResponse(byte[] msg, int len, DatagramAddress from) {
     int index = Messages.receiverIndex(msg, 0);
     IndexEntry entry = indices.get(index);
     if (entry == null || entry.keypair != null) {
-      engine.events.drop(DropReason.HANDSHAKE_INVALID, null);
+      events.drop(DropReason.HANDSHAKE_INVALID, null);
       return;
     }
     PeerState peer = entry.peer;
-    Keypair kp;
-    synchronized (this) {
-      Handshake h = handshakes.get(peer);
+    lock.lock();
+    try {
+      Handshake h = peer.handshake.noise;
       if (h == null || peer.removed) {
         return;
       }
       Handshake.ResponseResult r = h.consumeResponse(msg, 0, len);
-      if (r.reason() != Reason.OK || r.keypair() == null) {
-        engine.events.drop(DropReason.HANDSHAKE_INVALID, peer);
+      Keypair kp = r.keypair();
+      if (r.reason() != Reason.OK || kp == null) {
+        events.drop(DropReason.HANDSHAKE_INVALID, peer);
         return;
       }
-      kp = r.keypair();
       entry.keypair = kp;
-      handshakeIndex.remove(peer);
+      peer.handshake.pending = null; // the initiation is answered
       peer.keypairs.install(kp);
       pruneIndices(peer);
+    } finally {
+      lock.unlock();
     }
-    peer.setEndpoint(from);
+    peer.roam(from); // the endpoint and the local address it wrote to
     peer.rxBytes.addAndGet(len);
     peer.timers.onAnyAuthenticatedPacketReceived();
     peer.timers.onAnyAuthenticatedPacketTraversal();
     peer.timers.onSessionDerived();
     peer.timers.onHandshakeComplete();
-    peer.handshakeCompleted(engine.clock.nanos() - peer.attemptStartNanos);
+    peer.handshakeCompleted(time.nanoTime() - peer.handshake.attemptStartNanos);
     peer.sendKeepalive(ctx); // the staged packets, or a keepalive, confirm the session
   }
 
@@ -382,58 +464,41 @@ final class Handshakes {
   void consumeCookieReply(byte[] msg, int len) {
     IndexEntry entry = indices.get(Messages.receiverIndex(msg, 0));
     if (entry == null) {
-      engine.events.drop(DropReason.HANDSHAKE_INVALID, null);
+      events.drop(DropReason.HANDSHAKE_INVALID, null);
       return;
     }
     Reason r;
-    synchronized (this) {
-      Handshake h = handshakes.get(entry.peer);
+    lock.lock();
+    try {
+      Handshake h = entry.peer.handshake.noise;
       r = h == null ? Reason.UNEXPECTED_COOKIE_REPLY : h.consumeCookieReply(msg, 0, len);
+    } finally {
+      lock.unlock();
     }
     if (r != Reason.OK) {
-      engine.events.drop(DropReason.HANDSHAKE_INVALID, entry.peer);
+      events.drop(DropReason.HANDSHAKE_INVALID, entry.peer);
     }
   }
 
-  private void send(PeerState peer, int n, InetSocketAddress to) {
+  private void send(PeerState peer, int n, DatagramAddress to) {
     try {
-      engine.transport.send(ctx.frame(n), to);
+      sender.send(ctx.datagram, 0, n, to);
       peer.txBytes.addAndGet(n);
     } catch (IOException e) {
-      engine.events.drop(DropReason.IO_ERROR, peer);
+      events.drop(DropReason.IO_ERROR, peer);
     }
   }
 
-  /** A new initiation replaces the pending one: its index no longer answers. */
-  private void dropPendingIndex(PeerState peer, int index) {
-    IndexEntry e = indices.get(index);
-    if (e != null && e.peer == peer && e.keypair == null) {
-      removeIndex(e);
-      entriesOf(peer).remove(e);
-    }
-  }
-
-  /** The index entries of a peer that {@link #addPeer} registered (every peer handled here). */
-  private List<IndexEntry> entriesOf(PeerState peer) {
-    return Objects.requireNonNull(entries.get(peer), "peer not registered");
-  }
-
-  /** Forgets indices whose keypairs are gone (replaced, destroyed). */
+  /** Forgets indices whose keypairs are gone (replaced, destroyed) and stale initiations'. */
   private void pruneIndices(PeerState peer) {
-    List<IndexEntry> l = entriesOf(peer);
-    Integer pending = handshakeIndex.get(peer);
+    IndexEntry pending = peer.handshake.pending;
     Keypair cur = peer.keypairs.current();
     Keypair prev = peer.keypairs.previous();
     Keypair next = peer.keypairs.next();
-    for (var it = l.iterator(); it.hasNext(); ) {
+    for (var it = peer.handshake.indices.iterator(); it.hasNext(); ) {
       IndexEntry e = it.next();
       Keypair k = e.keypair;
-      if (k == null) {
-        if (pending == null || indices.get(pending) != e) {
-          removeIndex(e);
-          it.remove();
-        }
-      } else if (k != cur && k != prev && k != next) {
+      if (k == null ? e != pending : k != cur && k != prev && k != next) {
         removeIndex(e);
         it.remove();
       }

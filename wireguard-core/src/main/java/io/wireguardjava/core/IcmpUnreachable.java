@@ -1,5 +1,6 @@
 package io.wireguardjava.core;
 
+import io.wireguardjava.crypto.TimeSource;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -29,12 +30,12 @@ final class IcmpUnreachable {
 
   private final byte @Nullable [] source4;
   private final byte @Nullable [] source6;
-  private final Clock clock;
+  private final TimeSource clock;
   private final byte[] out = new byte[1280];
   private long windowStart;
   private int sentInWindow;
 
-  IcmpUnreachable(List<InetAddress> interfaceAddresses, Clock clock) {
+  IcmpUnreachable(List<InetAddress> interfaceAddresses, TimeSource clock) {
     byte[] v4 = null;
     byte[] v6 = null;
     for (InetAddress a : interfaceAddresses) {
@@ -79,7 +80,7 @@ final class IcmpUnreachable {
   }
 
   private boolean allowed() {
-    long now = clock.nanos();
+    long now = clock.nanoTime();
     if (now - windowStart >= 1_000_000_000L) {
       windowStart = now;
       sentInWindow = 0;

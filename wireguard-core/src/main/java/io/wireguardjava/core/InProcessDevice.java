@@ -1,6 +1,7 @@
 package io.wireguardjava.core;
 
 import io.wireguardjava.TunnelPackets;
+import io.wireguardjava.spi.PacketBatch;
 import io.wireguardjava.spi.PacketDevice;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -76,6 +77,17 @@ final class InProcessDevice implements PacketDevice {
   public int read(byte[] buf, int offset, int length) throws IOException {
     try {
       return fromApp.take(buf, offset, length, -1, true);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted");
+    }
+  }
+
+  /** Takes every packet the application has queued, up to the batch's capacity, at once. */
+  @Override
+  public int readBatch(PacketBatch batch) throws IOException {
+    try {
+      return fromApp.takeBatch(batch);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted");

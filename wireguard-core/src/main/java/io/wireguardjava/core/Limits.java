@@ -16,6 +16,20 @@ final class Limits {
   static final int MAX_QUEUED_INCOMING_HANDSHAKES = 4096;
 
   /**
+   * Handshake messages with a valid MAC2 (admitted under load) waiting for the handshake thread, in
+   * their own queue that it serves first: a flood without cookies cannot fill it, and the
+   * per-source rate limit bounds what one address with cookies can put in.
+   */
+  static final int MAX_QUEUED_VERIFIED_HANDSHAKES = 1024;
+
+  /**
+   * Threads doing the cheap checks of handshake messages (MAC1, MAC2, cookie replies): one per CPU,
+   * at most four (wireguard-go runs one handshake worker per CPU).
+   */
+  static final int HANDSHAKE_GATE_THREADS =
+      Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+  /**
    * The handshake queue length from which the tunnel is "under load" and answers initiations
    * without a valid MAC2 with a cookie reply (the kernel: an eighth of the queue).
    */
@@ -41,13 +55,6 @@ final class Limits {
 
   /** Requested UDP socket buffer size (the kernel may cap it at net.core.[rw]mem_max). */
   static final int SOCKET_BUFFER_BYTES = 4 << 20;
-
-  /** Random jitter added to handshake and new-handshake timers (the kernel's MAX_TIMER_JITTER). */
-  static final long MAX_TIMER_JITTER_NANOS =
-      io.wireguardjava.crypto.Protocol.REKEY_TIMEOUT_JITTER_MAX.toNanos();
-
-  /** Handshake retries, each REKEY_TIMEOUT apart, before giving up (REKEY_ATTEMPT_TIME). */
-  static final int MAX_TIMER_HANDSHAKES = io.wireguardjava.crypto.Protocol.MAX_TIMER_HANDSHAKES;
 
   /** Failed attempts after which a peer's host-name endpoint is resolved again. */
   static final int RERESOLVE_AFTER_ATTEMPTS = 3;

@@ -1,5 +1,6 @@
 package io.wireguardjava.core;
 
+import io.wireguardjava.spi.PacketBatch;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,10 +24,6 @@ final class PacketRing {
     this.slots = new byte[capacity][slotSize];
     this.lengths = new int[capacity];
     this.slotSize = slotSize;
-  }
-
-  int slotSize() {
-    return slotSize;
   }
 
   /**
@@ -103,11 +100,35 @@ final class PacketRing {
     }
   }
 
-  /** Packets waiting. */
-  int size() {
-    lock.lock();
+  /**
+   * Moves packets into {@code batch} (cleared first): waits for the first, then takes as many more
+   * as are queued, up to the batch's capacity, under one lock. A packet longer than the batch's
+   * slots is cut and added with its full length ({@link io.wireguardjava.spi.PacketDevice#read}'s
+   * contract).
+   *
+   * @return the number taken (at least 1), or -1 once closed and drained
+   */
+  int takeBatch(PacketBatch batch) throws InterruptedException {
+    batch.clear();
+    lock.lockInterruptibly();
     try {
-      return count;
+      while (count == 0) {
+        if (closed) {
+          return -1;
+        }
+        notEmpty.await();
+      }
+      while (count > 0 && !batch.isFull()) {
+        int n = lengths[head];
+        int i = batch.count();
+        System.arraycopy(
+            slots[head], 0, batch.array(i), batch.offset(i), Math.min(n, batch.maxLength()));
+        batch.add(n);
+        head = (head + 1) % slots.length;
+        count--;
+      }
+      notFull.signalAll();
+      return batch.count();
     } finally {
       lock.unlock();
     }

@@ -8,6 +8,9 @@ import io.wireguardjava.PeerStats;
 import io.wireguardjava.crypto.Keypair;
 import io.wireguardjava.crypto.Keypairs;
 import io.wireguardjava.crypto.Protocol;
+import io.wireguardjava.crypto.TimeSource;
+import io.wireguardjava.spi.DatagramAddress;
+import io.wireguardjava.spi.PacketBatch;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -28,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * alone. Endpoint and configuration fields are volatile, written on reconfiguration or by roaming.
  */
 final class PeerState {
-  final Engine engine;
+  private final PeerServices services;
+  private final Events events;
   final Key publicKey;
 
   /** {@link #publicKey} wrapped once, for listener calls on the data path. */
@@ -50,28 +54,39 @@ final class PeerState {
 
   volatile Peer config;
   volatile @Nullable InetSocketAddress endpoint;
+
+  /**
+   * Where datagrams to this peer go: {@link #endpoint} and the local address its latest
+   * authenticated datagram arrived on (the sticky source, so a multi-homed host answers from the
+   * address the peer wrote to). Published whole and never changed afterwards: a new one replaces it
+   * when the peer roams. Null exactly when {@link #endpoint} is.
+   */
+  volatile @Nullable DatagramAddress sendTo;
+
   volatile @Nullable Instant lastHandshake;
 
-  /** When the latest initiation or response was sent ({@link Clock#nanos()}). */
+  /** When the latest initiation or response was sent ({@link TimeSource#nanoTime()}). */
   volatile long lastSentHandshakeNanos;
 
-  /** Handshake thread: when the current attempt sequence began, for the "took" figure. */
-  long attemptStartNanos;
+  /** The Noise handshake and its session indices; {@link Handshakes}' lock guards it. */
+  final PeerHandshakeState handshake = new PeerHandshakeState();
 
   /** Whether the receive-side "last minute" rekey was already asked for this keypair. */
   volatile boolean sentLastMinuteHandshake;
 
   volatile boolean removed;
 
-  PeerState(Engine engine, Peer config) {
-    this.engine = engine;
+  PeerState(Peer config, PeerServices services) {
+    this.services = services;
+    this.events = services.events();
     this.publicKey = config.publicKey();
     this.optionalKey = Optional.of(publicKey);
     this.config = config;
-    this.staged = new StagedPackets(engine.pool);
-    this.timers = new Timers(engine.scheduler, new TimerActions(), engine.random);
-    this.lastSentHandshakeNanos = engine.clock.nanos() - Protocol.REKEY_TIMEOUT_NANOS - 1;
+    this.staged = new StagedPackets(services.pool());
+    this.timers = new Timers(services.scheduler(), new TimerActions(), services.random());
+    this.lastSentHandshakeNanos = services.clock().nanoTime() - Protocol.REKEY_TIMEOUT_NANOS - 1;
     this.endpoint = literal(config.endpoint());
+    this.sendTo = endpoint == null ? null : DatagramAddress.of(endpoint);
     // the persistent keepalive is armed by the engine once the peer is registered
   }
 
@@ -102,13 +117,9 @@ final class PeerState {
    * and the outcome says which.
    */
   Outcome send(byte[] buf, int off, int len, SendContext ctx) {
-    if (!PacketSize.fits(len, engine.mtu)) {
-      engine.events.drop(DropReason.TOO_LARGE, this);
-      return Outcome.TOO_LARGE;
-    }
-    if (endpoint == null && config.endpoint().isEmpty()) {
-      engine.events.drop(DropReason.NO_ENDPOINT, this);
-      return Outcome.NO_ENDPOINT;
+    Outcome admitted = admit(len);
+    if (admitted != Outcome.ACCEPTED) {
+      return admitted;
     }
     sendLock.lock();
     try {
@@ -120,7 +131,7 @@ final class PeerState {
       Keypair kp = usableKeypair();
       if (kp == null) {
         stageLocked(buf, off, len);
-        engine.requestHandshake(this);
+        services.requests().request(this);
         return Outcome.ACCEPTED;
       }
       sealAndSend(kp, buf, off, len, ctx);
@@ -128,6 +139,98 @@ final class PeerState {
       sendLock.unlock();
     }
     return Outcome.ACCEPTED;
+  }
+
+  /**
+   * Whether a packet of {@code len} bytes may go to this peer at all: not over the MTU, and the
+   * peer has somewhere to send it. A refusal is counted here; the caller answers it with ICMP.
+   */
+  Outcome admit(int len) {
+    if (!PacketSize.fits(len, services.mtu().getAsInt())) {
+      events.drop(DropReason.TOO_LARGE, this);
+      return Outcome.TOO_LARGE;
+    }
+    if (endpoint == null && config.endpoint().isEmpty()) {
+      events.drop(DropReason.NO_ENDPOINT, this);
+      return Outcome.NO_ENDPOINT;
+    }
+    return Outcome.ACCEPTED;
+  }
+
+  /**
+   * Sends packets {@code which[0..n)} of {@code packets} (each already {@link #admit admitted}) to
+   * this peer, in that order, under one take of the send lock: sealed back to back into {@code
+   * out}, the timer hooks and counters taken once, then handed to the socket together. Without a
+   * usable session, or behind packets already staged, they are staged as {@link #send} does.
+   */
+  void sendBatch(PacketBatch packets, int[] which, int n, SealedDatagrams out, SendContext ctx) {
+    sendLock.lock();
+    try {
+      Keypair kp = staged.isEmpty() ? usableKeypair() : null;
+      if (kp == null) {
+        boolean waiting = !staged.isEmpty();
+        for (int k = 0; k < n; k++) {
+          int i = which[k];
+          stageLocked(packets.array(i), packets.offset(i), packets.length(i));
+        }
+        if (waiting) {
+          sendStagedLocked(ctx); // keep order behind packets already waiting
+        } else {
+          services.requests().request(this);
+        }
+        return;
+      }
+      sealBatchLocked(kp, packets, which, n, out);
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  /** Seals and sends a batch with {@code kp}. Send lock held. */
+  private void sealBatchLocked(
+      Keypair kp, PacketBatch packets, int[] which, int n, SealedDatagrams out) {
+    DatagramAddress to = sendTo;
+    if (to == null) {
+      for (int k = 0; k < n; k++) {
+        events.drop(DropReason.NO_ENDPOINT, this);
+      }
+      return;
+    }
+    int mtu = services.mtu().getAsInt();
+    out.reset(mtu);
+    timers.onAnyAuthenticatedPacketTraversal();
+    for (int k = 0; k < n; k++) {
+      int i = which[k];
+      int len = packets.length(i);
+      if (!PacketSize.fits(len, mtu)) { // the MTU shrank since admit()
+        events.drop(DropReason.TOO_LARGE, this);
+        continue;
+      }
+      int m = kp.seal(packets.array(i), packets.offset(i), len, out.data(), out.nextOffset());
+      if (m < 0) { // expired or used up in this batch: the rest waits for the next session
+        events.drop(DropReason.SESSION_EXPIRED, this);
+        for (int j = k + 1; j < n; j++) {
+          stageLocked(packets.array(which[j]), packets.offset(which[j]), packets.length(which[j]));
+        }
+        services.requests().request(this);
+        break;
+      }
+      out.add(m);
+    }
+    if (out.count() == 0) {
+      return;
+    }
+    // Timer hooks once per batch, before the datagrams leave (see sealAndSend).
+    timers.onAnyAuthenticatedPacketSent();
+    timers.onDataSent();
+    int failed = out.sendAll(services.sender(), to);
+    for (int f = 0; f < failed; f++) {
+      events.drop(DropReason.IO_ERROR, this);
+    }
+    txBytes.addAndGet(out.totalBytes());
+    if (kp.needsRekeyOnSend()) { // keep_key_fresh
+      services.requests().request(this);
+    }
   }
 
   /** Sends a keepalive, or the staged packets when some wait (they serve as one). */
@@ -138,7 +241,7 @@ final class PeerState {
         Keypair kp = usableKeypair();
         if (kp == null) {
           stageLocked(ctx.datagram, 0, 0); // an empty packet: sent once a session exists
-          engine.requestHandshake(this);
+          services.requests().request(this);
           return;
         }
         sealAndSend(kp, ctx.datagram, 0, 0, ctx);
@@ -166,7 +269,7 @@ final class PeerState {
     }
     Keypair kp = usableKeypair();
     if (kp == null) {
-      engine.requestHandshake(this);
+      services.requests().request(this);
       return;
     }
     staged.drain(sealStaged, kp, ctx);
@@ -176,14 +279,14 @@ final class PeerState {
     if (removed) {
       // A thread that found this peer before it was removed: destroy() has purged (or will
       // purge) the queue, and nothing would return a buffer staged now to the pool.
-      engine.events.drop(DropReason.NO_ROUTE, this);
+      events.drop(DropReason.NO_ROUTE, this);
       return;
     }
     int r = staged.add(buf, off, len);
     if (r == StagedPackets.TOO_LARGE) {
-      engine.events.drop(DropReason.TOO_LARGE, this);
+      events.drop(DropReason.TOO_LARGE, this);
     } else if (r != 0) {
-      engine.events.drop(DropReason.STAGING_QUEUE_FULL, this);
+      events.drop(DropReason.STAGING_QUEUE_FULL, this);
     }
   }
 
@@ -210,22 +313,22 @@ final class PeerState {
 
   /** Seals {@code buf[off..off+len)} into ctx's datagram and sends it. Send lock held. */
   private void sealAndSend(Keypair kp, byte[] buf, int off, int len, SendContext ctx) {
-    InetSocketAddress to = endpoint;
+    DatagramAddress to = sendTo;
     if (to == null) {
-      engine.events.drop(DropReason.NO_ENDPOINT, this);
+      events.drop(DropReason.NO_ENDPOINT, this);
       return;
     }
-    int mtu = engine.mtu;
+    int mtu = services.mtu().getAsInt();
     if (!PacketSize.fits(len, mtu)) { // staged under a larger MTU than today's
-      engine.events.drop(DropReason.TOO_LARGE, this);
+      events.drop(DropReason.TOO_LARGE, this);
       return;
     }
     timers.onAnyAuthenticatedPacketTraversal();
     ctx.ensureCapacity(PacketSize.datagramLength(mtu)); // grows once after an MTU increase
     int n = kp.seal(buf, off, len, ctx.datagram, 0);
     if (n < 0) {
-      engine.events.drop(DropReason.SESSION_EXPIRED, this);
-      engine.requestHandshake(this);
+      events.drop(DropReason.SESSION_EXPIRED, this);
+      services.requests().request(this);
       return;
     }
     // Timer hooks before the datagram leaves: the peer's answer may be processed by the receive
@@ -236,54 +339,86 @@ final class PeerState {
       timers.onDataSent();
     }
     try {
-      engine.transport.send(ctx.frame(n), to);
+      services.sender().send(ctx.datagram, 0, n, to);
     } catch (IOException e) {
-      engine.events.drop(DropReason.IO_ERROR, this);
+      events.drop(DropReason.IO_ERROR, this);
       return;
     }
     txBytes.addAndGet(n);
     if (kp.needsRekeyOnSend()) { // keep_key_fresh
-      engine.requestHandshake(this);
+      services.requests().request(this);
     }
   }
 
   // ---- receiving (receive thread) ----
 
   /**
-   * Bookkeeping after a transport message from this peer was authenticated with {@code kp}: session
-   * confirmation, roaming, timers, counters.
+   * Per datagram, on the receive thread, after a transport message from this peer was authenticated
+   * with {@code kp}: the first one on a responder's new session confirms it (timers, listeners,
+   * staged packets sent). The rest of the bookkeeping waits for {@link #onReceivedBatch}.
    */
-  void onAuthenticatedData(
-      Keypair kp, InetSocketAddress from, int datagramLength, SendContext ctx) {
+  void confirmSession(Keypair kp, SendContext ctx) {
     if (keypairs.receivedWith(kp)) { // the responder's new session is confirmed
       timers.onHandshakeComplete();
       handshakeCompleted(0);
       sendStaged(ctx);
     }
-    setEndpoint(from);
-    rxBytes.addAndGet(datagramLength);
+  }
+
+  /**
+   * Once per received batch, on the receive thread, for the datagrams of this peer in it: roaming
+   * to the latest source, rx bytes, timers (any authenticated packet, and data when {@code data}),
+   * the "last minute" rekey check on {@code kp}, the keypair last used.
+   */
+  void onReceivedBatch(Keypair kp, DatagramAddress from, long datagramBytes, boolean data) {
+    roam(from);
+    rxBytes.addAndGet(datagramBytes);
     timers.onAnyAuthenticatedPacketReceived();
     timers.onAnyAuthenticatedPacketTraversal();
+    if (data) {
+      timers.onDataReceived();
+    }
     if (!sentLastMinuteHandshake && kp == keypairs.current() && kp.needsRekeyOnReceive()) {
       sentLastMinuteHandshake = true;
-      engine.requestHandshake(this);
+      services.requests().request(this);
     }
   }
 
-  /** Roaming: the endpoint becomes the source of the latest authenticated packet. */
+  /**
+   * Roaming, on the receive thread: the endpoint becomes the source of the latest authenticated
+   * datagram, and replies leave from the local address it arrived on. Allocates only when either
+   * changed.
+   */
+  void roam(DatagramAddress from) {
+    DatagramAddress old = sendTo;
+    if (old != null && old.sameAs(from) && old.toInetSocketAddress() == endpoint) {
+      return; // (the identity check repairs a race with setEndpoint on the handshake thread)
+    }
+    DatagramAddress fresh = from.copy();
+    InetSocketAddress remote = fresh.toInetSocketAddress();
+    InetSocketAddress oldRemote = endpoint;
+    endpoint = remote;
+    sendTo = fresh;
+    if (!remote.equals(oldRemote)) {
+      events.endpointChanged(publicKey, remote);
+    }
+  }
+
+  /** The endpoint from configuration, resolution or a handshake message: no sticky source. */
   void setEndpoint(InetSocketAddress from) {
     InetSocketAddress old = endpoint;
     if (from != old && !from.equals(old)) {
+      sendTo = DatagramAddress.of(from);
       endpoint = from;
-      engine.events.endpointChanged(publicKey, from);
+      events.endpointChanged(publicKey, from);
     }
   }
 
   /** A handshake completed: record the time, tell the listeners. */
   void handshakeCompleted(long tookNanos) {
-    lastHandshake = engine.clock.now();
+    lastHandshake = Instant.ofEpochSecond(0, services.clock().epochNanos());
     sentLastMinuteHandshake = false;
-    engine.events.handshakeCompleted(publicKey, java.time.Duration.ofNanos(tookNanos));
+    events.handshakeCompleted(publicKey, java.time.Duration.ofNanos(tookNanos));
   }
 
   // ---- lifecycle ----
@@ -291,7 +426,7 @@ final class PeerState {
   /** Zeroes sessions (keys) and the handshake state. */
   void zeroKeyMaterial() {
     keypairs.clear();
-    engine.handshakes.clearHandshake(this);
+    services.handshakes().clearHandshake(this);
   }
 
   /**
@@ -301,7 +436,7 @@ final class PeerState {
    */
   void expireSessions() {
     zeroKeyMaterial();
-    lastSentHandshakeNanos = engine.clock.nanos() - Protocol.REKEY_TIMEOUT_NANOS - 1;
+    lastSentHandshakeNanos = services.clock().nanoTime() - Protocol.REKEY_TIMEOUT_NANOS - 1;
   }
 
   /**
@@ -334,26 +469,26 @@ final class PeerState {
   private final class TimerActions implements Timers.Actions {
     @Override
     public void sendHandshakeInitiation(boolean isRetry) {
-      engine.handshakes.sendInitiation(PeerState.this, isRetry);
+      services.handshakes().sendInitiation(PeerState.this, isRetry);
     }
 
     @Override
     public void beforeRetry(int attempt) {
       if (attempt > Limits.RERESOLVE_AFTER_ATTEMPTS) {
-        engine.handshakes.reresolve(PeerState.this);
+        services.handshakes().reresolve(PeerState.this);
       }
     }
 
     @Override
     public void sendKeepalive() {
-      PeerState.this.sendKeepalive(engine.handshakes.context());
+      PeerState.this.sendKeepalive(services.handshakes().context());
     }
 
     @Override
     public void handshakeGaveUp() {
       int n = purgeStaged();
-      engine.events.drop(DropReason.HANDSHAKE_GAVE_UP, PeerState.this, n);
-      engine.events.peerStale(publicKey);
+      events.drop(DropReason.HANDSHAKE_GAVE_UP, PeerState.this, n);
+      events.peerStale(publicKey);
     }
 
     @Override
@@ -361,7 +496,7 @@ final class PeerState {
       boolean had = keypairs.current() != null || keypairs.previous() != null;
       PeerState.this.zeroKeyMaterial();
       if (had) {
-        engine.events.peerStale(publicKey);
+        events.peerStale(publicKey);
       }
     }
   }

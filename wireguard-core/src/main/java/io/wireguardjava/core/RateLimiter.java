@@ -1,5 +1,6 @@
 package io.wireguardjava.core;
 
+import io.wireguardjava.crypto.TimeSource;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -20,18 +21,18 @@ final class RateLimiter {
     long tokens;
   }
 
-  private final Clock clock;
+  private final TimeSource clock;
   private final Map<Long, Bucket> buckets = new HashMap<>();
   private long lastSweep;
 
-  RateLimiter(Clock clock) {
+  RateLimiter(TimeSource clock) {
     this.clock = clock;
-    this.lastSweep = clock.nanos();
+    this.lastSweep = clock.nanoTime();
   }
 
   /** Whether one more initiation from {@code source} is allowed now (and takes its token). */
   boolean allow(InetAddress source) {
-    long now = clock.nanos();
+    long now = clock.nanoTime();
     if (now - lastSweep > 1_000_000_000L) {
       sweep(now);
     }
@@ -65,10 +66,6 @@ final class RateLimiter {
         it.remove();
       }
     }
-  }
-
-  int size() {
-    return buckets.size();
   }
 
   private static long keyOf(byte[] a) {

@@ -1,5 +1,6 @@
 package io.wireguardjava.core;
 
+import io.wireguardjava.crypto.TimeSource;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -34,7 +35,7 @@ final class Scheduler {
 
     /** Arms (or re-arms) the timer to fire {@code delayNanos} from now. */
     void mod(long delayNanos) {
-      long d = clock.nanos() + delayNanos;
+      long d = clock.nanoTime() + delayNanos;
       deadline = d;
       if (d < sleepTarget) {
         wakeup();
@@ -53,7 +54,7 @@ final class Scheduler {
     }
   }
 
-  private final Clock clock;
+  private final TimeSource clock;
 
   /**
    * Every timer, in creation order. A sorted concurrent map rather than a copy-on-write list:
@@ -67,12 +68,8 @@ final class Scheduler {
   private volatile long sleepTarget = OFF;
   private boolean woken;
 
-  Scheduler(Clock clock) {
+  Scheduler(TimeSource clock) {
     this.clock = clock;
-  }
-
-  Clock clock() {
-    return clock;
   }
 
   /** A new, disarmed timer running {@code action} when it expires. */
@@ -105,7 +102,7 @@ final class Scheduler {
    */
   long runDue(@Nullable Consumer<RuntimeException> onFailure) {
     sleepTarget = OFF; // any timer armed while we scan wakes the next await()
-    long now = clock.nanos();
+    long now = clock.nanoTime();
     long next = OFF;
     for (Timer t : timers.values()) {
       long d = t.deadline;
@@ -140,7 +137,7 @@ final class Scheduler {
         if (nextDeadline == OFF) {
           wake.await();
         } else {
-          long left = nextDeadline - clock.nanos();
+          long left = nextDeadline - clock.nanoTime();
           if (left > 0) {
             wake.awaitNanos(left);
           }

@@ -25,6 +25,8 @@ import java.util.random.RandomGenerator;
  * the handshake thread, through {@link Actions}.
  */
 final class Timers {
+  /** Random jitter added to the handshake and new-handshake timers (MAX_TIMER_JITTER). */
+  private static final long MAX_JITTER_NANOS = Protocol.REKEY_TIMEOUT_JITTER_MAX.toNanos();
 
   /** What the timers make a peer do; always called on the handshake thread. */
   interface Actions {
@@ -71,7 +73,7 @@ final class Timers {
   // ---- expiry actions (handshake thread) ----
 
   private void expiredRetransmitHandshake() {
-    if (handshakeAttempts > Limits.MAX_TIMER_HANDSHAKES) {
+    if (handshakeAttempts > Protocol.MAX_TIMER_HANDSHAKES) {
       sendKeepalive.del();
       actions.handshakeGaveUp();
       // Destroy whatever a partial exchange left behind.
@@ -210,6 +212,6 @@ final class Timers {
   }
 
   private long jitter() {
-    return random.nextLong(Limits.MAX_TIMER_JITTER_NANOS);
+    return random.nextLong(MAX_JITTER_NANOS);
   }
 }

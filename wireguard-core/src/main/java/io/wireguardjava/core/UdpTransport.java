@@ -1,143 +1,197 @@
 package io.wireguardjava.core;
 
+import io.wireguardjava.spi.DatagramAddress;
+import io.wireguardjava.spi.DatagramBatch;
+import io.wireguardjava.spi.DatagramTransport;
+import io.wireguardjava.spi.DatagramTransportProvider;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.Inet4Address;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
+import java.util.ServiceLoader;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The tunnel's UDP socket: one blocking {@link DatagramChannel}, dual stack (IPv6 with IPv4-mapped
- * addresses) unless bound to one address. The receive thread blocks in {@link #receive}; any thread
- * may {@link #send} concurrently (the channel has separate read and write locks).
+ * The tunnel's UDP socket as the engine sees it: a {@link DatagramTransport} that can be replaced
+ * ({@link #rebind}) and marked, chosen once when the tunnel opens: the first available {@link
+ * DatagramTransportProvider} on the class path (Linux: batched system calls, GSO/GRO, sticky
+ * source, {@code SO_MARK}), else, or when the application asks for it, the portable {@link
+ * JdkUdpTransport}.
  *
  * <p>{@link #rebind} opens the new socket before closing the old one, so a failure leaves the
- * tunnel on its old port; the receive thread sees the old channel close and continues on the new
- * one. Buffers: the caller owns them; nothing is kept after a call returns.
+ * tunnel on its old port; the receive thread sees the old socket close and continues on the new
+ * one, a sender racing with the swap retries once on it. The mark follows to the new socket.
  */
-final class UdpTransport implements AutoCloseable {
-  private final Optional<InetAddress> bindAddress;
-  private volatile DatagramChannel channel;
-  private volatile int port;
-  private volatile boolean closed;
+final class UdpTransport implements AutoCloseable, DatagramSender {
+  private static final System.Logger LOG = System.getLogger(UdpTransport.class.getName());
 
-  UdpTransport(Optional<InetAddress> bindAddress, int port) throws IOException {
-    this.bindAddress = bindAddress;
-    this.channel = open(port);
-    this.port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+  /** System property: {@code jdk} forces the portable transport (as the TunnelOptions switch). */
+  static final String TRANSPORT_PROPERTY = "io.wireguardjava.udp.transport";
+
+  /** How to open a socket: a provider's, or the JDK's. */
+  private interface Opener {
+    DatagramTransport open(Optional<InetAddress> bindAddress, int port) throws IOException;
   }
 
-  private DatagramChannel open(int port) throws IOException {
-    DatagramChannel ch;
-    InetSocketAddress local;
-    if (bindAddress.isPresent()) {
-      InetAddress a = bindAddress.get();
-      ch =
-          DatagramChannel.open(
-              a instanceof Inet4Address
-                  ? StandardProtocolFamily.INET
-                  : StandardProtocolFamily.INET6);
-      local = new InetSocketAddress(a, port);
-    } else {
-      ch = DatagramChannel.open(); // IPv6 socket accepting IPv4 too, when the host has IPv6
-      local = new InetSocketAddress(port);
+  private final Optional<InetAddress> bindAddress;
+  private final Opener opener;
+  private final ReentrantLock lock = new ReentrantLock();
+  private volatile DatagramTransport current;
+  private volatile boolean closed;
+  private int mark;
+
+  UdpTransport(Optional<InetAddress> bindAddress, int port, boolean portable) throws IOException {
+    this.bindAddress = bindAddress;
+    Optional<DatagramTransportProvider> p = osProvider(portable);
+    this.opener = p.isPresent() ? p.get()::open : JdkUdpTransport::open;
+    this.current = opener.open(bindAddress, port);
+    LOG.log(Level.DEBUG, () -> "UDP port " + current.port() + ": " + current.description());
+  }
+
+  /** Whether a tunnel opened with {@code options} would get an OS transport. */
+  static boolean osTransportAvailable(io.wireguardjava.TunnelOptions options) {
+    return osProvider(options.portableUdpTransport()).isPresent();
+  }
+
+  private static Optional<DatagramTransportProvider> osProvider(boolean portable) {
+    if (portable || "jdk".equals(System.getProperty(TRANSPORT_PROPERTY))) {
+      return Optional.empty();
     }
-    try {
-      ch.bind(local);
-    } catch (IOException e) {
-      ch.close();
-      if (e instanceof BindException) { // the JDK's says "Address already in use", not which
-        BindException named =
-            new BindException(
-                "cannot bind UDP "
-                    + bindAddress.map(a -> io.wireguardjava.InetNetwork.addressText(a)).orElse("*")
-                    + " port "
-                    + port
-                    + ": "
-                    + e.getMessage());
-        named.initCause(e);
-        throw named;
+    for (DatagramTransportProvider p : ServiceLoader.load(DatagramTransportProvider.class)) {
+      if (p.isAvailable()) {
+        return Optional.of(p);
       }
-      throw e;
     }
-    try {
-      ch.setOption(StandardSocketOptions.SO_RCVBUF, Limits.SOCKET_BUFFER_BYTES);
-      ch.setOption(StandardSocketOptions.SO_SNDBUF, Limits.SOCKET_BUFFER_BYTES);
-    } catch (IOException | UnsupportedOperationException e) {
-      // the OS default buffers work, only slower under bursts
-    }
-    ch.configureBlocking(true);
-    return ch;
+    return Optional.empty();
   }
 
   /** The bound port. */
   int port() {
-    return port;
+    return current.port();
+  }
+
+  /** What the socket is, for diagnostics and tests. */
+  String description() {
+    return current.description();
+  }
+
+  /** Whether packets can be marked (SO_MARK), so a FwMark can be applied. */
+  boolean supportsMark() {
+    return current.supportsMark();
   }
 
   /**
-   * Receives one datagram into {@code buf} (from its position); blocks.
+   * Receives into {@code batch}; blocks.
    *
-   * @return the sender, or null when the socket was replaced by {@link #rebind} (call again)
+   * @return the count, or 0 when the socket was replaced by {@link #rebind} (call again)
    * @throws ClosedChannelException once the transport is closed
    */
-  @Nullable InetSocketAddress receive(ByteBuffer buf) throws IOException {
-    DatagramChannel ch = channel;
+  int receive(DatagramBatch batch) throws IOException {
+    DatagramTransport t = current;
     try {
-      SocketAddress from = ch.receive(buf);
-      return (InetSocketAddress) from;
+      return t.receive(batch);
     } catch (ClosedChannelException e) { // includes AsynchronousCloseException
       if (closed) {
         throw new ClosedChannelException();
       }
-      return null; // rebound
+      if (t == current) {
+        throw e;
+      }
+      batch.clear();
+      return 0; // rebound
+    }
+  }
+
+  /** Sends {@code buf[off..off+len)} to {@code to}. */
+  @Override
+  public void send(byte[] buf, int off, int len, DatagramAddress to) throws IOException {
+    DatagramTransport t = current;
+    try {
+      t.send(buf, off, len, to);
+    } catch (ClosedChannelException e) {
+      if (closed || t == current) {
+        throw e;
+      }
+      current.send(buf, off, len, to); // raced with a rebind: use the new socket
+    }
+  }
+
+  /** Sends every datagram of {@code batch} to {@code to}, GSO where the transport has it. */
+  @Override
+  public void send(DatagramBatch batch, DatagramAddress to) throws IOException {
+    DatagramTransport t = current;
+    try {
+      t.send(batch, to);
+    } catch (ClosedChannelException e) {
+      if (closed || t == current) {
+        throw e;
+      }
+      current.send(batch, to);
     }
   }
 
   /**
-   * Sends {@code buf}'s remaining bytes to {@code to}.
-   *
-   * @throws IOException when the OS refuses (unreachable network and the like)
+   * Sends a heap buffer's remaining bytes to a socket address: for the handshake paths, which are
+   * not per packet (allocates the address holder).
    */
-  void send(ByteBuffer buf, InetSocketAddress to) throws IOException {
-    DatagramChannel ch = channel;
+  @Override
+  public void send(ByteBuffer datagram, InetSocketAddress to) throws IOException {
+    int off = datagram.arrayOffset() + datagram.position();
+    send(datagram.array(), off, datagram.remaining(), DatagramAddress.of(to));
+    datagram.position(datagram.limit());
+  }
+
+  /**
+   * Marks the socket's packets (SO_MARK), now and after a rebind.
+   *
+   * @throws UnsupportedOperationException when the transport cannot mark
+   * @throws IOException when the OS refuses
+   */
+  void setMark(int newMark) throws IOException {
+    lock.lock();
     try {
-      ch.send(buf, to);
-    } catch (ClosedChannelException e) {
-      if (closed) {
-        throw e;
-      }
-      channel.send(buf, to); // raced with a rebind: use the new socket
+      current.setMark(newMark);
+      mark = newMark;
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Moves to {@code newPort} (0: any); on failure, stays on the old port. */
-  synchronized void rebind(int newPort) throws IOException {
-    if (newPort != 0 && newPort == port) {
-      return;
+  void rebind(int newPort) throws IOException {
+    lock.lock();
+    try {
+      DatagramTransport old = current;
+      if (newPort != 0 && newPort == old.port()) {
+        return;
+      }
+      DatagramTransport fresh = opener.open(bindAddress, newPort);
+      try {
+        if (mark != 0) {
+          fresh.setMark(mark);
+        }
+      } catch (IOException | RuntimeException e) {
+        fresh.close();
+        throw e;
+      }
+      current = fresh;
+      old.close();
+    } finally {
+      lock.unlock();
     }
-    DatagramChannel old = channel;
-    DatagramChannel fresh = open(newPort);
-    channel = fresh;
-    port = ((InetSocketAddress) fresh.getLocalAddress()).getPort();
-    old.close();
   }
 
   @Override
-  public synchronized void close() {
-    closed = true;
+  public void close() {
+    lock.lock();
     try {
-      channel.close();
-    } catch (IOException e) {
-      // closing: nothing to do
+      closed = true;
+      current.close();
+    } finally {
+      lock.unlock();
     }
   }
 }

@@ -10,6 +10,7 @@ import io.wireguardjava.Tunnel;
 import io.wireguardjava.TunnelListener;
 import io.wireguardjava.TunnelOptions;
 import io.wireguardjava.crypto.StaticIdentity;
+import io.wireguardjava.crypto.TimeSource;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.nio.channels.ClosedChannelException;
@@ -86,7 +87,7 @@ class ClosedTunnelTest {
   void closeWipesTheEnginesCopyOfThePrivateKeyAndDropsTheApplications() throws Exception {
     PrivateKey key = PrivateKey.generate();
     Config c = Config.builder().iface(Interface.builder().privateKey(key).build()).build();
-    Engine e = CoreTunnelProvider.open(c, TunnelOptions.inProcessDevice(), Clock.SYSTEM);
+    Engine e = CoreTunnelProvider.open(c, TunnelOptions.inProcessDevice(), TimeSource.system());
     StaticIdentity identity = e.handshakes.identity();
     assertThat(identity.isDestroyed()).isFalse();
     e.close();

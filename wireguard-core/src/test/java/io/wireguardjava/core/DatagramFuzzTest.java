@@ -6,6 +6,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.wireguardjava.crypto.Keypair;
 import io.wireguardjava.crypto.Messages;
 import io.wireguardjava.crypto.Reason;
+import io.wireguardjava.crypto.TimeSource;
+import io.wireguardjava.spi.DatagramAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -29,8 +31,8 @@ class DatagramFuzzTest {
     static final TestNet.Node A;
     static final TestNet.Node B;
     static final ReceiveLoop LOOP;
-    static final InetSocketAddress FROM =
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+    static final DatagramAddress FROM =
+        DatagramAddress.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9));
     static final byte[] REAL;
 
     static {
@@ -39,7 +41,12 @@ class DatagramFuzzTest {
         B = NET.node(2);
         TestNet.link(A, B, null);
         TestNet.roundTrip(A, B, A.v4(), B.v4(), "hello".getBytes());
-        LOOP = new ReceiveLoop(B.engine);
+        LOOP =
+            new ReceiveLoop(
+                B.engine.path,
+                B.engine.handshakes.indices,
+                B.engine.handshakeThread.gate(),
+                new IcmpUnreachable(java.util.List.of(), TimeSource.system()));
         // A transport datagram as B would receive it: sealed by A's current keypair.
         Keypair kp = A.engine.peer(B.key.publicKey()).keypairs.current();
         byte[] plain = TestPackets.ip(A.v4(), B.v4(), "seed".getBytes());
@@ -74,9 +81,11 @@ class DatagramFuzzTest {
     long deliveredBefore = delivered();
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-    Live.LOOP.handle(datagram.clone(), datagram.length, Live.FROM); // first time: class loading
+    Live.LOOP.handle(datagram.clone(), 0, datagram.length, Live.FROM); // first time: class loading
+    Live.LOOP.endBatch();
     long before = mx.getCurrentThreadAllocatedBytes();
-    Live.LOOP.handle(datagram, datagram.length, Live.FROM);
+    Live.LOOP.handle(datagram, 0, datagram.length, Live.FROM);
+    Live.LOOP.endBatch();
     long allocated = mx.getCurrentThreadAllocatedBytes() - before;
     // Handshake messages are copied into preallocated slots and data is opened in place: what
     // is left is the JDK cipher's own garbage, a constant that does not grow with the datagram

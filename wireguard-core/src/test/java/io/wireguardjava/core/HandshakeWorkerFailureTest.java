@@ -44,8 +44,12 @@ class HandshakeWorkerFailureTest {
       byte[] initiation = new byte[148];
       initiation[0] = 1;
       assertThat(
-              b.engine.handshakeThread.offer(
-                  initiation, 0, initiation.length, InetSocketAddress.createUnresolved("x", 1)))
+              b.engine.handshakeThread.admit(
+                  false,
+                  initiation,
+                  0,
+                  initiation.length,
+                  InetSocketAddress.createUnresolved("x", 1)))
           .isTrue();
       b.engine.handshakeThread.awaitIdle();
       assertThat(b.engine.stats().dropped(DropReason.INTERNAL_ERROR)).isEqualTo(1);

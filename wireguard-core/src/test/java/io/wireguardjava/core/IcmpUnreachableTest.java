@@ -8,6 +8,7 @@ import io.wireguardjava.InetNetwork;
 import io.wireguardjava.Interface;
 import io.wireguardjava.PrivateKey;
 import io.wireguardjava.TunnelOptions;
+import io.wireguardjava.crypto.TimeSource;
 import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,8 @@ class IcmpUnreachableTest {
                     .addAddress(InetNetwork.parse("fd00::1/64"))
                     .build())
             .build();
-    try (Engine e = CoreTunnelProvider.open(c, TunnelOptions.inProcessDevice(), Clock.SYSTEM)) {
+    try (Engine e =
+        CoreTunnelProvider.open(c, TunnelOptions.inProcessDevice(), TimeSource.system())) {
       byte[] buf = new byte[2000];
       byte[] v4 = TestPackets.ip("10.0.0.1", "10.0.0.99", "nobody".getBytes());
       e.packets().send(v4, 0, v4.length);

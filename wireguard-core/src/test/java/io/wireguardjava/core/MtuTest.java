@@ -9,6 +9,7 @@ import io.wireguardjava.InetNetwork;
 import io.wireguardjava.Interface;
 import io.wireguardjava.PrivateKey;
 import io.wireguardjava.TunnelOptions;
+import io.wireguardjava.crypto.TimeSource;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -65,7 +66,8 @@ class MtuTest {
                     .build())
             .build();
     try (Engine e =
-        CoreTunnelProvider.open(c, TunnelOptions.builder().device(device).build(), Clock.SYSTEM)) {
+        CoreTunnelProvider.open(
+            c, TunnelOptions.builder().device(device).build(), TimeSource.system())) {
       device.changeMtu(1500);
       assertThat(e.mtu()).isEqualTo(1500);
       assertThat(e.pool.bufferSize()).isEqualTo(1500);

@@ -9,6 +9,7 @@ import io.wireguardjava.Interface;
 import io.wireguardjava.Peer;
 import io.wireguardjava.PrivateKey;
 import io.wireguardjava.TunnelOptions;
+import io.wireguardjava.crypto.TimeSource;
 import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -110,7 +111,8 @@ class PacketSizeTest {
                     .build())
             .build();
     try (Engine e =
-        CoreTunnelProvider.open(c, TunnelOptions.builder().device(device).build(), Clock.SYSTEM)) {
+        CoreTunnelProvider.open(
+            c, TunnelOptions.builder().device(device).build(), TimeSource.system())) {
       byte[] big = TestPackets.ip("10.9.0.1", "10.9.0.2", new byte[1500 - 20]);
       device.inject(big);
       byte[] answer = device.nextWritten();

@@ -10,6 +10,7 @@ import io.wireguardjava.Peer;
 import io.wireguardjava.PresharedKey;
 import io.wireguardjava.PrivateKey;
 import io.wireguardjava.TunnelOptions;
+import io.wireguardjava.crypto.TimeSource;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,14 +21,14 @@ import java.util.List;
 /** Tunnels on loopback with in-process devices, for tests. Closes them all. */
 final class TestNet implements AutoCloseable {
   final List<Engine> engines = new ArrayList<>();
-  final Clock clock;
+  final TimeSource clock;
   boolean forwarding;
 
   TestNet() {
-    this(Clock.SYSTEM);
+    this(TimeSource.system());
   }
 
-  TestNet(Clock clock) {
+  TestNet(TimeSource clock) {
     this.clock = clock;
   }
 

@@ -36,7 +36,8 @@ public final class TunnelDatagramSocket implements AutoCloseable {
    * @param data the payload
    * @param to the destination (a resolved address)
    * @throws java.net.SocketException when closed, or the payload exceeds what one packet at the
-   *     tunnel's MTU can carry
+   *     tunnel's MTU can carry, or the path MTU to {@code to} that an ICMP "packet too big"
+   *     reported in the last 10 minutes ("Message too long", naming that MTU)
    * @throws java.net.NoRouteToHostException when the interface has no address of that family
    * @throws java.net.UnknownHostException when {@code to} is unresolved
    * @throws IOException on other failures
@@ -51,7 +52,8 @@ public final class TunnelDatagramSocket implements AutoCloseable {
    * @param data the payload, from position to limit (consumed)
    * @throws java.net.PortUnreachableException when the peer answered an earlier datagram with ICMP
    *     port unreachable
-   * @throws java.net.SocketException when not connected or closed
+   * @throws java.net.SocketException when not connected or closed, or the payload is too large for
+   *     the tunnel's MTU or the reported path MTU (as {@link #send(ByteBuffer, InetSocketAddress)})
    * @throws IOException on other failures
    */
   public void send(ByteBuffer data) throws IOException {

@@ -1,6 +1,5 @@
 package io.wireguardjava.examples.cli;
 
-import io.wireguardjava.Config;
 import io.wireguardjava.netstack.TunnelNetwork;
 import io.wireguardjava.netstack.proxy.ForwardSpec;
 import io.wireguardjava.netstack.proxy.PortForward;
@@ -9,6 +8,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -105,23 +105,12 @@ final class ForwardCommand implements Callable<Integer>, OneLineUsageErrors {
           spec.commandLine(), "--udp-timeout must be at least 1 second, not " + udpTimeoutSeconds);
     }
     PrintWriter err = spec.commandLine().getErr();
-    Config parsed;
-    try {
-      parsed = ConfigFiles.read(config);
-    } catch (ConfigFiles.BadConfig e) {
-      err.println(e.getMessage());
-      err.flush();
+    Optional<TunnelNetwork> opened = NetworkOpener.open("wg-java forward", config, err);
+    if (opened.isEmpty()) {
       return WgJava.FAILURE;
     }
+    TunnelNetwork network = opened.get();
     Foreground fg = new Foreground(spec.commandLine().getOut());
-    TunnelNetwork network;
-    try {
-      network = TunnelNetwork.open(parsed);
-    } catch (IOException | RuntimeException e) {
-      err.println("wg-java forward: cannot open the tunnel: " + e.getMessage());
-      err.flush();
-      return WgJava.FAILURE;
-    }
     List<PortForward> running = new ArrayList<>();
     List<ForwardSpec> all = new ArrayList<>(local);
     all.addAll(remote);

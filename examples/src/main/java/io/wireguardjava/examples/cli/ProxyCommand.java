@@ -1,6 +1,5 @@
 package io.wireguardjava.examples.cli;
 
-import io.wireguardjava.Config;
 import io.wireguardjava.netstack.TunnelNetwork;
 import io.wireguardjava.netstack.proxy.HttpProxyServer;
 import io.wireguardjava.netstack.proxy.Socks5Credentials;
@@ -11,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -86,23 +86,12 @@ final class ProxyCommand implements Callable<Integer>, OneLineUsageErrors {
     }
     Socks5Credentials credentials = user == null ? null : credentials();
     PrintWriter err = spec.commandLine().getErr();
-    Config parsed;
-    try {
-      parsed = ConfigFiles.read(config);
-    } catch (ConfigFiles.BadConfig e) {
-      err.println(e.getMessage());
-      err.flush();
+    Optional<TunnelNetwork> opened = NetworkOpener.open("wg-java proxy", config, err);
+    if (opened.isEmpty()) {
       return WgJava.FAILURE;
     }
+    TunnelNetwork network = opened.get();
     Foreground fg = new Foreground(spec.commandLine().getOut());
-    TunnelNetwork network;
-    try {
-      network = TunnelNetwork.open(parsed);
-    } catch (IOException | RuntimeException e) {
-      err.println("wg-java proxy: cannot open the tunnel: " + e.getMessage());
-      err.flush();
-      return WgJava.FAILURE;
-    }
     Socks5Server socksServer = null;
     HttpProxyServer httpServer = null;
     try {

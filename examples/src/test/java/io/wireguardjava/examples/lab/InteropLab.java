@@ -83,6 +83,9 @@ final class InteropLab implements AutoCloseable {
           });
   private final List<AutoCloseable> closeFirst = new ArrayList<>();
 
+  /** Our TUN's name once {@code wg-java up} runs (KERNEL), else empty. */
+  String ourIface = "";
+
   /**
    * Builds the namespaces, starts {@code wireguardGo} (configured with {@code wg}) and dnsmasq in
    * the peer namespace and the delay relay ({@code oneWayDelay}, {@code lossPercent} of the
@@ -90,7 +93,7 @@ final class InteropLab implements AutoCloseable {
    */
   InteropLab(Path wireguardGo, Duration oneWayDelay, int lossPercent)
       throws IOException, InterruptedException {
-    lab = new Lab("hlab");
+    lab = new Lab(System.getProperty("netns.prefix", "hlab")); // -Dnetns.prefix: labs side by side
     try {
       nsOurs = lab.namespace("-a");
       nsRelay = lab.namespace("-r");
@@ -324,6 +327,12 @@ final class InteropLab implements AutoCloseable {
    * only nobody can read; for KERNEL {@code wg-java up} (root, TUN) and a kernel agent as nobody.
    */
   AgentProcess startOurs(Side side, Underlay underlay) throws IOException, InterruptedException {
+    return startOurs(side, underlay, List.of());
+  }
+
+  /** As {@link #startOurs(Side, Underlay)}, with JVM options for {@code wg-java up} (KERNEL). */
+  AgentProcess startOurs(Side side, Underlay underlay, List<String> jvmOptions)
+      throws IOException, InterruptedException {
     if (side == Side.NETSTACK) {
       Path conf = nobodysConfig(underlay);
       String log = "ours-netstack-" + underlay.name().toLowerCase();
@@ -342,15 +351,11 @@ final class InteropLab implements AutoCloseable {
     String iface = lab.iface("w" + (underlay == Underlay.CLEAN ? "c" : "i"));
     Path conf = Files.writeString(lab.dir.resolve(iface + ".conf"), ourConfig(underlay, false));
     String upLog = "up-" + iface;
-    lab.start(
-        nsOurs,
-        List.of(),
-        upLog,
-        java.toString(),
-        "-jar",
-        pub.resolve("wg-java.jar").toString(),
-        "up",
-        conf.toString());
+    ourIface = iface;
+    List<String> up = new ArrayList<>(List.of(java.toString()));
+    up.addAll(jvmOptions);
+    up.addAll(List.of("-jar", pub.resolve("wg-java.jar").toString(), "up", conf.toString()));
+    lab.start(nsOurs, List.of(), upLog, up.toArray(String[]::new));
     assertThat(Lab.await(START, () -> logOf(upLog).get().contains("is up")))
         .as("wg-java up: " + logOf(upLog).get())
         .isTrue();

@@ -87,6 +87,20 @@ final class TunnelNet implements Net {
     return network.ping(to, timeout);
   }
 
+  /**
+   * The stack's counters, one line for the benchmark: {@code stats packetsSent=N
+   * tcpRetransmitted=M}, to compare with the datagrams the impaired path dropped.
+   */
+  String statsLine() {
+    var s = network.stats();
+    return "stats packetsSent="
+        + s.packetsSent()
+        + " packetsReceived="
+        + s.packetsReceived()
+        + " tcpRetransmitted="
+        + s.tcpRetransmittedSegments();
+  }
+
   @Override
   public void close() {
     network.close();

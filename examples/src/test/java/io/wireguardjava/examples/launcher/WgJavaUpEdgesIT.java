@@ -164,7 +164,7 @@ class WgJavaUpEdgesIT {
   }
 
   @Test
-  void aFullTunnelWithFwMarkAndNoListenPortIsRefusedInOneLine() throws Exception {
+  void aFwMarkTheJdkTransportCannotApplyIsRefusedInOneLine() throws Exception {
     try (Lab lab = new Lab()) {
       String ns = lab.namespace("ef");
       String javaIf = lab.iface("wef");
@@ -188,6 +188,7 @@ class WgJavaUpEdgesIT {
               ns,
               List.of("--chdir=" + lab.dir),
               java,
+              "-Dio.wireguardjava.udp.transport=jdk", // the portable one cannot mark
               "-cp",
               System.getProperty("java.class.path"),
               WgJava.class.getName(),

@@ -17,11 +17,14 @@ import org.junit.jupiter.api.Test;
  * {@code wg-java up} end to end, as a user runs it: {@code WgJava up} in a child JVM (on the test
  * class path, so it always runs the classes just built) inside a network namespace, brought up from
  * {@code ./<name>.conf} whose only peer is wireguard-go in another namespace (veth between them)
- * and whose AllowedIPs is {@code 0.0.0.0/0} (so it also adds the wg-quick policy rules, on a free
- * port it picks). A ping through the tunnel gives a handshake, which {@code up} logs and the real
- * {@code wg show} reports through the UAPI socket that Tunnel.open serves; SIGTERM then removes the
- * link, its address, routes, rules and socket. Needs root and the tools (fails under CI=true when
- * they are missing).
+ * and whose AllowedIPs is {@code 0.0.0.0/0, ::/0}: a full tunnel, with wg-quick's policy rules.
+ * With the Linux UDP transport those are wg-quick's own ({@code not fwmark 0xca6c}, the socket
+ * marked with {@code SO_MARK}); with the portable JDK transport, which cannot mark, the fallback on
+ * the source port. Pings through the tunnel reach the peer's tunnel address, its endpoint address
+ * and a host address behind it, so the tunnel's own UDP packets did not loop into the tunnel. The
+ * handshake is logged and the real {@code wg show} reports it through the UAPI socket that
+ * Tunnel.open serves; SIGTERM then removes the link, its address, routes, rules and socket. Needs
+ * root and the tools (fails under CI=true when they are missing).
  */
 class WgJavaUpIT {
 
@@ -31,7 +34,18 @@ class WgJavaUpIT {
   }
 
   @Test
-  void upPingsAWireguardGoPeerShowsInWgAndUndoesEverythingOnSigterm() throws Exception {
+  void upWithTheLinuxTransportMarksItsSocketAndUsesWgQuicksOwnRules() throws Exception {
+    upPingsAWireguardGoPeerShowsInWgAndUndoesEverythingOnSigterm("linux");
+  }
+
+  @Test
+  void upWithTheJdkTransportFallsBackToTheSourcePortRule() throws Exception {
+    upPingsAWireguardGoPeerShowsInWgAndUndoesEverythingOnSigterm("jdk");
+  }
+
+  private static void upPingsAWireguardGoPeerShowsInWgAndUndoesEverythingOnSigterm(String transport)
+      throws Exception {
+    boolean marked = transport.equals("linux");
     try (Lab lab = new Lab()) {
       String nsGo = lab.namespace("ug");
       String nsJava = lab.namespace("uj");
@@ -63,10 +77,11 @@ class WgJavaUpIT {
       lab.exec(nsGo, "wg", "setconf", goIf, goConf.toString()).ok("wg setconf (wireguard-go)");
       lab.exec(nsGo, "ip", "addr", "add", "10.78.0.1/24", "dev", goIf).ok("addr");
       lab.exec(nsGo, "ip", "link", "set", goIf, "up").ok("up");
+      lab.exec(nsGo, "ip", "addr", "add", "10.178.0.1/32", "dev", "lo").ok("a host behind");
 
       // Ours: `wg-java up ./<name>.conf` in its own JVM, in the file's directory. No ListenPort
-      // and a /0: up picks a free port for the rule that keeps the tunnel's packets out of table
-      // 51820 (wg-quick's first table), where the default route goes.
+      // and a /0: marked, the socket's packets skip table 51820 (wg-quick's first table, where the
+      // default route goes) by their mark; unmarked, up picks a free port for the rule instead.
       Files.writeString(
           lab.dir.resolve(javaIf + ".conf"),
           String.join(
@@ -78,7 +93,7 @@ class WgJavaUpIT {
               "[Peer]",
               "PublicKey = " + goKey.publicKey().toBase64(),
               "Endpoint = 192.168.78.1:51820",
-              "AllowedIPs = 0.0.0.0/0",
+              "AllowedIPs = 0.0.0.0/0, ::/0",
               ""));
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       // `ip netns exec` and `env` exec the next program: the process we hold is the JVM itself.
@@ -88,6 +103,7 @@ class WgJavaUpIT {
               List.of("--chdir=" + lab.dir),
               "up",
               java,
+              "-Dio.wireguardjava.udp.transport=" + transport,
               "-cp",
               System.getProperty("java.class.path"),
               WgJava.class.getName(),
@@ -100,14 +116,28 @@ class WgJavaUpIT {
         assertThat(up.isAlive()).as("up stays in the foreground").isTrue();
         String port =
             lab.exec(nsJava, "wg", "show", javaIf, "listen-port").ok("listen-port").out().trim();
-        assertThat(lab.exec(nsJava, "ip", "rule").out())
-            .contains("not from all ipproto udp sport " + port + " lookup 51820")
-            .contains("from all lookup main suppress_prefixlength 0");
-        assertThat(lab.exec(nsJava, "ip", "route", "show", "table", "51820").out())
-            .contains("default dev " + javaIf);
+        String selector =
+            marked ? "not from all fwmark 0xca6c" : "not from all ipproto udp sport " + port;
+        for (String family : List.of("-4", "-6")) {
+          assertThat(lab.exec(nsJava, "ip", family, "rule").out())
+              .contains(selector + " lookup 51820")
+              .contains("from all lookup main suppress_prefixlength 0");
+          assertThat(lab.exec(nsJava, "ip", family, "route", "show", "table", "51820").out())
+              .contains("default dev " + javaIf);
+        }
+        String sockets = lab.exec(nsJava, "ss", "-u", "-a", "-n", "-e").ok("ss").out();
+        if (marked) {
+          assertThat(sockets).as("the socket carries the mark").contains("fwmark:0xca6c");
+        } else {
+          assertThat(sockets).doesNotContain("fwmark");
+        }
 
         lab.exec(nsJava, "ping", "-c", "3", "-i", "0.2", "-W", "5", "10.78.0.1")
             .ok("ping through the tunnel");
+        lab.exec(nsJava, "ping", "-c", "2", "-i", "0.2", "-W", "5", "192.168.78.1")
+            .ok("ping the endpoint's address (through the tunnel too)");
+        lab.exec(nsJava, "ping", "-c", "2", "-i", "0.2", "-W", "5", "10.178.0.1")
+            .ok("ping a host behind the peer");
         String handshakeLine = "handshake completed with peer " + goKey.publicKey().toBase64();
         assertThat(Lab.await(Duration.ofSeconds(10), () -> logOf(lab).contains(handshakeLine)))
             .as("one log line per handshake: " + logOf(lab))
@@ -123,9 +153,12 @@ class WgJavaUpIT {
                 "listening port: " + port,
                 "peer: " + goKey.publicKey().toBase64(),
                 "endpoint: 192.168.78.1:51820",
-                "allowed ips: 0.0.0.0/0",
+                "allowed ips: 0.0.0.0/0, ::/0",
                 "latest handshake:",
                 "transfer:");
+        if (marked) {
+          assertThat(show).contains("fwmark: 0xca6c");
+        }
         String handshakes =
             lab.exec(nsJava, "wg", "show", javaIf, "latest-handshakes").ok("handshakes").out();
         assertThat(handshakes)
@@ -145,9 +178,12 @@ class WgJavaUpIT {
       assertThat(lab.exec(nsJava, "ip", "route", "show", "table", "all").ok("routes").out())
           .doesNotContain(javaIf)
           .doesNotContain("10.78.0.");
-      assertThat(lab.exec(nsJava, "ip", "rule").ok("ip rule").out())
-          .doesNotContain("sport")
-          .doesNotContain("suppress_prefixlength");
+      for (String family : List.of("-4", "-6")) {
+        assertThat(lab.exec(nsJava, "ip", family, "rule").ok("ip rule").out())
+            .doesNotContain("sport")
+            .doesNotContain("fwmark")
+            .doesNotContain("suppress_prefixlength");
+      }
       assertThat(Lab.socket(javaIf)).as("UAPI socket removed").doesNotExist();
     }
   }

@@ -10,8 +10,10 @@ import java.util.List;
  * and does not come from this host, so nobody on the local network can reach the tunnel's address
  * from outside the tunnel. One nftables table per address family, {@code ip} or {@code ip6} {@code
  * wg-java-<interface>} (wg-quick names its own {@code wg-quick-<if>}), removed when the interface
- * goes down. The connmark rules wg-quick adds for its fwmark are not needed: our default-route rule
- * selects by source port, not by mark.
+ * goes down. With a FwMark (the socket is marked, the default-route rule selects on the mark) also
+ * wg-quick's connmark pair: the mark of the tunnel's outgoing UDP packets is saved in conntrack and
+ * restored on the replies, so the reverse-path filter ({@code src_valid_mark}) routes them as the
+ * socket's own, through the main table. Without a mark (the source-port rule) they are not needed.
  */
 final class AntiSpoofing {
   private AntiSpoofing() {}
@@ -38,9 +40,11 @@ final class AntiSpoofing {
 
   /**
    * The {@code nft -f -} script for the families that have a default route through the tunnel
-   * ({@code v4}, {@code v6}), one drop rule per interface address of that family.
+   * ({@code v4}, {@code v6}), one drop rule per interface address of that family, and with {@code
+   * fwMark} (0: none) the connmark save and restore rules.
    */
-  static String script(String ifName, List<InetNetwork> addresses, boolean v4, boolean v6) {
+  static String script(
+      String ifName, List<InetNetwork> addresses, boolean v4, boolean v6, int fwMark) {
     StringBuilder sb = new StringBuilder();
     for (Table t : tables(ifName, v4, v6)) {
       boolean ipv4 = t.family().equals("ip");
@@ -48,6 +52,14 @@ final class AntiSpoofing {
       sb.append("add chain ")
           .append(t)
           .append(" preraw { type filter hook prerouting priority -300; }\n");
+      if (fwMark != 0) {
+        sb.append("add chain ")
+            .append(t)
+            .append(" premangle { type filter hook prerouting priority -150; }\n");
+        sb.append("add chain ")
+            .append(t)
+            .append(" postmangle { type filter hook postrouting priority -150; }\n");
+      }
       for (InetNetwork a : addresses) {
         if (a.isIpv4() == ipv4) {
           sb.append("add rule ")
@@ -60,6 +72,16 @@ final class AntiSpoofing {
               .append(InetNetwork.addressText(a.address()))
               .append(" fib saddr type != local drop\n");
         }
+      }
+      if (fwMark != 0) {
+        sb.append("add rule ")
+            .append(t)
+            .append(" postmangle meta l4proto udp mark ")
+            .append(Integer.toUnsignedString(fwMark))
+            .append(" ct mark set mark\n");
+        sb.append("add rule ")
+            .append(t)
+            .append(" premangle meta l4proto udp meta mark set ct mark\n");
       }
     }
     return sb.toString();

@@ -141,7 +141,7 @@ final class InterfaceSetup implements LinuxTun.Teardown {
               + " installed (package nftables)");
       return;
     }
-    String script = AntiSpoofing.script(name, iface.addresses(), v4, v6);
+    String script = AntiSpoofing.script(name, iface.addresses(), v4, v6, iface.fwMark().orElse(0));
     script.lines().forEach(l -> trace("nft " + l));
     List<AntiSpoofing.Table> tables = AntiSpoofing.tables(name, v4, v6);
     int rc = run(List.of(nft.get().toString(), "-f", "-"), script);

@@ -1,5 +1,6 @@
 package io.wireguardjava.tun.linux;
 
+import io.wireguardjava.spi.PacketBatch;
 import io.wireguardjava.spi.PacketDevice;
 import io.wireguardjava.tun.linux.internal.LibC;
 import java.io.IOException;
@@ -24,8 +25,15 @@ import jnr.ffi.Pointer;
  * reused descriptor number), which deletes the interface with its addresses and routes, and finally
  * runs the {@link Teardown} that undoes what the configuration added outside the interface.
  *
- * <p>Buffers: the caller owns the arrays passed to {@code read} and {@code write}; the device
- * copies packets through its own native buffers and keeps no reference to them.
+ * <p>Offload (on by default; system property {@value #OFFLOAD_PROPERTY}{@code =false} turns it
+ * off): the TUN is opened with {@code IFF_VNET_HDR} and {@code TUNSETOFFLOAD} (checksum, TSO for
+ * IPv4 and IPv6, and USO when the kernel takes it), so one {@code read(2)} may carry a TCP or UDP
+ * super-packet of up to 64 KB that {@link GsoSplit} cuts into MTU-sized packets, and {@link
+ * #writeBatch} merges the segments of each flow into one write ({@link GroCoalesce}). When the
+ * kernel refuses the offloads, the device reopens without them.
+ *
+ * <p>Buffers: the caller owns the arrays passed to {@code read} and {@code write} and the batches;
+ * the device copies packets through its own preallocated buffers and keeps no reference to them.
  */
 public final class LinuxTun implements PacketDevice {
 
@@ -33,12 +41,14 @@ public final class LinuxTun implements PacketDevice {
   private static final int MAX_PACKET = 65535;
 
   /**
-   * Whether TUNs are opened with TSO offload ({@link VirtioNet}): system property {@value
-   * #OFFLOAD_PROPERTY}, "true" or "false".
+   * Whether TUNs are opened with offloads (virtio header, checksum, TSO, USO): system property
+   * {@value #OFFLOAD_PROPERTY}, "true" (the default) or "false".
    */
   static final String OFFLOAD_PROPERTY = "io.wireguardjava.tun.linux.offload";
 
-  static final boolean OFFLOAD_DEFAULT = false;
+  static final boolean OFFLOAD_DEFAULT = true;
+
+  private static final System.Logger LOG = System.getLogger(LinuxTun.class.getName());
 
   private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -81,20 +91,36 @@ public final class LinuxTun implements PacketDevice {
 
   private volatile Teardown teardown = Teardown.NONE;
 
-  private final boolean offload;
-  private final Pointer readBuf = LibC.allocate(MAX_PACKET + VirtioNet.HEADER_LEN);
-  // offload: the raw read, the segments it was split into, and the next one to hand out
+  /** The TUN_F_* offloads the kernel took; 0 without IFF_VNET_HDR. */
+  private final int offloads;
+
+  /** Whether every read and write carries a virtio_net_hdr (IFF_VNET_HDR). */
+  private final boolean vnetHdr;
+
+  // reader thread only: the last read, and which of the packets it was split into come next
+  private final Pointer readBuf = LibC.allocate(MAX_PACKET + VirtioNetHeader.LENGTH);
   private final byte[] raw;
-  private final byte[] segment;
-  private final byte[] pending;
-  private final int[] pendingOffset = new int[128];
-  private final int[] pendingLength = new int[128];
-  private int pendingCount;
-  private int pendingNext;
+  private final GsoSplit split = new GsoSplit();
+  private final byte[] oversize;
+  private int splitNext;
+  private int splitCount;
+  private long malformedReads;
+  private long superPacketReads;
+
   private final Pointer pollFds = LibC.allocate(16);
-  private final Pointer writeBuf = LibC.allocate(MAX_PACKET + VirtioNet.HEADER_LEN);
-  private final Object writeLock = new Object();
-  private final Object closeLock = new Object();
+
+  // writers, under writeLock
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final Pointer writeBuf = LibC.allocate(MAX_PACKET + VirtioNetHeader.LENGTH);
+  private final byte[] writeScratch;
+  private final GroCoalesce coalesce;
+
+  /** Cleared when the kernel refuses a merged write: from then on every packet goes alone. */
+  private boolean coalescing;
+
+  private long mergedWrites;
+
+  private final ReentrantLock closeLock = new ReentrantLock();
 
   /** Calls in progress; {@link #CLOSED_BIT} set once close() started. */
   private final AtomicInteger state = new AtomicInteger();
@@ -102,14 +128,24 @@ public final class LinuxTun implements PacketDevice {
   private static final int CLOSED_BIT = 1 << 30;
 
   private LinuxTun(
-      LibC libc, int fd, int wakeFd, int ctlFd, String name, int mtu, boolean offload) {
+      LibC libc,
+      int fd,
+      int wakeFd,
+      int ctlFd,
+      String name,
+      int mtu,
+      boolean vnetHdr,
+      int offloads) {
     this.libc = libc;
     this.ctlFd = ctlFd;
     this.nextMtuCheck = System.nanoTime() + MTU_CHECK_NANOS;
-    this.offload = offload;
-    this.raw = new byte[offload ? MAX_PACKET + VirtioNet.HEADER_LEN : 0];
-    this.segment = new byte[offload ? MAX_PACKET : 0];
-    this.pending = new byte[offload ? 2 * MAX_PACKET : 0];
+    this.vnetHdr = vnetHdr;
+    this.offloads = offloads;
+    this.raw = new byte[vnetHdr ? MAX_PACKET + VirtioNetHeader.LENGTH : 0];
+    this.oversize = new byte[vnetHdr ? MAX_PACKET : 0];
+    this.writeScratch = new byte[vnetHdr ? MAX_PACKET + VirtioNetHeader.LENGTH : 0];
+    this.coalesce = new GroCoalesce((offloads & LibC.TUN_F_USO4) != 0);
+    this.coalescing = vnetHdr;
     this.fd = fd;
     this.wakeFd = wakeFd;
     this.name = name;
@@ -134,9 +170,10 @@ public final class LinuxTun implements PacketDevice {
   }
 
   /**
-   * As {@link #create(Optional, int)}; with {@code offload}, the kernel may hand over TCP
-   * super-packets of up to 64 KB (TSO), which {@link #read} splits into MTU-sized packets: one
-   * read(2) per up to ~44 packets instead of one each.
+   * As {@link #create(Optional, int)}; with {@code offload}, the kernel may hand over TCP and UDP
+   * super-packets of up to 64 KB (TSO, USO), which {@link #read} splits into MTU-sized packets: one
+   * read(2) per up to ~44 packets instead of one each. When the kernel refuses the offloads, the
+   * TUN is opened again without them.
    */
   static LinuxTun create(Optional<String> requestedName, int mtu, boolean offload)
       throws IOException {
@@ -167,14 +204,13 @@ public final class LinuxTun implements PacketDevice {
             LibC.describe("TUNSETIFF " + requestedName.orElse("(any name)"), e) + hint);
       }
       String name = ifr.getString(0, LibC.IFNAMSIZ, StandardCharsets.US_ASCII);
+      int offloads = 0;
       if (offload) {
-        // the argument is the flag word itself, passed in the pointer's place
-        Pointer flags =
-            Pointer.wrap(
-                jnr.ffi.Runtime.getRuntime(libc),
-                LibC.TUN_F_CSUM | LibC.TUN_F_TSO4 | LibC.TUN_F_TSO6);
-        if (libc.ioctl(fd, LibC.TUNSETOFFLOAD, flags) < 0) {
-          throw new IOException(LibC.describe("TUNSETOFFLOAD " + name, LibC.errno()));
+        offloads = setOffload(libc, fd, name);
+        if (offloads == 0) {
+          libc.close(fd); // deletes the interface, so the name is free again
+          fd = -1;
+          return create(requestedName, mtu, false);
         }
       }
       wakeFd = libc.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
@@ -185,9 +221,11 @@ public final class LinuxTun implements PacketDevice {
       if (ctlFd < 0) {
         throw new IOException(LibC.describe("socket(AF_INET) for " + name, LibC.errno()));
       }
-      return new LinuxTun(libc, fd, wakeFd, ctlFd, name, mtu, offload);
+      return new LinuxTun(libc, fd, wakeFd, ctlFd, name, mtu, offload, offloads);
     } catch (IOException | RuntimeException e) {
-      libc.close(fd);
+      if (fd >= 0) {
+        libc.close(fd);
+      }
       if (wakeFd >= 0) {
         libc.close(wakeFd);
       }
@@ -195,6 +233,53 @@ public final class LinuxTun implements PacketDevice {
         libc.close(ctlFd);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Asks for checksum, TSO and USO offload, then without USO (before linux 6.2).
+   *
+   * @return the TUN_F_* flags the kernel took, 0 when it refused them all
+   */
+  private static int setOffload(LibC libc, int fd, String name) {
+    int tso = LibC.TUN_F_CSUM | LibC.TUN_F_TSO4 | LibC.TUN_F_TSO6;
+    int all = tso | LibC.TUN_F_USO4 | LibC.TUN_F_USO6;
+    for (int flags : new int[] {all, tso}) {
+      // the argument is the flag word itself, passed in the pointer's place
+      Pointer arg = Pointer.wrap(jnr.ffi.Runtime.getRuntime(libc), flags);
+      if (libc.ioctl(fd, LibC.TUNSETOFFLOAD, arg) == 0) {
+        return flags;
+      }
+      int errno = LibC.errno();
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          () -> LibC.describe("TUNSETOFFLOAD " + name + " 0x" + Integer.toHexString(flags), errno));
+    }
+    return 0;
+  }
+
+  /** The TUN_F_* offloads in effect (0: none, plain packets). */
+  int offloads() {
+    return offloads;
+  }
+
+  /** Reads that were not a valid packet or super-packet, dropped (reader thread's count). */
+  long malformedReads() {
+    return malformedReads;
+  }
+
+  /** Reads that carried more than one packet (TSO/USO), for tests (reader thread's count). */
+  long superPacketReads() {
+    return superPacketReads;
+  }
+
+  /** Writes that carried more than one packet (GRO), for tests (writers' count, under the lock). */
+  long mergedWrites() {
+    writeLock.lock();
+    try {
+      return mergedWrites;
+    } finally {
+      writeLock.unlock();
     }
   }
 
@@ -286,7 +371,7 @@ public final class LinuxTun implements PacketDevice {
    * <p>Also returns {@code -1} when the interface was deleted from outside ({@code ip link delete},
    * as {@code wg-quick down} does): the tunnel should then close. A packet longer than {@code
    * length} is cut to it and its full length returned (the contract), so the caller sees and counts
-   * it.
+   * it. With offload, the packets of one super-packet are handed out one per call.
    */
   @Override
   public int read(byte[] buf, int offset, int length) throws IOException {
@@ -298,42 +383,15 @@ public final class LinuxTun implements PacketDevice {
         if (System.nanoTime() - nextMtuCheck >= 0) {
           checkMtu();
         }
-        if (pendingNext < pendingCount) {
-          int i = pendingNext++;
-          System.arraycopy(
-              pending, pendingOffset[i], buf, offset, Math.min(length, pendingLength[i]));
-          return pendingLength[i];
+        if (splitNext < splitCount) {
+          return handOut(buf, offset, length);
         }
-        long n = libc.read(fd, readBuf, MAX_PACKET + (offload ? VirtioNet.HEADER_LEN : 0));
-        if (n > 0 && offload) {
-          readBuf.get(0, raw, 0, (int) n);
-          pendingCount = 0;
-          pendingNext = 0;
-          VirtioNet.unpack(raw, (int) n, segment, this::queue);
-          continue;
-        }
-        if (n > 0) {
-          if (n > mtu) {
-            checkMtu(); // ip link set mtu raised it: say so before the packet is judged too large
-          }
+        long n = readOnce();
+        if (n > 0 && !vnetHdr) {
           readBuf.get(0, buf, offset, (int) Math.min(n, length));
           return (int) n;
         }
-        int errno = n < 0 ? LibC.errno() : LibC.EAGAIN;
-        if (errno == LibC.EINTR) {
-          continue;
-        }
-        if (errno == LibC.EBADFD) {
-          // the interface was deleted (ip link delete, wg-quick down): the end of this device
-          return -1;
-        }
-        if (errno != LibC.EAGAIN) {
-          if (isClosed()) {
-            return -1;
-          }
-          throw new IOException(LibC.describe("read " + name, errno));
-        }
-        if (!awaitReadable()) {
+        if (n < 0 || n == 0 && !awaitReadable()) {
           return -1;
         }
       }
@@ -342,17 +400,108 @@ public final class LinuxTun implements PacketDevice {
     }
   }
 
-  /** Queues one packet of an offloaded read (called by the reader thread only). */
-  private void queue(byte[] b, int off, int len) {
-    int at =
-        pendingCount == 0 ? 0 : pendingOffset[pendingCount - 1] + pendingLength[pendingCount - 1];
-    if (pendingCount == pendingOffset.length || at + len > pending.length) {
-      return; // cannot happen for 64 KB reads: drop, as a full queue would
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One {@code read(2)} per plain packet, or per super-packet with offload (split into the
+   * batch; what does not fit is handed out by the next call); further reads only while the TUN has
+   * packets queued.
+   */
+  @Override
+  public int readBatch(PacketBatch batch) throws IOException {
+    batch.clear();
+    if (!enter()) {
+      return -1;
     }
-    System.arraycopy(b, off, pending, at, len);
-    pendingOffset[pendingCount] = at;
-    pendingLength[pendingCount] = len;
-    pendingCount++;
+    try {
+      while (true) {
+        if (System.nanoTime() - nextMtuCheck >= 0) {
+          checkMtu();
+        }
+        while (splitNext < splitCount && !batch.isFull()) {
+          int c = batch.count();
+          batch.add(handOut(batch.array(c), batch.offset(c), batch.maxLength()));
+        }
+        if (batch.isFull()) {
+          return batch.count();
+        }
+        long n = readOnce();
+        if (n > 0 && !vnetHdr) {
+          int c = batch.count();
+          readBuf.get(0, batch.array(c), batch.offset(c), (int) Math.min(n, batch.maxLength()));
+          batch.add((int) n);
+          continue;
+        }
+        if (n > 0) {
+          continue; // split: handed out at the top
+        }
+        if (batch.count() > 0) {
+          return batch.count(); // nothing more queued, or the end: the next call says which
+        }
+        if (n < 0 || !awaitReadable()) {
+          return -1;
+        }
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * One non-blocking {@code read(2)} into {@link #readBuf}; with the virtio header, also split into
+   * {@link #split}.
+   *
+   * @return the bytes read, 0 when nothing is queued, -1 when the interface is gone or closed
+   */
+  private long readOnce() throws IOException {
+    while (true) {
+      long n = libc.read(fd, readBuf, MAX_PACKET + (vnetHdr ? VirtioNetHeader.LENGTH : 0));
+      if (n > 0) {
+        if (vnetHdr) {
+          readBuf.get(0, raw, 0, (int) n);
+          splitNext = 0;
+          splitCount = split.begin(raw, 0, (int) n);
+          if (splitCount == 0) {
+            malformedReads++;
+          } else if (splitCount > 1) {
+            superPacketReads++;
+          }
+          if (splitCount > 0 && split.length(0) > mtu) {
+            checkMtu(); // ip link set mtu raised it: say so before the packet is judged too large
+          }
+        } else if (n > mtu) {
+          checkMtu();
+        }
+        return n;
+      }
+      int errno = n < 0 ? LibC.errno() : LibC.EAGAIN;
+      if (errno == LibC.EINTR) {
+        continue;
+      }
+      if (errno == LibC.EBADFD) {
+        // the interface was deleted (ip link delete, wg-quick down): the end of this device
+        return -1;
+      }
+      if (errno == LibC.EAGAIN) {
+        return 0;
+      }
+      if (isClosed()) {
+        return -1;
+      }
+      throw new IOException(LibC.describe("read " + name, errno));
+    }
+  }
+
+  /** Copies the next packet of the split read into {@code buf}, cut to {@code room} bytes. */
+  private int handOut(byte[] buf, int offset, int room) {
+    int i = splitNext++;
+    int len = split.length(i);
+    if (len <= room) {
+      return split.write(i, buf, offset);
+    }
+    split.write(i, oversize, 0);
+    System.arraycopy(oversize, 0, buf, offset, room);
+    return len;
   }
 
   /** Waits until the TUN is readable (true) or close() signalled (false). */
@@ -384,39 +533,123 @@ public final class LinuxTun implements PacketDevice {
 
   @Override
   public void write(byte[] buf, int offset, int length) throws IOException {
-    if (length > MAX_PACKET || length < 0) {
-      throw new IOException("packet of " + length + " bytes is too large for " + name);
-    }
+    checkLength(length);
     if (!enter()) {
       throw new ClosedChannelException();
     }
     try {
-      synchronized (writeLock) {
-        int header = offload ? VirtioNet.HEADER_LEN : 0; // all zero: no GSO, checksums done
-        writeBuf.put(header, buf, offset, length);
-        while (true) {
-          long n = libc.write(fd, writeBuf, length + header);
-          if (n >= 0) {
-            return;
-          }
-          int errno = LibC.errno();
-          if (errno == LibC.EINTR) {
-            continue;
-          }
-          if (errno == LibC.EAGAIN) {
-            return; // the host's queue is full: drop, as a NIC would
-          }
-          throw new IOException(LibC.describe("write " + name + " (" + length + " bytes)", errno));
-        }
+      writeLock.lock();
+      try {
+        writePlain(buf, offset, length);
+      } finally {
+        writeLock.unlock();
       }
     } finally {
       exit();
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>With offload, the TCP segments (and, with USO, UDP datagrams) of each flow are merged into
+   * one write the kernel segments again ({@link GroCoalesce}); other packets go one per write. If
+   * the kernel refuses a merged write, its packets are written one by one and merging stops for
+   * this device.
+   *
+   * @throws IOException also when a packet is longer than 65,535 bytes; then nothing is written
+   */
+  @Override
+  public void writeBatch(PacketBatch batch) throws IOException {
+    for (int i = 0; i < batch.count(); i++) {
+      checkLength(batch.length(i));
+    }
+    if (!enter()) {
+      throw new ClosedChannelException();
+    }
+    try {
+      writeLock.lock();
+      try {
+        if (!coalescing) {
+          for (int i = 0; i < batch.count(); i++) {
+            writePlain(batch.array(i), batch.offset(i), batch.length(i));
+          }
+          return;
+        }
+        int writes = coalesce.coalesce(batch);
+        for (int w = 0; w < writes; w++) {
+          int n = coalesce.emit(w, writeScratch, 0);
+          writeBuf.put(0, writeScratch, 0, n);
+          int errno = writeNative(n);
+          if (errno == 0) {
+            mergedWrites += coalesce.packets(w) > 1 ? 1 : 0;
+            continue;
+          }
+          if (errno == LibC.EINVAL && coalesce.packets(w) > 1) {
+            coalescing = false;
+            LOG.log(
+                System.Logger.Level.DEBUG,
+                "{0} refused a merged write ({1} packets); writing packets singly from now on",
+                name,
+                coalesce.packets(w));
+            for (int k = 0; k < coalesce.packets(w); k++) {
+              int p = coalesce.packet(w, k);
+              writePlain(batch.array(p), batch.offset(p), batch.length(p));
+            }
+            continue;
+          }
+          throw new IOException(LibC.describe("write " + name + " (" + n + " bytes)", errno));
+        }
+      } finally {
+        writeLock.unlock();
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  private void checkLength(int length) throws IOException {
+    if (length > MAX_PACKET || length < 0) {
+      throw new IOException("packet of " + length + " bytes is too large for " + name);
+    }
+  }
+
+  /** Writes one packet as it is (under writeLock). */
+  private void writePlain(byte[] buf, int offset, int length) throws IOException {
+    int header = vnetHdr ? VirtioNetHeader.LENGTH : 0;
+    if (vnetHdr) {
+      writeBuf.setMemory(0, header, (byte) 0); // no GSO, checksums complete
+    }
+    writeBuf.put(header, buf, offset, length);
+    int errno = writeNative(length + header);
+    if (errno != 0) {
+      throw new IOException(LibC.describe("write " + name + " (" + length + " bytes)", errno));
+    }
+  }
+
+  /**
+   * Writes {@code writeBuf[0..n)}: 0 when written, or dropped because the host's queue is full (as
+   * a NIC would); else the errno.
+   */
+  private int writeNative(int n) {
+    while (true) {
+      if (libc.write(fd, writeBuf, n) >= 0) {
+        return 0;
+      }
+      int errno = LibC.errno();
+      if (errno == LibC.EAGAIN) {
+        return 0;
+      }
+      if (errno != LibC.EINTR) {
+        return errno;
+      }
+    }
+  }
+
   @Override
   public void close() {
-    synchronized (closeLock) {
+    closeLock.lock();
+    try {
       int s = state.get();
       if ((s & CLOSED_BIT) != 0) {
         return;
@@ -439,6 +672,8 @@ public final class LinuxTun implements PacketDevice {
         libc.close(ctlFd); // no reader or setMtu is inside any more (the wait above)
         teardown.afterClose();
       }
+    } finally {
+      closeLock.unlock();
     }
   }
 

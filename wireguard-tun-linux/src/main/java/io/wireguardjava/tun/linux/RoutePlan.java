@@ -32,12 +32,13 @@ import java.util.Set;
  *   ip rule add table main suppress_prefixlength 0
  * </pre>
  *
- * The selector: wg-quick marks the WireGuard socket with {@code SO_MARK} and uses {@code not fwmark
- * T}. A pure-Java UDP socket cannot be marked, so the selector is {@code ipproto udp sport
- * ListenPort} instead (Linux 4.17+): the tunnel's encrypted packets leave through the main table,
- * everything else through the tunnel. Without a ListenPort, {@link #of} refuses a {@code /0} route
- * (a FwMark does not help: nothing would mark the socket, and {@code not fwmark T} would send the
- * tunnel's own packets into itself).
+ * The selector, as wg-quick: {@code not fwmark T}, when the config has a {@code FwMark} (the engine
+ * marks its socket with {@code SO_MARK}, and for a full tunnel sets the mark to 51820 itself when
+ * its UDP transport can mark, as {@code wg set <if> fwmark 51820} in wg-quick). A socket that
+ * cannot be marked (the portable JDK transport) leaves {@code FwMark} unset; the selector is then
+ * {@code ipproto udp sport ListenPort} instead (Linux 4.17+): the tunnel's encrypted packets leave
+ * through the main table, everything else through the tunnel. With neither a FwMark nor a
+ * ListenPort, {@link #of} refuses a {@code /0} route.
  */
 record RoutePlan(List<Route> routes, List<PolicyRule> rules) {
 
@@ -92,20 +93,26 @@ record RoutePlan(List<Route> routes, List<PolicyRule> rules) {
       if (!auto) {
         routes.add(new Route(dst, explicitTable));
       } else if (dst.prefixLength() == 0) {
-        int table = iface.fwMark().filter(m -> m != 0).orElse(DEFAULT_ROUTE_TABLE);
+        int mark = iface.fwMark().orElse(0);
+        int table = mark != 0 ? mark : DEFAULT_ROUTE_TABLE;
         boolean v6 = !dst.isIpv4();
-        int port =
-            iface
-                .listenPort()
-                .filter(p -> p != 0)
-                .orElseThrow(
-                    () ->
-                        new IOException(
-                            "AllowedIPs "
-                                + dst
-                                + " with Table = auto needs ListenPort in [Interface], so the"
-                                + " tunnel's own UDP packets can bypass the tunnel"));
-        rules.add(new PolicyRule(v6, 0, table, true, 0, port, -1));
+        if (mark != 0) {
+          rules.add(new PolicyRule(v6, 0, table, true, mark, 0, -1));
+        } else {
+          int port =
+              iface
+                  .listenPort()
+                  .filter(p -> p != 0)
+                  .orElseThrow(
+                      () ->
+                          new IOException(
+                              "AllowedIPs "
+                                  + dst
+                                  + " with Table = auto needs FwMark (a UDP transport that can"
+                                  + " mark) or ListenPort in [Interface], so the tunnel's own UDP"
+                                  + " packets can bypass the tunnel"));
+          rules.add(new PolicyRule(v6, 0, table, true, 0, port, -1));
+        }
         rules.add(new PolicyRule(v6, 0, Netlink.RT_TABLE_MAIN, false, 0, 0, 0));
         routes.add(new Route(dst, table));
       } else if (!coveredByAddress(dst, iface.addresses())) {

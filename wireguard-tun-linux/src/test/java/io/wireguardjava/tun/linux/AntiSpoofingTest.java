@@ -13,7 +13,7 @@ class AntiSpoofingTest {
 
   @Test
   void oneTableAndOneDropRulePerAddressOfEachFullTunnelFamily() {
-    assertThat(AntiSpoofing.script("wg0", ADDRESSES, true, true))
+    assertThat(AntiSpoofing.script("wg0", ADDRESSES, true, true, 0))
         .isEqualTo(
             "add table ip wg-java-wg0\n"
                 + "add chain ip wg-java-wg0 preraw { type filter hook prerouting priority -300; }\n"
@@ -26,8 +26,23 @@ class AntiSpoofingTest {
   }
 
   @Test
+  void withAMarkWgQuicksConnmarkRulesToo() {
+    assertThat(AntiSpoofing.script("wg0", ADDRESSES.subList(0, 1), true, false, 51820))
+        .isEqualTo(
+            "add table ip wg-java-wg0\n"
+                + "add chain ip wg-java-wg0 preraw { type filter hook prerouting priority -300; }\n"
+                + "add chain ip wg-java-wg0 premangle { type filter hook prerouting priority -150; }\n"
+                + "add chain ip wg-java-wg0 postmangle { type filter hook postrouting priority -150;"
+                + " }\n"
+                + "add rule ip wg-java-wg0 preraw iifname != \"wg0\" ip daddr 10.0.0.2 fib saddr type"
+                + " != local drop\n"
+                + "add rule ip wg-java-wg0 postmangle meta l4proto udp mark 51820 ct mark set mark\n"
+                + "add rule ip wg-java-wg0 premangle meta l4proto udp meta mark set ct mark\n");
+  }
+
+  @Test
   void onlyTheFamiliesRoutedThroughTheTunnel() {
-    assertThat(AntiSpoofing.script("wg0", ADDRESSES, true, false)).doesNotContain("ip6");
+    assertThat(AntiSpoofing.script("wg0", ADDRESSES, true, false, 0)).doesNotContain("ip6");
     assertThat(AntiSpoofing.tables("wg0", false, true))
         .extracting(Object::toString)
         .containsExactly("ip6 wg-java-wg0");

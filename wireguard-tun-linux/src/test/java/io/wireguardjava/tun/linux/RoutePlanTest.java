@@ -99,14 +99,25 @@ class RoutePlanTest {
   }
 
   @Test
-  void aDefaultRouteWithoutListenPortIsRefusedEvenWithAFwMark() {
-    // nothing marks the socket: "not fwmark T" would route the tunnel's own packets into it
-    assertThatThrownBy(() -> plan("FwMark = 0x1234", "0.0.0.0/0", "10.0.0.2/32"))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining("ListenPort");
+  void withAFwMarkTheRulesAreWgQuicksOwnOnTheMarkAndNeedNoListenPort() throws Exception {
+    // the engine marks its socket (SO_MARK): exactly what wg-quick adds, table = mark
+    RoutePlan p = plan("Address = 10.0.0.1/24\nFwMark = 0xca6c", "0.0.0.0/0, ::/0", "10.0.0.2/32");
+    assertThat(routes(p)).containsExactly("0.0.0.0/0 table 51820", "::/0 table 51820");
+    assertThat(p.rules())
+        .extracting(PolicyRule::toString)
+        .containsExactly(
+            "-4 not fwmark 0xca6c table 51820",
+            "-4 table main suppress_prefixlength 0",
+            "-6 not fwmark 0xca6c table 51820",
+            "-6 table main suppress_prefixlength 0");
+  }
+
+  @Test
+  void aDefaultRouteWithNeitherFwMarkNorListenPortIsRefused() {
     assertThatThrownBy(() -> plan("Address = 10.0.0.1/24", "0.0.0.0/0", "10.0.0.2/32"))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("ListenPort");
+        .hasMessageContaining("ListenPort")
+        .hasMessageContaining("FwMark");
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.wireguardjava.netstack.internal.wire.Icmp;
 import io.wireguardjava.netstack.internal.wire.Ipv4;
 import io.wireguardjava.netstack.internal.wire.Ipv4Reassembler;
 import io.wireguardjava.netstack.internal.wire.Ipv6;
+import io.wireguardjava.netstack.internal.wire.Ipv6Reassembler;
 import io.wireguardjava.netstack.internal.wire.PacketCheck;
 import io.wireguardjava.netstack.internal.wire.Udp;
 import java.io.IOException;
@@ -28,14 +29,14 @@ import org.jspecify.annotations.Nullable;
  * {@link #nextDeadline} says when {@code poll} must run again (smoltcp's shape).
  *
  * <p>Threads: {@code onPacket}, {@code poll}, {@code nextDeadline} and the {@link TcpPort} run on
- * one thread, the stack thread, which owns the reassembler and the scratch buffer. Application
+ * one thread, the stack thread, which owns the reassemblers and the scratch buffer. Application
  * threads call {@link #bindUdp}, {@link #sendUdp} and {@link #ping}: they build packets in
  * preallocated {@link Outbox} buffers and call the {@code wake} hook so the stack thread polls.
  *
- * <p>Pipeline of one inbound packet: version -> header check -> destination is ours -> IPv4
- * fragments to the reassembler -> by protocol: UDP to its endpoint (or ICMP port unreachable), ICMP
- * echo answered, ICMP errors to the endpoint or connection they quote, TCP (checksum verified) to
- * the TCP layer. Every packet not delivered is counted in {@link StackCounters}.
+ * <p>Pipeline of one inbound packet: version -> header check -> destination is ours -> IPv4/IPv6
+ * fragments to their reassembler -> by protocol: UDP to its endpoint (or ICMP port unreachable),
+ * ICMP echo answered, ICMP errors to the endpoint or connection they quote, TCP (checksum verified)
+ * to the TCP layer. Every packet not delivered is counted in {@link StackCounters}.
  */
 public final class Stack {
   /** Datagrams queued per UDP endpoint before new ones are dropped. */
@@ -44,14 +45,17 @@ public final class Stack {
   /** Application-built packets in flight to the stack thread. */
   public static final int OUTBOX_SLOTS = 256;
 
-  /** Bytes the IPv4 reassembler may hold (Linux's ipfrag_high_thresh is 4 MiB per netns). */
+  /** Bytes each reassembler (IPv4, IPv6) may hold (Linux's ipfrag_high_thresh: 4 MiB per netns). */
   public static final int REASSEMBLY_BYTES = 1 << 20;
 
-  /** Incomplete IPv4 datagrams held at once. */
+  /** Incomplete datagrams each reassembler holds at once. */
   public static final int REASSEMBLY_DATAGRAMS = 64;
 
-  /** How long an IPv4 datagram may stay incomplete (Linux's ipfrag_time). */
+  /** How long a datagram may stay incomplete (Linux's ipfrag_time, for IPv6 too). */
   public static final long REASSEMBLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  /** How long a path MTU learnt from ICMP "packet too big" holds (Linux: mtu_expires, 600 s). */
+  public static final long PATH_MTU_EXPIRY_NANOS = TimeUnit.MINUTES.toNanos(10);
 
   /** ICMP errors sent per second at most, and the burst (Linux: icmp_ratelimit, 1/ms). */
   public static final int ICMP_ERRORS_PER_SECOND = 1000;
@@ -73,6 +77,8 @@ public final class Stack {
   private final byte[] scratch;
   private final Ipv4Reassembler reassembler =
       new Ipv4Reassembler(REASSEMBLY_BYTES, REASSEMBLY_DATAGRAMS, REASSEMBLY_TIMEOUT_NANOS);
+  private final Ipv6Reassembler reassembler6 =
+      new Ipv6Reassembler(REASSEMBLY_BYTES, REASSEMBLY_DATAGRAMS, REASSEMBLY_TIMEOUT_NANOS);
   private final Outbox outbox;
   private final ConcurrentHashMap<Integer, UdpEndpoint> udp = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, EchoWaiter> echoes = new ConcurrentHashMap<>();
@@ -213,6 +219,15 @@ public final class Stack {
     }
     if (!addresses.contains(p, off + Ipv6.DST, 16)) {
       counters.drop(StackDrop.NOT_FOR_US);
+      return;
+    }
+    int fragment = Ipv6.fragmentHeader(p, off);
+    if (fragment >= 0) {
+      counters.drop(StackDrop.FRAGMENT);
+      byte[] whole = reassembler6.offer(p, off, fragment, now);
+      if (whole != null) {
+        onIpv6(whole, 0, whole.length, now);
+      }
       return;
     }
     int upper = Ipv6.upperLayer(p, off);
@@ -359,6 +374,8 @@ public final class Stack {
       UdpEndpoint ep = udp.get(Udp.srcPort(p, l4));
       if (ep != null && kind == IcmpError.PORT_UNREACHABLE) {
         ep.portUnreachable(p, dst, addrLength, Udp.dstPort(p, l4));
+      } else if (ep != null && kind == IcmpError.PACKET_TOO_BIG) {
+        ep.packetTooBig(p, dst, addrLength, mtu, now);
       } else {
         counters.drop(StackDrop.ICMP_IGNORED);
       }
@@ -504,6 +521,7 @@ public final class Stack {
   public void poll(long nowNanos) {
     outbox.drain(output, counters);
     reassembler.expire(nowNanos);
+    reassembler6.expire(nowNanos);
     TcpPort t = tcp;
     if (t != null) {
       t.poll(nowNanos);
@@ -520,11 +538,16 @@ public final class Stack {
       return Long.MIN_VALUE;
     }
     TcpPort t = tcp;
-    long d = reassembler.nextDeadline();
+    long d = Math.min(reassembler.nextDeadline(), reassembler6.nextDeadline());
     return t == null ? d : Math.min(d, t.nextDeadlineNanos());
   }
 
   // ---------------------------------------------------------------- any thread
+
+  /** The stack's clock now, in nanoseconds. */
+  long clockNanos() {
+    return clock.getAsLong();
+  }
 
   /**
    * Binds a UDP port on all our addresses.

@@ -1,6 +1,9 @@
 package io.wireguardjava.netstack.internal.stack;
 
 import io.wireguardjava.netstack.internal.wire.Bytes;
+import io.wireguardjava.netstack.internal.wire.Ipv4;
+import io.wireguardjava.netstack.internal.wire.Ipv6;
+import io.wireguardjava.netstack.internal.wire.Udp;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
@@ -10,6 +13,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,6 +41,12 @@ public final class UdpEndpoint {
   private boolean closed;
   private boolean unreachable;
   private volatile @Nullable InetSocketAddress peer;
+
+  /** The last ICMP "packet too big" for a datagram of ours: to where, the MTU, until when. */
+  private byte @Nullable [] pathMtuAddress;
+
+  private int pathMtu;
+  private long pathMtuExpires;
   private byte @Nullable [] peerBytes;
   private int peerPort;
 
@@ -102,8 +112,10 @@ public final class UdpEndpoint {
    *
    * @param payload the bytes from position to limit (consumed)
    * @param to the destination; null for the connected peer
-   * @throws IOException when closed, not connected, too large, or an earlier datagram to the
-   *     connected peer came back port-unreachable ({@link PortUnreachableException})
+   * @throws IOException when closed, not connected, too large (for the interface MTU, or for the
+   *     path MTU an ICMP "packet too big" reported for this destination in the last {@link
+   *     Stack#PATH_MTU_EXPIRY_NANOS}), or an earlier datagram to the connected peer came back
+   *     port-unreachable ({@link PortUnreachableException})
    */
   public void send(ByteBuffer payload, @Nullable InetSocketAddress to) throws IOException {
     InetSocketAddress dst = to;
@@ -125,7 +137,36 @@ public final class UdpEndpoint {
     if (dst.isUnresolved()) {
       throw new UnknownHostException(dst.getHostString() + " is unresolved: resolve it first");
     }
+    checkPathMtu(payload.remaining(), dst.getAddress());
     stack.sendUdp(port, payload, dst.getAddress(), dst.getPort());
+  }
+
+  /** Refuses a datagram larger than the path MTU last reported for {@code to}, while valid. */
+  private void checkPathMtu(int length, InetAddress to) throws SocketException {
+    lock.lock();
+    try {
+      byte[] a = pathMtuAddress;
+      if (a == null || stack.clockNanos() - pathMtuExpires >= 0) {
+        pathMtuAddress = null;
+        return;
+      }
+      byte[] b = to.getAddress();
+      int headers = (b.length == 16 ? Ipv6.HEADER : Ipv4.HEADER) + Udp.HEADER;
+      if (length + headers > pathMtu && Arrays.equals(a, b)) {
+        throw new SocketException(
+            "Message too long: "
+                + length
+                + " bytes, at most "
+                + (pathMtu - headers)
+                + " fit the path MTU of "
+                + pathMtu
+                + " to "
+                + to.getHostAddress()
+                + " (ICMP packet too big)");
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void throwIfUnreachable() throws PortUnreachableException {
@@ -256,6 +297,25 @@ public final class UdpEndpoint {
       count++;
       readable.signal();
       return null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stack thread: an ICMP "fragmentation needed" / "packet too big" quoting a datagram we sent to
+   * {@code dst}: later datagrams there larger than {@code mtu} are refused until it expires.
+   */
+  void packetTooBig(byte[] p, int dstOff, int addrLength, int mtu, long nowNanos) {
+    int min = addrLength == 16 ? 1280 : 68; // RFC 8200 §5, RFC 791
+    if (mtu < min || mtu >= stack.mtu()) {
+      return;
+    }
+    lock.lock();
+    try {
+      pathMtuAddress = Arrays.copyOfRange(p, dstOff, dstOff + addrLength);
+      pathMtu = mtu;
+      pathMtuExpires = nowNanos + Stack.PATH_MTU_EXPIRY_NANOS;
     } finally {
       lock.unlock();
     }

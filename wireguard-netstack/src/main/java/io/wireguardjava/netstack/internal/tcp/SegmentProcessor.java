@@ -476,7 +476,7 @@ final class SegmentProcessor {
       } else {
         c.layer.count(Counter.DROPPED_NO_BUFFER);
       }
-      c.ackNow = true; // RFC 5681 §4.2: out-of-order data is ACKed at once
+      SackCompression.onOutOfOrder(c, now); // RFC 5681 §4.2, fewer ACKs with SACK
     }
   }
 

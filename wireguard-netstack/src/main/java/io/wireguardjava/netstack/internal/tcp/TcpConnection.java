@@ -115,6 +115,17 @@ final class TcpConnection {
   int bytesSinceAck;
   boolean windowUpdatePending;
 
+  /** SACK compression: RCV.NXT at which the immediate out-of-order ACKs are counted. */
+  int oooAckNxt;
+
+  boolean oooAckNxtSet;
+
+  /** Out-of-order segments ACKed at once at {@link #oooAckNxt}. */
+  int oooAcksAtOnce;
+
+  /** Out-of-order segments waiting for the next ACK (SACK compression). */
+  int heldAcks;
+
   // ---- retransmission, recovery (RFC 6298, 5681, 6582, 6675) ----
   final RttEstimator rtt;
   CongestionControl cc;

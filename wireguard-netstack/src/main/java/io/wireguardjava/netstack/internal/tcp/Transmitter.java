@@ -334,6 +334,7 @@ final class Transmitter {
       c.ackNow = false;
       c.delayedAckAt = TcpConnection.NEVER;
       c.bytesSinceAck = 0;
+      c.heldAcks = 0;
       if (!syn) {
         c.rcvAdvEdge = Seq.max(c.rcvAdvEdge, c.rcvNxt + (windowField << c.rcvScale));
       } else {

@@ -91,6 +91,34 @@ public final class Ipv6 {
   }
 
   /**
+   * Finds a Fragment header (RFC 8200 §4.5) after hop-by-hop and destination options.
+   *
+   * @param p a packet that passed {@link #check}
+   * @param off where it starts
+   * @return the Fragment header's offset relative to off, when the packet is a fragment whose 8
+   *     header bytes are all there; otherwise -1
+   */
+  public static int fragmentHeader(byte[] p, int off) {
+    int end = HEADER + payloadLength(p, off);
+    int next = p[off + 6] & 0xff;
+    int at = HEADER;
+    for (int i = 0; i < MAX_EXTENSION_HEADERS; i++) {
+      if (next == FRAGMENT) {
+        return at + 8 <= end ? at : -1;
+      }
+      if ((next != HOP_BY_HOP && next != DESTINATION_OPTIONS) || at + 8 > end) {
+        return -1;
+      }
+      next = p[off + at] & 0xff;
+      at += 8 + (p[off + at + 1] & 0xff) * 8;
+      if (at > end) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /**
    * Writes a 40-byte header with no extension headers.
    *
    * @param p the packet buffer

@@ -13,6 +13,7 @@ import io.wireguardjava.netstack.internal.wire.Udp;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The sans-I/O stack with scripted packets and a manual clock: no threads, no sleeping. */
 class StackTest {
@@ -224,6 +227,66 @@ class StackTest {
     assertThat(stack.udpBindings()).isZero();
   }
 
+  /**
+   * An ICMP error from THEM quoting {@code quoted}: 3/4 (IPv4) or 2 (IPv6) carrying {@code mtu}.
+   */
+  private static byte[] packetTooBig(byte[] quoted, int mtu) {
+    boolean v6 = (quoted[0] >>> 4) == 6;
+    int h = v6 ? 40 : 20;
+    int n = Math.min(quoted.length, v6 ? 1232 : 548);
+    byte[] icmp = new byte[h + 8 + n];
+    if (v6) {
+      Ipv6.write(icmp, 0, 8 + n, Icmp.PROTOCOL_V6, THEM6, US6);
+      icmp[h] = (byte) Icmp.V6_PACKET_TOO_BIG;
+      Bytes.put32(icmp, h + 4, mtu);
+    } else {
+      Ipv4.write(icmp, 0, icmp.length, 4, Icmp.PROTOCOL_V4, THEM4, US4);
+      icmp[h] = (byte) Icmp.V4_UNREACHABLE;
+      icmp[h + 1] = (byte) Icmp.V4_CODE_FRAGMENTATION_NEEDED;
+      Bytes.put16(icmp, h + 6, mtu);
+    }
+    System.arraycopy(quoted, 0, icmp, h + 8, n);
+    Icmp.fillChecksum(icmp, 0, v6, h, icmp.length - h);
+    return icmp;
+  }
+
+  @ParameterizedTest(name = "ipv6={0}")
+  @ValueSource(booleans = {false, true})
+  void packetTooBigForUdpRefusesLargerDatagramsToThatDestinationUntilItExpires(boolean v6)
+      throws Exception {
+    UdpEndpoint ep = stack.bindUdp(0);
+    byte[] them = v6 ? THEM6 : THEM4;
+    int pmtu = v6 ? 1280 : 1000;
+    int fits = pmtu - (v6 ? 48 : 28);
+    InetSocketAddress to = new InetSocketAddress(inet(them), 9);
+    ep.send(ByteBuffer.wrap(new byte[1300]), to);
+    stack.poll(now);
+    byte[] first = onlySent();
+    in(packetTooBig(first, pmtu));
+    assertThatThrownBy(() -> ep.send(ByteBuffer.wrap(new byte[fits + 1]), to))
+        .isInstanceOf(SocketException.class)
+        .hasMessageContaining("path MTU of " + pmtu)
+        .hasMessageContaining("at most " + fits);
+    ep.send(ByteBuffer.wrap(new byte[fits]), to);
+    stack.poll(now);
+    assertThat(onlySent()).hasSize(pmtu);
+    // Another destination is not limited.
+    byte[] other = v6 ? addr("fd09::7") : new byte[] {10, 9, 0, 7};
+    ep.send(ByteBuffer.wrap(new byte[1300]), new InetSocketAddress(inet(other), 9));
+    stack.poll(now);
+    onlySent();
+    // A report below the minimum MTU, or not below the interface MTU, changes nothing.
+    in(packetTooBig(first, v6 ? 1279 : 67));
+    in(packetTooBig(first, 1420));
+    assertThatThrownBy(() -> ep.send(ByteBuffer.wrap(new byte[fits + 1]), to))
+        .hasMessageContaining("path MTU of " + pmtu);
+    now += Stack.PATH_MTU_EXPIRY_NANOS;
+    ep.send(ByteBuffer.wrap(new byte[1300]), to);
+    stack.poll(now);
+    assertThat(onlySent()).as("the path MTU expired").isNotEmpty();
+    ep.close();
+  }
+
   @Test
   void fragmentedUdpIsReassembledAndDelivered() throws Exception {
     UdpEndpoint ep = stack.bindUdp(53);
@@ -244,6 +307,34 @@ class StackTest {
     ByteBuffer b = ByteBuffer.allocate(5000);
     ep.receive(b, 1);
     assertThat(Arrays.copyOf(b.array(), b.position())).isEqualTo(payload);
+  }
+
+  @Test
+  void fragmentedUdpOverIpv6IsReassembledAndDelivered() throws Exception {
+    UdpEndpoint ep = stack.bindUdp(54);
+    byte[] payload = new byte[4000];
+    new java.util.Random(6).nextBytes(payload);
+    byte[] whole = udp(THEM6, US6, 53, 54, payload);
+    int fragmentable = whole.length - 40;
+    List<byte[]> fragments = new ArrayList<>();
+    for (int at = 0; at < fragmentable; at += 1232) {
+      int n = Math.min(1232, fragmentable - at);
+      byte[] f = new byte[40 + 8 + n];
+      Ipv6.write(f, 0, 8 + n, 44, THEM6, US6); // Next Header: Fragment
+      f[40] = (byte) Udp.PROTOCOL;
+      Bytes.put16(f, 42, at | (at + n < fragmentable ? 1 : 0));
+      Bytes.put32(f, 44, 0x1234_5678);
+      System.arraycopy(whole, 40 + at, f, 48, n);
+      fragments.add(f);
+    }
+    java.util.Collections.reverse(fragments); // the last first: order does not matter
+    for (byte[] f : fragments) {
+      in(f);
+    }
+    ByteBuffer b = ByteBuffer.allocate(5000);
+    ep.receive(b, 1);
+    assertThat(Arrays.copyOf(b.array(), b.position())).isEqualTo(payload);
+    assertThat(stack.counters().dropped(StackDrop.FRAGMENT)).isEqualTo(fragments.size());
   }
 
   @Test

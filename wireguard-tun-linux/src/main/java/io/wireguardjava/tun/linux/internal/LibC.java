@@ -41,6 +41,7 @@ public interface LibC {
   int EADDRNOTAVAIL = 99;
   int EPERM = 1;
   int EBUSY = 16;
+  int EINVAL = 22;
   // socket(2)
   int AF_NETLINK = 16;
   int AF_INET = 2;
@@ -62,6 +63,11 @@ public interface LibC {
   int TUN_F_CSUM = 1;
   int TUN_F_TSO4 = 2;
   int TUN_F_TSO6 = 4;
+
+  /** UDP segmentation offload (linux 6.2+; not yet in every libc's if_tun.h). */
+  int TUN_F_USO4 = 0x20;
+
+  int TUN_F_USO6 = 0x40;
 
   /** Interface MTU ioctls (linux/sockios.h), on any socket, with {@code ifr_mtu} at offset 16. */
   long SIOCGIFMTU = 0x8921L;
