@@ -2,7 +2,6 @@ package io.wireguardjava;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.Arrays;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -18,6 +17,9 @@ import org.jspecify.annotations.Nullable;
 public final class InetNetwork {
   private final InetAddress address;
   private final int prefixLength;
+
+  /** {@link #hashCode()}, computed once (0: not yet): sets of a million prefixes hash often. */
+  private int hash;
 
   private InetNetwork(InetAddress address, int prefixLength) {
     this.address = address;
@@ -168,13 +170,24 @@ public final class InetNetwork {
 
   @Override
   public boolean equals(@Nullable Object o) {
+    // InetAddress.equals compares the address bytes of the same family without copying them
+    // (getAddress() copies); an IPv4 and an IPv6 address never have the same bytes anyway.
     return o instanceof InetNetwork
         && prefixLength == ((InetNetwork) o).prefixLength
-        && Arrays.equals(address.getAddress(), ((InetNetwork) o).address.getAddress());
+        && address.equals(((InetNetwork) o).address);
   }
 
   @Override
   public int hashCode() {
+    int h = hash;
+    if (h == 0) {
+      h = computeHash();
+      hash = h;
+    }
+    return h;
+  }
+
+  private int computeHash() {
     // Over whole 32-bit words: Arrays.hashCode's base 31 maps the 65,536 hosts of a /16 onto
     // some 8,000 values, which turns a set of a million prefixes into collision trees.
     byte[] b = address.getAddress();

@@ -318,13 +318,23 @@ final class Engine implements Tunnel, Lifecycle {
     Interface.Builder ib = iface.toBuilder().listenPort(transport.port());
     Config.Builder cb = Config.builder();
     for (PeerState p : published) {
-      Peer.Builder pb = p.config.toBuilder();
+      Peer config = p.config;
       InetSocketAddress endpoint = p.endpoint;
+      List<InetNetwork> routes = allowedIpsOf(p);
+      boolean sameEndpoint =
+          endpoint == null
+              ? config.endpoint().isEmpty()
+              : config.endpoint().isPresent()
+                  && endpoint.equals(PeerState.literal(config.endpoint()));
+      if (sameEndpoint && routes.equals(config.allowedIps())) {
+        cb.addPeer(config); // the common case: nothing roamed, nothing taken over, no copy
+        continue;
+      }
+      Peer.Builder pb = config.toBuilder();
       if (endpoint != null) {
         pb.endpoint(Endpoint.of(endpoint));
       }
-      pb.allowedIps(allowedIpsOf(p));
-      cb.addPeer(pb.build());
+      cb.addPeer(pb.allowedIps(routes).build());
     }
     return cb.iface(ib.build()).build();
   }
@@ -336,23 +346,27 @@ final class Engine implements Tunnel, Lifecycle {
   private List<InetNetwork> allowedIpsOf(PeerState p) {
     List<InetNetwork> configured = p.config.allowedIps();
     List<InetNetwork> l = new ArrayList<>(configured.size());
-    Set<InetNetwork> seen = configured.size() > 1 ? new HashSet<>() : null;
+    // Duplicates are rare: a set only for long lists, a scan of the few kept for short ones.
+    Set<InetNetwork> seen =
+        configured.size() > 8 ? new HashSet<>(configured.size() * 4 / 3 + 1) : null;
     for (InetNetwork n : configured) {
       byte[] address = n.address().getAddress();
       if (allowedIps.exact(address, n.prefixLength()) != p) {
         continue;
       }
-      byte[] maskedAddress = AllowedIps.mask(address, n.prefixLength());
       InetNetwork masked = n;
-      if (!java.util.Arrays.equals(maskedAddress, address)) { // most are masked already
-        try {
-          masked =
-              InetNetwork.of(java.net.InetAddress.getByAddress(maskedAddress), n.prefixLength());
-        } catch (java.net.UnknownHostException ex) {
-          throw new AssertionError(ex);
+      if (n.prefixLength() < address.length * 8) { // a /32 or /128 has no host bits
+        byte[] maskedAddress = AllowedIps.mask(address, n.prefixLength());
+        if (!java.util.Arrays.equals(maskedAddress, address)) { // most are masked already
+          try {
+            masked =
+                InetNetwork.of(java.net.InetAddress.getByAddress(maskedAddress), n.prefixLength());
+          } catch (java.net.UnknownHostException ex) {
+            throw new AssertionError(ex);
+          }
         }
       }
-      if (seen == null || seen.add(masked)) {
+      if (seen != null ? seen.add(masked) : !l.contains(masked)) {
         l.add(masked);
       }
     }

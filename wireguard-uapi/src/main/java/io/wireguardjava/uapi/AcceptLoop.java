@@ -66,9 +66,14 @@ final class AcceptLoop {
     return closed;
   }
 
+  /** Marks the loop closed: an accept that fails from now on is the close, not an error. */
+  void stopAccepting() {
+    closed = true;
+  }
+
   /**
-   * Stops accepting (the caller closes the listening socket) and disconnects every client; waits a
-   * moment for the accept thread.
+   * Stops accepting (the caller closes the listening socket after {@link #stopAccepting}) and
+   * disconnects every client; waits a moment for the accept thread.
    */
   void close() {
     closed = true;

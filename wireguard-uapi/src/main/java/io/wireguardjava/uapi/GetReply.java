@@ -97,7 +97,7 @@ final class GetReply {
       out.text("\npersistent_keepalive_interval=").unsigned(p.persistentKeepalive().orElse(0));
       out.ch('\n');
       for (InetNetwork n : p.allowedIps()) {
-        out.text("allowed_ip=").text(InetNetwork.addressText(n.address())).ch('/');
+        out.text("allowed_ip=").address(n.address()).ch('/');
         out.unsigned(n.prefixLength()).ch('\n');
       }
     }

@@ -74,8 +74,14 @@ final class ReplyWriter {
   /** {@code v} in decimal, read as unsigned. */
   ReplyWriter unsigned(long v) throws IOException {
     room(20);
-    if (v >= 0 && v < 10) {
-      buf.put((byte) ('0' + v));
+    if (v >= 0 && v < 1000) { // addresses, prefix lengths, small counters: no string
+      if (v >= 100) {
+        buf.put((byte) ('0' + v / 100));
+      }
+      if (v >= 10) {
+        buf.put((byte) ('0' + v / 10 % 10));
+      }
+      buf.put((byte) ('0' + v % 10));
       return this;
     }
     String s = Long.toUnsignedString(v);
@@ -84,6 +90,21 @@ final class ReplyWriter {
     }
     buf.put(digits, 0, s.length());
     return this;
+  }
+
+  /** An address as {@code inet_ntop} writes it; IPv4 without making a string. */
+  ReplyWriter address(java.net.InetAddress a) throws IOException {
+    if (!(a instanceof java.net.Inet4Address)) {
+      return text(io.wireguardjava.InetNetwork.addressText(a));
+    }
+    byte[] b = a.getAddress();
+    return unsigned(b[0] & 0xff)
+        .ch('.')
+        .unsigned(b[1] & 0xff)
+        .ch('.')
+        .unsigned(b[2] & 0xff)
+        .ch('.')
+        .unsigned(b[3] & 0xff);
   }
 
   /** {@code key=<64 hex digits>\n}. */

@@ -110,6 +110,10 @@ final class SetRequest {
      * @throws io.wireguardjava.uapi.UapiException when the line is bad, with wireguard-go's errno
      */
     void line(String line) throws UapiException {
+      if (inPeer && line.startsWith("allowed_ip=")) { // most lines of a big request: no key copy
+        ops.add(allowedIp(line.substring("allowed_ip=".length())));
+        return;
+      }
       int eq = line.indexOf('=');
       if (eq < 0) {
         // Possibly a key with its '=' lost: described, never quoted.
@@ -170,6 +174,15 @@ final class SetRequest {
       }
     }
 
+    private static Op allowedIp(String value) throws UapiException {
+      boolean add = !value.startsWith("-");
+      InetNetwork prefix = UapiText.parsePrefix(add ? value : value.substring(1));
+      if (prefix == null) {
+        throw invalid("failed to set allowed ip", value);
+      }
+      return new AllowedIp(prefix, add);
+    }
+
     private static Op peerLine(String key, String value) throws UapiException {
       switch (key) {
         case "update_only":
@@ -208,14 +221,7 @@ final class SetRequest {
           requireTrue("replace_allowed_ips", value);
           return new ReplaceAllowedIps();
         case "allowed_ip":
-          {
-            boolean add = !value.startsWith("-");
-            InetNetwork prefix = UapiText.parsePrefix(add ? value : value.substring(1));
-            if (prefix == null) {
-              throw invalid("failed to set allowed ip", value);
-            }
-            return new AllowedIp(prefix, add);
-          }
+          return allowedIp(value);
         case "protocol_version":
           if (!value.equals("1")) {
             throw invalid("invalid protocol version", value);
@@ -243,15 +249,10 @@ final class SetRequest {
     int listenPort = iface.listenPort().orElse(0);
     int fwmark = iface.fwMark().orElse(0);
     Map<Key, Work> peers = new LinkedHashMap<>();
-    // Which peer holds each prefix: a moved prefix costs O(1), not a scan of every peer.
-    Map<InetNetwork, Work> owners = new HashMap<>();
     for (Peer p : current.peers()) {
-      Work w = new Work(p);
-      peers.put(p.publicKey(), w);
-      for (InetNetwork prefix : p.allowedIps()) {
-        owners.put(prefix, w);
-      }
+      peers.put(p.publicKey(), new Work(p));
     }
+    Owners owners = new Owners(peers);
     @Nullable Work selected = null; // null: no peer selected, or a dummy
     boolean created = false;
 
@@ -332,8 +333,50 @@ final class SetRequest {
     return Config.builder().iface(ib.build()).peers(out).build();
   }
 
+  /**
+   * Which peer holds each prefix, so that a moved prefix costs O(1), not a scan of every peer. Made
+   * only once a second peer exists: a device of one peer with a million prefixes needs none.
+   */
+  private static final class Owners {
+    private final Map<Key, Work> peers;
+    private @Nullable Map<InetNetwork, Work> map;
+
+    Owners(Map<Key, Work> peers) {
+      this.peers = peers;
+    }
+
+    /** Records that {@code w} holds {@code prefix}; the previous holder, if another one. */
+    @Nullable Work put(InetNetwork prefix, Work w) {
+      Map<InetNetwork, Work> m = map;
+      if (m == null) {
+        if (peers.size() <= 1) {
+          return null; // nobody to take it from
+        }
+        m = new HashMap<>();
+        for (Work x : peers.values()) {
+          for (InetNetwork n : x.allowedIps) {
+            m.put(n, x);
+          }
+        }
+        map = m;
+      }
+      return m.put(prefix, w);
+    }
+
+    void remove(InetNetwork prefix) {
+      Map<InetNetwork, Work> m = map;
+      if (m != null) {
+        m.remove(prefix);
+      }
+    }
+
+    void clear() {
+      map = null;
+    }
+  }
+
   /** Removes a peer and its prefixes' ownership; nothing for null. */
-  private static void drop(@Nullable Work w, Map<Key, Work> peers, Map<InetNetwork, Work> owners) {
+  private static void drop(@Nullable Work w, Map<Key, Work> peers, Owners owners) {
     if (w == null) {
       return;
     }

@@ -143,6 +143,7 @@ public final class UapiServer implements Closeable {
       return;
     }
     closed = true;
+    clients.stopAccepting();
     try {
       socket.close();
     } catch (IOException e) {
