@@ -7,12 +7,11 @@
 module io.wireguardjava.core {
   requires transitive io.wireguardjava;
   requires io.wireguardjava.crypto;
+  requires io.wireguardjava.uapi;
   requires transitive org.jspecify;
 
-  // The UAPI socket (wg/wg-quick management); used by the wg-java command line.
-  exports io.wireguardjava.core.uapi;
-
   uses io.wireguardjava.spi.PacketDeviceProvider;
+  uses io.wireguardjava.spi.DatagramTransportProvider;
 
   provides io.wireguardjava.spi.TunnelProvider with
       io.wireguardjava.core.CoreTunnelProvider;

@@ -4,11 +4,11 @@ import io.wireguardjava.Config;
 import io.wireguardjava.Tunnel;
 import io.wireguardjava.TunnelOptions;
 import io.wireguardjava.TunnelPackets;
-import io.wireguardjava.core.uapi.ServedTunnel;
 import io.wireguardjava.crypto.TimeSource;
 import io.wireguardjava.spi.PacketDevice;
 import io.wireguardjava.spi.PacketDeviceProvider;
 import io.wireguardjava.spi.TunnelProvider;
+import io.wireguardjava.uapi.UapiServer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,10 +36,17 @@ public final class CoreTunnelProvider implements TunnelProvider {
       hooks.preUp(options.interfaceName().orElse(""));
     }
     Engine engine = open(config, options, TimeSource.system());
-    Tunnel tunnel =
-        options.uapiDirectory().isEmpty()
-            ? engine
-            : ServedTunnel.serve(engine, options.uapiDirectory().get()); // closes engine on failure
+    Tunnel tunnel = engine;
+    if (options.uapiDirectory().isPresent()) {
+      try {
+        // The engine closes the server with itself, after its PreDown hooks (which may still use
+        // the socket, as `PreDown = wg showconf %i > ...` does) and when its device fails.
+        engine.attach(UapiServer.start(options.uapiDirectory().get(), engine));
+      } catch (IOException | RuntimeException e) {
+        engine.close();
+        throw e;
+      }
+    }
     if (options.runHooks()) {
       try {
         hooks.postUp(tunnel.name()); // after the UDP and UAPI sockets: `wg set %i ...` works

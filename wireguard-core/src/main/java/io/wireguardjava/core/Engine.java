@@ -17,34 +17,40 @@ import io.wireguardjava.crypto.RandomSource;
 import io.wireguardjava.crypto.TimeSource;
 import io.wireguardjava.spi.PacketDevice;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A running tunnel: the {@link Tunnel} implementation. It owns the UDP transport, the packet
- * device, the peers and their routing table, and four threads:
+ * device, the peers and their routing table, and these threads:
  *
  * <ol>
  *   <li>{@link SendLoop}: device read, route, seal, UDP send;
  *   <li>{@link ReceiveLoop}: UDP receive, dispatch, open, check source, device write;
- *   <li>{@link HandshakeGate}: the cheap checks of handshake messages (MAC1, MAC2 under load,
- *       cookie replies, rate limiting);
+ *   <li>{@link HandshakeGate} (one thread per CPU, at most four): the cheap checks of handshake
+ *       messages (MAC1, MAC2 under load, cookie replies, rate limiting);
  *   <li>{@link HandshakeWorker}: handshake messages (protocol work in {@link Handshakes}) and every
  *       peer's timers.
  * </ol>
  *
- * Reconfiguration takes {@link #configLock} and publishes immutable snapshots the threads read
- * without locks ({@link #peers}, the {@link AllowedIps} tries). A change of peers is one {@link
- * AllowedIps.Edit}: only the prefixes that differ touch the trie, and the data path sees the routes
- * before or after the whole change.
+ * Reconfiguration is computed under {@link #applyLock} and published in a moment under {@link
+ * #configLock}; the threads, {@link #config()} and {@link #stats()} read what was published without
+ * locks ({@link #peers}, the peer list, the {@link AllowedIps} tries). A change of peers is one
+ * {@link AllowedIps.Edit}: only the prefixes that differ touch the trie, and the data path sees the
+ * routes before or after the whole change.
  */
 final class Engine implements Tunnel, Lifecycle {
   final TimeSource clock;
@@ -79,7 +85,18 @@ final class Engine implements Tunnel, Lifecycle {
   /** The tunnel's MTU: every packet-size check and buffer follows it ({@link PacketSize}). */
   volatile int mtu;
 
-  private final Object configLock = new Object();
+  /**
+   * Serializes changes of the configuration; held while a change is computed, which for a big
+   * change takes seconds. Readers and {@link #close()} never take it.
+   */
+  private final ReentrantLock applyLock = new ReentrantLock();
+
+  /**
+   * Held only to publish a computed change (a moment: no allocation of peers, no DNS), and by
+   * {@link #close()}: a change that finds the tunnel closed when it comes to publish is dropped.
+   */
+  private final ReentrantLock configLock = new ReentrantLock();
+
   private final @Nullable TunnelPackets appSide;
   private final SendLoop sendLoop;
   private final ReceiveLoop receiveLoop;
@@ -88,13 +105,21 @@ final class Engine implements Tunnel, Lifecycle {
   /** Peers by public key; the map itself is concurrent, its insertion order kept by order. */
   private final ConcurrentHashMap<Key, PeerState> peers = new ConcurrentHashMap<>();
 
+  /** The keys of {@link #peers} in configuration order; changed only under both locks. */
   private final Set<Key> order = new LinkedHashSet<>();
+
+  /** The peers in configuration order, republished by each change: read without a lock. */
+  private volatile List<PeerState> published = List.of();
+
   private volatile Interface iface;
   private volatile boolean closed;
 
   /** Set by the first close(): the one that runs PreDown, then closes. */
   private final java.util.concurrent.atomic.AtomicBoolean closing =
       new java.util.concurrent.atomic.AtomicBoolean();
+
+  /** Resources that live as long as the tunnel (its UAPI server): closed by close(), last first. */
+  private final List<AutoCloseable> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** PreDown/PostDown, when the application asked for hooks (TunnelOptions.runHooks). */
   private volatile @Nullable Hooks downHooks;
@@ -142,14 +167,10 @@ final class Engine implements Tunnel, Lifecycle {
       for (InetNetwork n : config.iface().addresses()) {
         localAddresses.insert(n.address().getAddress(), n.address().getAddress().length * 8, true);
       }
-      List<Runnable> after = new ArrayList<>();
-      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
-        for (Peer p : config.peers()) {
-          addPeerLocked(p, routes, after);
-        }
-        routes.commit();
+      for (Peer p : config.peers()) {
+        checkNotOwnKey(p);
       }
-      after.forEach(Runnable::run);
+      change(config.peers(), List.of(), false);
       this.path =
           new DataPath(
               device, transport, allowedIps, localAddresses, forwarding, events, this::mtu, this);
@@ -172,7 +193,10 @@ final class Engine implements Tunnel, Lifecycle {
     threads.add(thread(sendLoop, "wg-java-" + n + "-send"));
     threads.add(thread(receiveLoop, "wg-java-" + n + "-receive"));
     threads.add(thread(handshakeThread, "wg-java-" + n + "-handshake"));
-    threads.add(thread(handshakeThread.gate(), "wg-java-" + n + "-handshake-gate"));
+    for (int i = 1; i <= Limits.HANDSHAKE_GATE_THREADS; i++) {
+      threads.add(
+          thread(handshakeThread.gate().newThread(), "wg-java-" + n + "-handshake-gate-" + i));
+    }
     threads.forEach(Thread::start);
   }
 
@@ -202,13 +226,7 @@ final class Engine implements Tunnel, Lifecycle {
 
   /** A snapshot of all peers, in configuration order. */
   List<PeerState> peerList() {
-    synchronized (configLock) {
-      List<PeerState> l = new ArrayList<>(order.size());
-      for (Key k : order) {
-        l.add(peerOf(k));
-      }
-      return l;
-    }
+    return published;
   }
 
   @Override
@@ -237,6 +255,11 @@ final class Engine implements Tunnel, Lifecycle {
     return transport.port();
   }
 
+  /** The send thread's batches of more than one packet (tests). */
+  long sendBatchesOfMany() {
+    return sendLoop.multiPacketBatches();
+  }
+
   @Override
   public int mtu() {
     return mtu;
@@ -245,10 +268,13 @@ final class Engine implements Tunnel, Lifecycle {
   @Override
   public void setMtu(int newMtu) throws IOException {
     PacketSize.checkMtu(newMtu);
-    synchronized (configLock) {
+    applyLock.lock();
+    try {
       checkOpen();
       device.setMtu(newMtu);
       applyMtu(newMtu);
+    } finally {
+      applyLock.unlock();
     }
   }
 
@@ -260,8 +286,11 @@ final class Engine implements Tunnel, Lifecycle {
   private void applyMtu(int newMtu) {
     pool.resize(PacketSize.stagingLength(newMtu));
     mtu = newMtu;
-    synchronized (configLock) {
+    configLock.lock();
+    try {
       iface = iface.toBuilder().mtu(newMtu).build(); // config() reports it, as wg-quick saves it
+    } finally {
+      configLock.unlock();
     }
   }
 
@@ -284,20 +313,20 @@ final class Engine implements Tunnel, Lifecycle {
 
   @Override
   public Config config() {
-    synchronized (configLock) {
-      Interface.Builder ib = iface.toBuilder().listenPort(transport.port());
-      Config.Builder cb = Config.builder();
-      for (Key k : order) {
-        PeerState p = peerOf(k);
-        Peer.Builder pb = p.config.toBuilder();
-        if (p.endpoint != null) {
-          pb.endpoint(Endpoint.of(p.endpoint));
-        }
-        pb.allowedIps(allowedIpsOf(p));
-        cb.addPeer(pb.build());
+    // No lock: the published peers and their settings, as the last change left them. A change
+    // being computed meanwhile is not seen until it is published whole.
+    Interface.Builder ib = iface.toBuilder().listenPort(transport.port());
+    Config.Builder cb = Config.builder();
+    for (PeerState p : published) {
+      Peer.Builder pb = p.config.toBuilder();
+      InetSocketAddress endpoint = p.endpoint;
+      if (endpoint != null) {
+        pb.endpoint(Endpoint.of(endpoint));
       }
-      return cb.iface(ib.build()).build();
+      pb.allowedIps(allowedIpsOf(p));
+      cb.addPeer(pb.build());
     }
+    return cb.iface(ib.build()).build();
   }
 
   /**
@@ -332,63 +361,62 @@ final class Engine implements Tunnel, Lifecycle {
 
   @Override
   public void addPeer(Peer peer) {
-    synchronized (configLock) {
+    applyLock.lock();
+    try {
       checkOpen();
       if (peers.containsKey(peer.publicKey())) {
         throw new IllegalArgumentException("peer " + peer.publicKey() + " exists");
       }
       checkNotOwnKey(peer);
-      List<Runnable> after = new ArrayList<>();
-      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
-        addPeerLocked(peer, routes, after);
-        routes.commit();
-      }
-      after.forEach(Runnable::run);
+      change(List.of(peer), List.of(), false);
+    } finally {
+      applyLock.unlock();
     }
   }
 
   @Override
   public void updatePeer(Peer peer) {
-    synchronized (configLock) {
+    applyLock.lock();
+    try {
       checkOpen();
       checkNotOwnKey(peer);
-      List<Runnable> after = new ArrayList<>();
-      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
-        updatePeerLocked(peer, routes, after);
-        routes.commit();
+      change(List.of(peer), List.of(), false);
+    } finally {
+      applyLock.unlock();
+    }
+  }
+
+  @Override
+  public boolean removePeer(Key publicKey) {
+    applyLock.lock();
+    try {
+      checkOpen();
+      if (!peers.containsKey(publicKey)) {
+        return false;
       }
-      after.forEach(Runnable::run);
+      change(List.of(), List.of(publicKey), false);
+      return true;
+    } finally {
+      applyLock.unlock();
     }
   }
 
   /**
-   * Adds or changes one peer; route changes go into {@code routes}, and what must wait until the
-   * routes are published goes into {@code after}. Cannot fail once {@link #checkNotOwnKey} passed.
+   * One edit of the routing table for the whole list, published once: peers that stay keep their
+   * sessions, and only prefixes that change touch the trie. Checked first (no peer with our own
+   * key), so it applies whole or not at all.
    */
-  private void updatePeerLocked(
-      Peer peer, AllowedIps<PeerState>.Edit routes, List<Runnable> after) {
-    PeerState p = peers.get(peer.publicKey());
-    if (p == null) {
-      addPeerLocked(peer, routes, after);
-      return;
-    }
-    boolean pskChanged = !p.config.presharedKey().equals(peer.presharedKey());
-    Peer old = p.config;
-    p.config = peer;
-    updateRoutes(p, old.allowedIps(), peer.allowedIps(), routes);
-    peer.endpoint()
-        .ifPresent(
-            e -> {
-              java.net.InetSocketAddress a = PeerState.literal(Optional.of(e));
-              if (a != null) {
-                p.setEndpoint(a);
-              } else {
-                handshakes.reresolve(p);
-              }
-            });
-    p.timers.setPersistentKeepalive(peer.persistentKeepalive().orElse(0));
-    if (pskChanged) {
-      handshakes.updatePeerKeys(p);
+  @Override
+  public void replacePeers(List<Peer> newPeers) {
+    applyLock.lock();
+    try {
+      checkOpen();
+      for (Peer p : newPeers) {
+        checkNotOwnKey(p);
+      }
+      change(newPeers, List.of(), true);
+    } finally {
+      applyLock.unlock();
     }
   }
 
@@ -398,19 +426,141 @@ final class Engine implements Tunnel, Lifecycle {
     }
   }
 
-  private void addPeerLocked(Peer peer, AllowedIps<PeerState>.Edit routes, List<Runnable> after) {
-    checkNotOwnKey(peer);
-    PeerState p = new PeerState(peer, peerServices);
-    handshakes.addPeer(p);
-    peers.put(peer.publicKey(), p);
-    order.add(peer.publicKey());
-    updateRoutes(p, List.of(), peer.allowedIps(), routes);
-    if (p.endpoint != null) {
-      events.endpointChanged(p.publicKey, p.endpoint);
+  /** How many peers a change computes between two looks at whether the tunnel closed. */
+  private static final int CLOSE_CHECK_INTERVAL = 1024;
+
+  /**
+   * Adds or updates {@code upserts} (in order: a later entry for the same key wins) and removes
+   * {@code removals}, or with {@code replaceAll} every peer not in {@code upserts}, as one change:
+   *
+   * <ol>
+   *   <li>computed under {@link #applyLock} only: new peers are made, their routes and the changed
+   *       routes go into one uncommitted {@link AllowedIps.Edit}; nothing shared changes, and a
+   *       {@link #close()} meanwhile abandons it;
+   *   <li>published under {@link #configLock}, in a moment: peers registered, routes committed,
+   *       settings swapped in, the peer list republished;
+   *   <li>then, with no lock, what waits for the routes (keepalives, events, DNS for host names).
+   * </ol>
+   *
+   * Called with {@link #applyLock} held and every new key checked against our own.
+   *
+   * @throws IllegalStateException naming the tunnel when it was closed meanwhile; nothing changed
+   */
+  private void change(List<Peer> upserts, List<Key> removals, boolean replaceAll) {
+    // Each touched peer with its new settings, in the order first named.
+    Map<PeerState, Peer> updated = new LinkedHashMap<>();
+    Map<Key, PeerState> made = new HashMap<>();
+    List<PeerState> gone = new ArrayList<>();
+    boolean done = false;
+    try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
+      Set<Key> dropped = new HashSet<>(removals);
+      if (replaceAll) {
+        Set<Key> keep = new HashSet<>();
+        for (Peer p : upserts) {
+          keep.add(p.publicKey());
+        }
+        for (Key k : order) {
+          if (!keep.contains(k)) {
+            dropped.add(k);
+          }
+        }
+      }
+      for (Key k : dropped) {
+        PeerState p = peers.get(k);
+        if (p != null) {
+          updateRoutes(p, p.config.allowedIps(), List.of(), routes);
+          gone.add(p);
+        }
+      }
+      int n = 0;
+      for (Peer peer : upserts) {
+        if (++n % CLOSE_CHECK_INTERVAL == 0) {
+          checkOpen(); // a close() meanwhile: drop what was computed
+        }
+        PeerState p = peers.get(peer.publicKey());
+        if (p == null) {
+          p = made.get(peer.publicKey());
+        }
+        if (p == null) {
+          p = new PeerState(peer, peerServices);
+          made.put(peer.publicKey(), p);
+          updateRoutes(p, List.of(), peer.allowedIps(), routes);
+        } else {
+          Peer before = updated.get(p);
+          updateRoutes(
+              p, (before != null ? before : p.config).allowedIps(), peer.allowedIps(), routes);
+        }
+        updated.put(p, peer);
+      }
+      done = publish(routes, updated, made, gone);
+    } finally {
+      if (!done) {
+        made.values().forEach(PeerState::destroy); // their timers leave the scheduler
+      }
     }
-    // after the routes are live: its first keepalive may fire at once, and needs the peer fully
-    // registered
-    after.add(() -> p.timers.setPersistentKeepalive(peer.persistentKeepalive().orElse(0)));
+    // After the routes are live: a first keepalive may fire at once, and needs the peer fully
+    // registered.
+    for (Map.Entry<PeerState, Peer> e : updated.entrySet()) {
+      PeerState p = e.getKey();
+      Peer peer = e.getValue();
+      boolean isNew = made.get(p.publicKey) == p;
+      if (isNew && p.endpoint != null) {
+        events.endpointChanged(p.publicKey, p.endpoint);
+      }
+      if (!isNew && peer.endpoint().isPresent() && PeerState.literal(peer.endpoint()) == null) {
+        handshakes.reresolve(p); // a host name: DNS, never under a lock
+      }
+      p.timers.setPersistentKeepalive(peer.persistentKeepalive().orElse(0));
+    }
+  }
+
+  /**
+   * Step 2 of {@link #change}: under {@link #configLock}, registers the new peers, commits the
+   * routes, swaps in the settings and republishes the list. False, with nothing done, when the
+   * tunnel closed meanwhile.
+   */
+  private boolean publish(
+      AllowedIps<PeerState>.Edit routes,
+      Map<PeerState, Peer> updated,
+      Map<Key, PeerState> made,
+      List<PeerState> gone) {
+    configLock.lock();
+    try {
+      checkOpen();
+      for (PeerState p : made.values()) {
+        handshakes.addPeer(p); // before its routes are live, as a packet may come at once
+        peers.put(p.publicKey, p);
+        order.add(p.publicKey);
+      }
+      for (Map.Entry<PeerState, Peer> e : updated.entrySet()) {
+        PeerState p = e.getKey();
+        Peer peer = e.getValue();
+        if (made.get(p.publicKey) == p && p.config == peer) {
+          continue; // made with these settings
+        }
+        boolean pskChanged = !p.config.presharedKey().equals(peer.presharedKey());
+        p.config = peer;
+        InetSocketAddress literal = PeerState.literal(peer.endpoint());
+        if (literal != null) {
+          p.setEndpoint(literal);
+        }
+        if (pskChanged) {
+          handshakes.updatePeerKeys(p);
+        }
+      }
+      routes.commit();
+      for (PeerState p : gone) {
+        forgetPeer(p);
+      }
+      List<PeerState> list = new ArrayList<>(order.size());
+      for (Key k : order) {
+        list.add(peerOf(k));
+      }
+      this.published = java.util.Collections.unmodifiableList(list);
+      return true;
+    } finally {
+      configLock.unlock();
+    }
   }
 
   /**
@@ -436,29 +586,12 @@ final class Engine implements Tunnel, Lifecycle {
     }
   }
 
-  @Override
-  public boolean removePeer(Key publicKey) {
-    synchronized (configLock) {
-      checkOpen();
-      PeerState p = peers.get(publicKey);
-      if (p == null) {
-        return false;
-      }
-      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
-        updateRoutes(p, p.config.allowedIps(), List.of(), routes);
-        routes.commit();
-      }
-      forgetPeer(p);
-      return true;
-    }
-  }
-
-  /** After its routes are gone: drops the peer from the tables and wipes its secrets. */
   /** A peer named in {@code order}, which lists exactly the keys of {@code peers}. */
   private PeerState peerOf(Key k) {
     return Objects.requireNonNull(peers.get(k), "order and peers disagree");
   }
 
+  /** After its routes are gone: drops the peer from the tables and wipes its secrets. */
   private void forgetPeer(PeerState p) {
     peers.remove(p.publicKey);
     order.remove(p.publicKey);
@@ -466,67 +599,49 @@ final class Engine implements Tunnel, Lifecycle {
     p.destroy();
   }
 
-  /**
-   * One edit of the routing table for the whole list, published once: peers that stay keep their
-   * sessions, and only prefixes that change touch the trie. Checked first (no peer with our own
-   * key), so it applies whole or not at all.
-   */
-  @Override
-  public void replacePeers(List<Peer> newPeers) {
-    synchronized (configLock) {
-      checkOpen();
-      Set<Key> keep = new HashSet<>();
-      for (Peer p : newPeers) {
-        checkNotOwnKey(p);
-        keep.add(p.publicKey());
-      }
-      List<PeerState> gone = new ArrayList<>();
-      List<Runnable> after = new ArrayList<>();
-      try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
-        for (Key k : order) {
-          if (!keep.contains(k)) {
-            PeerState p = peerOf(k);
-            updateRoutes(p, p.config.allowedIps(), List.of(), routes);
-            gone.add(p);
-          }
-        }
-        for (Peer p : newPeers) {
-          updatePeerLocked(p, routes, after);
-        }
-        routes.commit();
-      }
-      for (PeerState p : gone) {
-        forgetPeer(p);
-      }
-      after.forEach(Runnable::run);
-    }
-  }
-
   @Override
   public void setPrivateKey(PrivateKey privateKey) {
-    synchronized (configLock) {
+    applyLock.lock();
+    try {
       checkOpen();
       Key pub = privateKey.publicKey();
       if (peers.containsKey(pub)) {
-        removePeer(pub);
+        change(List.of(), List.of(pub), false);
       }
-      iface = iface.toBuilder().privateKey(privateKey).build();
-      handshakes.setPrivateKey(Optional.of(privateKey));
-      for (PeerState p : peers.values()) {
+      configLock.lock();
+      try {
+        checkOpen();
+        iface = iface.toBuilder().privateKey(privateKey).build();
+        handshakes.setPrivateKey(Optional.of(privateKey));
+      } finally {
+        configLock.unlock();
+      }
+      for (PeerState p : published) {
         p.expireSessions(); // sessions made with the old key are void
       }
+    } finally {
+      applyLock.unlock();
     }
   }
 
   @Override
   public void clearPrivateKey() {
-    synchronized (configLock) {
+    applyLock.lock();
+    try {
       checkOpen();
-      iface = iface.toBuilder().clearPrivateKey().build();
-      handshakes.setPrivateKey(Optional.empty()); // no identity: initiations and answers stop
-      for (PeerState p : peers.values()) {
+      configLock.lock();
+      try {
+        checkOpen();
+        iface = iface.toBuilder().clearPrivateKey().build();
+        handshakes.setPrivateKey(Optional.empty()); // no identity: initiations and answers stop
+      } finally {
+        configLock.unlock();
+      }
+      for (PeerState p : published) {
         p.expireSessions(); // zeroes the sessions and any handshake in progress
       }
+    } finally {
+      applyLock.unlock();
     }
   }
 
@@ -535,10 +650,18 @@ final class Engine implements Tunnel, Lifecycle {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
-    synchronized (configLock) {
+    applyLock.lock();
+    try {
       checkOpen();
       transport.rebind(port);
-      iface = iface.toBuilder().listenPort(transport.port()).build();
+      configLock.lock();
+      try {
+        iface = iface.toBuilder().listenPort(transport.port()).build();
+      } finally {
+        configLock.unlock();
+      }
+    } finally {
+      applyLock.unlock();
     }
   }
 
@@ -548,7 +671,8 @@ final class Engine implements Tunnel, Lifecycle {
    */
   @Override
   public void setFwMark(int fwMark) {
-    synchronized (configLock) {
+    applyLock.lock();
+    try {
       checkOpen();
       if (!transport.supportsMark()) {
         if (fwMark != 0) {
@@ -566,7 +690,14 @@ final class Engine implements Tunnel, Lifecycle {
                 + e.getMessage(),
             e);
       }
-      iface = iface.toBuilder().fwMark(fwMark).build();
+      configLock.lock();
+      try {
+        iface = iface.toBuilder().fwMark(fwMark).build();
+      } finally {
+        configLock.unlock();
+      }
+    } finally {
+      applyLock.unlock();
     }
   }
 
@@ -587,9 +718,12 @@ final class Engine implements Tunnel, Lifecycle {
 
   @Override
   public void addListener(TunnelListener listener) {
-    synchronized (configLock) {
+    configLock.lock();
+    try {
       checkOpen();
       events.add(listener);
+    } finally {
+      configLock.unlock();
     }
   }
 
@@ -623,6 +757,27 @@ final class Engine implements Tunnel, Lifecycle {
     close(cause);
   }
 
+  /**
+   * Ties {@code resource} to this tunnel: {@link #close()} closes it (after PreDown, before
+   * PostDown), also when the tunnel closes itself because its device failed. Attached to a tunnel
+   * that is already closed, it is closed at once.
+   */
+  void attach(AutoCloseable resource) {
+    attached.add(resource);
+    if (closing.get() && attached.remove(resource)) {
+      closeQuietly(resource); // close() may have run its list already
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      System.getLogger(Engine.class.getName())
+          .log(System.Logger.Level.DEBUG, "closing " + resource.getClass().getSimpleName(), e);
+    }
+  }
+
   /** Runs {@code hooks}' PreDown first and PostDown last when the tunnel closes. */
   void setDownHooks(Hooks hooks) {
     downHooks = hooks;
@@ -636,13 +791,16 @@ final class Engine implements Tunnel, Lifecycle {
     if (hooks != null) {
       hooks.preDown(device.name()); // while the tunnel still runs, as wg-quick down does
     }
-    synchronized (configLock) {
+    configLock.lock(); // never held for more than a moment: a change being computed is dropped
+    try {
       closed = true;
+    } finally {
+      configLock.unlock();
     }
     transport.close(); // wakes the receive thread
     device.close(); // wakes the send thread
     handshakeThread.stop(); // wakes the handshake thread
-    handshakeThread.gate().stop(); // and the gate thread
+    handshakeThread.gate().stop(); // and the gate threads
     boolean interrupted = false;
     for (Thread t : threads) {
       if (t == Thread.currentThread()) {
@@ -660,7 +818,8 @@ final class Engine implements Tunnel, Lifecycle {
         t.interrupt();
       }
     }
-    synchronized (configLock) {
+    configLock.lock();
+    try {
       for (PeerState p : peers.values()) {
         p.destroy();
       }
@@ -668,8 +827,17 @@ final class Engine implements Tunnel, Lifecycle {
       handshakeThread.destroy();
       handshakeThread.gate().destroy();
       iface = iface.toBuilder().clearPrivateKey().build(); // and drops the app's PrivateKey
+    } finally {
+      configLock.unlock();
     }
-    events.closed(Optional.ofNullable(cause)); // a served tunnel's UAPI socket goes here
+    List<AutoCloseable> resources = new ArrayList<>(attached);
+    java.util.Collections.reverse(resources);
+    for (AutoCloseable r : resources) {
+      if (attached.remove(r)) {
+        closeQuietly(r); // the UAPI socket file goes here
+      }
+    }
+    events.closed(Optional.ofNullable(cause));
     if (hooks != null) {
       hooks.postDown(device.name()); // last, as wg-quick: device and socket are gone
     }

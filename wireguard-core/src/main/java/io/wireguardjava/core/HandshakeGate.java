@@ -5,14 +5,17 @@ import io.wireguardjava.crypto.CookieChecker;
 import io.wireguardjava.crypto.Protocol;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The cheap checks of a handshake message, on a thread of their own (the gate thread) so that a
- * flood costs neither the handshake thread's Diffie-Hellmans nor the receive thread's data path:
- * the receive thread only copies a handshake message into this gate's ring ({@link #offer}, a copy
- * into a preallocated slot) and goes on with the next datagram. Then, as the kernel's {@code
- * receive.c} and {@code cookie.c} and wireguard-go's {@code RoutineHandshake} check, in front of
- * the handshake queue:
+ * The cheap checks of a handshake message, on threads of their own (the gate threads, {@link
+ * Limits#HANDSHAKE_GATE_THREADS}: one per CPU, at most four, as wireguard-go's handshake workers)
+ * so that a flood costs neither the handshake thread's Diffie-Hellmans nor the receive thread's
+ * data path: the receive thread only copies a handshake message into this gate's ring ({@link
+ * #offer}, a copy into a preallocated slot) and goes on with the next datagram. Then, as the
+ * kernel's {@code receive.c} and {@code cookie.c} and wireguard-go's {@code RoutineHandshake}
+ * check, in front of the handshake queue:
  *
  * <ol>
  *   <li>cookie replies are queued as they are (they are for our own initiations);
@@ -24,12 +27,14 @@ import java.net.InetSocketAddress;
  *       handshake thread serves first and which messages without a cookie never enter.
  * </ol>
  *
- * {@link #check} runs on the gate thread only: the rate limiter and the reply buffer are its own.
- * Allocates nothing of its own per message (the cookie checker's scratch arrays are the crypto
- * module's). When the gate falls behind, its ring is full and the receive thread drops the message
- * ({@code HANDSHAKE_QUEUE_FULL}): a flood then loses its own datagrams, not data.
+ * Each gate thread has its own message and reply buffers; the rate limiter is shared under a lock
+ * (it is consulted only for messages with a valid MAC2 under load). Allocates nothing of its own
+ * per message (the cookie checker's scratch arrays are the crypto module's). When the gate falls
+ * behind, its ring is full and the receive thread drops what does not carry a valid MAC2 ({@code
+ * HANDSHAKE_QUEUE_FULL}): a flood then loses its own datagrams, not data, and not the retry of a
+ * peer that got its cookie.
  */
-final class HandshakeGate implements HandshakeInbox, Runnable {
+final class HandshakeGate implements HandshakeInbox {
   private static final System.Logger LOG = System.getLogger(HandshakeGate.class.getName());
 
   /** Where admitted messages go: copied into the verified or the MAC1-only queue. */
@@ -48,10 +53,8 @@ final class HandshakeGate implements HandshakeInbox, Runnable {
   private final Events events;
   private final DatagramSender sender;
   private final RateLimiter rateLimiter;
-  private final SendContext reply = new SendContext(Protocol.COOKIE_REPLY_LENGTH);
+  private final ReentrantLock rateLimiterLock = new ReentrantLock();
   private final HandshakeQueue incoming = new HandshakeQueue(Limits.MAX_QUEUED_INCOMING_HANDSHAKES);
-  private final byte[] message = new byte[HandshakeQueue.SLOT];
-  private final int[] length = new int[1];
 
   /**
    * @param admission the handshake thread's queues
@@ -76,20 +79,53 @@ final class HandshakeGate implements HandshakeInbox, Runnable {
     this.rateLimiter = rateLimiter;
   }
 
-  /** Receive thread: copies the message into the gate's ring; false when the ring is full. */
+  /**
+   * Receive thread: copies the message into the gate's ring. When the ring is full the gate threads
+   * are behind a flood; then only a message that proves a cookie (a valid MAC2, checked here for
+   * two BLAKE2s) goes on, straight to the verified queue, so a flood cannot crowd out a peer that
+   * got its cookie; anything else is refused without a reply.
+   *
+   * @return false when the message was refused for a full ring (the caller counts it)
+   */
   @Override
   public boolean offer(byte[] buf, int off, int len, InetSocketAddress from) {
-    return incoming.offer(buf, off, len, from);
+    return incoming.offer(buf, off, len, from) || admitIfProvenCookie(buf, off, len, from);
   }
 
-  /** The gate thread: checks each message the receive thread handed over, until {@link #stop}. */
-  @Override
-  public void run() {
+  private boolean admitIfProvenCookie(byte[] buf, int off, int len, InetSocketAddress from) {
+    CookieChecker checker = handshakes.cookieChecker();
+    if (checker == null || (buf[off] & 0xFF) == Protocol.TYPE_COOKIE_REPLY) {
+      return false;
+    }
+    byte[] address = from.getAddress().getAddress();
+    if (checker.check(buf, off, len, address, from.getPort(), true)
+        != CookieChecker.Verdict.VALID) {
+      return false;
+    }
+    if (!allow(from)) {
+      events.drop(DropReason.RATE_LIMITED, null);
+      return true;
+    }
+    return admission.admit(true, buf, off, len, from);
+  }
+
+  /**
+   * The body of one gate thread: checks each message the receive thread handed over, until {@link
+   * #stop}. Each call makes a runnable with its own buffers.
+   */
+  Runnable newThread() {
+    return this::run;
+  }
+
+  private void run() {
+    byte[] message = new byte[HandshakeQueue.SLOT];
+    int[] length = new int[1];
+    SendContext reply = new SendContext(Protocol.COOKIE_REPLY_LENGTH);
     try {
       InetSocketAddress from;
       while ((from = incoming.take(message, length)) != null) {
         try {
-          if (!check(message, 0, length[0], from)) {
+          if (!check(message, 0, length[0], from, reply)) {
             events.drop(DropReason.HANDSHAKE_QUEUE_FULL, null);
           }
         } catch (RuntimeException e) { // a bug must not stop the gate
@@ -99,6 +135,9 @@ final class HandshakeGate implements HandshakeInbox, Runnable {
       }
     } catch (InterruptedException e) {
       // closing
+    } finally {
+      Arrays.fill(message, (byte) 0);
+      Arrays.fill(reply.datagram, (byte) 0);
     }
   }
 
@@ -107,19 +146,19 @@ final class HandshakeGate implements HandshakeInbox, Runnable {
     incoming.close();
   }
 
-  /** After the thread ended: wipe the queued messages. */
+  /** After the threads ended: wipe the queued messages. */
   void destroy() {
     incoming.clear();
-    java.util.Arrays.fill(message, (byte) 0);
   }
 
   /**
    * The checks for one message {@code buf[off..off+len)} from {@code from}: dropped and counted,
    * answered with a cookie reply, or admitted to the handshake thread's queues.
    *
+   * @param reply the calling thread's buffer for a cookie reply
    * @return false when the handshake thread's queue for it is full (the caller counts it)
    */
-  boolean check(byte[] buf, int off, int len, InetSocketAddress from) {
+  boolean check(byte[] buf, int off, int len, InetSocketAddress from, SendContext reply) {
     if ((buf[off] & 0xFF) == Protocol.TYPE_COOKIE_REPLY) {
       return admission.admit(false, buf, off, len, from);
     }
@@ -140,7 +179,7 @@ final class HandshakeGate implements HandshakeInbox, Runnable {
         if (!underLoad) {
           return admission.admit(false, buf, off, len, from);
         }
-        if (!rateLimiter.allow(from.getAddress())) {
+        if (!allow(from)) {
           events.drop(DropReason.RATE_LIMITED, null);
           return true;
         }
@@ -148,6 +187,15 @@ final class HandshakeGate implements HandshakeInbox, Runnable {
       }
     }
     return true;
+  }
+
+  private boolean allow(InetSocketAddress from) {
+    rateLimiterLock.lock();
+    try {
+      return rateLimiter.allow(from.getAddress());
+    } finally {
+      rateLimiterLock.unlock();
+    }
   }
 
   /**

@@ -23,6 +23,13 @@ final class Limits {
   static final int MAX_QUEUED_VERIFIED_HANDSHAKES = 1024;
 
   /**
+   * Threads doing the cheap checks of handshake messages (MAC1, MAC2, cookie replies): one per CPU,
+   * at most four (wireguard-go runs one handshake worker per CPU).
+   */
+  static final int HANDSHAKE_GATE_THREADS =
+      Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+  /**
    * The handshake queue length from which the tunnel is "under load" and answers initiations
    * without a valid MAC2 with a cookie reply (the kernel: an eighth of the queue).
    */

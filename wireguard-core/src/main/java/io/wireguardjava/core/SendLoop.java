@@ -67,6 +67,9 @@ final class SendLoop implements Runnable {
   private final int[] sizes = new int[BATCH];
   private int groups;
 
+  /** Batches of more than one packet read so far (one volatile write per such batch; tests). */
+  private volatile long multiPacketBatches;
+
   /**
    * @param path the device, socket, routes and counters this thread shares
    * @param unreachable this thread's ICMP answers
@@ -98,6 +101,9 @@ final class SendLoop implements Runnable {
           }
           break;
         }
+        if (n > 1) {
+          multiPacketBatches = multiPacketBatches + 1; // this thread is the only writer
+        }
         try {
           route(batch);
         } catch (RuntimeException e) { // a bug below us must not stop the tunnel
@@ -115,6 +121,11 @@ final class SendLoop implements Runnable {
     } catch (RuntimeException | Error e) {
       LOG.log(Level.ERROR, "send thread failed", e);
     }
+  }
+
+  /** Batches of more than one packet read so far. */
+  long multiPacketBatches() {
+    return multiPacketBatches;
   }
 
   /** Steps 2 to 6 for every packet of {@code b}. */

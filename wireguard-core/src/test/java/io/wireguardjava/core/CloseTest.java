@@ -32,7 +32,8 @@ class CloseTest {
       b = net.node(2);
       TestNet.link(a, b, null);
       TestNet.roundTrip(a, b, a.v4(), b.v4(), "x".getBytes());
-      assertThat(engineThreads()).hasSize(8); // send, receive, handshake, gate: two tunnels
+      // send, receive, handshake and the gate threads, of two tunnels
+      assertThat(engineThreads()).hasSize(2 * (3 + Limits.HANDSHAKE_GATE_THREADS));
       var kp = a.engine.peer(b.key.publicKey()).keypairs.current();
       a.engine.close();
       assertThat(a.engine.threads()).noneMatch(Thread::isAlive);

@@ -70,13 +70,16 @@ class ClosedTunnelTest {
           .hasMessage("tunnel t1 is closed");
 
       // `wg set` racing the close gets an errno, not a stack trace in the log
-      io.wireguardjava.core.uapi.SetRequest set =
-          io.wireguardjava.core.uapi.SetRequest.parse(List.of("listen_port=1"));
-      assertThatThrownBy(() -> new io.wireguardjava.core.uapi.TunnelBackend(t).update(set::applyTo))
-          .isInstanceOfSatisfying(
-              io.wireguardjava.core.uapi.UapiException.class,
-              e -> assertThat(e.errno()).isEqualTo(io.wireguardjava.core.uapi.Errno.IO))
-          .hasMessageStartingWith("tunnel t1 is closed");
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("hua-closed");
+      try (io.wireguardjava.uapi.UapiServer server =
+          io.wireguardjava.uapi.UapiServer.start(dir, t)) {
+        assertThat(server.isSocketPresent()).isTrue();
+        assertThatThrownBy(
+                () -> new io.wireguardjava.uapi.UapiClient(dir).set("t1", "listen_port=1\n"))
+            .isInstanceOfSatisfying(
+                io.wireguardjava.uapi.UapiException.class,
+                e -> assertThat(e.errno()).isEqualTo(io.wireguardjava.uapi.Errno.IO));
+      }
     }
   }
 

@@ -8,11 +8,10 @@ import io.wireguardjava.Interface;
 import io.wireguardjava.PrivateKey;
 import io.wireguardjava.Tunnel;
 import io.wireguardjava.TunnelOptions;
-import io.wireguardjava.core.uapi.Errno;
-import io.wireguardjava.core.uapi.SetRequest;
-import io.wireguardjava.core.uapi.TunnelBackend;
-import io.wireguardjava.core.uapi.UapiException;
-import java.util.List;
+import io.wireguardjava.uapi.Errno;
+import io.wireguardjava.uapi.UapiClient;
+import io.wireguardjava.uapi.UapiException;
+import io.wireguardjava.uapi.UapiServer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,12 +47,13 @@ class FwMarkTest {
       assertThat(t.config().iface().fwMark()).isEmpty();
 
       // `wg set <if> fwmark 3` gets wireguard-go's errno for a mark the socket cannot take
-      TunnelBackend uapi = new TunnelBackend(t);
-      SetRequest set = SetRequest.parse(List.of("fwmark=3"));
-      assertThatThrownBy(() -> uapi.update(set::applyTo))
-          .isInstanceOfSatisfying(
-              UapiException.class, e -> assertThat(e.errno()).isEqualTo(Errno.PORT_IN_USE))
-          .hasMessageContaining("fwmark");
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("hua-fwmark");
+      try (UapiServer server = UapiServer.start(dir, t)) {
+        assertThat(server.isSocketPresent()).isTrue();
+        assertThatThrownBy(() -> new UapiClient(dir).set(t.name(), "fwmark=3\n"))
+            .isInstanceOfSatisfying(
+                UapiException.class, e -> assertThat(e.errno()).isEqualTo(Errno.PORT_IN_USE));
+      }
       assertThat(t.config().iface().fwMark()).isEmpty();
     }
   }

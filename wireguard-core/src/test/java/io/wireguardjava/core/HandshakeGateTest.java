@@ -33,6 +33,7 @@ class HandshakeGateTest {
   private final HandshakeWorker worker =
       new HandshakeWorker(victim.handshakes, victim.scheduler, victim.events, victim.sender, clock);
   private final HandshakeGate gate = worker.gate();
+  private final SendContext replyBuffer = new SendContext(Protocol.COOKIE_REPLY_LENGTH);
   private final List<byte[]> flood = floodMessages(16);
   private int floodSent;
 
@@ -52,7 +53,7 @@ class HandshakeGateTest {
 
     // the legitimate peer's first initiation gets a cookie, its retry carries MAC2
     legit.handshakes.sendInitiation(victimAtLegit, false);
-    assertThat(gate.check(only(legit.drain()), 0, 148, legit.address)).isTrue();
+    assertThat(gate.check(only(legit.drain()), 0, 148, legit.address, replyBuffer)).isTrue();
     byte[] cookieReply = only(victim.drain());
     assertThat(cookieReply[0]).isEqualTo((byte) Protocol.TYPE_COOKIE_REPLY);
     legit.handshakes.consumeCookieReply(cookieReply, cookieReply.length);
@@ -60,7 +61,7 @@ class HandshakeGateTest {
     legit.runTimers();
     flood(5_000); // the flood goes on meanwhile
     victim.drain();
-    assertThat(gate.check(only(legit.drain()), 0, 148, legit.address)).isTrue();
+    assertThat(gate.check(only(legit.drain()), 0, 148, legit.address, replyBuffer)).isTrue();
 
     // 512 flood messages wait ahead of it, yet the handshake thread's next message is it
     assertThat(worker.processNext()).isTrue();
@@ -72,22 +73,52 @@ class HandshakeGateTest {
   }
 
   @Test
+  void whenTheGateIsBehindOnlyAProvenCookieGetsPastTheFullRing() {
+    flood(Limits.UNDER_LOAD_QUEUE_LENGTH); // under load
+    legit.handshakes.sendInitiation(victimAtLegit, false);
+    gate.check(only(legit.drain()), 0, 148, legit.address, replyBuffer);
+    byte[] cookieReply = only(victim.drain());
+    legit.handshakes.consumeCookieReply(cookieReply, cookieReply.length);
+    clock.advance(RETRY);
+    legit.runTimers();
+    byte[] withMac2 = only(legit.drain());
+    victim.drain();
+
+    // no gate thread runs: the receive thread's copies fill the gate's ring
+    byte[] m = flood.get(0);
+    int taken = 0;
+    while (gate.offer(m, 0, m.length, source(taken))) {
+      taken++;
+    }
+    assertThat(taken).isEqualTo(Limits.MAX_QUEUED_INCOMING_HANDSHAKES);
+    assertThat(gate.offer(m, 0, m.length, source(1))).as("MAC1 only: refused").isFalse();
+    assertThat(victim.drain()).as("no reply from the receive thread").isEmpty();
+
+    assertThat(gate.offer(withMac2, 0, withMac2.length, legit.address))
+        .as("a valid MAC2 goes past the full ring")
+        .isTrue();
+    assertThat(worker.processNext()).isTrue(); // served before the 512 queued flood messages
+    byte[] response = only(victim.drain());
+    assertThat(response[0]).isEqualTo((byte) Protocol.TYPE_RESPONSE);
+  }
+
+  @Test
   void cookieRepliesFromTheMarkUntilASecondAfterTheQueueDrained() {
     byte[] good = flood.get(0);
     InetSocketAddress from = source(1);
-    assertThat(gate.check(good, 0, good.length, from)).isTrue();
+    assertThat(gate.check(good, 0, good.length, from, replyBuffer)).isTrue();
     assertThat(worker.queued()).as("not under load: admitted on MAC1").isEqualTo(1);
     assertThat(victim.drain()).isEmpty();
 
     byte[] badMac1 = good.clone();
     badMac1[Protocol.INITIATION_LENGTH - 2 * Protocol.MAC_LENGTH] ^= 1;
-    assertThat(gate.check(badMac1, 0, badMac1.length, from)).isTrue();
+    assertThat(gate.check(badMac1, 0, badMac1.length, from, replyBuffer)).isTrue();
     assertThat(victim.events.dropped(DropReason.HANDSHAKE_INVALID)).isEqualTo(1);
     assertThat(worker.queued()).isEqualTo(1);
 
     flood(Limits.UNDER_LOAD_QUEUE_LENGTH - 1);
     assertThat(victim.events.dropped(DropReason.COOKIE_SENT)).isZero();
-    assertThat(gate.check(good, 0, good.length, from)).isTrue();
+    assertThat(gate.check(good, 0, good.length, from, replyBuffer)).isTrue();
     assertThat(victim.events.dropped(DropReason.COOKIE_SENT)).as("under load").isEqualTo(1);
     FakeSide.Sent reply = victim.sent.get(0);
     assertThat(reply.type()).isEqualTo(Protocol.TYPE_COOKIE_REPLY);
@@ -108,10 +139,10 @@ class HandshakeGateTest {
     victim.drain();
 
     clock.advance(Duration.ofMillis(999));
-    gate.check(good, 0, good.length, from);
+    gate.check(good, 0, good.length, from, replyBuffer);
     assertThat(worker.queued()).as("still under load for a second").isZero();
     clock.advance(Duration.ofMillis(2));
-    gate.check(good, 0, good.length, from);
+    gate.check(good, 0, good.length, from, replyBuffer);
     assertThat(worker.queued()).as("load over: admitted on MAC1 again").isEqualTo(1);
   }
 
@@ -119,7 +150,7 @@ class HandshakeGateTest {
   void underLoadMessagesWithMac2AreRateLimitedPerSource() {
     flood(Limits.UNDER_LOAD_QUEUE_LENGTH);
     legit.handshakes.sendInitiation(victimAtLegit, false);
-    gate.check(only(legit.drain()), 0, 148, legit.address);
+    gate.check(only(legit.drain()), 0, 148, legit.address, replyBuffer);
     byte[] cookieReply = only(victim.drain());
     legit.handshakes.consumeCookieReply(cookieReply, cookieReply.length);
     clock.advance(RETRY);
@@ -129,7 +160,7 @@ class HandshakeGateTest {
 
     int before = worker.queued();
     for (int i = 0; i < 10; i++) {
-      assertThat(gate.check(withMac2, 0, withMac2.length, legit.address)).isTrue();
+      assertThat(gate.check(withMac2, 0, withMac2.length, legit.address, replyBuffer)).isTrue();
     }
     int burst = Limits.SOURCE_INITIATIONS_BURSTABLE;
     assertThat(worker.queued() - before).isEqualTo(burst);
@@ -142,7 +173,7 @@ class HandshakeGateTest {
     int refused = 0;
     for (int i = 0; i < n; i++, floodSent++) {
       byte[] m = flood.get(floodSent % flood.size());
-      if (!gate.check(m, 0, m.length, source(floodSent))) {
+      if (!gate.check(m, 0, m.length, source(floodSent), replyBuffer)) {
         refused++;
       }
     }

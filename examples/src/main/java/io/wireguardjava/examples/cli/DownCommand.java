@@ -1,6 +1,6 @@
 package io.wireguardjava.examples.cli;
 
-import io.wireguardjava.core.uapi.UapiServer;
+import io.wireguardjava.uapi.UapiServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,14 +1,15 @@
 package io.wireguardjava.examples.cli;
 
+import io.wireguardjava.Endpoint;
+import io.wireguardjava.InetNetwork;
+import io.wireguardjava.Interface;
+import io.wireguardjava.Peer;
+import io.wireguardjava.PeerStats;
 import io.wireguardjava.PrivateKey;
-import io.wireguardjava.core.uapi.DeviceState;
-import io.wireguardjava.core.uapi.IpText;
-import io.wireguardjava.core.uapi.PeerRuntime;
-import io.wireguardjava.core.uapi.PeerSettings;
-import io.wireguardjava.core.uapi.Prefix;
-import io.wireguardjava.core.uapi.UapiClient;
-import io.wireguardjava.core.uapi.UapiException;
-import io.wireguardjava.core.uapi.UapiServer;
+import io.wireguardjava.uapi.UapiClient;
+import io.wireguardjava.uapi.UapiDevice;
+import io.wireguardjava.uapi.UapiException;
+import io.wireguardjava.uapi.UapiServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -85,7 +87,7 @@ public final class ShowCommand implements Callable<Integer> {
       long now = System.currentTimeMillis() / 1000;
       boolean first = true;
       for (String n : names) {
-        DeviceState state;
+        UapiDevice state;
         try {
           state = client.get(n);
         } catch (IOException | UapiException e) {
@@ -117,49 +119,92 @@ public final class ShowCommand implements Callable<Integer> {
     return String.valueOf(e.getMessage());
   }
 
+  /** A peer of a get reply with its statistics. */
+  record Row(Peer peer, PeerStats stats) {
+    long handshakeSeconds() {
+      return stats.lastHandshake().map(java.time.Instant::getEpochSecond).orElse(0L);
+    }
+
+    Optional<InetSocketAddress> endpoint() {
+      return stats
+          .endpoint()
+          .or(
+              () ->
+                  peer.endpoint()
+                      .flatMap(
+                          e -> e.literalAddress().map(a -> new InetSocketAddress(a, e.port()))));
+    }
+  }
+
+  /** The peers of {@code state} with their statistics, in the order of the reply. */
+  static List<Row> rows(UapiDevice state) {
+    List<Peer> peers = state.config().peers();
+    List<Row> rows = new ArrayList<>(peers.size());
+    for (int i = 0; i < peers.size(); i++) {
+      Peer p = peers.get(i);
+      PeerStats s =
+          i < state.peerStats().size() && state.peerStats().get(i).publicKey().equals(p.publicKey())
+              ? state.peerStats().get(i)
+              : state
+                  .stats(p.publicKey())
+                  .orElseGet(
+                      () ->
+                          new PeerStats(
+                              p.publicKey(), Optional.empty(), Optional.empty(), 0, 0, 0));
+      rows.add(new Row(p, s));
+    }
+    return rows;
+  }
+
   /** Peers as {@code wg show} orders them: latest handshake first, never-handshaken last. */
-  static List<PeerSettings> sorted(DeviceState state) {
-    List<PeerSettings> peers = new ArrayList<>(state.settings().peers());
+  static List<Row> sorted(UapiDevice state) {
+    List<Row> peers = rows(state);
     peers.sort(
         Comparator.comparingLong(
-                (PeerSettings p) -> state.runtime(p.publicKey()).lastHandshakeEpochNanos())
+                (Row r) ->
+                    r.stats()
+                        .lastHandshake()
+                        .map(t -> t.getEpochSecond() * 1_000_000_000L + t.getNano())
+                        .orElse(0L))
             .reversed()); // zero (never) is the smallest value, so it sorts last
     return peers;
   }
 
   /** The {@code wg show <interface>} text, without colours; {@code now} in epoch seconds. */
-  static String pretty(String name, DeviceState state, long now) {
+  static String pretty(String name, UapiDevice state, long now) {
     StringBuilder sb = new StringBuilder();
+    Interface iface = state.config().iface();
     sb.append("interface: ").append(name).append('\n');
-    state
-        .settings()
+    iface
         .privateKey()
         .ifPresent(
             k -> {
               sb.append("  public key: ").append(k.publicKey().toBase64()).append('\n');
               sb.append("  private key: ").append(masked(k.toBase64())).append('\n');
             });
-    if (state.boundListenPort() != 0) {
-      sb.append("  listening port: ").append(state.boundListenPort()).append('\n');
+    if (state.listenPort() != 0) {
+      sb.append("  listening port: ").append(state.listenPort()).append('\n');
     }
-    if (state.settings().fwmark() != 0) {
-      sb.append("  fwmark: 0x").append(Integer.toHexString(state.settings().fwmark())).append('\n');
+    int fwmark = iface.fwMark().orElse(0);
+    if (fwmark != 0) {
+      sb.append("  fwmark: 0x").append(Integer.toHexString(fwmark)).append('\n');
     }
-    List<PeerSettings> peers = sorted(state);
+    List<Row> peers = sorted(state);
     if (!peers.isEmpty()) {
       sb.append('\n');
     }
     for (int i = 0; i < peers.size(); i++) {
-      PeerSettings p = peers.get(i);
-      PeerRuntime r = state.runtime(p.publicKey());
+      Peer p = peers.get(i).peer();
+      PeerStats r = peers.get(i).stats();
       sb.append("peer: ").append(p.publicKey().toBase64()).append('\n');
       p.presharedKey()
           .ifPresent(k -> sb.append("  preshared key: ").append(masked(k.toBase64())).append('\n'));
-      r.endpoint()
-          .or(p::endpoint)
+      peers
+          .get(i)
+          .endpoint()
           .ifPresent(e -> sb.append("  endpoint: ").append(endpoint(e)).append('\n'));
       sb.append("  allowed ips: ").append(allowedIps(p, ", ")).append('\n');
-      long sec = r.lastHandshakeEpochNanos() / 1_000_000_000L;
+      long sec = peers.get(i).handshakeSeconds();
       if (sec != 0) {
         sb.append("  latest handshake: ").append(ago(sec, now)).append('\n');
       }
@@ -170,10 +215,9 @@ public final class ShowCommand implements Callable<Integer> {
             .append(bytes(r.txBytes()))
             .append(" sent\n");
       }
-      if (p.persistentKeepalive() != 0) {
-        sb.append("  persistent keepalive: every ")
-            .append(prettyTime(p.persistentKeepalive()))
-            .append('\n');
+      int keepalive = p.persistentKeepalive().orElse(0);
+      if (keepalive != 0) {
+        sb.append("  persistent keepalive: every ").append(prettyTime(keepalive)).append('\n');
       }
       if (i + 1 < peers.size()) {
         sb.append('\n');
@@ -183,39 +227,41 @@ public final class ShowCommand implements Callable<Integer> {
   }
 
   /** The {@code wg show <interface> dump} text. */
-  static String dump(String name, DeviceState state, boolean withInterface) {
+  static String dump(String name, UapiDevice state, boolean withInterface) {
     StringBuilder sb = new StringBuilder();
     String prefix = withInterface ? name + "\t" : "";
+    Interface iface = state.config().iface();
     sb.append(prefix);
-    sb.append(state.settings().privateKey().map(PrivateKey::toBase64).orElse("(none)"))
-        .append('\t');
-    sb.append(state.settings().privateKey().map(k -> k.publicKey().toBase64()).orElse("(none)"))
-        .append('\t');
-    sb.append(state.boundListenPort()).append('\t');
-    int fwmark = state.settings().fwmark();
+    sb.append(iface.privateKey().map(PrivateKey::toBase64).orElse("(none)")).append('\t');
+    sb.append(iface.privateKey().map(k -> k.publicKey().toBase64()).orElse("(none)")).append('\t');
+    sb.append(state.listenPort()).append('\t');
+    int fwmark = iface.fwMark().orElse(0);
     sb.append(fwmark == 0 ? "off" : "0x" + Integer.toHexString(fwmark)).append('\n');
-    for (PeerSettings p : state.settings().peers()) {
-      PeerRuntime r = state.runtime(p.publicKey());
+    for (Row row : rows(state)) {
+      Peer p = row.peer();
+      PeerStats r = row.stats();
       sb.append(prefix);
       sb.append(p.publicKey().toBase64()).append('\t');
       sb.append(p.presharedKey().map(k -> k.toBase64()).orElse("(none)")).append('\t');
-      sb.append(r.endpoint().or(p::endpoint).map(ShowCommand::endpoint).orElse("(none)"))
-          .append('\t');
+      sb.append(row.endpoint().map(ShowCommand::endpoint).orElse("(none)")).append('\t');
       sb.append(allowedIps(p, ",")).append('\t');
-      sb.append(r.lastHandshakeEpochNanos() / 1_000_000_000L).append('\t');
+      sb.append(row.handshakeSeconds()).append('\t');
       sb.append(Long.toUnsignedString(r.rxBytes())).append('\t');
       sb.append(Long.toUnsignedString(r.txBytes())).append('\t');
-      sb.append(p.persistentKeepalive() == 0 ? "off" : Integer.toString(p.persistentKeepalive()));
+      int keepalive = p.persistentKeepalive().orElse(0);
+      sb.append(keepalive == 0 ? "off" : Integer.toString(keepalive));
       sb.append('\n');
     }
     return sb.toString();
   }
 
-  private static String allowedIps(PeerSettings p, String separator) {
+  private static String allowedIps(Peer p, String separator) {
     if (p.allowedIps().isEmpty()) {
       return "(none)";
     }
-    return p.allowedIps().stream().map(Prefix::toString).collect(Collectors.joining(separator));
+    return p.allowedIps().stream()
+        .map(InetNetwork::toString)
+        .collect(Collectors.joining(separator));
   }
 
   private static String masked(String key) {
@@ -223,7 +269,7 @@ public final class ShowCommand implements Callable<Integer> {
   }
 
   static String endpoint(InetSocketAddress e) {
-    return IpText.formatEndpoint(e);
+    return Endpoint.of(e).toString();
   }
 
   static String ago(long then, long now) {

@@ -4,7 +4,7 @@ import io.wireguardjava.Config;
 import io.wireguardjava.Interface;
 import io.wireguardjava.Tunnel;
 import io.wireguardjava.TunnelOptions;
-import io.wireguardjava.core.uapi.UapiServer;
+import io.wireguardjava.uapi.UapiServer;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -248,6 +248,8 @@ public final class Launcher {
     final Tunnel tunnel;
     final Path socket;
     private final @Nullable Object socketKey;
+    private final java.util.concurrent.atomic.AtomicBoolean closing =
+        new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
     private Running(String name, Tunnel tunnel, Path socket) {
@@ -299,9 +301,13 @@ public final class Launcher {
       }
     }
 
+    /**
+     * Closes the tunnel once; no lock, so the SIGTERM hook never waits behind the main thread (the
+     * tunnel's close is prompt even during a big apply, which it abandons).
+     */
     @Override
-    public synchronized void close() {
-      if (closed) {
+    public void close() {
+      if (!closing.compareAndSet(false, true)) {
         return;
       }
       closed = true;

@@ -3,23 +3,23 @@ package io.wireguardjava.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.wireguardjava.Config;
+import io.wireguardjava.Endpoint;
+import io.wireguardjava.InetNetwork;
+import io.wireguardjava.Interface;
 import io.wireguardjava.Key;
+import io.wireguardjava.Peer;
+import io.wireguardjava.PeerStats;
 import io.wireguardjava.PresharedKey;
 import io.wireguardjava.PrivateKey;
-import io.wireguardjava.core.uapi.DeviceSettings;
-import io.wireguardjava.core.uapi.PeerRuntime;
-import io.wireguardjava.core.uapi.PeerSettings;
-import io.wireguardjava.core.uapi.Prefix;
-import io.wireguardjava.core.uapi.UapiBackend;
-import io.wireguardjava.core.uapi.UapiServer;
+import io.wireguardjava.Tunnel;
+import io.wireguardjava.TunnelStats;
+import io.wireguardjava.uapi.UapiServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class ShowCommandTest {
@@ -40,22 +40,37 @@ class ShowCommandTest {
     assertThat(ShowCommand.ago(100, 162)).isEqualTo("1 minute, 2 seconds ago");
   }
 
-  /** A device with a fixed state. */
-  record Fixed(DeviceSettings settings, Map<Key, PeerRuntime> runtimes) implements UapiBackend {
-    @Override
-    public void update(UnaryOperator<DeviceSettings> change) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public int boundListenPort() {
-      return settings.listenPort();
-    }
-
-    @Override
-    public PeerRuntime runtime(Key peer) {
-      return runtimes.getOrDefault(peer, PeerRuntime.NONE);
-    }
+  /** A tunnel with a fixed state, as far as the UAPI reads it; every change is refused. */
+  static Tunnel fixed(String name, Config config, Map<Key, PeerStats> stats) {
+    return (Tunnel)
+        java.lang.reflect.Proxy.newProxyInstance(
+            Tunnel.class.getClassLoader(),
+            new Class<?>[] {Tunnel.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "name" -> name;
+                  case "listenPort" -> config.iface().listenPort().orElse(0);
+                  case "config" -> config;
+                  case "isClosed" -> false;
+                  case "stats" ->
+                      new TunnelStats(
+                          config.iface().listenPort().orElse(0),
+                          config.peers().stream()
+                              .map(
+                                  p ->
+                                      stats.getOrDefault(
+                                          p.publicKey(),
+                                          new PeerStats(
+                                              p.publicKey(),
+                                              Optional.empty(),
+                                              Optional.empty(),
+                                              0,
+                                              0,
+                                              0)))
+                              .toList(),
+                          Map.of());
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
   }
 
   static String run(String... cmd) throws Exception {
@@ -97,31 +112,48 @@ class ShowCommandTest {
     Key b = PrivateKey.generate().publicKey();
     Key c = PrivateKey.generate().publicKey();
     long now = System.currentTimeMillis() * 1_000_000L;
-    DeviceSettings settings =
-        new DeviceSettings(
-            Optional.of(own),
-            51888,
-            7,
-            List.of(
-                new PeerSettings(a, Optional.empty(), Optional.empty(), 0, List.of()),
-                new PeerSettings(
-                    b,
-                    Optional.of(PresharedKey.generate()),
-                    Optional.of(new InetSocketAddress("2001:db8::5", 51820)),
-                    25,
-                    List.of(Prefix.parse("10.0.0.0/8"), Prefix.parse("fd00::/8"))),
-                new PeerSettings(
-                    c,
-                    Optional.empty(),
-                    Optional.of(new InetSocketAddress("192.0.2.1", 1)),
-                    3700,
-                    List.of(Prefix.parse("192.168.0.0/16")))));
-    Map<Key, PeerRuntime> runtimes =
+    Config config =
+        Config.builder()
+            .iface(Interface.builder().privateKey(own).listenPort(51888).fwMark(7).build())
+            .addPeer(Peer.builder().publicKey(a).build())
+            .addPeer(
+                Peer.builder()
+                    .publicKey(b)
+                    .presharedKey(PresharedKey.generate())
+                    .endpoint(Endpoint.parse("[2001:db8::5]:51820"))
+                    .persistentKeepalive(25)
+                    .addAllowedIp(InetNetwork.parse("10.0.0.0/8"))
+                    .addAllowedIp(InetNetwork.parse("fd00::/8"))
+                    .build())
+            .addPeer(
+                Peer.builder()
+                    .publicKey(c)
+                    .endpoint(Endpoint.parse("192.0.2.1:1"))
+                    .persistentKeepalive(3700)
+                    .addAllowedIp(InetNetwork.parse("192.168.0.0/16"))
+                    .build())
+            .build();
+    Map<Key, PeerStats> stats =
         Map.of(
-            b, new PeerRuntime(Optional.empty(), now - 3_000_000_000_000L, 1 << 20, 5),
-            c, new PeerRuntime(Optional.empty(), now - 90_000_000_000L, 77, 0));
-    String name = "wgs" + ProcessHandle.current().pid() % 100000;
-    try (UapiServer server = UapiServer.start(name, new Fixed(settings, runtimes))) {
+            b,
+            new PeerStats(
+                b,
+                Optional.empty(),
+                Optional.of(java.time.Instant.ofEpochSecond(0, now - 3_000_000_000_000L)),
+                1 << 20,
+                5,
+                25),
+            c,
+            new PeerStats(
+                c,
+                Optional.empty(),
+                Optional.of(java.time.Instant.ofEpochSecond(0, now - 90_000_000_000L)),
+                77,
+                0,
+                3700));
+    String name = "hua" + ProcessHandle.current().pid() % 100000;
+    try (UapiServer server =
+        UapiServer.start(UapiServer.DEFAULT_DIRECTORY, fixed(name, config, stats))) {
       assertThat(show(name, "dump")).isEqualTo(run("wg", "show", name, "dump"));
       String ours = show(name);
       String theirs = run("wg", "show", name);

@@ -35,6 +35,7 @@ class ConsumerProjectIT {
           new String[] {"wireguard-bom", "pom"},
           new String[] {"wireguard-api", "jar"},
           new String[] {"wireguard-crypto", "jar"},
+          new String[] {"wireguard-uapi", "jar"},
           new String[] {"wireguard-core", "jar"},
           new String[] {"wireguard-tun-linux", "jar"});
 

@@ -212,7 +212,7 @@ class LauncherIT {
           .isEqualTo("(none)\t(none)\t" + listenPort(lab, ns, name) + "\toff\n");
       // A bad set through the real tunnel: an errno, and nothing of it applied.
       String peer = PrivateKey.generate().publicKey().toHex();
-      new io.wireguardjava.core.uapi.UapiClient(Path.of("/var/run/wireguard"))
+      new io.wireguardjava.uapi.UapiClient(Path.of("/var/run/wireguard"))
           .set(
               name,
               "private_key="
@@ -223,15 +223,14 @@ class LauncherIT {
       String before = lab.exec(ns, "wg", "showconf", name).ok("showconf").out();
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () ->
-                  new io.wireguardjava.core.uapi.UapiClient(Path.of("/var/run/wireguard"))
+                  new io.wireguardjava.uapi.UapiClient(Path.of("/var/run/wireguard"))
                       .set(
                           name,
                           "replace_peers=true\nlisten_port=1\npublic_key="
                               + peer
                               + "\nallowed_ip=10.2.0.0/33\n"))
           .isInstanceOfSatisfying(
-              io.wireguardjava.core.uapi.UapiException.class,
-              e -> assertThat(e.errno()).isEqualTo(-22));
+              io.wireguardjava.uapi.UapiException.class, e -> assertThat(e.errno()).isEqualTo(-22));
       assertThat(lab.exec(ns, "wg", "showconf", name).out()).isEqualTo(before);
 
       Files.delete(Lab.socket(name));
@@ -278,6 +277,59 @@ class LauncherIT {
           .isTrue();
       assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).as("a clean exit on SIGTERM").isIn(0, 143);
+    }
+  }
+
+  /**
+   * Issue 13: SIGTERM while a big {@code set} was being applied needed SIGKILL after 34 s (the
+   * close waited for the apply). Now the close abandons the apply and the daemon exits at once.
+   */
+  @Test
+  void sigtermDuringABigApplyExitsPromptly() throws Exception {
+    try (Lab lab = new Lab()) {
+      String ns = lab.namespace("t");
+      String name = lab.iface("wgt");
+      Process p = lab.start(ns, List.of(), "big", Lab.launcher().toString(), "-f", name);
+      assertThat(Lab.await(Duration.ofSeconds(30), () -> Files.exists(Lab.socket(name))))
+          .as(lab.log("big"))
+          .isTrue();
+      StringBuilder body = new StringBuilder("private_key=" + PrivateKey.generate().toHex() + "\n");
+      java.util.Random rnd = new java.util.Random(1);
+      for (int i = 0; i < 200_000; i++) {
+        byte[] k = new byte[32];
+        rnd.nextBytes(k);
+        body.append("public_key=").append(io.wireguardjava.Key.fromBytes(k).toHex());
+        body.append("\nallowed_ip=10.")
+            .append(i >>> 16)
+            .append('.')
+            .append((i >>> 8) & 255)
+            .append('.')
+            .append(i & 255)
+            .append("/32\n");
+      }
+      Thread client =
+          new Thread(
+              () -> {
+                try {
+                  new io.wireguardjava.uapi.UapiClient(Path.of("/var/run/wireguard"))
+                      .set(name, body.toString());
+                } catch (Exception e) {
+                  // the daemon goes away mid-apply: expected
+                }
+              });
+      client.setDaemon(true);
+      client.start();
+      Thread.sleep(3000); // the request is read and being applied
+      long t0 = System.nanoTime();
+      p.descendants()
+          .filter(h -> h.info().command().orElse("").endsWith("java"))
+          .forEach(ProcessHandle::destroy);
+      p.destroy();
+      assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as(lab.log("big")).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - t0))
+          .as("SIGTERM to exit during an apply")
+          .isLessThan(Duration.ofSeconds(8));
+      assertThat(Lab.socket(name)).doesNotExist();
     }
   }
 
