@@ -139,7 +139,7 @@ class WgJavaUpIT {
         lab.exec(nsJava, "ping", "-c", "2", "-i", "0.2", "-W", "5", "10.178.0.1")
             .ok("ping a host behind the peer");
         String handshakeLine = "handshake completed with peer " + goKey.publicKey().toBase64();
-        assertThat(Lab.await(Duration.ofSeconds(10), () -> logOf(lab).contains(handshakeLine)))
+        assertThat(Lab.await(Duration.ofSeconds(30), () -> logOf(lab).contains(handshakeLine)))
             .as("one log line per handshake: " + logOf(lab))
             .isTrue();
         assertThat(logOf(lab).lines().filter(l -> l.contains(handshakeLine)).count())
