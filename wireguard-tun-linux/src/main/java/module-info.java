@@ -7,6 +7,13 @@
 module io.wireguardjava.tun.linux {
   requires transitive io.wireguardjava;
   requires org.jnrproject.ffi;
+  // JNR-FFI generates its bindings with ASM, which ships explicit modules: an automatic module
+  // such as JNR's does not pull them into the module graph, so we require them for it.
+  requires org.objectweb.asm;
+  requires org.objectweb.asm.commons;
+  requires org.objectweb.asm.tree;
+  requires org.objectweb.asm.tree.analysis;
+  requires org.objectweb.asm.util;
   requires transitive org.jspecify;
 
   exports io.wireguardjava.tun.linux;
