@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class ApplyDoesNotBlockReadersTest {
 
   /** Enough peers that applying them takes seconds on these machines (two prefixes each). */
-  static final int PEERS = Integer.getInteger("wgjava.apply.peers", 150_000);
+  static final int PEERS = Integer.getInteger("wgjava.apply.peers", 60_000);
 
   /** What a reader may wait: far below the apply, far above a publish. */
   static final long MOMENT_MS = 300;
