@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Throughput and latency of WireGuard implementations between two network namespaces joined by
-# a veth pair, in one run, on this machine. Prints one table:
-#   bare veth | wireguard-go <-> wireguard-go | ours <-> wireguard-go | ours <-> ours
-# with iperf3 TCP (1 and 4 streams, A -> B) and ping RTT through each.
+# a veth pair, in one run, on this machine (issue 15's matrix). Prints one table:
+#   bare veth | ours <-> ours | ours <-> current wireguard-go | current wireguard-go pair |
+#   Debian's wireguard-go pair
+# with iperf3 TCP one stream A -> B and B -> A, four streams A -> B, ping RTT through each, and
+# the CPU side A's process used per Gbit it sent (one stream A -> B). With STRACE=1, a second
+# table: syscalls per MB of side A (strace -c -f during a 20 MB transfer; strace slows the
+# process, so this is a separate run and its speed means nothing).
 #
 # Usage (as root):  bench/throughput.sh
 #   DURATION=10        seconds per iperf3 run (plus OMIT=2 seconds of warm-up not counted)
@@ -10,9 +14,12 @@
 #   JAVA_OPTS=         extra JVM options
 #   WG_JAVA_JAR=examples/target/wg-java.jar   built by `mvn -B -q package -DskipTests`
 #   WG_JAVA_UP=        the command that runs `wg-java up FILE` (default: $JAVA $JAVA_OPTS -jar $WG_JAVA_JAR up)
-#   ROWS="veth wggo ours-wggo ours-ours"      which rows to run
+#   WIREGUARD_GO=../shared/tools/wireguard-go-0.0.20250522/wireguard-go   the current build
+#   ROWS="veth ours-ours ours-wggo wggo-current wggo-debian"   which rows to run
 #   RUNS=1             runs per figure; the table shows the median
-# Needs: ip, iperf3, ping, wireguard-go, wg. Cleans up its namespaces on exit.
+#   STRACE=0           1: also count syscalls per MB
+# Needs: ip, iperf3, ping, wireguard-go (Debian's, on PATH), wg; strace for STRACE=1. Cleans up
+# its namespaces on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,13 +28,19 @@ OMIT=${OMIT:-2}
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:-}
 WG_JAVA_JAR=${WG_JAVA_JAR:-examples/target/wg-java.jar}
-ROWS=${ROWS:-"veth wggo ours-wggo ours-ours"}
+ROWS=${ROWS:-"veth ours-ours ours-wggo wggo-current wggo-debian"}
 RUNS=${RUNS:-1}
+STRACE=${STRACE:-0}
+shared=$(pwd)/../shared
+[ -d "$shared/tools" ] || shared=/work/shared
+WIREGUARD_GO=${WIREGUARD_GO:-$shared/tools/wireguard-go-0.0.20250522/wireguard-go}
 
 BENCH=throughput.sh
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 bench_require ip iperf3 ping wireguard-go wg
+[ -x "$WIREGUARD_GO" ] || { echo "$BENCH: current wireguard-go $WIREGUARD_GO missing" >&2; exit 1; }
+[ "$STRACE" = 1 ] && bench_require strace
 bench_init wb
 A=${id}a B=${id}b
 ns_add "$A" "$B"
@@ -46,9 +59,9 @@ conf() { # side iface
   fi >"$work/$iface.conf"
 }
 
-start_wggo() { # side ns iface
+start_wggo() { # side ns iface [binary]
   conf "$1" "$3"
-  wggo_up "$2" "$3" "$work/$3.conf"
+  wggo_up "$2" "$3" "$work/$3.conf" "${4:-wireguard-go}"
 }
 
 start_ours() { # side ns iface
@@ -56,10 +69,18 @@ start_ours() { # side ns iface
   wgjava_up "$2" "$work/$3.conf"
 }
 
-# iperf3 A -> B, receiver throughput in Mbit/s
-tcp() { # target streams
-  ip netns exec "$A" iperf3 -c "$1" -P "$2" -t "$DURATION" -O "$OMIT" -f m 2>&1 \
+# CPU ticks (user + system) of process $1 so far
+ticks() {
+  awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# iperf3 one run against a one-shot server in B; prints the receiver's Mbit/s
+once() { # target streams [-R]
+  ip netns exec "$B" iperf3 -s -1 >/dev/null 2>&1 & local s=$!
+  sleep 0.3
+  ip netns exec "$A" iperf3 -c "$1" -P "$2" ${3:-} -t "$DURATION" -O "$OMIT" -f m 2>&1 \
     | awk '/receiver/ {v=$(NF-2)} END {if (v == "") print "fail"; else print v}'
+  wait $s 2>/dev/null || true
 }
 
 rtt() { # target -> average ms
@@ -67,47 +88,103 @@ rtt() { # target -> average ms
     | awk -F/ '/^rtt|^round-trip/ {print $5} END {}' | grep . || echo fail
 }
 
-once() { # target streams -> Mbit/s, against a one-shot server in B
+# one stream A -> B while counting side A's CPU: prints "Mbit/s cpu-seconds-per-Gbit"
+sent_with_cpu() { # target pidA
+  local hz before after mbit
+  hz=$(getconf CLK_TCK)
+  before=$(ticks "$2")
+  mbit=$(once "$1" 1)
+  after=$(ticks "$2")
+  if [ "$mbit" = fail ]; then echo "fail fail"; return; fi
+  # CPU seconds over the whole run (warm-up included) per Gbit counted by iperf3
+  awk -v t=$((after - before)) -v hz="$hz" -v m="$mbit" -v d="$DURATION" -v o="$OMIT" \
+    'BEGIN {gbit = m * d / 1000; printf "%s %.2f\n", m, (gbit > 0 ? t / hz * d / (d + o) / gbit : 0)}'
+}
+
+syscalls_per_mb() { # target pidA
+  local out=$work/strace.txt
   ip netns exec "$B" iperf3 -s -1 >/dev/null 2>&1 & local s=$!
   sleep 0.3
-  tcp "$1" "$2"
+  strace -c -f -q -p "$2" -o "$out" & local st=$!
+  sleep 1
+  timeout 120 ip netns exec "$A" iperf3 -c "$1" -n 20M -f m >/dev/null 2>&1 || true
+  kill -INT "$st" 2>/dev/null || true
+  wait "$st" 2>/dev/null || true
   wait $s 2>/dev/null || true
+  awk '$NF == "total" {print $4 / 20}' "$out" 2>/dev/null | grep . || echo fail
+}
+
+pid_a() { # the process of side A (the first started)
+  echo "${pids[0]:-}"
 }
 
 measure() { # label target
-  local label=$1 target=$2 i
+  local label=$1 target=$2 i pa
+  pa=$(pid_a)
   # warm the path (handshake) before timing anything
   ip netns exec "$A" ping -q -c 3 -i 0.2 -W 5 "$target" >/dev/null 2>&1 || true
-  local r=() t1=() t4=()
+  local r=() t1=() tr=() t4=() cpu=()
   for ((i = 0; i < RUNS; i++)); do
     r+=("$(rtt "$target")")
-    t1+=("$(once "$target" 1)")
+    if [ -n "$pa" ]; then
+      read -r m c < <(sent_with_cpu "$target" "$pa")
+      t1+=("$m"); cpu+=("$c")
+    else
+      t1+=("$(once "$target" 1)"); cpu+=("-")
+    fi
+    tr+=("$(once "$target" 1 -R)")
     t4+=("$(once "$target" 4)")
   done
-  printf '| %-30s | %12s | %12s | %10s |\n' "$label" "$(median "${t1[@]}")" "$(median "${t4[@]}")" "$(median "${r[@]}")"
+  local c=-
+  [ -n "$pa" ] && c=$(median "${cpu[@]}")
+  printf '| %-34s | %10s | %10s | %10s | %8s | %12s |\n' "$label" "$(median "${t1[@]}")" \
+    "$(median "${tr[@]}")" "$(median "${t4[@]}")" "$(median "${r[@]}")" "$c"
+  if [ "$STRACE" = 1 ] && [ -n "$pa" ]; then
+    straced+=("| $label | $(syscalls_per_mb "$target" "$pa") |")
+  fi
 }
 
+need_jar() {
+  [ -f "$WG_JAVA_JAR" ] || { echo "| $1: $WG_JAVA_JAR missing (mvn -B -q package -DskipTests) |"; return 1; }
+}
+
+straced=()
 machine_line
-echo "# iperf3 -t $DURATION -O $OMIT, A -> B, median of $RUNS run(s); JVM: $("$JAVA" -version 2>&1 | head -1)"
-printf '| %-30s | %12s | %12s | %10s |\n' "path" "TCP 1 Mbit/s" "TCP 4 Mbit/s" "ping ms"
-printf '|%s|%s|%s|%s|\n' "--------------------------------" "--------------" "--------------" "------------"
+echo "# iperf3 -t $DURATION -O $OMIT, median of $RUNS run(s); JVM: $("$JAVA" -version 2>&1 | head -1)"
+echo "# current wireguard-go: $("$WIREGUARD_GO" --version 2>&1 | head -1); Debian's: $(wireguard-go --version 2>&1 | head -1)"
+echo "# CPU s/Gbit: CPU time of side A's process per Gbit it sent (one stream A -> B)"
+printf '| %-34s | %10s | %10s | %10s | %8s | %12s |\n' "path" "1 A->B" "1 B->A" "4 A->B" "ping ms" "CPU s/Gbit A"
+printf '|%s|%s|%s|%s|%s|%s|\n' "------------------------------------" "------------" "------------" "------------" "----------" "--------------"
 
 for row in $ROWS; do
   case $row in
     veth)
-      measure "bare veth" 10.200.0.2 ;;
-    wggo)
-      start_wggo a "$A" ${id}ga; start_wggo b "$B" ${id}gb
-      measure "wireguard-go <-> wireguard-go" 10.100.0.2
+      measure "bare veth (Mbit/s)" 10.200.0.2 ;;
+    ours-ours)
+      need_jar "ours <-> ours" || continue
+      start_ours a "$A" ${id}ja && start_ours b "$B" ${id}jb && measure "ours <-> ours" 10.100.0.2
       stop_all ;;
     ours-wggo)
-      if [ ! -f "$WG_JAVA_JAR" ]; then echo "| ours <-> wireguard-go: $WG_JAVA_JAR missing (mvn -B -q package -DskipTests) |"; continue; fi
-      start_ours a "$A" ${id}ja && start_wggo b "$B" ${id}gb && measure "ours <-> wireguard-go" 10.100.0.2
+      need_jar "ours <-> current wireguard-go" || continue
+      start_ours a "$A" ${id}ja && start_wggo b "$B" ${id}gb "$WIREGUARD_GO" \
+        && measure "ours <-> current wireguard-go" 10.100.0.2
       stop_all ;;
-    ours-ours)
-      if [ ! -f "$WG_JAVA_JAR" ]; then echo "| ours <-> ours: $WG_JAVA_JAR missing |"; continue; fi
-      start_ours a "$A" ${id}ja && start_ours b "$B" ${id}jb && measure "ours <-> ours" 10.100.0.2
+    wggo-current)
+      start_wggo a "$A" ${id}ga "$WIREGUARD_GO"; start_wggo b "$B" ${id}gb "$WIREGUARD_GO"
+      measure "current wireguard-go pair" 10.100.0.2
+      stop_all ;;
+    wggo-debian)
+      start_wggo a "$A" ${id}ga; start_wggo b "$B" ${id}gb
+      measure "Debian's wireguard-go pair" 10.100.0.2
       stop_all ;;
     *) echo "unknown row $row" >&2; exit 2 ;;
   esac
 done
+
+if [ "$STRACE" = 1 ]; then
+  echo
+  echo "# syscalls per MB sent by side A (strace -c -f, 20 MB one stream A -> B; a separate run)"
+  echo "| path | syscalls/MB |"
+  echo "|---|---|"
+  printf '%s\n' "${straced[@]}"
+fi
