@@ -183,7 +183,7 @@ final class Bbr implements CongestionControl {
 
   private void updateMinRtt(long rtt, long now) {
     boolean expired = now - minRttStamp > MIN_RTT_WINDOW_NANOS;
-    if (rtt <= minRtt || expired && mode != Mode.PROBE_RTT) {
+    if (rtt < minRtt || expired && mode != Mode.PROBE_RTT) { // strict, as tcp_bbr.c
       minRtt = rtt;
       minRttStamp = now;
     }
