@@ -182,7 +182,8 @@ final class Bbr implements CongestionControl {
   }
 
   private void updateMinRtt(long rtt, long now) {
-    boolean expired = now - minRttStamp > MIN_RTT_WINDOW_NANOS;
+    // Only a minimum that exists can expire (the clock's origin is arbitrary, e.g. nanoTime).
+    boolean expired = minRtt != Long.MAX_VALUE && now - minRttStamp > MIN_RTT_WINDOW_NANOS;
     if (rtt < minRtt || expired && mode != Mode.PROBE_RTT) { // strict, as tcp_bbr.c
       minRtt = rtt;
       minRttStamp = now;

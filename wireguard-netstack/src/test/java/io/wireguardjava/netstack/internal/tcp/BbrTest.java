@@ -17,7 +17,7 @@ class BbrTest {
     final Bbr bbr = new Bbr(MSS, 42);
     final long rate;
     final long rttNanos;
-    long now = 1_000_000_000L;
+    long now;
     int una;
     int nxt;
     long nextPacedSend;
@@ -29,6 +29,8 @@ class BbrTest {
     int tail;
 
     Path(long rateBytesPerSecond, long rttMillis) {
+      now = 1L << 50; // an arbitrary origin, as System.nanoTime
+      linkFreeAt = now;
       rate = rateBytesPerSecond;
       rttNanos = rttMillis * 1_000_000L;
     }
@@ -67,7 +69,11 @@ class BbrTest {
     Path p = new Path(1_250_000, 40); // 10 Mbit/s, 40 ms
     assertThat(p.bbr.mode()).isEqualTo(Bbr.Mode.STARTUP);
     assertThat(p.bbr.pacingGain()).isEqualTo(Bbr.HIGH_GAIN);
-    p.run(p.now + 3_000_000_000L);
+    p.run(p.now + 200_000_000L);
+    // The first RTT sample starts the RTprop window; it is not an expired one (PROBE_RTT).
+    assertThat(p.bbr.mode()).isEqualTo(Bbr.Mode.STARTUP);
+    assertThat(p.bbr.cwnd()).isGreaterThan(NewReno.initialWindow(MSS));
+    p.run(p.now + 2_800_000_000L);
     assertThat(p.bbr.fullBandwidthReached()).isTrue();
     assertThat(p.bbr.mode()).isEqualTo(Bbr.Mode.PROBE_BW);
     // BtlBw within 10 % of the bottleneck; RTprop the propagation RTT plus one serialization.
