@@ -29,4 +29,27 @@ interface CongestionControl {
 
   /** The connection was idle for at least an RTO with nothing in flight (RFC 5681 §4.1). */
   void onIdleRestart(long nowNanos);
+
+  /** A new data segment [seq, seq+len) leaves; {@code flightBytes} were outstanding before it. */
+  default void onSent(int seq, int len, int flightBytes, long nowNanos) {}
+
+  /**
+   * Every ACK that delivered data, cumulatively or by SACK, in recovery or not (after {@link
+   * #onAck}).
+   *
+   * @param newlyDelivered bytes newly acknowledged or SACKed by this ACK
+   * @param una the cumulative ACK
+   * @param highestSacked the highest SACKed sequence + 1, or {@code una}
+   * @param inflightBytes what is still outstanding and not SACKed
+   */
+  default void onDelivered(
+      int newlyDelivered, int una, int highestSacked, int inflightBytes, long nowNanos) {}
+
+  /** The sender had no data to send while cwnd had room: rate samples are application-limited. */
+  default void onApplicationLimited(int flightBytes) {}
+
+  /** The pacing rate in bytes per second, or 0 to send as fast as the window allows. */
+  default long pacingRate() {
+    return 0;
+  }
 }

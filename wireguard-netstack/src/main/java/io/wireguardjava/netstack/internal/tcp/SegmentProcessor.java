@@ -112,6 +112,7 @@ final class SegmentProcessor {
       c.layer.challengeAck(c); // RFC 5961 §5.2
       return;
     }
+    int deliveredBefore = c.sndUna + c.scoreboard.sackedBytes();
     boolean sackNews = c.sackOk && o.sackCount > 0 && addSack(c, o);
     int newWnd = wnd << c.sndScale;
     if (Seq.gt(ack, c.sndUna)) {
@@ -126,6 +127,16 @@ final class SegmentProcessor {
     }
     if (c.inRecovery && sackNews) {
       detectLostRetransmission(c);
+    }
+    int sacked = c.scoreboard.sackedBytes();
+    int newlyDelivered = c.sndUna + sacked - deliveredBefore;
+    if (newlyDelivered > 0) {
+      c.cc.onDelivered(
+          newlyDelivered,
+          c.sndUna,
+          c.scoreboard.highestSacked(c.sndUna),
+          Math.max(0, c.sndMax - c.sndUna - sacked),
+          now);
     }
     if (Seq.lt(c.sndWl1, seq) || (c.sndWl1 == seq && Seq.le(c.sndWl2, ack))) {
       boolean opened = c.sndWnd == 0 && newWnd > 0;
@@ -291,7 +302,7 @@ final class SegmentProcessor {
   static void negotiate(TcpConnection c, TcpOptions o) {
     int peerMss = o.mss > 0 ? o.mss : 536; // RFC 9293 §3.7.1 default
     c.mss = Math.max(64, Math.min(c.ourMss, peerMss));
-    c.cc = c.settings.congestionControl().create(c.mss);
+    c.cc = c.settings.congestionControl().create(c.mss, c.iss);
     if (o.windowScale >= 0 && c.settings.windowScaling()) {
       c.sndScale = o.windowScale;
     } else {

@@ -159,6 +159,12 @@ final class TcpConnection {
   /** When data (or SYN/FIN) was last sent: for the restart after idle (RFC 5681 §4.1). */
   long lastSentAt;
 
+  /** Pacing: the earliest time the next data segment may leave (0 when unpaced). */
+  long pacingNextAt;
+
+  /** The pacing time a blocked send waits for, as a timer; NEVER when nothing waits. */
+  long pacingWaitAt = NEVER;
+
   long persistAt = NEVER;
   int persistBackoff;
   long keepaliveAt = NEVER;
@@ -200,7 +206,7 @@ final class TcpConnection {
             settings.initialRto().toNanos(),
             settings.minRto().toNanos(),
             settings.maxRto().toNanos());
-    this.cc = settings.congestionControl().create(mss);
+    this.cc = settings.congestionControl().create(mss, 0);
     this.rcvScale = settings.windowScaling() ? scaleFor(settings.maxReceiveBuffer()) : 0;
     this.socket = new TcpSocket(this);
   }
@@ -301,6 +307,7 @@ final class TcpConnection {
     }
     state = TcpState.CLOSED;
     rtoAt = NEVER;
+    pacingWaitAt = NEVER;
     delayedAckAt = NEVER;
     persistAt = NEVER;
     keepaliveAt = NEVER;
@@ -325,7 +332,7 @@ final class TcpConnection {
   long deadline() {
     return Math.min(
         Math.min(Math.min(rtoAt, delayedAckAt), Math.min(persistAt, keepaliveAt)),
-        Math.min(timeWaitAt, finWait2At));
+        Math.min(Math.min(timeWaitAt, finWait2At), pacingWaitAt));
   }
 
   /** Asks the stack thread to look at this connection (any thread, lock held or not). */

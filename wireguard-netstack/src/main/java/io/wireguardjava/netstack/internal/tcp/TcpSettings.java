@@ -13,10 +13,19 @@ public final class TcpSettings {
     /** NewReno (RFC 5681, RFC 6582): the default. */
     NEW_RENO,
     /** CUBIC (RFC 9438), for paths with a large bandwidth-delay product. */
-    CUBIC;
+    CUBIC,
+    /**
+     * BBR v1 (draft-cardwell-iccrg-bbr-congestion-control-00): model-based and paced, holds its
+     * rate under random loss where loss-based algorithms fall to the Mathis ceiling.
+     */
+    BBR;
 
-    CongestionControl create(int mss) {
-      return this == CUBIC ? new Cubic(mss) : new NewReno(mss);
+    CongestionControl create(int mss, long seed) {
+      return switch (this) {
+        case CUBIC -> new Cubic(mss);
+        case BBR -> new Bbr(mss, seed);
+        case NEW_RENO -> new NewReno(mss);
+      };
     }
   }
 
