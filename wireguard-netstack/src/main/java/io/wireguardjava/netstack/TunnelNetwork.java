@@ -60,6 +60,11 @@ import javax.net.SocketFactory;
  * {@code [Interface]} section. Names are resolved only by those DNS servers, through the tunnel:
  * nothing is asked of the host's resolver. Every method is thread-safe; blocking calls wait on
  * locks and conditions, so virtual threads do not pin their carrier.
+ *
+ * <p>TCP's congestion control is NewReno; the system property {@code
+ * io.wireguardjava.netstack.tcp.congestionControl} ({@code newreno}, {@code cubic} or {@code bbr})
+ * picks another for the networks opened after it is set. BBR holds its rate on lossy paths where
+ * loss-based algorithms fall to a few Mbit/s, but is slower on a clean, short path (README).
  */
 public final class TunnelNetwork implements AutoCloseable {
   /** The accept backlog of {@link #listen(int)} (as Java's {@code ServerSocket}). */
@@ -105,7 +110,13 @@ public final class TunnelNetwork implements AutoCloseable {
     OwnAddresses ownAddresses = new OwnAddresses(own);
     SecureRandom random = new SecureRandom();
     TunnelPackets packets = tunnel.packets();
-    TcpSettings tcpSettings = TcpSettings.builder().mtu(mtu).build();
+    TcpSettings tcpSettings =
+        TcpSettings.builder()
+            .mtu(mtu)
+            .congestionControl(
+                TcpSettings.CongestionAlgorithm.fromProperty(
+                    System.getProperty(TcpSettings.CongestionAlgorithm.PROPERTY)))
+            .build();
     AtomicReference<TcpAdapter> tcpHolder = new AtomicReference<>();
     this.thread =
         StackThread.start(

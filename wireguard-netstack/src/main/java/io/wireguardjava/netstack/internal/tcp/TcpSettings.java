@@ -2,6 +2,7 @@ package io.wireguardjava.netstack.internal.tcp;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The TCP layer's settings, immutable, built with {@link #builder()}; every default is sane for a
@@ -19,6 +20,34 @@ public final class TcpSettings {
      * rate under random loss where loss-based algorithms fall to the Mathis ceiling.
      */
     BBR;
+
+    /** The system property that picks the algorithm of every {@code TunnelNetwork}. */
+    public static final String PROPERTY = "io.wireguardjava.netstack.tcp.congestionControl";
+
+    /**
+     * The algorithm named by {@link #PROPERTY} ({@code newreno}, {@code cubic} or {@code bbr}, any
+     * case), or NewReno when it is not set.
+     *
+     * @param value the property's value, or null when unset
+     * @return the algorithm
+     * @throws IllegalArgumentException naming the property and the names on offer
+     */
+    public static CongestionAlgorithm fromProperty(@Nullable String value) {
+      if (value == null || value.isBlank()) {
+        return NEW_RENO;
+      }
+      switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "newreno":
+          return NEW_RENO;
+        case "cubic":
+          return CUBIC;
+        case "bbr":
+          return BBR;
+        default:
+          throw new IllegalArgumentException(
+              PROPERTY + " = " + value + ": not newreno, cubic or bbr");
+      }
+    }
 
     CongestionControl create(int mss, long seed) {
       return switch (this) {
