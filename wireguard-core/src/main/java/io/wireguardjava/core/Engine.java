@@ -19,7 +19,6 @@ import io.wireguardjava.spi.PacketDevice;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -440,6 +439,11 @@ final class Engine implements Tunnel, Lifecycle {
     }
   }
 
+  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
+  /** How long {@link #close()} waits for the tunnel's threads, all together. */
+  private static final long CLOSE_JOIN_NANOS = 5_000_000_000L;
+
   /** How many peers a change computes between two looks at whether the tunnel closed. */
   private static final int CLOSE_CHECK_INTERVAL = 1024;
 
@@ -463,7 +467,7 @@ final class Engine implements Tunnel, Lifecycle {
   private void change(List<Peer> upserts, List<Key> removals, boolean replaceAll) {
     // Each touched peer with its new settings, in the order first named.
     Map<PeerState, Peer> updated = new LinkedHashMap<>();
-    Map<Key, PeerState> made = new HashMap<>();
+    Map<Key, PeerState> made = new LinkedHashMap<>(); // configuration order
     List<PeerState> gone = new ArrayList<>();
     boolean done = false;
     try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
@@ -816,19 +820,23 @@ final class Engine implements Tunnel, Lifecycle {
     handshakeThread.stop(); // wakes the handshake thread
     handshakeThread.gate().stop(); // and the gate threads
     boolean interrupted = false;
+    // One deadline for all threads, so a close is bounded by it however many threads lag.
+    long deadline = System.nanoTime() + CLOSE_JOIN_NANOS;
     for (Thread t : threads) {
       if (t == Thread.currentThread()) {
         continue;
       }
       while (true) {
         try {
-          t.join(5_000);
+          long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+          t.join(left);
           break;
         } catch (InterruptedException e) {
           interrupted = true;
         }
       }
       if (t.isAlive()) {
+        LOG.log(System.Logger.Level.DEBUG, "closing: " + t.getName() + " still runs; interrupted");
         t.interrupt();
       }
     }
