@@ -20,8 +20,8 @@ final class JitWarmUp {
   static final String PROPERTY = "io.wireguardjava.core.warmUp";
 
   /**
-   * Seals and opens: enough for C2 to compile seal, open and the cipher's loops (tier 4 wants
-   * 5,000 invocations and 15,000 invocations plus loop iterations).
+   * Seals and opens: enough for C2 to compile seal, open and the cipher's loops (tier 4 wants 5,000
+   * invocations and 15,000 invocations plus loop iterations).
    */
   static final int ROUNDS = 10_000;
 
