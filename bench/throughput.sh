@@ -112,7 +112,15 @@ syscalls_per_mb() { # target pidA
   kill -INT "$st" 2>/dev/null || true
   wait "$st" 2>/dev/null || true
   wait $s 2>/dev/null || true
-  awk '$NF == "total" {print $4 / 20}' "$out" 2>/dev/null | grep . || echo fail
+  # total per MB | the five most frequent calls per MB (strace -c: calls is the 4th column)
+  awk '$NF == "total" {t = $4 / 20}
+       $1 ~ /^[0-9.]+$/ && $NF != "total" {c[$NF] = $4}
+       END {if (t == "") {print "fail | -"; exit}
+            n = 0; for (k in c) {keys[++n] = k}
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+              if (c[keys[j]] > c[keys[i]]) {x = keys[i]; keys[i] = keys[j]; keys[j] = x}
+            top = ""; for (i = 1; i <= n && i <= 5; i++) top = top sprintf("%s%s %.1f", (i > 1 ? ", " : ""), keys[i], c[keys[i]] / 20)
+            printf "%.1f | %s\n", t, top}' "$out" 2>/dev/null || echo "fail | -"
 }
 
 pid_a() { # the process of side A (the first started)
@@ -187,7 +195,7 @@ done
 if [ "$STRACE" = 1 ]; then
   echo
   echo "# syscalls per MB sent by side A (strace -c -f, 20 MB one stream A -> B; a separate run)"
-  echo "| path | syscalls/MB |"
-  echo "|---|---|"
+  echo "| path | syscalls/MB | most frequent (per MB) |"
+  echo "|---|---|---|"
   printf '%s\n' "${straced[@]}"
 fi
