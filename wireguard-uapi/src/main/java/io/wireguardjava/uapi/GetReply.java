@@ -136,13 +136,18 @@ final class GetReply {
 
   /** The reply body as text (tests, and small replies). */
   static String render(Config config, int boundPort, Map<Key, PeerStats> stats) {
+    return render(config, boundPort, List.copyOf(stats.values()));
+  }
+
+  /** The reply body as text, with the statistics as a list (as {@link Snapshot} holds them). */
+  static String render(Config config, int boundPort, List<PeerStats> stats) {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     ReplyWriter w =
         new ReplyWriter(
             ByteBuffer.allocate(4096),
             b -> bytes.write(b.array(), b.arrayOffset() + b.position(), b.remaining()));
     try {
-      write(new Snapshot(config, boundPort, List.copyOf(stats.values())), w);
+      write(new Snapshot(config, boundPort, stats), w);
       w.flush();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e); // not from memory
