@@ -60,7 +60,12 @@ final class SetRequest {
 
   record ReplaceAllowedIps() implements Op {}
 
-  record AllowedIp(InetNetwork prefix, boolean add) implements Op {}
+  /**
+   * Consecutive {@code allowed_ip=} lines of one peer that all add (or all remove) a prefix: one op
+   * for a run, not one per line (a million lines of a {@code wg setconf} are one op). The list
+   * grows while the request is parsed, and is not changed afterwards.
+   */
+  record AllowedIps(List<InetNetwork> prefixes, boolean add) implements Op {}
 
   /** {@code protocol_version=1}: checked, changes nothing. */
   record ProtocolVersion() implements Op {}
@@ -119,7 +124,7 @@ final class SetRequest {
       lineNumber++;
       try {
         if (inPeer && line.startsWith("allowed_ip=")) { // most lines of a big request: no key copy
-          ops.add(allowedIp(line.substring("allowed_ip=".length())));
+          allowedIp(line.substring("allowed_ip=".length()));
           return;
         }
         keyValue(line);
@@ -152,7 +157,19 @@ final class SetRequest {
                 b, ALLOWED_IP.length, length - ALLOWED_IP.length, StandardCharsets.ISO_8859_1);
         throw atLine(invalid("failed to set allowed ip", value));
       }
-      ops.add(new AllowedIp(prefix, add));
+      addAllowedIp(prefix, add);
+    }
+
+    /** Adds {@code prefix} to the run of lines it continues, or starts a run. */
+    private void addAllowedIp(InetNetwork prefix, boolean add) {
+      Op last = ops.isEmpty() ? null : ops.get(ops.size() - 1);
+      if (last instanceof AllowedIps && ((AllowedIps) last).add() == add) {
+        ((AllowedIps) last).prefixes().add(prefix);
+      } else {
+        List<InetNetwork> run = new ArrayList<>();
+        run.add(prefix);
+        ops.add(new AllowedIps(run, add));
+      }
     }
 
     private static boolean startsWith(byte[] b, int length, byte[] prefix) {
@@ -188,6 +205,10 @@ final class SetRequest {
       if (key.equals("public_key")) {
         inPeer = true;
         ops.add(new SelectPeer(Key.fromBytes(hexKey(value, "public_key", false))));
+        return;
+      }
+      if (inPeer && key.equals("allowed_ip")) {
+        allowedIp(value);
         return;
       }
       ops.add(inPeer ? peerLine(key, value) : deviceLine(key, value));
@@ -238,13 +259,13 @@ final class SetRequest {
       }
     }
 
-    private static Op allowedIp(String value) throws UapiException {
+    private void allowedIp(String value) throws UapiException {
       boolean add = !value.startsWith("-");
       InetNetwork prefix = UapiText.parsePrefix(add ? value : value.substring(1));
       if (prefix == null) {
         throw invalid("failed to set allowed ip", value);
       }
-      return new AllowedIp(prefix, add);
+      addAllowedIp(prefix, add);
     }
 
     private static Op peerLine(String key, String value) throws UapiException {
@@ -284,8 +305,6 @@ final class SetRequest {
         case "replace_allowed_ips":
           requireTrue("replace_allowed_ips", value);
           return new ReplaceAllowedIps();
-        case "allowed_ip":
-          return allowedIp(value);
         case "protocol_version":
           if (!value.equals("1")) {
             throw invalid("invalid protocol version", value);
@@ -364,16 +383,19 @@ final class SetRequest {
       } else if (op instanceof ReplaceAllowedIps) {
         owners.removeAll(selected.touch().ips());
         selected.clearIps();
-      } else if (op instanceof AllowedIp) {
-        AllowedIp a = (AllowedIp) op;
-        if (a.add()) {
-          Work other = owners.put(a.prefix(), selected);
-          if (other != null && other != selected) {
-            other.touch().ipSet().remove(a.prefix());
+      } else if (op instanceof AllowedIps) {
+        AllowedIps run = (AllowedIps) op;
+        PrefixSet mine = selected.touch().ipSet();
+        for (InetNetwork prefix : run.prefixes()) {
+          if (run.add()) {
+            Work other = owners.put(prefix, selected);
+            if (other != null && other != selected) {
+              other.touch().ipSet().remove(prefix);
+            }
+            mine.add(prefix); // a set: kept at its first position
+          } else if (mine.remove(prefix)) {
+            owners.remove(prefix);
           }
-          selected.touch().ipSet().add(a.prefix()); // a set: kept at its first position
-        } else if (selected.touch().ipSet().remove(a.prefix())) {
-          owners.remove(a.prefix());
         }
       }
     }
