@@ -117,7 +117,11 @@ public final class UpCommand implements Callable<Integer> {
       tunnel =
           Tunnel.open(
               withPortForDefaultRoute(config),
-              TunnelOptions.builder().osDevice(name).runHooks(true).build());
+              TunnelOptions.builder()
+                  .osDevice(name)
+                  .runHooks(true)
+                  .listener(eventLog()) // from the start: the first handshake may come during open
+                  .build());
     } catch (IOException | RuntimeException e) {
       err.println("wg-java up: " + name + ": " + e.getMessage());
       return 1;
@@ -135,28 +139,6 @@ public final class UpCommand implements Callable<Integer> {
             },
             "wg-java-up-shutdown");
     Runtime.getRuntime().addShutdownHook(down);
-    tunnel.addListener(
-        new TunnelListener() {
-          @Override
-          public void onHandshakeCompleted(Key peer, Duration took) {
-            log(
-                "handshake completed with peer "
-                    + peer.toBase64()
-                    + (took.isZero()
-                        ? " (initiated by the peer)"
-                        : " in " + took.toMillis() + " ms"));
-          }
-
-          @Override
-          public void onEndpointChanged(Key peer, InetSocketAddress endpoint) {
-            log("peer " + peer.toBase64() + " endpoint is now " + format(endpoint));
-          }
-
-          @Override
-          public void onPeerStale(Key peer) {
-            log("peer " + peer.toBase64() + " is stale: no handshake");
-          }
-        });
     saver.snapshot();
     log(
         "interface "
@@ -178,6 +160,29 @@ public final class UpCommand implements Callable<Integer> {
     tunnel.close();
     log("interface " + name + " is down");
     return 0;
+  }
+
+  /** One line per completed handshake, endpoint change and stale peer. */
+  private TunnelListener eventLog() {
+    return new TunnelListener() {
+      @Override
+      public void onHandshakeCompleted(Key peer, Duration took) {
+        log(
+            "handshake completed with peer "
+                + peer.toBase64()
+                + (took.isZero() ? " (initiated by the peer)" : " in " + took.toMillis() + " ms"));
+      }
+
+      @Override
+      public void onEndpointChanged(Key peer, InetSocketAddress endpoint) {
+        log("peer " + peer.toBase64() + " endpoint is now " + format(endpoint));
+      }
+
+      @Override
+      public void onPeerStale(Key peer) {
+        log("peer " + peer.toBase64() + " is stale: no handshake");
+      }
+    };
   }
 
   /**
