@@ -480,7 +480,8 @@ final class Engine implements Tunnel, Lifecycle {
     Map<PeerState, Peer> updated = new LinkedHashMap<>();
     Map<Key, PeerState> made = new LinkedHashMap<>(); // configuration order
     List<PeerState> gone = new ArrayList<>();
-    // Touched peers whose configured list is their routes as it is (new, masked, no duplicate),
+    // Touched peers whose configured list is their routes as it is (new, masked, no duplicate;
+    // or unchanged, its routes having been its whole list),
     // and peers another one took a prefix from: only these are looked up for their routes.
     Set<PeerState> clean = new HashSet<>();
     Set<PeerState> robbed = new HashSet<>();
@@ -522,13 +523,15 @@ final class Engine implements Tunnel, Lifecycle {
           }
         } else {
           Peer before = updated.get(p);
-          updateRoutes(
-              p,
-              (before != null ? before : p.config).allowedIps(),
-              peer.allowedIps(),
-              routes,
-              robbed);
-          clean.remove(p);
+          List<InetNetwork> was = (before != null ? before : p.config).allowedIps();
+          updateRoutes(p, was, peer.allowedIps(), routes, robbed);
+          // Its routes were its whole list, and the list stays: they stay, with no lookup (a
+          // set of one peer passes all 65,536 to replacePeers).
+          if (before == null && p.routes == was && was.equals(peer.allowedIps())) {
+            clean.add(p);
+          } else {
+            clean.remove(p);
+          }
         }
         updated.put(p, peer);
       }
