@@ -165,6 +165,11 @@ final class TcpConnection {
   /** The pacing time a blocked send waits for, as a timer; NEVER when nothing waits. */
   long pacingWaitAt = NEVER;
 
+  /** Pacing: what the quantum released at {@link #pacingBurstAt} may still send. */
+  int pacingBurstLeft;
+
+  long pacingBurstAt;
+
   long persistAt = NEVER;
   int persistBackoff;
   long keepaliveAt = NEVER;
