@@ -15,6 +15,9 @@ final class Transmitter {
   private Transmitter() {}
 
   static void transmit(TcpConnection c, long now) {
+    // A pacing wait is decided anew by every pass; one left over from a state that no longer sends
+    // data (TIME-WAIT after a paced burst) would be a timer that fires at once, forever.
+    c.pacingWaitAt = TcpConnection.NEVER;
     switch (c.state) {
       case CLOSED, TIME_WAIT -> {
         if (c.ackNow && c.state == TcpState.TIME_WAIT) {
@@ -39,7 +42,6 @@ final class Transmitter {
       default -> {}
     }
     boolean sent = false;
-    c.pacingWaitAt = TcpConnection.NEVER;
     if (c.state.sendsData()) {
       for (int guard = 0; guard < 4096; guard++) {
         if (!(c.inRecovery ? sendInRecovery(c, now) : sendNormal(c, now))) {

@@ -20,12 +20,13 @@
  *   <li>{@code SegmentProcessor}: RFC 9293 "segment arrives" with the RFC 5961 checks, ACK,
  *       duplicate-ACK and SACK processing, data and FIN, delayed ACKs, receive-buffer tuning;
  *   <li>{@code Transmitter}: what to send (window, Nagle, SWS, limited transmit, RFC 6675 recovery,
- *       go-back-N after a timeout) and segment building;
+ *       go-back-N after a timeout) and segment building; {@code Pacing}: pacing quanta;
  *   <li>{@code ConnectionTimers}: retransmission, delayed ACK, persist, keepalive, TIME-WAIT;
  *   <li>values and helpers: {@code TcpHeader}, {@code TcpOptions}, {@code Seq}, {@code ByteRing},
  *       {@code Assembler}, {@code SackScoreboard}, {@code RttEstimator}, {@code CongestionControl}
- *       ({@code NewReno}, {@code Cubic}), {@code IsnGenerator} ({@code SipHash}), {@code
- *       MemoryBudget}, {@code TcpCounters};
+ *       ({@code Bbr} by default, with {@code DeliveryRate} and {@code AckAggregation}; {@code
+ *       NewReno}, {@code Cubic}), {@code IsnGenerator} ({@code SipHash}), {@code MemoryBudget},
+ *       {@code TcpCounters};
  *   <li>application side: {@code TcpSocket}, {@code TcpListener}.
  * </ul>
  *

@@ -122,4 +122,18 @@ class PacingTest {
     double achieved = sent * 1e9 / (t - start);
     assertThat(achieved).isBetween(rate * 0.97, rate * 1.03);
   }
+
+  @Test
+  void aStateWithoutDataForgetsThePacingWait() throws Exception {
+    TcpConnection c = connection(10_000_000);
+    long t = 1_000_000_000L;
+    c.pacingNextAt = t;
+    sendAt(c, t);
+    assertThat(c.pacingWaitAt).isGreaterThan(t);
+    // The connection closes while held back: its pacing wait must not stay a timer (it would be
+    // due at once on every pass and keep the stack thread spinning).
+    c.state = TcpState.TIME_WAIT;
+    Transmitter.transmit(c, t + 2_000_000L);
+    assertThat(c.pacingWaitAt).isEqualTo(TcpConnection.NEVER);
+  }
 }
