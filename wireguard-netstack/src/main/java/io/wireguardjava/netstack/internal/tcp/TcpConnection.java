@@ -181,6 +181,13 @@ final class TcpConnection {
   long tuneStart;
   int tuneBytes;
 
+  /** The receiver's RTT estimate (0 before one); see {@link ReceiveBufferTuning}. */
+  long rcvRttNanos;
+
+  boolean rcvRttMeasuring;
+  int rcvRttSeq;
+  long rcvRttAt;
+
   // ---- application side ----
   boolean noDelay;
   boolean keepAlive;
