@@ -223,7 +223,9 @@ public interface Tunnel extends AutoCloseable {
   Optional<PeerStats> peerStats(Key publicKey);
 
   /**
-   * Registers a listener; it is called on the tunnel's threads and must return quickly.
+   * Registers a listener; it is called on the tunnel's threads and must return quickly. It hears
+   * what happens from now on: to hear also what happens while the tunnel opens (a first handshake
+   * that the OS device's own packets start), pass it to {@link TunnelOptions.Builder#listener}.
    *
    * @param listener the listener
    */

@@ -4,6 +4,8 @@ import io.wireguardjava.spi.PacketDevice;
 import io.wireguardjava.spi.PacketDeviceProvider;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -41,8 +43,10 @@ public final class TunnelOptions {
   private final Optional<Path> uapiDirectory;
   private final boolean runHooks;
   private final boolean portableUdpTransport;
+  private final List<TunnelListener> listeners;
 
   private TunnelOptions(Builder b) {
+    this.listeners = List.copyOf(b.listeners);
     this.runHooks = b.runHooks;
     this.portableUdpTransport = b.portableUdpTransport;
     this.deviceKind = b.deviceKind;
@@ -186,6 +190,18 @@ public final class TunnelOptions {
     return portableUdpTransport;
   }
 
+  /**
+   * The listeners the tunnel registers before its threads start, in the order they were added.
+   * Unlike {@link Tunnel#addListener}, which can only be called once {@link Tunnel#open} has
+   * returned, they see every event, also a handshake that completes while the tunnel is still
+   * opening (an OS device's first packets, such as IPv6 router solicitations, start one).
+   *
+   * @return the listeners, possibly none; unmodifiable
+   */
+  public List<TunnelListener> listeners() {
+    return listeners;
+  }
+
   @Override
   public String toString() {
     return "TunnelOptions[device="
@@ -197,6 +213,7 @@ public final class TunnelOptions {
         + uapiDirectory.map(d -> ", uapi=" + d).orElse("")
         + (runHooks ? ", hooks" : "")
         + (portableUdpTransport ? ", portable UDP" : "")
+        + (listeners.isEmpty() ? "" : ", " + listeners.size() + " listener(s)")
         + "]";
   }
 
@@ -212,8 +229,23 @@ public final class TunnelOptions {
     private boolean uapiChosen;
     private boolean runHooks;
     private boolean portableUdpTransport;
+    private final List<TunnelListener> listeners = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds a listener that the tunnel registers before its threads start, so that it misses no
+     * event (see {@link TunnelOptions#listeners()}). It is called on the tunnel's threads and must
+     * return quickly; {@link Tunnel#removeListener} removes it.
+     *
+     * @param listener the listener
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public Builder listener(TunnelListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
 
     /**
      * Forces the portable UDP transport, the JDK's {@code DatagramChannel} (off by default). By

@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -117,6 +118,16 @@ final class Engine implements Tunnel, Lifecycle {
   private final java.util.concurrent.atomic.AtomicBoolean closing =
       new java.util.concurrent.atomic.AtomicBoolean();
 
+  /**
+   * Counted down when the first close() has finished: a second close() from another thread (the JVM
+   * runs shutdown hooks at once, and one of them may close the device under a running close) waits
+   * for it, so that when close() returns the socket file is gone and PostDown has run.
+   */
+  private final java.util.concurrent.CountDownLatch closeDone =
+      new java.util.concurrent.CountDownLatch(1);
+
+  private volatile @Nullable Thread closer;
+
   /** Resources that live as long as the tunnel (its UAPI server): closed by close(), last first. */
   private final List<AutoCloseable> attached = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -137,6 +148,7 @@ final class Engine implements Tunnel, Lifecycle {
     this.appSide = appSide;
     this.mtu = PacketSize.checkMtu(device.mtu());
     this.forwarding = options.forwarding();
+    options.listeners().forEach(events::add); // before any thread starts: they miss no event
     this.iface = config.iface();
     this.pool = new BufferPool(PacketSize.stagingLength(mtu), 16 * Limits.MAX_STAGED_PACKETS);
     this.transport = transport; // ours from here on: closed with the tunnel
@@ -803,8 +815,46 @@ final class Engine implements Tunnel, Lifecycle {
 
   private void close(@Nullable Throwable cause) {
     if (!closing.compareAndSet(false, true)) {
+      awaitClose();
       return;
     }
+    closer = Thread.currentThread();
+    try {
+      closeOnce(cause);
+    } finally {
+      closeDone.countDown();
+    }
+  }
+
+  /**
+   * Waits for the close in progress, except on the tunnel's own threads and in a listener or hook
+   * that the closing thread calls (they would wait for themselves).
+   */
+  private void awaitClose() {
+    Thread me = Thread.currentThread();
+    if (me == closer || threads.contains(me) || closeDone.getCount() == 0) {
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        // bounded: a listener or hook of the closing thread may call close() from a thread of its
+        // own
+        if (closeDone.await(CLOSE_JOIN_NANOS * 2, TimeUnit.NANOSECONDS)) {
+          break;
+        }
+        LOG.log(System.Logger.Level.DEBUG, "close: the close in progress still runs");
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      me.interrupt();
+    }
+  }
+
+  private void closeOnce(@Nullable Throwable cause) {
     Hooks hooks = downHooks;
     if (hooks != null) {
       hooks.preDown(device.name()); // while the tunnel still runs, as wg-quick down does

@@ -89,6 +89,48 @@ class CloseTest {
   }
 
   @Test
+  void aSecondCloseWaitsForTheCloseInProgress() throws Exception {
+    // As at JVM exit: one shutdown hook closes the device, the tunnel starts closing on its own
+    // thread, and another hook's close() must not return before that close has finished (the UAPI
+    // socket file removed, PostDown run). The listener comes with the options: registered before
+    // the tunnel's threads start.
+    java.util.concurrent.CountDownLatch inOnClosed = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    io.wireguardjava.TunnelListener slowOnClosed =
+        new io.wireguardjava.TunnelListener() {
+          @Override
+          public void onClosed(java.util.Optional<Throwable> cause) {
+            inOnClosed.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    Config c =
+        Config.builder()
+            .iface(Interface.builder().privateKey(PrivateKey.generate()).build())
+            .build();
+    Tunnel t =
+        Tunnel.open(c, TunnelOptions.builder().inProcessDevice().listener(slowOnClosed).build());
+    Thread first = new Thread(t::close, "first-close");
+    first.start();
+    assertThat(inOnClosed.await(30, java.util.concurrent.TimeUnit.SECONDS))
+        .as("the options' listener hears the close")
+        .isTrue();
+    Thread second = new Thread(t::close, "second-close");
+    second.start();
+    second.join(300);
+    assertThat(second.isAlive()).as("the second close() waits for the first").isTrue();
+    release.countDown();
+    second.join(30_000);
+    first.join(30_000);
+    assertThat(second.isAlive()).isFalse();
+    assertThat(first.isAlive()).isFalse();
+  }
+
+  @Test
   void osDeviceWithoutAPlatformModuleNamesTheModuleToAdd() {
     Config c =
         Config.builder()

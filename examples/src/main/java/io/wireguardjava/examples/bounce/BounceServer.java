@@ -89,6 +89,10 @@ public final class BounceServer {
                     .build());
         Tunnel a = openNatted(aKey, "10.9.0.2", relayKey, relay, lo);
         Tunnel c = openNatted(cKey, "10.9.0.3", relayKey, relay, lo)) {
+      // The relay learns where A and C are from their first handshakes (PersistentKeepalive starts
+      // them at once); a packet for a peer it has not heard from yet has nowhere to go.
+      awaitEndpoint(relay, aKey);
+      awaitEndpoint(relay, cKey);
       byte[] ping =
           Icmp.echo(
               Icmp.ECHO_REQUEST,
@@ -116,6 +120,17 @@ public final class BounceServer {
               + relay.peerStats(aKey.publicKey()).orElseThrow().endpoint().orElseThrow()
               + " and C at "
               + relay.peerStats(cKey.publicKey()).orElseThrow().endpoint().orElseThrow());
+    }
+  }
+
+  private static void awaitEndpoint(Tunnel relay, PrivateKey peer) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (relay.peerStats(peer.publicKey()).orElseThrow().endpoint().isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "the relay did not hear from " + peer.publicKey().toBase64() + " in 10 s");
+      }
+      Thread.sleep(20);
     }
   }
 

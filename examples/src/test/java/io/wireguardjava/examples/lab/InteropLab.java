@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The interop topology of the netstack tests and the benchmark's twin: three namespaces,
@@ -502,6 +504,59 @@ final class InteropLab implements AutoCloseable {
   /** The counter of the nft drop rule: how many datagrams the impaired path dropped. */
   String dropCounter() {
     return lab.exec(nsRelay, "nft", "list", "table", "inet", lab.id + "loss").out();
+  }
+
+  private static final Pattern IPERF_RECEIVED =
+      Pattern.compile("\"sum_received\":\\s*\\{[^}]*\"bytes\":\\s*(\\d+)");
+
+  /** Starts an iperf3 server on the peer's tunnel address (port 5201) and waits for it. */
+  void startPeerIperf3Server() throws IOException, InterruptedException {
+    lab.start(nsPeer, List.of(), "iperf3-server", "iperf3", "-s", "-B", PEER4);
+    awaitPeerListening(5201);
+  }
+
+  /**
+   * One iperf3 TCP run from our side to the peer's server ({@code reverse}: the peer sends), for
+   * {@code seconds}; the bytes received.
+   */
+  long iperf3(boolean reverse, int seconds) {
+    List<String> cmd = new ArrayList<>(List.of("iperf3", "-c", PEER4, "-t", "" + seconds, "-J"));
+    if (reverse) {
+      cmd.add("-R");
+    }
+    String json =
+        lab.exec(nsOurs, Duration.ofSeconds(seconds + 60L), cmd.toArray(String[]::new))
+            .ok("iperf3 " + cmd)
+            .out();
+    Matcher m = IPERF_RECEIVED.matcher(json);
+    assertThat(m.find()).as("iperf3 result: %s", json).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  /**
+   * {@code bytes} of random data each way through the tunnel with nc (ours to the peer on 5301, the
+   * peer to ours on 5303), their SHA-256 compared on arrival.
+   */
+  void bulkBothWaysArriveIntact(long bytes) throws InterruptedException {
+    Duration timeout = Duration.ofSeconds(90);
+    String out = peerFile("bulk-up", bytes); // a file in the lab dir, with its SHA-256
+    CompletableFuture<Lab.Result> sink =
+        peerShellAsync(timeout, "nc -l -d " + PEER4 + " 5301 | sha256sum");
+    awaitPeerListening(5301);
+    lab.exec(nsOurs, timeout, "sh", "-c", "nc -N " + PEER4 + " 5301 < " + path("bulk-up"))
+        .ok("nc ours -> peer");
+    assertThat(sink.join().ok("nc sink").out()).as("what the peer got").contains(out);
+
+    String in = peerFile("bulk-down", bytes);
+    CompletableFuture<Lab.Result> source =
+        peerShellAsync(timeout, "nc -l -N " + PEER4 + " 5303 < " + path("bulk-down"));
+    awaitPeerListening(5303);
+    String got =
+        lab.exec(nsOurs, timeout, "sh", "-c", "nc -d " + PEER4 + " 5303 | sha256sum")
+            .ok("nc peer -> ours")
+            .out();
+    source.join().ok("nc source");
+    assertThat(got).as("what we got").contains(in);
   }
 
   Supplier<String> logOf(String name) {

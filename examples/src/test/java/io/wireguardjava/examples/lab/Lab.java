@@ -2,6 +2,8 @@ package io.wireguardjava.examples.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wireguardjava.Key;
+import io.wireguardjava.PrivateKey;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -296,6 +298,47 @@ public final class Lab implements AutoCloseable {
       Thread.sleep(50);
     }
     return condition.getAsBoolean();
+  }
+
+  /**
+   * Starts wireguard-go (the one on the PATH, in the foreground, logging at debug level to {@code
+   * wireguard-go.log}) in {@code ns} as interface {@code iface(suffix)}, configured with the real
+   * {@code wg}: listening on 51820 with one peer allowed {@code peerAllowedIp}, the interface up
+   * with {@code address}.
+   *
+   * @return the interface's name
+   */
+  public String wireguardGo(
+      String ns, String suffix, PrivateKey key, Key peer, String peerAllowedIp, String address)
+      throws IOException, InterruptedException {
+    String goIf = iface(suffix);
+    start(
+        ns,
+        List.of("WG_PROCESS_FOREGROUND=1", "LOG_LEVEL=debug"),
+        "wireguard-go",
+        "wireguard-go",
+        "-f",
+        goIf);
+    assertThat(await(Duration.ofSeconds(20), () -> Files.exists(socket(goIf))))
+        .as("wireguard-go socket: " + log("wireguard-go"))
+        .isTrue();
+    Path goConf =
+        Files.writeString(
+            dir.resolve(goIf + ".conf"),
+            String.join(
+                "\n",
+                "[Interface]",
+                "PrivateKey = " + key.toBase64(),
+                "ListenPort = 51820",
+                "",
+                "[Peer]",
+                "PublicKey = " + peer.toBase64(),
+                "AllowedIPs = " + peerAllowedIp,
+                ""));
+    exec(ns, "wg", "setconf", goIf, goConf.toString()).ok("wg setconf (wireguard-go)");
+    exec(ns, "ip", "addr", "add", address, "dev", goIf).ok("wireguard-go's address");
+    exec(ns, "ip", "link", "set", goIf, "up").ok("wireguard-go's link up");
+    return goIf;
   }
 
   public static Path socket(String iface) {

@@ -33,38 +33,13 @@ class LauncherIT {
       String nsGo = lab.namespace("g");
       String nsJava = lab.namespace("j");
       lab.veth(nsGo, nsJava, 77);
-      String goIf = lab.iface("wgg");
       String javaIf = lab.iface("wgj");
       PrivateKey goKey = PrivateKey.generate();
       PrivateKey javaKey = PrivateKey.generate();
 
       // The reference peer: wireguard-go, configured with wg.
-      lab.start(
-          nsGo,
-          List.of("WG_PROCESS_FOREGROUND=1", "LOG_LEVEL=debug"),
-          "wireguard-go",
-          "wireguard-go",
-          "-f",
-          goIf);
-      assertThat(Lab.await(Duration.ofSeconds(30), () -> Files.exists(Lab.socket(goIf))))
-          .as("wireguard-go socket")
-          .isTrue();
-      Path goConf =
-          Files.writeString(
-              lab.dir.resolve("go.conf"),
-              String.join(
-                  "\n",
-                  "[Interface]",
-                  "PrivateKey = " + goKey.toBase64(),
-                  "ListenPort = 51820",
-                  "",
-                  "[Peer]",
-                  "PublicKey = " + javaKey.publicKey().toBase64(),
-                  "AllowedIPs = 10.77.0.2/32",
-                  ""));
-      lab.exec(nsGo, "wg", "setconf", goIf, goConf.toString()).ok("wg setconf (wireguard-go)");
-      lab.exec(nsGo, "ip", "addr", "add", "10.77.0.1/24", "dev", goIf).ok("addr");
-      lab.exec(nsGo, "ip", "link", "set", goIf, "up").ok("up");
+      String goIf =
+          lab.wireguardGo(nsGo, "wgg", goKey, javaKey.publicKey(), "10.77.0.2/32", "10.77.0.1/24");
 
       // Ours, brought up by wg-quick through the launcher.
       Path conf =

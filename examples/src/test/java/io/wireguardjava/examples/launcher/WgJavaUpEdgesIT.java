@@ -33,28 +33,7 @@ class WgJavaUpEdgesIT {
 
   /** wireguard-go in {@code ns} at 10.79.0.1, listening on 51820, with one peer. */
   private static String wireguardGo(Lab lab, String ns, PrivateKey key, Key peer) throws Exception {
-    String goIf = lab.iface("weg");
-    lab.start(ns, List.of("WG_PROCESS_FOREGROUND=1"), "wireguard-go", "wireguard-go", "-f", goIf);
-    assertThat(Lab.await(Duration.ofSeconds(20), () -> Files.exists(Lab.socket(goIf))))
-        .as("wireguard-go socket: " + lab.log("wireguard-go"))
-        .isTrue();
-    Path goConf =
-        Files.writeString(
-            lab.dir.resolve("go.conf"),
-            String.join(
-                "\n",
-                "[Interface]",
-                "PrivateKey = " + key.toBase64(),
-                "ListenPort = 51820",
-                "",
-                "[Peer]",
-                "PublicKey = " + peer.toBase64(),
-                "AllowedIPs = 10.79.0.2/32",
-                ""));
-    lab.exec(ns, "wg", "setconf", goIf, goConf.toString()).ok("wg setconf (wireguard-go)");
-    lab.exec(ns, "ip", "addr", "add", "10.79.0.1/24", "dev", goIf).ok("addr");
-    lab.exec(ns, "ip", "link", "set", goIf, "up").ok("up");
-    return goIf;
+    return lab.wireguardGo(ns, "weg", key, peer, "10.79.0.2/32", "10.79.0.1/24");
   }
 
   private static Process up(Lab lab, String ns, String log, String conf) throws Exception {

@@ -50,33 +50,12 @@ class WgJavaUpIT {
       String nsGo = lab.namespace("ug");
       String nsJava = lab.namespace("uj");
       lab.veth(nsGo, nsJava, 78);
-      String goIf = lab.iface("wug");
       String javaIf = lab.iface("wuj");
       PrivateKey goKey = PrivateKey.generate();
       PrivateKey javaKey = PrivateKey.generate();
 
       // The reference peer: wireguard-go, configured with wg.
-      lab.start(
-          nsGo, List.of("WG_PROCESS_FOREGROUND=1"), "wireguard-go", "wireguard-go", "-f", goIf);
-      assertThat(Lab.await(Duration.ofSeconds(20), () -> Files.exists(Lab.socket(goIf))))
-          .as("wireguard-go socket: " + lab.log("wireguard-go"))
-          .isTrue();
-      Path goConf =
-          Files.writeString(
-              lab.dir.resolve("go.conf"),
-              String.join(
-                  "\n",
-                  "[Interface]",
-                  "PrivateKey = " + goKey.toBase64(),
-                  "ListenPort = 51820",
-                  "",
-                  "[Peer]",
-                  "PublicKey = " + javaKey.publicKey().toBase64(),
-                  "AllowedIPs = 10.78.0.2/32",
-                  ""));
-      lab.exec(nsGo, "wg", "setconf", goIf, goConf.toString()).ok("wg setconf (wireguard-go)");
-      lab.exec(nsGo, "ip", "addr", "add", "10.78.0.1/24", "dev", goIf).ok("addr");
-      lab.exec(nsGo, "ip", "link", "set", goIf, "up").ok("up");
+      lab.wireguardGo(nsGo, "wug", goKey, javaKey.publicKey(), "10.78.0.2/32", "10.78.0.1/24");
       lab.exec(nsGo, "ip", "addr", "add", "10.178.0.1/32", "dev", "lo").ok("a host behind");
 
       // Ours: `wg-java up ./<name>.conf` in its own JVM, in the file's directory. No ListenPort

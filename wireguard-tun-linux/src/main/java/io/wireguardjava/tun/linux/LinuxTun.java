@@ -8,8 +8,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 import jnr.ffi.Pointer;
@@ -122,10 +120,8 @@ public final class LinuxTun implements PacketDevice {
 
   private final ReentrantLock closeLock = new ReentrantLock();
 
-  /** Calls in progress; {@link #CLOSED_BIT} set once close() started. */
-  private final AtomicInteger state = new AtomicInteger();
-
-  private static final int CLOSED_BIT = 1 << 30;
+  /** Calls into fd, wakeFd and ctlFd: close() waits for them to leave before closing those. */
+  private final DescriptorGate gate = new DescriptorGate();
 
   private LinuxTun(
       LibC libc,
@@ -294,7 +290,7 @@ public final class LinuxTun implements PacketDevice {
    */
   @Override
   public void setMtu(int newMtu) throws IOException {
-    if (!enter()) {
+    if (!gate.enter()) {
       throw new ClosedChannelException();
     }
     try {
@@ -310,7 +306,7 @@ public final class LinuxTun implements PacketDevice {
         mtuLock.unlock();
       }
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -375,7 +371,7 @@ public final class LinuxTun implements PacketDevice {
    */
   @Override
   public int read(byte[] buf, int offset, int length) throws IOException {
-    if (!enter()) {
+    if (!gate.enter()) {
       return -1;
     }
     try {
@@ -396,7 +392,7 @@ public final class LinuxTun implements PacketDevice {
         }
       }
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -410,7 +406,7 @@ public final class LinuxTun implements PacketDevice {
   @Override
   public int readBatch(PacketBatch batch) throws IOException {
     batch.clear();
-    if (!enter()) {
+    if (!gate.enter()) {
       return -1;
     }
     try {
@@ -443,7 +439,7 @@ public final class LinuxTun implements PacketDevice {
         }
       }
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -534,7 +530,7 @@ public final class LinuxTun implements PacketDevice {
   @Override
   public void write(byte[] buf, int offset, int length) throws IOException {
     checkLength(length);
-    if (!enter()) {
+    if (!gate.enter()) {
       throw new ClosedChannelException();
     }
     try {
@@ -545,7 +541,7 @@ public final class LinuxTun implements PacketDevice {
         writeLock.unlock();
       }
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -564,7 +560,7 @@ public final class LinuxTun implements PacketDevice {
     for (int i = 0; i < batch.count(); i++) {
       checkLength(batch.length(i));
     }
-    if (!enter()) {
+    if (!gate.enter()) {
       throw new ClosedChannelException();
     }
     try {
@@ -604,7 +600,7 @@ public final class LinuxTun implements PacketDevice {
         writeLock.unlock();
       }
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -650,12 +646,8 @@ public final class LinuxTun implements PacketDevice {
   public void close() {
     closeLock.lock();
     try {
-      int s = state.get();
-      if ((s & CLOSED_BIT) != 0) {
+      if (!gate.markClosed()) {
         return;
-      }
-      while (!state.compareAndSet(s, s | CLOSED_BIT)) {
-        s = state.get();
       }
       try {
         teardown.beforeClose();
@@ -663,10 +655,7 @@ public final class LinuxTun implements PacketDevice {
         Pointer one = LibC.allocate(8);
         one.putLong(0, 1);
         libc.write(wakeFd, one, 8);
-        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
-        while ((state.get() & ~CLOSED_BIT) != 0 && System.nanoTime() < deadline) {
-          LockSupport.parkNanos(100_000);
-        }
+        gate.awaitNoCalls(CLOSE_WAIT_NANOS);
         libc.close(fd);
         libc.close(wakeFd);
         libc.close(ctlFd); // no reader or setMtu is inside any more (the wait above)
@@ -683,20 +672,7 @@ public final class LinuxTun implements PacketDevice {
    * @return whether {@link #close()} was called
    */
   public boolean isClosed() {
-    return (state.get() & CLOSED_BIT) != 0;
-  }
-
-  private boolean enter() {
-    int s = state.incrementAndGet();
-    if ((s & CLOSED_BIT) != 0) {
-      state.decrementAndGet();
-      return false;
-    }
-    return true;
-  }
-
-  private void exit() {
-    state.decrementAndGet();
+    return gate.isClosed();
   }
 
   @Override

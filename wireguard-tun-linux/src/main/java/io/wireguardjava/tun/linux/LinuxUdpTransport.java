@@ -14,8 +14,6 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import jnr.ffi.Pointer;
 
@@ -46,7 +44,6 @@ public final class LinuxUdpTransport implements DatagramTransport {
   /** wireguard-go's socket buffer size, forced where the capability allows. */
   static final int SOCKET_BUFFER_BYTES = 7 << 20;
 
-  private static final int CLOSED_BIT = 1 << 30;
   private static final long CLOSE_WAIT_NANOS = 5_000_000_000L;
 
   private final SocketCalls calls;
@@ -60,8 +57,8 @@ public final class LinuxUdpTransport implements DatagramTransport {
   private final Pointer pollFds = LibC.allocate(16);
   private final ReentrantLock closeLock = new ReentrantLock();
 
-  /** Calls inside the descriptor, plus {@link #CLOSED_BIT}: close() waits for them to leave. */
-  private final AtomicInteger state = new AtomicInteger();
+  /** Calls inside the descriptor: close() waits for them to leave before closing it. */
+  private final DescriptorGate gate = new DescriptorGate();
 
   private LinuxUdpTransport(
       SocketCalls calls, LibC libc, int fd, int wakeFd, int port, boolean gso, boolean gro) {
@@ -197,7 +194,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
   @Override
   public int receive(DatagramBatch batch) throws IOException {
     batch.clear();
-    if (!enter()) {
+    if (!gate.enter()) {
       throw new ClosedChannelException();
     }
     try {
@@ -214,7 +211,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
         }
       }
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -243,13 +240,13 @@ public final class LinuxUdpTransport implements DatagramTransport {
   @Override
   public void send(byte[] buf, int off, int len, DatagramAddress to) throws IOException {
     java.util.Objects.checkFromIndexSize(off, len, buf.length);
-    if (!enter()) {
+    if (!gate.enter()) {
       throw new ClosedChannelException();
     }
     try {
       sender.send(buf, off, len, to);
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -258,13 +255,13 @@ public final class LinuxUdpTransport implements DatagramTransport {
     if (batch.count() == 0) {
       return;
     }
-    if (!enter()) {
+    if (!gate.enter()) {
       throw new ClosedChannelException();
     }
     try {
       sender.send(batch, to);
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -281,7 +278,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
    */
   @Override
   public void setMark(int mark) throws IOException {
-    if (!enter()) {
+    if (!gate.enter()) {
       throw new ClosedChannelException();
     }
     try {
@@ -293,7 +290,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
                 + (errno == EPERM ? " (marking packets needs CAP_NET_ADMIN)" : ""));
       }
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -304,7 +301,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
    * @throws IOException when the OS refuses
    */
   int mark() throws IOException {
-    if (!enter()) {
+    if (!gate.enter()) {
       throw new ClosedChannelException();
     }
     try {
@@ -315,7 +312,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
       }
       return opt.getInt(0);
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -347,21 +344,14 @@ public final class LinuxUdpTransport implements DatagramTransport {
   public void close() {
     closeLock.lock();
     try {
-      int s = state.get();
-      if ((s & CLOSED_BIT) != 0) {
+      if (!gate.markClosed()) {
         return;
-      }
-      while (!state.compareAndSet(s, s | CLOSED_BIT)) {
-        s = state.get();
       }
       Pointer one = LibC.allocate(8);
       one.putLong(0, 1);
       libc.write(wakeFd, one, 8); // wakes the receiver's poll
       calls.shutdown(fd, SHUT_RDWR); // wakes a sender blocked on a full buffer (ENOTCONN: fine)
-      long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
-      while ((state.get() & ~CLOSED_BIT) != 0 && System.nanoTime() < deadline) {
-        LockSupport.parkNanos(100_000);
-      }
+      gate.awaitNoCalls(CLOSE_WAIT_NANOS);
       libc.close(fd); // nobody is inside any more: the number cannot be reused under a call
       libc.close(wakeFd);
     } finally {
@@ -375,20 +365,7 @@ public final class LinuxUdpTransport implements DatagramTransport {
    * @return whether the transport is closed
    */
   public boolean isClosed() {
-    return (state.get() & CLOSED_BIT) != 0;
-  }
-
-  private boolean enter() {
-    int s = state.incrementAndGet();
-    if ((s & CLOSED_BIT) != 0) {
-      state.decrementAndGet();
-      return false;
-    }
-    return true;
-  }
-
-  private void exit() {
-    state.decrementAndGet();
+    return gate.isClosed();
   }
 
   @Override

@@ -1,16 +1,10 @@
 package io.wireguardjava.tun.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,17 +105,7 @@ class SocketLayoutCTest {
 
   @Test
   void theCompilerAgreesWithTheHandWrittenLayouts(@TempDir Path dir) throws Exception {
-    Path cc = Path.of("/usr/bin/cc");
-    assumeTrue(Files.isExecutable(cc) || "true".equals(System.getenv("CI")), "no C compiler here");
-    Path source = dir.resolve("layout.c");
-    Files.writeString(source, SOURCE, StandardCharsets.US_ASCII);
-    Path binary = dir.resolve("layout");
-    run(List.of(cc.toString(), "-o", binary.toString(), source.toString()));
-    Map<String, Long> c = new HashMap<>();
-    for (String line : run(List.of(binary.toString())).split("\n")) {
-      String[] kv = line.split("=");
-      c.put(kv[0], Long.parseLong(kv[1]));
-    }
+    Map<String, Long> c = CProgram.compileAndRun(dir, SOURCE);
     Map<String, Integer> ours = new HashMap<>();
     ours.put("iovec.size", SocketLayout.IOVEC_SIZE);
     ours.put("iovec.base", SocketLayout.IOV_BASE);
@@ -193,13 +177,5 @@ class SocketLayoutCTest {
     for (Map.Entry<String, Integer> e : ours.entrySet()) {
       assertThat(e.getValue().longValue()).as(e.getKey()).isEqualTo(c.get(e.getKey()));
     }
-  }
-
-  private static String run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as("%s: %s", command, out).isZero();
-    return out;
   }
 }

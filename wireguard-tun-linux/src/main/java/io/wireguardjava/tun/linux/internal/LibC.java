@@ -134,8 +134,7 @@ public interface LibC {
     return call + ": " + Holder.LIBC.strerror(errno) + " (errno " + errno + ")";
   }
 
-  /** Lazily loads libc once. */
-  /** Holds the binding. */
+  /** Holds the binding: loads libc once, on first use. */
   final class Holder {
     static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
 
