@@ -970,7 +970,13 @@ final class Engine implements Tunnel, Lifecycle {
   /** For tests: whether the send thread has nothing to do (waiting for the device). */
   boolean sendIdle() {
     Thread t = threads.isEmpty() ? null : threads.get(0);
-    return t == null || !t.isAlive() || t.getState() == Thread.State.WAITING;
+    if (t == null || !t.isAlive()) {
+      return true;
+    }
+    if (device instanceof InProcessDevice d) { // exact: waits for the app, nothing queued
+      return d.readerIdle();
+    }
+    return t.getState() == Thread.State.WAITING;
   }
 
   /** For tests: the threads of this tunnel. */
