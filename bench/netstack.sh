@@ -18,6 +18,7 @@
 #   WIREGUARD_GO=        the peer (default: the current build under shared/tools, else Debian's)
 #   ROWS="clean impaired forward"
 #   KERNEL_CC="cubic bbr"  the kernel's congestion control, one set of rows each
+#   NAME_PREFIX=nb         namespaces and interfaces start with it (two benches at once: differ)
 #   DIAG=1               `ss -tin` of the peer's kernel sender half-way through peer -> ours (stderr)
 # Impaired rows also print the loss each transfer saw: datagrams the relay sent and nft dropped per
 # direction, and the sender's segments and retransmissions (the kernel's /proc/net/snmp, our stats).
@@ -54,7 +55,7 @@ if [ -z "${WIREGUARD_GO:-}" ]; then
   WIREGUARD_GO=${WIREGUARD_GO:-$(command -v wireguard-go)}
 fi
 
-bench_init nb
+bench_init "${NAME_PREFIX:-nb}"
 A=${id}-a R=${id}-r B=${id}-b
 ns_add "$A" "$R" "$B"
 veth "$A" ${id}xa 192.168.201.1/24 "$R" ${id}xb 192.168.201.2/24

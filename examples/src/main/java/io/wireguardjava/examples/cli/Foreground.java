@@ -1,7 +1,6 @@
 package io.wireguardjava.examples.cli;
 
 import io.wireguardjava.Key;
-import io.wireguardjava.Tunnel;
 import io.wireguardjava.TunnelListener;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -31,25 +30,30 @@ final class Foreground {
     out.flush();
   }
 
-  /** One line per completed handshake and per stale peer. */
-  void reportHandshakes(Tunnel tunnel) {
-    tunnel.addListener(
-        new TunnelListener() {
-          @Override
-          public void onHandshakeCompleted(Key peer, Duration took) {
-            log(
-                "handshake completed with peer "
-                    + peer.toBase64()
-                    + (took.isZero()
-                        ? " (initiated by the peer)"
-                        : " in " + took.toMillis() + " ms"));
-          }
+  /**
+   * One line per completed handshake, endpoint change and stale peer: a listener for {@link
+   * io.wireguardjava.TunnelOptions.Builder#listener}, so that it is there from the first packet.
+   */
+  TunnelListener handshakeLog() {
+    return new TunnelListener() {
+      @Override
+      public void onHandshakeCompleted(Key peer, Duration took) {
+        log(
+            "handshake completed with peer "
+                + peer.toBase64()
+                + (took.isZero() ? " (initiated by the peer)" : " in " + took.toMillis() + " ms"));
+      }
 
-          @Override
-          public void onPeerStale(Key peer) {
-            log("peer " + peer.toBase64() + " is stale: no handshake");
-          }
-        });
+      @Override
+      public void onEndpointChanged(Key peer, InetSocketAddress endpoint) {
+        log("peer " + peer.toBase64() + " endpoint is now " + format(endpoint));
+      }
+
+      @Override
+      public void onPeerStale(Key peer) {
+        log("peer " + peer.toBase64() + " is stale: no handshake");
+      }
+    };
   }
 
   /**

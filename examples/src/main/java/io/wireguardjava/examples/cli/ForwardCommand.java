@@ -105,12 +105,13 @@ final class ForwardCommand implements Callable<Integer>, OneLineUsageErrors {
           spec.commandLine(), "--udp-timeout must be at least 1 second, not " + udpTimeoutSeconds);
     }
     PrintWriter err = spec.commandLine().getErr();
-    Optional<TunnelNetwork> opened = NetworkOpener.open("wg-java forward", config, err);
+    Foreground fg = new Foreground(spec.commandLine().getOut());
+    Optional<TunnelNetwork> opened =
+        NetworkOpener.open("wg-java forward", config, err, fg.handshakeLog());
     if (opened.isEmpty()) {
       return WgJava.FAILURE;
     }
     TunnelNetwork network = opened.get();
-    Foreground fg = new Foreground(spec.commandLine().getOut());
     List<PortForward> running = new ArrayList<>();
     List<ForwardSpec> all = new ArrayList<>(local);
     all.addAll(remote);
@@ -136,7 +137,6 @@ final class ForwardCommand implements Callable<Integer>, OneLineUsageErrors {
         return WgJava.FAILURE;
       }
     }
-    fg.reportHandshakes(network.tunnel());
     fg.log("tunnel " + network.addresses() + " up; Ctrl-C to stop");
     foreground = fg;
     fg.runUntilStopped(

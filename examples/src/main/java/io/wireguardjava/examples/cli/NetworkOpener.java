@@ -1,6 +1,8 @@
 package io.wireguardjava.examples.cli;
 
 import io.wireguardjava.Config;
+import io.wireguardjava.TunnelListener;
+import io.wireguardjava.TunnelOptions;
 import io.wireguardjava.netstack.TunnelNetwork;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,12 +22,16 @@ final class NetworkOpener {
    * @param command the command's name for the error line, such as {@code wg-java proxy}
    * @param target the config file or interface name given on the command line
    * @param err where a failure is printed
+   * @param listener registered before the tunnel starts (it hears the first handshake too)
    * @return the open network, or empty after printing why it could not be opened
    */
-  static Optional<TunnelNetwork> open(String command, String target, PrintWriter err) {
+  static Optional<TunnelNetwork> open(
+      String command, String target, PrintWriter err, TunnelListener listener) {
     try {
       Config parsed = ConfigFiles.read(target);
-      return Optional.of(TunnelNetwork.open(parsed));
+      return Optional.of(
+          TunnelNetwork.open(
+              parsed, TunnelOptions.builder().inProcessDevice().listener(listener).build()));
     } catch (ConfigFiles.BadConfig e) {
       err.println(e.getMessage());
     } catch (IOException | RuntimeException e) {

@@ -86,12 +86,13 @@ final class ProxyCommand implements Callable<Integer>, OneLineUsageErrors {
     }
     Socks5Credentials credentials = user == null ? null : credentials();
     PrintWriter err = spec.commandLine().getErr();
-    Optional<TunnelNetwork> opened = NetworkOpener.open("wg-java proxy", config, err);
+    Foreground fg = new Foreground(spec.commandLine().getOut());
+    Optional<TunnelNetwork> opened =
+        NetworkOpener.open("wg-java proxy", config, err, fg.handshakeLog());
     if (opened.isEmpty()) {
       return WgJava.FAILURE;
     }
     TunnelNetwork network = opened.get();
-    Foreground fg = new Foreground(spec.commandLine().getOut());
     Socks5Server socksServer = null;
     HttpProxyServer httpServer = null;
     try {
@@ -123,7 +124,6 @@ final class ProxyCommand implements Callable<Integer>, OneLineUsageErrors {
       network.close();
       return WgJava.FAILURE;
     }
-    fg.reportHandshakes(network.tunnel());
     fg.log("tunnel " + network.addresses() + " up; Ctrl-C to stop");
     Socks5Server s = socksServer;
     HttpProxyServer h = httpServer;

@@ -3,21 +3,17 @@ package io.wireguardjava.examples.cli;
 import io.wireguardjava.Config;
 import io.wireguardjava.ConfigException;
 import io.wireguardjava.Interface;
-import io.wireguardjava.Key;
 import io.wireguardjava.Peer;
 import io.wireguardjava.Tunnel;
-import io.wireguardjava.TunnelListener;
 import io.wireguardjava.TunnelOptions;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -61,16 +57,16 @@ public final class UpCommand implements Callable<Integer> {
   @Parameters(paramLabel = "CONFIG_FILE|NAME", description = "a wg-quick file, or a bare name")
   String target = "";
 
-  private final PrintStream out;
   private final PrintStream err;
+  private final Foreground console;
 
   public UpCommand() {
     this(System.out, System.err);
   }
 
   UpCommand(PrintStream out, PrintStream err) {
-    this.out = out;
     this.err = err;
+    this.console = new Foreground(new PrintWriter(out, false, StandardCharsets.UTF_8));
   }
 
   @Override
@@ -120,7 +116,9 @@ public final class UpCommand implements Callable<Integer> {
               TunnelOptions.builder()
                   .osDevice(name)
                   .runHooks(true)
-                  .listener(eventLog()) // from the start: the first handshake may come during open
+                  .listener(
+                      console.handshakeLog()) // from the start: the first handshake may come during
+                  // open
                   .build());
     } catch (IOException | RuntimeException e) {
       err.println("wg-java up: " + name + ": " + e.getMessage());
@@ -140,7 +138,7 @@ public final class UpCommand implements Callable<Integer> {
             "wg-java-up-shutdown");
     Runtime.getRuntime().addShutdownHook(down);
     saver.snapshot();
-    log(
+    console.log(
         "interface "
             + tunnel.name()
             + " is up, listening on UDP port "
@@ -158,31 +156,8 @@ public final class UpCommand implements Callable<Integer> {
     }
     saver.save(); // the interface was deleted (wg-java down): the last second's snapshot
     tunnel.close();
-    log("interface " + name + " is down");
+    console.log("interface " + name + " is down");
     return 0;
-  }
-
-  /** One line per completed handshake, endpoint change and stale peer. */
-  private TunnelListener eventLog() {
-    return new TunnelListener() {
-      @Override
-      public void onHandshakeCompleted(Key peer, Duration took) {
-        log(
-            "handshake completed with peer "
-                + peer.toBase64()
-                + (took.isZero() ? " (initiated by the peer)" : " in " + took.toMillis() + " ms"));
-      }
-
-      @Override
-      public void onEndpointChanged(Key peer, InetSocketAddress endpoint) {
-        log("peer " + peer.toBase64() + " endpoint is now " + format(endpoint));
-      }
-
-      @Override
-      public void onPeerStale(Key peer) {
-        log("peer " + peer.toBase64() + " is stale: no handshake");
-      }
-    };
   }
 
   /**
@@ -258,16 +233,11 @@ public final class UpCommand implements Callable<Integer> {
       }
       try {
         SavedConfig.write(file, c);
-        log("saved the running configuration to " + file);
+        console.log("saved the running configuration to " + file);
       } catch (IOException e) {
         err.println("wg-java up: SaveConfig: cannot write " + file + ": " + e.getMessage());
       }
     }
-  }
-
-  private static String format(InetSocketAddress a) {
-    String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   private static void showSetupTrace() {
@@ -281,10 +251,5 @@ public final class UpCommand implements Callable<Integer> {
       logger.setUseParentHandlers(false);
       logger.addHandler(handler);
     }
-  }
-
-  private void log(String line) {
-    out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + line);
-    out.flush();
   }
 }

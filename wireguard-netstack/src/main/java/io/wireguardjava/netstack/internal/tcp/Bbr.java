@@ -35,6 +35,7 @@ final class Bbr implements CongestionControl {
   static final double PACING_MARGIN = 0.99;
 
   private final DeliveryRate rate = new DeliveryRate();
+  private final AckAggregation aggregation = new AckAggregation();
   private final long seed;
   private int mss;
   private int cwnd;
@@ -158,6 +159,7 @@ final class Bbr implements CongestionControl {
         addBandwidthSample(bw);
       }
     }
+    aggregation.onAck(newlyDelivered, btlBw(), cwnd, roundStart, now);
     if (rate.sampleRttNanos > 0) {
       updateMinRtt(rate.sampleRttNanos, now);
     }
@@ -303,8 +305,7 @@ final class Bbr implements CongestionControl {
     if (packetConservation) {
       cwnd = Math.max(cwnd, inflight + acked);
     } else {
-      // Quantization allowance of 3 segments as tcp_bbr.c, for delayed and stretched ACKs.
-      long target = bdp(cwndGain) + 3L * mss;
+      long target = targetCwnd();
       long c = cwnd;
       if (fullBwReached) {
         c = Math.min(c + acked, target);
@@ -316,6 +317,25 @@ final class Bbr implements CongestionControl {
     if (mode == Mode.PROBE_RTT) {
       cwnd = Math.min(cwnd, MIN_CWND_SEGMENTS * mss);
     }
+  }
+
+  /**
+   * cwnd_gain x BDP, plus (once the bandwidth is found) the ACK aggregation allowance, plus the
+   * quantization budget of tcp_bbr.c: 3 pacing quanta in flight (the sender's, the receiver's
+   * delayed ACK, one in transit), and 2 segments more while probing at gain 5/4.
+   */
+  long targetCwnd() {
+    long bw = btlBw();
+    long target = bdp(cwndGain);
+    if (fullBwReached) {
+      target += aggregation.cwndAllowance(bw);
+    }
+    long quantum = pacingRate > 0 ? Pacing.quantum(pacingRate, mss) : mss;
+    target += 3 * quantum;
+    if (mode == Mode.PROBE_BW && cycleIndex == 0) {
+      target += 2L * mss;
+    }
+    return target;
   }
 
   @Override

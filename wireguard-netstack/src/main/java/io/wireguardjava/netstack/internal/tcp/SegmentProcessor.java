@@ -458,7 +458,7 @@ final class SegmentProcessor {
       ring.writeAt(0, p, off, len);
       int newNxt = c.assembler.advance(c.rcvNxt + len);
       ring.commit(newNxt - c.rcvNxt);
-      c.tuneBytes += newNxt - c.rcvNxt;
+      int inOrder = newNxt - c.rcvNxt;
       c.rcvNxt = newNxt;
       if (c.finPending && c.rcvNxt == c.peerFinSeq) {
         c.finPending = false;
@@ -475,7 +475,7 @@ final class SegmentProcessor {
           c.delayedAckAt = now + c.settings.delayedAck().toNanos();
         }
       }
-      autoTune(c, now);
+      ReceiveBufferTuning.onInOrderData(c, inOrder, now);
       c.changed.signalAll();
     } else {
       if (c.assembler.covers(dseq, dseq + len)) {
@@ -509,27 +509,5 @@ final class SegmentProcessor {
     }
     c.releaseBuffersIfDone();
     c.changed.signalAll();
-  }
-
-  /**
-   * Dynamic right-sizing of the receive buffer: when the peer delivered at least half the buffer
-   * within one RTT, the window is what limits it, so the buffer doubles (up to the limit and the
-   * layer's memory budget).
-   */
-  private static void autoTune(TcpConnection c, long now) {
-    long srtt = c.rtt.srtt();
-    long period = srtt > 0 ? Math.max(srtt, 1_000_000L) : 50_000_000L;
-    if (now - c.tuneStart < period) {
-      return;
-    }
-    ByteRing ring = c.recvRing;
-    if (ring != null && c.tuneBytes * 2L >= ring.capacity() && ring.capacity() < c.recvLimit) {
-      int target = (int) Math.min((long) ring.capacity() * 2, c.recvLimit);
-      if (c.layer.budget().reserve(target - ring.capacity())) {
-        ring.grow(target, c.assembler.highestEnd(c.rcvNxt) - c.rcvNxt);
-      }
-    }
-    c.tuneStart = now;
-    c.tuneBytes = 0;
   }
 }

@@ -165,6 +165,11 @@ final class TcpConnection {
   /** The pacing time a blocked send waits for, as a timer; NEVER when nothing waits. */
   long pacingWaitAt = NEVER;
 
+  /** Pacing: what the quantum released at {@link #pacingBurstAt} may still send. */
+  int pacingBurstLeft;
+
+  long pacingBurstAt;
+
   long persistAt = NEVER;
   int persistBackoff;
   long keepaliveAt = NEVER;
@@ -175,6 +180,13 @@ final class TcpConnection {
   // ---- receive-buffer auto-tuning (stack thread) ----
   long tuneStart;
   int tuneBytes;
+
+  /** The receiver's RTT estimate (0 before one); see {@link ReceiveBufferTuning}. */
+  long rcvRttNanos;
+
+  boolean rcvRttMeasuring;
+  int rcvRttSeq;
+  long rcvRttAt;
 
   // ---- application side ----
   boolean noDelay;

@@ -12,12 +12,12 @@ import io.wireguardjava.netstack.internal.tcp.TcpCounters.Counter;
 final class Transmitter {
   private static final int MAX_OPTIONS = 40;
 
-  /** The pacing time a late wakeup may make up in one burst: 1 ms, as Linux's TSO bursts. */
-  static final long PACING_CREDIT_NANOS = 1_000_000L;
-
   private Transmitter() {}
 
   static void transmit(TcpConnection c, long now) {
+    // A pacing wait is decided anew by every pass; one left over from a state that no longer sends
+    // data (TIME-WAIT after a paced burst) would be a timer that fires at once, forever.
+    c.pacingWaitAt = TcpConnection.NEVER;
     switch (c.state) {
       case CLOSED, TIME_WAIT -> {
         if (c.ackNow && c.state == TcpState.TIME_WAIT) {
@@ -42,7 +42,6 @@ final class Transmitter {
       default -> {}
     }
     boolean sent = false;
-    c.pacingWaitAt = TcpConnection.NEVER;
     if (c.state.sendsData()) {
       for (int guard = 0; guard < 4096; guard++) {
         if (!(c.inRecovery ? sendInRecovery(c, now) : sendNormal(c, now))) {
@@ -169,7 +168,7 @@ final class Transmitter {
         && Seq.ge(c.sndNxt, c.sndMax)) {
       return false; // Nagle (RFC 896): one small segment in flight at a time
     }
-    if (pacingBlocks(c, now)) {
+    if (Pacing.blocks(c, now)) {
       return false;
     }
     boolean fin = c.finQueued && c.sndNxt + len == dataEnd && usable > len;
@@ -202,7 +201,7 @@ final class Transmitter {
       lostNotRetransmitted = Seq.lt(from, lostEnd) ? lostEnd - from : 0;
     }
     int pipe = Math.max(0, c.sndMax - c.sndUna - sacked - lostNotRetransmitted);
-    if (!c.forceRetransmit && (c.cc.cwnd() - pipe < c.mss || pacingBlocks(c, now))) {
+    if (!c.forceRetransmit && (c.cc.cwnd() - pipe < c.mss || Pacing.blocks(c, now))) {
       return false;
     }
     int room = segmentRoom(c);
@@ -253,32 +252,6 @@ final class Transmitter {
       return true;
     }
     return false;
-  }
-
-  /**
-   * Whether pacing holds the next data segment back; if so the wait becomes a connection timer, so
-   * the stack thread wakes for it (nothing sleeps).
-   */
-  private static boolean pacingBlocks(TcpConnection c, long now) {
-    if (c.cc.pacingRate() <= 0 || c.pacingNextAt <= now) {
-      return false;
-    }
-    c.pacingWaitAt = c.pacingNextAt;
-    return true;
-  }
-
-  /**
-   * Moves the pacing clock by one segment's time at the pacing rate. Up to {@link
-   * #PACING_CREDIT_NANOS} of unused time may be caught up in a burst, so a stack thread that wakes
-   * late does not fall below the rate.
-   */
-  private static void advancePacing(TcpConnection c, int bytes, long now) {
-    long rate = c.cc.pacingRate();
-    if (rate <= 0) {
-      return;
-    }
-    long base = Math.max(c.pacingNextAt, now - PACING_CREDIT_NANOS);
-    c.pacingNextAt = base + bytes * 1_000_000_000L / rate;
   }
 
   private static void armPersist(TcpConnection c, long now) {
@@ -366,7 +339,7 @@ final class Transmitter {
       if (!retransmission) {
         c.cc.onSent(seq, len, c.sndMax - c.sndUna, now);
       }
-      advancePacing(c, hl + len, now);
+      Pacing.onSent(c, hl + len, now);
     }
     if (!layer.output(c.flow, b, hl + len)) {
       layer.count(Counter.DROPPED_OUTPUT_FULL);

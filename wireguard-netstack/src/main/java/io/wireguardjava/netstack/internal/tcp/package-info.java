@@ -18,14 +18,16 @@
  *   <li>{@code TcpLayer}: demultiplexing ({@code ConnectionTable}, by packet bytes), listeners,
  *       ports, RST for closed ports, the pending-work stack and the {@code TimerHeap};
  *   <li>{@code SegmentProcessor}: RFC 9293 "segment arrives" with the RFC 5961 checks, ACK,
- *       duplicate-ACK and SACK processing, data and FIN, delayed ACKs, receive-buffer tuning;
+ *       duplicate-ACK and SACK processing, data and FIN, delayed ACKs; {@code ReceiveBufferTuning}:
+ *       receive-buffer tuning on the receiver's own RTT estimate;
  *   <li>{@code Transmitter}: what to send (window, Nagle, SWS, limited transmit, RFC 6675 recovery,
- *       go-back-N after a timeout) and segment building;
+ *       go-back-N after a timeout) and segment building; {@code Pacing}: pacing quanta;
  *   <li>{@code ConnectionTimers}: retransmission, delayed ACK, persist, keepalive, TIME-WAIT;
  *   <li>values and helpers: {@code TcpHeader}, {@code TcpOptions}, {@code Seq}, {@code ByteRing},
  *       {@code Assembler}, {@code SackScoreboard}, {@code RttEstimator}, {@code CongestionControl}
- *       ({@code NewReno}, {@code Cubic}), {@code IsnGenerator} ({@code SipHash}), {@code
- *       MemoryBudget}, {@code TcpCounters};
+ *       ({@code Bbr} by default, with {@code DeliveryRate} and {@code AckAggregation}; {@code
+ *       NewReno}, {@code Cubic}), {@code IsnGenerator} ({@code SipHash}), {@code MemoryBudget},
+ *       {@code TcpCounters};
  *   <li>application side: {@code TcpSocket}, {@code TcpListener}.
  * </ul>
  *

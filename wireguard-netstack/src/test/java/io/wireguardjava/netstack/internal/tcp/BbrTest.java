@@ -79,7 +79,8 @@ class BbrTest {
     // BtlBw within 10 % of the bottleneck; RTprop the propagation RTT plus one serialization.
     assertThat(p.bbr.btlBw()).isBetween(1_125_000L, 1_375_000L);
     assertThat(p.bbr.rtProp()).isBetween(40_000_000L, 42_000_000L);
-    // cwnd = 2 BDP + 3 MSS once the model stands: BDP = 1.25 MB/s * 40 ms = 50 kB.
+    // cwnd = 2 BDP + 3 quanta (2 segments each at this rate) + the little ACK aggregation of this
+    // path, once the model stands: BDP = 1.25 MB/s * 40 ms = 50 kB.
     assertThat(p.bbr.cwnd()).isBetween(100_000, 115_000);
     // Pacing at gain * BtlBw with the 1 % margin; the gain is one of the cycle's.
     assertThat(p.bbr.pacingRate())

@@ -83,8 +83,13 @@ final class Scripted {
             () -> {});
   }
 
+  /**
+   * Defaults with NewReno, not the default BBR: scripted segments check the sender's rules
+   * (windows, RFC 5681/6675 recovery) segment by segment, and BBR's pacing would hold segments back
+   * on a clock the scripts do not move.
+   */
   Scripted() {
-    this(TcpSettings.defaults());
+    this(TcpSettings.builder().congestionControl(TcpSettings.CongestionAlgorithm.NEW_RENO).build());
   }
 
   static Seg decode(byte[] b, int off, int len) {

@@ -27,6 +27,14 @@ final class SimNetwork {
     long bytesPerSecond = 12_500_000; // 100 Mbit/s
     long queueLimitNanos = 50_000_000;
 
+    /**
+     * Up to this much extra delay per packet, uniformly random, order kept (a busy host between the
+     * ends: the RTT varies far above its minimum, as through a userspace tunnel).
+     */
+    long jitterNanos;
+
+    private long lastArrival;
+
     Faults loss(double v) {
       loss = v;
       return this;
@@ -131,6 +139,10 @@ final class SimNetwork {
     System.arraycopy(seg, off, p, 8, len);
     TcpLayer to = fromA ? b : a;
     long at = departs + f.delayNanos;
+    if (f.jitterNanos > 0) {
+      at = Math.max(f.lastArrival, at + random.nextLong(f.jitterNanos));
+      f.lastArrival = at;
+    }
     if (random.nextDouble() < f.reorder) {
       at += 1 + random.nextLong(f.reorderExtraNanos);
     }

@@ -128,6 +128,37 @@ class SimTransferTest {
         r.mbitPerSecond(), r.statsA);
   }
 
+  /**
+   * BBR through a userspace tunnel's clean path: a short propagation RTT (0.2 ms) but up to 2 ms of
+   * jitter per packet from the hosts in between, so the RTT under load is far above the minimum
+   * BBR's BDP is built on. Before the ACK aggregation allowance and the quantization budget of 3
+   * pacing quanta, cwnd = 2 x BDP starved the pipe: 238 Mbit/s against NewReno's 930.
+   */
+  @Test
+  void bbrKeepsAShortJitteryPathFull() throws Exception {
+    java.util.function.Function<TcpSettings.CongestionAlgorithm, Double> run =
+        cc -> {
+          try {
+            SimNetwork.Faults f = new SimNetwork.Faults().rate(125_000_000);
+            SimNetwork.Faults g = new SimNetwork.Faults().rate(125_000_000);
+            f.delayNanos = 100_000;
+            g.delayNanos = 100_000;
+            f.jitterNanos = 2_000_000;
+            g.jitterNanos = 2_000_000;
+            TcpSettings s = TcpSettings.builder().congestionControl(cc).build();
+            return transfer(s, f, g, 20 << 20, false, 31).mbitPerSecond();
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        };
+    double reno = run.apply(TcpSettings.CongestionAlgorithm.NEW_RENO);
+    double bbr = run.apply(TcpSettings.CongestionAlgorithm.BBR);
+    System.out.printf(
+        "1 Gbit/s, 0.2 ms RTT + up to 4 ms jitter, 20 MiB: NewReno %.0f Mbit/s, BBR %.0f Mbit/s%n",
+        reno, bbr);
+    assertThat(bbr).isGreaterThan(reno * 0.9);
+  }
+
   /** The benchmark's impaired cell: 1 % loss, 20 ms RTT, 100 Mbit/s; prints the simulated rate. */
   @Test
   void onePercentLossTwentyMillisecondRtt() throws Exception {
