@@ -519,6 +519,7 @@ final class Engine implements Tunnel, Lifecycle {
         if (p == null) {
           p = new PeerState(peer, peerServices);
           made.put(peer.publicKey(), p);
+          handshakes.prepare(p); // here, not while publishing: it costs hashes
           if (updateRoutes(p, List.of(), peer.allowedIps(), routes, robbed)) {
             clean.add(p);
           }
@@ -554,7 +555,10 @@ final class Engine implements Tunnel, Lifecycle {
       done = publish(routes, updated, made, gone, newRoutes);
     } finally {
       if (!done) {
-        made.values().forEach(PeerState::destroy); // their timers leave the scheduler
+        for (PeerState p : made.values()) {
+          handshakes.removePeer(p); // wipes the handshake prepared for it
+          p.destroy(); // its timers leave the scheduler
+        }
       }
     }
     // After the routes are live: a first keepalive may fire at once, and needs the peer fully
@@ -587,8 +591,7 @@ final class Engine implements Tunnel, Lifecycle {
     configLock.lock();
     try {
       checkOpen();
-      for (PeerState p : made.values()) {
-        handshakes.addPeer(p); // before its routes are live, as a packet may come at once
+      for (PeerState p : made.values()) { // each with its handshake, made before
         peers.put(p.publicKey, p);
         order.add(p.publicKey);
       }

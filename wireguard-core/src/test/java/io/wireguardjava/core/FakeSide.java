@@ -112,7 +112,7 @@ final class FakeSide {
             .endpoint(Endpoint.of(other.address))
             .build();
     PeerState p = new PeerState(config, services);
-    handshakes.addPeer(p);
+    handshakes.prepare(p);
     peers.put(config.publicKey(), p);
     return p;
   }
