@@ -3,10 +3,11 @@
 # a veth pair, in one run, on this machine (issue 15's matrix). Prints one table:
 #   bare veth | ours <-> ours | ours <-> current wireguard-go | current wireguard-go pair |
 #   Debian's wireguard-go pair
-# with iperf3 TCP one stream A -> B and B -> A, four streams A -> B, ping RTT through each, and
-# the CPU side A's process used per Gbit it sent (one stream A -> B). With STRACE=1, a second
-# table: syscalls per MB of side A (strace -c -f during a 20 MB transfer; strace slows the
-# process, so this is a separate run and its speed means nothing).
+# with iperf3 TCP one stream A -> B and B -> A, four streams A -> B, ping RTT through each (twice:
+# the first 20 pings after the handshake, while a JVM still runs much of its path interpreted, and
+# 100 pings after the iperf3 runs, warm), and the CPU side A's process used per Gbit it sent (one
+# stream A -> B). With STRACE=1, a second table: syscalls per MB of side A (strace -c -f during a
+# 20 MB transfer; strace slows the process, so this is a separate run and its speed means nothing).
 #
 # Usage (as root):  bench/throughput.sh
 #   DURATION=10        seconds per iperf3 run (plus OMIT=2 seconds of warm-up not counted)
@@ -83,8 +84,8 @@ once() { # target streams [-R]
   wait $s 2>/dev/null || true
 }
 
-rtt() { # target -> average ms
-  ip netns exec "$A" ping -q -c 20 -i 0.05 -W 2 "$1" 2>&1 \
+rtt() { # target [count interval] -> average ms
+  ip netns exec "$A" ping -q -c "${2:-20}" -i "${3:-0.05}" -W 2 "$1" 2>&1 \
     | awk -F/ '/^rtt|^round-trip/ {print $5} END {}' | grep . || echo fail
 }
 
@@ -111,7 +112,15 @@ syscalls_per_mb() { # target pidA
   kill -INT "$st" 2>/dev/null || true
   wait "$st" 2>/dev/null || true
   wait $s 2>/dev/null || true
-  awk '$NF == "total" {print $4 / 20}' "$out" 2>/dev/null | grep . || echo fail
+  # total per MB | the five most frequent calls per MB (strace -c: calls is the 4th column)
+  awk '$NF == "total" {t = $4 / 20}
+       $1 ~ /^[0-9.]+$/ && $NF != "total" {c[$NF] = $4}
+       END {if (t == "") {print "fail | -"; exit}
+            n = 0; for (k in c) {keys[++n] = k}
+            for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+              if (c[keys[j]] > c[keys[i]]) {x = keys[i]; keys[i] = keys[j]; keys[j] = x}
+            top = ""; for (i = 1; i <= n && i <= 5; i++) top = top sprintf("%s%s %.1f", (i > 1 ? ", " : ""), keys[i], c[keys[i]] / 20)
+            printf "%.1f | %s\n", t, top}' "$out" 2>/dev/null || echo "fail | -"
 }
 
 pid_a() { # the process of side A (the first started)
@@ -123,7 +132,7 @@ measure() { # label target
   pa=$(pid_a)
   # warm the path (handshake) before timing anything
   ip netns exec "$A" ping -q -c 3 -i 0.2 -W 5 "$target" >/dev/null 2>&1 || true
-  local r=() t1=() tr=() t4=() cpu=()
+  local r=() rw=() t1=() tr=() t4=() cpu=()
   for ((i = 0; i < RUNS; i++)); do
     r+=("$(rtt "$target")")
     if [ -n "$pa" ]; then
@@ -134,11 +143,12 @@ measure() { # label target
     fi
     tr+=("$(once "$target" 1 -R)")
     t4+=("$(once "$target" 4)")
+    rw+=("$(rtt "$target" 100 0.01)")
   done
   local c=-
   [ -n "$pa" ] && c=$(median "${cpu[@]}")
-  printf '| %-34s | %10s | %10s | %10s | %8s | %12s |\n' "$label" "$(median "${t1[@]}")" \
-    "$(median "${tr[@]}")" "$(median "${t4[@]}")" "$(median "${r[@]}")" "$c"
+  printf '| %-34s | %10s | %10s | %10s | %8s | %8s | %12s |\n' "$label" "$(median "${t1[@]}")" \
+    "$(median "${tr[@]}")" "$(median "${t4[@]}")" "$(median "${r[@]}")" "$(median "${rw[@]}")" "$c"
   if [ "$STRACE" = 1 ] && [ -n "$pa" ]; then
     straced+=("| $label | $(syscalls_per_mb "$target" "$pa") |")
   fi
@@ -152,9 +162,10 @@ straced=()
 machine_line
 echo "# iperf3 -t $DURATION -O $OMIT, median of $RUNS run(s); JVM: $("$JAVA" -version 2>&1 | head -1)"
 echo "# current wireguard-go: $("$WIREGUARD_GO" --version 2>&1 | head -1); Debian's: $(wireguard-go --version 2>&1 | head -1)"
-echo "# CPU s/Gbit: CPU time of side A's process per Gbit it sent (one stream A -> B)"
-printf '| %-34s | %10s | %10s | %10s | %8s | %12s |\n' "path" "1 A->B" "1 B->A" "4 A->B" "ping ms" "CPU s/Gbit A"
-printf '|%s|%s|%s|%s|%s|%s|\n' "------------------------------------" "------------" "------------" "------------" "----------" "--------------"
+echo "# ping ms: the first 20 pings (0.05 s apart) after the handshake; warm ms: 100 pings (0.01 s"
+echo "# apart) after the iperf3 runs. CPU s/Gbit: CPU time of side A's process per Gbit it sent"
+printf '| %-34s | %10s | %10s | %10s | %8s | %8s | %12s |\n' "path" "1 A->B" "1 B->A" "4 A->B" "ping ms" "warm ms" "CPU s/Gbit A"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------------------" "------------" "------------" "------------" "----------" "----------" "--------------"
 
 for row in $ROWS; do
   case $row in
@@ -184,7 +195,7 @@ done
 if [ "$STRACE" = 1 ]; then
   echo
   echo "# syscalls per MB sent by side A (strace -c -f, 20 MB one stream A -> B; a separate run)"
-  echo "| path | syscalls/MB |"
-  echo "|---|---|"
+  echo "| path | syscalls/MB | most frequent (per MB) |"
+  echo "|---|---|---|"
   printf '%s\n' "${straced[@]}"
 fi

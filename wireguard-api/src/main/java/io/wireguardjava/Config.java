@@ -230,7 +230,7 @@ public final class Config {
      * @throws IllegalArgumentException if two peers have the same public key
      */
     public Config build() {
-      Set<Key> seen = new HashSet<>();
+      Set<Key> seen = new HashSet<>(peers.size() * 2); // sized once: 65,536 peers are common
       for (Peer p : peers) {
         if (!seen.add(p.publicKey())) {
           throw new IllegalArgumentException(

@@ -1,6 +1,5 @@
 package io.wireguardjava;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -129,8 +128,12 @@ final class InetLiterals {
 
   /** The literal form: dotted quad, or RFC 5952 compressed IPv6 (without a scope). */
   static String format(InetAddress address) {
-    byte[] b = address.getAddress();
-    if (address instanceof Inet4Address) {
+    return format(address.getAddress());
+  }
+
+  /** {@link #format(InetAddress)} of an address's 4 or 16 bytes. */
+  static String format(byte[] b) {
+    if (b.length == 4) {
       return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
     }
     int[] groups = new int[8];

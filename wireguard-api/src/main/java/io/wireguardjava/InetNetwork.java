@@ -15,15 +15,42 @@ import org.jspecify.annotations.Nullable;
  * Parsing never asks DNS.
  */
 public final class InetNetwork {
-  private final InetAddress address;
+  /**
+   * The address's bits: an IPv4 address in the low 32 bits of {@code hi}; an IPv6 address as its
+   * first and last eight bytes. Kept as numbers, not as an {@link InetAddress} (three objects): a
+   * peer may hold a million prefixes.
+   */
+  private final long hi;
+
+  private final long lo;
+  private final boolean ipv4;
   private final int prefixLength;
 
-  /** {@link #hashCode()}, computed once (0: not yet): sets of a million prefixes hash often. */
-  private int hash;
+  /** The address as an object: the one given, or made at the first {@link #address()} call. */
+  private @Nullable InetAddress address;
 
-  private InetNetwork(InetAddress address, int prefixLength) {
-    this.address = address;
+  private InetNetwork(long hi, long lo, boolean ipv4, int prefixLength, @Nullable InetAddress a) {
+    this.hi = hi;
+    this.lo = lo;
+    this.ipv4 = ipv4;
     this.prefixLength = prefixLength;
+    this.address = a;
+  }
+
+  private static InetNetwork from(InetAddress address, int prefixLength) {
+    byte[] b = address.getAddress();
+    return new InetNetwork(
+        word(b, 0), b.length == 4 ? 0 : word(b, 8), b.length == 4, prefixLength, address);
+  }
+
+  /** Bytes {@code at..at+8} (or all four of an IPv4 address) as a number. */
+  private static long word(byte[] b, int at) {
+    int n = Math.min(8, b.length - at);
+    long w = 0;
+    for (int i = 0; i < n; i++) {
+      w = w << 8 | (b[at + i] & 0xff);
+    }
+    return w;
   }
 
   /**
@@ -37,11 +64,35 @@ public final class InetNetwork {
    */
   public static InetNetwork of(InetAddress address, int prefixLength) {
     Objects.requireNonNull(address, "address");
-    int max = maxPrefix(address);
+    checkPrefixLength(maxPrefix(address), prefixLength);
+    return from(address, prefixLength);
+  }
+
+  /**
+   * The network {@code address/prefixLength} of an address given as its bytes (network order), as
+   * {@link InetAddress#getAddress()} gives them; a 16-byte address stays IPv6 even when it is
+   * IPv4-mapped. The array is not kept.
+   *
+   * @param address 4 bytes (IPv4) or 16 bytes (IPv6); host bits are kept, as wg does
+   * @param prefixLength 0..32 for IPv4, 0..128 for IPv6
+   * @return the network {@code address/prefixLength}
+   * @throws IllegalArgumentException if the address is not 4 or 16 bytes long, or the prefix length
+   *     is negative or longer than the address
+   */
+  public static InetNetwork of(byte[] address, int prefixLength) {
+    Objects.requireNonNull(address, "address");
+    if (address.length != 4 && address.length != 16) {
+      throw new IllegalArgumentException("an address has 4 or 16 bytes, not " + address.length);
+    }
+    checkPrefixLength(address.length * 8, prefixLength);
+    boolean v4 = address.length == 4;
+    return new InetNetwork(word(address, 0), v4 ? 0 : word(address, 8), v4, prefixLength, null);
+  }
+
+  private static void checkPrefixLength(int max, int prefixLength) {
     if (prefixLength < 0 || prefixLength > max) {
       throw new IllegalArgumentException("prefix length " + prefixLength + " is not in 0.." + max);
     }
-    return new InetNetwork(address, prefixLength);
   }
 
   /**
@@ -52,7 +103,7 @@ public final class InetNetwork {
    */
   public static InetNetwork of(InetAddress address) {
     Objects.requireNonNull(address, "address");
-    return new InetNetwork(address, maxPrefix(address));
+    return from(address, maxPrefix(address));
   }
 
   /**
@@ -76,13 +127,16 @@ public final class InetNetwork {
   static InetNetwork parseChecked(String text) throws ConfigValues.InvalidValue {
     int slash = text.indexOf('/');
     String addressText = slash < 0 ? text : text.substring(0, slash);
-    InetAddress address = InetLiterals.parse(addressText);
+    byte[] address =
+        addressText.indexOf(':') >= 0
+            ? InetLiterals.parseV6(addressText)
+            : InetLiterals.parseV4(addressText);
     if (address == null) {
       throw new ConfigValues.InvalidValue(ConfigException.Reason.INVALID_NETWORK, text, null);
     }
-    int max = maxPrefix(address);
+    int max = address.length * 8;
     if (slash < 0) {
-      return new InetNetwork(address, max);
+      return of(address, max);
     }
     String prefixText = text.substring(slash + 1);
     if (prefixText.isEmpty()
@@ -96,7 +150,7 @@ public final class InetNetwork {
       throw new ConfigValues.InvalidValue(
           ConfigException.Reason.INVALID_PREFIX_LENGTH, text, "0.." + max);
     }
-    return new InetNetwork(address, prefix);
+    return of(address, prefix);
   }
 
   private static int maxPrefix(InetAddress address) {
@@ -109,7 +163,32 @@ public final class InetNetwork {
    * @return the address as written, host bits included
    */
   public InetAddress address() {
-    return address;
+    InetAddress a = address;
+    if (a == null) {
+      a = InetLiterals.of(addressBytes()); // immutable: a race makes two equal ones at worst
+      address = a;
+    }
+    return a;
+  }
+
+  /**
+   * The address's bytes as written, host bits included: 4 for IPv4, 16 for IPv6, network order.
+   *
+   * @return a new array of the address's bytes
+   */
+  public byte[] addressBytes() {
+    byte[] b = new byte[ipv4 ? 4 : 16];
+    if (ipv4) {
+      for (int i = 0; i < 4; i++) {
+        b[i] = (byte) (hi >>> (24 - 8 * i));
+      }
+    } else {
+      for (int i = 0; i < 8; i++) {
+        b[i] = (byte) (hi >>> (56 - 8 * i));
+        b[8 + i] = (byte) (lo >>> (56 - 8 * i));
+      }
+    }
+    return b;
   }
 
   /**
@@ -127,7 +206,7 @@ public final class InetNetwork {
    * @return whether this is an IPv4 network
    */
   public boolean isIpv4() {
-    return address instanceof Inet4Address;
+    return ipv4;
   }
 
   /**
@@ -136,12 +215,21 @@ public final class InetNetwork {
    * @return this network with the host bits cleared: {@code 10.0.0.1/24} gives {@code 10.0.0.0/24}
    */
   public InetNetwork masked() {
-    byte[] b = address.getAddress();
-    for (int i = 0; i < b.length; i++) {
-      int keep = Math.max(0, Math.min(8, prefixLength - 8 * i));
-      b[i] &= (byte) (0xff << (8 - keep));
+    long h;
+    long l;
+    if (ipv4) {
+      h = hi & (0xffff_ffffL << (32 - prefixLength)) & 0xffff_ffffL;
+      l = 0;
+    } else {
+      h = hi & bits(prefixLength);
+      l = lo & bits(prefixLength - 64);
     }
-    return new InetNetwork(InetLiterals.of(b), prefixLength);
+    return h == hi && l == lo ? this : new InetNetwork(h, l, ipv4, prefixLength, null);
+  }
+
+  /** A mask of the first {@code n} bits of a long (none for n <= 0, all for n >= 64). */
+  private static long bits(int n) {
+    return n <= 0 ? 0 : n >= 64 ? -1L : -1L << (64 - n);
   }
 
   /**
@@ -153,53 +241,33 @@ public final class InetNetwork {
    */
   public boolean contains(InetAddress candidate) {
     Objects.requireNonNull(candidate, "candidate");
-    byte[] net = address.getAddress();
     byte[] other = candidate.getAddress();
-    if (net.length != other.length) {
+    if (other.length != (ipv4 ? 4 : 16)) {
       return false;
     }
-    int bits = prefixLength;
-    for (int i = 0; i < net.length && bits > 0; i++, bits -= 8) {
-      int mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-      if (((net[i] ^ other[i]) & mask) != 0) {
-        return false;
-      }
-    }
-    return true;
+    InetNetwork c = of(other, prefixLength).masked();
+    InetNetwork m = masked();
+    return c.hi == m.hi && c.lo == m.lo;
   }
 
   @Override
   public boolean equals(@Nullable Object o) {
-    // InetAddress.equals compares the address bytes of the same family without copying them
-    // (getAddress() copies); an IPv4 and an IPv6 address never have the same bytes anyway.
-    return o instanceof InetNetwork
-        && prefixLength == ((InetNetwork) o).prefixLength
-        && address.equals(((InetNetwork) o).address);
+    if (!(o instanceof InetNetwork)) {
+      return false;
+    }
+    InetNetwork n = (InetNetwork) o;
+    return hi == n.hi && lo == n.lo && ipv4 == n.ipv4 && prefixLength == n.prefixLength;
   }
 
   @Override
   public int hashCode() {
-    int h = hash;
-    if (h == 0) {
-      h = computeHash();
-      hash = h;
-    }
-    return h;
-  }
-
-  private int computeHash() {
     // Over whole 32-bit words: Arrays.hashCode's base 31 maps the 65,536 hosts of a /16 onto
     // some 8,000 values, which turns a set of a million prefixes into collision trees.
-    byte[] b = address.getAddress();
-    int h = prefixLength;
-    for (int i = 0; i < b.length; i += 4) {
-      int word =
-          (b[i] & 0xff) << 24
-              | (b[i + 1] & 0xff) << 16
-              | (b[i + 2] & 0xff) << 8
-              | (b[i + 3] & 0xff);
-      h = h * 0x9E3779B1 + word;
-    }
+    int h = prefixLength + (ipv4 ? 0 : 0x100);
+    h = h * 0x9E3779B1 + (int) (hi >>> 32);
+    h = h * 0x9E3779B1 + (int) hi;
+    h = h * 0x9E3779B1 + (int) (lo >>> 32);
+    h = h * 0x9E3779B1 + (int) lo;
     return h ^ (h >>> 15);
   }
 
@@ -218,6 +286,6 @@ public final class InetNetwork {
   /** {@code address/prefix}, IPv6 in compressed form: the form configuration files use. */
   @Override
   public String toString() {
-    return InetLiterals.format(address) + "/" + prefixLength;
+    return InetLiterals.format(addressBytes()) + "/" + prefixLength;
   }
 }

@@ -18,8 +18,12 @@ public final class Key {
 
   private final byte[] bytes;
 
+  /** {@link #hashCode()}, computed once: a public key is hashed in every map of peers. */
+  private final int hash;
+
   private Key(byte[] bytes) {
     this.bytes = bytes;
+    this.hash = Arrays.hashCode(bytes);
   }
 
   /**
@@ -95,7 +99,7 @@ public final class Key {
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(bytes);
+    return hash;
   }
 
   /** The base64 form (a public key is not secret). */

@@ -137,7 +137,7 @@ public final class Peer {
   public static final class Builder {
     private @Nullable Key publicKey;
     private @Nullable PresharedKey presharedKey;
-    private final List<InetNetwork> allowedIps = new ArrayList<>();
+    private final ArrayList<InetNetwork> allowedIps = new ArrayList<>();
     private @Nullable Endpoint endpoint;
     private int persistentKeepalive;
 
@@ -193,6 +193,7 @@ public final class Peer {
      * @return this builder
      */
     public Builder addAllowedIps(Collection<InetNetwork> networks) {
+      allowedIps.ensureCapacity(allowedIps.size() + networks.size()); // a peer may list a million
       networks.forEach(this::addAllowedIp);
       return this;
     }

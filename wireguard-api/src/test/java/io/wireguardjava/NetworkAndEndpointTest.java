@@ -70,6 +70,51 @@ class NetworkAndEndpointTest {
     assertThat(n).isNotEqualTo(InetNetwork.parse("10.0.0.1/32"));
   }
 
+  /** Built from bytes or from an address object: the same value; the bytes are not kept. */
+  @Test
+  void fromBytesEqualsFromAddress() throws Exception {
+    java.util.Random rnd = new java.util.Random(3);
+    for (int i = 0; i < 10_000; i++) {
+      byte[] b = new byte[rnd.nextBoolean() ? 4 : 16];
+      rnd.nextBytes(b);
+      int length = rnd.nextInt(b.length * 8 + 1);
+      InetNetwork fromBytes = InetNetwork.of(b, length);
+      InetAddress a =
+          b.length == 4 ? InetAddress.getByAddress(b) : Inet6Address.getByAddress(null, b, -1);
+      InetNetwork fromAddress = InetNetwork.of(a, length);
+      assertThat(fromBytes).isEqualTo(fromAddress).hasSameHashCodeAs(fromAddress);
+      assertThat(fromBytes.address()).isEqualTo(a);
+      assertThat(fromBytes.addressBytes()).isEqualTo(b);
+      assertThat(fromBytes.isIpv4()).isEqualTo(b.length == 4);
+      assertThat(fromBytes.toString()).isEqualTo(InetNetwork.addressText(a) + "/" + length);
+      assertThat(fromBytes.masked()).isEqualTo(InetNetwork.parse(fromBytes.toString()).masked());
+      assertThat(InetNetwork.parse(fromBytes.toString())).isEqualTo(fromBytes);
+      b[0] ^= 1;
+      assertThat(fromBytes.addressBytes()).isNotEqualTo(b);
+    }
+    assertThatThrownBy(() -> InetNetwork.of(new byte[5], 8))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("4 or 16 bytes");
+    assertThatThrownBy(() -> InetNetwork.of(new byte[4], 33))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("0..32");
+    byte[] mapped = new byte[16];
+    mapped[10] = (byte) 0xff;
+    mapped[11] = (byte) 0xff;
+    assertThat(InetNetwork.of(mapped, 128).address()).isInstanceOf(Inet6Address.class);
+    assertThat(InetNetwork.of(mapped, 128).isIpv4()).isFalse();
+  }
+
+  /** A scoped IPv6 address given as an object is kept as it was given. */
+  @Test
+  void keepsTheAddressObjectItWasGiven() throws Exception {
+    Inet6Address scoped =
+        Inet6Address.getByAddress(null, InetAddress.getByName("fe80::1").getAddress(), 3);
+    InetNetwork n = InetNetwork.of(scoped, 64);
+    assertThat(n.address()).isSameAs(scoped);
+    assertThat(n).isEqualTo(InetNetwork.parse("fe80::1/64"));
+  }
+
   @Test
   void containsAndMasked() throws Exception {
     InetNetwork n = InetNetwork.parse("10.1.2.3/20");

@@ -102,9 +102,13 @@ final class AllowedIps<T> {
 
   /** The value mapped to exactly {@code address/cidr}, or null. */
   @Nullable T exact(byte[] address, int cidr) {
-    checkPrefix(address, cidr);
     Roots<T> r = roots;
-    Node<T> node = address.length == 4 ? r.v4() : r.v6();
+    return exact(address.length == 4 ? r.v4() : r.v6(), address, cidr);
+  }
+
+  private static <T> @Nullable T exact(@Nullable Node<T> root, byte[] address, int cidr) {
+    checkPrefix(address, cidr);
+    Node<T> node = root;
     long hi = mask(hi(address), cidr);
     long lo = mask(lo(address), cidr - 64);
     while (node != null && node.cidr <= cidr && contains(node, hi, lo)) {
@@ -185,17 +189,32 @@ final class AllowedIps<T> {
       size = r.size();
     }
 
-    /** Maps {@code address/cidr} (4 or 16 bytes) to {@code value}, moving it from another. */
-    void insert(byte[] address, int cidr, T value) {
+    /** What the latest {@link #insert} replaced; set by {@link #insertAt}. */
+    private @Nullable T replaced;
+
+    /**
+     * Maps {@code address/cidr} (4 or 16 bytes) to {@code value}, moving it from another.
+     *
+     * @return the value it mapped to before this insert (maybe {@code value} itself), or null
+     */
+    @Nullable T insert(byte[] address, int cidr, T value) {
       checkPrefix(address, cidr);
       checkOpen();
       long hi = mask(hi(address), cidr);
       long lo = mask(lo(address), cidr - 64);
+      replaced = null;
       if (address.length == 4) {
         v4 = insertAt(v4, hi, lo, cidr, value);
       } else {
         v6 = insertAt(v6, hi, lo, cidr, value);
       }
+      return replaced;
+    }
+
+    /** The value mapped to exactly {@code address/cidr} in this edit's table, or null. */
+    @Nullable T exact(byte[] address, int cidr) {
+      checkOpen();
+      return AllowedIps.exact(address.length == 4 ? v4 : v6, address, cidr);
     }
 
     /** Removes {@code address/cidr} if it maps to {@code value}; returns whether it did. */
@@ -253,6 +272,7 @@ final class AllowedIps<T> {
       }
       int common = Math.min(commonBits(node.hi, node.lo, hi, lo), Math.min(node.cidr, cidr));
       if (common == node.cidr && node.cidr == cidr) { // this very prefix
+        replaced = node.value;
         if (node.value == value) {
           return node;
         }
@@ -408,6 +428,17 @@ final class AllowedIps<T> {
       LONG_BE.set(out, 8, lo);
     }
     return out;
+  }
+
+  /** Whether {@code address} has no bit set after its first {@code cidr}. */
+  static boolean isMasked(byte[] address, int cidr) {
+    for (int i = cidr / 8; i < address.length; i++) {
+      int bits = Math.max(0, cidr - i * 8); // 0..7 here
+      if ((address[i] & (0xFF >> bits)) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static byte[] mask(byte[] address, int cidr) {

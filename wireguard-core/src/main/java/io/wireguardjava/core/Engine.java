@@ -19,6 +19,7 @@ import io.wireguardjava.spi.PacketDevice;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -209,6 +210,7 @@ final class Engine implements Tunnel, Lifecycle {
           thread(handshakeThread.gate().newThread(), "wg-java-" + n + "-handshake-gate-" + i));
     }
     threads.forEach(Thread::start);
+    JitWarmUp.startOnce();
   }
 
   private static Thread thread(Runnable r, String name) {
@@ -324,20 +326,20 @@ final class Engine implements Tunnel, Lifecycle {
 
   @Override
   public Config config() {
-    // No lock: the published peers and their settings, as the last change left them. A change
+    // No lock, no lookup: the published peers with the routes each change left them. A change
     // being computed meanwhile is not seen until it is published whole.
     Interface.Builder ib = iface.toBuilder().listenPort(transport.port());
     Config.Builder cb = Config.builder();
     for (PeerState p : published) {
       Peer config = p.config;
+      List<InetNetwork> routes = p.routes;
       InetSocketAddress endpoint = p.endpoint;
-      List<InetNetwork> routes = allowedIpsOf(p);
       boolean sameEndpoint =
           endpoint == null
               ? config.endpoint().isEmpty()
               : config.endpoint().isPresent()
                   && endpoint.equals(PeerState.literal(config.endpoint()));
-      if (sameEndpoint && routes.equals(config.allowedIps())) {
+      if (sameEndpoint && routes == config.allowedIps()) {
         cb.addPeer(config); // the common case: nothing roamed, nothing taken over, no copy
         continue;
       }
@@ -351,37 +353,35 @@ final class Engine implements Tunnel, Lifecycle {
   }
 
   /**
-   * The prefixes that route to {@code p}, host bits cleared, in the order its configuration lists
-   * them: those a later peer took over are left out. O(prefixes of p), not of the table.
+   * The prefixes of {@code configured} that route to {@code p} in {@code routes}, host bits
+   * cleared, duplicates dropped, in their order; {@code configured} itself when that is all of
+   * them. O(prefixes of p), not of the table.
    */
-  private List<InetNetwork> allowedIpsOf(PeerState p) {
-    List<InetNetwork> configured = p.config.allowedIps();
+  private static List<InetNetwork> routesOf(
+      PeerState p, List<InetNetwork> configured, AllowedIps<PeerState>.Edit routes) {
     List<InetNetwork> l = new ArrayList<>(configured.size());
     // Duplicates are rare: a set only for long lists, a scan of the few kept for short ones.
     Set<InetNetwork> seen =
         configured.size() > 8 ? new HashSet<>(configured.size() * 4 / 3 + 1) : null;
+    boolean same = true;
     for (InetNetwork n : configured) {
-      byte[] address = n.address().getAddress();
-      if (allowedIps.exact(address, n.prefixLength()) != p) {
+      byte[] address = n.addressBytes();
+      if (routes.exact(address, n.prefixLength()) != p) {
+        same = false;
         continue;
       }
       InetNetwork masked = n;
-      if (n.prefixLength() < address.length * 8) { // a /32 or /128 has no host bits
-        byte[] maskedAddress = AllowedIps.mask(address, n.prefixLength());
-        if (!java.util.Arrays.equals(maskedAddress, address)) { // most are masked already
-          try {
-            masked =
-                InetNetwork.of(java.net.InetAddress.getByAddress(maskedAddress), n.prefixLength());
-          } catch (java.net.UnknownHostException ex) {
-            throw new AssertionError(ex);
-          }
-        }
+      if (!AllowedIps.isMasked(address, n.prefixLength())) {
+        same = false;
+        masked = n.masked();
       }
       if (seen != null ? seen.add(masked) : !l.contains(masked)) {
         l.add(masked);
+      } else {
+        same = false;
       }
     }
-    return l;
+    return same ? configured : l;
   }
 
   @Override
@@ -481,6 +481,11 @@ final class Engine implements Tunnel, Lifecycle {
     Map<PeerState, Peer> updated = new LinkedHashMap<>();
     Map<Key, PeerState> made = new LinkedHashMap<>(); // configuration order
     List<PeerState> gone = new ArrayList<>();
+    // Touched peers whose configured list is their routes as it is (new, masked, no duplicate;
+    // or unchanged, its routes having been its whole list),
+    // and peers another one took a prefix from: only these are looked up for their routes.
+    Set<PeerState> clean = new HashSet<>();
+    Set<PeerState> robbed = new HashSet<>();
     boolean done = false;
     try (AllowedIps<PeerState>.Edit routes = allowedIps.edit()) {
       Set<Key> dropped = new HashSet<>(removals);
@@ -498,7 +503,7 @@ final class Engine implements Tunnel, Lifecycle {
       for (Key k : dropped) {
         PeerState p = peers.get(k);
         if (p != null) {
-          updateRoutes(p, p.config.allowedIps(), List.of(), routes);
+          updateRoutes(p, p.config.allowedIps(), List.of(), routes, robbed);
           gone.add(p);
         }
       }
@@ -514,18 +519,46 @@ final class Engine implements Tunnel, Lifecycle {
         if (p == null) {
           p = new PeerState(peer, peerServices);
           made.put(peer.publicKey(), p);
-          updateRoutes(p, List.of(), peer.allowedIps(), routes);
+          handshakes.prepare(p); // here, not while publishing: it costs hashes
+          if (updateRoutes(p, List.of(), peer.allowedIps(), routes, robbed)) {
+            clean.add(p);
+          }
         } else {
           Peer before = updated.get(p);
-          updateRoutes(
-              p, (before != null ? before : p.config).allowedIps(), peer.allowedIps(), routes);
+          List<InetNetwork> was = (before != null ? before : p.config).allowedIps();
+          updateRoutes(p, was, peer.allowedIps(), routes, robbed);
+          // Its routes were its whole list, and the list stays: they stay, with no lookup (a
+          // set of one peer passes all 65,536 to replacePeers).
+          if (before == null && p.routes == was && was.equals(peer.allowedIps())) {
+            clean.add(p);
+          } else {
+            clean.remove(p);
+          }
         }
         updated.put(p, peer);
       }
-      done = publish(routes, updated, made, gone);
+      Map<PeerState, List<InetNetwork>> newRoutes = new HashMap<>();
+      for (Map.Entry<PeerState, Peer> e : updated.entrySet()) {
+        PeerState p = e.getKey();
+        List<InetNetwork> configured = e.getValue().allowedIps();
+        boolean asIs = clean.contains(p) && !robbed.contains(p);
+        newRoutes.put(p, asIs ? configured : routesOf(p, configured, routes));
+      }
+      Set<PeerState> goneSet =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      goneSet.addAll(gone);
+      for (PeerState p : robbed) {
+        if (!newRoutes.containsKey(p) && !goneSet.contains(p)) {
+          newRoutes.put(p, routesOf(p, p.config.allowedIps(), routes));
+        }
+      }
+      done = publish(routes, updated, made, gone, newRoutes);
     } finally {
       if (!done) {
-        made.values().forEach(PeerState::destroy); // their timers leave the scheduler
+        for (PeerState p : made.values()) {
+          handshakes.removePeer(p); // wipes the handshake prepared for it
+          p.destroy(); // its timers leave the scheduler
+        }
       }
     }
     // After the routes are live: a first keepalive may fire at once, and needs the peer fully
@@ -553,12 +586,12 @@ final class Engine implements Tunnel, Lifecycle {
       AllowedIps<PeerState>.Edit routes,
       Map<PeerState, Peer> updated,
       Map<Key, PeerState> made,
-      List<PeerState> gone) {
+      List<PeerState> gone,
+      Map<PeerState, List<InetNetwork>> newRoutes) {
     configLock.lock();
     try {
       checkOpen();
-      for (PeerState p : made.values()) {
-        handshakes.addPeer(p); // before its routes are live, as a packet may come at once
+      for (PeerState p : made.values()) { // each with its handshake, made before
         peers.put(p.publicKey, p);
         order.add(p.publicKey);
       }
@@ -579,6 +612,9 @@ final class Engine implements Tunnel, Lifecycle {
         }
       }
       routes.commit();
+      for (Map.Entry<PeerState, List<InetNetwork>> e : newRoutes.entrySet()) {
+        e.getKey().routes = e.getValue();
+      }
       for (PeerState p : gone) {
         forgetPeer(p);
       }
@@ -596,24 +632,40 @@ final class Engine implements Tunnel, Lifecycle {
   /**
    * Moves {@code p}'s routes from {@code before} to {@code now}: removes what it no longer lists
    * (unless another peer took it meanwhile), inserts the rest, which is a walk without a copy for a
-   * prefix that already routes to {@code p}.
+   * prefix that already routes to {@code p}. Peers that lose a prefix to {@code p} go into {@code
+   * robbed}.
+   *
+   * @return whether {@code now} is exactly {@code p}'s routes: {@code before} empty, every prefix
+   *     masked, none listed twice
    */
-  private static void updateRoutes(
+  private static boolean updateRoutes(
       PeerState p,
       List<InetNetwork> before,
       List<InetNetwork> now,
-      AllowedIps<PeerState>.Edit routes) {
+      AllowedIps<PeerState>.Edit routes,
+      Set<PeerState> robbed) {
     if (!before.isEmpty() && !before.equals(now)) {
       Set<InetNetwork> kept = new HashSet<>(now);
       for (InetNetwork n : before) {
         if (!kept.contains(n)) {
-          routes.remove(n.address().getAddress(), n.prefixLength(), p);
+          routes.remove(n.addressBytes(), n.prefixLength(), p);
         }
       }
     }
+    boolean clean = before.isEmpty();
     for (InetNetwork n : now) {
-      routes.insert(n.address().getAddress(), n.prefixLength(), p);
+      byte[] address = n.addressBytes();
+      PeerState previous = routes.insert(address, n.prefixLength(), p);
+      if (previous == p) {
+        clean = false; // listed twice, or routed to p before
+      } else if (previous != null) {
+        robbed.add(previous);
+      }
+      if (clean && !AllowedIps.isMasked(address, n.prefixLength())) {
+        clean = false;
+      }
     }
+    return clean;
   }
 
   /** A peer named in {@code order}, which lists exactly the keys of {@code peers}. */
@@ -921,7 +973,13 @@ final class Engine implements Tunnel, Lifecycle {
   /** For tests: whether the send thread has nothing to do (waiting for the device). */
   boolean sendIdle() {
     Thread t = threads.isEmpty() ? null : threads.get(0);
-    return t == null || !t.isAlive() || t.getState() == Thread.State.WAITING;
+    if (t == null || !t.isAlive()) {
+      return true;
+    }
+    if (device instanceof InProcessDevice d) { // exact: waits for the app, nothing queued
+      return d.readerIdle();
+    }
+    return t.getState() == Thread.State.WAITING;
   }
 
   /** For tests: the threads of this tunnel. */

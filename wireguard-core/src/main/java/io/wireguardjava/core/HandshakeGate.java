@@ -3,6 +3,7 @@ package io.wireguardjava.core;
 import io.wireguardjava.DropReason;
 import io.wireguardjava.crypto.CookieChecker;
 import io.wireguardjava.crypto.Protocol;
+import io.wireguardjava.spi.DatagramAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
@@ -12,10 +13,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * The cheap checks of a handshake message, on threads of their own (the gate threads, {@link
  * Limits#HANDSHAKE_GATE_THREADS}: one per CPU, at most four, as wireguard-go's handshake workers)
  * so that a flood costs neither the handshake thread's Diffie-Hellmans nor the receive thread's
- * data path: the receive thread only copies a handshake message into this gate's ring ({@link
- * #offer}, a copy into a preallocated slot) and goes on with the next datagram. Then, as the
- * kernel's {@code receive.c} and {@code cookie.c} and wireguard-go's {@code RoutineHandshake}
- * check, in front of the handshake queue:
+ * data path: the receive thread only copies a handshake message and its addresses into this gate's
+ * ring ({@link #offer}, copies into preallocated slots) and goes on with the next datagram. Then,
+ * as the kernel's {@code receive.c} and {@code cookie.c} and wireguard-go's {@code
+ * RoutineHandshake} check, in front of the handshake queue:
  *
  * <ol>
  *   <li>cookie replies are queued as they are (they are for our own initiations);
@@ -27,9 +28,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *       handshake thread serves first and which messages without a cookie never enter.
  * </ol>
  *
- * Each gate thread has its own message and reply buffers; the rate limiter is shared under a lock
- * (it is consulted only for messages with a valid MAC2 under load). Allocates nothing of its own
- * per message (the cookie checker's scratch arrays are the crypto module's). When the gate falls
+ * Cookie replies leave from the local address the message arrived on (a multi-homed host answers
+ * from the address the peer wrote to), as the handshake thread's responses do. Each gate thread has
+ * its own message, address and reply buffers; the rate limiter is shared under a lock (it is
+ * consulted only for messages with a valid MAC2 under load). Allocates nothing of its own per
+ * message (the cookie checker's scratch arrays are the crypto module's). When the gate falls
  * behind, its ring is full and the receive thread drops the message ({@code HANDSHAKE_QUEUE_FULL}):
  * a flood then loses its own datagrams, not data.
  */
@@ -39,11 +42,12 @@ final class HandshakeGate implements HandshakeInbox {
   /** Where admitted messages go: copied into the verified or the MAC1-only queue. */
   interface Admission {
     /**
-     * Copies {@code buf[off..off+len)} into a queue and wakes the handshake thread.
+     * Copies {@code buf[off..off+len)} and {@code from} into a queue and wakes the handshake
+     * thread.
      *
      * @return false when that queue is full
      */
-    boolean admit(boolean verified, byte[] buf, int off, int len, InetSocketAddress from);
+    boolean admit(boolean verified, byte[] buf, int off, int len, DatagramAddress from);
   }
 
   private final Admission admission;
@@ -78,9 +82,12 @@ final class HandshakeGate implements HandshakeInbox {
     this.rateLimiter = rateLimiter;
   }
 
-  /** Receive thread: copies the message into the gate's ring; false when the ring is full. */
+  /**
+   * Receive thread: copies the message and its addresses into the gate's ring; false when the ring
+   * is full.
+   */
   @Override
-  public boolean offer(byte[] buf, int off, int len, InetSocketAddress from) {
+  public boolean offer(byte[] buf, int off, int len, DatagramAddress from) {
     return incoming.offer(buf, off, len, from);
   }
 
@@ -96,11 +103,12 @@ final class HandshakeGate implements HandshakeInbox {
     byte[] message = new byte[HandshakeQueue.SLOT];
     int[] length = new int[1];
     SendContext reply = new SendContext(Protocol.COOKIE_REPLY_LENGTH);
+    DatagramAddress from = new DatagramAddress();
+    CookieSource source = new CookieSource();
     try {
-      InetSocketAddress from;
-      while ((from = incoming.take(message, length)) != null) {
+      while (incoming.take(message, length, from)) {
         try {
-          if (!check(message, 0, length[0], from, reply)) {
+          if (!check(message, 0, length[0], from, reply, source)) {
             events.drop(DropReason.HANDSHAKE_QUEUE_FULL, null);
           }
         } catch (RuntimeException e) { // a bug must not stop the gate
@@ -116,6 +124,28 @@ final class HandshakeGate implements HandshakeInbox {
     }
   }
 
+  /**
+   * Checks every message now in the ring on the calling thread, as a gate thread would (tests: the
+   * gate's work without its threads).
+   *
+   * @param reply the calling thread's buffer for cookie replies
+   * @return how many messages were taken
+   */
+  int checkQueued(SendContext reply) {
+    byte[] message = new byte[HandshakeQueue.SLOT];
+    int[] length = new int[1];
+    DatagramAddress from = new DatagramAddress();
+    CookieSource source = new CookieSource();
+    int n = 0;
+    while (incoming.poll(message, length, from)) {
+      n++;
+      if (!check(message, 0, length[0], from, reply, source)) {
+        events.drop(DropReason.HANDSHAKE_QUEUE_FULL, null);
+      }
+    }
+    return n;
+  }
+
   /** Ends {@link #run}: the ring refuses messages and the thread wakes. */
   void stop() {
     incoming.close();
@@ -126,14 +156,22 @@ final class HandshakeGate implements HandshakeInbox {
     incoming.clear();
   }
 
+  /** As {@link #check(byte[], int, int, DatagramAddress, SendContext, CookieSource)}, for tests. */
+  boolean check(byte[] buf, int off, int len, InetSocketAddress from, SendContext reply) {
+    return check(buf, off, len, DatagramAddress.of(from), reply, new CookieSource());
+  }
+
   /**
    * The checks for one message {@code buf[off..off+len)} from {@code from}: dropped and counted,
-   * answered with a cookie reply, or admitted to the handshake thread's queues.
+   * answered with a cookie reply (from {@code from}'s local address), or admitted to the handshake
+   * thread's queues.
    *
    * @param reply the calling thread's buffer for a cookie reply
+   * @param source the calling thread's scratch for the source address bytes
    * @return false when the handshake thread's queue for it is full (the caller counts it)
    */
-  boolean check(byte[] buf, int off, int len, InetSocketAddress from, SendContext reply) {
+  boolean check(
+      byte[] buf, int off, int len, DatagramAddress from, SendContext reply, CookieSource source) {
     if ((buf[off] & 0xFF) == Protocol.TYPE_COOKIE_REPLY) {
       return admission.admit(false, buf, off, len, from);
     }
@@ -143,8 +181,8 @@ final class HandshakeGate implements HandshakeInbox {
       return true;
     }
     boolean underLoad = load.underLoad();
-    byte[] address = from.getAddress().getAddress();
-    switch (checker.check(buf, off, len, address, from.getPort(), underLoad)) {
+    byte[] address = source.bytesOf(from);
+    switch (checker.check(buf, off, len, address, from.port(), underLoad)) {
       case INVALID_MAC1 -> events.drop(DropReason.HANDSHAKE_INVALID, null);
       case NEEDS_COOKIE -> {
         sendCookieReply(checker, buf, off, len, address, from, reply, sender);
@@ -164,10 +202,10 @@ final class HandshakeGate implements HandshakeInbox {
     return true;
   }
 
-  private boolean allow(InetSocketAddress from) {
+  private boolean allow(DatagramAddress from) {
     rateLimiterLock.lock();
     try {
-      return rateLimiter.allow(from.getAddress());
+      return rateLimiter.allow(from.toInetSocketAddress().getAddress()); // cached: no allocation
     } finally {
       rateLimiterLock.unlock();
     }
@@ -175,7 +213,8 @@ final class HandshakeGate implements HandshakeInbox {
 
   /**
    * Answers a handshake message that needs a cookie, best effort (the caller counts it as {@code
-   * COOKIE_SENT}). Shared with the handshake thread, which re-checks what waited in its queue.
+   * COOKIE_SENT}), from the local address it arrived on. Shared with the handshake thread, which
+   * re-checks what waited in its queue.
    */
   static void sendCookieReply(
       CookieChecker checker,
@@ -183,12 +222,12 @@ final class HandshakeGate implements HandshakeInbox {
       int off,
       int len,
       byte[] address,
-      InetSocketAddress from,
+      DatagramAddress from,
       SendContext ctx,
       DatagramSender sender) {
-    int n = checker.writeCookieReply(msg, off, len, address, from.getPort(), ctx.datagram, 0);
+    int n = checker.writeCookieReply(msg, off, len, address, from.port(), ctx.datagram, 0);
     try {
-      sender.send(ctx.frame(n), from);
+      sender.send(ctx.datagram, 0, n, from);
     } catch (IOException e) {
       // best effort: the initiator retries after REKEY_TIMEOUT anyway
     }

@@ -1,23 +1,23 @@
 package io.wireguardjava.core;
 
-import java.net.InetSocketAddress;
+import io.wireguardjava.spi.DatagramAddress;
 import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Handshake messages (initiations, responses, cookie replies) waiting for a thread, with their
- * source addresses: a bounded ring of preallocated 148-byte slots. Producers offer (never block: a
- * full queue drops); the consumer polls, or waits in {@link #take} until a message comes or the
- * queue is closed. Nothing is allocated per message.
+ * source and the local address they arrived on (replies leave from it): a bounded ring of
+ * preallocated 148-byte slots and {@link DatagramAddress} holders, both copied into and out of.
+ * Producers offer (never block: a full queue drops); the consumer polls, or waits in {@link #take}
+ * until a message comes or the queue is closed. Nothing is allocated per message.
  */
 final class HandshakeQueue {
   static final int SLOT = 148;
 
   private final byte[][] slots;
   private final int[] lengths;
-  private final @Nullable InetSocketAddress[] sources;
+  private final DatagramAddress[] sources;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private int head;
@@ -27,11 +27,14 @@ final class HandshakeQueue {
   HandshakeQueue(int capacity) {
     slots = new byte[capacity][SLOT];
     lengths = new int[capacity];
-    sources = new InetSocketAddress[capacity];
+    sources = new DatagramAddress[capacity];
+    for (int i = 0; i < capacity; i++) {
+      sources[i] = new DatagramAddress();
+    }
   }
 
-  /** Copies a message in; false when full, closed or too long. */
-  boolean offer(byte[] buf, int off, int len, InetSocketAddress source) {
+  /** Copies a message and its addresses in; false when full, closed or too long. */
+  boolean offer(byte[] buf, int off, int len, DatagramAddress source) {
     lock.lock();
     try {
       if (closed || count == slots.length || len > SLOT) {
@@ -40,7 +43,7 @@ final class HandshakeQueue {
       int tail = (head + count) % slots.length;
       System.arraycopy(buf, off, slots[tail], 0, len);
       lengths[tail] = len;
-      sources[tail] = source;
+      sources[tail].copyFrom(source);
       count++;
       notEmpty.signal();
       return true;
@@ -50,14 +53,14 @@ final class HandshakeQueue {
   }
 
   /**
-   * Copies the oldest message to {@code dst[0..)}.
+   * Copies the oldest message to {@code dst[0..)} and its addresses to {@code from}.
    *
-   * @return its source, or null when empty; the length is in {@code lengthOut[0]}
+   * @return false when empty; else the length is in {@code lengthOut[0]}
    */
-  @Nullable InetSocketAddress poll(byte[] dst, int[] lengthOut) {
+  boolean poll(byte[] dst, int[] lengthOut, DatagramAddress from) {
     lock.lock();
     try {
-      return count == 0 ? null : removeFirst(dst, lengthOut);
+      return count != 0 && removeFirst(dst, lengthOut, from);
     } finally {
       lock.unlock();
     }
@@ -66,33 +69,32 @@ final class HandshakeQueue {
   /**
    * Like {@link #poll}, but waits for a message.
    *
-   * @return its source, or null once the queue is closed
+   * @return false once the queue is closed
    * @throws InterruptedException when interrupted while waiting
    */
-  @Nullable InetSocketAddress take(byte[] dst, int[] lengthOut) throws InterruptedException {
+  boolean take(byte[] dst, int[] lengthOut, DatagramAddress from) throws InterruptedException {
     lock.lockInterruptibly();
     try {
       while (count == 0) {
         if (closed) {
-          return null;
+          return false;
         }
         notEmpty.await();
       }
-      return closed ? null : removeFirst(dst, lengthOut);
+      return !closed && removeFirst(dst, lengthOut, from);
     } finally {
       lock.unlock();
     }
   }
 
-  private InetSocketAddress removeFirst(byte[] dst, int[] lengthOut) {
+  private boolean removeFirst(byte[] dst, int[] lengthOut, DatagramAddress from) {
     int n = lengths[head];
     System.arraycopy(slots[head], 0, dst, 0, n);
     lengthOut[0] = n;
-    InetSocketAddress s = sources[head];
-    sources[head] = null;
+    from.copyFrom(sources[head]);
     head = (head + 1) % slots.length;
     count--;
-    return java.util.Objects.requireNonNull(s, "a queued message has a source");
+    return true;
   }
 
   int size() {
@@ -119,7 +121,9 @@ final class HandshakeQueue {
   void clear() {
     lock.lock();
     try {
-      Arrays.fill(sources, null);
+      for (DatagramAddress a : sources) {
+        a.clearLocal();
+      }
       for (byte[] s : slots) {
         Arrays.fill(s, (byte) 0);
       }

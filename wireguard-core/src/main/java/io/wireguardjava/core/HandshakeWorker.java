@@ -5,12 +5,12 @@ import io.wireguardjava.crypto.CookieChecker;
 import io.wireguardjava.crypto.Protocol;
 import io.wireguardjava.crypto.StaticIdentity;
 import io.wireguardjava.crypto.TimeSource;
+import io.wireguardjava.spi.DatagramAddress;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.Consumer;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The handshake thread: consumes the handshake messages the receive thread admitted, sends the
@@ -42,6 +42,8 @@ final class HandshakeWorker implements Runnable, HandshakeRequests {
   private final HandshakeGate gate;
   private final byte[] message = new byte[HandshakeQueue.SLOT];
   private final int[] length = new int[1];
+  private final DatagramAddress from = new DatagramAddress();
+  private final CookieSource source = new CookieSource();
 
   /** Counts and logs a timer action that threw; created once, so the loop does not allocate. */
   private final Consumer<RuntimeException> timerFailed = e -> failed("a timer action", e);
@@ -86,12 +88,17 @@ final class HandshakeWorker implements Runnable, HandshakeRequests {
    *
    * @return false when that queue is full
    */
-  boolean admit(boolean isVerified, byte[] buf, int off, int len, InetSocketAddress from) {
+  boolean admit(boolean isVerified, byte[] buf, int off, int len, DatagramAddress from) {
     if (!(isVerified ? verified : unverified).offer(buf, off, len, from)) {
       return false;
     }
     scheduler.wakeup();
     return true;
+  }
+
+  /** As {@link #admit(boolean, byte[], int, int, DatagramAddress)}, for tests. */
+  boolean admit(boolean isVerified, byte[] buf, int off, int len, InetSocketAddress from) {
+    return admit(isVerified, buf, off, len, DatagramAddress.of(from));
   }
 
   /** Any thread: asks for an initiation to {@code peer}; repeated requests collapse. */
@@ -181,14 +188,9 @@ final class HandshakeWorker implements Runnable, HandshakeRequests {
    * @return false when both queues were empty
    */
   boolean processNext() {
-    boolean isVerified = true;
-    @Nullable InetSocketAddress from = verified.poll(message, length);
-    if (from == null) {
-      isVerified = false;
-      from = unverified.poll(message, length);
-      if (from == null) {
-        return false;
-      }
+    boolean isVerified = verified.poll(message, length, from);
+    if (!isVerified && !unverified.poll(message, length, from)) {
+      return false;
     }
     try {
       process(message, length[0], from, isVerified);
@@ -207,7 +209,7 @@ final class HandshakeWorker implements Runnable, HandshakeRequests {
     LOG.log(Level.WARNING, "handshake thread: " + what + " failed; carrying on", e);
   }
 
-  private void process(byte[] msg, int len, InetSocketAddress from, boolean isVerified) {
+  private void process(byte[] msg, int len, DatagramAddress from, boolean isVerified) {
     int type = msg[0] & 0xFF;
     StaticIdentity id = handshakes.identity();
     if (id == null) {
@@ -223,8 +225,8 @@ final class HandshakeWorker implements Runnable, HandshakeRequests {
       if (checker == null) {
         return;
       }
-      byte[] address = from.getAddress().getAddress();
-      switch (checker.check(msg, 0, len, address, from.getPort(), load.underLoad())) {
+      byte[] address = source.bytesOf(from);
+      switch (checker.check(msg, 0, len, address, from.port(), load.underLoad())) {
         case INVALID_MAC1 -> {
           events.drop(DropReason.HANDSHAKE_INVALID, null); // the private key changed meanwhile
           return;

@@ -83,6 +83,11 @@ final class InProcessDevice implements PacketDevice {
     }
   }
 
+  /** For tests: the tunnel's reader waits for the application and has taken all it sent. */
+  boolean readerIdle() {
+    return fromApp.takerIdle();
+  }
+
   /** Takes every packet the application has queued, up to the batch's capacity, at once. */
   @Override
   public int readBatch(PacketBatch batch) throws IOException {

@@ -18,6 +18,10 @@ final class PacketRing {
   private final Condition notFull = lock.newCondition();
   private int head;
   private int count;
+
+  /** Takers blocked in {@link #takeBatch} on an empty ring (for tests: the send loop is idle). */
+  private int waitingTakers;
+
   private boolean closed;
 
   PacketRing(int capacity, int slotSize) {
@@ -116,7 +120,12 @@ final class PacketRing {
         if (closed) {
           return -1;
         }
-        notEmpty.await();
+        waitingTakers++;
+        try {
+          notEmpty.await();
+        } finally {
+          waitingTakers--;
+        }
       }
       while (count > 0 && !batch.isFull()) {
         int n = lengths[head];
@@ -129,6 +138,20 @@ final class PacketRing {
       }
       notFull.signalAll();
       return batch.count();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Whether a taker waits in {@link #takeBatch} and nothing is queued: the reader has finished with
+   * everything put so far (a thread state alone cannot tell this from a wait on a lock, or from a
+   * wake-up not yet run).
+   */
+  boolean takerIdle() {
+    lock.lock();
+    try {
+      return waitingTakers > 0 && count == 0;
     } finally {
       lock.unlock();
     }

@@ -2,6 +2,7 @@ package io.wireguardjava.core;
 
 import io.wireguardjava.DropReason;
 import io.wireguardjava.Endpoint;
+import io.wireguardjava.InetNetwork;
 import io.wireguardjava.Key;
 import io.wireguardjava.Peer;
 import io.wireguardjava.PeerStats;
@@ -14,6 +15,7 @@ import io.wireguardjava.spi.PacketBatch;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,6 +55,14 @@ final class PeerState {
   final AtomicBoolean handshakeRequested = new AtomicBoolean();
 
   volatile Peer config;
+
+  /**
+   * The prefixes routed to this peer, host bits cleared, in the order {@link #config} lists them,
+   * without those a later peer took over: what {@code config()} reports, kept by the engine's
+   * changes so that reading it needs no lookup. Usually the very list of {@link #config}.
+   */
+  volatile List<InetNetwork> routes = List.of();
+
   volatile @Nullable InetSocketAddress endpoint;
 
   /**

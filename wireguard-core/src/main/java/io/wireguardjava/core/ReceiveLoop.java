@@ -148,7 +148,7 @@ final class ReceiveLoop implements Runnable {
     }
     int type = buf[off];
     if (type != Protocol.TYPE_TRANSPORT) {
-      if (!handshakes.offer(buf, off, len, from.toInetSocketAddress())) {
+      if (!handshakes.offer(buf, off, len, from)) {
         events.drop(DropReason.HANDSHAKE_QUEUE_FULL, null);
       }
       return;

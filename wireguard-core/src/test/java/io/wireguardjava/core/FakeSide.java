@@ -6,9 +6,12 @@ import io.wireguardjava.Key;
 import io.wireguardjava.Peer;
 import io.wireguardjava.PrivateKey;
 import io.wireguardjava.crypto.RandomSource;
+import io.wireguardjava.spi.DatagramAddress;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * shared {@link ManualClock} that run only when {@link #runTimers} is called.
  */
 final class FakeSide {
-  /** A datagram the side would have sent. */
-  record Sent(byte[] bytes, InetSocketAddress to) {
+  /** A datagram the side would have sent, and the local address it was to leave from. */
+  record Sent(byte[] bytes, InetSocketAddress to, Optional<InetAddress> from) {
     int type() {
       return bytes[0];
     }
@@ -46,10 +49,22 @@ final class FakeSide {
     this.address = new InetSocketAddress("192.0.2.1", port);
     this.scheduler = new Scheduler(clock);
     this.sender =
-        (datagram, to) -> {
-          byte[] b = new byte[datagram.remaining()];
-          datagram.get(b);
-          sent.add(new Sent(b, to));
+        new DatagramSender() {
+          @Override
+          public void send(ByteBuffer datagram, InetSocketAddress to) {
+            byte[] b = new byte[datagram.remaining()];
+            datagram.get(b);
+            sent.add(new Sent(b, to, Optional.empty()));
+          }
+
+          @Override
+          public void send(byte[] buf, int off, int len, DatagramAddress to) {
+            sent.add(
+                new Sent(
+                    Arrays.copyOfRange(buf, off, off + len),
+                    to.toInetSocketAddress(),
+                    to.localAddress()));
+          }
         };
     PeerDirectory directory =
         new PeerDirectory() {
@@ -97,7 +112,7 @@ final class FakeSide {
             .endpoint(Endpoint.of(other.address))
             .build();
     PeerState p = new PeerState(config, services);
-    handshakes.addPeer(p);
+    handshakes.prepare(p);
     peers.put(config.publicKey(), p);
     return p;
   }

@@ -7,6 +7,7 @@ import io.wireguardjava.crypto.Handshake;
 import io.wireguardjava.crypto.Protocol;
 import io.wireguardjava.crypto.RandomSource;
 import io.wireguardjava.crypto.StaticIdentity;
+import io.wireguardjava.spi.DatagramAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -136,6 +137,67 @@ class HandshakeGateTest {
     assertThat(worker.queued() - before).isEqualTo(burst);
     assertThat(victim.events.dropped(DropReason.RATE_LIMITED)).isEqualTo(10 - burst);
     assertThat(victim.drain()).as("no cookie for a message with MAC2").isEmpty();
+  }
+
+  @Test
+  void theResponseLeavesFromTheLocalAddressTheInitiationArrivedOn() throws Exception {
+    legit.handshakes.sendInitiation(victimAtLegit, false);
+    byte[] initiation = only(legit.drain());
+    DatagramAddress arrived = arrivedOn(legit.address, "192.0.2.77");
+    // the receive thread's path: into the gate's ring, checked, queued, answered
+    assertThat(gate.offer(initiation, 0, initiation.length, arrived)).isTrue();
+    arrived.setRemote(source(9)); // the receive batch reuses its holder at once
+    assertThat(drainGate()).isEqualTo(1);
+    assertThat(worker.processNext()).isTrue();
+    List<FakeSide.Sent> sent = victim.drain();
+    assertThat(sent).hasSize(1);
+    assertThat(sent.get(0).type()).isEqualTo(Protocol.TYPE_RESPONSE);
+    assertThat(sent.get(0).to()).isEqualTo(legit.address);
+    assertThat(sent.get(0).from()).contains(InetAddress.getByName("192.0.2.77"));
+    assertThat(legitAtVictim.sendTo).isNotNull();
+    assertThat(legitAtVictim.sendTo.localAddress())
+        .as("data follows the same sticky source")
+        .contains(InetAddress.getByName("192.0.2.77"));
+  }
+
+  @Test
+  void aCookieReplyLeavesFromTheLocalAddressTheInitiationArrivedOn() throws Exception {
+    flood(Limits.UNDER_LOAD_QUEUE_LENGTH);
+    legit.handshakes.sendInitiation(victimAtLegit, false);
+    byte[] initiation = only(legit.drain());
+    DatagramAddress arrived = arrivedOn(legit.address, "2001:db8::77");
+    assertThat(gate.offer(initiation, 0, initiation.length, arrived)).isTrue();
+    assertThat(drainGate()).isEqualTo(1);
+    List<FakeSide.Sent> sent = victim.drain();
+    assertThat(sent).hasSize(1);
+    assertThat(sent.get(0).type()).isEqualTo(Protocol.TYPE_COOKIE_REPLY);
+    assertThat(sent.get(0).to()).isEqualTo(legit.address);
+    assertThat(sent.get(0).from()).contains(InetAddress.getByName("2001:db8::77"));
+
+    // the cookie works: the retry carries MAC2 bound to the same source and is admitted
+    legit.handshakes.consumeCookieReply(sent.get(0).bytes(), sent.get(0).bytes().length);
+    clock.advance(RETRY);
+    legit.runTimers();
+    byte[] retry = only(legit.drain());
+    int before = worker.queued();
+    assertThat(gate.offer(retry, 0, retry.length, arrived)).isTrue();
+    assertThat(drainGate()).isEqualTo(1);
+    assertThat(victim.drain()).as("no second cookie").isEmpty();
+    assertThat(worker.queued()).isEqualTo(before + 1);
+  }
+
+  /** {@code remote}, arrived on the local address {@code local}, as the Linux transport says. */
+  private static DatagramAddress arrivedOn(InetSocketAddress remote, String local)
+      throws UnknownHostException {
+    DatagramAddress a = DatagramAddress.of(remote);
+    byte[] l = InetAddress.getByName(local).getAddress();
+    a.setLocal(l, 0, l.length, 3);
+    return a;
+  }
+
+  /** The gate's work on this thread: every message in its ring checked. */
+  private int drainGate() {
+    return gate.checkQueued(replyBuffer);
   }
 
   /** Offers {@code n} flood messages from rotating sources; returns how many were refused. */

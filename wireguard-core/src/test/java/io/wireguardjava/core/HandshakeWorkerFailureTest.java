@@ -3,6 +3,8 @@ package io.wireguardjava.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wireguardjava.DropReason;
+import io.wireguardjava.crypto.Protocol;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
 
@@ -40,16 +42,22 @@ class HandshakeWorkerFailureTest {
       TestNet.Node a = net.node(1);
       TestNet.Node b = net.node(2);
       TestNet.link(a, b, null);
-      // an unresolved source address makes processing the message throw (a stand-in for a bug)
-      byte[] initiation = new byte[148];
-      initiation[0] = 1;
+      // a corrupt index entry (no peer) makes processing a cookie reply for it throw: a stand-in
+      // for a bug
+      IndexEntry corrupt = new IndexEntry(null);
+      int index = b.engine.handshakes.indices.add(corrupt);
+      byte[] cookieReply = new byte[Protocol.COOKIE_REPLY_LENGTH];
+      cookieReply[0] = Protocol.TYPE_COOKIE_REPLY;
+      for (int i = 0; i < 4; i++) { // the receiver index, little-endian
+        cookieReply[4 + i] = (byte) (index >>> (8 * i));
+      }
       assertThat(
               b.engine.handshakeThread.admit(
                   false,
-                  initiation,
+                  cookieReply,
                   0,
-                  initiation.length,
-                  InetSocketAddress.createUnresolved("x", 1)))
+                  cookieReply.length,
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), 1)))
           .isTrue();
       b.engine.handshakeThread.awaitIdle();
       assertThat(b.engine.stats().dropped(DropReason.INTERNAL_ERROR)).isEqualTo(1);

@@ -179,13 +179,13 @@ final class Connection {
     SetRequest.Parser parser = new SetRequest.Parser();
     @Nullable UapiException error = null;
     while (true) {
-      String l = readLine(false);
-      if (Objects.requireNonNull(l).isEmpty()) {
+      int length = readLineBytes(false);
+      if (length == 0) {
         break;
       }
       if (error == null) {
         try {
-          parser.line(l);
+          parser.line(line, length); // from the bytes: most lines of a big request make no text
         } catch (UapiException e) {
           error = e; // keep reading up to the blank line, so the reply comes in turn
         }
@@ -204,6 +204,15 @@ final class Connection {
    * keys that match nothing); {@code null} at EOF before the first byte when {@code eofOk}.
    */
   private @Nullable String readLine(boolean eofOk) throws IOException, Abort {
+    int len = readLineBytes(eofOk);
+    return len < 0 ? null : new String(line, 0, len, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Reads the next line into {@link #line}, without its {@code \n}: its length, or -1 at EOF before
+   * the first byte when {@code eofOk}.
+   */
+  private int readLineBytes(boolean eofOk) throws IOException, Abort {
     int len = 0;
     while (true) {
       while (in.hasRemaining()) {
@@ -212,7 +221,7 @@ final class Connection {
           throw new Abort(Errno.TOO_LARGE, "request over " + limits.maxRequestBytes() + " bytes");
         }
         if (b == '\n') {
-          return new String(line, 0, len, StandardCharsets.ISO_8859_1);
+          return len;
         }
         if (len == limits.maxLineBytes()) {
           throw new Abort(Errno.IO, "line over " + limits.maxLineBytes() + " bytes");
@@ -227,7 +236,7 @@ final class Connection {
       in.flip();
       if (n < 0) {
         if (eofOk && len == 0) {
-          return null;
+          return -1;
         }
         throw new Abort(Errno.PROTOCOL, "request ended before its blank line");
       }

@@ -30,17 +30,48 @@ import org.jspecify.annotations.Nullable;
 final class GetReply {
   private GetReply() {}
 
-  /** What a get reports: read from the tunnel first, so that a failure comes before any byte. */
-  record Snapshot(Config config, int boundPort, Map<Key, PeerStats> stats) {
+  /**
+   * What a get reports: read from the tunnel first, so that a failure comes before any byte. {@code
+   * stats} lists each peer's statistics, in the tunnel's order, which is almost always the order of
+   * {@code config.peers()} (both are read from the same published peer list; a change between the
+   * two reads is the exception, answered by looking the key up).
+   */
+  record Snapshot(Config config, int boundPort, List<PeerStats> stats) {
     static Snapshot of(Tunnel tunnel) {
       Config config = tunnel.config();
       TunnelStats stats = tunnel.stats();
-      Map<Key, PeerStats> byKey = new HashMap<>(stats.peers().size() * 2);
-      for (PeerStats s : stats.peers()) {
-        byKey.put(s.publicKey(), s);
-      }
-      return new Snapshot(config, stats.listenPort(), byKey);
+      return new Snapshot(config, stats.listenPort(), stats.peers());
     }
+
+    /** The statistics of the {@code index}th peer, {@code p}; null when the tunnel has none. */
+    @Nullable PeerStats statsOf(int index, Peer p, Map<Key, PeerStats> byKey) {
+      if (index < stats.size() && stats.get(index).publicKey().equals(p.publicKey())) {
+        return stats.get(index); // the common case: same order, no map
+      }
+      if (byKey.isEmpty()) {
+        for (PeerStats s : stats) {
+          byKey.put(s.publicKey(), s);
+        }
+      }
+      return byKey.get(p.publicKey());
+    }
+  }
+
+  private static final byte[] PUBLIC_KEY = ascii("public_key=");
+  private static final byte[] PRESHARED_KEY = ascii("preshared_key=");
+  private static final byte[] NO_PRESHARED_KEY =
+      ascii("preshared_key=" + "0".repeat(64) + "\nprotocol_version=1\n");
+  private static final byte[] PROTOCOL_VERSION = ascii("protocol_version=1\n");
+  private static final byte[] ENDPOINT = ascii("endpoint=");
+  private static final byte[] HANDSHAKE_SEC = ascii("last_handshake_time_sec=");
+  private static final byte[] HANDSHAKE_NSEC = ascii("\nlast_handshake_time_nsec=");
+  private static final byte[] TX_BYTES = ascii("\ntx_bytes=");
+  private static final byte[] RX_BYTES = ascii("\nrx_bytes=");
+  private static final byte[] KEEPALIVE = ascii("\npersistent_keepalive_interval=");
+  private static final byte[] ALLOWED_IP = ascii("allowed_ip=");
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   }
 
   /**
@@ -68,43 +99,48 @@ final class GetReply {
     if (fwmark != 0) {
       out.text("fwmark=").unsigned(Integer.toUnsignedLong(fwmark)).ch('\n');
     }
-    byte[] zeros = new byte[32];
-    for (Peer p : snapshot.config().peers()) {
-      @Nullable PeerStats s = snapshot.stats().get(p.publicKey());
-      out.hexLine("public_key", p.publicKey().getBytes());
+    Map<Key, PeerStats> byKey = new HashMap<>(); // only if the orders differ
+    List<Peer> peers = snapshot.config().peers();
+    for (int i = 0; i < peers.size(); i++) {
+      Peer p = peers.get(i);
+      @Nullable PeerStats s = snapshot.statsOf(i, p, byKey);
+      out.ascii(PUBLIC_KEY).hex(p.publicKey().getBytes()).ch('\n');
       Optional<PresharedKey> psk = p.presharedKey();
       if (psk.isPresent()) {
         byte[] b = psk.get().getBytes();
         try {
-          out.hexLine("preshared_key", b);
+          out.ascii(PRESHARED_KEY).hex(b).ch('\n').ascii(PROTOCOL_VERSION);
         } finally {
           Arrays.fill(b, (byte) 0);
         }
       } else {
-        out.hexLine("preshared_key", zeros);
+        out.ascii(NO_PRESHARED_KEY);
       }
-      out.text("protocol_version=1\n");
       Optional<InetSocketAddress> endpoint =
           s != null && s.endpoint().isPresent() ? s.endpoint() : literal(p.endpoint());
       if (endpoint.isPresent()) {
-        out.text("endpoint=").text(UapiText.formatEndpoint(endpoint.get())).ch('\n');
+        out.ascii(ENDPOINT).text(UapiText.formatEndpoint(endpoint.get())).ch('\n');
       }
       long nanos = s == null ? 0 : s.lastHandshake().map(GetReply::epochNanos).orElse(0L);
-      out.text("last_handshake_time_sec=").unsigned(nanos / 1_000_000_000L);
-      out.text("\nlast_handshake_time_nsec=").unsigned(nanos % 1_000_000_000L);
-      out.text("\ntx_bytes=").unsigned(s == null ? 0 : s.txBytes());
-      out.text("\nrx_bytes=").unsigned(s == null ? 0 : s.rxBytes());
-      out.text("\npersistent_keepalive_interval=").unsigned(p.persistentKeepalive().orElse(0));
+      out.ascii(HANDSHAKE_SEC).unsigned(nanos / 1_000_000_000L);
+      out.ascii(HANDSHAKE_NSEC).unsigned(nanos % 1_000_000_000L);
+      out.ascii(TX_BYTES).unsigned(s == null ? 0 : s.txBytes());
+      out.ascii(RX_BYTES).unsigned(s == null ? 0 : s.rxBytes());
+      out.ascii(KEEPALIVE).unsigned(p.persistentKeepalive().orElse(0));
       out.ch('\n');
       for (InetNetwork n : p.allowedIps()) {
-        out.text("allowed_ip=").address(n.address()).ch('/');
-        out.unsigned(n.prefixLength()).ch('\n');
+        out.ascii(ALLOWED_IP).prefix(n).ch('\n');
       }
     }
   }
 
   /** The reply body as text (tests, and small replies). */
   static String render(Config config, int boundPort, Map<Key, PeerStats> stats) {
+    return render(config, boundPort, List.copyOf(stats.values()));
+  }
+
+  /** The reply body as text, with the statistics as a list (as {@link Snapshot} holds them). */
+  static String render(Config config, int boundPort, List<PeerStats> stats) {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     ReplyWriter w =
         new ReplyWriter(

@@ -71,6 +71,20 @@ final class ReplyWriter {
     return this;
   }
 
+  /** ASCII bytes, such as a key name with its {@code =} made once. */
+  ReplyWriter ascii(byte[] b) throws IOException {
+    if (b.length <= buf.capacity()) {
+      room(b.length);
+      buf.put(b);
+      return this;
+    }
+    for (byte x : b) {
+      room(1);
+      buf.put(x);
+    }
+    return this;
+  }
+
   /** {@code v} in decimal, read as unsigned. */
   ReplyWriter unsigned(long v) throws IOException {
     room(20);
@@ -92,12 +106,16 @@ final class ReplyWriter {
     return this;
   }
 
-  /** An address as {@code inet_ntop} writes it; IPv4 without making a string. */
-  ReplyWriter address(java.net.InetAddress a) throws IOException {
-    if (!(a instanceof java.net.Inet4Address)) {
-      return text(io.wireguardjava.InetNetwork.addressText(a));
+  /** {@code address/length}, the address as {@code inet_ntop} writes it, without a string. */
+  ReplyWriter prefix(io.wireguardjava.InetNetwork n) throws IOException {
+    return address(n.addressBytes()).ch('/').unsigned(n.prefixLength());
+  }
+
+  /** An address of 4 or 16 bytes as {@code inet_ntop} writes it, without making a string. */
+  ReplyWriter address(byte[] b) throws IOException {
+    if (b.length == 16) {
+      return ipv6(b);
     }
-    byte[] b = a.getAddress();
     return unsigned(b[0] & 0xff)
         .ch('.')
         .unsigned(b[1] & 0xff)
@@ -105,6 +123,80 @@ final class ReplyWriter {
         .unsigned(b[2] & 0xff)
         .ch('.')
         .unsigned(b[3] & 0xff);
+  }
+
+  /**
+   * An IPv6 address in RFC 5952's form, as {@code inet_ntop} prints it: groups in lowercase hex
+   * without leading zeros, the longest run of two or more zero groups (the first on a tie) as
+   * {@code ::}, an IPv4-mapped address as {@code ::ffff:a.b.c.d}.
+   */
+  private ReplyWriter ipv6(byte[] b) throws IOException {
+    room(45); // the longest form: "ffff:" x 7 + "ffff", or ::ffff:255.255.255.255
+    boolean mapped = b[10] == -1 && b[11] == -1;
+    for (int i = 0; i < 10 && mapped; i++) {
+      mapped = b[i] == 0;
+    }
+    if (mapped) {
+      buf.put((byte) ':').put((byte) ':').put((byte) 'f').put((byte) 'f').put((byte) 'f');
+      buf.put((byte) 'f').put((byte) ':');
+      return unsigned(b[12] & 0xff)
+          .ch('.')
+          .unsigned(b[13] & 0xff)
+          .ch('.')
+          .unsigned(b[14] & 0xff)
+          .ch('.')
+          .unsigned(b[15] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      if (group(b, i) != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && group(b, j) == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j;
+    }
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        buf.put((byte) ':').put((byte) ':');
+        i += bestLength - 1;
+        continue;
+      }
+      if (i > 0 && i != bestStart + bestLength) {
+        buf.put((byte) ':');
+      }
+      int g = group(b, i);
+      boolean started = false;
+      for (int shift = 12; shift >= 0; shift -= 4) {
+        int d = (g >> shift) & 0xf;
+        if (d != 0 || started || shift == 0) {
+          buf.put(HEX[d]);
+          started = true;
+        }
+      }
+    }
+    return this;
+  }
+
+  private static int group(byte[] b, int i) {
+    return (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
+  }
+
+  /** {@code bytes} in lowercase hex. */
+  ReplyWriter hex(byte[] bytes) throws IOException {
+    room(2 * bytes.length);
+    for (byte b : bytes) {
+      buf.put(HEX[(b >> 4) & 0xf]).put(HEX[b & 0xf]);
+    }
+    return this;
   }
 
   /** {@code key=<64 hex digits>\n}. */

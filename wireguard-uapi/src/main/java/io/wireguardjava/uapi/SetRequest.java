@@ -12,10 +12,10 @@ import io.wireguardjava.Key;
 import io.wireguardjava.Peer;
 import io.wireguardjava.PresharedKey;
 import io.wireguardjava.PrivateKey;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,7 +60,12 @@ final class SetRequest {
 
   record ReplaceAllowedIps() implements Op {}
 
-  record AllowedIp(InetNetwork prefix, boolean add) implements Op {}
+  /**
+   * Consecutive {@code allowed_ip=} lines of one peer that all add (or all remove) a prefix: one op
+   * for a run, not one per line (a million lines of a {@code wg setconf} are one op). The list
+   * grows while the request is parsed, and is not changed afterwards.
+   */
+  record AllowedIps(List<InetNetwork> prefixes, boolean add) implements Op {}
 
   /** {@code protocol_version=1}: checked, changes nothing. */
   record ProtocolVersion() implements Op {}
@@ -95,10 +100,16 @@ final class SetRequest {
     return ops.size();
   }
 
-  /** Reads a request line by line, failing at the first bad line with wireguard-go's errno. */
+  /**
+   * Reads a request line by line, failing at the first bad line with wireguard-go's errno and a
+   * message that names the line by its number (counted from 1 after {@code set=1}).
+   */
   static final class Parser {
+    private static final byte[] ALLOWED_IP = "allowed_ip=".getBytes(StandardCharsets.US_ASCII);
+
     private final List<Op> ops = new ArrayList<>();
     private boolean inPeer;
+    private int lineNumber;
 
     /** An empty request. */
     Parser() {}
@@ -110,10 +121,80 @@ final class SetRequest {
      * @throws io.wireguardjava.uapi.UapiException when the line is bad, with wireguard-go's errno
      */
     void line(String line) throws UapiException {
-      if (inPeer && line.startsWith("allowed_ip=")) { // most lines of a big request: no key copy
-        ops.add(allowedIp(line.substring("allowed_ip=".length())));
+      lineNumber++;
+      try {
+        if (inPeer && line.startsWith("allowed_ip=")) { // most lines of a big request: no key copy
+          allowedIp(line.substring("allowed_ip=".length()));
+          return;
+        }
+        keyValue(line);
+      } catch (UapiException e) {
+        throw atLine(e);
+      }
+    }
+
+    /**
+     * Checks one line given as its bytes, {@code b[0, length)} without the {@code \n}, read as
+     * ISO-8859-1: an {@code allowed_ip=} line of a peer is parsed from the bytes, with no text
+     * made.
+     *
+     * @param b the line's bytes; not kept
+     * @param length the line's length
+     * @throws io.wireguardjava.uapi.UapiException when the line is bad, with wireguard-go's errno
+     */
+    void line(byte[] b, int length) throws UapiException {
+      if (!inPeer || !startsWith(b, length, ALLOWED_IP)) {
+        line(new String(b, 0, length, StandardCharsets.ISO_8859_1));
         return;
       }
+      lineNumber++;
+      boolean add = length == ALLOWED_IP.length || b[ALLOWED_IP.length] != '-';
+      int from = ALLOWED_IP.length + (add ? 0 : 1);
+      InetNetwork prefix = AllowedIpText.parse(b, from, length);
+      if (prefix == null) {
+        String value =
+            new String(
+                b, ALLOWED_IP.length, length - ALLOWED_IP.length, StandardCharsets.ISO_8859_1);
+        throw atLine(invalid("failed to set allowed ip", value));
+      }
+      addAllowedIp(prefix, add);
+    }
+
+    /** Adds {@code prefix} to the run of lines it continues, or starts a run. */
+    private void addAllowedIp(InetNetwork prefix, boolean add) {
+      Op last = ops.isEmpty() ? null : ops.get(ops.size() - 1);
+      if (last instanceof AllowedIps && ((AllowedIps) last).add() == add) {
+        ((AllowedIps) last).prefixes().add(prefix);
+      } else {
+        List<InetNetwork> run = new ArrayList<>();
+        run.add(prefix);
+        ops.add(new AllowedIps(run, add));
+      }
+    }
+
+    private static boolean startsWith(byte[] b, int length, byte[] prefix) {
+      if (length < prefix.length) {
+        return false;
+      }
+      for (int i = 0; i < prefix.length; i++) {
+        if (b[i] != prefix[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** {@code e} with the line's number in front of its reason. */
+    private UapiException atLine(UapiException e) {
+      String message = String.valueOf(e.getMessage());
+      String errno = " (errno=" + e.errno() + ")"; // UapiException adds it again
+      if (message.endsWith(errno)) {
+        message = message.substring(0, message.length() - errno.length());
+      }
+      return new UapiException(e.errno(), "line " + lineNumber + ": " + message);
+    }
+
+    private void keyValue(String line) throws UapiException {
       int eq = line.indexOf('=');
       if (eq < 0) {
         // Possibly a key with its '=' lost: described, never quoted.
@@ -124,6 +205,10 @@ final class SetRequest {
       if (key.equals("public_key")) {
         inPeer = true;
         ops.add(new SelectPeer(Key.fromBytes(hexKey(value, "public_key", false))));
+        return;
+      }
+      if (inPeer && key.equals("allowed_ip")) {
+        allowedIp(value);
         return;
       }
       ops.add(inPeer ? peerLine(key, value) : deviceLine(key, value));
@@ -174,13 +259,13 @@ final class SetRequest {
       }
     }
 
-    private static Op allowedIp(String value) throws UapiException {
+    private void allowedIp(String value) throws UapiException {
       boolean add = !value.startsWith("-");
       InetNetwork prefix = UapiText.parsePrefix(add ? value : value.substring(1));
       if (prefix == null) {
         throw invalid("failed to set allowed ip", value);
       }
-      return new AllowedIp(prefix, add);
+      addAllowedIp(prefix, add);
     }
 
     private static Op peerLine(String key, String value) throws UapiException {
@@ -220,8 +305,6 @@ final class SetRequest {
         case "replace_allowed_ips":
           requireTrue("replace_allowed_ips", value);
           return new ReplaceAllowedIps();
-        case "allowed_ip":
-          return allowedIp(value);
         case "protocol_version":
           if (!value.equals("1")) {
             throw invalid("invalid protocol version", value);
@@ -298,20 +381,21 @@ final class SetRequest {
       } else if (op instanceof SetKeepalive) {
         selected.touch().keepalive = ((SetKeepalive) op).seconds();
       } else if (op instanceof ReplaceAllowedIps) {
-        for (InetNetwork prefix : selected.touch().allowedIps) {
-          owners.remove(prefix);
-        }
-        selected.allowedIps.clear();
-      } else if (op instanceof AllowedIp) {
-        AllowedIp a = (AllowedIp) op;
-        if (a.add()) {
-          Work other = owners.put(a.prefix(), selected);
-          if (other != null && other != selected) {
-            other.touch().allowedIps.remove(a.prefix());
+        owners.removeAll(selected.touch().ips());
+        selected.clearIps();
+      } else if (op instanceof AllowedIps) {
+        AllowedIps run = (AllowedIps) op;
+        PrefixSet mine = selected.touch().ipSet();
+        for (InetNetwork prefix : run.prefixes()) {
+          if (run.add()) {
+            Work other = owners.put(prefix, selected);
+            if (other != null && other != selected) {
+              other.touch().ipSet().remove(prefix);
+            }
+            mine.add(prefix); // a set: kept at its first position
+          } else if (mine.remove(prefix)) {
+            owners.remove(prefix);
           }
-          selected.touch().allowedIps.add(a.prefix()); // a set: kept at its first position
-        } else if (selected.touch().allowedIps.remove(a.prefix())) {
-          owners.remove(a.prefix());
         }
       }
     }
@@ -354,7 +438,7 @@ final class SetRequest {
         }
         m = new HashMap<>();
         for (Work x : peers.values()) {
-          for (InetNetwork n : x.allowedIps) {
+          for (InetNetwork n : x.ips()) {
             m.put(n, x);
           }
         }
@@ -370,6 +454,15 @@ final class SetRequest {
       }
     }
 
+    void removeAll(Iterable<InetNetwork> prefixes) {
+      Map<InetNetwork, Work> m = map;
+      if (m != null) {
+        for (InetNetwork prefix : prefixes) {
+          m.remove(prefix);
+        }
+      }
+    }
+
     void clear() {
       map = null;
     }
@@ -381,9 +474,7 @@ final class SetRequest {
       return;
     }
     peers.remove(w.publicKey);
-    for (InetNetwork prefix : w.allowedIps) {
-      owners.remove(prefix);
-    }
+    owners.removeAll(w.ips());
   }
 
   /** A peer being changed; an untouched one is given back as the same {@link Peer}. */
@@ -394,8 +485,11 @@ final class SetRequest {
     Optional<Endpoint> endpoint;
     int keepalive;
 
-    /** In the order added; a set, so a peer with a million prefixes checks each in O(1). */
-    final LinkedHashSet<InetNetwork> allowedIps;
+    /** The allowed IPs until they first change (most peers of a request never do). */
+    private final List<InetNetwork> initialIps;
+
+    /** In the order added, made at the first change: a million prefixes checked each in O(1). */
+    private @Nullable PrefixSet allowedIps;
 
     Work(Peer p) {
       original = p;
@@ -403,14 +497,34 @@ final class SetRequest {
       presharedKey = p.presharedKey();
       endpoint = p.endpoint();
       keepalive = p.persistentKeepalive().orElse(0);
-      allowedIps = new LinkedHashSet<>(p.allowedIps());
+      initialIps = p.allowedIps();
     }
 
     Work(Key key) {
       publicKey = key;
       presharedKey = Optional.empty();
       endpoint = Optional.empty();
-      allowedIps = new LinkedHashSet<>();
+      initialIps = List.of();
+    }
+
+    /** The allowed IPs now, in order. */
+    List<InetNetwork> ips() {
+      PrefixSet set = allowedIps;
+      return set == null ? initialIps : set.toList();
+    }
+
+    /** The allowed IPs as a set to change. */
+    PrefixSet ipSet() {
+      PrefixSet set = allowedIps;
+      if (set == null) {
+        set = new PrefixSet(initialIps);
+        allowedIps = set;
+      }
+      return set;
+    }
+
+    void clearIps() {
+      allowedIps = new PrefixSet(List.of());
     }
 
     Work touch() {
@@ -425,7 +539,7 @@ final class SetRequest {
       Peer.Builder b = Peer.builder().publicKey(publicKey).persistentKeepalive(keepalive);
       presharedKey.ifPresent(b::presharedKey);
       endpoint.ifPresent(b::endpoint);
-      return b.allowedIps(allowedIps).build();
+      return b.allowedIps(ips()).build();
     }
   }
 

@@ -30,26 +30,10 @@ final class UapiText {
       return null; // InetNetwork.parse would take a bare address as /32 or /128
     }
     try {
-      return masked(InetNetwork.parse(text));
+      return InetNetwork.parse(text).masked(); // itself when it has no host bits (most)
     } catch (IllegalArgumentException e) {
       return null;
     }
-  }
-
-  /** {@code n} with its host bits cleared; {@code n} itself when it has none (most do). */
-  static InetNetwork masked(InetNetwork n) {
-    int bits = n.prefixLength();
-    if (bits == (n.isIpv4() ? 32 : 128)) {
-      return n;
-    }
-    byte[] b = n.address().getAddress();
-    for (int i = bits / 8; i < b.length; i++) {
-      int keep = Math.max(0, Math.min(8, bits - 8 * i));
-      if ((b[i] & (0xff >> keep)) != 0) {
-        return n.masked();
-      }
-    }
-    return n;
   }
 
   /** {@code a.b.c.d:port} or {@code [v6]:port}, IP literals only; null when malformed. */

@@ -55,14 +55,27 @@ class SetRequestFuzzTest {
   void aRequestParsesAndAppliesWholeOrNotAtAll(byte[] input) throws Exception {
     String body = new String(input, StandardCharsets.ISO_8859_1);
     List<String> lines = Arrays.asList(body.split("\n", -1));
+    // The server reads lines as bytes (allowed_ip= values parsed in place): same outcome as text.
+    SetRequest.Parser fromBytes = new SetRequest.Parser();
+    int bytesErrno = 0;
+    try {
+      for (String line : lines) {
+        byte[] b = line.getBytes(StandardCharsets.ISO_8859_1);
+        fromBytes.line(b, b.length);
+      }
+    } catch (UapiException e) {
+      bytesErrno = e.errno();
+    }
     SetRequest request;
     try {
       request = SetRequest.parse(lines);
     } catch (UapiException e) {
-      assertThat(e.errno()).isNegative();
+      assertThat(e.errno()).isNegative().isEqualTo(bytesErrno);
       return;
     }
+    assertThat(bytesErrno).as("refused when read as bytes").isZero();
     Config after = request.applyTo(BASE);
+    assertThat(fromBytes.finish().applyTo(BASE)).isEqualTo(after);
     Set<Key> keys = new HashSet<>();
     Set<InetNetwork> prefixes = new HashSet<>();
     for (Peer p : after.peers()) {
