@@ -39,9 +39,11 @@ class WindowTest {
     assertThat(a).isNotNull();
     // 64 KiB buffer less 1380 unread bytes, in units of 2^7.
     assertThat(a.window()).isEqualTo((65536 - MSS + 127) >> 7);
-    // Keep the peer window-limited for a few RTTs while the app reads: the buffer doubles.
+    // Keep the peer window-limited for a few RTTs while the app reads: the buffer doubles (every
+    // other 60 ms burst here). The receiver's first round-trip sample spans the quiet time before
+    // the first burst (170 ms), so growth starts one burst later than the handshake RTT had it.
     byte[] sink = new byte[1 << 20];
-    for (int round = 0; round < 8; round++) {
+    for (int round = 0; round < 12; round++) {
       t.now += 60_000_000L;
       int space = c.socket.connection().receiveSpace();
       for (int sent = 0; sent + MSS <= space; sent += MSS) {
