@@ -324,6 +324,13 @@ final class InteropLab implements AutoCloseable {
     return String.join("\n", lines);
   }
 
+  private String[] agentCommand(List<String> jvmOptions, Path conf) {
+    List<String> cmd = new ArrayList<>(List.of(java.toString()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", classPath(), LabAgent.class.getName(), "tunnel", conf.toString()));
+    return cmd.toArray(String[]::new);
+  }
+
   /**
    * Starts our side: for NETSTACK a {@link LabAgent} on a TunnelNetwork, as nobody, from a config
    * only nobody can read; for KERNEL {@code wg-java up} (root, TUN) and a kernel agent as nobody.
@@ -332,22 +339,16 @@ final class InteropLab implements AutoCloseable {
     return startOurs(side, underlay, List.of());
   }
 
-  /** As {@link #startOurs(Side, Underlay)}, with JVM options for {@code wg-java up} (KERNEL). */
+  /**
+   * As {@link #startOurs(Side, Underlay)}, with JVM options for our JVM: the agent's (NETSTACK) or
+   * {@code wg-java up}'s (KERNEL).
+   */
   AgentProcess startOurs(Side side, Underlay underlay, List<String> jvmOptions)
       throws IOException, InterruptedException {
     if (side == Side.NETSTACK) {
       Path conf = nobodysConfig(underlay);
       String log = "ours-netstack-" + underlay.name().toLowerCase();
-      Process p =
-          lab.startAsNobody(
-              nsOurs,
-              log,
-              java.toString(),
-              "-cp",
-              classPath(),
-              LabAgent.class.getName(),
-              "tunnel",
-              conf.toString());
+      Process p = lab.startAsNobody(nsOurs, log, agentCommand(jvmOptions, conf));
       return register(AgentProcess.await(log, p, logOf(log), START));
     }
     String iface = lab.iface("w" + (underlay == Underlay.CLEAN ? "c" : "i"));

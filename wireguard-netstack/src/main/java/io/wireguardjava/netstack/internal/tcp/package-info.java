@@ -25,9 +25,9 @@
  *   <li>{@code ConnectionTimers}: retransmission, delayed ACK, persist, keepalive, TIME-WAIT;
  *   <li>values and helpers: {@code TcpHeader}, {@code TcpOptions}, {@code Seq}, {@code ByteRing},
  *       {@code Assembler}, {@code SackScoreboard}, {@code RttEstimator}, {@code CongestionControl}
- *       ({@code Bbr} by default, with {@code DeliveryRate} and {@code AckAggregation}; {@code
- *       NewReno}, {@code Cubic}), {@code IsnGenerator} ({@code SipHash}), {@code MemoryBudget},
- *       {@code TcpCounters};
+ *       ({@code NewReno} by default; {@code Bbr}, with {@code DeliveryRate} and {@code
+ *       AckAggregation}; {@code Cubic}), {@code IsnGenerator} ({@code SipHash}), {@code
+ *       MemoryBudget}, {@code TcpCounters};
  *   <li>application side: {@code TcpSocket}, {@code TcpListener}.
  * </ul>
  *

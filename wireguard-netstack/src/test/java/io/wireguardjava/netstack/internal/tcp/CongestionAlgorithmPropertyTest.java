@@ -9,15 +9,15 @@ import org.junit.jupiter.api.Test;
 class CongestionAlgorithmPropertyTest {
 
   @Test
-  void unsetMeansBbr() {
-    assertThat(CongestionAlgorithm.fromProperty(null)).isEqualTo(CongestionAlgorithm.BBR);
-    assertThat(CongestionAlgorithm.fromProperty(" ")).isEqualTo(CongestionAlgorithm.BBR);
-    assertThat(TcpSettings.defaults().congestionControl()).isEqualTo(CongestionAlgorithm.BBR);
+  void unsetMeansNewReno() {
+    assertThat(CongestionAlgorithm.fromProperty(null)).isEqualTo(CongestionAlgorithm.NEW_RENO);
+    assertThat(CongestionAlgorithm.fromProperty(" ")).isEqualTo(CongestionAlgorithm.NEW_RENO);
+    assertThat(TcpSettings.defaults().congestionControl()).isEqualTo(CongestionAlgorithm.NEW_RENO);
   }
 
   @Test
-  void newRenoByName() {
-    assertThat(CongestionAlgorithm.fromProperty("newreno")).isEqualTo(CongestionAlgorithm.NEW_RENO);
+  void bbrByName() {
+    assertThat(CongestionAlgorithm.fromProperty("bbr")).isEqualTo(CongestionAlgorithm.BBR);
   }
 
   @Test
