@@ -220,18 +220,7 @@ final class Engine implements Tunnel, Lifecycle {
   }
 
   /** The peers as the handshake code sees them. */
-  private final PeerDirectory directory =
-      new PeerDirectory() {
-        @Override
-        public @Nullable PeerState peer(Key publicKey) {
-          return peers.get(publicKey);
-        }
-
-        @Override
-        public Iterable<PeerState> peers() {
-          return peers.values();
-        }
-      };
+  private final PeerDirectory directory = PeerDirectory.of(peers);
 
   @Nullable PeerState peer(Key key) {
     return peers.get(key);

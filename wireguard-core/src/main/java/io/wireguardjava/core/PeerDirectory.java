@@ -13,4 +13,19 @@ interface PeerDirectory {
 
   /** Every configured peer (a weakly consistent view: safe while peers change). */
   Iterable<PeerState> peers();
+
+  /** The peers of a concurrent map by public key, read live (the engine's, and tests' fakes). */
+  static PeerDirectory of(java.util.concurrent.ConcurrentMap<Key, PeerState> peers) {
+    return new PeerDirectory() {
+      @Override
+      public @Nullable PeerState peer(Key publicKey) {
+        return peers.get(publicKey);
+      }
+
+      @Override
+      public Iterable<PeerState> peers() {
+        return peers.values();
+      }
+    };
+  }
 }

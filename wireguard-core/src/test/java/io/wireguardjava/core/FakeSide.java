@@ -13,11 +13,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
 
 /**
  * One side of a handshake built from fakes, no engine and no socket: {@link Handshakes} and its
@@ -41,7 +39,8 @@ final class FakeSide {
   final List<PeerState> requested = new ArrayList<>();
   final Handshakes handshakes;
   final DatagramSender sender;
-  private final Map<Key, PeerState> peers = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentMap<Key, PeerState> peers =
+      new ConcurrentHashMap<>();
   private final PeerServices services;
 
   FakeSide(ManualClock clock, int port) {
@@ -66,18 +65,7 @@ final class FakeSide {
                     to.localAddress()));
           }
         };
-    PeerDirectory directory =
-        new PeerDirectory() {
-          @Override
-          public @Nullable PeerState peer(Key publicKey) {
-            return peers.get(publicKey);
-          }
-
-          @Override
-          public Iterable<PeerState> peers() {
-            return peers.values();
-          }
-        };
+    PeerDirectory directory = PeerDirectory.of(peers);
     this.handshakes =
         new Handshakes(
             Optional.of(key),
