@@ -514,7 +514,20 @@ public final class Stack {
   }
 
   /**
-   * Emits what application threads queued, expires reassembly, runs the TCP layer's timers.
+   * Says that the packets given to {@link #onPacket} until the next {@link #poll} arrived together
+   * (a burst taken from the tunnel at once): TCP may then send one ACK for the burst's in-order
+   * data at that poll rather than one every second segment. Stack thread only.
+   */
+  public void beginBatch() {
+    TcpPort t = tcp;
+    if (t != null) {
+      t.beginBatch();
+    }
+  }
+
+  /**
+   * Ends a batch begun with {@link #beginBatch} (sending the ACKs it owes), emits what application
+   * threads queued, expires reassembly, runs the TCP layer's timers.
    *
    * @param nowNanos the current time
    */

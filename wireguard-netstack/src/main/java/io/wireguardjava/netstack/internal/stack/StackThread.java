@@ -31,6 +31,9 @@ public final class StackThread implements AutoCloseable {
   /** Inbound packets buffered between the reader and the stack thread. */
   public static final int INBOUND_SLOTS = 512;
 
+  /** Inbound packets handled between two polls at most. */
+  static final int MAX_BATCH = 64;
+
   private static final Duration READ_POLL = Duration.ofMillis(200);
 
   private final Stack stack;
@@ -164,7 +167,12 @@ public final class StackThread implements AutoCloseable {
       while (!stopping) {
         awaitWork();
         long now = System.nanoTime();
-        for (byte[] buf; (buf = ready.poll()) != null; ) {
+        if (!ready.isEmpty()) {
+          stack.beginBatch(); // the poll below ends it
+        }
+        // A bounded batch: the poll that ends it sends its ACKs and runs timers even in a flood.
+        byte[] buf;
+        for (int i = 0; i < MAX_BATCH && (buf = ready.poll()) != null; i++) {
           int n =
               (buf[0] & 0xff) << 24
                   | (buf[1] & 0xff) << 16
