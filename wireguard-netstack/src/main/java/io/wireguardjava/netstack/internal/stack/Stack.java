@@ -29,9 +29,10 @@ import org.jspecify.annotations.Nullable;
  * {@link #nextDeadline} says when {@code poll} must run again (smoltcp's shape).
  *
  * <p>Threads: {@code onPacket}, {@code poll}, {@code nextDeadline} and the {@link TcpPort} run on
- * one thread, the stack thread, which owns the reassemblers and the scratch buffer. Application
- * threads call {@link #bindUdp}, {@link #sendUdp} and {@link #ping}: they build packets in
- * preallocated {@link Outbox} buffers and call the {@code wake} hook so the stack thread polls.
+ * one thread at a time, the stack thread, which owns the reassemblers and the scratch buffer
+ * ({@link StackThread} passes that role between its receiver and its timer thread under a lock).
+ * Application threads call {@link #bindUdp}, {@link #sendUdp} and {@link #ping}: they build packets
+ * in preallocated {@link Outbox} buffers and call the {@code wake} hook so the stack thread polls.
  *
  * <p>Pipeline of one inbound packet: version -> header check -> destination is ours -> IPv4/IPv6
  * fragments to their reassembler -> by protocol: UDP to its endpoint (or ICMP port unreachable),
