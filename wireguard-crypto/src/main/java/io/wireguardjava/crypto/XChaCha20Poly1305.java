@@ -7,11 +7,18 @@ import org.jspecify.annotations.Nullable;
  * XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha-03): HChaCha20 derives a subkey from the key and the
  * first 16 nonce bytes, then ChaCha20-Poly1305 runs with nonce {@code 0^4 || nonce[16..24)}.
  * WireGuard uses it only for cookie replies. Stateless and thread-safe.
+ *
+ * <p>Always on the BouncyCastle backend: a cookie is one 16-byte block under a fresh subkey, so the
+ * cost is the key set-up, where the JDK's {@code Cipher.init} (a {@code SecretKeySpec} copy, its
+ * Poly1305 field objects) was a fifth of a gate thread's time under a handshake flood, JDK 17.
  */
 final class XChaCha20Poly1305 {
 
   /** Length of the extended nonce. */
   public static final int NONCE_LENGTH = 24;
+
+  private static final ChaCha20Poly1305 SMALL =
+      ChaCha20Poly1305.of(ChaCha20Poly1305.Backend.BOUNCY_CASTLE);
 
   private XChaCha20Poly1305() {}
 
@@ -31,7 +38,7 @@ final class XChaCha20Poly1305 {
       byte[] dst,
       int dstOff) {
     byte[] subkey = hChaCha20(key, nonce, nonceOff);
-    ChaCha20Poly1305 c = ChaCha20Poly1305.get();
+    ChaCha20Poly1305 c = SMALL;
     ChaCha20Poly1305.Key k = c.key(subkey);
     try {
       return c.seal(k, 0, le64(nonce, nonceOff + 16), ad, src, srcOff, len, 0, dst, dstOff);
@@ -57,7 +64,7 @@ final class XChaCha20Poly1305 {
       byte[] dst,
       int dstOff) {
     byte[] subkey = hChaCha20(key, nonce, nonceOff);
-    ChaCha20Poly1305 c = ChaCha20Poly1305.get();
+    ChaCha20Poly1305 c = SMALL;
     ChaCha20Poly1305.Key k = c.key(subkey);
     try {
       return c.open(k, 0, le64(nonce, nonceOff + 16), ad, src, srcOff, len, dst, dstOff);
