@@ -63,21 +63,7 @@ public final class CookieChecker {
     final byte[] mac1 = new byte[Protocol.MAC_LENGTH];
     @Nullable Secret cookieSecret;
     int cookieSourceLength;
-    // Reply nonces drawn NONCES_PER_DRAW at a time: one SecureRandom call (a lock and a read of
-    // /dev/urandom) per 32 replies instead of per reply. Public once sent: not wiped.
-    final byte[] nonces = new byte[XChaCha20Poly1305.NONCE_LENGTH * NONCES_PER_DRAW];
-    int noncesLeft;
-    @Nullable RandomSource noncesFrom;
-
-    void nextNonce(RandomSource random) {
-      if (noncesLeft == 0 || noncesFrom != random) {
-        random.nextBytes(nonces);
-        noncesLeft = NONCES_PER_DRAW;
-        noncesFrom = random;
-      }
-      noncesLeft--;
-      System.arraycopy(nonces, noncesLeft * nonce.length, nonce, 0, nonce.length);
-    }
+    final NonceStream nonces = new NonceStream();
 
     void forgetCookie() {
       Arrays.fill(cookie, (byte) 0);
@@ -85,7 +71,6 @@ public final class CookieChecker {
     }
   }
 
-  private static final int NONCES_PER_DRAW = 32;
   private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
 
   /**
@@ -159,7 +144,7 @@ public final class CookieChecker {
         msg, off + len - 2 * Protocol.MAC_LENGTH, w.mac1, 0, Protocol.MAC_LENGTH); // before out
     try {
       cookie(srcAddress, srcPort, w);
-      w.nextNonce(random);
+      w.nonces.next(random, w.nonce);
       out[outOff] = Protocol.TYPE_COOKIE_REPLY;
       out[outOff + 1] = 0;
       out[outOff + 2] = 0;
