@@ -193,29 +193,109 @@ final class XChaCha20Poly1305 {
     }
   }
 
-  /** ChaCha's 20 rounds on the state {@code x}, in place (no feed-forward). */
+  /**
+   * ChaCha's 20 rounds on the state {@code x}, in place (no feed-forward): on local variables (the
+   * array version's quarter-round calls were most of a cookie reply's time).
+   */
   private static void rounds(int[] x) {
+    int x0 = x[0];
+    int x1 = x[1];
+    int x2 = x[2];
+    int x3 = x[3];
+    int x4 = x[4];
+    int x5 = x[5];
+    int x6 = x[6];
+    int x7 = x[7];
+    int x8 = x[8];
+    int x9 = x[9];
+    int x10 = x[10];
+    int x11 = x[11];
+    int x12 = x[12];
+    int x13 = x[13];
+    int x14 = x[14];
+    int x15 = x[15];
     for (int round = 0; round < 10; round++) {
-      quarter(x, 0, 4, 8, 12);
-      quarter(x, 1, 5, 9, 13);
-      quarter(x, 2, 6, 10, 14);
-      quarter(x, 3, 7, 11, 15);
-      quarter(x, 0, 5, 10, 15);
-      quarter(x, 1, 6, 11, 12);
-      quarter(x, 2, 7, 8, 13);
-      quarter(x, 3, 4, 9, 14);
+      x0 += x4;
+      x12 = Integer.rotateLeft(x12 ^ x0, 16);
+      x8 += x12;
+      x4 = Integer.rotateLeft(x4 ^ x8, 12);
+      x0 += x4;
+      x12 = Integer.rotateLeft(x12 ^ x0, 8);
+      x8 += x12;
+      x4 = Integer.rotateLeft(x4 ^ x8, 7);
+      x1 += x5;
+      x13 = Integer.rotateLeft(x13 ^ x1, 16);
+      x9 += x13;
+      x5 = Integer.rotateLeft(x5 ^ x9, 12);
+      x1 += x5;
+      x13 = Integer.rotateLeft(x13 ^ x1, 8);
+      x9 += x13;
+      x5 = Integer.rotateLeft(x5 ^ x9, 7);
+      x2 += x6;
+      x14 = Integer.rotateLeft(x14 ^ x2, 16);
+      x10 += x14;
+      x6 = Integer.rotateLeft(x6 ^ x10, 12);
+      x2 += x6;
+      x14 = Integer.rotateLeft(x14 ^ x2, 8);
+      x10 += x14;
+      x6 = Integer.rotateLeft(x6 ^ x10, 7);
+      x3 += x7;
+      x15 = Integer.rotateLeft(x15 ^ x3, 16);
+      x11 += x15;
+      x7 = Integer.rotateLeft(x7 ^ x11, 12);
+      x3 += x7;
+      x15 = Integer.rotateLeft(x15 ^ x3, 8);
+      x11 += x15;
+      x7 = Integer.rotateLeft(x7 ^ x11, 7);
+      x0 += x5;
+      x15 = Integer.rotateLeft(x15 ^ x0, 16);
+      x10 += x15;
+      x5 = Integer.rotateLeft(x5 ^ x10, 12);
+      x0 += x5;
+      x15 = Integer.rotateLeft(x15 ^ x0, 8);
+      x10 += x15;
+      x5 = Integer.rotateLeft(x5 ^ x10, 7);
+      x1 += x6;
+      x12 = Integer.rotateLeft(x12 ^ x1, 16);
+      x11 += x12;
+      x6 = Integer.rotateLeft(x6 ^ x11, 12);
+      x1 += x6;
+      x12 = Integer.rotateLeft(x12 ^ x1, 8);
+      x11 += x12;
+      x6 = Integer.rotateLeft(x6 ^ x11, 7);
+      x2 += x7;
+      x13 = Integer.rotateLeft(x13 ^ x2, 16);
+      x8 += x13;
+      x7 = Integer.rotateLeft(x7 ^ x8, 12);
+      x2 += x7;
+      x13 = Integer.rotateLeft(x13 ^ x2, 8);
+      x8 += x13;
+      x7 = Integer.rotateLeft(x7 ^ x8, 7);
+      x3 += x4;
+      x14 = Integer.rotateLeft(x14 ^ x3, 16);
+      x9 += x14;
+      x4 = Integer.rotateLeft(x4 ^ x9, 12);
+      x3 += x4;
+      x14 = Integer.rotateLeft(x14 ^ x3, 8);
+      x9 += x14;
+      x4 = Integer.rotateLeft(x4 ^ x9, 7);
     }
-  }
-
-  private static void quarter(int[] x, int a, int b, int c, int d) {
-    x[a] += x[b];
-    x[d] = Integer.rotateLeft(x[d] ^ x[a], 16);
-    x[c] += x[d];
-    x[b] = Integer.rotateLeft(x[b] ^ x[c], 12);
-    x[a] += x[b];
-    x[d] = Integer.rotateLeft(x[d] ^ x[a], 8);
-    x[c] += x[d];
-    x[b] = Integer.rotateLeft(x[b] ^ x[c], 7);
+    x[0] = x0;
+    x[1] = x1;
+    x[2] = x2;
+    x[3] = x3;
+    x[4] = x4;
+    x[5] = x5;
+    x[6] = x6;
+    x[7] = x7;
+    x[8] = x8;
+    x[9] = x9;
+    x[10] = x10;
+    x[11] = x11;
+    x[12] = x12;
+    x[13] = x13;
+    x[14] = x14;
+    x[15] = x15;
   }
 
   static int le32(byte[] b, int off) {
