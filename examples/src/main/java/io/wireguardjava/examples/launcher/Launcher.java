@@ -311,14 +311,6 @@ public final class Launcher {
         return;
       }
       closed = true;
-      String diag = System.getenv("HS_DIAG_DROPS"); // TEMP diagnostic, not to commit
-      if (diag != null) {
-        try {
-          Files.writeString(Path.of(diag), tunnel.stats().drops().toString() + "\n");
-        } catch (IOException | RuntimeException e) {
-          // diagnostic only
-        }
-      }
       tunnel.close();
     }
   }
