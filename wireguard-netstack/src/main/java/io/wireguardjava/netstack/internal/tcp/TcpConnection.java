@@ -165,6 +165,9 @@ final class TcpConnection {
   /** The pacing time a blocked send waits for, as a timer; NEVER when nothing waits. */
   long pacingWaitAt = NEVER;
 
+  /** The previous transmit pass ended held back by pacing: a late wakeup may be made up. */
+  boolean pacingCatchUp;
+
   /** Pacing: what the quantum released at {@link #pacingBurstAt} may still send. */
   int pacingBurstLeft;
 

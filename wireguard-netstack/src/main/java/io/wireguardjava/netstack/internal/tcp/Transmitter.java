@@ -17,7 +17,7 @@ final class Transmitter {
   static void transmit(TcpConnection c, long now) {
     // A pacing wait is decided anew by every pass; one left over from a state that no longer sends
     // data (TIME-WAIT after a paced burst) would be a timer that fires at once, forever.
-    c.pacingWaitAt = TcpConnection.NEVER;
+    Pacing.onPassStart(c);
     switch (c.state) {
       case CLOSED, TIME_WAIT -> {
         if (c.ackNow && c.state == TcpState.TIME_WAIT) {
