@@ -32,11 +32,15 @@ public final class CookieChecker {
   private final RandomSource random;
   private final ReentrantLock rotation = new ReentrantLock();
   private volatile @Nullable Secret secret;
+  // The secret before the current one: wiped at the next rotation, COOKIE_REFRESH_TIME after it
+  // was replaced, when no check can still be using it.
+  private @Nullable Secret retired;
 
   /**
    * The cookie secret as {@link Blake2sMac#keyed} state, and when it was drawn. Replaced whole on
    * rotation, so the checks read it without a lock (two gate threads contended on the old monitor
-   * under a flood); a replaced secret is left to the collector, as a thread may still be using it.
+   * under a flood); a replaced secret is wiped one rotation later, as a thread may still be using
+   * it for a moment.
    */
   private static final class Secret {
     final int[] keyed;
@@ -197,6 +201,8 @@ public final class CookieChecker {
         } finally {
           Arrays.fill(raw, (byte) 0);
         }
+        wipe(retired);
+        retired = secret;
         secret = s;
       }
       return s;
@@ -205,15 +211,20 @@ public final class CookieChecker {
     }
   }
 
+  private static void wipe(@Nullable Secret s) {
+    if (s != null) {
+      Arrays.fill(s.keyed, 0);
+    }
+  }
+
   /** Zeroes the secret and keys. */
   public void destroy() {
     rotation.lock();
     try {
-      Secret s = secret;
+      wipe(secret);
+      wipe(retired);
       secret = null;
-      if (s != null) {
-        Arrays.fill(s.keyed, 0);
-      }
+      retired = null;
       Arrays.fill(mac1State, 0);
       Arrays.fill(cookieKey, (byte) 0);
     } finally {
