@@ -15,8 +15,8 @@ package io.wireguardjava.netstack.internal.tcp;
  * rate; BBR then measures that self-made delivery rate as the path's bandwidth, paces at it, and
  * spirals down to two segments per wakeup (LinkedStacksTest at 5 % loss took 55 s on a quiet
  * machine and 850 s on a loaded one, where NewReno, clocked by ACKs, took 28 s). Time the sender
- * did not want (no data, cwnd full) earns only {@link #CREDIT_NANOS}. Stack thread, connection
- * lock held.
+ * did not want (no data, cwnd full) earns only {@link #CREDIT_NANOS}. Stack thread, connection lock
+ * held.
  */
 final class Pacing {
   /** The time one quantum covers: 1 ms, as Linux's default sk_pacing_shift of 10. */

@@ -410,8 +410,8 @@ final class SegmentProcessor {
    * A retransmission can be lost too. If data sent after we retransmitted the first hole is SACKed
    * (more than DupThresh-1 segments of it) while that hole is still unacknowledged, the
    * retransmission is deemed lost and sent again now, instead of waiting for the timeout (the idea
-   * of Linux's lost-retransmit detection and RFC 8985). As RACK, only once the retransmission had
-   * a round trip and a quarter more to arrive: later data overtaking it by a few segments is
+   * of Linux's lost-retransmit detection and RFC 8985). As RACK, only once the retransmission had a
+   * round trip and a quarter more to arrive: later data overtaking it by a few segments is
    * reordering, not loss.
    */
   private static void detectLostRetransmission(TcpConnection c, long now) {

@@ -46,9 +46,9 @@ class LateStackThreadTest {
   }
 
   /**
-   * A pacing wait that ends late must be made up. Before, a release could catch up at most 1 ms,
-   * so a sender that ran every 5 ms sent two quanta per run, BBR measured that as the path's
-   * bandwidth and paced at it: 4 Mbit/s on a 1 Gbit/s link, against NewReno's ACK-clocked rate.
+   * A pacing wait that ends late must be made up. Before, a release could catch up at most 1 ms, so
+   * a sender that ran every 5 ms sent two quanta per run, BBR measured that as the path's bandwidth
+   * and paced at it: 4 Mbit/s on a 1 Gbit/s link, against NewReno's ACK-clocked rate.
    */
   @Test
   void pacingMakesUpForLateWakeups() throws Exception {
