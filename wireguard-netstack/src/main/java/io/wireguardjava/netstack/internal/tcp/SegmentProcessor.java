@@ -482,12 +482,7 @@ final class SegmentProcessor {
         c.ackNow = true; // RFC 5681 §4.2: ACK at once when a gap fills
       } else {
         c.bytesSinceAck += len;
-        int fullSegment = Math.min(c.ourMss, c.largestSegmentSeen);
-        if (c.bytesSinceAck >= 2 * fullSegment) {
-          c.ackNow = true;
-        } else if (c.delayedAckAt == TcpConnection.NEVER) {
-          c.delayedAckAt = now + c.settings.delayedAck().toNanos();
-        }
+        BatchAcks.onInOrderData(c, Math.min(c.ourMss, c.largestSegmentSeen), now);
       }
       ReceiveBufferTuning.onInOrderData(c, inOrder, now);
       c.changed.signalAll();

@@ -113,6 +113,10 @@ final class TcpConnection {
   boolean ackNow;
   long delayedAckAt = NEVER;
   int bytesSinceAck;
+
+  /** In the layer's list of ACKs owed at the end of the receive batch (see BatchAcks). */
+  boolean ackOwed;
+
   boolean windowUpdatePending;
 
   /** SACK compression: RCV.NXT at which the immediate out-of-order ACKs are counted. */
