@@ -11,7 +11,9 @@
 #             the victim's key (so each costs a Diffie-Hellman unless answered with a cookie).
 # Prints: time to the fresh peer's handshake, cookie replies per flood datagram (counted with
 # nftables in the attacker's namespace), ping loss of the established peer, the victim's RSS
-# before / max during / after, and its CPU time during the flood.
+# before / max during / after, its CPU time during the flood, and the kernel's counts of datagrams
+# lost before a socket (the victim's UDP buffer errors, the per-CPU backlog drops of all
+# namespaces: other traffic on the machine shows there too).
 #
 # Usage (as root):  bench/flood.sh
 #   RATE=40000 SECONDS_=30 FRESH_AFTER=10   flood rate and length, when the fresh peer starts
@@ -85,6 +87,14 @@ start_ours() { # ns iface -> pid in $started (the launcher execs java: the pid i
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Where flood datagrams or replies can be lost outside the victim: its socket's UDP counters
+# (receive buffer full, send buffer full) and the kernel's per-CPU backlog drops (veth delivers
+# through netif_rx: a full backlog drops before any socket sees the datagram).
+udp_errors() { # ns -> "RcvbufErrors SndbufErrors"
+  ip netns exec "$1" awk '/^Udp:/ {n++; if (n == 1) for (i = 2; i <= NF; i++) col[$i] = i;
+    else print $col["RcvbufErrors"], $col["SndbufErrors"]}' /proc/net/snmp
+}
+backlog_drops() { local s=0 _a d _r; while read -r _a d _r; do s=$((s + 16#$d)); done </proc/net/softnet_stat; echo "$s"; }
 
 row() { printf '| %-5s | %-44s | %16s |\n' "$@"; }
 
@@ -118,6 +128,8 @@ for impl in $IMPLS; do
   r0=$(rss_kb "$vpid")
   out0=$(nft_count out) in0=$(nft_count in)
   c0=$(cpu_ticks "$vpid")
+  read -r rb0 sb0 <<<"$(udp_errors "$nv")"
+  bl0=$(backlog_drops)
 
   ip netns exec "$na" python3 bench/flood-initiations.py "$pv" 192.168.73.1 51820 "$RATE" "$FLOOD" \
     >"$work/flood.out" 2>&1 &
@@ -156,6 +168,8 @@ for impl in $IMPLS; do
   wait "$fresh_ping" 2>/dev/null || true
   c1=$(cpu_ticks "$vpid")
   r1=$(rss_kb "$vpid")
+  read -r rb1 sb1 <<<"$(udp_errors "$nv")"
+  bl1=$(backlog_drops)
   out1=$(nft_count out) in1=$(nft_count in)
   flood_sent=$((out1 - out0)) cookies=$((in1 - in0))
   loss=$(grep -o '[0-9.]*% packet loss' "$work/ping.out" || echo "? (ping: $(tail -1 "$work/ping.out"))")
@@ -163,6 +177,7 @@ for impl in $IMPLS; do
   row "$impl" "flood datagrams sent (generator / nft)" "$(cat "$work/flood.out") / $flood_sent"
   row "$impl" "cookie replies received" "$cookies"
   row "$impl" "cookie replies per flood datagram" "$(awk -v c="$cookies" -v s="$flood_sent" 'BEGIN {printf "%.1f %%", s ? 100 * c / s : 0}')"
+  row "$impl" "victim UDP rcvbuf / sndbuf errors; backlog drops" "$((rb1 - rb0)) / $((sb1 - sb0)); $((bl1 - bl0))"
   row "$impl" "established peer: ping loss during the flood" "$loss ($pings)"
   row "$impl" "victim RSS before / max / after, MiB" "$((r0 / 1024)) / $((rmax / 1024)) / $((r1 / 1024))"
   row "$impl" "victim CPU during the flood, s" "$(awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}')"

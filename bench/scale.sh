@@ -5,7 +5,10 @@
 #   2. `wg setconf` of one peer with 1,000,000 prefixes into a fresh device, then `wg show`;
 # each with the daemon's RSS before and after, and memory per peer / per prefix.
 # For ours also the live Java heap after a full GC (jcmd), which is what the table costs; the
-# RSS of a JVM includes heap it has not given back.
+# RSS of a JVM includes heap it has not given back. The empty daemon's live heap is taken once, on
+# a daemon of its own: a full GC just before a timed apply shrinks G1's heap to a few MiB (at most
+# 70 % free after a full GC), and the apply then paid for growing it back, young GC after young
+# GC, each copying everything applied so far, which no daemon started by wg-quick does.
 #
 # Usage (as root):  bench/scale.sh
 #   PEERS=65536 PREFIXES=1000000      sizes
@@ -128,12 +131,20 @@ echo "# $(date -u +%FT%TZ) $(uname -r), $(nproc) CPUs, load $(cut -d' ' -f1-3 /p
 echo "# ours: $("$JAVA" -version 2>&1 | head -1), WG_JAVA_OPTS='${WG_JAVA_OPTS:-}'; wireguard-go: $WIREGUARD_GO"
 row implementation measure value
 row "-------------" "------------------------------------" "------------"
+h_empty=-
+if [[ " $IMPLS " == *" ours "* ]]; then
+  start_daemon ours "${id}oe"
+  sleep 1
+  h_empty=$(heap_kb ours)
+  stop_daemon
+fi
+
 for impl in $IMPLS; do
   # 1. many peers
   iface=${id}${impl:0:1}p
   start_daemon "$impl" "$iface"
   sleep 1
-  r0=$(rss_kb) h0=$(heap_kb "$impl")
+  r0=$(rss_kb) h0=$h_empty
   t=$(seconds wg syncconf "$iface" "$work/peers.conf")
   [ "$t" = fail ] && sed 's/^/  wg: /' "$work/err" >&2
   row "$impl" "wg syncconf of $PEERS peers, s" "$t"
@@ -152,7 +163,7 @@ for impl in $IMPLS; do
   iface=${id}${impl:0:1}x
   start_daemon "$impl" "$iface"
   sleep 1
-  r0=$(rss_kb) h0=$(heap_kb "$impl")
+  r0=$(rss_kb) h0=$h_empty
   t=$(seconds wg setconf "$iface" "$work/prefixes.conf")
   [ "$t" = fail ] && sed 's/^/  wg: /' "$work/err" >&2
   row "$impl" "wg setconf of $PREFIXES prefixes, s" "$t"

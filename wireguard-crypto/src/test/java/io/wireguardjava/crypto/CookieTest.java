@@ -55,6 +55,53 @@ class CookieTest {
   }
 
   @Test
+  void theCookieACheckComputedIsReusedForTheReplyOnlyForTheSameSourceAndSecret() {
+    // check() keeps the cookie it computed for MAC2 so the reply need not compute it again; a
+    // reply for another source, or after the secret rotated, must carry that source's, and the
+    // current secret's, cookie.
+    Pair p = new Pair(26, null);
+    CookieChecker checker = new CookieChecker(p.b, p.time, p.random);
+    byte[] init = p.initiation();
+    byte[] other = {10, 0, 0, 2};
+    assertThat(checker.check(init, 0, 148, ADDR, PORT, true))
+        .isEqualTo(CookieChecker.Verdict.NEEDS_COOKIE);
+    byte[] reply = new byte[64];
+    checker.writeCookieReply(init, 0, 148, other, PORT, reply, 0);
+    assertThat(p.aToB.consumeCookieReply(reply, 0, 64)).isEqualTo(Reason.OK);
+    p.time.advance(Duration.ofSeconds(1));
+    byte[] retry = p.initiation();
+    assertThat(checker.check(retry, 0, 148, other, PORT, true))
+        .isEqualTo(CookieChecker.Verdict.VALID);
+    assertThat(checker.check(retry, 0, 148, ADDR, PORT, true))
+        .isEqualTo(CookieChecker.Verdict.NEEDS_COOKIE);
+
+    // The cookie computed for ADDR just now; then the secret rotates before the reply.
+    p.time.advance(Protocol.COOKIE_REFRESH_TIME);
+    byte[] third = p.initiation();
+    assertThat(checker.check(third, 0, 148, ADDR, PORT, true))
+        .isEqualTo(CookieChecker.Verdict.NEEDS_COOKIE);
+    p.time.advance(Protocol.COOKIE_REFRESH_TIME);
+    checker.writeCookieReply(third, 0, 148, ADDR, PORT, reply, 0);
+    assertThat(p.aToB.consumeCookieReply(reply, 0, 64)).isEqualTo(Reason.OK);
+    p.time.advance(Duration.ofSeconds(1));
+    byte[] fourth = p.initiation();
+    assertThat(checker.check(fourth, 0, 148, ADDR, PORT, true))
+        .isEqualTo(CookieChecker.Verdict.VALID);
+  }
+
+  @Test
+  void afterDestroyNothingPassesMac1() {
+    Pair p = new Pair(27, null);
+    CookieChecker checker = new CookieChecker(p.b, p.time, p.random);
+    byte[] init = p.initiation();
+    assertThat(checker.check(init, 0, 148, ADDR, PORT, false))
+        .isEqualTo(CookieChecker.Verdict.VALID);
+    checker.destroy();
+    assertThat(checker.check(init, 0, 148, ADDR, PORT, false))
+        .isEqualTo(CookieChecker.Verdict.INVALID_MAC1);
+  }
+
+  @Test
   void cookieAndSecretAge() {
     Pair p = new Pair(22, null);
     CookieChecker checker = new CookieChecker(p.b, p.time, p.random);

@@ -90,9 +90,29 @@ final class PrefixSet {
     table[firstFree] = used; // index + 1
     size++;
     if (occupied * 2 > table.length) {
-      rebuild();
+      rebuild(Math.max(size, items.length / 2));
     }
     return true;
+  }
+
+  /**
+   * Makes room for {@code more} additions without growing again: a {@code wg setconf} of a million
+   * prefixes arrives as one run of known length, and growing the table by doubling from 16 rehashed
+   * every prefix about twice over (6 % of that apply in JFR).
+   *
+   * @param more how many prefixes are about to be added
+   */
+  void reserve(int more) {
+    if (more <= 0) {
+      return;
+    }
+    int needed = Math.addExact(used, more);
+    if (needed > items.length) {
+      items = Arrays.copyOf(items, needed);
+    }
+    if ((occupied + more) * 2 > table.length) {
+      rebuild(Math.addExact(size, more));
+    }
   }
 
   /**
@@ -142,8 +162,8 @@ final class PrefixSet {
     return out;
   }
 
-  /** Drops the holes and tombstones, and grows the table for the entries left. */
-  private void rebuild() {
+  /** Drops the holes and tombstones, and sizes the table for {@code entries} at most half full. */
+  private void rebuild(int entries) {
     int live = 0;
     for (int i = 0; i < used; i++) {
       InetNetwork n = items[i];
@@ -153,7 +173,7 @@ final class PrefixSet {
     }
     Arrays.fill(items, live, used, null);
     used = live;
-    table = new int[tableSize(Math.max(live, items.length / 2))];
+    table = new int[tableSize(Math.max(live, entries))];
     occupied = 0;
     int mask = table.length - 1;
     for (int i = 0; i < used; i++) {

@@ -386,6 +386,9 @@ final class SetRequest {
       } else if (op instanceof AllowedIps) {
         AllowedIps run = (AllowedIps) op;
         PrefixSet mine = selected.touch().ipSet();
+        if (run.add()) {
+          mine.reserve(run.prefixes().size());
+        }
         for (InetNetwork prefix : run.prefixes()) {
           if (run.add()) {
             Work other = owners.put(prefix, selected);

@@ -28,8 +28,10 @@ class PrefixSetTest {
         int op = rnd.nextInt(100);
         if (op < 60) {
           assertThat(set.add(n)).isEqualTo(model.add(n));
-        } else if (op < 99) {
+        } else if (op < 98) {
           assertThat(set.remove(n)).isEqualTo(model.remove(n));
+        } else if (op < 99) {
+          set.reserve(rnd.nextInt(3_000)); // room for a run: changes nothing visible
         } else {
           set.clear();
           model.clear();
@@ -38,6 +40,24 @@ class PrefixSetTest {
       }
       assertThat(set.toList()).containsExactlyElementsOf(model);
     }
+  }
+
+  @Test
+  void aReservedRunOfAMillionKeepsOrderAndDuplicates() {
+    PrefixSet set = new PrefixSet(List.of(host(7)));
+    set.reserve(1_000_000);
+    for (int i = 0; i < 1_000_000; i++) {
+      assertThat(set.add(host(i))).isEqualTo(i != 7);
+    }
+    assertThat(set.size()).isEqualTo(1_000_000);
+    List<InetNetwork> list = set.toList();
+    assertThat(list.get(0)).isEqualTo(host(7));
+    assertThat(list.get(1)).isEqualTo(host(0));
+    assertThat(list.get(999_999)).isEqualTo(host(999_999));
+  }
+
+  private static InetNetwork host(int i) {
+    return InetNetwork.of(new byte[] {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i}, 32);
   }
 
   /** Prefix number {@code i}: IPv4 and IPv6, several lengths. */
