@@ -61,10 +61,10 @@ import javax.net.SocketFactory;
  * nothing is asked of the host's resolver. Every method is thread-safe; blocking calls wait on
  * locks and conditions, so virtual threads do not pin their carrier.
  *
- * <p>TCP's congestion control is NewReno; the system property {@code
- * io.wireguardjava.netstack.tcp.congestionControl} ({@code newreno}, {@code cubic} or {@code bbr})
- * picks another for the networks opened after it is set. BBR v1 holds its rate on lossy paths where
- * loss-based algorithms fall to a few Mbit/s (README).
+ * <p>TCP's congestion control is BBR v1, which holds its rate on lossy paths where loss-based
+ * algorithms fall to a few Mbit/s (README); the system property {@code
+ * io.wireguardjava.netstack.tcp.congestionControl} ({@code bbr}, {@code newreno} or {@code cubic})
+ * picks another for the networks opened after it is set.
  */
 public final class TunnelNetwork implements AutoCloseable {
   /** The accept backlog of {@link #listen(int)} (as Java's {@code ServerSocket}). */

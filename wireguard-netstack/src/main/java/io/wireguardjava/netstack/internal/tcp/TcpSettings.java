@@ -11,15 +11,13 @@ import org.jspecify.annotations.Nullable;
 public final class TcpSettings {
   /** The congestion-control algorithms on offer. */
   public enum CongestionAlgorithm {
-    /** NewReno (RFC 5681, RFC 6582): the default. */
+    /** NewReno (RFC 5681, RFC 6582): loss-based, held near Mathis' rate on lossy paths. */
     NEW_RENO,
     /** CUBIC (RFC 9438), for paths with a large bandwidth-delay product. */
     CUBIC,
     /**
-     * BBR v1 (draft-cardwell-iccrg-bbr-congestion-control-00): model-based and paced, holds its
-     * rate under random loss where loss-based algorithms fall to the Mathis ceiling. Not the
-     * default: at 5 % random loss with jitter (LinkedStacksTest's link) it moves 100 MiB in minutes
-     * where NewReno takes seconds.
+     * BBR v1 (draft-cardwell-iccrg-bbr-congestion-control-00), the default: model-based and paced,
+     * holds its rate under random loss where loss-based algorithms fall to the Mathis ceiling.
      */
     BBR;
 
@@ -28,7 +26,7 @@ public final class TcpSettings {
 
     /**
      * The algorithm named by {@link #PROPERTY} ({@code newreno}, {@code cubic} or {@code bbr}, any
-     * case), or NewReno when it is not set.
+     * case), or BBR when it is not set.
      *
      * @param value the property's value, or null when unset
      * @return the algorithm
@@ -36,7 +34,7 @@ public final class TcpSettings {
      */
     public static CongestionAlgorithm fromProperty(@Nullable String value) {
       if (value == null || value.isBlank()) {
-        return NEW_RENO;
+        return BBR;
       }
       switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
         case "newreno":
@@ -410,7 +408,7 @@ public final class TcpSettings {
     private boolean windowScaling = true;
     private int ephemeralPortLow = 49152;
     private int ephemeralPortHigh = 65535;
-    private CongestionAlgorithm congestionControl = CongestionAlgorithm.NEW_RENO;
+    private CongestionAlgorithm congestionControl = CongestionAlgorithm.BBR;
 
     private Builder() {}
 

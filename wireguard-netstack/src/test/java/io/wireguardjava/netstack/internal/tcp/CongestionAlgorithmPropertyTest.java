@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 class CongestionAlgorithmPropertyTest {
 
   @Test
-  void unsetMeansNewReno() {
-    assertThat(CongestionAlgorithm.fromProperty(null)).isEqualTo(CongestionAlgorithm.NEW_RENO);
-    assertThat(CongestionAlgorithm.fromProperty(" ")).isEqualTo(CongestionAlgorithm.NEW_RENO);
-    assertThat(TcpSettings.defaults().congestionControl()).isEqualTo(CongestionAlgorithm.NEW_RENO);
+  void unsetMeansBbr() {
+    assertThat(CongestionAlgorithm.fromProperty(null)).isEqualTo(CongestionAlgorithm.BBR);
+    assertThat(CongestionAlgorithm.fromProperty(" ")).isEqualTo(CongestionAlgorithm.BBR);
+    assertThat(TcpSettings.defaults().congestionControl()).isEqualTo(CongestionAlgorithm.BBR);
   }
 
   @Test
