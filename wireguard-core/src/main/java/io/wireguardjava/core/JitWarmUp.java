@@ -55,7 +55,7 @@ final class JitWarmUp {
   private static void run(boolean portableTransport) {
     long start = System.nanoTime();
     try {
-      int trips = LoopbackWarmUp.run(Integer.getInteger("hl.trips", ROUND_TRIPS), portableTransport);
+      int trips = LoopbackWarmUp.run(ROUND_TRIPS, portableTransport);
       LOG.log(
           System.Logger.Level.DEBUG,
           "JIT warm-up: {0} of {1} packets through a loopback tunnel pair and back in {2} ms",
