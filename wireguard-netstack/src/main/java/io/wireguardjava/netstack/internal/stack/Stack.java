@@ -29,9 +29,10 @@ import org.jspecify.annotations.Nullable;
  * {@link #nextDeadline} says when {@code poll} must run again (smoltcp's shape).
  *
  * <p>Threads: {@code onPacket}, {@code poll}, {@code nextDeadline} and the {@link TcpPort} run on
- * one thread, the stack thread, which owns the reassemblers and the scratch buffer. Application
- * threads call {@link #bindUdp}, {@link #sendUdp} and {@link #ping}: they build packets in
- * preallocated {@link Outbox} buffers and call the {@code wake} hook so the stack thread polls.
+ * one thread at a time, the stack thread, which owns the reassemblers and the scratch buffer
+ * ({@link StackThread} passes that role between its receiver and its timer thread under a lock).
+ * Application threads call {@link #bindUdp}, {@link #sendUdp} and {@link #ping}: they build packets
+ * in preallocated {@link Outbox} buffers and call the {@code wake} hook so the stack thread polls.
  *
  * <p>Pipeline of one inbound packet: version -> header check -> destination is ours -> IPv4/IPv6
  * fragments to their reassembler -> by protocol: UDP to its endpoint (or ICMP port unreachable),
@@ -514,7 +515,20 @@ public final class Stack {
   }
 
   /**
-   * Emits what application threads queued, expires reassembly, runs the TCP layer's timers.
+   * Says that the packets given to {@link #onPacket} until the next {@link #poll} arrived together
+   * (a burst taken from the tunnel at once): TCP may then send one ACK for the burst's in-order
+   * data at that poll rather than one every second segment. Stack thread only.
+   */
+  public void beginBatch() {
+    TcpPort t = tcp;
+    if (t != null) {
+      t.beginBatch();
+    }
+  }
+
+  /**
+   * Ends a batch begun with {@link #beginBatch} (sending the ACKs it owes), emits what application
+   * threads queued, expires reassembly, runs the TCP layer's timers.
    *
    * @param nowNanos the current time
    */

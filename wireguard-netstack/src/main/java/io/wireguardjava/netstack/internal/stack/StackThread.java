@@ -11,44 +11,55 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * Drives a {@link Stack} from a tunnel with two threads:
+ * Drives a {@link Stack} from a tunnel with two threads that take turns on it under one lock (the
+ * stack itself is single-threaded: whoever holds {@code stackLock} is "the stack thread"):
  *
  * <ol>
- *   <li>the reader ({@code wg-java-<name>-netstack-rx}) blocks in {@link TunnelPackets#receive}
- *       into a free buffer of a preallocated pool and hands the filled buffer over;
- *   <li>the stack thread ({@code wg-java-<name>-netstack}) owns all protocol state: it waits on one
- *       condition for packets, for {@link #wake} (application work) or for the stack's next
- *       deadline, then feeds the packets to {@link Stack#onPacket}, recycles the buffers, runs
- *       queued tasks and calls {@link Stack#poll}.
+ *   <li>the receiver ({@code wg-java-<name>-netstack-rx}) blocks in {@link TunnelPackets#receive}
+ *       into its one buffer, then, holding the stack, hands that packet and every packet already
+ *       queued behind it (up to {@link #MAX_BATCH}) to {@link Stack#onPacket} as one batch and ends
+ *       it with {@link Stack#poll}. A packet goes from the tunnel into TCP on the thread that
+ *       received it: no hand-over queue, no second copy, no wake-up per packet;
+ *   <li>the timer thread ({@code wg-java-<name>-netstack}) waits on one condition for {@link #wake}
+ *       (application work) or for the stack's next deadline, then runs queued tasks and {@link
+ *       Stack#poll}.
  * </ol>
  *
- * Outbound packets are written to the tunnel by the stack thread (through the stack's {@link
- * PacketOutput}), so a full tunnel queue slows the stack, not the application's threads directly.
+ * The timer thread publishes the deadline it sleeps towards while still holding the stack; a
+ * receiver batch that leaves an earlier one wakes it, so no deadline is slept through.
+ *
+ * <p>Outbound packets are written to the tunnel by whichever thread holds the stack (through the
+ * stack's {@link PacketOutput}), so a full tunnel queue slows the stack, not the application's
+ * threads directly.
  */
 public final class StackThread implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(StackThread.class.getName());
 
-  /** Inbound packets buffered between the reader and the stack thread. */
-  public static final int INBOUND_SLOTS = 512;
+  /** Inbound packets handled between two polls at most. */
+  static final int MAX_BATCH = 64;
 
   private static final Duration READ_POLL = Duration.ofMillis(200);
 
   private final Stack stack;
   private final TunnelPackets packets;
+  private final byte[] inbound;
+
+  /** Held by whichever thread runs the stack. */
+  private final ReentrantLock stackLock = new ReentrantLock();
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
-  private final ArrayBlockingQueue<byte[]> free;
-  private final ArrayBlockingQueue<byte[]> ready;
   private final ArrayBlockingQueue<Runnable> tasks = new ArrayBlockingQueue<>(1024);
   private final Thread reader;
   private final Thread runner;
   private boolean woken;
+
+  /** The deadline the timer thread sleeps towards; written with the stack held. */
+  private volatile long timerDeadline = Long.MIN_VALUE;
+
   private volatile boolean stopping;
 
-  /**
-   * Creates the threads (not started). Each inbound buffer carries the packet's length in its first
-   * four bytes, so the hand-over queue needs no wrapper objects.
-   */
+  /** Creates the threads (not started). */
   private StackThread(
       java.util.function.Function<Runnable, Stack> stackFactory,
       TunnelPackets packets,
@@ -56,12 +67,7 @@ public final class StackThread implements AutoCloseable {
       java.util.concurrent.ThreadFactory threads) {
     this.stack = stackFactory.apply(this::wake);
     this.packets = packets;
-    int size = Math.max(packets.mtu(), stack.mtu()) + 4;
-    this.free = new ArrayBlockingQueue<>(INBOUND_SLOTS);
-    this.ready = new ArrayBlockingQueue<>(INBOUND_SLOTS);
-    for (int i = 0; i < INBOUND_SLOTS; i++) {
-      free.add(new byte[size]);
-    }
+    this.inbound = new byte[Math.max(packets.mtu(), stack.mtu())];
     this.reader = threads.newThread(this::readLoop);
     this.reader.setName("wg-java-" + name + "-netstack-rx");
     this.runner = threads.newThread(this::runLoop);
@@ -131,27 +137,14 @@ public final class StackThread implements AutoCloseable {
   private void readLoop() {
     try {
       while (!stopping) {
-        byte[] buf = free.poll(READ_POLL.toMillis(), TimeUnit.MILLISECONDS);
-        if (buf == null) {
-          continue; // the stack thread is behind: tunnel packets wait in the tunnel's queue
-        }
-        int n = packets.receive(buf, 4, buf.length - 4, READ_POLL);
+        int n = packets.receive(inbound, 0, inbound.length, READ_POLL);
         if (n < 0) {
           break; // the tunnel closed
         }
-        if (n == 0) {
-          free.offer(buf);
-          continue;
+        if (n > 0 && !stopping) {
+          takeBatch(n);
         }
-        buf[0] = (byte) (n >>> 24);
-        buf[1] = (byte) (n >>> 16);
-        buf[2] = (byte) (n >>> 8);
-        buf[3] = (byte) n;
-        ready.offer(buf);
-        wake();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
       if (!stopping) {
         LOG.log(Level.DEBUG, "tunnel read failed; the tunnel network stops receiving", e);
@@ -159,30 +152,50 @@ public final class StackThread implements AutoCloseable {
     }
   }
 
+  /** The packet of {@code first} bytes in {@link #inbound}, and those queued behind it. */
+  private void takeBatch(int first) throws IOException {
+    long deadline;
+    stackLock.lock();
+    try {
+      long now = System.nanoTime();
+      stack.beginBatch(); // the poll below ends it
+      int n = first;
+      for (int i = 0; i < MAX_BATCH && n > 0; i++) {
+        try {
+          stack.onPacket(inbound, 0, n, now);
+        } catch (RuntimeException e) {
+          // A bug on one packet must not stop the stack: counted as malformed, logged at DEBUG.
+          stack.counters().drop(StackDrop.MALFORMED);
+          LOG.log(Level.DEBUG, "packet handling failed", e);
+        }
+        n = i + 1 < MAX_BATCH ? packets.receive(inbound, 0, inbound.length, Duration.ZERO) : 0;
+      }
+      stack.poll(System.nanoTime());
+      deadline = stack.nextDeadline();
+    } finally {
+      stackLock.unlock();
+    }
+    if (deadline < timerDeadline) {
+      wake(); // the batch armed a timer before the one the timer thread sleeps towards
+    }
+  }
+
   private void runLoop() {
     try {
       while (!stopping) {
-        awaitWork();
-        long now = System.nanoTime();
-        for (byte[] buf; (buf = ready.poll()) != null; ) {
-          int n =
-              (buf[0] & 0xff) << 24
-                  | (buf[1] & 0xff) << 16
-                  | (buf[2] & 0xff) << 8
-                  | (buf[3] & 0xff);
-          try {
-            stack.onPacket(buf, 4, n, now);
-          } catch (RuntimeException e) {
-            // A bug on one packet must not stop the stack: counted as malformed, logged at DEBUG.
-            stack.counters().drop(StackDrop.MALFORMED);
-            LOG.log(Level.DEBUG, "packet handling failed", e);
+        long deadline;
+        stackLock.lock();
+        try {
+          for (Runnable task; (task = tasks.poll()) != null; ) {
+            task.run();
           }
-          free.offer(buf);
+          stack.poll(System.nanoTime());
+          deadline = stack.nextDeadline();
+          timerDeadline = deadline;
+        } finally {
+          stackLock.unlock();
         }
-        for (Runnable task; (task = tasks.poll()) != null; ) {
-          task.run();
-        }
-        stack.poll(System.nanoTime());
+        awaitWork(deadline);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -191,11 +204,10 @@ public final class StackThread implements AutoCloseable {
     }
   }
 
-  private void awaitWork() throws InterruptedException {
+  private void awaitWork(long deadline) throws InterruptedException {
     lock.lock();
     try {
-      while (!woken && ready.isEmpty() && !stopping) {
-        long deadline = stack.nextDeadline();
+      while (!woken && !stopping) {
         long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
         if (wait <= 0) {
           break;

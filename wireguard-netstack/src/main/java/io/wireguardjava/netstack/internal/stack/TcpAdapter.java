@@ -110,6 +110,11 @@ public final class TcpAdapter implements TcpPort, SegmentOutput {
   }
 
   @Override
+  public void beginBatch() {
+    layer.beginBatch();
+  }
+
+  @Override
   public void poll(long nowNanos) {
     layer.poll(nowNanos);
   }

@@ -52,6 +52,13 @@ public interface TcpPort {
       long nowNanos);
 
   /**
+   * Segments follow back to back until the next {@link #poll}, which ends the batch: ACKs for
+   * in-order data may wait for it. A driver that never calls this gets an ACK every second full
+   * segment at once.
+   */
+  default void beginBatch() {}
+
+  /**
    * Timers and pending application work.
    *
    * @param nowNanos the current time

@@ -7,16 +7,22 @@ package io.wireguardjava.netstack.internal.tcp;
  * 2018 §4: the block holding the most recently received segment first).
  */
 final class Assembler {
-  private final int[] start;
-  private final int[] end;
-  private final long[] touched;
+  /** The arrays start this small and double when a connection needs more ranges. */
+  private static final int INITIAL_RANGES = 8;
+
+  private final int capacity;
+  private int[] start;
+  private int[] end;
+  private long[] touched;
   private int count;
   private long clock;
 
   Assembler(int capacity) {
-    start = new int[capacity];
-    end = new int[capacity];
-    touched = new long[capacity];
+    this.capacity = capacity;
+    int n = Math.min(capacity, INITIAL_RANGES);
+    start = new int[n];
+    end = new int[n];
+    touched = new long[n];
   }
 
   int rangeCount() {
@@ -50,8 +56,14 @@ final class Assembler {
     }
     int merged = j - i;
     if (merged == 0) {
-      if (count == start.length) {
+      if (count == capacity) {
         return false;
+      }
+      if (count == start.length) {
+        int n = Math.min(capacity, 2 * count);
+        start = java.util.Arrays.copyOf(start, n);
+        end = java.util.Arrays.copyOf(end, n);
+        touched = java.util.Arrays.copyOf(touched, n);
       }
       System.arraycopy(start, i, start, i + 1, count - i);
       System.arraycopy(end, i, end, i + 1, count - i);

@@ -101,5 +101,6 @@ final class ConnectionTimers {
     }
     c.sndNxt = c.sndUna;
     c.forceRetransmit = false;
+    c.resendUna = false;
   }
 }

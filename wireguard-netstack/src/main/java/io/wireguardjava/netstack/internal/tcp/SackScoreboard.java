@@ -9,8 +9,13 @@ package io.wireguardjava.netstack.internal.tcp;
  */
 final class SackScoreboard {
   static final int DUP_THRESH = 3;
-  private final int[] start;
-  private final int[] end;
+
+  /** The arrays start this small and double when the peer reports more ranges. */
+  private static final int INITIAL_RANGES = 8;
+
+  private final int capacity;
+  private int[] start;
+  private int[] end;
   private int count;
   private int sackedBytes;
 
@@ -18,8 +23,9 @@ final class SackScoreboard {
   int holeEnd;
 
   SackScoreboard(int capacity) {
-    start = new int[capacity];
-    end = new int[capacity];
+    this.capacity = capacity;
+    start = new int[Math.min(capacity, INITIAL_RANGES)];
+    end = new int[start.length];
   }
 
   boolean isEmpty() {
@@ -67,8 +73,12 @@ final class SackScoreboard {
       return false;
     }
     if (merged == 0) {
-      if (count == start.length) {
+      if (count == capacity) {
         return false;
+      }
+      if (count == start.length) {
+        start = java.util.Arrays.copyOf(start, Math.min(capacity, 2 * count));
+        end = java.util.Arrays.copyOf(end, start.length);
       }
       System.arraycopy(start, i, start, i + 1, count - i);
       System.arraycopy(end, i, end, i + 1, count - i);
@@ -159,19 +169,12 @@ final class SackScoreboard {
     return s;
   }
 
-  /** Un-SACKed bytes in [from, to). */
+  /**
+   * Un-SACKed bytes in [from, to): one pass over the ranges (called per segment sent in recovery,
+   * with up to hundreds of ranges at high loss).
+   */
   int holeBytes(int from, int to) {
-    int bytes = 0;
-    int s = from;
-    while (Seq.lt(s, to)) {
-      int h = nextHole(s, to);
-      if (h == to) {
-        break;
-      }
-      bytes += holeEnd - h;
-      s = holeEnd;
-    }
-    return bytes;
+    return Seq.lt(from, to) ? (to - from) - sackedIn(from, to) : 0;
   }
 
   /** SACKed bytes in [from, to). */

@@ -125,8 +125,16 @@ final class SegmentProcessor {
         && ((dataLen == 0 && !fin && newWnd == c.sndWnd) || sackNews)) {
       onDuplicateAck(c, now);
     }
+    if (sackNews && c.rttTiming && c.scoreboard.isSacked(c.rttSeq)) {
+      // A SACKed segment sent once is a valid sample (Karn), as Linux's SACK RTT: while a hole
+      // holds the cumulative ACK back, it is the sample that ends a timeout's back-off. Without it
+      // a lossy transfer could go on acknowledging only retransmissions, doubling the RTO with
+      // every spurious timeout (LinkedStacksTest under load: 51 s, then 102 s).
+      c.rtt.sample(now - c.rttSentAt);
+      c.rttTiming = false;
+    }
     if (c.inRecovery && sackNews) {
-      detectLostRetransmission(c);
+      detectLostRetransmission(c, now);
     }
     int sacked = c.scoreboard.sackedBytes();
     int newlyDelivered = c.sndUna + sacked - deliveredBefore;
@@ -371,6 +379,7 @@ final class SegmentProcessor {
     // The new first hole: if it was already resent, watch it from now on.
     c.unaRetransmitted = c.inRecovery && Seq.gt(c.highRxt, ack);
     c.unaRetransmitMarker = c.sndMax;
+    c.unaRetransmitAt = now;
     if (c.inRecovery) {
       if (Seq.ge(ack, c.recoveryPoint)) {
         c.inRecovery = false;
@@ -401,15 +410,19 @@ final class SegmentProcessor {
    * A retransmission can be lost too. If data sent after we retransmitted the first hole is SACKed
    * (more than DupThresh-1 segments of it) while that hole is still unacknowledged, the
    * retransmission is deemed lost and sent again now, instead of waiting for the timeout (the idea
-   * of Linux's lost-retransmit detection and RFC 8985).
+   * of Linux's lost-retransmit detection and RFC 8985). As RACK, only once the retransmission had
+   * a round trip and a quarter more to arrive: later data overtaking it by a few segments is
+   * reordering, not loss.
    */
-  private static void detectLostRetransmission(TcpConnection c) {
+  private static void detectLostRetransmission(TcpConnection c, long now) {
+    long srtt = c.rtt.srtt();
     if (c.unaRetransmitted
         && Seq.lt(c.unaRetransmitMarker, c.sndMax)
         && c.scoreboard.sackedIn(c.unaRetransmitMarker, c.sndMax)
-            > (SackScoreboard.DUP_THRESH - 1) * c.mss) {
+            > (SackScoreboard.DUP_THRESH - 1) * c.mss
+        && (srtt < 0 || now - c.unaRetransmitAt >= srtt + srtt / 4)) {
       c.unaRetransmitted = false;
-      c.highRxt = c.sndUna;
+      c.resendUna = true;
       c.forceRetransmit = true;
     }
   }
@@ -429,6 +442,7 @@ final class SegmentProcessor {
     if (lost && Seq.ge(c.sndUna, c.recoverGuard)) {
       c.inRecovery = true;
       c.unaRetransmitted = false;
+      c.resendUna = false;
       c.recoveryPoint = c.sndMax;
       c.recoverGuard = c.sndMax;
       c.highRxt = c.sndUna;
@@ -468,12 +482,7 @@ final class SegmentProcessor {
         c.ackNow = true; // RFC 5681 §4.2: ACK at once when a gap fills
       } else {
         c.bytesSinceAck += len;
-        int fullSegment = Math.min(c.ourMss, c.largestSegmentSeen);
-        if (c.bytesSinceAck >= 2 * fullSegment) {
-          c.ackNow = true;
-        } else if (c.delayedAckAt == TcpConnection.NEVER) {
-          c.delayedAckAt = now + c.settings.delayedAck().toNanos();
-        }
+        BatchAcks.onInOrderData(c, Math.min(c.ourMss, c.largestSegmentSeen), now);
       }
       ReceiveBufferTuning.onInOrderData(c, inOrder, now);
       c.changed.signalAll();

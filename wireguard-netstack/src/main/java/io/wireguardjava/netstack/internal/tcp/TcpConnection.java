@@ -113,6 +113,10 @@ final class TcpConnection {
   boolean ackNow;
   long delayedAckAt = NEVER;
   int bytesSinceAck;
+
+  /** In the layer's list of ACKs owed at the end of the receive batch (see BatchAcks). */
+  boolean ackOwed;
+
   boolean windowUpdatePending;
 
   /** SACK compression: RCV.NXT at which the immediate out-of-order ACKs are counted. */
@@ -153,6 +157,16 @@ final class TcpConnection {
 
   int unaRetransmitMarker;
 
+  /** When the segment at SND.UNA was retransmitted (or became SND.UNA, if resent before). */
+  long unaRetransmitAt;
+
+  /**
+   * The retransmission of the first hole was lost: resend that hole alone. The other holes'
+   * retransmissions are still on their way; sending them all again cost BBR's large flights a
+   * quarter of their segments.
+   */
+  boolean resendUna;
+
   /** The next transmit must be the first hole, whatever the pipe says (fast retransmit). */
   boolean forceRetransmit;
 
@@ -164,6 +178,9 @@ final class TcpConnection {
 
   /** The pacing time a blocked send waits for, as a timer; NEVER when nothing waits. */
   long pacingWaitAt = NEVER;
+
+  /** The previous transmit pass ended held back by pacing: a late wakeup may be made up. */
+  boolean pacingCatchUp;
 
   /** Pacing: what the quantum released at {@link #pacingBurstAt} may still send. */
   int pacingBurstLeft;

@@ -44,6 +44,11 @@ public final class TcpLayer {
   private final int[] sackStarts = new int[TcpOptions.MAX_SACK_BLOCKS];
   private final int[] sackEnds = new int[TcpOptions.MAX_SACK_BLOCKS];
   private final TimerHeap timers = new TimerHeap();
+
+  /** Connections whose ACK waits for the end of the receive batch (see {@link BatchAcks}). */
+  private final List<TcpConnection> owedAcks = new ArrayList<>();
+
+  private boolean inBatch;
   private long challengeWindowStart = Long.MIN_VALUE;
   private int challengeCount;
   private long now;
@@ -333,13 +338,38 @@ public final class TcpLayer {
   }
 
   /**
-   * Runs due timers and the work application threads asked for (connects, writes, closes, window
-   * updates). Stack thread only.
+   * Says that segments follow back to back until the next {@link #poll}: the ACK every second full
+   * segment owes may wait for that poll, one ACK covering the whole batch (see {@link BatchAcks}).
+   * A driver that never calls this gets an ACK every second full segment at once. Stack thread
+   * only.
+   */
+  public void beginBatch() {
+    inBatch = true;
+  }
+
+  /**
+   * Sends the ACKs owed by the batch begun with {@link #beginBatch}, then runs due timers and the
+   * work application threads asked for (connects, writes, closes, window updates). Stack thread
+   * only.
    *
    * @param nowNanos the stack's clock
    */
   public void poll(long nowNanos) {
     now = nowNanos;
+    inBatch = false;
+    for (int i = 0; i < owedAcks.size(); i++) {
+      TcpConnection c = owedAcks.get(i);
+      c.lock.lock();
+      try {
+        BatchAcks.onBatchEnd(c, nowNanos);
+      } finally {
+        c.lock.unlock();
+      }
+      if (!c.removed) {
+        afterWork(c);
+      }
+    }
+    owedAcks.clear();
     TcpConnection taken = pending.getAndSet(null);
     TcpConnection fifo = null;
     while (taken != null) { // reverse into arrival order
@@ -660,6 +690,18 @@ public final class TcpLayer {
   }
 
   // =========================== internal ===========================
+
+  boolean inBatch() {
+    return inBatch;
+  }
+
+  /** Queues {@code c}'s ACK for the end of the batch (once). Stack thread, c's lock held. */
+  void oweAck(TcpConnection c) {
+    if (!c.ackOwed) {
+      c.ackOwed = true;
+      owedAcks.add(c);
+    }
+  }
 
   void schedule(TcpConnection c) {
     if (c.scheduled.compareAndSet(false, true)) {

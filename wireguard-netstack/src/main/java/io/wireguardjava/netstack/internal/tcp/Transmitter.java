@@ -17,7 +17,7 @@ final class Transmitter {
   static void transmit(TcpConnection c, long now) {
     // A pacing wait is decided anew by every pass; one left over from a state that no longer sends
     // data (TIME-WAIT after a paced burst) would be a timer that fires at once, forever.
-    c.pacingWaitAt = TcpConnection.NEVER;
+    Pacing.onPassStart(c);
     switch (c.state) {
       case CLOSED, TIME_WAIT -> {
         if (c.ackNow && c.state == TcpState.TIME_WAIT) {
@@ -183,6 +183,9 @@ final class Transmitter {
 
   /** RFC 6675 §5 step (C): NextSeg while cwnd - pipe >= 1 SMSS. */
   private static boolean sendInRecovery(TcpConnection c, long now) {
+    if (c.resendUna && resendFirstHole(c, now)) {
+      return true;
+    }
     int dataEnd = c.dataEnd();
     int lostEnd;
     int sacked;
@@ -227,6 +230,7 @@ final class Transmitter {
         if (h == c.sndUna) {
           c.unaRetransmitted = true;
           c.unaRetransmitMarker = c.sndMax;
+          c.unaRetransmitAt = now;
         }
         emit(c, h, len, TcpHeader.ACK | (fin ? TcpHeader.FIN : 0), now);
         c.highRxt = h + len + (fin ? 1 : 0);
@@ -252,6 +256,28 @@ final class Transmitter {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Sends the first segment of the hole at SND.UNA again, its retransmission having been lost,
+   * without moving HighRxt: the later holes' retransmissions are not suspect. False when there is
+   * no data to resend there (a lone FIN): then recovery resends from SND.UNA as at its start.
+   */
+  private static boolean resendFirstHole(TcpConnection c, long now) {
+    c.resendUna = false;
+    int h = c.scoreboard.nextHole(c.sndUna, c.sndMax);
+    int len = Math.min(segmentRoom(c), Seq.min(c.scoreboard.holeEnd, c.dataEnd()) - h);
+    if (h != c.sndUna || len <= 0) {
+      c.highRxt = c.sndUna;
+      return false;
+    }
+    emit(c, h, len, TcpHeader.ACK, now);
+    c.highRxt = Seq.max(c.highRxt, h + len);
+    c.unaRetransmitted = true;
+    c.unaRetransmitMarker = c.sndMax;
+    c.unaRetransmitAt = now;
+    c.forceRetransmit = false;
+    return true;
   }
 
   private static void armPersist(TcpConnection c, long now) {
@@ -362,7 +388,11 @@ final class Transmitter {
     }
     if (retransmission) {
       layer.count(Counter.RETRANSMITTED);
-      c.rttTiming = false;
+      // Karn: the timed segment, sent again, gives no sample; resending another one does not
+      // matter (in recovery that would leave no sample at all).
+      if (c.rttTiming && Seq.inRange(c.rttSeq, seq, seq + consumed)) {
+        c.rttTiming = false;
+      }
     } else if (!c.rttTiming && !syn) {
       c.rttTiming = true;
       c.rttSeq = seq;

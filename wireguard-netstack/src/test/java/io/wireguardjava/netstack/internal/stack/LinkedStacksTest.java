@@ -68,7 +68,11 @@ class LinkedStacksTest {
 
   @Test
   void bulkEachWayAtFivePercentLossArrivesIntact() throws Exception {
-    TcpSettings settings = TcpSettings.builder().mtu(1420).build();
+    // The congestion control of TunnelNetwork's property, so each algorithm can be run here.
+    TcpSettings.CongestionAlgorithm cc =
+        TcpSettings.CongestionAlgorithm.fromProperty(
+            System.getProperty(TcpSettings.CongestionAlgorithm.PROPERTY));
+    TcpSettings settings = TcpSettings.builder().mtu(1420).congestionControl(cc).build();
     ExecutorService pool = Executors.newCachedThreadPool();
     try (LinkedStacks net = new LinkedStacks(settings, 42)) {
       net.link.faults =
@@ -89,8 +93,9 @@ class LinkedStacksTest {
         double seconds = (System.nanoTime() - start) / 1e9;
         TcpStats st = net.a.tcp.stats();
         System.out.printf(
-            "bulk %d MiB each way at 5%% loss: %.1f s, %.1f MiB/s per direction; a: %d retransmitted, %d RTOs, %d fast%n",
+            "bulk %d MiB each way at 5%% loss, %s: %.1f s, %.1f MiB/s per direction; a: %d retransmitted, %d RTOs, %d fast%n",
             BULK_MIB,
+            cc,
             seconds,
             BULK_MIB / seconds,
             st.retransmittedSegments(),

@@ -56,6 +56,28 @@ class RetransmissionTest {
     assertThat(t.advanceMillis(1)).hasSize(1);
   }
 
+  /**
+   * After a timeout, new data SACKed while the retransmitted hole still holds the cumulative ACK
+   * back is a valid sample (sent once): it ends the back-off. Before, only a cumulative ACK of the
+   * timed segment sampled, so a lossy transfer acknowledging only retransmissions kept doubling.
+   */
+  @Test
+  void aSackedSegmentSentOnceIsASampleAndEndsTheBackoff() throws Exception {
+    Scripted t = new Scripted();
+    Scripted.Connected c = connected(t, true);
+    c.socket.write(new byte[100], 0, 100);
+    t.poll();
+    assertThat(t.advanceMillis(200)).hasSize(1); // timeout: resent, RTO backed off to 400 ms
+    assertThat(c.socket.connection().rtt.backoffCount()).isEqualTo(1);
+    c.socket.write(new byte[100], 0, 100);
+    Seg fresh = t.poll().get(0);
+    assertThat(fresh.seq()).isEqualTo(c.ourNext + 100);
+    t.advanceMillis(30);
+    c.ack(c.ourNext).sack(c.ourNext + 100, c.ourNext + 200).send();
+    assertThat(c.socket.connection().rtt.backoffCount()).isZero();
+    assertThat(c.socket.connection().rtt.srtt()).isEqualTo(47_500_000L);
+  }
+
   @Test
   void validSampleResetsBackoffAndUpdatesRto() throws Exception {
     Scripted t = new Scripted();

@@ -85,9 +85,16 @@ class SackTest {
     // Everything but segment 1 arrives; new data goes out as the pipe drains.
     List<Seg> r2 = c.ack(s0 + MSS).sack(s0 + 2 * MSS, s0 + 10 * MSS).send();
     assertThat(r2).isNotEmpty().allMatch(x -> x.seq() >= s0 + 10 * MSS);
-    // Three segments sent after the retransmission are SACKed, segment 1 still is not: resend it.
+    // Three segments sent after the retransmission are SACKed, segment 1 still is not: within a
+    // round trip and a quarter (SRTT 50 ms) of the retransmission that may be reordering...
+    t.advanceMillis(60);
+    List<Seg> early = c.ack(s0 + MSS).sack(s0 + 2 * MSS, s0 + 12 * MSS).send();
+    assertThat(early).extracting(Seg::seq).doesNotContain(s0 + MSS);
+    // ... after it, the retransmission is lost: resend segment 1 alone, not the holes after it.
+    t.advanceMillis(3);
     List<Seg> r3 = c.ack(s0 + MSS).sack(s0 + 2 * MSS, s0 + 13 * MSS).send();
     assertThat(r3).extracting(Seg::seq).contains(s0 + MSS);
+    assertThat(r3).filteredOn(x -> x.seq() < s0 + 10 * MSS).hasSize(1);
     assertThat(t.layer.stats().retransmissionTimeouts()).isZero();
   }
 

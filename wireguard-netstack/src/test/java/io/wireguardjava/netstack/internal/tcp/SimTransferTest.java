@@ -27,7 +27,24 @@ class SimTransferTest {
       boolean bothWays,
       long seed)
       throws Exception {
+    return transfer(settings, ab, ba, bytesEachWay, bothWays, seed, 0);
+  }
+
+  /**
+   * A transfer whose stacks run only every {@code tickNanos} (0: at every event): a stack thread
+   * that wakes late, as on a loaded machine; ACKs then arrive in bursts.
+   */
+  static Result transfer(
+      TcpSettings settings,
+      SimNetwork.Faults ab,
+      SimNetwork.Faults ba,
+      long bytesEachWay,
+      boolean bothWays,
+      long seed,
+      long tickNanos)
+      throws Exception {
     SimNetwork net = new SimNetwork(settings, ab, ba, seed);
+    net.tickNanos = tickNanos;
     TcpListener listener = net.b.listen(new InetSocketAddress(SimNetwork.ADDRESS_B, 80), 16);
     TcpSocket client =
         net.a.connect(
