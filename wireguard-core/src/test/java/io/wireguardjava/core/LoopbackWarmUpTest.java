@@ -21,8 +21,9 @@ class LoopbackWarmUpTest {
       TestNet.Node b = net.node(2);
       TestNet.link(a, b, null);
       TestNet.roundTrip(a, b, a.v4(), b.v4(), "before".getBytes());
-      TunnelStats statsA = a.engine.stats();
-      TunnelStats statsB = b.engine.stats();
+      // the sender counts a datagram after it left: wait until both tunnels' stats stand still
+      TunnelStats statsA = settled(a.engine);
+      TunnelStats statsB = settled(b.engine);
       Config configA = a.engine.config();
 
       assertThat(LoopbackWarmUp.run(200, true)).isEqualTo(200);
@@ -34,5 +35,19 @@ class LoopbackWarmUpTest {
           .noneMatch(t -> t.isAlive() && t.getName().contains("warm-up"));
       TestNet.roundTrip(a, b, a.v4(), b.v4(), "after".getBytes()); // still works
     }
+  }
+
+  /** The tunnel's stats once two readings 200 ms apart agree (at most 10 s). */
+  private static TunnelStats settled(Engine engine) throws InterruptedException {
+    TunnelStats last = engine.stats();
+    for (int i = 0; i < 50; i++) {
+      Thread.sleep(200);
+      TunnelStats now = engine.stats();
+      if (now.equals(last)) {
+        return now;
+      }
+      last = now;
+    }
+    return last;
   }
 }
