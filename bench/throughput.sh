@@ -81,6 +81,8 @@ once() { # target streams [-R]
   sleep 0.3
   ip netns exec "$A" iperf3 -c "$1" -P "$2" ${3:-} -t "$DURATION" -O "$OMIT" -f m 2>&1 \
     | awk '/receiver/ {v=$(NF-2)} END {if (v == "") print "fail"; else print v}'
+  # the client has the receiver's figure; a server whose client failed would wait forever
+  kill $s 2>/dev/null || true
   wait $s 2>/dev/null || true
 }
 

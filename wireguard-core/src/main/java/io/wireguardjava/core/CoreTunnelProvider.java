@@ -67,6 +67,10 @@ public final class CoreTunnelProvider implements TunnelProvider {
             options.bindAddress(),
             requested.iface().listenPort().orElse(0),
             options.portableUdpTransport());
+    // Once per JVM. Started now, after our socket is bound (so the warm-up's loopback sockets
+    // cannot
+    // take its port), the warm-up runs while the device and its interface are set up.
+    JitWarmUp.startOnce(transport.portable());
     PacketDevice device;
     Config config;
     @Nullable TunnelPackets appSide = null;

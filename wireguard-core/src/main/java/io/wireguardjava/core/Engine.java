@@ -210,7 +210,6 @@ final class Engine implements Tunnel, Lifecycle {
           thread(handshakeThread.gate().newThread(), "wg-java-" + n + "-handshake-gate-" + i));
     }
     threads.forEach(Thread::start);
-    JitWarmUp.startOnce();
   }
 
   private static Thread thread(Runnable r, String name) {

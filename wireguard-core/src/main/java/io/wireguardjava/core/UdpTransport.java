@@ -38,6 +38,7 @@ final class UdpTransport implements AutoCloseable, DatagramSender {
 
   private final Optional<InetAddress> bindAddress;
   private final Opener opener;
+  private final boolean portable;
   private final ReentrantLock lock = new ReentrantLock();
   private volatile DatagramTransport current;
   private volatile boolean closed;
@@ -47,6 +48,7 @@ final class UdpTransport implements AutoCloseable, DatagramSender {
     this.bindAddress = bindAddress;
     Optional<DatagramTransportProvider> p = osProvider(portable);
     this.opener = p.isPresent() ? p.get()::open : JdkUdpTransport::open;
+    this.portable = p.isEmpty();
     this.current = opener.open(bindAddress, port);
     LOG.log(Level.DEBUG, () -> "UDP port " + current.port() + ": " + current.description());
   }
@@ -66,6 +68,11 @@ final class UdpTransport implements AutoCloseable, DatagramSender {
       }
     }
     return Optional.empty();
+  }
+
+  /** Whether this is the JDK's portable transport (no OS provider, or asked for). */
+  boolean portable() {
+    return portable;
   }
 
   /** The bound port. */
