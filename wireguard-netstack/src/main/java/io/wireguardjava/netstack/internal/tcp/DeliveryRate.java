@@ -4,20 +4,31 @@ package io.wireguardjava.netstack.internal.tcp;
  * Delivery-rate estimation (draft-cheng-iccrg-delivery-rate-estimation): every new data segment
  * sent records how much had been delivered and when; an ACK that delivers data (cumulatively or by
  * SACK) takes the most recently sent segment it covers and yields a sample of delivered bytes over
- * max(send interval, ACK interval), plus an RTT sample. Records live in fixed primitive rings (no
- * allocation per segment); when the ring is full the oldest record is dropped, which only costs a
- * sample. Retransmissions are not recorded (Karn's rule for the RTT, and their send time says
- * nothing about when the data first left). Stack thread, connection lock held.
+ * max(send interval, ACK interval), plus an RTT sample. Records live in primitive rings (no
+ * allocation per segment) that double when full, up to {@link #MAX_CAPACITY}: the record an ACK
+ * samples was sent one round trip before, so the ring must hold a whole flight. A fixed ring of
+ * 1024 records lost every sample once more than 1024 segments were in flight, which capped BtlBw at
+ * 1024 segments per RTT (565 Mbit/s at 20 ms, 113 Mbit/s at 100 ms) whatever the path could carry.
+ * Beyond the maximum the oldest record is dropped, which only costs samples. Retransmissions are
+ * not recorded (Karn's rule for the RTT, and their send time says nothing about when the data first
+ * left). Stack thread, connection lock held.
  */
 final class DeliveryRate {
-  static final int CAPACITY = 1024;
+  /** Records a new connection starts with: an initial window and more (many idle connections). */
+  static final int INITIAL_CAPACITY = 64;
 
-  private final int[] endSeq = new int[CAPACITY];
-  private final long[] sentAt = new long[CAPACITY];
-  private final long[] deliveredAtSend = new long[CAPACITY];
-  private final long[] deliveredTimeAtSend = new long[CAPACITY];
-  private final long[] firstSentAtSend = new long[CAPACITY];
-  private final boolean[] appLimitedAtSend = new boolean[CAPACITY];
+  /**
+   * The most records kept: a flight of 64 Ki segments, the largest send buffer (64 MiB) in full
+   * segments, at 37 bytes each (2.4 MiB, only for a connection with that much in flight).
+   */
+  static final int MAX_CAPACITY = 1 << 16;
+
+  private int[] endSeq = new int[INITIAL_CAPACITY];
+  private long[] sentAt = new long[INITIAL_CAPACITY];
+  private long[] deliveredAtSend = new long[INITIAL_CAPACITY];
+  private long[] deliveredTimeAtSend = new long[INITIAL_CAPACITY];
+  private long[] firstSentAtSend = new long[INITIAL_CAPACITY];
+  private boolean[] appLimitedAtSend = new boolean[INITIAL_CAPACITY];
   private int head;
   private int size;
 
@@ -48,11 +59,15 @@ final class DeliveryRate {
       firstSentTime = now;
       deliveredTime = now;
     }
-    if (size == CAPACITY) {
-      head = (head + 1) % CAPACITY;
-      size--;
+    if (size == endSeq.length) {
+      if (size < MAX_CAPACITY) {
+        grow();
+      } else {
+        head = (head + 1) % endSeq.length;
+        size--;
+      }
     }
-    int i = (head + size) % CAPACITY;
+    int i = (head + size) % endSeq.length;
     endSeq[i] = seq + len;
     sentAt[i] = now;
     deliveredAtSend[i] = delivered;
@@ -115,7 +130,7 @@ final class DeliveryRate {
     int found = -1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      int i = (head + mid) % CAPACITY;
+      int i = (head + mid) % endSeq.length;
       if (Seq.le(endSeq[i], covered)) {
         found = i;
         lo = mid + 1;
@@ -128,9 +143,38 @@ final class DeliveryRate {
 
   private void dropAcked(int una) {
     while (size > 0 && Seq.le(endSeq[head], una)) {
-      head = (head + 1) % CAPACITY;
+      head = (head + 1) % endSeq.length;
       size--;
     }
+  }
+
+  /** The number of records the ring can hold before it grows again. */
+  int capacity() {
+    return endSeq.length;
+  }
+
+  /** Doubles the rings, oldest record first at index 0 (rare: once per doubling of the flight). */
+  private void grow() {
+    int old = endSeq.length;
+    int n = Math.min(2 * old, MAX_CAPACITY);
+    endSeq = unwrap(endSeq, new int[n], old);
+    sentAt = unwrap(sentAt, new long[n], old);
+    deliveredAtSend = unwrap(deliveredAtSend, new long[n], old);
+    deliveredTimeAtSend = unwrap(deliveredTimeAtSend, new long[n], old);
+    firstSentAtSend = unwrap(firstSentAtSend, new long[n], old);
+    appLimitedAtSend = unwrap(appLimitedAtSend, new boolean[n], old);
+    head = 0;
+  }
+
+  /**
+   * Copies the {@code size} records from {@code head} of a ring of {@code length} to the start of
+   * {@code to} (one of the record arrays and a larger array of its type).
+   */
+  private <T> T unwrap(T from, T to, int length) {
+    int first = Math.min(size, length - head);
+    System.arraycopy(from, head, to, 0, first);
+    System.arraycopy(from, 0, to, first, size - first);
+    return to;
   }
 
   /** Forgets every record (after a timeout everything in flight is resent). */

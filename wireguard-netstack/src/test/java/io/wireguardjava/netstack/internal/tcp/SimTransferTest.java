@@ -43,6 +43,23 @@ class SimTransferTest {
       long seed,
       long tickNanos)
       throws Exception {
+    return transfer(settings, ab, ba, bytesEachWay, bothWays, seed, tickNanos, (c, t) -> {});
+  }
+
+  /**
+   * As above, showing the client's connection and the simulated time since the transfer started to
+   * {@code observer} at every step of the run.
+   */
+  static Result transfer(
+      TcpSettings settings,
+      SimNetwork.Faults ab,
+      SimNetwork.Faults ba,
+      long bytesEachWay,
+      boolean bothWays,
+      long seed,
+      long tickNanos,
+      java.util.function.ObjLongConsumer<TcpConnection> observer)
+      throws Exception {
     SimNetwork net = new SimNetwork(settings, ab, ba, seed);
     net.tickNanos = tickNanos;
     TcpListener listener = net.b.listen(new InetSocketAddress(SimNetwork.ADDRESS_B, 80), 16);
@@ -71,7 +88,10 @@ class SimTransferTest {
     Streams.Sink downSink = new Streams.Sink(client);
     boolean done =
         net.run(
-            () -> up.step() | upSink.step() | down.step() | downSink.step(),
+            () -> {
+              observer.accept(client.connection(), net.now - start);
+              return up.step() | upSink.step() | down.step() | downSink.step();
+            },
             () -> upSink.eof && downSink.eof,
             3_600_000_000_000L);
     assertThat(done)
