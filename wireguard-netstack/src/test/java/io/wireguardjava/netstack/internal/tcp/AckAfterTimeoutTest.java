@@ -24,7 +24,7 @@ class AckAfterTimeoutTest {
     c.socket.write(new byte[3 * MSS], 0, 3 * MSS);
     assertThat(t.poll()).extracting(Seg::len).containsExactly(MSS, MSS, MSS);
     // The peer's ACKs are lost: our timer fires and resends the first segment only (cwnd 1).
-    List<Seg> resent = t.advanceMillis(200);
+    List<Seg> resent = t.advanceMillis(250); // RTO 50 + 200 ms
     assertThat(resent).extracting(Seg::seq).containsExactly(c.ourNext);
     // The peer, which holds all three segments, sends data with the old ACK (its own ACKs lost).
     c.data(MSS);

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 class BbrLargeFlightTest {
   private static final long GIGABIT = 125_000_000L;
 
-  /** The steady state: the median BtlBw and the goodput of one lossy transfer. */
+  /**
+   * One lossy transfer: the median BtlBw and the goodput in Mbit/s, the sender's timeouts and the
+   * share of its segments that were retransmissions, in %.
+   */
   private static double[] run(TcpSettings settings, long oneWayMillis, long bytes)
       throws Exception {
     SimNetwork.Faults f = new SimNetwork.Faults().loss(0.01).delayMillis(oneWayMillis);
@@ -48,7 +51,12 @@ class BbrLargeFlightTest {
         "BBR 1%% loss, 1 Gbit/s, %d ms RTT, %d MiB: %.1f Mbit/s, median BtlBw %.1f Mbit/s"
             + " (%d samples), sender %s%n",
         2 * oneWayMillis, bytes >> 20, r.mbitPerSecond(), median, s.length, r.statsA);
-    return new double[] {median, r.mbitPerSecond()};
+    return new double[] {
+      median,
+      r.mbitPerSecond(),
+      r.statsA.retransmissionTimeouts(),
+      100.0 * r.statsA.retransmittedSegments() / r.statsA.segmentsSent()
+    };
   }
 
   /**
@@ -69,6 +77,11 @@ class BbrLargeFlightTest {
     double[] m = run(kernelLike, 50, 128 << 20);
     // The ceiling was 1024 * 1380 * 8 / 100 ms = 113 Mbit/s.
     assertThat(m[0]).as("median BtlBw, Mbit/s").isGreaterThan(150);
+    // With an RTO of 200 ms (2 RTTs) every lost retransmission was a timeout that resent the
+    // whole flight: 12 timeouts, 6642 segments resent, 91 Mbit/s (see RttEstimator).
+    assertThat(m[2]).as("timeouts").isLessThanOrEqualTo(3);
+    assertThat(m[3]).as("segments resent, %").isLessThan(2.0);
+    assertThat(m[1]).as("goodput, Mbit/s").isGreaterThan(150);
   }
 
   @Test

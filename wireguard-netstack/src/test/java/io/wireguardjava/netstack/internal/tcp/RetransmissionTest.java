@@ -23,18 +23,18 @@ class RetransmissionTest {
   void rtoFromTheHandshakeSampleWithFloorAndBackoff() throws Exception {
     Scripted t = new Scripted();
     Scripted.Connected c = connected(t, true);
-    // Handshake RTT 50 ms: SRTT 50, RTTVAR 25, RTO = 50 + 4*25 = 150 -> the 200 ms floor.
-    assertThat(c.socket.connection().rtt.rto()).isEqualTo(200_000_000L);
+    // Handshake RTT 50 ms: SRTT 50, RTTVAR 25, RTO = 50 + max(200 ms minimum, 4*25) = 250.
+    assertThat(c.socket.connection().rtt.rto()).isEqualTo(250_000_000L);
     c.socket.write(new byte[100], 0, 100);
     Seg first = t.poll().get(0);
     assertThat(first.len()).isEqualTo(100);
-    assertThat(t.advanceMillis(199)).isEmpty();
+    assertThat(t.advanceMillis(249)).isEmpty();
     Seg again = t.advanceMillis(1).get(0);
     assertThat(again.seq()).isEqualTo(first.seq());
     assertThat(again.len()).isEqualTo(100);
-    assertThat(t.advanceMillis(399)).isEmpty();
+    assertThat(t.advanceMillis(499)).isEmpty();
     assertThat(t.advanceMillis(1)).hasSize(1);
-    assertThat(t.advanceMillis(799)).isEmpty();
+    assertThat(t.advanceMillis(999)).isEmpty();
     assertThat(t.advanceMillis(1)).hasSize(1);
     assertThat(t.layer.stats().retransmissionTimeouts()).isEqualTo(3);
   }
@@ -45,14 +45,14 @@ class RetransmissionTest {
     Scripted.Connected c = connected(t, true);
     c.socket.write(new byte[100], 0, 100);
     t.poll();
-    t.advanceMillis(200); // retransmitted, RTO backed off to 400 ms
+    t.advanceMillis(250); // retransmitted, RTO backed off to 500 ms
     t.advanceMillis(300);
-    c.ack(c.ourNext + 100).send(); // acks the retransmission, 500 ms "RTT": must not be sampled
+    c.ack(c.ourNext + 100).send(); // acks the retransmission, 550 ms "RTT": must not be sampled
     c.ourNext += 100;
     assertThat(c.socket.connection().rtt.srtt()).isEqualTo(50_000_000L);
     c.socket.write(new byte[100], 0, 100);
     assertThat(t.poll()).hasSize(1);
-    assertThat(t.advanceMillis(399)).as("still backed off").isEmpty();
+    assertThat(t.advanceMillis(499)).as("still backed off").isEmpty();
     assertThat(t.advanceMillis(1)).hasSize(1);
   }
 
@@ -67,7 +67,7 @@ class RetransmissionTest {
     Scripted.Connected c = connected(t, true);
     c.socket.write(new byte[100], 0, 100);
     t.poll();
-    assertThat(t.advanceMillis(200)).hasSize(1); // timeout: resent, RTO backed off to 400 ms
+    assertThat(t.advanceMillis(250)).hasSize(1); // timeout: resent, RTO backed off to 500 ms
     assertThat(c.socket.connection().rtt.backoffCount()).isEqualTo(1);
     c.socket.write(new byte[100], 0, 100);
     Seg fresh = t.poll().get(0);
@@ -86,9 +86,9 @@ class RetransmissionTest {
     t.poll();
     t.advanceMillis(30);
     c.ack(c.ourNext + 100).send();
-    // SRTT = 7/8*50 + 1/8*30 = 47.5; RTTVAR = 3/4*25 + 1/4*20 = 23.75; RTO = 142.5 -> 200 floor.
+    // SRTT = 7/8*50 + 1/8*30 = 47.5; RTTVAR = 3/4*25 + 1/4*20 = 23.75; RTO = 47.5 + max(200, 95).
     assertThat(c.socket.connection().rtt.srtt()).isEqualTo(47_500_000L);
-    assertThat(c.socket.connection().rtt.rto()).isEqualTo(200_000_000L);
+    assertThat(c.socket.connection().rtt.rto()).isEqualTo(247_500_000L);
   }
 
   @Test

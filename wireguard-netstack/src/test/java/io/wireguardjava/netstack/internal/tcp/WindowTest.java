@@ -114,10 +114,10 @@ class WindowTest {
     c.ack(c.ourNext).window(0).send();
     c.socket.write(new byte[500], 0, 500);
     assertThat(t.poll()).as("nothing while the window is zero").isEmpty();
-    Seg probe = t.advanceMillis(200).get(0);
+    Seg probe = t.advanceMillis(250).get(0); // the RTO: 50 ms handshake RTT + 200 ms
     assertThat(probe.len()).isZero();
     assertThat(probe.seq()).as("an old sequence number forces an ACK").isEqualTo(c.ourNext - 1);
-    assertThat(t.advanceMillis(399)).isEmpty();
+    assertThat(t.advanceMillis(499)).isEmpty();
     assertThat(t.advanceMillis(1)).hasSize(1);
     // Still zero: keeps probing, never gives up.
     for (int i = 0; i < 20; i++) {
