@@ -21,7 +21,11 @@
 #   NAME_PREFIX=nb         namespaces and interfaces start with it (two benches at once: differ)
 #   DIAG=1               `ss -tin` of the peer's kernel sender half-way through peer -> ours (stderr)
 # Impaired rows also print the loss each transfer saw: datagrams the relay sent and nft dropped per
-# direction, and the sender's segments and retransmissions (the kernel's /proc/net/snmp, our stats).
+# direction, and the sender's segments and retransmissions (the kernel's /proc/net/snmp, our stats);
+# then, on a second line: the sender's recovery episodes, retransmission timeouts and D-SACKs
+# received (spurious retransmissions; kernel: TcpExt TCPSackRecovery, TCPTimeouts, TCPDSACKRecv),
+# the datagrams the relay's full queue dropped or saw out of order (WireGuard counters), and UDP
+# receive-buffer drops in each namespace (Udp RcvbufErrors): losses nft does not count.
 # Needs: ip, wg, nft, iperf3, setpriv, sysctl. Cleans up its namespaces on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -177,8 +181,34 @@ nft_reset() { ip netns exec "$R" nft reset counters table inet ${id}loss >/dev/n
 nft_packets() { # counter name
   ip netns exec "$R" nft list counter inet ${id}loss "$1" | awk '/packets/ {print $2}'
 }
-snmp() { # ns field: a Tcp counter of /proc/net/snmp in ns
-  ip netns exec "$1" awk -v f="$2" '$1 == "Tcp:" { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 } else print $c[f] }' /proc/net/snmp
+snmp() { # ns field [table [file]]: a counter of /proc/net/snmp (Tcp: unless told) in ns
+  ip netns exec "$1" awk -v f="$2" -v t="${3:-Tcp}:" '$1 == t { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 } else print $c[f] }' "${4:-/proc/net/snmp}"
+}
+tcpext() { snmp "$1" "$2" TcpExt /proc/net/netstat; } # ns field
+rcvbuf_all() { echo "$(snmp "$A" RcvbufErrors Udp) $(snmp "$R" RcvbufErrors Udp) $(snmp "$B" RcvbufErrors Udp)"; }
+# ofo_all: in A and B, out-of-order segments a kernel receiver dropped for memory (TCPOFODrop) and
+# dropped after SACKing them (OfoPruned: SACK reneging), as "a_ofodrop a_pruned b_ofodrop b_pruned"
+ofo_all() { echo "$(tcpext "$A" TCPOFODrop) $(tcpext "$A" OfoPruned) $(tcpext "$B" TCPOFODrop) $(tcpext "$B" OfoPruned)"; }
+relay_stats() { # the relay's counts since the last call (the stats line it prints when asked)
+  local before
+  before=$(grep -c '^stats' "$work/relay.log" || true)
+  echo stats >&9
+  for _ in $(seq 50); do
+    [ "$(grep -c '^stats' "$work/relay.log" || true)" -gt "$before" ] && break
+    sleep 0.1
+  done
+  grep '^stats' "$work/relay.log" | tail -1 || true
+}
+# more LABEL DIR RECOVERIES TIMEOUTS DSACKS RCVBUF_BEFORE RCVBUF_AFTER RELAY_LINE OFO_BEFORE OFO_AFTER:
+# the second line (the kernel receiver's out-of-order drops only where a kernel receives)
+more() {
+  awk -v l="$1" -v dir="$2" -v fr="$3" -v to="$4" -v ds="$5" -v b0="$6" -v b1="$7" -v rl="$8" -v o0="$9" -v o1="${10}" 'BEGIN {
+    split(b0, x, " "); split(b1, y, " "); split(o0, p, " "); split(o1, q, " "); n = split(rl, f, " ")
+    k = dir == "b" ? 3 : 1; od = q[k] - p[k]; op = q[k + 1] - p[k + 1]
+    for (i = 1; i <= n; i++) { if (f[i] == "toTarget" || f[i] == "toClient") d = f[i]; else if (split(f[i], kv, "=") == 2) v[d, kv[1]] = kv[2] }
+    dd = dir == "b" ? "toTarget" : "toClient"; ad = dir == "b" ? "toClient" : "toTarget"
+    printf "#   %-26s sender: %5d recoveries, %3d timeouts, %5d D-SACKs; relay: data %d queue-full, %d reordered, acks %d queue-full, %d reordered; udp rcvbuf drops A/R/B: %d/%d/%d; kernel receiver ofo drops %d, pruned %d\n",
+      "", fr, to, ds, v[dd, "queueFull"], v[dd, "reordered"], v[ad, "queueFull"], v[ad, "reordered"], y[1] - x[1], y[2] - x[2], y[3] - x[3], od, op }'
 }
 # seen LABEL DIR SENDER_SEGS SENDER_RETRANS: one line on the loss a transfer saw (DIR b: data
 # towards the peer; a: data towards us) and what the sender did about it
@@ -251,15 +281,23 @@ for rowcc in "${rows[@]}"; do
       seen_lines=()
       # each transfer: counters reset, the transfer, the loss it saw (impaired only)
       measure() { # label dir sender-ns-or-ours fn args...
-        local label=$1 dir=$2 who=$3 s0=0 r0=0 v; shift 3
+        local label=$1 dir=$2 who=$3 s0=0 r0=0 f0=0 t0=0 d0=0 b0 o0 v rl; shift 3
         nft_reset
-        [ "$who" != ours ] && s0=$(snmp "$who" OutSegs) r0=$(snmp "$who" RetransSegs)
+        [ "$row" = impaired ] && relay_stats >/dev/null
+        b0=$(rcvbuf_all) o0=$(ofo_all)
+        if [ "$who" != ours ]; then
+          s0=$(snmp "$who" OutSegs) r0=$(snmp "$who" RetransSegs)
+          f0=$(tcpext "$who" TCPSackRecovery) t0=$(tcpext "$who" TCPTimeouts) d0=$(tcpext "$who" TCPDSACKRecv)
+        fi
         v=$("$@")
         if [ "$row" = impaired ]; then
+          rl=$(relay_stats)
           if [ "$who" = ours ]; then
             seen_lines+=("$(seen "$label" "$dir" "$(ours_stat "$work/a2b.send" packetsSent)" "$(ours_stat "$work/a2b.send" tcpRetransmitted)")")
+            seen_lines+=("$(more "$label" "$dir" "$(ours_stat "$work/a2b.send" tcpFastRetransmits)" "$(ours_stat "$work/a2b.send" tcpTimeouts)" "$(ours_stat "$work/a2b.send" tcpSpurious)" "$b0" "$(rcvbuf_all)" "$rl" "$o0" "$(ofo_all)")")
           else
             seen_lines+=("$(seen "$label" "$dir" $(($(snmp "$who" OutSegs) - s0)) $(($(snmp "$who" RetransSegs) - r0)))")
+            seen_lines+=("$(more "$label" "$dir" $(($(tcpext "$who" TCPSackRecovery) - f0)) $(($(tcpext "$who" TCPTimeouts) - t0)) $(($(tcpext "$who" TCPDSACKRecv) - d0)) "$b0" "$(rcvbuf_all)" "$rl" "$o0" "$(ofo_all)")")
           fi
         fi
         echo "$v" >"$work/measured"

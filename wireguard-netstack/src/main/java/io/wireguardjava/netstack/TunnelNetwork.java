@@ -396,6 +396,9 @@ public final class TunnelNetwork implements AutoCloseable {
         dropped,
         t.connections(),
         t.retransmittedSegments(),
+        t.fastRetransmits(),
+        t.retransmissionTimeouts(),
+        t.dsacksReceived(),
         stack.udpBindings());
   }
 

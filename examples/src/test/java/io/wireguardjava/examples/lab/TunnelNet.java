@@ -88,8 +88,9 @@ final class TunnelNet implements Net {
   }
 
   /**
-   * The stack's counters, one line for the benchmark: {@code stats packetsSent=N
-   * tcpRetransmitted=M}, to compare with the datagrams the impaired path dropped.
+   * The stack's counters, one line for the benchmark: {@code stats packetsSent=N ...
+   * tcpRetransmitted=M tcpFastRetransmits=F tcpTimeouts=T tcpSpurious=S}, to compare with the
+   * datagrams the impaired path dropped.
    */
   String statsLine() {
     var s = network.stats();
@@ -98,7 +99,13 @@ final class TunnelNet implements Net {
         + " packetsReceived="
         + s.packetsReceived()
         + " tcpRetransmitted="
-        + s.tcpRetransmittedSegments();
+        + s.tcpRetransmittedSegments()
+        + " tcpFastRetransmits="
+        + s.tcpFastRetransmits()
+        + " tcpTimeouts="
+        + s.tcpRetransmissionTimeouts()
+        + " tcpSpurious="
+        + s.tcpSpuriousRetransmissions();
   }
 
   @Override

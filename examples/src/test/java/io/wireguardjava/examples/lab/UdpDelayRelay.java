@@ -7,10 +7,15 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -21,14 +26,40 @@ import java.util.function.Supplier;
  * sends the target's answers back to the client that spoke last. A full queue drops (as a router
  * would); loss itself is added by nftables in the relay's namespace.
  *
+ * <p>It keeps datagrams in order (one FIFO queue and one sender per direction) and counts, per
+ * direction, the datagrams it relayed, those a full queue dropped, and the WireGuard data messages
+ * that arrived out of order (a counter below the highest seen for that receiver index: reordered
+ * before the relay, by a sender's parallel encryption or the host).
+ *
  * <p>Usage: {@code UdpDelayRelay LISTEN_IP:PORT TARGET_IP:PORT ONE_WAY_DELAY_MS}; prints {@code
- * ready} once both sockets are bound, runs until stdin ends or says {@code quit}.
+ * ready} once both sockets are bound, runs until stdin ends or says {@code quit}; a line {@code
+ * stats} prints the counts since the last one: {@code stats toTarget relayed=N queueFull=Q
+ * reordered=R toClient relayed=N queueFull=Q reordered=R}.
  */
 public final class UdpDelayRelay {
   private static final int QUEUE = 8192;
   private static final int MAX_DATAGRAM = 65535;
 
   private record Delayed(long dueNanos, byte[] data) {}
+
+  /** The counts of one direction, since the last {@code stats} line. */
+  private static final class Counts {
+    final AtomicLong relayed = new AtomicLong();
+    final AtomicLong queueFull = new AtomicLong();
+    final AtomicLong reordered = new AtomicLong();
+
+    /** Receiver thread only: the highest WireGuard counter seen per receiver index. */
+    final Map<Integer, Long> highest = new HashMap<>();
+
+    String takeLine() {
+      return "relayed="
+          + relayed.getAndSet(0)
+          + " queueFull="
+          + queueFull.getAndSet(0)
+          + " reordered="
+          + reordered.getAndSet(0);
+    }
+  }
 
   private final long delayNanos;
   private volatile SocketAddress client;
@@ -55,8 +86,12 @@ public final class UdpDelayRelay {
     DatagramSocket targetSide = new DatagramSocket(0);
     BlockingQueue<Delayed> toTarget = new ArrayBlockingQueue<>(QUEUE);
     BlockingQueue<Delayed> toClient = new ArrayBlockingQueue<>(QUEUE);
-    relay.thread("relay-in-client", () -> relay.receive(clientSide, toTarget, true));
-    relay.thread("relay-in-target", () -> relay.receive(targetSide, toClient, false));
+    Counts targetCounts = new Counts();
+    Counts clientCounts = new Counts();
+    relay.thread(
+        "relay-in-client", () -> relay.receive(clientSide, toTarget, true, targetCounts));
+    relay.thread(
+        "relay-in-target", () -> relay.receive(targetSide, toClient, false, clientCounts));
     relay.thread("relay-out-target", () -> relay.emit(toTarget, targetSide, () -> target));
     relay.thread("relay-out-client", () -> relay.emit(toClient, clientSide, () -> relay.client));
     System.out.println("ready");
@@ -65,7 +100,11 @@ public final class UdpDelayRelay {
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = in.readLine()) != null && !line.equals("quit")) {
-      // the relay takes no commands; stdin only tells it when to stop
+      if (line.equals("stats")) {
+        System.out.println(
+            "stats toTarget " + targetCounts.takeLine() + " toClient " + clientCounts.takeLine());
+        System.out.flush();
+      }
     }
     System.exit(0);
   }
@@ -95,7 +134,8 @@ public final class UdpDelayRelay {
     t.start();
   }
 
-  private void receive(DatagramSocket socket, BlockingQueue<Delayed> queue, boolean fromClient)
+  private void receive(
+      DatagramSocket socket, BlockingQueue<Delayed> queue, boolean fromClient, Counts counts)
       throws IOException {
     byte[] buf = new byte[MAX_DATAGRAM];
     DatagramPacket p = new DatagramPacket(buf, buf.length);
@@ -105,7 +145,32 @@ public final class UdpDelayRelay {
       if (fromClient) {
         client = p.getSocketAddress();
       }
-      queue.offer(new Delayed(System.nanoTime() + delayNanos, Arrays.copyOf(buf, p.getLength())));
+      checkOrder(buf, p.getLength(), counts);
+      if (queue.offer(
+          new Delayed(System.nanoTime() + delayNanos, Arrays.copyOf(buf, p.getLength())))) {
+        counts.relayed.incrementAndGet();
+      } else {
+        counts.queueFull.incrementAndGet();
+      }
+    }
+  }
+
+  /**
+   * A WireGuard transport data message (type 4: receiver index at 4, 64-bit little-endian counter
+   * at 8) whose counter is below the highest one seen for its receiver index arrived out of order.
+   */
+  private static void checkOrder(byte[] b, int length, Counts counts) {
+    if (length < 32 || b[0] != 4 || b[1] != 0 || b[2] != 0 || b[3] != 0) {
+      return;
+    }
+    ByteBuffer le = ByteBuffer.wrap(b, 0, length).order(ByteOrder.LITTLE_ENDIAN);
+    int index = le.getInt(4);
+    long counter = le.getLong(8);
+    Long highest = counts.highest.get(index);
+    if (highest != null && Long.compareUnsigned(counter, highest) < 0) {
+      counts.reordered.incrementAndGet();
+    } else {
+      counts.highest.put(index, counter);
     }
   }
 

@@ -112,6 +112,9 @@ final class SegmentProcessor {
       c.layer.challengeAck(c); // RFC 5961 §5.2
       return;
     }
+    if (c.sackOk && isDsack(o, ack)) {
+      c.layer.count(Counter.DSACKS_RECEIVED);
+    }
     int deliveredBefore = c.sndUna + c.scoreboard.sackedBytes();
     boolean sackNews = c.sackOk && o.sackCount > 0 && addSack(c, o);
     int newWnd = wnd << c.sndScale;
@@ -248,6 +251,22 @@ final class SegmentProcessor {
     }
     ring.grow(ring.capacity() + need, c.assembler.highestEnd(c.rcvNxt) - c.rcvNxt);
     return need;
+  }
+
+  /**
+   * RFC 2883 §4: the first SACK block reports a duplicate (D-SACK) when it lies below the
+   * cumulative ACK or inside the second block. The scoreboard ignores it either way: it adds
+   * nothing new.
+   */
+  static boolean isDsack(TcpOptions o, int ack) {
+    if (o.sackCount == 0) {
+      return false;
+    }
+    int s = o.sackStart[0];
+    int e = o.sackEnd[0];
+    return Seq.lt(s, e)
+        && (Seq.le(e, ack)
+            || o.sackCount > 1 && Seq.ge(s, o.sackStart[1]) && Seq.le(e, o.sackEnd[1]));
   }
 
   private static boolean addSack(TcpConnection c, TcpOptions o) {

@@ -8,6 +8,8 @@ package io.wireguardjava.netstack.internal.tcp;
  * @param retransmittedSegments segments sent again (timeouts, fast retransmit, SACK recovery)
  * @param fastRetransmits recovery episodes entered on duplicate ACKs or SACK
  * @param retransmissionTimeouts expiries of the retransmission timer
+ * @param dsacksReceived D-SACK blocks received (RFC 2883): each reports data the peer received
+ *     twice, a retransmission that was not needed (or a duplicate made by the network)
  * @param droppedMalformed segments dropped for a bad header or options
  * @param droppedOutOfWindow segments (or parts) outside the receive window
  * @param droppedNoBuffer segments dropped because no buffer or reassembly range was left
@@ -31,6 +33,7 @@ public record TcpStats(
     long retransmittedSegments,
     long fastRetransmits,
     long retransmissionTimeouts,
+    long dsacksReceived,
     long droppedMalformed,
     long droppedOutOfWindow,
     long droppedNoBuffer,

@@ -34,6 +34,31 @@ class SackTest {
     assertThat(c.socket.readNow(got, 0, 5000)).isEqualTo(2000);
   }
 
+  /**
+   * RFC 2883: a first SACK block below the cumulative ACK, or inside the second block, reports a
+   * segment the peer received twice. Counted (the benchmark's spurious retransmissions), and never
+   * taken as news: no duplicate ACK, no recovery.
+   */
+  @Test
+  void dsackBlocksAreCountedAndChangeNothingElse() throws Exception {
+    Scripted t = new Scripted();
+    Scripted.Connected c = t.connect();
+    c.socket.setNoDelay(true);
+    c.socket.write(new byte[10 * MSS], 0, 10 * MSS);
+    assertThat(t.poll()).hasSize(10);
+    int s0 = c.ourNext;
+    c.ack(s0 + 2 * MSS).send();
+    // Below the cumulative ACK: segment 0 arrived twice.
+    c.ack(s0 + 2 * MSS).sack(s0, s0 + MSS).send();
+    assertThat(t.layer.stats().dsacksReceived()).isEqualTo(1);
+    // Inside the second block: segment 5 arrived twice, 4-5 are SACKed.
+    c.ack(s0 + 2 * MSS).sack(s0 + 5 * MSS, s0 + 6 * MSS, s0 + 4 * MSS, s0 + 6 * MSS).send();
+    assertThat(t.layer.stats().dsacksReceived()).isEqualTo(2);
+    // An ordinary SACK block is none.
+    c.ack(s0 + 2 * MSS).sack(s0 + 4 * MSS, s0 + 6 * MSS).send();
+    assertThat(t.layer.stats().dsacksReceived()).isEqualTo(2);
+  }
+
   @Test
   void noSackBlocksWhenNotNegotiated() throws Exception {
     Scripted t = new Scripted();

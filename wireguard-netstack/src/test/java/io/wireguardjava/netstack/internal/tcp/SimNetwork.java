@@ -95,6 +95,19 @@ final class SimNetwork {
   long delivered;
   long dropped;
 
+  /** Data segments from A to B the link lost (random loss and tail drop). */
+  long droppedDataAtoB;
+
+  /**
+   * Data segments that reached B carrying only bytes B had already received from A: spurious
+   * retransmissions (with no duplication fault). Counted over the first 2^31 bytes A sends.
+   */
+  long redundantAtoB;
+
+  private final java.util.BitSet arrivedAtB = new java.util.BitSet();
+  private int isnA;
+  private boolean isnASeen;
+
   SimNetwork(TcpSettings settings, Faults ab, Faults ba, long seed) {
     this.random = new SplittableRandom(seed);
     this.faultsAtoB = ab;
@@ -116,8 +129,14 @@ final class SimNetwork {
     Faults f = fromA ? faultsAtoB : faultsBtoA;
     long free = fromA ? linkFreeAtoB : linkFreeBtoA;
     long start = Math.max(now, free);
+    boolean data = fromA && len > (seg[off + 12] >> 4 & 0xf) * 4;
+    if (fromA && (seg[off + 13] & TcpHeader.SYN) != 0) {
+      isnA = TcpHeader.seq(seg, off) + 1;
+      isnASeen = true;
+    }
     if (start - now > f.queueLimitNanos) {
       dropped++;
+      droppedDataAtoB += data ? 1 : 0;
       return true; // tail drop in the bottleneck queue
     }
     long serialization = (len + 28) * 1_000_000_000L / f.bytesPerSecond;
@@ -129,6 +148,7 @@ final class SimNetwork {
     }
     if (random.nextDouble() < f.loss) {
       dropped++;
+      droppedDataAtoB += data ? 1 : 0;
       return true;
     }
     byte[] local = flow.localBytes();
@@ -172,6 +192,9 @@ final class SimNetwork {
       Packet p;
       while ((p = due.poll()) != null) {
         delivered++;
+        if (p.to == b) {
+          noteArrivalAtB(p.data);
+        }
         p.to.onSegment(p.data, 0, 4, 4, 8, p.data.length - 8, now);
       }
       if (progress || deliveredAny) {
@@ -200,6 +223,22 @@ final class SimNetwork {
       }
     }
     return true;
+  }
+
+  private void noteArrivalAtB(byte[] p) {
+    int hl = (p[8 + 12] >> 4 & 0xf) * 4;
+    int len = p.length - 8 - hl;
+    if (len <= 0 || !isnASeen) {
+      return;
+    }
+    long from = (TcpHeader.seq(p, 8) - isnA) & 0xffffffffL;
+    if (from + len > Integer.MAX_VALUE) {
+      return;
+    }
+    if (arrivedAtB.nextClearBit((int) from) >= from + len) {
+      redundantAtoB++;
+    }
+    arrivedAtB.set((int) from, (int) from + len);
   }
 
   /** Advances the clock by d, running timers and deliveries along the way. */

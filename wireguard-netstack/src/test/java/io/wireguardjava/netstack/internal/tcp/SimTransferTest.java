@@ -14,6 +14,11 @@ class SimTransferTest {
     TcpStats statsA;
     TcpStats statsB;
 
+    /** A's data segments the link lost, and those B received twice (spurious resends). */
+    long droppedDataAtoB;
+
+    long redundantAtoB;
+
     double mbitPerSecond() {
       return bytes * 8.0 / (simNanos / 1e9) / 1e6;
     }
@@ -100,6 +105,8 @@ class SimTransferTest {
     Result r = new Result();
     r.simNanos = net.now - start;
     r.bytes = bytesEachWay;
+    r.droppedDataAtoB = net.droppedDataAtoB;
+    r.redundantAtoB = net.redundantAtoB;
     assertThat(upSink.read).isEqualTo(bytesEachWay);
     assertThat(upSink.hash()).isEqualTo(up.hash());
     assertThat(downSink.read).isEqualTo(down.total);
