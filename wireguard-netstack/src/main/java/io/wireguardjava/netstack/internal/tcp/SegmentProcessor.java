@@ -125,7 +125,11 @@ final class SegmentProcessor {
       }
     } else if (ack == c.sndUna
         && c.sndMax != c.sndUna
-        && ((dataLen == 0 && !fin && newWnd == c.sndWnd) || sackNews)) {
+        && (c.sackOk ? sackNews : dataLen == 0 && !fin && newWnd == c.sndWnd)) {
+      // With SACK a duplicate ACK is one that SACKs new data (RFC 6675 §2, as Linux's sacked_out):
+      // a D-SACK, or the ACK of a segment the peer already had, reports no loss. Counted, the
+      // D-SACKs of spurious retransmissions entered recovery again and resent SND.UNA, which was
+      // not lost, for the next D-SACK to repeat.
       onDuplicateAck(c, now);
     }
     if (sackNews && c.rttTiming && c.scoreboard.isSacked(c.rttSeq)) {

@@ -57,6 +57,13 @@ class SackTest {
     // An ordinary SACK block is none.
     c.ack(s0 + 2 * MSS).sack(s0 + 4 * MSS, s0 + 6 * MSS).send();
     assertThat(t.layer.stats().dsacksReceived()).isEqualTo(2);
+    // Four ACKs at SND.UNA, two of them D-SACKs, one SACKing nothing new: a single duplicate
+    // ACK by RFC 6675 (one SACKed new data), no recovery, nothing resent.
+    c.ack(s0 + 2 * MSS).sack(s0, s0 + MSS, s0 + 4 * MSS, s0 + 6 * MSS).send();
+    assertThat(t.layer.stats().dsacksReceived()).isEqualTo(3);
+    assertThat(t.layer.stats().fastRetransmits()).isZero();
+    assertThat(t.layer.stats().retransmittedSegments()).isZero();
+    assertThat(c.socket.connection().dupAcks).isEqualTo(1);
   }
 
   @Test
