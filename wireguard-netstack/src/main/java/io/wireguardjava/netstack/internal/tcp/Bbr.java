@@ -66,6 +66,7 @@ final class Bbr implements CongestionControl {
   private boolean lossInRound;
 
   private boolean inRecovery;
+  private boolean inLoss;
   private boolean packetConservation;
   private long recoveryRoundEnd;
 
@@ -358,13 +359,24 @@ final class Bbr implements CongestionControl {
 
   @Override
   public void onRetransmissionTimeout(int flightBytes, long nowNanos) {
-    // As Linux: one segment, grown again by what is delivered (the model is kept).
-    priorCwnd = Math.max(priorCwnd, cwnd);
+    // As Linux: one segment, grown again by what is delivered (the model is kept), and the cwnd
+    // from before the timeout (or before the recovery it interrupted) back once the resending is
+    // over (onExitLoss). Without that restore, a timeout left cwnd to grow from one segment while
+    // the small rounds aged the bandwidth filter out: 620 -> 103 Mbit/s at 100 ms.
+    priorCwnd = inRecovery || inLoss || mode == Mode.PROBE_RTT ? Math.max(priorCwnd, cwnd) : cwnd;
     cwnd = mss;
     inRecovery = false;
+    inLoss = true;
     packetConservation = false;
     lossInRound = true;
+    fullBw = 0; // tcp_bbr.c bbr_set_state(TCP_CA_Loss): the plateau search starts over
     rate.clearRecords();
+  }
+
+  @Override
+  public void onExitLoss(long nowNanos) {
+    inLoss = false;
+    cwnd = Math.max(cwnd, priorCwnd);
   }
 
   @Override

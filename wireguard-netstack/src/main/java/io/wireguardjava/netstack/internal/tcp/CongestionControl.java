@@ -24,6 +24,12 @@ interface CongestionControl {
   /** The retransmission timer expired. */
   void onRetransmissionTimeout(int flightBytes, long nowNanos);
 
+  /**
+   * Everything outstanding at the last retransmission timeout is acknowledged: the resending that
+   * timeout started is over (Linux leaves TCP_CA_Loss).
+   */
+  default void onExitLoss(long nowNanos) {}
+
   /** The send MSS changed (peer option, path MTU). */
   void onMssChanged(int mss);
 

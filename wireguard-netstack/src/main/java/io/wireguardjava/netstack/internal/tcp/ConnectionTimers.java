@@ -93,6 +93,7 @@ final class ConnectionTimers {
     }
     c.cc.onRetransmissionTimeout(c.sndMax - c.sndUna, now);
     c.inRecovery = false;
+    c.inLoss = true;
     c.dupAcks = 0;
     c.recoverGuard = c.sndMax;
     if (c.retries > 1) {

@@ -399,6 +399,10 @@ final class SegmentProcessor {
       c.sndNxt = ack;
     }
     c.scoreboard.acknowledge(ack);
+    if (c.inLoss && Seq.ge(ack, c.recoverGuard)) {
+      c.inLoss = false;
+      c.cc.onExitLoss(now);
+    }
     // The new first hole: if it was already resent, watch it from now on.
     c.unaRetransmitted = c.inRecovery && Seq.gt(c.highRxt, ack);
     c.unaRetransmitMarker = c.sndMax;

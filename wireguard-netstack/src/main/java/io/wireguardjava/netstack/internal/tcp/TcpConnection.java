@@ -149,6 +149,12 @@ final class TcpConnection {
   /** RFC 6582 "recover": no new fast recovery until SND.UNA passes it. */
   int recoverGuard;
 
+  /**
+   * A timeout's resending is under way (Linux's TCP_CA_Loss) until SND.UNA passes {@link
+   * #recoverGuard}, SND.MAX at the timeout.
+   */
+  boolean inLoss;
+
   /** Without SACK: the lost segment's end in a NewReno recovery. */
   int renoLostEnd;
 

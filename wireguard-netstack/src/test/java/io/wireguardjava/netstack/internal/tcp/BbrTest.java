@@ -142,6 +142,32 @@ class BbrTest {
     assertThat(p.bbr.cwnd()).isGreaterThanOrEqualTo(cwnd * 9 / 10);
   }
 
+  /**
+   * A timeout restarts cwnd at one segment; once everything outstanding at the timeout is
+   * acknowledged the cwnd from before it is back (tcp_bbr.c restores prior_cwnd when leaving
+   * TCP_CA_Loss). Before, cwnd grew from one segment for as many round trips as that took, while
+   * the small rounds aged the bandwidth filter out.
+   */
+  @Test
+  void theCwndFromBeforeATimeoutIsRestoredWhenItsResendingEnds() {
+    Path p = new Path(1_250_000, 40);
+    p.run(p.now + 3_000_000_000L);
+    int before = p.bbr.cwnd();
+    assertThat(before).isGreaterThan(50 * MSS);
+    p.bbr.onRetransmissionTimeout(p.nxt - p.una, p.now);
+    assertThat(p.bbr.cwnd()).isEqualTo(MSS);
+    // One round trip of the resending: cwnd grows by what is delivered, far from where it was.
+    p.run(p.now + 40_000_000L);
+    assertThat(p.bbr.cwnd()).isLessThan(before);
+    p.bbr.onExitLoss(p.now);
+    assertThat(p.bbr.cwnd()).isGreaterThanOrEqualTo(before);
+    // A second timeout before the first one's resending ended keeps the first one's cwnd.
+    p.bbr.onRetransmissionTimeout(p.nxt - p.una, p.now);
+    p.bbr.onRetransmissionTimeout(p.nxt - p.una, p.now);
+    p.bbr.onExitLoss(p.now);
+    assertThat(p.bbr.cwnd()).isGreaterThanOrEqualTo(before);
+  }
+
   @Test
   void deliveryRateSampleIsDeliveredOverTheLongerInterval() {
     DeliveryRate r = new DeliveryRate();

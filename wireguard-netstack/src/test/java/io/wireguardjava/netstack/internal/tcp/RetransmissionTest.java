@@ -39,6 +39,28 @@ class RetransmissionTest {
     assertThat(t.layer.stats().retransmissionTimeouts()).isEqualTo(3);
   }
 
+  /**
+   * A timeout's resending (Linux's TCP_CA_Loss) lasts until everything outstanding at the timeout
+   * is acknowledged; then BBR gets its cwnd from before the timeout back.
+   */
+  @Test
+  void theResendingAfterATimeoutEndsWhenEverythingThenOutstandingIsAcked() throws Exception {
+    Scripted t = new Scripted(TcpSettings.defaults()); // BBR
+    Scripted.Connected c = connected(t, true);
+    TcpConnection conn = c.socket.connection();
+    c.socket.write(new byte[10 * 1380], 0, 10 * 1380);
+    assertThat(t.poll()).hasSize(10);
+    int before = conn.cc.cwnd();
+    assertThat(t.advanceMillis(250)).hasSize(1); // the timeout resends the first segment
+    assertThat(conn.inLoss).isTrue();
+    assertThat(conn.cc.cwnd()).isEqualTo(1380);
+    c.ack(c.ourNext + 1380).send();
+    assertThat(conn.inLoss).as("9 segments still outstanding from before the timeout").isTrue();
+    c.ack(c.ourNext + 10 * 1380).send();
+    assertThat(conn.inLoss).isFalse();
+    assertThat(conn.cc.cwnd()).isGreaterThanOrEqualTo(before);
+  }
+
   @Test
   void karnNoSampleFromARetransmittedSegment() throws Exception {
     Scripted t = new Scripted();
