@@ -101,6 +101,7 @@ final class ConnectionTimers {
       c.scoreboard.clear();
     }
     c.sndNxt = c.sndUna;
+    c.highRxt = c.sndUna; // go-back-N resends everything: no earlier retransmission counts
     c.forceRetransmit = false;
     c.resendUna = false;
   }

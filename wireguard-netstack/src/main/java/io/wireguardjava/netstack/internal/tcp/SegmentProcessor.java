@@ -467,14 +467,18 @@ final class SegmentProcessor {
         c.dupAcks >= SackScoreboard.DUP_THRESH
             || (c.sackOk && Seq.gt(c.scoreboard.lostBoundary(c.sndUna, c.mss), c.sndUna));
     if (lost && Seq.ge(c.sndUna, c.recoverGuard)) {
+      // The previous episode may have resent holes above its recovery point (data sent during it)
+      // whose retransmissions are still in flight: this one starts above them, as Linux keeps
+      // their retransmitted mark. Starting at SND.UNA resent them at once, for D-SACKs to report.
+      boolean resentBefore = c.sackOk && Seq.gt(c.highRxt, c.sndUna) && Seq.le(c.highRxt, c.sndMax);
       c.inRecovery = true;
-      c.unaRetransmitted = false;
+      c.unaRetransmitted = resentBefore && c.unaRetransmitted;
       c.resendUna = false;
       c.recoveryPoint = c.sndMax;
       c.recoverGuard = c.sndMax;
-      c.highRxt = c.sndUna;
+      c.highRxt = resentBefore ? c.highRxt : c.sndUna;
       c.renoLostEnd = c.sndUna + c.mss;
-      c.forceRetransmit = true;
+      c.forceRetransmit = !resentBefore;
       c.rttTiming = false;
       c.cc.onEnterRecovery(c.sndMax - c.sndUna, now);
       c.layer.count(Counter.FAST_RETRANSMITS);

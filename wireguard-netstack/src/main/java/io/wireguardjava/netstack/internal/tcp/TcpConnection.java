@@ -254,6 +254,7 @@ final class TcpConnection {
     sndMax = iss;
     bufSeq = iss + 1;
     recoverGuard = iss;
+    highRxt = iss;
     lastReceivedAt = nowNanos;
     tuneStart = nowNanos;
     opened = true;

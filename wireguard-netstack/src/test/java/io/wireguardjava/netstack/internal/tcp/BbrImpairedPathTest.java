@@ -45,11 +45,23 @@ class BbrImpairedPathTest {
     return r;
   }
 
+  /**
+   * Before, a recovery episode that began right after another resent the holes the previous one had
+   * already resent above its recovery point: B got 6-9 % of the lost segments' count twice (seeds
+   * 3, 5, 8: 188, 225, 156 of 2493, 2594, 2510), now 1-3 %. The timeouts are the start-up's
+   * overshoot into the 20 ms queue.
+   */
   @Test
-  void retransmitsWhatIsLost() throws Exception {
+  void retransmitsWhatIsLostAndLittleMore() throws Exception {
     for (long seed : new long[] {3, 5, 8}) {
       SimTransferTest.Result r = run(seed, 64 << 20);
-      assertThat(r.mbitPerSecond()).isGreaterThan(0);
+      assertThat(r.redundantAtoB)
+          .as("seed %d: delivered twice", seed)
+          .isLessThan(r.droppedDataAtoB / 20);
+      assertThat(r.statsA.retransmissionTimeouts())
+          .as("seed %d: timeouts", seed)
+          .isLessThanOrEqualTo(3);
+      assertThat(r.mbitPerSecond()).as("seed %d: Mbit/s", seed).isGreaterThan(150);
     }
   }
 }
