@@ -48,7 +48,7 @@ class BbrImpairedPathTest {
   /**
    * Before, a recovery episode that began right after another resent the holes the previous one had
    * already resent above its recovery point: B got 6-9 % of the lost segments' count twice (seeds
-   * 3, 5, 8: 188, 225, 156 of 2493, 2594, 2510), now 1-3 %. The timeouts are the start-up's
+   * 3, 5, 8: 188, 235, 156 of 2493, 2597, 2510), now 1-3 %. The timeouts are the start-up's
    * overshoot into the 20 ms queue.
    */
   @Test
