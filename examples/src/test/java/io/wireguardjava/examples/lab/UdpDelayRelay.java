@@ -97,10 +97,8 @@ public final class UdpDelayRelay {
     BlockingQueue<Delayed> toClient = new ArrayBlockingQueue<>(QUEUE);
     Counts targetCounts = new Counts();
     Counts clientCounts = new Counts();
-    relay.thread(
-        "relay-in-client", () -> relay.receive(clientSide, toTarget, true, targetCounts));
-    relay.thread(
-        "relay-in-target", () -> relay.receive(targetSide, toClient, false, clientCounts));
+    relay.thread("relay-in-client", () -> relay.receive(clientSide, toTarget, true, targetCounts));
+    relay.thread("relay-in-target", () -> relay.receive(targetSide, toClient, false, clientCounts));
     relay.thread("relay-out-target", () -> relay.emit(toTarget, targetSide, () -> target));
     relay.thread("relay-out-client", () -> relay.emit(toClient, clientSide, () -> relay.client));
     System.out.println("ready");
