@@ -119,9 +119,11 @@ final class SegmentProcessor {
     boolean sackNews = c.sackOk && o.sackCount > 0 && addSack(c, o);
     int newWnd = wnd << c.sndScale;
     if (Seq.gt(ack, c.sndUna)) {
+      boolean wasInRecovery = c.inRecovery;
       onNewAck(c, ack, now);
       if (c.sackOk && o.sackCount > 0 && !c.inRecovery && c.sndMax != c.sndUna) {
-        maybeEnterRecovery(c, now); // as Linux: SACK can show a loss on a cumulative ACK too
+        // as Linux: SACK can show a loss on a cumulative ACK too
+        maybeEnterRecovery(c, now, wasInRecovery);
       }
     } else if (ack == c.sndUna
         && c.sndMax != c.sndUna
@@ -457,20 +459,32 @@ final class SegmentProcessor {
   private static void onDuplicateAck(TcpConnection c, long now) {
     c.dupAcks++;
     if (!c.inRecovery) {
-      maybeEnterRecovery(c, now);
+      maybeEnterRecovery(c, now, false);
     }
   }
 
-  /** RFC 6675 §5: DupThresh duplicate ACKs, or the first unacknowledged byte IsLost. */
-  private static void maybeEnterRecovery(TcpConnection c, long now) {
+  /**
+   * RFC 6675 §5: DupThresh duplicate ACKs, or the first unacknowledged byte IsLost. {@code
+   * previousJustEnded}: the ACK that ended the previous episode shows this loss.
+   */
+  private static void maybeEnterRecovery(TcpConnection c, long now, boolean previousJustEnded) {
     boolean lost =
         c.dupAcks >= SackScoreboard.DUP_THRESH
             || (c.sackOk && Seq.gt(c.scoreboard.lostBoundary(c.sndUna, c.mss), c.sndUna));
     if (lost && Seq.ge(c.sndUna, c.recoverGuard)) {
-      // The previous episode may have resent holes above its recovery point (data sent during it)
-      // whose retransmissions are still in flight: this one starts above them, as Linux keeps
-      // their retransmitted mark. Starting at SND.UNA resent them at once, for D-SACKs to report.
-      boolean resentBefore = c.sackOk && Seq.gt(c.highRxt, c.sndUna) && Seq.le(c.highRxt, c.sndMax);
+      // The previous episode, ending on this very ACK, may have resent holes above its recovery
+      // point (data sent during it) whose retransmissions are still in flight: this one starts
+      // above them, as Linux keeps their retransmitted mark, and watches the first (onNewAck set
+      // unaRetransmitted). Starting at SND.UNA resent them at once, for D-SACKs to report. Later
+      // than that ACK they are not watched: resent as RFC 6675 says; so at the tail, where no new
+      // data would be SACKed to show a lost retransmission (that took a timeout).
+      boolean resentBefore =
+          previousJustEnded
+              && c.dataEnd() - c.sndMax >= SackScoreboard.DUP_THRESH * c.mss
+              && c.sackOk
+              && c.unaRetransmitted
+              && Seq.gt(c.highRxt, c.sndUna)
+              && Seq.le(c.highRxt, c.sndMax);
       c.inRecovery = true;
       c.unaRetransmitted = resentBefore && c.unaRetransmitted;
       c.resendUna = false;

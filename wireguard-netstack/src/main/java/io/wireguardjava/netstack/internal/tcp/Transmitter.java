@@ -255,6 +255,21 @@ final class Transmitter {
       emit(c, c.sndMax, 0, TcpHeader.ACK | TcpHeader.FIN, now);
       return true;
     }
+    // Rule 3: no new data to send: a hole above HighRxt below the highest SACKed byte, lost or
+    // not yet (the tail of a transfer, where too little is SACKed above it for IsLost), rather
+    // than waiting for the timeout.
+    if (c.sackOk && avail <= 0) {
+      int highestSacked = c.scoreboard.highestSacked(c.sndUna);
+      if (Seq.lt(from, highestSacked)) {
+        int h = c.scoreboard.nextHole(from, highestSacked);
+        int len = Math.min(room, Seq.min(c.scoreboard.holeEnd, dataEnd) - h);
+        if (Seq.lt(h, highestSacked) && len > 0) {
+          emit(c, h, len, TcpHeader.ACK, now);
+          c.highRxt = h + len;
+          return true;
+        }
+      }
+    }
     return false;
   }
 
