@@ -476,11 +476,9 @@ final class SegmentProcessor {
       // point (data sent during it) whose retransmissions are still in flight: this one starts
       // above them, as Linux keeps their retransmitted mark, and watches the first (onNewAck set
       // unaRetransmitted). Starting at SND.UNA resent them at once, for D-SACKs to report. Later
-      // than that ACK they are not watched: resent as RFC 6675 says; so at the tail, where no new
-      // data would be SACKed to show a lost retransmission (that took a timeout).
+      // than that ACK they are not watched: resent as RFC 6675 says.
       boolean resentBefore =
           previousJustEnded
-              && c.dataEnd() - c.sndMax >= SackScoreboard.DUP_THRESH * c.mss
               && c.sackOk
               && c.unaRetransmitted
               && Seq.gt(c.highRxt, c.sndUna)
