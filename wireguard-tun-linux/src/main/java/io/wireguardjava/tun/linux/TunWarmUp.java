@@ -94,8 +94,9 @@ final class TunWarmUp {
               long start = System.nanoTime();
               try {
                 Outcome o = run(ROUNDS, vnetHdr, offloads, mtu);
+                // TRACE: `wg-java up` shows this package's DEBUG lines (its setup trace)
                 LOG.log(
-                    System.Logger.Level.DEBUG,
+                    System.Logger.Level.TRACE,
                     "TUN warm-up: {0} of {1} rounds in {2} ms ({3})",
                     o.rounds(),
                     ROUNDS,
