@@ -21,7 +21,8 @@
 #   NAME_PREFIX=nb         namespaces and interfaces start with it (two benches at once: differ)
 #   DIAG=1               `ss -tin` of the peer's kernel sender half-way through peer -> ours (stderr)
 # Impaired rows also print the loss each transfer saw: datagrams the relay sent and nft dropped per
-# direction, and the sender's segments and retransmissions (the kernel's /proc/net/snmp, our stats).
+# direction, datagrams the relay's full receive buffer lost (should be 0), and the sender's segments
+# and retransmissions (the kernel's /proc/net/snmp, our stats).
 # Needs: ip, wg, nft, iperf3, setpriv, sysctl. Cleans up its namespaces on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -183,15 +184,21 @@ snmp() { # ns field: a Tcp counter of /proc/net/snmp in ns
 # seen LABEL DIR SENDER_SEGS SENDER_RETRANS: one line on the loss a transfer saw (DIR b: data
 # towards the peer; a: data towards us) and what the sender did about it
 seen() {
-  local data ddrop acks adrop
+  local data ddrop acks adrop overflow
+  # datagrams the relay itself could not take in (its socket's receive buffer was full): loss on
+  # top of nft's, which the path is not meant to have
+  overflow=$(($(udp_errors "$R") - relay_errors0))
   if [ "$2" = b ]; then
     data=$(nft_packets tob) ddrop=$(nft_packets dropb) acks=$(nft_packets toa) adrop=$(nft_packets dropa)
   else
     data=$(nft_packets toa) ddrop=$(nft_packets dropa) acks=$(nft_packets tob) adrop=$(nft_packets dropb)
   fi
-  awk -v l="$1" -v d="$data" -v dd="$ddrop" -v a="$acks" -v ad="$adrop" -v s="$3" -v r="$4" 'BEGIN {
-    printf "#   %-26s data: %7d datagrams, %5d dropped (%.2f %%); acks: %6d, %4d dropped (%.2f %%); sender: %7d segments, %5d retransmitted (%.2f %%)\n",
-      l, d, dd, d ? 100 * dd / d : 0, a, ad, a ? 100 * ad / a : 0, s, r, s ? 100 * r / s : 0 }'
+  awk -v l="$1" -v d="$data" -v dd="$ddrop" -v a="$acks" -v ad="$adrop" -v s="$3" -v r="$4" -v o="$overflow" 'BEGIN {
+    printf "#   %-26s data: %7d datagrams, %5d dropped (%.2f %%); acks: %6d, %4d dropped (%.2f %%); relay overflow: %d; sender: %7d segments, %5d retransmitted (%.2f %%)\n",
+      l, d, dd, d ? 100 * dd / d : 0, a, ad, a ? 100 * ad / a : 0, o, s, r, s ? 100 * r / s : 0 }'
+}
+udp_errors() { # ns: the Udp RcvbufErrors of /proc/net/snmp in ns
+  ip netns exec "$1" awk '$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 } else print $c["RcvbufErrors"] }' /proc/net/snmp
 }
 ours_stat() { # file field
   sed -n "s/.*stats .*\b$2=\([0-9]*\).*/\1/p" "$1" | tail -1
@@ -253,6 +260,7 @@ for rowcc in "${rows[@]}"; do
       measure() { # label dir sender-ns-or-ours fn args...
         local label=$1 dir=$2 who=$3 s0=0 r0=0 v; shift 3
         nft_reset
+        relay_errors0=$(udp_errors "$R")
         [ "$who" != ours ] && s0=$(snmp "$who" OutSegs) r0=$(snmp "$who" RetransSegs)
         v=$("$@")
         if [ "$row" = impaired ]; then

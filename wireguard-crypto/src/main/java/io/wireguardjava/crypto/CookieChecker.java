@@ -153,7 +153,7 @@ public final class CookieChecker {
       out[outOff + 1] = 0;
       out[outOff + 2] = 0;
       out[outOff + 3] = 0;
-      Messages.putLe32(out, outOff + 4, Messages.senderIndex(msg, off));
+      LittleEndian.putLe32(out, outOff + 4, Messages.senderIndex(msg, off));
       System.arraycopy(w.nonce, 0, out, outOff + 8, w.nonce.length);
       XChaCha20Poly1305.seal(
           cookieKey, w.nonce, 0, w.mac1, w.cookie, 0, w.cookie.length, out, outOff + 32);

@@ -299,7 +299,7 @@ public final class Handshake {
       out[off + 1] = 0;
       out[off + 2] = 0;
       out[off + 3] = 0;
-      Messages.putLe32(out, off + 4, localIndex);
+      LittleEndian.putLe32(out, off + 4, localIndex);
       System.arraycopy(Noise.INITIAL_CHAINING_KEY, 0, chainingKey, 0, Protocol.KEY_LENGTH);
       System.arraycopy(initiatorHash, 0, hash, 0, Protocol.KEY_LENGTH);
 
@@ -567,8 +567,8 @@ public final class Handshake {
       out[off + 1] = 0;
       out[off + 2] = 0;
       out[off + 3] = 0;
-      Messages.putLe32(out, off + 4, localIndex);
-      Messages.putLe32(out, off + 8, remoteIndex);
+      LittleEndian.putLe32(out, off + 4, localIndex);
+      LittleEndian.putLe32(out, off + 8, remoteIndex);
 
       // e
       random.nextBytes(ephemeralPrivate);

@@ -163,8 +163,8 @@ public final class Keypair {
     dst[dstOff + 1] = 0;
     dst[dstOff + 2] = 0;
     dst[dstOff + 3] = 0;
-    Messages.putLe32(dst, dstOff + 4, remoteIndex);
-    Messages.putLe64(dst, dstOff + 8, counter);
+    LittleEndian.putLe32(dst, dstOff + 4, remoteIndex);
+    LittleEndian.putLe64(dst, dstOff + 8, counter);
     aead.seal(
         sendKey,
         0,
@@ -203,7 +203,7 @@ public final class Keypair {
     if (destroyed || time.nanoTime() - createdNanos >= Protocol.REJECT_AFTER_TIME.toNanos()) {
       return Reason.KEYPAIR_EXPIRED.code();
     }
-    if (Messages.le32(msg, off + 4) != localIndex) {
+    if (LittleEndian.le32(msg, off + 4) != localIndex) {
       return Reason.WRONG_RECEIVER_INDEX.code();
     }
     long counter = Messages.counter(msg, off);

@@ -1,5 +1,8 @@
 package io.wireguardjava.crypto;
 
+import static io.wireguardjava.crypto.LittleEndian.le32;
+import static io.wireguardjava.crypto.LittleEndian.le64;
+
 /**
  * Reading the four WireGuard message formats from a {@code byte[]} range. Multi-byte fields are
  * little-endian (whitepaper 5.4). Nothing here throws for bad input: {@link #validate} returns a
@@ -105,26 +108,6 @@ public final class Messages {
    * @return the counter of a transport message (an unsigned 64-bit value)
    */
   public static long counter(byte[] buf, int off) {
-    return (le32(buf, off + 8) & 0xffffffffL) | ((long) le32(buf, off + 12)) << 32;
-  }
-
-  static int le32(byte[] b, int off) {
-    return (b[off] & 0xff)
-        | (b[off + 1] & 0xff) << 8
-        | (b[off + 2] & 0xff) << 16
-        | (b[off + 3] & 0xff) << 24;
-  }
-
-  static void putLe32(byte[] b, int off, int v) {
-    b[off] = (byte) v;
-    b[off + 1] = (byte) (v >>> 8);
-    b[off + 2] = (byte) (v >>> 16);
-    b[off + 3] = (byte) (v >>> 24);
-  }
-
-  static void putLe64(byte[] b, int off, long v) {
-    for (int i = 0; i < 8; i++) {
-      b[off + i] = (byte) (v >>> (8 * i));
-    }
+    return le64(buf, off + 8);
   }
 }

@@ -28,7 +28,7 @@ final class NonceStream {
     if (keyedFrom != random || (offset + NONCE_LENGTH > 64 && counter == BLOCKS_PER_KEY)) {
       random.nextBytes(seed);
       for (int i = 0; i < 8; i++) {
-        key[i] = XChaCha20Poly1305.le32(seed, 4 * i);
+        key[i] = LittleEndian.le32(seed, 4 * i);
       }
       Arrays.fill(seed, (byte) 0);
       keyedFrom = random;

@@ -1,5 +1,10 @@
 package io.wireguardjava.crypto;
 
+import static io.wireguardjava.crypto.LittleEndian.le32;
+import static io.wireguardjava.crypto.LittleEndian.le64;
+import static io.wireguardjava.crypto.LittleEndian.putLe32;
+import static io.wireguardjava.crypto.LittleEndian.putLe64;
+
 import java.util.Arrays;
 import org.bouncycastle.crypto.macs.Poly1305;
 import org.bouncycastle.crypto.params.KeyParameter;
@@ -121,11 +126,6 @@ final class XChaCha20Poly1305 {
     putLe32(out, 56, x[14] + x14);
     putLe32(out, 60, x[15] + x15);
     Arrays.fill(x, 0);
-  }
-
-  private static void putLe64(byte[] b, int off, long v) {
-    putLe32(b, off, (int) v);
-    putLe32(b, off + 4, (int) (v >>> 32));
   }
 
   /**
@@ -296,23 +296,5 @@ final class XChaCha20Poly1305 {
     x[13] = x13;
     x[14] = x14;
     x[15] = x15;
-  }
-
-  static int le32(byte[] b, int off) {
-    return (b[off] & 0xff)
-        | (b[off + 1] & 0xff) << 8
-        | (b[off + 2] & 0xff) << 16
-        | (b[off + 3] & 0xff) << 24;
-  }
-
-  static void putLe32(byte[] b, int off, int v) {
-    b[off] = (byte) v;
-    b[off + 1] = (byte) (v >>> 8);
-    b[off + 2] = (byte) (v >>> 16);
-    b[off + 3] = (byte) (v >>> 24);
-  }
-
-  static long le64(byte[] b, int off) {
-    return (le32(b, off) & 0xffffffffL) | ((long) le32(b, off + 4)) << 32;
   }
 }

@@ -144,7 +144,7 @@ class PrimitivesKatTest {
     ChaCha20Poly1305 c = ChaCha20Poly1305.of(backend);
     ChaCha20Poly1305.Key key = c.key(KEY_80);
     // nonce = 07000000 || 4041424344454647
-    long counter = XChaCha20Poly1305.le64(b("4041424344454647"), 0);
+    long counter = LittleEndian.le64(b("4041424344454647"), 0);
     byte[] out = new byte[SUNSCREEN.length + 16];
     assertThat(c.seal(key, 7, counter, AAD, SUNSCREEN, 0, SUNSCREEN.length, 0, out, 0))
         .isEqualTo(out.length);

@@ -18,7 +18,7 @@ class XChaCha20Poly1305Test {
     ChaCha20Poly1305 c = ChaCha20Poly1305.of(ChaCha20Poly1305.Backend.BOUNCY_CASTLE);
     ChaCha20Poly1305.Key k = c.key(subkey);
     byte[] out = new byte[plain.length + 16];
-    c.seal(k, 0, XChaCha20Poly1305.le64(nonce, 16), ad, plain, 0, plain.length, 0, out, 0);
+    c.seal(k, 0, LittleEndian.le64(nonce, 16), ad, plain, 0, plain.length, 0, out, 0);
     return out;
   }
 

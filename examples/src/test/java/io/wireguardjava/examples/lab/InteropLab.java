@@ -120,6 +120,17 @@ final class InteropLab implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets the kernel TCP congestion control of both our namespace and the peer's (the sender's side
+   * decides), so a test does not depend on the host's default; fails when the kernel lacks it.
+   */
+  void kernelCongestionControl(String algorithm) {
+    for (String ns : List.of(nsOurs, nsPeer)) {
+      lab.exec(ns, "sysctl", "-qw", "net.ipv4.tcp_congestion_control=" + algorithm)
+          .ok("TCP congestion control " + algorithm + " in " + ns);
+    }
+  }
+
   /** The current wireguard-go build (a shared tool), or {@code $WIREGUARD_GO_CURRENT}. */
   static Path currentWireguardGo() {
     String env = System.getenv("WIREGUARD_GO_CURRENT");

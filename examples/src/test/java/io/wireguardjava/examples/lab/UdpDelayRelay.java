@@ -19,7 +19,11 @@ import java.util.function.Supplier;
  * path, since this kernel has no {@code netem}. It listens on one address for the client side
  * (WireGuard's endpoint for the peer behind it), forwards to the target from an ephemeral port, and
  * sends the target's answers back to the client that spoke last. A full queue drops (as a router
- * would); loss itself is added by nftables in the relay's namespace.
+ * would); loss itself is added by nftables in the relay's namespace. Its sockets ask for {@value
+ * #SOCKET_BUFFER} bytes of buffer (the kernel caps it at {@code net.core.rmem_max}): with the
+ * default ~200 KB a burst of a few milliseconds overflowed the receive buffer while the relay's
+ * thread waited for a CPU, several percent more loss than the path is meant to have, and more the
+ * burstier the sender (the namespace's {@code Udp RcvbufErrors} counts it).
  *
  * <p>Usage: {@code UdpDelayRelay LISTEN_IP:PORT TARGET_IP:PORT ONE_WAY_DELAY_MS}; prints {@code
  * ready} once both sockets are bound, runs until stdin ends or says {@code quit}.
@@ -27,6 +31,7 @@ import java.util.function.Supplier;
 public final class UdpDelayRelay {
   private static final int QUEUE = 8192;
   private static final int MAX_DATAGRAM = 65535;
+  static final int SOCKET_BUFFER = 8 << 20;
 
   private record Delayed(long dueNanos, byte[] data) {}
 
@@ -53,6 +58,10 @@ public final class UdpDelayRelay {
     UdpDelayRelay relay = new UdpDelayRelay(Long.parseLong(args[2]) * 1_000_000L);
     DatagramSocket clientSide = new DatagramSocket(listen);
     DatagramSocket targetSide = new DatagramSocket(0);
+    for (DatagramSocket s : new DatagramSocket[] {clientSide, targetSide}) {
+      s.setReceiveBufferSize(SOCKET_BUFFER);
+      s.setSendBufferSize(SOCKET_BUFFER);
+    }
     BlockingQueue<Delayed> toTarget = new ArrayBlockingQueue<>(QUEUE);
     BlockingQueue<Delayed> toClient = new ArrayBlockingQueue<>(QUEUE);
     relay.thread("relay-in-client", () -> relay.receive(clientSide, toTarget, true));
