@@ -118,9 +118,14 @@ ours_conf() {
   chmod 600 "$work/$1.conf"
 }
 
-as_nobody() { # ns cmd...
+# spawn_as_nobody replaces the (sub)shell it runs in: `spawn_as_nobody ... &` makes $! the process
+# itself, so killing $! stops it (a backgrounded function is a subshell whose child outlives a kill)
+spawn_as_nobody() { # ns cmd...
   local ns=$1; shift
-  ip netns exec "$ns" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"
+  exec ip netns exec "$ns" setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"
+}
+as_nobody() { # ns cmd...
+  (spawn_as_nobody "$@")
 }
 
 # agent_ours MODE... -- the bulk tool on our side (as nobody); agent_peer -- on the peer (kernel)
@@ -330,7 +335,7 @@ for rowcc in "${rows[@]}"; do
       k1=$(iperf_over 10.201.0.1 5201) k2=$(iperf_over 10.201.0.1 5201 -R)
       kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
       ours_conf ${id}f clean
-      as_nobody "$A" "$JAVA" $JAVA_OPTS -jar "$pub/wg-java.jar" forward "$work/${id}f.conf" \
+      spawn_as_nobody "$A" "$JAVA" $JAVA_OPTS -jar "$pub/wg-java.jar" forward "$work/${id}f.conf" \
         -L 127.0.0.1:5201:10.201.0.1:5201 >"$work/forward.log" 2>&1 &
       pids+=($!)
       for _ in $(seq 100); do grep -q 5201 "$work/forward.log" && break; sleep 0.1; done

@@ -153,7 +153,8 @@ public final class LinuxTun implements PacketDevice {
   }
 
   /**
-   * Creates a TUN interface; it is down, without addresses, until configured.
+   * Creates a TUN interface; it is down, without addresses, until configured. The first one of a
+   * JVM also starts {@link TunWarmUp} in the background.
    *
    * @param requestedName the interface name, at most 15 bytes; empty: the kernel picks {@code tunN}
    * @param mtu the MTU the caller will set on the interface (reported by {@link #mtu()})
@@ -162,7 +163,11 @@ public final class LinuxTun implements PacketDevice {
    */
   public static LinuxTun create(Optional<String> requestedName, int mtu) throws IOException {
     String p = System.getProperty(OFFLOAD_PROPERTY);
-    return create(requestedName, mtu, p == null ? OFFLOAD_DEFAULT : Boolean.parseBoolean(p));
+    LinuxTun tun =
+        create(requestedName, mtu, p == null ? OFFLOAD_DEFAULT : Boolean.parseBoolean(p));
+    // once per JVM, in the background: the JIT compiles this device's read and write path
+    TunWarmUp.startOnce(tun.vnetHdr, tun.offloads, tun.mtu);
+    return tun;
   }
 
   /**
@@ -185,8 +190,6 @@ public final class LinuxTun implements PacketDevice {
     if (fd < 0) {
       throw new IOException(LibC.describe("open /dev/net/tun", LibC.errno()));
     }
-    int wakeFd = -1;
-    int ctlFd = -1;
     try {
       Pointer ifr = LibC.allocate(LibC.IFREQ_SIZE);
       ifr.put(0, nameBytes, 0, nameBytes.length);
@@ -209,6 +212,32 @@ public final class LinuxTun implements PacketDevice {
           return create(requestedName, mtu, false);
         }
       }
+      return wrap(libc, fd, name, mtu, offload, offloads);
+    } catch (IOException | RuntimeException e) {
+      if (fd >= 0) {
+        libc.close(fd);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A device that reads and writes {@code fd} with exactly the code a TUN gets, for {@link
+   * TunWarmUp}: any non-blocking descriptor that keeps packet boundaries (a {@code SOCK_SEQPACKET}
+   * socket). No interface exists, so the MTU checks find none and keep {@code mtu}. Closing the
+   * device closes {@code fd}; on an exception, the caller still owns it.
+   */
+  static LinuxTun overDescriptor(int fd, String name, int mtu, boolean vnetHdr, int offloads)
+      throws IOException {
+    return wrap(LibC.get(), fd, name, mtu, vnetHdr, offloads);
+  }
+
+  /** The device on an open {@code fd}, with its wake-up eventfd and ioctl socket. */
+  private static LinuxTun wrap(
+      LibC libc, int fd, String name, int mtu, boolean vnetHdr, int offloads) throws IOException {
+    int wakeFd = -1;
+    int ctlFd = -1;
+    try {
       wakeFd = libc.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
       if (wakeFd < 0) {
         throw new IOException(LibC.describe("eventfd", LibC.errno()));
@@ -217,11 +246,8 @@ public final class LinuxTun implements PacketDevice {
       if (ctlFd < 0) {
         throw new IOException(LibC.describe("socket(AF_INET) for " + name, LibC.errno()));
       }
-      return new LinuxTun(libc, fd, wakeFd, ctlFd, name, mtu, offload, offloads);
+      return new LinuxTun(libc, fd, wakeFd, ctlFd, name, mtu, vnetHdr, offloads);
     } catch (IOException | RuntimeException e) {
-      if (fd >= 0) {
-        libc.close(fd);
-      }
       if (wakeFd >= 0) {
         libc.close(wakeFd);
       }

@@ -48,6 +48,9 @@ public interface LibC {
   int SOCK_DGRAM = 2;
   int SOCK_RAW = 3;
   int SOCK_CLOEXEC = 0x80000;
+  int AF_UNIX = 1;
+  int SOCK_SEQPACKET = 5;
+  int SOCK_NONBLOCK = 0x800;
   int NETLINK_ROUTE = 0;
   int SOL_SOCKET = 1;
   int SO_RCVTIMEO = 20;
@@ -99,6 +102,9 @@ public interface LibC {
   int socket(int domain, int type, int protocol);
 
   int bind(int fd, Pointer addr, int addrlen);
+
+  /** Two connected sockets; their descriptors are written to {@code sv} (two ints). */
+  int socketpair(int domain, int type, int protocol, Pointer sv);
 
   int setsockopt(int fd, int level, int optname, Pointer optval, int optlen);
 
