@@ -12,21 +12,18 @@ import org.junit.jupiter.api.Test;
  */
 class BbrImpairedPathTest {
 
-  static SimTransferTest.Result run(long seed, long bytes) throws Exception {
+  /** One direction of the path: 1 % loss, 10 ms + up to 2 ms, 400 Mbit/s, a 20 ms queue. */
+  private static SimNetwork.Faults impaired() {
     SimNetwork.Faults f = new SimNetwork.Faults().loss(0.01).delayMillis(10).rate(50_000_000);
-    SimNetwork.Faults g = new SimNetwork.Faults().loss(0.01).delayMillis(10).rate(50_000_000);
     f.jitterNanos = 2_000_000;
-    g.jitterNanos = 2_000_000;
     f.queueLimitNanos = 20_000_000;
-    g.queueLimitNanos = 20_000_000;
-    TcpSettings kernelLike =
-        TcpSettings.builder()
-            .initialReceiveBuffer(6 << 20)
-            .maxReceiveBuffer(6 << 20)
-            .initialSendBuffer(8 << 20)
-            .maxSendBuffer(8 << 20)
-            .build();
-    SimTransferTest.Result r = SimTransferTest.transfer(kernelLike, f, g, bytes, false, seed);
+    return f;
+  }
+
+  static SimTransferTest.Result run(long seed, long bytes) throws Exception {
+    SimTransferTest.Result r =
+        SimTransferTest.transfer(
+            SimTransferTest.kernelLike(6 << 20), impaired(), impaired(), bytes, false, seed);
     TcpStats s = r.statsA;
     System.out.printf(
         "BBR 1%% loss, 20 ms RTT + jitter, 400 Mbit/s, %d MiB, seed %d: %.1f Mbit/s;"

@@ -67,14 +67,7 @@ class BbrLargeFlightTest {
    */
   @Test
   void hundredMillisecondRoundTripPassesAThousandSegmentsPerRound() throws Exception {
-    TcpSettings kernelLike =
-        TcpSettings.builder()
-            .initialReceiveBuffer(8 << 20)
-            .maxReceiveBuffer(8 << 20)
-            .initialSendBuffer(8 << 20)
-            .maxSendBuffer(8 << 20)
-            .build();
-    double[] m = run(kernelLike, 50, 128 << 20);
+    double[] m = run(SimTransferTest.kernelLike(8 << 20), 50, 128 << 20);
     // The ceiling was 1024 * 1380 * 8 / 100 ms = 113 Mbit/s.
     assertThat(m[0]).as("median BtlBw, Mbit/s").isGreaterThan(150);
     // With an RTO of 200 ms (2 RTTs) every lost retransmission was a timeout that resent the

@@ -24,6 +24,19 @@ class SimTransferTest {
     }
   }
 
+  /**
+   * Settings with a Linux peer's buffers: a receive window of {@code receiveBytes} from the first
+   * round trips (ours starts small and grows) and an 8 MiB send buffer.
+   */
+  static TcpSettings kernelLike(int receiveBytes) {
+    return TcpSettings.builder()
+        .initialReceiveBuffer(receiveBytes)
+        .maxReceiveBuffer(receiveBytes)
+        .initialSendBuffer(8 << 20)
+        .maxSendBuffer(8 << 20)
+        .build();
+  }
+
   static Result transfer(
       TcpSettings settings,
       SimNetwork.Faults ab,
